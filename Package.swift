@@ -1,0 +1,29 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "lbbench",
+    products: [
+        .library(name: "LoadBalancing", targets: ["LoadBalancing"]),
+        .executable(name: "lbbench", targets: ["lbbench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(
+            name: "LoadBalancing",
+            dependencies: [.product(name: "Atomics", package: "swift-atomics")]
+        ),
+        .executableTarget(
+            name: "lbbench",
+            dependencies: [
+                "LoadBalancing",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LoadBalancingTests", dependencies: ["LoadBalancing"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

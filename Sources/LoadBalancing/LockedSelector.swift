@@ -1,0 +1,96 @@
+/// Makes any single-threaded `SelectionPolicy` a thread-safe `ServerSelector` by running
+/// every operation under one lock.
+///
+/// The lock is a type parameter, so the same algorithm can be measured behind a blocking
+/// mutex (`BlockingLock`) and a spinlock (`SpinLock`). Contention is counted without touching
+/// the uncontended path's cost: `tryLock()` first; only when it fails is the clock read around
+/// the blocking `lock()`. The counters live next to the policy and are updated while the lock
+/// is held, so they need no atomics.
+///
+/// - Complexity: the policy's, plus one lock acquisition per operation.
+/// - Note: Thread-safe. Exact if the policy is exact: each pick sees every earlier pick and
+///   release, because they are serialized by the lock.
+public final class LockedSelector<Policy: SelectionPolicy, Lock: SelectorLock>: ServerSelector {
+    @usableFromInline
+    struct Guarded {
+        @usableFromInline var policy: Policy
+        @usableFromInline var statistics = LockStatistics()
+
+        @usableFromInline
+        init(policy: Policy) { self.policy = policy }
+    }
+
+    @usableFromInline
+    let lock: Lock
+
+    /// The guarded state lives in its own allocation and is reached through a pointer, which
+    /// spares each access the dynamic exclusivity check a stored class property would cost.
+    @usableFromInline
+    let guarded: UnsafeMutablePointer<Guarded>
+
+    public let serverCount: Int
+
+    /// Wraps `policy`; the selector owns it from now on.
+    public init(policy: Policy, lock: Lock = Lock()) {
+        self.lock = lock
+        serverCount = policy.serverCount
+        guarded = .allocate(capacity: 1)
+        guarded.initialize(to: Guarded(policy: policy))
+    }
+
+    /// Builds the policy from `weights` and wraps it.
+    ///
+    /// - Throws: `SelectorConfigurationError` as `Policy.init(weights:seed:)` does.
+    public convenience init(weights: [Int], seed: UInt64 = 0) throws(SelectorConfigurationError) {
+        self.init(policy: try Policy(weights: weights, seed: seed))
+    }
+
+    deinit {
+        guarded.deinitialize(count: 1)
+        guarded.deallocate()
+    }
+
+    /// Runs `body` on the guarded state with the lock held, counting the acquisition.
+    @inlinable @inline(__always)
+    func withGuarded<Result, Failure: Error>(_ body: (inout Guarded) throws(Failure) -> Result) throws(Failure) -> Result {
+        if !lock.tryLock() {
+            let start = MonotonicClock.nanoseconds()
+            lock.lock()
+            let waited = MonotonicClock.nanoseconds() &- start
+            guarded.pointee.statistics.contendedAcquisitions &+= 1
+            guarded.pointee.statistics.waitNanoseconds &+= waited
+        }
+        defer { lock.unlock() }
+        guarded.pointee.statistics.acquisitions &+= 1
+        return try body(&guarded.pointee)
+    }
+
+    @inlinable
+    public func pick() -> ServerID? {
+        withGuarded { $0.policy.pick() }
+    }
+
+    @inlinable
+    public func release(_ server: ServerID) {
+        withGuarded { $0.policy.release(server) }
+    }
+
+    public func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
+        try withGuarded { (state) throws(SelectorConfigurationError) in try state.policy.setWeight(weight, for: server) }
+    }
+
+    public func activeConnections() -> [Int] {
+        withGuarded { $0.policy.activeConnections() }
+    }
+
+    public func weights() -> [Int] {
+        withGuarded { $0.policy.weights() }
+    }
+
+    public func contentionStatistics() -> ContentionStatistics {
+        withGuarded { ContentionStatistics(lock: $0.statistics) }
+    }
+}
+
+/// All access to the policy and the counters goes through `withPolicy`, which holds `lock`.
+extension LockedSelector: @unchecked Sendable {}

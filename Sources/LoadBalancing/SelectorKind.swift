@@ -1,0 +1,53 @@
+/// The catalogue of selectors, by the names the command line spells.
+///
+/// Every kind builds a thread-safe `ServerSelector`; lock-based kinds take the lock to use.
+public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringConvertible {
+    case linearScan = "linear-scan"
+
+    public var description: String { rawValue }
+
+    /// One line for `lbbench list`.
+    public var summary: String {
+        switch self {
+        case .linearScan:
+            "lock + array of counts scanned for the minimal score; exact, pick O(n) (NGINX least_conn, IPVS wlc)"
+        }
+    }
+
+    /// Whether every pick has minimal score at the moment it is made.
+    public var isExact: Bool {
+        switch self {
+        case .linearScan: LinearScanPolicy.isExact
+        }
+    }
+
+    /// Whether the selector runs a policy behind a lock (so `LockKind` matters).
+    public var usesLock: Bool {
+        switch self {
+        case .linearScan: true
+        }
+    }
+
+    /// Builds a selector of this kind for `weights.count` servers.
+    ///
+    /// - Parameters:
+    ///   - lock: the lock for lock-based kinds; ignored by lock-free ones.
+    ///   - seed: drives any randomness the selector uses.
+    /// - Throws: `SelectorConfigurationError` for bad weights.
+    public func makeSelector(
+        weights: [Int], lock: LockKind = .default, seed: UInt64 = 0
+    ) throws(SelectorConfigurationError) -> any ServerSelector {
+        switch self {
+        case .linearScan: try Self.locked(LinearScanPolicy.self, weights: weights, lock: lock, seed: seed)
+        }
+    }
+
+    private static func locked<Policy: SelectionPolicy>(
+        _ policy: Policy.Type, weights: [Int], lock: LockKind, seed: UInt64
+    ) throws(SelectorConfigurationError) -> any ServerSelector {
+        switch lock {
+        case .mutex: try LockedSelector<Policy, BlockingLock>(weights: weights, seed: seed)
+        case .spin: try LockedSelector<Policy, SpinLock>(weights: weights, seed: seed)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+/// A thread-safe server selector: what a proxy calls on every request.
+///
+/// # Thread safety
+/// Conformers are safe to call from any number of threads at once. An *exact* selector
+/// (`LockedSelector` over an exact policy) picks a server of minimal score at the moment it
+/// holds its lock; an *approximate* one (lock-free scans, striped counts, p2c) documents how
+/// far from minimal a pick may be. Counts are never lost: after every picked connection has
+/// been released, every server's active count is 0.
+///
+/// Misuse (releasing a server that has no active connection, or an unknown id) stops the
+/// process in every build configuration, as for `SelectionPolicy`.
+public protocol ServerSelector: AnyObject, Sendable {
+    /// The number of servers, drained ones included.
+    var serverCount: Int { get }
+
+    /// Chooses a server, counts one more active connection on it, and returns it;
+    /// `nil` when every server is drained.
+    func pick() -> ServerID?
+
+    /// Counts one fewer active connection on `server`.
+    func release(_ server: ServerID)
+
+    /// Sets `server`'s weight at run time; 0 drains it (no new picks, releases still count).
+    ///
+    /// - Throws: `SelectorConfigurationError` for an unknown server or an invalid weight.
+    func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError)
+
+    /// Every server's active connections. Lock-based selectors return a consistent snapshot;
+    /// lock-free ones read each server's count separately while others may be changing them.
+    func activeConnections() -> [Int]
+
+    /// Every server's current weight.
+    func weights() -> [Int]
+
+    /// What this selector has counted about waiting for its lock or retrying its atomics
+    /// since it was created.
+    func contentionStatistics() -> ContentionStatistics
+}
+
+extension ServerSelector {
+    /// Picks a server, runs `body` with it, and releases it on every exit path, thrown
+    /// errors included.
+    ///
+    /// - Returns: `body`'s result, or `nil` without calling `body` when every server is drained.
+    @inlinable
+    public func withConnection<Result, Failure: Error>(
+        _ body: (ServerID) throws(Failure) -> Result
+    ) throws(Failure) -> Result? {
+        guard let server = pick() else { return nil }
+        defer { release(server) }
+        return try body(server)
+    }
+
+    /// The async form of `withConnection(_:)`: the connection is released when `body`
+    /// returns, throws, or is cancelled.
+    @inlinable
+    public func withConnection<Result>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (ServerID) async throws -> sending Result
+    ) async rethrows -> sending Result? {
+        guard let server = pick() else { return nil }
+        defer { release(server) }
+        return try await body(server)
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import LoadBalancing
+
+/// `lbbench list`: every selector and lock, one line each.
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the selectors and locks, one line each.")
+
+    func run() {
+        print("Selectors:")
+        let width = SelectorKind.allCases.map(\.rawValue.count).max() ?? 0
+        for kind in SelectorKind.allCases {
+            let exactness = kind.isExact ? "exact" : "approximate"
+            print("  \(padded(kind.rawValue, to: width))  [\(exactness)] \(kind.summary)")
+        }
+        print("Locks (--lock, for lock-based selectors):")
+        for lock in LockKind.allCases {
+            print("  \(padded(lock.rawValue, to: width))  \(lock.summary)")
+        }
+    }
+}
+
+/// `text` followed by spaces up to `width` characters.
+func padded(_ text: String, to width: Int) -> String {
+    text + String(repeating: " ", count: max(0, width - text.count))
+}

@@ -1,0 +1,82 @@
+import LoadBalancing
+import Testing
+
+/// Every exact selector, driven single-threaded, must make the very choices of
+/// `ReferenceLeastConnections`: the same server on every pick (ties included), the same
+/// counts after every step.
+@Suite("Exact selectors match the reference model")
+struct ExactSelectorDifferentialTests {
+    static let exactKinds = SelectorKind.allCases.filter(\.isExact)
+
+    @Test("random pick/release/setWeight sequences", arguments: exactKinds, LockKind.allCases)
+    func randomSequences(kind: SelectorKind, lock: LockKind) throws {
+        for seed in UInt64(0)..<2_000 {
+            var random = SplitMix64(seed: seed)
+            let serverCount = Int.random(in: 1...12, using: &random)
+            let maxWeight = [1, 3, 10, 1_000][Int.random(in: 0..<4, using: &random)]
+            var weights = (0..<serverCount).map { _ in Int.random(in: 0...maxWeight, using: &random) }
+            weights[Int.random(in: 0..<serverCount, using: &random)] = Int.random(in: 1...maxWeight, using: &random)
+
+            var reference = try ReferenceLeastConnections(weights: weights)
+            let selector = try kind.makeSelector(weights: weights, lock: lock, seed: seed)
+            var held: [ServerID] = []
+            for step in 0..<300 {
+                let roll = Int.random(in: 0..<100, using: &random)
+                if roll < 55 || held.isEmpty && roll < 95 {
+                    let expected = reference.pick()
+                    let actual = selector.pick()
+                    try #require(actual == expected, "seed \(seed) step \(step): picked \(String(describing: actual)), reference \(String(describing: expected)), weights \(reference.weights()), active \(reference.activeConnections())")
+                    if let actual { held.append(actual) }
+                } else if roll < 95 {
+                    let server = held.remove(at: Int.random(in: 0..<held.count, using: &random))
+                    reference.release(server)
+                    selector.release(server)
+                } else {
+                    let server = ServerID(Int.random(in: 0..<serverCount, using: &random))
+                    let weight = Int.random(in: 0...maxWeight, using: &random)
+                    try reference.setWeight(weight, for: server)
+                    try selector.setWeight(weight, for: server)
+                }
+                try #require(selector.activeConnections() == reference.activeConnections(), "seed \(seed) step \(step)")
+            }
+            try #require(selector.weights() == reference.weights())
+            for server in held { selector.release(server) }
+            #expect(selector.activeConnections().allSatisfy { $0 == 0 })
+        }
+    }
+
+    /// Every sequence of up to `depth` picks and releases, on every weight vector in
+    /// {0,1,2}^n (n ≤ 3, not all 0).
+    @Test("exhaustive small sequences", arguments: exactKinds)
+    func exhaustive(kind: SelectorKind) throws {
+        for serverCount in 1...3 {
+            for code in 0..<Int(pow3(serverCount)) {
+                let weights = (0..<serverCount).map { code / pow3($0) % 3 }
+                guard weights.contains(where: { $0 > 0 }) else { continue }
+                try explore(kind: kind, weights: weights, prefix: [], depth: 6)
+            }
+        }
+    }
+
+    private func pow3(_ exponent: Int) -> Int { (0..<exponent).reduce(1) { product, _ in product * 3 } }
+
+    /// An operation: `nil` is a pick; a server is a release of that server.
+    private func explore(kind: SelectorKind, weights: [Int], prefix: [ServerID?], depth: Int) throws {
+        var reference = try ReferenceLeastConnections(weights: weights)
+        let selector = try kind.makeSelector(weights: weights)
+        for operation in prefix {
+            if let server = operation {
+                reference.release(server)
+                selector.release(server)
+            } else {
+                try #require(selector.pick() == reference.pick(), "weights \(weights) after \(prefix)")
+            }
+        }
+        try #require(selector.activeConnections() == reference.activeConnections())
+        guard depth > 0 else { return }
+        try explore(kind: kind, weights: weights, prefix: prefix + [nil], depth: depth - 1)
+        for (index, count) in reference.activeConnections().enumerated() where count > 0 {
+            try explore(kind: kind, weights: weights, prefix: prefix + [ServerID(index)], depth: depth - 1)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import LoadBalancing
+import Testing
+
+@Suite("Bad input and misuse")
+struct MisuseTests {
+    @Test("bad weights throw errors that say what is wrong", arguments: SelectorKind.allCases)
+    func badWeights(kind: SelectorKind) {
+        #expect(throws: SelectorConfigurationError.noServers) { try kind.makeSelector(weights: []) }
+        #expect(throws: SelectorConfigurationError.negativeWeight(server: 1, weight: -2)) {
+            try kind.makeSelector(weights: [1, -2, 3])
+        }
+        #expect(throws: SelectorConfigurationError.allServersDrained) { try kind.makeSelector(weights: [0, 0]) }
+        #expect(throws: SelectorConfigurationError.weightTooLarge(server: 0, weight: 1 << 40)) {
+            try kind.makeSelector(weights: [1 << 40])
+        }
+        #expect(SelectorConfigurationError.negativeWeight(server: 1, weight: -2).description.contains("server 1"))
+    }
+
+    @Test("setWeight rejects unknown servers and bad weights", arguments: SelectorKind.allCases)
+    func badSetWeight(kind: SelectorKind) throws {
+        let selector = try kind.makeSelector(weights: [1, 1])
+        #expect(throws: SelectorConfigurationError.unknownServer(server: 2, serverCount: 2)) {
+            try selector.setWeight(1, for: ServerID(2))
+        }
+        #expect(throws: SelectorConfigurationError.negativeWeight(server: 0, weight: -1)) {
+            try selector.setWeight(-1, for: ServerID(0))
+        }
+        #expect(selector.weights() == [1, 1])
+    }
+
+    @Test("draining: no new picks, existing connections still release", arguments: SelectorKind.allCases)
+    func drain(kind: SelectorKind) throws {
+        let selector = try kind.makeSelector(weights: [1, 1, 1], seed: 3)
+        let held = (0..<6).compactMap { _ in selector.pick() }
+        try selector.setWeight(0, for: ServerID(1))
+        for _ in 0..<50 { selector.withConnection { server in #expect(server != ServerID(1)) } }
+        for server in held { selector.release(server) }
+        #expect(selector.activeConnections() == [0, 0, 0])
+        try selector.setWeight(0, for: ServerID(0))
+        try selector.setWeight(0, for: ServerID(2))
+        #expect(selector.pick() == nil)
+        #expect(selector.withConnection { _ in 1 } == nil)
+        try selector.setWeight(2, for: ServerID(2))
+        #expect(selector.pick() == ServerID(2))
+    }
+
+    @Test("withConnection releases when the body throws", arguments: SelectorKind.allCases)
+    func scopedReleaseOnThrow(kind: SelectorKind) throws {
+        struct Failure: Error {}
+        let selector = try kind.makeSelector(weights: [1, 2])
+        #expect(throws: Failure.self) { try selector.withConnection { _ in throw Failure() } }
+        #expect(selector.activeConnections() == [0, 0])
+    }
+
+    @Test("releasing a server with no active connection stops the process", arguments: SelectorKind.allCases)
+    func doubleRelease(kind: SelectorKind) async {
+        await #expect(processExitsWith: .failure) { [kind] in
+            let selector = try! kind.makeSelector(weights: [1, 1])
+            let server = selector.pick()!
+            selector.release(server)
+            selector.release(server)
+        }
+    }
+
+    @Test("releasing an unknown server stops the process", arguments: SelectorKind.allCases)
+    func unknownRelease(kind: SelectorKind) async {
+        await #expect(processExitsWith: .failure) { [kind] in
+            let selector = try! kind.makeSelector(weights: [1, 1])
+            selector.release(ServerID(5))
+        }
+        await #expect(processExitsWith: .failure) { [kind] in
+            let selector = try! kind.makeSelector(weights: [1, 1])
+            selector.release(ServerID(-1))
+        }
+    }
+}
