@@ -16,14 +16,17 @@ let package = Package(
             name: "LoadBalancing",
             dependencies: [.product(name: "Atomics", package: "swift-atomics")]
         ),
+        .target(name: "LBWorkloads", dependencies: ["LoadBalancing"]),
         .executableTarget(
             name: "lbbench",
             dependencies: [
                 "LoadBalancing",
+                "LBWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "LoadBalancingTests", dependencies: ["LoadBalancing"]),
+        .testTarget(name: "LBWorkloadsTests", dependencies: ["LBWorkloads"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,9 +1,10 @@
 import ArgumentParser
+import LBWorkloads
 import LoadBalancing
 
-/// `lbbench list`: every selector and lock, one line each.
+/// `lbbench list`: every selector, workload and lock, one line each.
 struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the selectors and locks, one line each.")
+    static let configuration = CommandConfiguration(abstract: "List the selectors, workloads and locks, one line each.")
 
     func run() {
         print("Selectors:")
@@ -11,6 +12,10 @@ struct List: ParsableCommand {
         for kind in SelectorKind.allCases {
             let exactness = kind.isExact ? "exact" : "approximate"
             print("  \(padded(kind.rawValue, to: width))  [\(exactness)] \(kind.summary)")
+        }
+        print("Workloads:")
+        for workload in Workload.allCases {
+            print("  \(padded(workload.rawValue, to: width))  \(workload.summary)")
         }
         print("Locks (--lock, for lock-based selectors):")
         for lock in LockKind.allCases {
