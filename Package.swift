@@ -17,11 +17,13 @@ let package = Package(
             dependencies: [.product(name: "Atomics", package: "swift-atomics")]
         ),
         .target(name: "LBWorkloads", dependencies: ["LoadBalancing"]),
+        .target(name: "LBCheck", dependencies: ["LoadBalancing"]),
         .executableTarget(
             name: "lbbench",
             dependencies: [
                 "LoadBalancing",
                 "LBWorkloads",
+                "LBCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
