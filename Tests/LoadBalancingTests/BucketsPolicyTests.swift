@@ -8,7 +8,7 @@ import Testing
 @Suite("buckets policy")
 struct BucketsPolicyTests {
     @Test("many servers and weight classes with drains match the reference and stay valid",
-          arguments: [(1_000, 0..<UInt64(12)), (5_000, 100..<UInt64(103))])
+          arguments: [(1_000, 0..<UInt64(8)), (5_000, 100..<UInt64(102))])
     func largeRandom(serverCount: Int, seeds: Range<UInt64>) throws {
         for seed in seeds {
             try driveAgainstReference(
@@ -36,10 +36,12 @@ struct BucketsPolicyTests {
         try policy.setWeight(0, for: ServerID(2))
         #expect(policy.liveClasses.count == 1)
         let retired = try #require(policy.freeClasses.first)
-        #expect(policy.classes[Int(retired)].buckets.isEmpty)
+        #expect(policy.classes[Int(retired)].sentinels.isEmpty)
+        #expect(policy.spareSentinels.count == 1)
         #expect(policy.classOfWeight[2] == nil)
         try policy.setWeight(4, for: ServerID(0))
         #expect(policy.freeClasses.isEmpty)
+        #expect(policy.spareSentinels.isEmpty, "the new class's bucket 0 reuses the spare sentinel")
         #expect(policy.classOfWeight[4] == retired)
         #expect(policy.weights() == [4, 1, 0])
         #expect(policy._invariantViolation() == nil)
@@ -56,11 +58,13 @@ struct BucketsPolicyTests {
         #expect(policy.activeConnections() == [50, 50, 150])
         let unitClass = Int(try #require(policy.classOfWeight[1]))
         let heavyClass = Int(try #require(policy.classOfWeight[3]))
-        #expect(policy.classes[unitClass].buckets.count == 51)
-        #expect(policy.classes[heavyClass].buckets.count == 151)
+        #expect(policy.classes[unitClass].sentinels.count == 51)
+        #expect(policy.classes[heavyClass].sentinels.count == 151)
         try policy.setWeight(7, for: ServerID(2))
         let newClass = Int(try #require(policy.classOfWeight[7]))
-        #expect(policy.classes[newClass].buckets.count == 151)
+        #expect(policy.classes[newClass].sentinels.count == 151)
+        #expect(policy.spareSentinels.isEmpty, "the retired class's 151 sentinels were reused")
+        #expect(policy.nodes.count == 3 + 51 + 151)
         #expect(policy.classes[newClass].minimum == 150)
         #expect(policy._invariantViolation() == nil)
     }
@@ -89,7 +93,7 @@ struct BucketsPolicyTests {
         // A drained server's release counts but touches no list.
         policy.release(ServerID(0))
         #expect(policy.activeConnections(of: ServerID(0)) == 0)
-        #expect(policy.servers[0].previous == -1 && policy.servers[0].next == -1)
+        #expect(policy.nodes[0].previous == -1 && policy.nodes[0].next == -1)
         #expect(policy._invariantViolation() == nil)
     }
 
@@ -136,18 +140,22 @@ struct BucketsPolicyTests {
         #expect(wrongMembers._invariantViolation()?.contains("members") == true)
 
         var outOfOrder = healthy
-        let head = Int(outOfOrder.classes[unitClass].buckets[1].head)
-        let second = Int(outOfOrder.servers[head].next)
-        (outOfOrder.servers[head].stamp, outOfOrder.servers[second].stamp) =
-            (outOfOrder.servers[second].stamp, outOfOrder.servers[head].stamp)
+        let head = Int(outOfOrder.nodes[Int(outOfOrder.classes[unitClass].sentinels[1])].next)
+        let second = Int(outOfOrder.nodes[head].next)
+        (outOfOrder.nodes[head].stamp, outOfOrder.nodes[second].stamp) =
+            (outOfOrder.nodes[second].stamp, outOfOrder.nodes[head].stamp)
         #expect(outOfOrder._invariantViolation()?.contains("stamp order") == true)
 
         var wrongBucket = healthy
-        wrongBucket.servers[head].active = 0
+        wrongBucket.nodes[head].active = 0
         #expect(wrongBucket._invariantViolation()?.contains("in bucket") == true)
 
         var linkedDrained = healthy
-        linkedDrained.servers[4].next = 0
+        linkedDrained.nodes[4].next = 0
         #expect(linkedDrained._invariantViolation()?.contains("still linked") == true)
+
+        var sharedSentinel = healthy
+        sharedSentinel.classes[unitClass].sentinels[0] = sharedSentinel.classes[unitClass].sentinels[1]
+        #expect(sharedSentinel._invariantViolation()?.contains("sentinel") == true)
     }
 }

@@ -7,7 +7,7 @@ import Testing
 @Suite("min-heap policy")
 struct MinHeapPolicyTests {
     @Test("large heaps with weights and drains match the reference and stay valid",
-          arguments: [(1_000, 0..<UInt64(12)), (5_000, 100..<UInt64(103))])
+          arguments: [(1_000, 0..<UInt64(8)), (5_000, 100..<UInt64(102))])
     func largeRandom(serverCount: Int, seeds: Range<UInt64>) throws {
         for seed in seeds {
             try driveAgainstReference(
@@ -20,7 +20,7 @@ struct MinHeapPolicyTests {
     @Test("equal weights at 5,000 servers: the heap is deep and picks sift to the bottom")
     func deepEqualWeights() throws {
         try driveAgainstReference(
-            MinHeapPolicy.self, serverCount: 5_000, weightChoices: [1], steps: 2_000, seed: 42
+            MinHeapPolicy.self, serverCount: 5_000, weightChoices: [1], steps: 1_000, seed: 42
         ) { $0.heap._invariantViolation() }
     }
 

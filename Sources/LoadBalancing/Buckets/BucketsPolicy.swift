@@ -15,42 +15,56 @@
 /// by stamp. This reproduces `ReferenceLeastConnections` choice for choice. Unlike HAProxy,
 /// ties are not randomized: they rotate.
 ///
+/// # Layout
+/// Servers and the bucket lists' sentinels are nodes of one array, `nodes`: a move rewrites
+/// links in that array only, so it pays one copy-on-write uniqueness check, and the lists need
+/// no empty-list branches. Keeping the bucket heads in per-class arrays instead cost 3 to 4
+/// uniqueness checks per operation: 23 ns per pick-and-release pair against 17 ns now (policy
+/// alone, 64 servers, release build).
+///
 /// - Complexity: with W distinct positive weights, pick O(W) — O(1) with equal weights — and
 ///   release O(1). `setWeight` costs O(1) plus, when the server leaves its class's minimum
 ///   bucket empty, a scan up to the next non-empty bucket (O(highest count in that class)),
 ///   plus amortized growth of the new class's buckets up to the server's count; it also does
 ///   one dictionary lookup of the weight.
-///   Memory: 24 bytes per server (links, count, class, stamp), plus per weight class a
-///   32-byte record and 8 bytes per bucket, one bucket per count from 0 to one past the
-///   highest count a member of the class has reached, plus a dictionary entry. With equal
-///   weights and up to `c` connections per server that is 24 + (40 + 8·(c + 2)) / n bytes
-///   per server: 24 bytes and a few hundred bytes in all.
+///   Memory: 24 bytes per server (links, count, class, stamp). Buckets: 28 bytes each (a
+///   24-byte sentinel node and its 4-byte index), one per count from 0 to the highest count a
+///   member of the class has reached; a retired class's sentinels are kept for reuse. Per
+///   class also a 24-byte record, a 4-byte live-list entry and a dictionary entry. With equal
+///   weights and at most `c` connections on any server, that is about
+///   24 + (28·(c + 1) + 60) / n bytes per server: 24 bytes and a few hundred bytes in all.
 /// - Note: Not thread-safe (a policy); wrap it in `LockedSelector`.
 public struct BucketsPolicy: SelectionPolicy {
-    /// One server: its links in its bucket's list, its count, its class and its stamp.
-    /// 24 bytes, so a move touches one cache line per server.
-    struct Server {
-        /// The previous server in its bucket, -1 at the head (and when drained).
+    /// A server (`nodes[0..<serverCount]`) or a bucket's sentinel (`nodes[serverCount...]`).
+    /// 24 bytes, so a move touches one cache line per node.
+    struct Node {
+        /// The previous node in its circular list; -1 for a drained server.
         var previous: Int32
-        /// The next server in its bucket, -1 at the tail (and when drained).
+        /// The next node in its circular list; -1 for a drained server.
         var next: Int32
-        /// Active connections, and so the bucket it is in.
+        /// A server's active connections, and so its bucket; for a sentinel, its bucket's count.
         var active: UInt32
-        /// Its index in `classes`, -1 when drained.
+        /// The index in `classes` of a server's class (-1 when drained) or a sentinel's
+        /// (-1 while spare).
         var weightClass: Int32
-        /// Its last-change stamp.
+        /// A server's last-change stamp; unused for sentinels.
         var stamp: UInt64
     }
 
     public static let isExact = true
 
-    var servers: [Server]
+    /// The servers, then the sentinels.
+    var nodes: [Node]
+    /// The number of servers: `nodes[0..<serverCount]`.
+    public let serverCount: Int
     /// Weight classes by index; indices in `freeClasses` are unused.
     var classes: [WeightClass]
     /// The indices of the classes that have members, in no particular order.
     var liveClasses: [Int32]
     /// Unused indices of `classes`, reused before `classes` grows.
     var freeClasses: [Int32]
+    /// Sentinels of retired classes, reused before `nodes` grows.
+    var spareSentinels: [Int32]
     /// The live class of each weight in use.
     var classOfWeight: [UInt32: Int32]
     /// The next last-change stamp.
@@ -58,12 +72,14 @@ public struct BucketsPolicy: SelectionPolicy {
 
     public init(weights: [Int], seed: UInt64 = 0) throws(SelectorConfigurationError) {
         try WeightValidation.validate(weights)
-        servers = (0..<weights.count).map { index in
-            Server(previous: -1, next: -1, active: 0, weightClass: -1, stamp: UInt64(index))
+        serverCount = weights.count
+        nodes = (0..<weights.count).map { index in
+            Node(previous: -1, next: -1, active: 0, weightClass: -1, stamp: UInt64(index))
         }
         classes = []
         liveClasses = []
         freeClasses = []
+        spareSentinels = []
         classOfWeight = [:]
         clock = UInt64(weights.count)
         // In index order, so each bucket 0 is in stamp order.
@@ -73,17 +89,17 @@ public struct BucketsPolicy: SelectionPolicy {
         _checkInvariants()
     }
 
-    public var serverCount: Int { servers.count }
-
     /// - Complexity: O(W) for W distinct positive weights; O(1) with equal weights.
     public mutating func pick() -> ServerID? {
         guard let (weightClass, server) = leastLoadedHead() else { return nil }
         let from = Int(classes[weightClass].minimum)
-        if servers[server].active == UInt32.max { SelectorMisuse.tooManyConnections(ServerID(server)) }
-        if from &+ 1 == classes[weightClass].buckets.count { classes[weightClass].buckets.append(.empty) }
-        let bucketEmptied = move(server, in: weightClass, from: from, to: from &+ 1)
+        if from == Int(UInt32.max) { SelectorMisuse.tooManyConnections(ServerID(server)) }
+        if from &+ 1 == classes[weightClass].sentinels.count { addBucket(to: weightClass) }
+        let source = classes[weightClass].sentinels[from]
+        let destination = classes[weightClass].sentinels[from &+ 1]
+        let sourceEmptied = move(server, to: destination, from: source)
         // The server just landed in the next bucket up, so that is the new minimum.
-        if bucketEmptied { classes[weightClass].minimum &+= 1 }
+        if sourceEmptied { classes[weightClass].minimum &+= 1 }
         _checkInvariants()
         return ServerID(server)
     }
@@ -92,17 +108,19 @@ public struct BucketsPolicy: SelectionPolicy {
     public mutating func release(_ server: ServerID) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "release")
         let index = server.index
-        let from = Int(servers[index].active)
+        let from = Int(nodes[index].active)
         if from == 0 { SelectorMisuse.releaseWithoutConnection(server) }
-        let weightClass = Int(servers[index].weightClass)
+        let weightClass = Int(nodes[index].weightClass)
         if weightClass < 0 {
             // Drained: in no list; only the count and the stamp change.
-            servers[index].active &-= 1
-            servers[index].stamp = clock
+            nodes[index].active &-= 1
+            nodes[index].stamp = clock
             clock &+= 1
         } else {
-            move(index, in: weightClass, from: from, to: from &- 1)
-            if from &- 1 < classes[weightClass].minimum { classes[weightClass].minimum = UInt32(from &- 1) }
+            let source = classes[weightClass].sentinels[from]
+            let destination = classes[weightClass].sentinels[from &- 1]
+            move(index, to: destination, from: source)
+            if UInt32(from &- 1) < classes[weightClass].minimum { classes[weightClass].minimum = UInt32(from &- 1) }
         }
         _checkInvariants()
     }
@@ -113,17 +131,17 @@ public struct BucketsPolicy: SelectionPolicy {
         try WeightValidation.validate(server, serverCount: serverCount)
         try WeightValidation.validate(weight, for: server.index)
         let index = server.index
-        if servers[index].weightClass >= 0 { detach(index) }
-        servers[index].stamp = clock
+        if nodes[index].weightClass >= 0 { detach(index) }
+        nodes[index].stamp = clock
         clock &+= 1
         if weight > 0 { attach(index, to: weightClass(for: UInt32(weight))) }
         _checkInvariants()
     }
 
-    public func activeConnections(of server: ServerID) -> Int { Int(servers[server.index].active) }
+    public func activeConnections(of server: ServerID) -> Int { Int(nodes[server.index].active) }
 
     public func weight(of server: ServerID) -> Int {
-        let weightClass = Int(servers[server.index].weightClass)
+        let weightClass = Int(nodes[server.index].weightClass)
         return weightClass < 0 ? 0 : Int(classes[weightClass].weight)
     }
 
@@ -138,13 +156,13 @@ public struct BucketsPolicy: SelectionPolicy {
         var bestActive: UInt64 = 0
         var bestWeight: UInt64 = 0
         var bestStamp: UInt64 = 0
-        for live in liveClasses {
-            let weightClass = Int(live)
+        for slot in liveClasses.indices {
+            let weightClass = Int(liveClasses[slot])
             let minimum = classes[weightClass].minimum
-            let head = Int(classes[weightClass].buckets[Int(minimum)].head)
+            let head = Int(nodes[Int(classes[weightClass].sentinels[Int(minimum)])].next)
             let active = UInt64(minimum)
             let weight = UInt64(classes[weightClass].weight)
-            let stamp = servers[head].stamp
+            let stamp = nodes[head].stamp
             if best != nil {
                 let left = active &* bestWeight
                 let right = bestActive &* weight

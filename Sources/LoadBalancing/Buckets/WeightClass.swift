@@ -1,6 +1,6 @@
 /// The servers of one `BucketsPolicy` that share one positive weight, grouped by active
-/// count: bucket `k` is an intrusive doubly-linked list (links in `BucketsPolicy.Server`) of
-/// the class's servers with exactly `k` active connections.
+/// count: bucket `k` is a circular doubly-linked list of the class's servers with exactly `k`
+/// active connections, closed by a sentinel node (see `BucketsPolicy.Node`).
 ///
 /// Within one class every server has the same weight, so a lower count is a lower score and
 /// the least loaded servers are exactly those in bucket `minimum`. Each bucket is kept in
@@ -10,14 +10,6 @@
 ///
 /// - Note: Not thread-safe: part of one `BucketsPolicy`.
 struct WeightClass {
-    /// One bucket's list ends; -1 for none.
-    struct Bucket {
-        var head: Int32
-        var tail: Int32
-
-        static let empty = Bucket(head: -1, tail: -1)
-    }
-
     /// The weight every member has; positive.
     var weight: UInt32
     /// The index of the first non-empty bucket while the class has members.
@@ -26,7 +18,8 @@ struct WeightClass {
     var members: Int32
     /// This class's index in `BucketsPolicy.liveClasses`.
     var liveSlot: Int32
-    /// `buckets[k]` lists the members with `k` active connections. It grows to one past the
-    /// highest count a member has reached and does not shrink while the class lives.
-    var buckets: [Bucket]
+    /// `sentinels[k]` is the node that closes bucket `k`'s list. Grows to the highest count a
+    /// member has reached and does not shrink while the class lives. Only growth writes it, so
+    /// picks and releases just read it.
+    var sentinels: [Int32]
 }
