@@ -10,6 +10,10 @@ import LoadBalancing
 /// default `BlockingLock`). `lock:<kind>/uncontended` is a bare acquire and release, the floor
 /// under every lock-based row. Every row also counts mallocs: a pick and a release must
 /// allocate nothing, so `mallocCountTotal` must read 0.
+///
+/// Run from `Benchmarks/`: `swift package benchmark --target SingleThread` (add
+/// `--filter 'buckets/.*'` for some rows; wall times are only comparable within one run on
+/// one machine).
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal],

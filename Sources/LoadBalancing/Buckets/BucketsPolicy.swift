@@ -12,8 +12,8 @@
 /// Every move appends at a tail exactly when the server's stamp becomes the newest, so every
 /// bucket stays in stamp order and its head is the canonical tie winner: with weights, the
 /// pick compares the minimum-bucket head of each class by score (cross-multiplication), then
-/// by stamp. This reproduces `ReferenceLeastConnections` choice for choice. Unlike HAProxy,
-/// ties are not randomized: they rotate.
+/// by stamp. So the policy is exact and reproduces `ReferenceLeastConnections` choice for
+/// choice. Unlike HAProxy, ties are not randomized: they rotate.
 ///
 /// # Layout
 /// Servers and the bucket lists' sentinels are nodes of one array, `nodes`: a move rewrites
@@ -70,6 +70,11 @@ public struct BucketsPolicy: SelectionPolicy {
     /// The next last-change stamp.
     var clock: UInt64
 
+    /// `weights.count` servers with no active connections, one weight class per distinct
+    /// positive weight; `seed` is unused (the policy is deterministic).
+    ///
+    /// - Throws: `SelectorConfigurationError` for weights `WeightValidation` rejects.
+    /// - Complexity: O(n) expected (one dictionary lookup per server).
     public init(weights: [Int], seed: UInt64 = 0) throws(SelectorConfigurationError) {
         try WeightValidation.validate(weights)
         serverCount = weights.count
@@ -138,8 +143,10 @@ public struct BucketsPolicy: SelectionPolicy {
         _checkInvariants()
     }
 
+    /// - Complexity: O(1).
     public func activeConnections(of server: ServerID) -> Int { Int(nodes[server.index].active) }
 
+    /// - Complexity: O(1).
     public func weight(of server: ServerID) -> Int {
         let weightClass = Int(nodes[server.index].weightClass)
         return weightClass < 0 ? 0 : Int(classes[weightClass].weight)

@@ -5,7 +5,7 @@
 /// lock) and APISIX's `least_conn` (a binary heap of scores). Unlike Finagle, which swaps a
 /// node back at load 0 with a random one, ties follow the canonical least-recently-changed
 /// rule of `ReferenceLeastConnections`: the stamp is the heap key's second part, so this policy
-/// makes exactly the reference's choices and equal servers take turns.
+/// is exact and makes the reference's choices, one for one; equal servers take turns.
 ///
 /// A pick takes the root and sifts it down after its count grows; a release sifts the server
 /// up after its count shrinks; `setWeight` repositions it, takes it out of the heap on weight
@@ -22,6 +22,11 @@ public struct MinHeapPolicy: SelectionPolicy {
     /// The next last-change stamp.
     var clock: UInt64
 
+    /// A heap of `weights.count` servers with no active connections; `seed` is unused (the
+    /// policy is deterministic).
+    ///
+    /// - Throws: `SelectorConfigurationError` for weights `WeightValidation` rejects.
+    /// - Complexity: O(n).
     public init(weights: [Int], seed: UInt64 = 0) throws(SelectorConfigurationError) {
         try WeightValidation.validate(weights)
         heap = IndexedHeap(weights: weights)
@@ -52,7 +57,9 @@ public struct MinHeapPolicy: SelectionPolicy {
         clock &+= 1
     }
 
+    /// - Complexity: O(1).
     public func activeConnections(of server: ServerID) -> Int { Int(heap.node(of: server.index).active) }
 
+    /// - Complexity: O(1).
     public func weight(of server: ServerID) -> Int { Int(heap.node(of: server.index).weight) }
 }
