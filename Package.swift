@@ -14,7 +14,9 @@ let package = Package(
     targets: [
         .target(
             name: "LoadBalancing",
-            dependencies: [.product(name: "Atomics", package: "swift-atomics")]
+            dependencies: [.product(name: "Atomics", package: "swift-atomics")],
+            // Data structures check their invariants after every mutation in debug builds.
+            swiftSettings: [.define("LOADBALANCING_INTERNAL_CHECKS", .when(configuration: .debug))]
         ),
         .target(name: "LBWorkloads", dependencies: ["LoadBalancing"]),
         .target(name: "LBCheck", dependencies: ["LoadBalancing"]),

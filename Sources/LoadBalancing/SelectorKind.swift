@@ -3,6 +3,8 @@
 /// Every kind builds a thread-safe `ServerSelector`; lock-based kinds take the lock to use.
 public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringConvertible {
     case linearScan = "linear-scan"
+    case minHeap = "min-heap"
+    case buckets
 
     public var description: String { rawValue }
 
@@ -11,6 +13,10 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
         switch self {
         case .linearScan:
             "lock + array of counts scanned for the minimal score; exact, pick O(n) (NGINX least_conn, IPVS wlc)"
+        case .minHeap:
+            "lock + indexed 4-ary min-heap of (score, stamp) with a position map; exact, O(log n) (Finagle, APISIX)"
+        case .buckets:
+            "lock + servers in lists by active count per weight, cached minimum; exact, O(1) equal weights (HAProxy fwlc)"
         }
     }
 
@@ -18,13 +24,15 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
     public var isExact: Bool {
         switch self {
         case .linearScan: LinearScanPolicy.isExact
+        case .minHeap: MinHeapPolicy.isExact
+        case .buckets: BucketsPolicy.isExact
         }
     }
 
     /// Whether the selector runs a policy behind a lock (so `LockKind` matters).
     public var usesLock: Bool {
         switch self {
-        case .linearScan: true
+        case .linearScan, .minHeap, .buckets: true
         }
     }
 
@@ -39,6 +47,8 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
     ) throws(SelectorConfigurationError) -> any ServerSelector {
         switch self {
         case .linearScan: try Self.locked(LinearScanPolicy.self, weights: weights, lock: lock, seed: seed)
+        case .minHeap: try Self.locked(MinHeapPolicy.self, weights: weights, lock: lock, seed: seed)
+        case .buckets: try Self.locked(BucketsPolicy.self, weights: weights, lock: lock, seed: seed)
         }
     }
 

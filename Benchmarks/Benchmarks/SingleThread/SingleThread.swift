@@ -1,0 +1,70 @@
+import Benchmark
+import LoadBalancing
+
+/// Single-thread cost of one pick followed by its release, for every selector in the
+/// catalogue, so that selectors added to `SelectorKind` are measured without touching this file.
+///
+/// Rows are named `<selector>/servers:<n>` (equal weights, default lock),
+/// `<selector>/servers:<n>/weights:4` (weights 1, 2, 3, 4 in turn, so four weight classes) and
+/// `<selector>/servers:<n>/lock:spin` (lock-based selectors behind `SpinLock` instead of the
+/// default `BlockingLock`). `lock:<kind>/uncontended` is a bare acquire and release, the floor
+/// under every lock-based row. Every row also counts mallocs: a pick and a release must
+/// allocate nothing, so `mallocCountTotal` must read 0.
+///
+/// Run from `Benchmarks/`: `swift package benchmark --target SingleThread` (add
+/// `--filter 'buckets/.*'` for some rows; wall times are only comparable within one run on
+/// one machine).
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal],
+        timeUnits: .nanoseconds,
+        // Each measured sample is 1,000 pick+release pairs, so the timer's own cost vanishes;
+        // reported times are per pair.
+        scalingFactor: .kilo,
+        maxDuration: .seconds(1),
+        maxIterations: 100_000
+    )
+
+    let serverCounts = [8, 64, 1_024, 100_000]
+    for kind in SelectorKind.allCases {
+        for servers in serverCounts {
+            pickAndRelease(kind, weights: Array(repeating: 1, count: servers), name: "\(kind)/servers:\(servers)")
+            pickAndRelease(
+                kind, weights: (0..<servers).map { $0 % 4 + 1 }, name: "\(kind)/servers:\(servers)/weights:4")
+            if kind.usesLock {
+                pickAndRelease(
+                    kind, weights: Array(repeating: 1, count: servers), lock: .spin,
+                    name: "\(kind)/servers:\(servers)/lock:spin")
+            }
+        }
+    }
+
+    Benchmark("lock:mutex/uncontended") { benchmark in
+        uncontended(BlockingLock(), benchmark)
+    }
+    Benchmark("lock:spin/uncontended") { benchmark in
+        uncontended(SpinLock(), benchmark)
+    }
+}
+
+/// Registers a benchmark of `pick()` then `release(_:)` on a fresh selector of `kind`.
+func pickAndRelease(_ kind: SelectorKind, weights: [Int], lock: LockKind = .default, name: String) {
+    Benchmark(name) { benchmark in
+        let selector = try kind.makeSelector(weights: weights, lock: lock, seed: 1)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            guard let server = selector.pick() else { fatalError("\(kind) picked nothing: no server is drained here") }
+            selector.release(server)
+            blackHole(server)
+        }
+    }
+}
+
+/// Acquires and releases `lock` with nobody else around.
+func uncontended(_ lock: some SelectorLock, _ benchmark: Benchmark) {
+    for _ in benchmark.scaledIterations {
+        lock.lock()
+        lock.unlock()
+    }
+    blackHole(lock)
+}

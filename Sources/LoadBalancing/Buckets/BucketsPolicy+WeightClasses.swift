@@ -1,0 +1,153 @@
+/// List moves and weight-class bookkeeping. The list primitives work on raw storage: `nodes`
+/// is made unique once per operation instead of checked on every link written.
+extension BucketsPolicy {
+    /// Moves `server` from its bucket, closed by sentinel `source`, to the tail of the bucket
+    /// closed by `destination`, gives it that bucket's count and the newest stamp, and says
+    /// whether its old bucket is now empty.
+    ///
+    /// - Complexity: O(1).
+    @inline(__always)
+    @discardableResult
+    mutating func move(_ server: Int, to destination: Int32, from source: Int32) -> Bool {
+        let stamp = clock
+        clock &+= 1
+        return withNodes { nodes in
+            Self.unlink(server, nodes)
+            nodes[server].active = nodes[Int(destination)].active
+            nodes[server].stamp = stamp
+            Self.insert(server, before: Int(destination), nodes)
+            return nodes[Int(source)].next == source
+        }
+    }
+
+    /// Adds `server` (drained, with its stamp already the newest) to `weightClass`, at the tail
+    /// of the bucket of its count, adding buckets up to it.
+    ///
+    /// - Complexity: O(1) amortized, plus the buckets added up to the server's count.
+    mutating func attach(_ server: Int, to weightClass: Int) {
+        let active = Int(nodes[server].active)
+        while classes[weightClass].sentinels.count <= active { addBucket(to: weightClass) }
+        let sentinel = Int(classes[weightClass].sentinels[active])
+        withNodes { nodes in Self.insert(server, before: sentinel, nodes) }
+        nodes[server].weightClass = Int32(weightClass)
+        if classes[weightClass].members == 0 || UInt32(active) < classes[weightClass].minimum {
+            classes[weightClass].minimum = UInt32(active)
+        }
+        classes[weightClass].members &+= 1
+    }
+
+    /// Takes `server` out of its class and its bucket, leaving it drained. Retires the class
+    /// when it was the last member; otherwise, when it leaves the minimum bucket empty,
+    /// advances the cached minimum to the next non-empty bucket.
+    ///
+    /// - Complexity: O(1), plus the scan past empty buckets: O(highest count in the class).
+    mutating func detach(_ server: Int) {
+        let weightClass = Int(nodes[server].weightClass)
+        let active = Int(nodes[server].active)
+        let sentinel = classes[weightClass].sentinels[active]
+        withNodes { nodes in Self.unlink(server, nodes) }
+        nodes[server].previous = -1
+        nodes[server].next = -1
+        nodes[server].weightClass = -1
+        classes[weightClass].members &-= 1
+        if classes[weightClass].members == 0 {
+            retire(weightClass)
+        } else if nodes[Int(sentinel)].next == sentinel && UInt32(active) == classes[weightClass].minimum {
+            // Other members remain, all in buckets above this one.
+            var bucket = active &+ 1
+            while isEmpty(bucket, of: weightClass) { bucket &+= 1 }
+            classes[weightClass].minimum = UInt32(bucket)
+        }
+    }
+
+    /// The live class of `weight`, created (reusing a free index) when none has it yet.
+    ///
+    /// - Complexity: O(1) amortized: a dictionary lookup.
+    mutating func weightClass(for weight: UInt32) -> Int {
+        if let existing = classOfWeight[weight] { return Int(existing) }
+        let fresh = WeightClass(
+            weight: weight, minimum: 0, members: 0, liveSlot: Int32(liveClasses.count), sentinels: [])
+        let index: Int
+        if let reused = freeClasses.popLast() {
+            index = Int(reused)
+            classes[index] = fresh
+        } else {
+            index = classes.count
+            classes.append(fresh)
+        }
+        liveClasses.append(Int32(index))
+        classOfWeight[weight] = Int32(index)
+        return index
+    }
+
+    /// Whether bucket `bucket` of `weightClass` has no server.
+    func isEmpty(_ bucket: Int, of weightClass: Int) -> Bool {
+        let sentinel = classes[weightClass].sentinels[bucket]
+        return nodes[Int(sentinel)].next == sentinel
+    }
+
+    /// Gives `weightClass` one more, empty bucket, for the next count up; its sentinel is a
+    /// spare one when there is one, else a new node.
+    ///
+    /// - Complexity: O(1) amortized.
+    mutating func addBucket(to weightClass: Int) {
+        let sentinel: Int32
+        if let spare = spareSentinels.popLast() {
+            sentinel = spare
+        } else {
+            sentinel = Int32(nodes.count)
+            nodes.append(Node(previous: -1, next: -1, active: 0, weightClass: -1, stamp: 0))
+        }
+        let count = UInt32(classes[weightClass].sentinels.count)
+        nodes[Int(sentinel)] = Node(
+            previous: sentinel, next: sentinel, active: count, weightClass: Int32(weightClass), stamp: 0)
+        classes[weightClass].sentinels.append(sentinel)
+    }
+
+    /// Frees `weightClass`, which has no members left: out of `liveClasses` (by swapping the
+    /// last live class into its slot) and `classOfWeight`; its sentinels become spares.
+    ///
+    /// - Complexity: O(its buckets).
+    private mutating func retire(_ weightClass: Int) {
+        let slot = Int(classes[weightClass].liveSlot)
+        let last = liveClasses.removeLast()
+        if slot < liveClasses.count {
+            liveClasses[slot] = last
+            classes[Int(last)].liveSlot = Int32(slot)
+        }
+        classOfWeight[classes[weightClass].weight] = nil
+        for sentinel in classes[weightClass].sentinels { nodes[Int(sentinel)].weightClass = -1 }
+        spareSentinels.append(contentsOf: classes[weightClass].sentinels)
+        classes[weightClass].sentinels = []
+        classes[weightClass].liveSlot = -1
+        freeClasses.append(Int32(weightClass))
+    }
+
+    /// Runs `body` on the node storage.
+    @inline(__always)
+    private mutating func withNodes<Result>(_ body: (UnsafeMutablePointer<Node>) -> Result) -> Result {
+        nodes.withUnsafeMutableBufferPointer { nodes in
+            // There is at least one server, so the storage exists.
+            body(nodes.baseAddress.unsafelyUnwrapped)
+        }
+    }
+
+    /// Unlinks `node` from the circular list it is in.
+    @inline(__always)
+    private static func unlink(_ node: Int, _ nodes: UnsafeMutablePointer<Node>) {
+        let previous = nodes[node].previous
+        let next = nodes[node].next
+        nodes[Int(previous)].next = next
+        nodes[Int(next)].previous = previous
+    }
+
+    /// Links `node` just before `sentinel`, at the tail of its list.
+    @inline(__always)
+    private static func insert(_ node: Int, before sentinel: Int, _ nodes: UnsafeMutablePointer<Node>) {
+        let tail = nodes[sentinel].previous
+        nodes[node].previous = tail
+        nodes[node].next = Int32(truncatingIfNeeded: sentinel)
+        nodes[Int(tail)].next = Int32(truncatingIfNeeded: node)
+        nodes[sentinel].previous = Int32(truncatingIfNeeded: node)
+    }
+}

@@ -1,0 +1,185 @@
+/// `buckets`: servers grouped by active count in intrusive lists, one set of lists per
+/// distinct weight, with each group's minimum cached (HAProxy's `fwlc`-like).
+///
+/// Mirrors HAProxy's leastconn (`src/lb_fwlc.c`), which keeps one tree node per distinct key
+/// with lists of servers hanging off it, so a count change is a list move rather than a
+/// re-sort. Here the key space is small and dense (an active count), so the tree becomes an
+/// array of buckets indexed by count.
+///
+/// Servers with the same weight form a `WeightClass`. A pick takes the head of the minimum
+/// bucket of the best class and appends it to the tail of the next bucket up; a release moves
+/// a server to the tail of the bucket below and lowers the class's cached minimum if needed.
+/// Every move appends at a tail exactly when the server's stamp becomes the newest, so every
+/// bucket stays in stamp order and its head is the canonical tie winner: with weights, the
+/// pick compares the minimum-bucket head of each class by score (cross-multiplication), then
+/// by stamp. So the policy is exact and reproduces `ReferenceLeastConnections` choice for
+/// choice. Unlike HAProxy, ties are not randomized: they rotate.
+///
+/// # Layout
+/// Servers and the bucket lists' sentinels are nodes of one array, `nodes`: a move rewrites
+/// links in that array only, so it pays one copy-on-write uniqueness check, and the lists need
+/// no empty-list branches. Keeping the bucket heads in per-class arrays instead cost 3 to 4
+/// uniqueness checks per operation: 23 ns per pick-and-release pair against 17 ns now (policy
+/// alone, 64 servers, release build).
+///
+/// - Complexity: with W distinct positive weights, pick O(W) — O(1) with equal weights — and
+///   release O(1). `setWeight` costs O(1) plus, when the server leaves its class's minimum
+///   bucket empty, a scan up to the next non-empty bucket (O(highest count in that class)),
+///   plus amortized growth of the new class's buckets up to the server's count; it also does
+///   one dictionary lookup of the weight.
+///   Memory: 24 bytes per server (links, count, class, stamp). Buckets: 28 bytes each (a
+///   24-byte sentinel node and its 4-byte index), one per count from 0 to the highest count a
+///   member of the class has reached; a retired class's sentinels are kept for reuse. Per
+///   class also a 24-byte record, a 4-byte live-list entry and a dictionary entry. With equal
+///   weights and at most `c` connections on any server, that is about
+///   24 + (28·(c + 1) + 60) / n bytes per server: 24 bytes and a few hundred bytes in all.
+/// - Note: Not thread-safe (a policy); wrap it in `LockedSelector`.
+public struct BucketsPolicy: SelectionPolicy {
+    /// A server (`nodes[0..<serverCount]`) or a bucket's sentinel (`nodes[serverCount...]`).
+    /// 24 bytes, so a move touches one cache line per node.
+    struct Node {
+        /// The previous node in its circular list; -1 for a drained server.
+        var previous: Int32
+        /// The next node in its circular list; -1 for a drained server.
+        var next: Int32
+        /// A server's active connections, and so its bucket; for a sentinel, its bucket's count.
+        var active: UInt32
+        /// The index in `classes` of a server's class (-1 when drained) or a sentinel's
+        /// (-1 while spare).
+        var weightClass: Int32
+        /// A server's last-change stamp; unused for sentinels.
+        var stamp: UInt64
+    }
+
+    public static let isExact = true
+
+    /// The servers, then the sentinels.
+    var nodes: [Node]
+    /// The number of servers: `nodes[0..<serverCount]`.
+    public let serverCount: Int
+    /// Weight classes by index; indices in `freeClasses` are unused.
+    var classes: [WeightClass]
+    /// The indices of the classes that have members, in no particular order.
+    var liveClasses: [Int32]
+    /// Unused indices of `classes`, reused before `classes` grows.
+    var freeClasses: [Int32]
+    /// Sentinels of retired classes, reused before `nodes` grows.
+    var spareSentinels: [Int32]
+    /// The live class of each weight in use.
+    var classOfWeight: [UInt32: Int32]
+    /// The next last-change stamp.
+    var clock: UInt64
+
+    /// `weights.count` servers with no active connections, one weight class per distinct
+    /// positive weight; `seed` is unused (the policy is deterministic).
+    ///
+    /// - Throws: `SelectorConfigurationError` for weights `WeightValidation` rejects.
+    /// - Complexity: O(n) expected (one dictionary lookup per server).
+    public init(weights: [Int], seed: UInt64 = 0) throws(SelectorConfigurationError) {
+        try WeightValidation.validate(weights)
+        serverCount = weights.count
+        nodes = (0..<weights.count).map { index in
+            Node(previous: -1, next: -1, active: 0, weightClass: -1, stamp: UInt64(index))
+        }
+        classes = []
+        liveClasses = []
+        freeClasses = []
+        spareSentinels = []
+        classOfWeight = [:]
+        clock = UInt64(weights.count)
+        // In index order, so each bucket 0 is in stamp order.
+        for (server, weight) in weights.enumerated() where weight > 0 {
+            attach(server, to: weightClass(for: UInt32(weight)))
+        }
+        _checkInvariants()
+    }
+
+    /// - Complexity: O(W) for W distinct positive weights; O(1) with equal weights.
+    public mutating func pick() -> ServerID? {
+        guard let (weightClass, server) = leastLoadedHead() else { return nil }
+        let from = Int(classes[weightClass].minimum)
+        if from == Int(UInt32.max) { SelectorMisuse.tooManyConnections(ServerID(server)) }
+        if from &+ 1 == classes[weightClass].sentinels.count { addBucket(to: weightClass) }
+        let source = classes[weightClass].sentinels[from]
+        let destination = classes[weightClass].sentinels[from &+ 1]
+        let sourceEmptied = move(server, to: destination, from: source)
+        // The server just landed in the next bucket up, so that is the new minimum.
+        if sourceEmptied { classes[weightClass].minimum &+= 1 }
+        _checkInvariants()
+        return ServerID(server)
+    }
+
+    /// - Complexity: O(1).
+    public mutating func release(_ server: ServerID) {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "release")
+        let index = server.index
+        let from = Int(nodes[index].active)
+        if from == 0 { SelectorMisuse.releaseWithoutConnection(server) }
+        let weightClass = Int(nodes[index].weightClass)
+        if weightClass < 0 {
+            // Drained: in no list; only the count and the stamp change.
+            nodes[index].active &-= 1
+            nodes[index].stamp = clock
+            clock &+= 1
+        } else {
+            let source = classes[weightClass].sentinels[from]
+            let destination = classes[weightClass].sentinels[from &- 1]
+            move(index, to: destination, from: source)
+            if UInt32(from &- 1) < classes[weightClass].minimum { classes[weightClass].minimum = UInt32(from &- 1) }
+        }
+        _checkInvariants()
+    }
+
+    /// - Complexity: O(1) plus a scan past empty buckets when the server leaves its class's
+    ///   minimum bucket empty, bucket growth in the new class, and a dictionary lookup.
+    public mutating func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
+        try WeightValidation.validate(server, serverCount: serverCount)
+        try WeightValidation.validate(weight, for: server.index)
+        let index = server.index
+        if nodes[index].weightClass >= 0 { detach(index) }
+        nodes[index].stamp = clock
+        clock &+= 1
+        if weight > 0 { attach(index, to: weightClass(for: UInt32(weight))) }
+        _checkInvariants()
+    }
+
+    /// - Complexity: O(1).
+    public func activeConnections(of server: ServerID) -> Int { Int(nodes[server.index].active) }
+
+    /// - Complexity: O(1).
+    public func weight(of server: ServerID) -> Int {
+        let weightClass = Int(nodes[server.index].weightClass)
+        return weightClass < 0 ? 0 : Int(classes[weightClass].weight)
+    }
+
+    /// The class and server the next pick goes to: among the heads of each live class's
+    /// minimum bucket, the lowest score, then the oldest stamp. `nil` when every server is
+    /// drained.
+    ///
+    /// - Complexity: O(W).
+    @inline(__always)
+    private func leastLoadedHead() -> (weightClass: Int, server: Int)? {
+        var best: (weightClass: Int, server: Int)?
+        var bestActive: UInt64 = 0
+        var bestWeight: UInt64 = 0
+        var bestStamp: UInt64 = 0
+        for slot in liveClasses.indices {
+            let weightClass = Int(liveClasses[slot])
+            let minimum = classes[weightClass].minimum
+            let head = Int(nodes[Int(classes[weightClass].sentinels[Int(minimum)])].next)
+            let active = UInt64(minimum)
+            let weight = UInt64(classes[weightClass].weight)
+            let stamp = nodes[head].stamp
+            if best != nil {
+                let left = active &* bestWeight
+                let right = bestActive &* weight
+                if left > right || (left == right && stamp > bestStamp) { continue }
+            }
+            best = (weightClass, head)
+            bestActive = active
+            bestWeight = weight
+            bestStamp = stamp
+        }
+        return best
+    }
+}

@@ -1,0 +1,25 @@
+/// The servers of one `BucketsPolicy` that share one positive weight, grouped by active
+/// count: bucket `k` is a circular doubly-linked list of the class's servers with exactly `k`
+/// active connections, closed by a sentinel node (see `BucketsPolicy.Node`).
+///
+/// Within one class every server has the same weight, so a lower count is a lower score and
+/// the least loaded servers are exactly those in bucket `minimum`. Each bucket is kept in
+/// increasing last-change stamp order: a server is only ever appended at a tail, at the moment
+/// its stamp becomes the newest. So the head of bucket `minimum` is the class's canonical
+/// tie winner.
+///
+/// - Note: Not thread-safe: part of one `BucketsPolicy`.
+struct WeightClass {
+    /// The weight every member has; positive.
+    var weight: UInt32
+    /// The index of the first non-empty bucket while the class has members.
+    var minimum: UInt32
+    /// The number of servers in the class.
+    var members: Int32
+    /// This class's index in `BucketsPolicy.liveClasses`.
+    var liveSlot: Int32
+    /// `sentinels[k]` is the node that closes bucket `k`'s list. Grows to the highest count a
+    /// member has reached and does not shrink while the class lives. Only growth writes it, so
+    /// picks and releases just read it.
+    var sentinels: [Int32]
+}
