@@ -6,7 +6,7 @@
 /// server they land. It still counts active connections, so that the harness can see that
 /// pile-up and check for leaks. Equal weights with one connection in flight rotate exactly.
 ///
-/// The schedule (one period) is precomputed and indexed by a ticket that counts picks;
+/// The schedule (one period) is precomputed and indexed by a ticket that counts `pick` calls;
 /// `setWeight` rebuilds it and the ticket carries on. `RoundRobinSelector` makes exactly the
 /// same choices when called from one thread, so this policy is its model in the simulator.
 ///
@@ -33,9 +33,12 @@ public struct RoundRobinPolicy: SelectionPolicy {
     public var serverCount: Int { active.count }
 
     public mutating func pick() -> ServerID? {
-        guard !schedule.isEmpty else { return nil }
-        let server = Int(schedule[Int(ticket % UInt(schedule.count))])
+        // Every call takes a ticket, even one that finds every server drained, as the
+        // selector's atomic ticket does.
+        let turn = ticket
         ticket &+= 1
+        guard !schedule.isEmpty else { return nil }
+        let server = Int(schedule[Int(turn % UInt(schedule.count))])
         if active[server] == UInt32.max { SelectorMisuse.tooManyConnections(ServerID(server)) }
         active[server] += 1
         return ServerID(server)
