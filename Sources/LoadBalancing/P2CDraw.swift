@@ -13,8 +13,9 @@
 /// n / m draws on average with m of n servers eligible. If the tries run out (most servers
 /// drained, or only one eligible) one pass over all servers draws the pair by reservoir
 /// sampling, which also finds a single eligible server. So a pick costs O(1) expected while
-/// at least a fair fraction of servers is eligible, and at most 2 × `triesPerDraw` draws plus
-/// one O(n) pass when nearly all are drained (m ≤ n / 16 makes the pass likely).
+/// a fair fraction of servers is eligible, and at most 2 × `triesPerDraw` draws plus one O(n)
+/// pass when nearly all are drained: the first draw alone falls back with probability
+/// (1 − m/n)^16, 1% at m = n/4 and 36% at m = n/16.
 ///
 /// Random indices come from Lemire's multiply-shift (the high half of `bound × random`),
 /// which has no division and no rejection loop; its bias is below bound / 2^64.

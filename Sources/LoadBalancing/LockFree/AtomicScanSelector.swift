@@ -25,6 +25,12 @@ import Atomics
 /// Cursors live in the thread's slot (`ThreadSlots`), so threads never write one shared line
 /// for tie-breaking.
 ///
+/// # Drain
+/// Drained servers are skipped; a server drained between the scan and the claim is given back
+/// and the pick scans again, so no pick that starts after `setWeight(0, …)` returns gets it,
+/// and once its count is seen at 0 it stays 0 (`AtomicWeightTable`). A pick returns `nil`
+/// only if every server was drained at one moment, not merely when its scan saw them so.
+///
 /// - Complexity: pick O(n) loads (plus a rescan per lost race); release O(1) lock-free;
 ///   `setWeight` O(1), serialized by a writer lock. Memory: 72 bytes per server (a count on its
 ///   own 64-byte cache line, so a pick's write invalidates no other server's count in another

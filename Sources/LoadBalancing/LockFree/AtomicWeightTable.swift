@@ -3,11 +3,16 @@ import Atomics
 /// The weights of a lock-free selector: read by picks without locking, changed by
 /// `setWeight` one writer at a time.
 ///
-/// Picks read a weight with a relaxed load while they look for a server. What makes drain
-/// safe is the check after the claim: a pick first adds its connection to the server's count,
-/// then reads the weight again (`isDrained(afterClaiming:)`), and gives the connection back
-/// if it reads 0. Both that read and `set`'s store are sequentially consistent, so a pick that
-/// starts after `setWeight(0, for: s)` has returned always reads the 0 and never returns `s`.
+/// Picks read weights with relaxed loads while they look for a server. On its own that would
+/// let a pick that read a weight just before a drain add its connection after the operator
+/// has already seen the server idle. So a pick first claims (adds its connection to the
+/// server's count), then reads the weight again (`isDrained(afterClaiming:)`) and gives the
+/// connection back if it reads 0. Claim, re-read and `set`'s store are sequentially
+/// consistent, so every pick that returns server `s` claimed it before `setWeight(0, for: s)`
+/// stored the 0. Hence no pick that starts after the drain returns gets `s`, and once `s`'s
+/// count has been read as 0 after the drain, no connection to `s` is ever returned again
+/// until it is undrained: a drain can be waited for. (A pick racing the drain may raise the
+/// count by one for an instant before it gives its claim back.)
 ///
 /// `eligibleCount` counts the servers with weight > 0 and is what makes `pick` return `nil`
 /// only when every server is drained: a scan that found no eligible server may have raced

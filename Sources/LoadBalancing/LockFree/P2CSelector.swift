@@ -22,7 +22,8 @@ import Atomics
 /// # Drain
 /// Drained servers are never drawn (see `P2CDraw`); a server drained between the draw and the
 /// claim is given back and the pick draws again, so no pick that starts after
-/// `setWeight(0, …)` returns gets the drained server (`AtomicWeightTable`).
+/// `setWeight(0, …)` returns gets the drained server, and a drain can be waited for: once its
+/// count is seen at 0 it stays 0 (`AtomicWeightTable`).
 ///
 /// - Complexity: pick O(1) expected (two weight and two count loads, one atomic add for the
 ///   random stream, one for the count; see `P2CDraw` when most servers are drained); release

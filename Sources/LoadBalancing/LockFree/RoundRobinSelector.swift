@@ -14,8 +14,9 @@ import Atomics
 /// # Weight changes while other threads pick
 /// `setWeight` stores the weight, then publishes the new schedule. A pick that reads an entry
 /// of a server drained since the old schedule was built finds the 0 after claiming it
-/// (`AtomicWeightTable`), gives the connection back and takes the next ticket; no pick that
-/// starts after `setWeight(0, …)` returns gets the drained server. If every server of the old
+/// (`AtomicWeightTable`), gives the connection back and takes the next ticket, so no pick that
+/// starts after `setWeight(0, …)` returns gets the drained server and a drain can be waited for
+/// (its count, once seen at 0, stays 0). If every server of the old
 /// schedule was drained, picks keep taking tickets until the writer publishes (the only
 /// moment a pick depends on the writer's progress).
 ///

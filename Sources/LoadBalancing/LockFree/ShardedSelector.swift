@@ -30,6 +30,12 @@ import Atomics
 /// always picks a minimal score. Ties go to the first minimal server after the thread's own
 /// cursor, so equal servers take turns.
 ///
+/// # Drain
+/// Drained servers are skipped; a server drained between the scan and the claim is given back
+/// and the pick scans again, so no pick that starts after `setWeight(0, …)` returns gets it,
+/// and once its count is seen at 0 it stays 0 (`AtomicWeightTable`). A pick returns `nil`
+/// only if every server was drained at one moment, not merely when its scan saw them so.
+///
 /// - Complexity: pick O(n · stripes); release O(1) when the releasing thread picked it,
 ///   O(stripes) otherwise, plus snapshots when racing; `setWeight` O(1), serialized by a
 ///   writer lock. Memory: 8 × stripes + 8 bytes per server (16 + 8 on a 2-core machine,
