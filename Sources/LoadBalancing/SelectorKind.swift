@@ -1,31 +1,48 @@
 /// The catalogue of selectors, by the names the command line spells.
 ///
 /// Every kind builds a thread-safe `ServerSelector`; lock-based kinds take the lock to use.
+/// `round-robin` is the baseline and not least connections at all (it never looks at the
+/// counts); the other lock-free kinds are approximate least connections.
 public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringConvertible {
+    case roundRobin = "round-robin"
     case linearScan = "linear-scan"
     case minHeap = "min-heap"
     case buckets
+    case atomicScan = "atomic-scan"
+    case sharded
+    case p2c
 
     public var description: String { rawValue }
 
     /// One line for `lbbench list`.
     public var summary: String {
         switch self {
+        case .roundRobin:
+            "baseline, not least connections: atomic ticket over NGINX smooth weighted round robin; pick O(1)"
         case .linearScan:
             "lock + array of counts scanned for the minimal score; exact, pick O(n) (NGINX least_conn, IPVS wlc)"
         case .minHeap:
             "lock + indexed 4-ary min-heap of (score, stamp) with a position map; exact, O(log n) (Finagle, APISIX)"
         case .buckets:
             "lock + servers in lists by active count per weight, cached minimum; exact, O(1) equal weights (HAProxy fwlc)"
+        case .atomicScan:
+            "lock-free scan of padded atomic counts, compare-and-swap claim; pick O(n) (IPVS wlc RCU walk)"
+        case .sharded:
+            "per-thread striped counts, a server's count is the sum of its stripes; pick O(n·stripes) (Java LongAdder)"
+        case .p2c:
+            "two distinct random servers, lower score wins, atomic counts; pick O(1) (Envoy, gRPC, Finagle, Linkerd)"
         }
     }
 
     /// Whether every pick has minimal score at the moment it is made.
     public var isExact: Bool {
         switch self {
+        case .roundRobin: RoundRobinPolicy.isExact
         case .linearScan: LinearScanPolicy.isExact
         case .minHeap: MinHeapPolicy.isExact
         case .buckets: BucketsPolicy.isExact
+        case .atomicScan, .sharded: false
+        case .p2c: P2CPolicy.isExact
         }
     }
 
@@ -33,6 +50,7 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
     public var usesLock: Bool {
         switch self {
         case .linearScan, .minHeap, .buckets: true
+        case .roundRobin, .atomicScan, .sharded, .p2c: false
         }
     }
 
@@ -46,9 +64,13 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
         weights: [Int], lock: LockKind = .default, seed: UInt64 = 0
     ) throws(SelectorConfigurationError) -> any ServerSelector {
         switch self {
+        case .roundRobin: try RoundRobinSelector(weights: weights)
         case .linearScan: try Self.locked(LinearScanPolicy.self, weights: weights, lock: lock, seed: seed)
         case .minHeap: try Self.locked(MinHeapPolicy.self, weights: weights, lock: lock, seed: seed)
         case .buckets: try Self.locked(BucketsPolicy.self, weights: weights, lock: lock, seed: seed)
+        case .atomicScan: try AtomicScanSelector(weights: weights)
+        case .sharded: try ShardedSelector(weights: weights)
+        case .p2c: try P2CSelector(weights: weights, seed: seed)
         }
     }
 

@@ -13,9 +13,15 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     @inlinable
     public init(seed: UInt64) { state = seed }
 
+    /// The odd constant added to the state on every step (2^64 divided by the golden ratio).
+    /// A step is nothing but this addition, so `P2CSelector` can share one stream between
+    /// threads by adding it atomically.
+    @inlinable
+    static var gamma: UInt64 { 0x9E37_79B9_7F4A_7C15 }
+
     @inlinable
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
+        state &+= Self.gamma
         var z = state
         z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB

@@ -1,0 +1,121 @@
+import Atomics
+
+/// `p2c`, thread-safe and lock-free: power of two choices (see `P2CPolicy`) over atomic
+/// per-server counts.
+///
+/// As in Envoy and gRPC, a pick reads two counts and adds to the winner's with one atomic
+/// add; there is no scan and no shared line besides the two servers' counts. Under
+/// concurrency the two counts may change between the read and the add, so the winner may no
+/// longer be the lower of the two by then: p2c is approximate by design and this adds only
+/// the races of the two servers involved.
+///
+/// # Randomness and what is reproducible
+/// Each thread slot (`ThreadSlots`) has its own `SplitMix64` stream in its own cache line:
+/// slot 0 starts from `seed` itself, slot `s` from the `s`-th output of `SplitMix64(seed)`.
+/// A step of `SplitMix64` is one addition, done here as an atomic add, so threads that share
+/// a slot still never reuse a random value. A program that calls the selector from one thread
+/// gets slot 0 and makes exactly the choices of `P2CPolicy(weights:seed:)`. With several
+/// threads, each slot's stream is still fixed by the seed, but which thread gets which slot
+/// (the order of their first calls) and how their picks interleave depend on scheduling, so
+/// concurrent runs are reproducible in distribution, not pick for pick.
+///
+/// # Drain
+/// Drained servers are never drawn (see `P2CDraw`); a server drained between the draw and the
+/// claim is given back and the pick draws again, so no pick that starts after
+/// `setWeight(0, …)` returns gets the drained server, and a drain can be waited for: once its
+/// count is seen at 0 it stays 0 (`AtomicWeightTable`).
+///
+/// - Complexity: pick O(1) expected (two weight and two count loads, one atomic add for the
+///   random stream, one for the count; see `P2CDraw` when most servers are drained); release
+///   O(1) lock-free; `setWeight` O(1), serialized by a writer lock. Memory: 72 bytes per
+///   server with padded counts (the default), 16 packed; plus 64 bytes per thread slot.
+/// - Note: Thread-safe. Approximate (see above); lock-free picks and releases.
+public final class P2CSelector: ServerSelector {
+    public let serverCount: Int
+    private let weightTable: AtomicWeightTable
+    private let active: ActiveCounts
+    private let slots: ThreadSlots
+    private let randomStates: AtomicCounterArray<UInt64>
+
+    /// - Parameters:
+    ///   - seed: fixes every slot's random stream.
+    ///   - layout: how the per-server counts are laid out; one cache line each by default.
+    /// - Throws: `SelectorConfigurationError` for bad weights.
+    public init(weights: [Int], seed: UInt64 = 0, layout: CounterLayout = .cacheLinePerCounter) throws(SelectorConfigurationError) {
+        try WeightValidation.validate(weights)
+        serverCount = weights.count
+        weightTable = AtomicWeightTable(validated: weights)
+        active = ActiveCounts(serverCount: weights.count, layout: layout)
+        slots = ThreadSlots()
+        randomStates = AtomicCounterArray(count: slots.count, layout: .cacheLinePerCounter)
+        var seeds = SplitMix64(seed: seed)
+        for slot in 0..<slots.count {
+            randomStates[slot].store(slot == 0 ? seed : seeds.next(), ordering: .relaxed)
+        }
+    }
+
+    public func pick() -> ServerID? {
+        var random = SlotRandom(state: randomStates[slots.current()])
+        while true {
+            guard let candidates = P2CDraw.candidates(
+                serverCount: serverCount, using: &random, isEligible: { weightTable.weight($0) != 0 }
+            ) else {
+                if weightTable.noneEligible() { return nil }
+                continue  // raced with a drain and an undrain: draw again
+            }
+            var winner = candidates.first
+            if let second = candidates.second {
+                let firstWeight = weightTable.weight(winner)
+                let secondWeight = weightTable.weight(second)
+                if firstWeight == 0 || secondWeight == 0 { continue }  // drained since drawn
+                winner = P2CDraw.lower(
+                    winner, score(winner, weight: firstWeight), second, score(second, weight: secondWeight), using: &random)
+            }
+            active.claim(winner)
+            if weightTable.isDrained(afterClaiming: winner) {
+                active.release(winner)
+                continue
+            }
+            return ServerID(winner)
+        }
+    }
+
+    @inline(__always)
+    private func score(_ server: Int, weight: Int) -> Score {
+        Score(active: UInt32(truncatingIfNeeded: active.load(server)), weight: UInt32(truncatingIfNeeded: weight))
+    }
+
+    public func release(_ server: ServerID) {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "release")
+        active.release(server.index)
+    }
+
+    public func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
+        try weightTable.set(weight, for: server)
+    }
+
+    public func activeConnections() -> [Int] { active.snapshot() }
+
+    public func weights() -> [Int] { weightTable.snapshot() }
+
+    public func contentionStatistics() -> ContentionStatistics {
+        ContentionStatistics(casRetries: active.casRetries)
+    }
+}
+
+/// Every mutable field is an atomic; weight changes are serialized by the table's lock.
+extension P2CSelector: @unchecked Sendable {}
+
+/// One slot's `SplitMix64` stream, stepped by an atomic add so that threads sharing the slot
+/// each get distinct values.
+private struct SlotRandom: RandomNumberGenerator {
+    let state: UnsafeAtomic<UInt64>
+
+    @inline(__always)
+    mutating func next() -> UInt64 {
+        // Relaxed: every add hands out a distinct state; random values publish no memory.
+        let previous = state.loadThenWrappingIncrement(by: SplitMix64.gamma, ordering: .relaxed)
+        var generator = SplitMix64(seed: previous)
+        return generator.next()
+    }
+}

@@ -1,0 +1,91 @@
+/// The random part of power-of-two-choices, shared by `P2CPolicy` and `P2CSelector` so that
+/// both make the same choices from the same random stream.
+///
+/// # Two *distinct* servers
+/// Drawing the second server independently of the first draws the same server twice with
+/// probability 1/n, and then the "choice" is no choice: Envoy found its least-request balancer
+/// picking the busier of two hosts 25–50% of the time (Envoy #11004, #14859, #20420). The
+/// second draw here is uniform over the other n − 1 servers.
+///
+/// # Drained servers
+/// A draw lands on a uniformly random server and is redrawn while that server is drained, up
+/// to `triesPerDraw` times; that keeps the pair uniform over the eligible servers and costs
+/// n / m draws on average with m of n servers eligible. If the tries run out (most servers
+/// drained, or only one eligible) one pass over all servers draws the pair by reservoir
+/// sampling, which also finds a single eligible server. So a pick costs O(1) expected while
+/// a fair fraction of servers is eligible, and at most 2 × `triesPerDraw` draws plus one O(n)
+/// pass when nearly all are drained: the first draw alone falls back with probability
+/// (1 − m/n)^16, 1% at m = n/4 and 36% at m = n/16.
+///
+/// Random indices come from Lemire's multiply-shift (the high half of `bound × random`),
+/// which has no division and no rejection loop; its bias is below bound / 2^64.
+///
+/// - Note: Not thread-safe; a pure function of its arguments and the generator.
+enum P2CDraw {
+    /// Draws per candidate before falling back to a pass over all servers.
+    static let triesPerDraw = 16
+
+    /// Two distinct servers drawn uniformly among those `isEligible` accepts; the second is
+    /// `nil` when only one is eligible, and the result `nil` when none is.
+    @inline(__always)
+    static func candidates<Random: RandomNumberGenerator>(
+        serverCount: Int, using random: inout Random, isEligible: (Int) -> Bool
+    ) -> (first: Int, second: Int?)? {
+        if serverCount > 1 {
+            for _ in 0..<triesPerDraw {
+                let first = index(below: serverCount, using: &random)
+                guard isEligible(first) else { continue }
+                for _ in 0..<triesPerDraw {
+                    var second = index(below: serverCount - 1, using: &random)
+                    if second >= first { second += 1 }
+                    if isEligible(second) { return (first, second) }
+                }
+                break
+            }
+        }
+        return reservoir(serverCount: serverCount, using: &random, isEligible: isEligible)
+    }
+
+    /// Of two candidates, the one with the lower score; a fair coin decides a tie, so equal
+    /// servers share light load evenly.
+    @inline(__always)
+    static func lower<Random: RandomNumberGenerator>(
+        _ first: Int, _ firstScore: Score, _ second: Int, _ secondScore: Score, using random: inout Random
+    ) -> Int {
+        if firstScore < secondScore { return first }
+        if secondScore < firstScore { return second }
+        return random.next() >> 63 == 0 ? first : second
+    }
+
+    /// A uniform index in `0..<bound` (`bound` > 0).
+    @inline(__always)
+    static func index<Random: RandomNumberGenerator>(below bound: Int, using random: inout Random) -> Int {
+        Int(truncatingIfNeeded: UInt64(bound).multipliedFullWidth(by: random.next()).high)
+    }
+
+    /// One pass of reservoir sampling (Vitter's algorithm R with a reservoir of two).
+    private static func reservoir<Random: RandomNumberGenerator>(
+        serverCount: Int, using random: inout Random, isEligible: (Int) -> Bool
+    ) -> (first: Int, second: Int?)? {
+        var seen = 0
+        var first = -1
+        var second = -1
+        for server in 0..<serverCount where isEligible(server) {
+            seen += 1
+            if seen == 1 {
+                first = server
+            } else if seen == 2 {
+                second = server
+            } else {
+                // The k-th eligible server replaces a random one of the two with probability 2/k.
+                let slot = index(below: seen, using: &random)
+                if slot == 0 { first = server } else if slot == 1 { second = server }
+            }
+        }
+        switch seen {
+        case 0: return nil
+        case 1: return (first, nil)
+        default: return (first, second)
+        }
+    }
+}
