@@ -3,6 +3,8 @@ import Foundation
 /// Writes a file so that readers see either the old file or the whole new one, never a
 /// partial write: the text goes to a temporary file in the same directory (so the rename
 /// cannot cross file systems), is flushed to disk, then renamed over the destination.
+///
+/// - Note: Two processes writing the same path each rename a whole file; the last one wins.
 public enum AtomicFile {
     /// Why the file could not be written.
     public struct WriteError: Error, CustomStringConvertible {

@@ -12,6 +12,9 @@ public enum CSVReport {
         "leakedConnections", "unservedPicks", "workersOverlapped",
     ]
 
+    /// The report, ending with a newline.
+    ///
+    /// - Complexity: O(runs).
     public static func render(_ document: ResultsDocument) -> String {
         let machine = document.machine
         var lines = [

@@ -2,6 +2,9 @@ import Foundation
 
 /// The results JSON: pretty-printed with sorted keys, so files diff cleanly.
 public enum JSONReport {
+    /// The document as JSON, ending with a newline.
+    ///
+    /// - Complexity: O(runs × servers).
     /// - Throws: `EncodingError` for a non-finite number.
     public static func render(_ document: ResultsDocument) throws -> String {
         let encoder = JSONEncoder()

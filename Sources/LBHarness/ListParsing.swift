@@ -2,6 +2,8 @@ import Foundation
 
 /// Parses the comma-separated lists the command line takes (`--selectors min-heap,p2c`,
 /// `--servers 8,64`), with one-line errors that name the valid choices.
+///
+/// - Complexity: every function is O(length of the text × choices).
 public enum ListParsing {
     /// Names of a catalogue (`SelectorKind`, `Workload`, `LockKind`); `all` means every case.
     ///

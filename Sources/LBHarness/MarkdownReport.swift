@@ -3,6 +3,9 @@ import LBWorkloads
 /// The human report: the machine context and how to read the numbers, then one table per
 /// workload with a row per cell.
 public enum MarkdownReport {
+    /// The report, ending with a newline.
+    ///
+    /// - Complexity: O(runs × workloads).
     public static func render(_ document: ResultsDocument) -> String {
         var lines = header(document)
         var workloads: [String] = []
@@ -29,18 +32,20 @@ public enum MarkdownReport {
             "- Machine: \(machine.cpu), \(machine.cores) cores, \(machine.os), Swift \(machine.swift), "
                 + "\(machine.build) build, \(machine.date)",
             "- Timer: \(machine.timer), \(timer) ns per read (median of back-to-back reads). "
-                + "Latencies are raw and each includes about one timer read.",
+                + "Latencies are raw: each includes about one timer read.",
             "- Length: \(document.length); seed \(document.runs.first.map { String($0.seed) } ?? "none"). "
                 + "picks/s counts whole event-loop steps (release, pick, duration draw, heap update, 3 timer reads).",
             "- Contention: for lock-based selectors, % of lock acquisitions that found the lock held and "
-                + "ns waited per pick; for lock-free ones, CAS retries per pick.",
+                + "ns waited per pick; for lock-free ones, CAS retries per pick. Counted only when a tryLock or "
+                + "a compare-and-swap fails, so uncontended calls pay nothing for it.",
             "- Fairness: jainLoad is Jain's index of weight-normalised active counts (1 = even, 1/n = all on one), "
                 + "peak/mean their max over mean, both averaged over snapshots taken by worker 0 every "
                 + "loadSampleInterval of its steps (by default max(256, 4 × servers)), outside the timed calls.",
         ]
         let problems = document.problems
         if problems.isEmpty {
-            lines.append("- Workers: every cell ran all its workers at once; no connection leaked.")
+            lines.append("- Workers: in every cell all workers were inside their measured loops at once "
+                + "(on a loaded machine the scheduler may still time-slice them); no connection leaked.")
         } else {
             lines.append("")
             lines += problems.map { "**WARNING: \($0)**" }

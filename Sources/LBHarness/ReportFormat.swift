@@ -9,6 +9,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
 
     /// `document` in this format, ending with a newline.
     ///
+    /// - Complexity: O(runs × servers) (JSON and per-server figures); the others O(runs).
     /// - Throws: `EncodingError` from JSON encoding (only for non-finite numbers, which the
     ///   harness does not produce).
     public func render(_ document: ResultsDocument) throws -> String {

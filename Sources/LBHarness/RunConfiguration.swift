@@ -6,6 +6,8 @@ import LoadBalancing
 ///
 /// Build cells with `MatrixConfiguration.cells()`, which fills in workload defaults and
 /// validates; `validate()` checks a hand-built cell the same way.
+///
+/// - Note: A value; safe to share between threads.
 public struct RunConfiguration: Sendable, Equatable {
     /// The harness's own limits, chosen so that bad input fails fast instead of exhausting
     /// memory (every limit is far beyond what a real balancer process holds).
@@ -74,6 +76,7 @@ public struct RunConfiguration: Sendable, Equatable {
 
     /// Checks every field.
     ///
+    /// - Complexity: O(servers).
     /// - Throws: `RunConfigurationError` naming the first problem.
     public func validate() throws(RunConfigurationError) {
         if servers > Limits.maximumServers {
