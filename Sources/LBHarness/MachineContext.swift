@@ -3,8 +3,8 @@ import Foundation
 /// The machine a run was measured on: the header of every report and the results JSON's
 /// `machine` object.
 ///
-/// - Note: `current()` reads `/proc/cpuinfo` and `/etc/os-release` (Linux); elsewhere those
-///   fields fall back to what `ProcessInfo` knows.
+/// - Note: `current()` reads `/proc/cpuinfo` and `/etc/os-release` (Linux); elsewhere the CPU
+///   is `unknown` and the OS is what `ProcessInfo` reports.
 public struct MachineContext: Codable, Sendable, Equatable {
     /// The CPU model, from `/proc/cpuinfo`.
     public var cpu: String

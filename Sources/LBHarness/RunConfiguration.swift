@@ -12,8 +12,10 @@ public struct RunConfiguration: Sendable, Equatable {
     /// The harness's own limits, chosen so that bad input fails fast instead of exhausting
     /// memory (every limit is far beyond what a real balancer process holds).
     public enum Limits {
-        /// Threads: each holds two latency histograms of about 200 KB.
-        public static let maximumThreads = 256
+        /// Threads: every worker occupies one thread of Dispatch's pool while it waits at the
+        /// start gate, and on Linux that pool stops at 255 threads (256 workers were seen to
+        /// hang there); 128 leaves the rest of the process room.
+        public static let maximumThreads = 128
         /// Servers: the harness keeps per-server tallies per worker.
         public static let maximumServers = 1 << 24
         /// Connections in flight: 16 bytes each in the workers' heaps.
@@ -87,7 +89,7 @@ public struct RunConfiguration: Sendable, Equatable {
         if threads < 1 { throw .notPositive(option: "--threads", value: String(threads)) }
         if threads > Limits.maximumThreads {
             throw .tooLarge(option: "--threads", value: threads, maximum: Limits.maximumThreads,
-                            reason: "one thread per worker")
+                            reason: "each worker holds one of Dispatch's at most 255 pool threads")
         }
         if concurrency < 1 { throw .notPositive(option: "--concurrency", value: String(concurrency)) }
         if concurrency > SelectorLimits.maximumActiveConnections {

@@ -49,6 +49,7 @@ struct CommandLineTests {
         (["--locks", "ticket"], "unknown --locks 'ticket'; valid: mutex, spin"),
         (["--servers", "0"], "--servers must be a positive number, got '0'"),
         (["--threads", "1,x"], "--threads must be a positive number, got 'x'"),
+        (["--threads", "500"], "--threads 500 is too large: at most 128"),
         (["--servers", "3", "--weights", "1,2"], "--weights lists 2 weights but the run has 3 servers"),
         (["--weights", "0,0"], "every server has weight 0"),
         (["--weights", "1,-1"], "weights must be 0 (drained) or positive"),
