@@ -41,14 +41,7 @@ enum WorkerLoop {
             inFlight.insert(.init(finish: durations.sampleStationaryResidual(using: &random), server: server))
         }
 
-        coordination.gate.arriveAndWait()
-        coordination.overlap.enter()
-        let start = MonotonicClock.nanoseconds()
-        let deadline: UInt64 = switch configuration.length {
-        case .picks: .max
-        case let .seconds(seconds): start &+ UInt64(seconds * 1e9)
-        }
-
+        // Everything the loop writes is allocated before the gate, outside the measured part.
         var pickLatency = LatencyHistogram()
         var releaseLatency = LatencyHistogram()
         var picksPerServer = Array(repeating: 0, count: configuration.servers)
@@ -57,6 +50,14 @@ enum WorkerLoop {
         let samplesLoad = loadSamples != nil
         var stepsToNextSample = 0
         var granted = 0
+
+        coordination.gate.arriveAndWait()
+        coordination.overlap.enter()
+        let start = MonotonicClock.nanoseconds()
+        let deadline: UInt64 = switch configuration.length {
+        case .picks: .max
+        case let .seconds(seconds): start &+ UInt64(seconds * 1e9)
+        }
         while !inFlight.isEmpty {
             if granted == 0 {
                 granted = coordination.budget?.claim(upTo: budgetBatch) ?? .max
