@@ -9,7 +9,7 @@ public enum CSVReport {
         "releaseP50Ns", "releaseP90Ns", "releaseP99Ns", "releaseP999Ns", "releaseMaxNs", "releaseMeanNs",
         "lockContendedFraction", "lockWaitNsPerPick", "casRetriesPerPick",
         "jainAssignments", "jainLoad", "peakToMeanLoad",
-        "leakedConnections", "unservedPicks", "workersOverlapped",
+        "leakedConnections", "unservedPicks", "workersOverlapped", "cpuParallelism",
     ]
 
     /// The report, ending with a newline.
@@ -35,6 +35,7 @@ public enum CSVReport {
                 number(run.contention.casRetriesPerPick), number(run.fairness.jainAssignments),
                 number(run.fairness.jainLoad), number(run.fairness.peakToMeanLoad),
                 String(run.leakedConnections), String(run.unservedPicks), String(run.workersOverlapped),
+                number(run.cpuParallelism),
             ]
             lines.append(fields.joined(separator: ","))
         }

@@ -120,7 +120,9 @@ public enum Harness {
                 peakToMeanLoad: loadSamples.peakToMeanLoad),
             perServer: PerServerFigures(picks: picksPerServer, meanActive: loadSamples.meanActive),
             leakedConnections: leaked, unservedPicks: outcomes.reduce(0) { $0 + $1.unservedPicks },
-            workersOverlapped: overlapped, loadSamples: loadSamples.count,
+            workersOverlapped: overlapped,
+            cpuParallelism: seconds > 0 ? Double(outcomes.reduce(0) { $0 + $1.cpuNanoseconds }) / 1e9 / seconds : 0,
+            loadSamples: loadSamples.count,
             loadSampleInterval: configuration.loadSampleInterval)
     }
 }

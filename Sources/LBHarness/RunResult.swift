@@ -38,6 +38,10 @@ public struct RunResult: Codable, Sendable, Equatable {
     /// The most workers seen running their measured loop at once; below `threads` means the
     /// workers did not all overlap and contention is understated.
     public var workersOverlapped: Int
+    /// The workers' CPU time in the measured part over its wall time: how many workers really
+    /// ran at once. Near `threads` on an idle machine; lower when the machine time-sliced them
+    /// (then contention is understated).
+    public var cpuParallelism: Double
     /// Load snapshots taken (by worker 0, outside the timed calls).
     public var loadSamples: Int
     /// Worker 0's steps between load snapshots.
@@ -48,8 +52,8 @@ public struct RunResult: Codable, Sendable, Equatable {
         weights: [Int], seed: UInt64, picks: Int, seconds: Double, picksPerSecond: Double,
         scalingVsOneThread: Double?, pickLatencyNs: LatencySummary, releaseLatencyNs: LatencySummary,
         contention: ContentionFigures, fairness: FairnessFigures, perServer: PerServerFigures,
-        leakedConnections: Int, unservedPicks: Int, workersOverlapped: Int, loadSamples: Int,
-        loadSampleInterval: Int
+        leakedConnections: Int, unservedPicks: Int, workersOverlapped: Int, cpuParallelism: Double,
+        loadSamples: Int, loadSampleInterval: Int
     ) {
         self.selector = selector
         self.lock = lock
@@ -71,6 +75,7 @@ public struct RunResult: Codable, Sendable, Equatable {
         self.leakedConnections = leakedConnections
         self.unservedPicks = unservedPicks
         self.workersOverlapped = workersOverlapped
+        self.cpuParallelism = cpuParallelism
         self.loadSamples = loadSamples
         self.loadSampleInterval = loadSampleInterval
     }
@@ -104,6 +109,7 @@ public struct RunResult: Codable, Sendable, Equatable {
         try container.encode(leakedConnections, forKey: .leakedConnections)
         try container.encode(unservedPicks, forKey: .unservedPicks)
         try container.encode(workersOverlapped, forKey: .workersOverlapped)
+        try container.encode(cpuParallelism, forKey: .cpuParallelism)
         try container.encode(loadSamples, forKey: .loadSamples)
         try container.encode(loadSampleInterval, forKey: .loadSampleInterval)
     }

@@ -53,6 +53,7 @@ enum WorkerLoop {
 
         coordination.gate.arriveAndWait()
         coordination.overlap.enter()
+        let cpuStart = ThreadCPUTime.nanoseconds()
         let start = MonotonicClock.nanoseconds()
         let deadline: UInt64 = switch configuration.length {
         case .picks: .max
@@ -94,11 +95,12 @@ enum WorkerLoop {
         }
 
         let end = MonotonicClock.nanoseconds()
+        let cpuEnd = ThreadCPUTime.nanoseconds()
         coordination.overlap.leave()
         return WorkerOutcome(
             pickLatency: pickLatency, releaseLatency: releaseLatency, picksPerServer: picksPerServer,
             picks: picks, unservedPicks: unservedPicks, startNanoseconds: start, endNanoseconds: end,
-            loadSamples: loadSamples, held: inFlight.servers)
+            cpuNanoseconds: cpuEnd &- cpuStart, loadSamples: loadSamples, held: inFlight.servers)
     }
 
     /// Worker `worker`'s generator seed: the `worker`-th output of a SplitMix64 seeded with the
@@ -126,6 +128,8 @@ struct WorkerOutcome: Sendable {
     /// When the measured loop started and ended (`MonotonicClock`).
     var startNanoseconds: UInt64
     var endNanoseconds: UInt64
+    /// CPU time the worker's thread used in its measured loop.
+    var cpuNanoseconds: UInt64
     /// Worker 0's load snapshots; `nil` for other workers.
     var loadSamples: LoadSamples?
     /// The servers of the connections still held when the measured loop ended.
