@@ -44,6 +44,12 @@ public enum MarkdownReport {
         ]
         lines.append("- on CPU: the workers' CPU time over wall time, i.e. how many really ran at once; below the "
             + "thread count, the machine time-sliced them and contention is understated.")
+        let sliced = document.timeSlicedRuns.count
+        if sliced > 0 {
+            let multiThreaded = document.runs.filter { $0.threads > 1 }.count
+            lines.append("- **\(sliced) of \(multiThreaded) multi-thread cells got less than 90% of a core per worker "
+                + "(busy machine): their contention and scaling are understated.**")
+        }
         let problems = document.problems
         if problems.isEmpty {
             lines.append("- Workers: in every cell all workers were inside their measured loops at once; "

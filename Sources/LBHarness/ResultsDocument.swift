@@ -37,6 +37,12 @@ public struct ResultsDocument: Codable, Sendable, Equatable {
         }
     }
 
+    /// Multi-threaded runs whose workers got less than 90% of a core each (`cpuParallelism`):
+    /// the machine was busy, so their contention and scaling are understated.
+    public var timeSlicedRuns: [RunResult] {
+        runs.filter { $0.threads > 1 && $0.cpuParallelism < 0.9 * Double($0.threads) }
+    }
+
     /// Fills each run's `scalingVsOneThread` from the run with the same selector, lock,
     /// workload, weights and concurrency on one thread, where there is one.
     public mutating func computeScaling() {
