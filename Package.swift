@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .target(
@@ -19,18 +20,28 @@ let package = Package(
             swiftSettings: [.define("LOADBALANCING_INTERNAL_CHECKS", .when(configuration: .debug))]
         ),
         .target(name: "LBWorkloads", dependencies: ["LoadBalancing"]),
-        .target(name: "LBCheck", dependencies: ["LoadBalancing"]),
+        .target(
+            name: "LBHarness",
+            dependencies: [
+                "LoadBalancing",
+                "LBWorkloads",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .target(name: "LBCheck", dependencies: ["LoadBalancing", "LBWorkloads", "LBHarness"]),
         .executableTarget(
             name: "lbbench",
             dependencies: [
                 "LoadBalancing",
                 "LBWorkloads",
+                "LBHarness",
                 "LBCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "LoadBalancingTests", dependencies: ["LoadBalancing"]),
         .testTarget(name: "LBWorkloadsTests", dependencies: ["LBWorkloads"]),
+        .testTarget(name: "LBHarnessTests", dependencies: ["LBHarness", "LBWorkloads", "LoadBalancing"]),
     ],
     swiftLanguageModes: [.v6]
 )

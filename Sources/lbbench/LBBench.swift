@@ -1,12 +1,12 @@
 import ArgumentParser
 
-/// The `lbbench` command: least-connections selectors, measured.
+/// The `lbbench` command: least-connections selectors, measured. `lbbench` alone is `lbbench run`.
 @main
 struct LBBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lbbench",
         abstract: "Measure least-connections server selectors: pick latency, contention and fairness.",
-        subcommands: [List.self],
-        defaultSubcommand: List.self
+        subcommands: [Run.self, List.self],
+        defaultSubcommand: Run.self
     )
 }

@@ -17,7 +17,7 @@ struct List: ParsableCommand {
         for workload in Workload.allCases {
             print("  \(padded(workload.rawValue, to: width))  \(workload.summary)")
         }
-        print("Locks (--lock, for lock-based selectors):")
+        print("Locks (--locks, for lock-based selectors):")
         for lock in LockKind.allCases {
             print("  \(padded(lock.rawValue, to: width))  \(lock.summary)")
         }

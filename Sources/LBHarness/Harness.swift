@@ -1,0 +1,139 @@
+import Dispatch
+import Foundation
+import LBWorkloads
+import LoadBalancing
+
+/// Runs cells: the library entry point behind `lbbench run` (and any command built on it).
+///
+/// # How a cell runs
+/// One shared selector is driven by `threads` workers, each on its own serial `DispatchQueue`
+/// (`DispatchQueue.concurrentPerform` was seen running two iterations on one thread; a
+/// serial queue per worker gets a thread of its own from Dispatch's overcommitting pool, and
+/// the blocking start gate keeps more workers than cores from deadlocking). Each worker fills
+/// its share of the connections, then waits at the gate; the coordinator reads the selector's
+/// contention counters and opens the gate; the workers run `WorkerLoop` until the pick budget
+/// or the time is spent and are joined with a `DispatchGroup`. The coordinator then reads the
+/// counters again, releases every connection the workers still held, and checks that every
+/// active count is back to 0 (`leakedConnections`).
+///
+/// - Complexity: a cell costs its picks × (pick + release + O(log k) heap update) plus the
+///   fills and one O(n) snapshot per `loadSampleInterval` steps. Memory: about 400 KB of
+///   histograms per worker, 16 bytes per connection in flight, 16 bytes per server per worker.
+/// - Note: Each call blocks its caller until the cell ends. Calls are thread-safe but should
+///   not overlap: concurrent cells would measure each other.
+public enum Harness {
+    /// Builds the cell's selector from `SelectorKind` and runs the cell.
+    ///
+    /// - Throws: `SelectorConfigurationError` if the selector rejects the weights.
+    public static func run(_ configuration: RunConfiguration) throws(SelectorConfigurationError) -> RunResult {
+        let selector = try configuration.selector.makeSelector(
+            weights: configuration.weights, lock: configuration.lock ?? .default, seed: configuration.seed)
+        return run(configuration, on: selector)
+    }
+
+    /// Runs the cell on a selector the caller built (which must be fresh: no connection in
+    /// flight). `configuration.selector` and `.lock` only label the result.
+    ///
+    /// - Precondition: `selector.serverCount == configuration.servers`; the configuration is valid.
+    public static func run(_ configuration: RunConfiguration, on selector: any ServerSelector) -> RunResult {
+        precondition(selector.serverCount == configuration.servers, "the selector has a different server count")
+        let coordination = WorkerCoordination(workers: configuration.threads, length: configuration.length)
+        let joined = DispatchGroup()
+        for worker in 0..<configuration.threads {
+            DispatchQueue(label: "lbbench.worker.\(worker)").async(group: joined) {
+                let outcome = WorkerLoop.run(
+                    worker: worker, configuration: configuration, selector: selector, coordination: coordination)
+                coordination.outcomes.store(outcome, worker: worker)
+            }
+        }
+        coordination.gate.waitForEveryone()
+        let before = selector.contentionStatistics()
+        coordination.gate.open()
+        joined.wait()
+        let after = selector.contentionStatistics()
+
+        let outcomes = coordination.outcomes.collected()
+        for outcome in outcomes {
+            for server in outcome.held { selector.release(server) }
+        }
+        let leaked = selector.activeConnections().reduce(0, +)
+        return result(of: configuration, outcomes: outcomes, contention: ContentionFigures(
+            before: before, after: after, picks: outcomes.reduce(0) { $0 + $1.picks }),
+            leaked: leaked, overlapped: coordination.overlap.maximum)
+    }
+
+    /// Runs every cell in order and assembles the results document: machine context (timer
+    /// overhead measured first), runs, and scaling against one thread.
+    ///
+    /// - Parameter progress: called before each cell.
+    /// - Throws: `SelectorConfigurationError` if a selector rejects its weights.
+    public static func run(
+        _ cells: [RunConfiguration], progress: ((MatrixProgress) -> Void)? = nil
+    ) throws(SelectorConfigurationError) -> ResultsDocument {
+        let machine = MachineContext.current()
+        let started = MonotonicClock.nanoseconds()
+        var runs: [RunResult] = []
+        for (index, cell) in cells.enumerated() {
+            if let progress {
+                let elapsed = Double(MonotonicClock.nanoseconds() &- started) / 1e9
+                progress(MatrixProgress(
+                    cellIndex: index, cellCount: cells.count, cell: cell, elapsedSeconds: elapsed,
+                    estimatedRemainingSeconds: index == 0 ? nil : elapsed / Double(index) * Double(cells.count - index)))
+            }
+            runs.append(try run(cell))
+        }
+        let lengths = cells.reduce(into: [String]()) { lengths, cell in
+            if !lengths.contains(cell.length.description) { lengths.append(cell.length.description) }
+        }
+        var document = ResultsDocument(machine: machine, length: lengths.joined(separator: "; "), runs: runs)
+        document.computeScaling()
+        return document
+    }
+
+    private static func result(
+        of configuration: RunConfiguration, outcomes: [WorkerOutcome], contention: ContentionFigures,
+        leaked: Int, overlapped: Int
+    ) -> RunResult {
+        var pickLatency = LatencyHistogram()
+        var releaseLatency = LatencyHistogram()
+        var picksPerServer = Array(repeating: 0, count: configuration.servers)
+        for outcome in outcomes {
+            pickLatency.merge(outcome.pickLatency)
+            releaseLatency.merge(outcome.releaseLatency)
+            for server in picksPerServer.indices { picksPerServer[server] += outcome.picksPerServer[server] }
+        }
+        let picks = outcomes.reduce(0) { $0 + $1.picks }
+        let start = outcomes.map(\.startNanoseconds).min() ?? 0
+        let end = outcomes.map(\.endNanoseconds).max() ?? 0
+        let seconds = Double(end &- start) / 1e9
+        let loadSamples = outcomes[0].loadSamples ?? LoadSamples(weights: configuration.weights)
+        let assignments = Fairness.weightNormalized(picksPerServer.map(Double.init), weights: configuration.weights)
+        return RunResult(
+            selector: configuration.selector.rawValue, lock: configuration.lock?.rawValue,
+            workload: configuration.workload.rawValue, servers: configuration.servers,
+            threads: configuration.threads, concurrency: configuration.concurrency, weights: configuration.weights,
+            seed: configuration.seed, picks: picks, seconds: seconds,
+            picksPerSecond: seconds > 0 ? Double(picks) / seconds : 0, scalingVsOneThread: nil,
+            pickLatencyNs: pickLatency.summary, releaseLatencyNs: releaseLatency.summary, contention: contention,
+            fairness: FairnessFigures(
+                jainAssignments: Fairness.jainIndex(assignments), jainLoad: loadSamples.jainLoad,
+                peakToMeanLoad: loadSamples.peakToMeanLoad),
+            perServer: PerServerFigures(picks: picksPerServer, meanActive: loadSamples.meanActive),
+            leakedConnections: leaked, unservedPicks: outcomes.reduce(0) { $0 + $1.unservedPicks },
+            workersOverlapped: overlapped,
+            cpuParallelism: seconds > 0 ? Double(outcomes.reduce(0) { $0 + $1.cpuNanoseconds }) / 1e9 / seconds : 0,
+            loadSamples: loadSamples.count,
+            loadSampleInterval: configuration.loadSampleInterval)
+    }
+}
+
+/// Where a matrix run stands, reported before each cell.
+public struct MatrixProgress: Sendable {
+    /// The cell about to run, counted from 0.
+    public var cellIndex: Int
+    public var cellCount: Int
+    public var cell: RunConfiguration
+    public var elapsedSeconds: Double
+    /// Elapsed time per finished cell times the cells left; `nil` before the first cell ends.
+    public var estimatedRemainingSeconds: Double?
+}

@@ -1,0 +1,21 @@
+import Foundation
+
+/// The results JSON: pretty-printed with sorted keys, so files diff cleanly.
+public enum JSONReport {
+    /// The document as JSON, ending with a newline.
+    ///
+    /// - Complexity: O(runs × servers).
+    /// - Throws: `EncodingError` for a non-finite number.
+    public static func render(_ document: ResultsDocument) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+    }
+
+    /// Reads a results file back.
+    ///
+    /// - Throws: `DecodingError` when the text is not a results document.
+    public static func parse(_ data: Data) throws -> ResultsDocument {
+        try JSONDecoder().decode(ResultsDocument.self, from: data)
+    }
+}

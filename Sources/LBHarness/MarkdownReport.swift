@@ -1,0 +1,95 @@
+import LBWorkloads
+
+/// The human report: the machine context and how to read the numbers, then one table per
+/// workload with a row per cell.
+public enum MarkdownReport {
+    /// The report, ending with a newline.
+    ///
+    /// - Complexity: O(runs × workloads).
+    public static func render(_ document: ResultsDocument) -> String {
+        var lines = header(document)
+        var workloads: [String] = []
+        for run in document.runs where !workloads.contains(run.workload) { workloads.append(run.workload) }
+        for workload in workloads {
+            lines.append("")
+            let summary = Workload(rawValue: workload).map { ": \($0.summary)" } ?? ""
+            lines.append("## \(workload)\(summary)")
+            lines.append("")
+            lines.append(contentsOf: table(document.runs.filter { $0.workload == workload }))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func header(_ document: ResultsDocument) -> [String] {
+        let machine = document.machine
+        var lines = ["# lbbench results", ""]
+        if machine.isDebugBuild {
+            lines.append("**DEBUG BUILD: THESE NUMBERS DO NOT REPRESENT RELEASE PERFORMANCE. Run `swift run -c release lbbench`.**")
+            lines.append("")
+        }
+        let timer = Formatting.decimal(machine.timerOverheadNs, digits: 0)
+        lines += [
+            "- Machine: \(machine.cpu), \(machine.cores) cores, \(machine.os), Swift \(machine.swift), "
+                + "\(machine.build) build, \(machine.date)",
+            "- Timer: \(machine.timer), \(timer) ns per read (median of back-to-back reads). "
+                + "Latencies are raw: each includes about one timer read.",
+            "- Length: \(document.length); seed \(document.runs.first.map { String($0.seed) } ?? "none"). "
+                + "picks/s counts whole event-loop steps (release, pick, duration draw, heap update, 3 timer reads).",
+            "- Contention: for lock-based selectors, % of lock acquisitions that found the lock held and "
+                + "ns waited per pick; for lock-free ones, CAS retries per pick. Counted only when a tryLock or "
+                + "a compare-and-swap fails, so uncontended calls pay nothing for it.",
+            "- Fairness: jainLoad is Jain's index of weight-normalised active counts (1 = even, 1/n = all on one), "
+                + "peak/mean their max over mean, both averaged over snapshots taken by worker 0 every "
+                + "loadSampleInterval of its steps (by default max(256, 4 × servers)), outside the timed calls.",
+        ]
+        lines.append("- on CPU: the workers' CPU time over wall time, i.e. how many really ran at once; below the "
+            + "thread count, the machine time-sliced them and contention is understated.")
+        let sliced = document.timeSlicedRuns.count
+        if sliced > 0 {
+            let multiThreaded = document.runs.filter { $0.threads > 1 }.count
+            lines.append("- **\(sliced) of \(multiThreaded) multi-thread cells got less than 90% of a core per worker "
+                + "(busy machine): their contention and scaling are understated.**")
+        }
+        let problems = document.problems
+        if problems.isEmpty {
+            lines.append("- Workers: in every cell all workers were inside their measured loops at once; "
+                + "no connection leaked.")
+        } else {
+            lines.append("")
+            lines += problems.map { "**WARNING: \($0)**" }
+        }
+        return lines
+    }
+
+    static func table(_ runs: [RunResult]) -> [String] {
+        var lines = [
+            "| selector | lock | servers | threads | on CPU | picks/s | vs 1 thread | pick p50 ns | p99 | p99.9 "
+                + "| release p50 ns | contention | jainLoad | peak/mean |",
+            "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        ]
+        for run in runs {
+            let scaling = run.scalingVsOneThread.map { "\(Formatting.decimal($0, digits: 2))×" } ?? "—"
+            let cells = [
+                run.selector, run.lock ?? "—", Formatting.grouped(run.servers), String(run.threads),
+                Formatting.decimal(run.cpuParallelism, digits: 2), Formatting.rate(run.picksPerSecond), run.threads == 1 ? "—" : scaling,
+                Formatting.nanoseconds(run.pickLatencyNs.p50), Formatting.nanoseconds(run.pickLatencyNs.p99),
+                Formatting.nanoseconds(run.pickLatencyNs.p999), Formatting.nanoseconds(run.releaseLatencyNs.p50),
+                contention(run.contention), Formatting.decimal(run.fairness.jainLoad, digits: 3),
+                Formatting.decimal(run.fairness.peakToMeanLoad, digits: 2),
+            ]
+            lines.append("| " + cells.joined(separator: " | ") + " |")
+        }
+        return lines
+    }
+
+    /// `"3.1% held, 12 ns/pick"`, `"0.02 retries/pick"` or `"—"`.
+    static func contention(_ figures: ContentionFigures) -> String {
+        if let fraction = figures.lockContendedFraction, let wait = figures.lockWaitNsPerPick {
+            return "\(Formatting.decimal(fraction * 100, digits: 1))% held, \(Formatting.decimal(wait, digits: 0)) ns/pick"
+        }
+        if let retries = figures.casRetriesPerPick {
+            return "\(Formatting.decimal(retries, digits: 3)) retries/pick"
+        }
+        return "—"
+    }
+}

@@ -1,0 +1,60 @@
+/// A whole results file: `{"schema": "lbbench.results/1", "machine": {...}, "runs": [...]}`.
+public struct ResultsDocument: Codable, Sendable, Equatable {
+    /// The schema this harness writes.
+    public static let currentSchema = "lbbench.results/1"
+
+    public var schema: String
+    public var machine: MachineContext
+    /// How long each cell ran, in words: "400,000 picks per cell (all threads together)".
+    public var length: String
+    public var runs: [RunResult]
+
+    public init(machine: MachineContext, length: String, runs: [RunResult]) {
+        schema = Self.currentSchema
+        self.machine = machine
+        self.length = length
+        self.runs = runs
+    }
+
+    /// Connections leaked over every run: anything but 0 is a selector bug.
+    public var leakedConnections: Int { runs.reduce(0) { $0 + $1.leakedConnections } }
+
+    /// One line for each result that must not be ignored: leaked connections, unserved picks,
+    /// workers that did not all overlap. Empty when the run is clean.
+    public var problems: [String] {
+        runs.flatMap { run -> [String] in
+            var lines: [String] = []
+            if run.leakedConnections != 0 {
+                lines.append("\(run.name): LEAKED \(run.leakedConnections) connections (active counts not 0 after every release)")
+            }
+            if run.unservedPicks != 0 {
+                lines.append("\(run.name): \(run.unservedPicks) picks returned no server although a server had weight > 0")
+            }
+            if run.workersOverlapped < run.threads {
+                lines.append("\(run.name): only \(run.workersOverlapped) of \(run.threads) workers ran at once; contention is understated")
+            }
+            return lines
+        }
+    }
+
+    /// Multi-threaded runs whose workers got less than 90% of a core each (`cpuParallelism`):
+    /// the machine was busy, so their contention and scaling are understated.
+    public var timeSlicedRuns: [RunResult] {
+        runs.filter { $0.threads > 1 && $0.cpuParallelism < 0.9 * Double($0.threads) }
+    }
+
+    /// Fills each run's `scalingVsOneThread` from the run with the same selector, lock,
+    /// workload, weights and concurrency on one thread, where there is one.
+    public mutating func computeScaling() {
+        for index in runs.indices {
+            let run = runs[index]
+            let single = runs.first {
+                $0.threads == 1 && $0.selector == run.selector && $0.lock == run.lock && $0.workload == run.workload
+                    && $0.weights == run.weights && $0.concurrency == run.concurrency
+            }
+            runs[index].scalingVsOneThread = single.flatMap {
+                $0.picksPerSecond > 0 ? run.picksPerSecond / $0.picksPerSecond : nil
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import LBWorkloads
+import LoadBalancing
+
+/// One cell of a run: one selector (and lock) under one workload, on one farm, driven by a
+/// fixed number of threads.
+///
+/// Build cells with `MatrixConfiguration.cells()`, which fills in workload defaults and
+/// validates; `validate()` checks a hand-built cell the same way.
+///
+/// - Note: A value; safe to share between threads.
+public struct RunConfiguration: Sendable, Equatable {
+    /// The harness's own limits, chosen so that bad input fails fast instead of exhausting
+    /// memory (every limit is far beyond what a real balancer process holds).
+    public enum Limits {
+        /// Threads: every worker occupies one thread of Dispatch's pool while it waits at the
+        /// start gate, and on Linux that pool stops at 255 threads (256 workers were seen to
+        /// hang there); 128 leaves the rest of the process room.
+        public static let maximumThreads = 128
+        /// Servers: the harness keeps per-server tallies per worker.
+        public static let maximumServers = 1 << 24
+        /// Connections in flight: 16 bytes each in the workers' heaps.
+        public static let maximumConcurrency = 1 << 26
+    }
+
+    /// The selector under test.
+    public var selector: SelectorKind
+    /// The lock for lock-based selectors; `nil` for lock-free ones.
+    public var lock: LockKind?
+    /// Where connection durations come from.
+    public var workload: Workload
+    /// One weight per server (0 = drained).
+    public var weights: [Int]
+    /// Worker threads, each an event loop holding its share of the connections.
+    public var threads: Int
+    /// Connections in flight, all workers together.
+    public var concurrency: Int
+    /// How long the cell runs.
+    public var length: RunLength
+    /// Seeds the selector and the workers' duration draws.
+    public var seed: UInt64
+    /// Worker 0 snapshots every server's active count once per this many of its own steps.
+    public var loadSampleInterval: Int
+
+    public init(
+        selector: SelectorKind, lock: LockKind?, workload: Workload, weights: [Int], threads: Int,
+        concurrency: Int, length: RunLength, seed: UInt64, loadSampleInterval: Int? = nil
+    ) {
+        self.selector = selector
+        self.lock = selector.usesLock ? (lock ?? .default) : nil
+        self.workload = workload
+        self.weights = weights
+        self.threads = threads
+        self.concurrency = concurrency
+        self.length = length
+        self.seed = seed
+        self.loadSampleInterval = loadSampleInterval ?? Self.defaultLoadSampleInterval(servers: weights.count)
+    }
+
+    /// The number of servers.
+    public var servers: Int { weights.count }
+
+    /// A row name in google/benchmark style: `linear-scan+mutex/uniform/servers:64/threads:2`.
+    public var name: String {
+        let selectorName = lock.map { "\(selector)+\($0)" } ?? selector.rawValue
+        return "\(selectorName)/\(workload)/servers:\(servers)/threads:\(threads)"
+    }
+
+    /// Samples often enough for hundreds of samples per cell, rarely enough that the O(n)
+    /// snapshot (which holds a lock-based selector's lock) costs well under one pick per step.
+    public static func defaultLoadSampleInterval(servers: Int) -> Int {
+        max(256, 4 * servers)
+    }
+
+    /// The connections worker `worker` holds: an even share, the first workers taking the remainder.
+    public func connections(ofWorker worker: Int) -> Int {
+        concurrency / threads + (worker < concurrency % threads ? 1 : 0)
+    }
+
+    /// Checks every field.
+    ///
+    /// - Complexity: O(servers).
+    /// - Throws: `RunConfigurationError` naming the first problem.
+    public func validate() throws(RunConfigurationError) {
+        if servers > Limits.maximumServers {
+            throw .tooLarge(option: "--servers", value: servers, maximum: Limits.maximumServers,
+                            reason: "the harness keeps per-server tallies in every worker")
+        }
+        do { try WeightValidation.validate(weights) } catch { throw .invalidWeights(error) }
+        if threads < 1 { throw .notPositive(option: "--threads", value: String(threads)) }
+        if threads > Limits.maximumThreads {
+            throw .tooLarge(option: "--threads", value: threads, maximum: Limits.maximumThreads,
+                            reason: "each worker holds one of Dispatch's at most 255 pool threads")
+        }
+        if concurrency < 1 { throw .notPositive(option: "--concurrency", value: String(concurrency)) }
+        if concurrency > SelectorLimits.maximumActiveConnections {
+            throw .tooLarge(option: "--concurrency", value: concurrency,
+                            maximum: SelectorLimits.maximumActiveConnections,
+                            reason: "more connections than a selector can count on one server")
+        }
+        if concurrency > Limits.maximumConcurrency {
+            throw .tooLarge(option: "--concurrency", value: concurrency, maximum: Limits.maximumConcurrency,
+                            reason: "the harness holds 16 bytes per connection in flight")
+        }
+        if concurrency < threads { throw .concurrencyBelowThreads(concurrency: concurrency, threads: threads) }
+        switch length {
+        case let .picks(count) where count < 1:
+            throw .notPositive(option: "--picks", value: String(count))
+        case let .seconds(seconds) where !(seconds > 0 && seconds.isFinite):
+            throw .notPositive(option: "--seconds", value: String(seconds))
+        default: break
+        }
+        if loadSampleInterval < 1 {
+            throw .notPositive(option: "load sample interval", value: String(loadSampleInterval))
+        }
+    }
+}

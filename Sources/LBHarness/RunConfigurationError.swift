@@ -1,0 +1,44 @@
+import LoadBalancing
+
+/// Why a run could not be configured: bad input from the command line or a caller.
+///
+/// Every case reads as one line, so the command line can print it and exit 64.
+public enum RunConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A name in a list (`--selectors`, `--workloads`, `--locks`) is not one of `valid`.
+    case unknownName(option: String, name: String, valid: [String])
+    /// A count (`--servers`, `--threads`, `--picks`, ...) is zero, negative or not a number.
+    case notPositive(option: String, value: String)
+    /// A count exceeds what the harness supports.
+    case tooLarge(option: String, value: Int, maximum: Int, reason: String)
+    /// An option list is empty.
+    case emptyList(option: String)
+    /// `--weights` has a different length than a server count in the run.
+    case weightsLengthMismatch(weights: Int, servers: Int)
+    /// The weights themselves are invalid (negative, too large, all drained).
+    case invalidWeights(SelectorConfigurationError)
+    /// Fewer connections in flight than threads: a worker would hold none.
+    case concurrencyBelowThreads(concurrency: Int, threads: Int)
+    /// `--picks` and `--seconds` both given.
+    case conflictingLengths
+
+    public var description: String {
+        switch self {
+        case let .unknownName(option, name, valid):
+            "unknown \(option) '\(name)'; valid: \(valid.joined(separator: ", "))"
+        case let .notPositive(option, value):
+            "\(option) must be a positive number, got '\(value)'"
+        case let .tooLarge(option, value, maximum, reason):
+            "\(option) \(value) is too large: at most \(maximum) (\(reason))"
+        case let .emptyList(option):
+            "\(option) needs at least one value"
+        case let .weightsLengthMismatch(weights, servers):
+            "--weights lists \(weights) weights but the run has \(servers) servers; give one weight per server"
+        case let .invalidWeights(error):
+            "--weights: \(error)"
+        case let .concurrencyBelowThreads(concurrency, threads):
+            "--concurrency \(concurrency) is below the thread count \(threads): every worker must hold a connection"
+        case .conflictingLengths:
+            "give --picks or --seconds, not both"
+        }
+    }
+}

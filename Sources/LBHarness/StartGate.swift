@@ -1,0 +1,45 @@
+import Foundation
+
+/// A one-shot gate: workers arrive and block until the coordinator opens it.
+///
+/// Waiting blocks in a condition variable rather than spinning, so more workers than cores
+/// cannot starve the ones still on their way to the gate. The coordinator waits until every
+/// worker has arrived (each has filled its connections), reads the selector's counters, then
+/// opens the gate: the measured part starts for all workers at once.
+///
+/// - Note: Thread-safe.
+final class StartGate {
+    private let condition = NSCondition()
+    private let parties: Int
+    private var arrived = 0
+    private var isOpen = false
+
+    init(parties: Int) { self.parties = parties }
+
+    /// Called by each worker: counts its arrival and blocks until the gate opens.
+    func arriveAndWait() {
+        condition.lock()
+        defer { condition.unlock() }
+        arrived += 1
+        if arrived == parties { condition.broadcast() }
+        while !isOpen { condition.wait() }
+    }
+
+    /// Called by the coordinator: blocks until every worker has arrived.
+    func waitForEveryone() {
+        condition.lock()
+        defer { condition.unlock() }
+        while arrived < parties { condition.wait() }
+    }
+
+    /// Called by the coordinator: lets every worker go.
+    func open() {
+        condition.lock()
+        defer { condition.unlock() }
+        isOpen = true
+        condition.broadcast()
+    }
+}
+
+/// Every stored property is only read or written with `condition` locked.
+extension StartGate: @unchecked Sendable {}

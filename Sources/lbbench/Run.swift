@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import LBHarness
+import LBWorkloads
+import LoadBalancing
+
+/// `lbbench run` (and plain `lbbench`): runs the matrix and prints the report.
+struct Run: ParsableCommand {
+    /// The exit status when a selector leaked connections or failed to serve a pick
+    /// (`EX_SOFTWARE` of sysexits.h: an internal software error; bad input is 64, `EX_USAGE`).
+    static let selectorFailureExitCode: Int32 = 70
+
+    static let configuration = CommandConfiguration(
+        abstract: "Drive the selectors with multi-threaded workloads; report pick latency, contention and fairness.",
+        discussion: """
+            With no options this runs the representative matrix: every selector; 8, 64 and 1,024 servers; \
+            1 and 2 threads; the uniform and mixed workloads, plus video at its own size (3 servers weighted \
+            2,1,1); \(RunLength.standard). Lists are comma-separated; names are those of 'lbbench list'.
+
+            Exit status: 0 on success; 64 for bad input; 70 when a selector leaked connections or returned \
+            no server (the report is still written).
+            """
+    )
+
+    @Option(help: "Selectors, or 'all' (default: all).")
+    var selectors: String?
+
+    @Option(help: "Locks for lock-based selectors; lock-free selectors ignore them (default: \(LockKind.default)).")
+    var locks: String?
+
+    @Option(help: "Server counts (default: 8,64,1024, or a workload's own count such as video's 3).")
+    var servers: String?
+
+    @Option(help: "Thread counts (default: 1,2).")
+    var threads: String?
+
+    @Option(help: "Workloads, or 'all' (default: uniform,mixed,video).")
+    var workloads: String?
+
+    @Option(help: "One weight per server; 0 drains a server (default: the workload's own, else all 1).")
+    var weights: String?
+
+    @Option(help: "Connections in flight per cell, all threads together (default: servers × the workload's per-server count).")
+    var concurrency: Int?
+
+    @Option(help: "Measured picks per cell, all threads together (default: \(RunLength.standard); with --quick: \(RunLength.quick)).")
+    var picks: Int?
+
+    @Option(help: "Seconds per cell, instead of a number of picks.")
+    var seconds: Double?
+
+    @Option(help: "Seed for the selectors and the workloads' duration draws.")
+    var seed: UInt64 = MatrixConfiguration.defaultSeed
+
+    @Flag(help: "A short run for CI: the same matrix, \(RunLength.quick).")
+    var quick = false
+
+    @Option(help: "Report format.")
+    var format: OutputFormat = .markdown
+
+    @Option(help: "Write the report to this file, atomically, instead of standard output.")
+    var output: String?
+
+    func validate() throws {
+        do {
+            _ = try matrix().cells()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if let output {
+            do { try AtomicFile.checkWritable(output) } catch { throw ValidationError(error.description) }
+        }
+    }
+
+    /// The options as the harness's matrix; every list and count is parsed and checked here.
+    func matrix() throws(RunConfigurationError) -> MatrixConfiguration {
+        if picks != nil && seconds != nil { throw .conflictingLengths }
+        var matrix = MatrixConfiguration(seed: seed)
+        matrix.selectors = try selectors.map { text throws(RunConfigurationError) in
+            try ListParsing.names(text, option: "--selectors", as: SelectorKind.self)
+        }
+        matrix.locks = try locks.map { text throws(RunConfigurationError) in
+            try ListParsing.names(text, option: "--locks", as: LockKind.self)
+        }
+        matrix.workloads = try workloads.map { text throws(RunConfigurationError) in
+            try ListParsing.names(text, option: "--workloads", as: Workload.self)
+        }
+        matrix.serverCounts = try servers.map { text throws(RunConfigurationError) in
+            try ListParsing.positiveIntegers(text, option: "--servers")
+        }
+        matrix.threadCounts = try threads.map { text throws(RunConfigurationError) in
+            try ListParsing.positiveIntegers(text, option: "--threads")
+        }
+        matrix.weights = try weights.map { text throws(RunConfigurationError) in try ListParsing.weights(text) }
+        matrix.concurrency = concurrency
+        if let picks {
+            matrix.length = .picks(picks)
+        } else if let seconds {
+            matrix.length = .seconds(seconds)
+        } else if quick {
+            matrix.length = .quick
+        }
+        return matrix
+    }
+
+    func run() throws {
+        let cells = try matrix().cells()
+        let progress = ProgressLine.ifTerminal()
+        let document = try Harness.run(cells, progress: progress.map { line in { line.report($0) } })
+        progress?.finish()
+
+        let report = try format.reportFormat.render(document)
+        if let output {
+            try AtomicFile.write(report, to: output)
+        } else {
+            print(report, terminator: "")
+        }
+
+        let problems = document.problems
+        if !problems.isEmpty {
+            FileHandle.standardError.write(Data(problems.map { "lbbench: \($0)\n" }.joined().utf8))
+        }
+        if document.leakedConnections > 0 || document.runs.contains(where: { $0.unservedPicks > 0 }) {
+            let message = "lbbench: FAILED: \(document.leakedConnections) connections leaked; "
+                + "a selector lost count of its connections (see the lines above)\n"
+            FileHandle.standardError.write(Data(message.utf8))
+            throw ExitCode(Self.selectorFailureExitCode)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import LBWorkloads
+import LoadBalancing
+import Testing
+
+/// Runs the built `lbbench` executable and checks exit codes and messages.
+@Suite("Command line")
+struct CommandLineTests {
+    struct Outcome {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+    }
+
+    /// The `lbbench` built next to this test binary (SwiftPM puts every product of a build in
+    /// one directory).
+    static let executable: URL = URL(fileURLWithPath: CommandLine.arguments[0])
+        .deletingLastPathComponent().appendingPathComponent("lbbench")
+
+    static func lbbench(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        // Read before waiting, so a full pipe cannot block the child.
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
+                       standardError: String(decoding: errorData, as: UTF8.self))
+    }
+
+    static let tiny = ["--selectors", "linear-scan", "--servers", "4", "--threads", "1", "--workloads", "uniform",
+                       "--picks", "2000"]
+
+    @Test("the executable was built")
+    func built() {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.executable.path),
+                "no lbbench at \(Self.executable.path): build it with 'swift build' first")
+    }
+
+    @Test("bad input exits 64 with a one-line reason", arguments: [
+        (["--selectors", "nope"], "unknown --selectors 'nope'; valid: \(SelectorKind.allCases.map(\.rawValue).joined(separator: ", "))"),
+        (["--workloads", "bogus"], "unknown --workloads 'bogus'; valid: \(Workload.allCases.map(\.rawValue).joined(separator: ", "))"),
+        (["--locks", "ticket"], "unknown --locks 'ticket'; valid: mutex, spin"),
+        (["--servers", "0"], "--servers must be a positive number, got '0'"),
+        (["--threads", "1,x"], "--threads must be a positive number, got 'x'"),
+        (["--threads", "500"], "--threads 500 is too large: at most 128"),
+        (["--servers", "3", "--weights", "1,2"], "--weights lists 2 weights but the run has 3 servers"),
+        (["--weights", "0,0"], "every server has weight 0"),
+        (["--weights", "1,-1"], "weights must be 0 (drained) or positive"),
+        (["--servers", "2", "--concurrency", "5000000000"], "more connections than a selector can count"),
+        (["--threads", "2", "--concurrency", "1"], "below the thread count"),
+        (["--picks", "0"], "--picks must be a positive number"),
+        (["--picks", "10", "--seconds", "1"], "give --picks or --seconds, not both"),
+        (["--format", "xml"], "xml"),
+        (["--output", "/nonexistent-lbbench-dir/results.json"], "does not exist"),
+    ])
+    func badInput(arguments: [String], reason: String) throws {
+        let outcome = try Self.lbbench(arguments)
+        #expect(outcome.status == 64, "\(arguments): exit \(outcome.status), stderr \(outcome.standardError)")
+        let first = outcome.standardError.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(first.hasPrefix("Error: ") && first.contains(reason), "\(arguments): \(first)")
+        #expect(outcome.standardOutput.isEmpty)
+    }
+
+    @Test("a small run writes its JSON atomically and keeps stdout clean")
+    func output() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-cli-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("results.json").path
+        let outcome = try Self.lbbench(Self.tiny + ["--format", "json", "--output", path])
+        #expect(outcome.status == 0, "stderr: \(outcome.standardError)")
+        #expect(outcome.standardOutput.isEmpty)
+        #expect(outcome.standardError.isEmpty, "stderr is not a terminal: no progress line expected")
+        let root = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+        let runs = try #require(root?["runs"] as? [[String: Any]])
+        #expect(runs.count == 1 && runs[0]["leakedConnections"] as? Int == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["results.json"])
+    }
+
+    @Test("plain lbbench is lbbench run; markdown and CSV go to stdout")
+    func defaultSubcommand() throws {
+        let markdown = try Self.lbbench(Self.tiny)
+        #expect(markdown.status == 0)
+        #expect(markdown.standardOutput.contains("| linear-scan | mutex | 4 | 1 |"))
+        let csv = try Self.lbbench(["run"] + Self.tiny + ["--format", "csv"])
+        #expect(csv.status == 0)
+        #expect(csv.standardOutput.contains("\nlinear-scan,mutex,uniform,4,1,16,1;1;1;1,1,2000,"))
+    }
+
+    @Test("list names every selector and workload")
+    func list() throws {
+        let outcome = try Self.lbbench(["list"])
+        #expect(outcome.status == 0)
+        for name in SelectorKind.allCases.map(\.rawValue) + Workload.allCases.map(\.rawValue) {
+            #expect(outcome.standardOutput.contains("  \(name) "), "\(name) missing")
+        }
+    }
+}

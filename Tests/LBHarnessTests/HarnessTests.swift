@@ -1,0 +1,100 @@
+import Foundation
+import LBHarness
+import LBWorkloads
+import LoadBalancing
+import Testing
+
+@Suite("Harness runs")
+struct HarnessTests {
+    static func cell(
+        _ selector: SelectorKind = .linearScan, workload: Workload = .uniform, weights: [Int] = [1, 1, 1, 1],
+        threads: Int = 1, concurrency: Int = 16, picks: Int = 20_000
+    ) -> RunConfiguration {
+        RunConfiguration(selector: selector, lock: nil, workload: workload, weights: weights, threads: threads,
+                         concurrency: concurrency, length: .picks(picks), seed: 42)
+    }
+
+    @Test("every selector: exact pick count, nothing leaked, counts drain", arguments: SelectorKind.allCases)
+    func drains(kind: SelectorKind) throws {
+        let result = try Harness.run(Self.cell(kind, workload: .mixed, weights: [2, 1, 0, 1], threads: 2))
+        #expect(result.picks == 20_000)
+        #expect(result.leakedConnections == 0)
+        #expect(result.unservedPicks == 0)
+        #expect(result.perServer.picks.reduce(0, +) == 20_000)
+        #expect(result.perServer.picks[2] == 0, "the drained server was picked")
+        #expect(result.pickLatencyNs.p50 > 0 && result.pickLatencyNs.p50 <= result.pickLatencyNs.max)
+        #expect(result.loadSamples > 0)
+    }
+
+    /// One thread is fully deterministic: the same seed gives the same picks per server.
+    @Test("one thread is reproducible")
+    func reproducible() throws {
+        let first = try Harness.run(Self.cell(workload: .exponential))
+        let second = try Harness.run(Self.cell(workload: .exponential))
+        #expect(first.perServer == second.perServer)
+        #expect(first.fairness == second.fairness)
+    }
+
+    @Test("a selector that forgets releases is caught")
+    func leakDetected() throws {
+        let weights = [1, 1, 1, 1]
+        let leaky = LeakySelector(wrapping: try SelectorKind.linearScan.makeSelector(weights: weights), forgettingEvery: 1_000)
+        let result = Harness.run(Self.cell(weights: weights, picks: 10_000), on: leaky)
+        #expect(result.leakedConnections > 0)
+        let document = ResultsDocument(machine: .current(), length: "test", runs: [result])
+        #expect(document.leakedConnections == result.leakedConnections)
+        #expect(document.problems.contains { $0.contains("LEAKED") })
+    }
+
+    /// More workers than this machine's cores: the blocking gate must not deadlock, and every
+    /// worker must be seen running at once.
+    @Test("eight workers on two cores overlap and finish")
+    func oversubscribed() throws {
+        let result = try Harness.run(Self.cell(threads: 8, concurrency: 64, picks: 200_000))
+        #expect(result.workersOverlapped == 8)
+        // Eight busy threads cannot use more CPU than the machine has.
+        let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+        #expect(result.cpuParallelism > 0 && result.cpuParallelism <= cores * 1.05, "\(result.cpuParallelism)")
+        #expect(result.picks == 200_000)
+        #expect(result.leakedConnections == 0)
+    }
+
+    @Test("a run measured in seconds stops on time")
+    func secondsLength() throws {
+        var cell = Self.cell(threads: 2)
+        cell.length = .seconds(0.05)
+        let result = try Harness.run(cell)
+        #expect(result.picks > 0)
+        #expect(result.seconds >= 0.05)
+        #expect(result.leakedConnections == 0)
+    }
+
+    /// The seed's claim, on the fixture round robin: under `mixed`, rotation piles the 30 s
+    /// exports unevenly (each server's count of exports is random), so its instantaneous load
+    /// is clearly less even than least connections'; under `uniform` both are even.
+    @Test("round robin piles up under mixed, not under uniform")
+    func roundRobinPilesUp() throws {
+        let weights = Array(repeating: 1, count: 16)
+        func load(_ selector: any ServerSelector, _ workload: Workload) -> Double {
+            Harness.run(Self.cell(workload: workload, weights: weights, concurrency: 64, picks: 100_000), on: selector)
+                .fairness.jainLoad
+        }
+        let roundRobinMixed = load(RotationSelector(weights: weights), .mixed)
+        let leastMixed = load(try SelectorKind.linearScan.makeSelector(weights: weights), .mixed)
+        #expect(roundRobinMixed < 0.9, "round robin jainLoad \(roundRobinMixed) under mixed")
+        #expect(leastMixed > 0.99, "least connections jainLoad \(leastMixed) under mixed")
+        let roundRobinUniform = load(RotationSelector(weights: weights), .uniform)
+        let leastUniform = load(try SelectorKind.linearScan.makeSelector(weights: weights), .uniform)
+        #expect(roundRobinUniform >= leastUniform - 0.01, "uniform: round robin \(roundRobinUniform), least \(leastUniform)")
+    }
+
+    @Test("scaling compares each cell with its one-thread twin")
+    func scaling() throws {
+        let one = try Harness.run(Self.cell(threads: 1))
+        let two = try Harness.run(Self.cell(threads: 2))
+        var document = ResultsDocument(machine: .current(), length: "test", runs: [one, two])
+        document.computeScaling()
+        #expect(document.runs[0].scalingVsOneThread == 1)
+        #expect(document.runs[1].scalingVsOneThread == two.picksPerSecond / one.picksPerSecond)
+    }
+}

@@ -1,0 +1,113 @@
+import LBHarness
+import LBWorkloads
+import LoadBalancing
+import Testing
+
+@Suite("Matrix configuration and list parsing")
+struct MatrixConfigurationTests {
+    @Test("the default matrix: every selector, 8/64/1024 servers, 1 and 2 threads, video at its own size")
+    func defaultMatrix() throws {
+        let cells = try MatrixConfiguration().cells()
+        let selectors = SelectorKind.allCases.count
+        #expect(cells.count == selectors * (2 * 3 * 2 + 2))
+        #expect(Set(cells.map(\.workload)) == [.uniform, .mixed, .video])
+        for cell in cells where cell.workload == .video {
+            #expect(cell.weights == [2, 1, 1])
+            #expect(cell.concurrency == 3 * Workload.video.defaultConnectionsPerServer)
+        }
+        for cell in cells where cell.workload != .video {
+            #expect([8, 64, 1_024].contains(cell.servers))
+            #expect(cell.weights.allSatisfy { $0 == 1 })
+            #expect(cell.concurrency == cell.servers * cell.workload.defaultConnectionsPerServer)
+        }
+        #expect(cells.allSatisfy { $0.length == .standard && $0.seed == MatrixConfiguration.defaultSeed })
+        #expect(cells.allSatisfy { ($0.lock != nil) == $0.selector.usesLock })
+    }
+
+    @Test("locks are a dimension only for lock-based selectors")
+    func lockDimension() throws {
+        let cells = try MatrixConfiguration(locks: [.mutex, .spin], serverCounts: [4], threadCounts: [1],
+                                            workloads: [.uniform]).cells()
+        for kind in SelectorKind.allCases {
+            let locks = cells.filter { $0.selector == kind }.map(\.lock)
+            #expect(locks == (kind.usesLock ? [.mutex, .spin] : [nil]), "\(kind)")
+        }
+    }
+
+    @Test("options override workload defaults")
+    func overrides() throws {
+        let cells = try MatrixConfiguration(
+            selectors: [.linearScan], serverCounts: [3], threadCounts: [2], workloads: [.video, .mixed],
+            weights: [5, 0, 1], concurrency: 10, length: .seconds(0.5), seed: 9
+        ).cells()
+        #expect(cells.count == 2)
+        #expect(cells.allSatisfy { $0.weights == [5, 0, 1] && $0.concurrency == 10 && $0.seed == 9 })
+        #expect(cells.allSatisfy { $0.length == .seconds(0.5) && $0.threads == 2 })
+        // Weights alone set the server count.
+        #expect(try MatrixConfiguration(workloads: [.uniform], weights: [1, 2]).cells().allSatisfy { $0.servers == 2 })
+    }
+
+    @Test("the default concurrency leaves every thread a connection")
+    func concurrencyAtLeastThreads() throws {
+        let cells = try MatrixConfiguration(selectors: [.linearScan], serverCounts: [1], threadCounts: [8],
+                                            workloads: [.uniform]).cells()
+        #expect(cells.map(\.concurrency) == [8])
+        #expect((0..<8).map { cells[0].connections(ofWorker: $0) } == Array(repeating: 1, count: 8))
+        let uneven = RunConfiguration(selector: .linearScan, lock: nil, workload: .uniform, weights: [1],
+                                      threads: 3, concurrency: 11, length: .quick, seed: 1)
+        #expect((0..<3).map { uneven.connections(ofWorker: $0) } == [4, 4, 3])
+    }
+
+    @Test("bad combinations are rejected with one-line reasons", arguments: [
+        (MatrixConfiguration(serverCounts: [3], weights: [1, 2]),
+         RunConfigurationError.weightsLengthMismatch(weights: 2, servers: 3)),
+        (MatrixConfiguration(serverCounts: [0]), .notPositive(option: "--servers", value: "0")),
+        (MatrixConfiguration(threadCounts: [0]), .notPositive(option: "--threads", value: "0")),
+        (MatrixConfiguration(serverCounts: [2], concurrency: 5_000_000_000),
+         .tooLarge(option: "--concurrency", value: 5_000_000_000, maximum: Int(UInt32.max),
+                   reason: "more connections than a selector can count on one server")),
+        (MatrixConfiguration(threadCounts: [4], concurrency: 2), .concurrencyBelowThreads(concurrency: 2, threads: 4)),
+        (MatrixConfiguration(length: .picks(0)), .notPositive(option: "--picks", value: "0")),
+        (MatrixConfiguration(length: .seconds(-1)), .notPositive(option: "--seconds", value: "-1.0")),
+        (MatrixConfiguration(selectors: []), .emptyList(option: "--selectors")),
+        (MatrixConfiguration(weights: [0, 0]), .invalidWeights(.allServersDrained)),
+    ])
+    func rejected(matrix: MatrixConfiguration, expected: RunConfigurationError) {
+        #expect(throws: expected) { try matrix.cells() }
+        #expect(!expected.description.contains("\n"))
+    }
+
+    @Test("name lists: commas, 'all', and unknown names listing the valid ones")
+    func names() throws {
+        #expect(try ListParsing.names("uniform, mixed", option: "--workloads", as: Workload.self) == [.uniform, .mixed])
+        #expect(try ListParsing.names("all", option: "--workloads", as: Workload.self) == Workload.allCases)
+        #expect(try ListParsing.names("spin,spin", option: "--locks", as: LockKind.self) == [.spin])
+        let error = #expect(throws: RunConfigurationError.self) {
+            try ListParsing.names("linear-scan,nope", option: "--selectors", as: SelectorKind.self)
+        }
+        #expect(error == .unknownName(option: "--selectors", name: "nope", valid: SelectorKind.allCases.map(\.rawValue)))
+        let valid = SelectorKind.allCases.map(\.rawValue).joined(separator: ", ")
+        #expect(error?.description == "unknown --selectors 'nope'; valid: \(valid)")
+        #expect(throws: RunConfigurationError.emptyList(option: "--workloads")) {
+            try ListParsing.names("", option: "--workloads", as: Workload.self)
+        }
+    }
+
+    @Test("number lists: positive integers; weights may be 0")
+    func numbers() throws {
+        #expect(try ListParsing.positiveIntegers("8,64, 1024", option: "--servers") == [8, 64, 1_024])
+        #expect(throws: RunConfigurationError.notPositive(option: "--servers", value: "-2")) {
+            try ListParsing.positiveIntegers("8,-2", option: "--servers")
+        }
+        #expect(throws: RunConfigurationError.notPositive(option: "--threads", value: "")) {
+            try ListParsing.positiveIntegers("1,,2", option: "--threads")
+        }
+        #expect(throws: RunConfigurationError.notPositive(option: "--servers", value: "x")) {
+            try ListParsing.positiveIntegers("x", option: "--servers")
+        }
+        #expect(try ListParsing.weights("2,1,0") == [2, 1, 0])
+        #expect(throws: RunConfigurationError.invalidWeights(.negativeWeight(server: 1, weight: -1))) {
+            try ListParsing.weights("1,-1")
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import LoadBalancing
+import Synchronization
+
+/// Round robin as the seed describes it, for the fairness tests only: picks rotate over the
+/// servers with weight > 0 whatever their load. (The library's `round-robin` selector is
+/// written separately; this fixture keeps these tests independent of it.)
+final class RotationSelector: ServerSelector {
+    private struct State {
+        var active: [Int]
+        var weights: [Int]
+        var next = 0
+    }
+
+    private let state: Mutex<State>
+    let serverCount: Int
+
+    init(weights: [Int]) {
+        serverCount = weights.count
+        state = Mutex(State(active: Array(repeating: 0, count: weights.count), weights: weights))
+    }
+
+    func pick() -> ServerID? {
+        state.withLock { state in
+            for _ in 0..<state.weights.count {
+                let server = state.next
+                state.next = (state.next + 1) % state.weights.count
+                if state.weights[server] > 0 {
+                    state.active[server] += 1
+                    return ServerID(server)
+                }
+            }
+            return nil
+        }
+    }
+
+    func release(_ server: ServerID) {
+        state.withLock { state in
+            precondition(state.active[server.index] > 0, "release without connection")
+            state.active[server.index] -= 1
+        }
+    }
+
+    func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
+        state.withLock { $0.weights[server.index] = weight }
+    }
+
+    func activeConnections() -> [Int] { state.withLock { $0.active } }
+
+    func weights() -> [Int] { state.withLock { $0.weights } }
+
+    func contentionStatistics() -> ContentionStatistics { ContentionStatistics() }
+}
+
+/// A selector that forgets every `period`-th release: what a lost release callback (gRPC A48)
+/// looks like to the harness.
+final class LeakySelector: ServerSelector {
+    private let wrapped: any ServerSelector
+    private let period: Int
+    private let releases = Atomic<Int>(0)
+
+    init(wrapping wrapped: any ServerSelector, forgettingEvery period: Int) {
+        self.wrapped = wrapped
+        self.period = period
+    }
+
+    var serverCount: Int { wrapped.serverCount }
+
+    func pick() -> ServerID? { wrapped.pick() }
+
+    func release(_ server: ServerID) {
+        // Relaxed: a plain counter, nothing is published through it.
+        if releases.wrappingAdd(1, ordering: .relaxed).newValue % period == 0 { return }
+        wrapped.release(server)
+    }
+
+    func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
+        try wrapped.setWeight(weight, for: server)
+    }
+
+    func activeConnections() -> [Int] { wrapped.activeConnections() }
+
+    func weights() -> [Int] { wrapped.weights() }
+
+    func contentionStatistics() -> ContentionStatistics { wrapped.contentionStatistics() }
+}
