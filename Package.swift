@@ -17,16 +17,19 @@ let package = Package(
             dependencies: [.product(name: "Atomics", package: "swift-atomics")]
         ),
         .target(name: "LBWorkloads", dependencies: ["LoadBalancing"]),
+        .target(name: "LBSimulation", dependencies: ["LoadBalancing", "LBWorkloads"]),
         .executableTarget(
             name: "lbbench",
             dependencies: [
                 "LoadBalancing",
                 "LBWorkloads",
+                "LBSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "LoadBalancingTests", dependencies: ["LoadBalancing"]),
         .testTarget(name: "LBWorkloadsTests", dependencies: ["LBWorkloads"]),
+        .testTarget(name: "LBSimulationTests", dependencies: ["LBSimulation", "LoadBalancing", "LBWorkloads"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,58 @@
+/// A question the simulator answers: a list of runs, and how to read their results.
+public struct Scenario: Sendable {
+    /// One simulation to run.
+    public struct Run: Sendable {
+        public var configuration: SimulationConfiguration
+        public var router: RouterKind
+
+        public init(_ configuration: SimulationConfiguration, router: RouterKind) {
+            self.configuration = configuration
+            self.router = router
+        }
+    }
+
+    /// What the scenario's findings compare.
+    public enum Finding: Sendable {
+        /// Least connections against round robin, on p99 response time.
+        case leastConnectionsVersusRoundRobin
+        /// Each selector weighted against the same selector unweighted.
+        case weightedVersusUnweighted
+        /// Each selector with several balancers against itself with one.
+        case degradationWithBalancers
+    }
+
+    public var id: String
+    public var title: String
+    public var runs: [Run]
+    public var finding: Finding?
+    /// Said before any run: routers this build lacks, for instance.
+    public var notes: [String]
+
+    public init(id: String, title: String, runs: [Run], finding: Finding? = nil, notes: [String] = []) {
+        self.id = id
+        self.title = title
+        self.runs = runs
+        self.finding = finding
+        self.notes = notes
+    }
+
+    /// Runs every simulation in order. A run whose router cannot model `refresh` is skipped
+    /// with a note rather than failing the scenario.
+    ///
+    /// - Complexity: the sum of the runs'.
+    /// - Throws: `SimulationError` for an invalid configuration or weights the library refuses.
+    public func run() throws(SimulationError) -> SimulationReport.Section {
+        var results: [SimulationResult] = []
+        var notes = self.notes
+        for run in runs {
+            do throws(SimulationError) {
+                results.append(try Simulation.run(run.configuration, router: run.router))
+            } catch .refreshUnsupported(let router) {
+                let note = SimulationError.refreshUnsupported(router: router).description + "; its shared-count runs are skipped."
+                if !notes.contains(note) { notes.append(note) }
+            }
+        }
+        let findings = finding.map { Findings.describe($0, results: results) } ?? []
+        return SimulationReport.Section(id: id, title: title, results: results, findings: findings, notes: notes)
+    }
+}
