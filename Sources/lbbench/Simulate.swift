@@ -109,14 +109,16 @@ struct Simulate: ParsableCommand {
             healthy = report.passed
         } else {
             let scenarios: [Scenario]
+            var notes: [String] = []
             if describesFarm {
                 let farm = try farm()
                 let routers = try routers() ?? SelectorKind.allCases.map(RouterKind.selector)
                 scenarios = [Scenario(id: "custom", title: "Custom farm", runs: routers.map { .init(farm, router: $0) })]
             } else {
                 scenarios = DefaultSuite.scenarios(jobs: jobs, seed: seed, routers: try routers())
+                notes = selectors == nil ? DefaultSuite.notes : []
             }
-            let report = SimulationReport(sections: try scenarios.map { try $0.run() })
+            let report = SimulationReport(sections: try scenarios.map { try $0.run() }, notes: notes)
             text = format == .json ? report.json().rendered() + "\n" : report.markdown()
             requests = report.simulatedRequests
             let broken = report.results.filter { !$0.littlesLaw.holds }

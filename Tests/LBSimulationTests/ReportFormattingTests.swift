@@ -15,6 +15,9 @@ struct ReportFormattingTests {
             #expect(NumberFormat.significant(value, digits: digits) == text, "\(value) to \(digits) digits")
         }
         #expect(NumberFormat.significant(.infinity, digits: 3) == "inf")
+        #expect(NumberFormat.significant(4, digits: 4, trimmingZeros: false) == "4.000")
+        #expect(NumberFormat.significant(0.0327758, digits: 4, trimmingZeros: false) == "0.03278")
+        #expect(NumberFormat.significant(1234567, digits: 3, trimmingZeros: false) == "1230000")
     }
 
     @Test("fixed decimals")

@@ -13,14 +13,17 @@ enum Findings {
 
     private static func versusRoundRobin(_ results: [SimulationResult]) -> [String] {
         guard let roundRobin = results.first(where: { $0.selector == roundRobinName }) else {
-            return ["\(roundRobinName) is not in this build, so there is nothing to compare least connections with here."]
+            let why = RouterKind(name: roundRobinName) == nil ? "is not in this build" : "was not among the selectors"
+            return ["\(roundRobinName) \(why), so there is nothing to compare least connections with here."]
         }
         let others = results.filter { $0.selector != roundRobinName }
-        let p99 = others.map { "\($0.selector) \(ratio(roundRobin.responsePercentiles.p99, $0.responsePercentiles.p99))" }
-        let mean = others.map { "\($0.selector) \(ratio(roundRobin.meanResponse, $0.meanResponse))" }
+        func line(_ label: String, _ statistic: (SimulationResult) -> Double) -> String {
+            "\(label): " + others.map { "\($0.selector) \(ratio(statistic(roundRobin), statistic($0)))" }.joined(separator: ", ") + "."
+        }
         return [
-            "p99 response time of round-robin ÷ each selector's (above 1×: the selector is faster): " + p99.joined(separator: ", ") + ".",
-            "Mean response time, same ratio: " + mean.joined(separator: ", ") + ".",
+            line("Round robin's p99 response time ÷ each selector's (above 1×: the selector is faster)") { $0.responsePercentiles.p99 },
+            line("Same ratio for p99.9") { $0.responsePercentiles.p999 },
+            line("Same ratio for the mean") { $0.meanResponse },
         ]
     }
 
@@ -31,10 +34,14 @@ enum Findings {
                       !$0.configuration.unweighted && unweighted.selector == $0.selector + " (unweighted)"
                   })
             else { return nil }
-            return "\(weighted.selector): p99 \(MarkdownTime.text(weighted.responsePercentiles.p99)) weighted, "
-                + "\(MarkdownTime.text(unweighted.responsePercentiles.p99)) unweighted "
-                + "(\(ratio(unweighted.responsePercentiles.p99, weighted.responsePercentiles.p99)) the weighted one's); "
-                + "mean \(MarkdownTime.text(weighted.meanResponse)) against \(MarkdownTime.text(unweighted.meanResponse))."
+            // Both runs saw the same requests, so their batches pair up.
+            let difference = unweighted.responseBatches.pairedDifference(from: weighted.responseBatches)
+            return "\(weighted.selector): p99 \(NumberFormat.time(weighted.responsePercentiles.p99)) weighted, "
+                + "\(NumberFormat.time(unweighted.responsePercentiles.p99)) unweighted "
+                + "(\(ratio(unweighted.responsePercentiles.p99, weighted.responsePercentiles.p99))); "
+                + "mean \(NumberFormat.time(weighted.meanResponse)) against \(NumberFormat.time(unweighted.meanResponse)): "
+                + "unweighted is slower by \(NumberFormat.time(difference.mean)) ± "
+                + "\(NumberFormat.time(difference.halfWidth(confidence: 0.95))) (95%, paired batches)."
         }
     }
 
@@ -48,14 +55,15 @@ enum Findings {
                 "\(ratio(variant.responsePercentiles.p99, base.responsePercentiles.p99)) with "
                     + SimulationReport.balancersText(variant.configuration)
             }
-            lines.append("\(base.selector): p99 \(MarkdownTime.text(base.responsePercentiles.p99)) with one balancer; "
+            lines.append("\(base.selector): p99 \(NumberFormat.time(base.responsePercentiles.p99)) with one balancer; "
                 + parts.joined(separator: ", ") + ".")
             for variant in variants where variant.configuration.refresh != nil {
                 herding.append((base.selector, variant.fairness.peakToMeanLoad - base.fairness.peakToMeanLoad,
                                 base.fairness.peakToMeanLoad, variant.fairness.peakToMeanLoad))
             }
         }
-        if let worst = herding.max(by: { $0.rise < $1.rise }) {
+        // Naming the selector that herds most only means something when there are several.
+        if Set(herding.map(\.selector)).count > 1, let worst = herding.max(by: { $0.rise < $1.rise }) {
             lines.append("Herds the most on shared, stale counts: \(worst.selector) "
                 + "(peak/mean load \(NumberFormat.fixed(worst.from, decimals: 2)) → \(NumberFormat.fixed(worst.to, decimals: 2))).")
         }
@@ -66,10 +74,4 @@ enum Findings {
     private static func ratio(_ a: Double, _ b: Double) -> String {
         NumberFormat.significant(a / b, digits: 2) + "×"
     }
-}
-
-/// Times as the reports print them: four significant digits, since response times span 0.01
-/// to 10⁴.
-enum MarkdownTime {
-    static func text(_ value: Double) -> String { NumberFormat.significant(value, digits: 4) }
 }

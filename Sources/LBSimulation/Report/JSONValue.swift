@@ -1,5 +1,7 @@
 /// A JSON document, written with sorted keys and fixed number formatting, so that the same
 /// values always give the same bytes.
+///
+/// - Note: A value; thread-safe.
 public indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
@@ -16,6 +18,8 @@ public indirect enum JSONValue: Sendable, Equatable {
     public static let significantDigits = 9
 
     /// A `number`, or `null` for `nil`.
+    ///
+    /// - Complexity: O(1).
     public static func number(_ value: Double?) -> JSONValue {
         value.map(JSONValue.number) ?? .null
     }

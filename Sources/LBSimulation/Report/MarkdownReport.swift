@@ -11,9 +11,13 @@ extension SimulationReport {
             "Times are in units of the mean request's service time on a weight-1 server. Mean ± 95% confidence",
             "interval from batch means; percentiles within 0.2%; slowdown = response ÷ the request's service time",
             "alone on its server; Jain load and peak/mean load are averaged over periodic samples of the active",
-            "counts ÷ weight; utilisation and peak queue per server (min–max when more than 4); Little = L = λT",
-            "checked on the run.",
+            "counts ÷ weight; utilisation and peak queue per server (min–max when more than 4); Little: whether",
+            "L = λT holds on the run, up to the requests straddling its measurement window.",
         ]
+        if !notes.isEmpty {
+            lines.append("")
+            lines += notes.map { "> Note: " + $0 }
+        }
         for section in sections {
             lines += ["", "## \(section.title)", ""]
             if let first = section.results.first {
@@ -53,9 +57,9 @@ extension SimulationReport {
             if showBalancers { cells.append(balancersText(result.configuration)) }
             let percentiles = result.responsePercentiles
             cells += [
-                MarkdownTime.text(result.meanResponse) + " ± " + MarkdownTime.text(result.responseBatches.halfWidth(confidence: 0.95)),
-                MarkdownTime.text(percentiles.p50), MarkdownTime.text(percentiles.p90), MarkdownTime.text(percentiles.p99), MarkdownTime.text(percentiles.p999),
-                MarkdownTime.text(result.meanSlowdown),
+                NumberFormat.time(result.meanResponse) + " ± " + NumberFormat.time(result.responseBatches.halfWidth(confidence: 0.95)),
+                NumberFormat.time(percentiles.p50), NumberFormat.time(percentiles.p90), NumberFormat.time(percentiles.p99), NumberFormat.time(percentiles.p999),
+                NumberFormat.time(result.meanSlowdown),
                 NumberFormat.fixed(result.fairness.jainLoad, decimals: 3),
                 NumberFormat.fixed(result.fairness.peakToMeanLoad, decimals: 2),
                 perServer(result.utilization) { NumberFormat.fixed($0, decimals: 2) },

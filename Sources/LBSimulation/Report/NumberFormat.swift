@@ -2,12 +2,13 @@
 /// characters, which byte-identical JSON for the same seed relies on.
 public enum NumberFormat {
     /// `value` rounded to `digits` significant digits, in plain decimal notation (no
-    /// exponent), trailing zeros after the point removed: `significant(2.613657, digits: 4)` is
-    /// `"2.614"`, `significant(0.000123456, digits: 3)` is `"0.000123"`. Values whose magnitude
-    /// is outside [1e-9, 1e15] fall back to Swift's shortest round-trip form.
+    /// exponent): `significant(2.613657, digits: 4)` is `"2.614"`, `significant(0.000123456,
+    /// digits: 3)` is `"0.000123"`. Trailing zeros after the point are removed unless
+    /// `trimmingZeros` is false (`"4.000"`, for table columns). Values whose magnitude is
+    /// outside [1e-9, 1e15] fall back to Swift's shortest round-trip form.
     ///
     /// - Complexity: O(digits + magnitude of the exponent).
-    public static func significant(_ value: Double, digits: Int) -> String {
+    public static func significant(_ value: Double, digits: Int, trimmingZeros: Bool = true) -> String {
         precondition(digits >= 1 && digits <= 12, "between 1 and 12 significant digits")
         guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
         if value == 0 { return "0" }
@@ -38,12 +39,18 @@ public enum NumberFormat {
         } else {
             text.insert(".", at: text.index(text.startIndex, offsetBy: pointPosition))
         }
-        if text.contains(".") {
+        if trimmingZeros && text.contains(".") {
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }
         }
         return value < 0 ? "-" + text : text
     }
+
+    /// A time as the reports print it: four significant digits, zeros kept so columns read
+    /// alike, since response times span 0.01 to 10⁴.
+    ///
+    /// - Complexity: O(1).
+    static func time(_ value: Double) -> String { significant(value, digits: 4, trimmingZeros: false) }
 
     /// `value` with exactly `decimals` digits after the point (`fixed(0.5, decimals: 2)` is
     /// `"0.50"`), for table columns that must line up.

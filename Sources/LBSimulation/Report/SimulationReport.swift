@@ -1,11 +1,15 @@
 /// The results of `lbbench simulate`, grouped by scenario, ready to print as Markdown or JSON.
+///
+/// - Note: A value; thread-safe.
 public struct SimulationReport: Sendable {
     /// One scenario: a question, the runs that answer it, and what they show.
     public struct Section: Sendable {
         /// A short stable identifier (`mixed`, `balancers`, `custom`), the `scenario` of its
         /// runs in JSON.
         public var id: String
+        /// The question, as a heading.
         public var title: String
+        /// One result per run, in order.
         public var results: [SimulationResult]
         /// Sentences stating what the numbers show, computed from them.
         public var findings: [String]
@@ -24,26 +28,36 @@ public struct SimulationReport: Sendable {
     /// The schema name scripts check before reading the JSON.
     public static let schema = "lbbench.simulation/1"
 
+    /// The scenarios, in order.
     public var sections: [Section]
+    /// Said before every section: selectors missing from this build, for instance.
+    public var notes: [String]
 
-    public init(sections: [Section]) {
+    public init(sections: [Section], notes: [String] = []) {
         self.sections = sections
+        self.notes = notes
     }
 
     /// Every run, in order.
+    ///
+    /// - Complexity: O(runs).
     public var results: [SimulationResult] { sections.flatMap(\.results) }
 
     /// Requests simulated in all runs, warm-up and unmeasured tail included.
+    ///
+    /// - Complexity: O(runs).
     public var simulatedRequests: Int {
         results.reduce(0) { $0 + $1.simulatedRequests }
     }
 
-    /// `{"schema": "lbbench.simulation/1", "runs": [...], "scenarios": [...]}`, keys sorted.
+    /// `{"schema": "lbbench.simulation/1", "runs": [...], "scenarios": [...], "notes": [...]}`,
+    /// keys sorted.
     ///
     /// - Complexity: O(runs · servers).
     public func json() -> JSONValue {
         .object([
             "schema": .string(Self.schema),
+            "notes": .array(notes.map(JSONValue.string)),
             "runs": .array(sections.flatMap { section in section.results.map { $0.json(scenario: section.id) } }),
             "scenarios": .array(sections.map { section in
                 .object([

@@ -1,5 +1,3 @@
-import LoadBalancing
-
 /// One balancer's routing logic as the simulator drives it: pick a server for each arriving
 /// request, release it when the response is sent.
 ///
@@ -17,50 +15,17 @@ import LoadBalancing
 /// None needed: a simulation runs on one thread, and every router belongs to one balancer.
 public protocol Router {
     /// Chooses a server for a new request and counts a connection on it.
+    ///
+    /// - Complexity: the conformer's; it is paid once per simulated request.
     mutating func pick() -> Int
     /// Counts one fewer connection on `server`.
+    ///
+    /// - Complexity: the conformer's; paid once per simulated request.
     mutating func release(_ server: Int)
     /// Counts one more connection on `server`, chosen elsewhere.
+    ///
+    /// - Complexity: the conformer's; paid per connection another balancer opened, at refreshes.
     mutating func assign(_ server: Int)
     /// Whether `assign(_:)` is supported, which modelling shared counts (`refresh`) needs.
     var canAssign: Bool { get }
-}
-
-/// What a simulated balancer routes with: a library selector, or random routing.
-public enum RouterKind: Hashable, Sendable, CustomStringConvertible {
-    /// A library selector, driven single-threaded.
-    case selector(SelectorKind)
-    /// Uniformly random routing, in proportion to weight.
-    case random
-
-    /// The name of the random router on the command line.
-    public static let randomName = "random"
-
-    /// Every router this build knows, library selectors first (`SelectorKind.allCases`), then
-    /// `random`.
-    public static var allCases: [RouterKind] {
-        SelectorKind.allCases.map(RouterKind.selector) + [.random]
-    }
-
-    /// Parses a command-line name: a `SelectorKind` raw value, or `random`. `nil` when this
-    /// build has no such selector (for instance `round-robin` before it is merged).
-    public init?(name: String) {
-        if name == Self.randomName {
-            self = .random
-        } else if let kind = SelectorKind(rawValue: name) {
-            self = .selector(kind)
-        } else {
-            return nil
-        }
-    }
-
-    /// The name `init?(name:)` accepts.
-    public var name: String {
-        switch self {
-        case let .selector(kind): kind.rawValue
-        case .random: Self.randomName
-        }
-    }
-
-    public var description: String { name }
 }

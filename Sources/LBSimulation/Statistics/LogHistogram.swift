@@ -44,7 +44,7 @@ struct LogHistogram {
                 cumulative += counts[index]
                 index += 1
             }
-            result.append(Self.midpoint(of: index).clamped(to: minimum...maximum))
+            result.append(min(max(Self.midpoint(of: index), minimum), maximum))
         }
         return result
     }
@@ -53,12 +53,5 @@ struct LogHistogram {
         let lower = Double(bitPattern: (UInt64(index) + base) << shift)
         let upper = Double(bitPattern: (UInt64(index + 1) + base) << shift)
         return (lower + upper) / 2
-    }
-}
-
-extension Comparable {
-    /// `self` limited to `range`.
-    func clamped(to range: ClosedRange<Self>) -> Self {
-        min(max(self, range.lowerBound), range.upperBound)
     }
 }

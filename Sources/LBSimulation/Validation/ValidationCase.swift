@@ -9,8 +9,11 @@ public struct ValidationCase: Sendable {
 
     /// A predicted value of one statistic, and the formula it comes from.
     public struct Expectation: Sendable {
+        /// The statistic predicted.
         public var metric: Metric
+        /// Its predicted value.
         public var theory: Double
+        /// The formula, as the report prints it.
         public var formula: String
 
         public init(_ metric: Metric, theory: Double, formula: String) {
@@ -25,7 +28,9 @@ public struct ValidationCase: Sendable {
     /// The router, by its command-line name; looked up with `RouterKind(name:)`, so a case
     /// whose selector this build lacks is skipped, not a build error.
     public var router: String
+    /// The farm that realises the model.
     public var configuration: SimulationConfiguration
+    /// The values the model predicts.
     public var expectations: [Expectation]
 
     public init(name: String, router: String, configuration: SimulationConfiguration, expectations: [Expectation]) {
@@ -59,18 +64,4 @@ public struct ValidationCase: Sendable {
         ))
         return checks
     }
-}
-
-/// A measured value set against theory, with the tolerance the run length allows.
-public struct ValidationCheck: Sendable {
-    public var name: String
-    public var formula: String
-    public var theory: Double
-    public var measured: Double
-    /// The largest `|measured − theory|` that passes.
-    public var tolerance: Double
-    /// Whether the tolerance is a confidence interval (true) or an exact bound (Little's law).
-    public var isStatistical: Bool
-
-    public var passed: Bool { abs(measured - theory) <= tolerance }
 }

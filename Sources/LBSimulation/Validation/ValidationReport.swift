@@ -1,27 +1,39 @@
 /// The outcome of `Validation.run`: every check with theory, measurement, tolerance and
 /// verdict, and the cases this build could not run.
+///
+/// - Note: A value; thread-safe.
 public struct ValidationReport: Sendable {
     /// A case that was not run, and why.
     public struct Skip: Sendable {
+        /// The case.
         public var name: String
+        /// Why it did not run.
         public var reason: String
     }
 
     /// The schema name of the JSON form.
     public static let schema = "lbbench.simulation-validation/1"
 
+    /// Requests measured per case.
     public var jobs: Int
+    /// Requests simulated per case before measuring.
+    public var warmupJobs: Int
+    /// The seed of every case.
     public var seed: UInt64
     /// The confidence of each statistical check's interval.
     public var confidence: Double
     /// The probability with which a correct simulator passes every statistical check.
     public var familyConfidence: Double
+    /// Every check that ran, in order.
     public var checks: [ValidationCheck]
+    /// The cases this build cannot run.
     public var skipped: [Skip]
     /// Requests simulated in all cases, warm-up and unmeasured tail included.
     public var simulatedRequests: Int
 
     /// Whether every check that ran passed.
+    ///
+    /// - Complexity: O(checks).
     public var passed: Bool { checks.allSatisfy(\.passed) }
 
     /// A Markdown table, one check per row, then the skipped cases and the verdict.
@@ -32,7 +44,7 @@ public struct ValidationReport: Sendable {
         var lines = [
             "# Simulator validation",
             "",
-            "\(jobs) requests measured per case (after a \(jobs / 10)-request warm-up), seed \(seed). Tolerance: half-width of a "
+            "\(jobs) requests measured per case (after a \(warmupJobs)-request warm-up), seed \(seed). Tolerance: half-width of a "
                 + "\(NumberFormat.significant(confidence * 100, digits: 4))% confidence interval from 30 batch means "
                 + "(Bonferroni over \(statistical) checks: a correct simulator passes all of them with probability "
                 + "≥ \(NumberFormat.significant(familyConfidence * 100, digits: 3))%); Little's law: the exact bound of the "
@@ -62,6 +74,7 @@ public struct ValidationReport: Sendable {
         .object([
             "schema": .string(Self.schema),
             "jobs": .int(jobs),
+            "warmupJobs": .int(warmupJobs),
             "seed": .unsigned(seed),
             "confidence": .number(confidence),
             "familyConfidence": .number(familyConfidence),

@@ -12,6 +12,7 @@ import Darwin
 public enum AtomicFile {
     /// Why a file could not be written.
     public struct WriteError: Error, CustomStringConvertible {
+        /// The path, the step that failed and the system's reason, in one line.
         public let description: String
     }
 

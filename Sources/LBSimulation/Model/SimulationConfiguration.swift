@@ -4,19 +4,25 @@ import LoadBalancing
 ///
 /// Server `i` works at speed `weights[i]` (a weight-1 server serves a mean-size request in one
 /// time unit), and its balancers are told the same weights unless `unweighted` is set.
+///
+/// - Note: A value; thread-safe. Memory: 8 bytes per server.
 public struct SimulationConfiguration: Sendable, Equatable {
     /// Each server's capacity, which is also the weight its balancers are given.
     public var weights: [Int]
     /// Give every balancer weight 1 for every server while servers keep their speeds: the
     /// unweighted selector on a heterogeneous farm.
     public var unweighted: Bool
+    /// Where requests come from: Poisson at a utilisation, or a closed population.
     public var traffic: Traffic
+    /// How each server shares itself among its requests.
     public var discipline: Discipline
+    /// The size distribution, mean 1.
     public var sizes: RequestSizes
     /// Requests measured, after the warm-up.
     public var jobs: Int
     /// Requests simulated before measuring starts, so the farm is in steady state, not empty.
     public var warmupJobs: Int
+    /// Seed of every random stream (`SeedStreams`).
     public var seed: UInt64
     /// Independent balancers; each arrival goes to one of them uniformly at random.
     public var balancers: Int
@@ -60,21 +66,28 @@ public struct SimulationConfiguration: Sendable, Equatable {
     }
 
     /// The weights balancers are given: `weights`, or all 1 when `unweighted`.
+    ///
+    /// - Complexity: O(n).
     public var balancerWeights: [Int] {
         unweighted ? Array(repeating: 1, count: weights.count) : weights
     }
 
     /// The sum of server speeds.
+    ///
+    /// - Complexity: O(n).
     public var totalSpeed: Double { weights.reduce(0.0) { $0 + Double($1) } }
 
     /// Poisson arrival rate for open traffic (`utilization × totalSpeed`, sizes have mean 1);
     /// `nil` for a closed population.
+    ///
+    /// - Complexity: O(n).
     public var arrivalRate: Double? {
         if case let .open(utilization) = traffic { utilization * totalSpeed } else { nil }
     }
 
     /// Checks every field.
     ///
+    /// - Complexity: O(n).
     /// - Throws: `SimulationError.invalidConfiguration` with a one-line reason.
     public func validate() throws(SimulationError) {
         func fail(_ reason: String) throws(SimulationError) { throw .invalidConfiguration(reason) }
@@ -98,25 +111,5 @@ public struct SimulationConfiguration: Sendable, Equatable {
             try fail("balancers must be in 1...\(Self.maximumBalancers), not \(balancers)")
         }
         if let refresh, !(refresh > 0 && refresh.isFinite) { try fail("refresh must be a positive time, not \(refresh)") }
-    }
-}
-
-/// Why a simulation could not run.
-public enum SimulationError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// A field of `SimulationConfiguration` is out of range.
-    case invalidConfiguration(String)
-    /// The selector library refused the weights.
-    case selector(SelectorConfigurationError)
-    /// `refresh` needs a router that can count connections other balancers opened
-    /// (`AssignableSelector`), and this one cannot.
-    case refreshUnsupported(router: String)
-
-    public var description: String {
-        switch self {
-        case let .invalidConfiguration(reason): reason
-        case let .selector(error): error.description
-        case let .refreshUnsupported(router):
-            "\(router) cannot count connections other balancers opened (it is not an AssignableSelector), so it cannot model --refresh"
-        }
     }
 }

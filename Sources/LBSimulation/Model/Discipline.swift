@@ -1,4 +1,6 @@
 /// How a simulated server shares itself among the requests it holds.
+///
+/// - Note: A value; thread-safe.
 public enum Discipline: String, CaseIterable, Codable, Sendable, CustomStringConvertible {
     /// Processor sharing: every request in the server progresses at `speed / count`, as the
     /// threads of a real application server share its cores. The default.

@@ -1,8 +1,12 @@
 /// A question the simulator answers: a list of runs, and how to read their results.
+///
+/// - Note: A value; thread-safe. Its runs are independent and run one after another.
 public struct Scenario: Sendable {
     /// One simulation to run.
     public struct Run: Sendable {
+        /// The farm and its traffic.
         public var configuration: SimulationConfiguration
+        /// What every balancer of the farm routes with.
         public var router: RouterKind
 
         public init(_ configuration: SimulationConfiguration, router: RouterKind) {
@@ -21,9 +25,13 @@ public struct Scenario: Sendable {
         case degradationWithBalancers
     }
 
+    /// A short stable identifier, the `scenario` of its runs in JSON.
     public var id: String
+    /// The question, as a heading.
     public var title: String
+    /// The simulations, in report order.
     public var runs: [Run]
+    /// How to state what the results show; `nil` for none.
     public var finding: Finding?
     /// Said before any run: routers this build lacks, for instance.
     public var notes: [String]

@@ -2,22 +2,28 @@
 /// first measured request to the arrival of the first request after the last measured one.
 ///
 /// Times are in units of the mean request's service time on a weight-1 server.
+///
+/// - Note: A value; thread-safe. Memory: 24 bytes per server plus 16 per batch.
 public struct SimulationResult: Sendable, Equatable {
     /// The router's name (`linear-scan`, `random`, …), with `(unweighted)` when the balancers
     /// were given equal weights.
     public var selector: String
+    /// The configuration that was run.
     public var configuration: SimulationConfiguration
 
     /// Mean response time (arrival to completion) of the measured requests.
     public var meanResponse: Double
     /// Response time percentiles p50, p90, p99, p99.9.
     public var responsePercentiles: Percentiles
+    /// The longest response time measured.
     public var maxResponse: Double
     /// Batch means of response time, for confidence intervals.
     public var responseBatches: BatchSummary
     /// Mean slowdown: response time ÷ the request's service time alone on its server.
     public var meanSlowdown: Double
+    /// Slowdown percentiles p50, p90, p99, p99.9.
     public var slowdownPercentiles: Percentiles
+    /// Batch means of slowdown, for confidence intervals.
     public var slowdownBatches: BatchSummary
 
     /// Measured arrival rate in the window.
@@ -28,7 +34,9 @@ public struct SimulationResult: Sendable, Equatable {
     public var peakQueue: [Int]
     /// Per server: measured requests routed to it.
     public var assignments: [Int]
+    /// Jain's indexes and peak-to-mean load, as the harness reports them.
     public var fairness: Fairness
+    /// Little's law on the measurement window, checked on every run.
     public var littlesLaw: LittlesLaw
     /// Length of the measurement window.
     public var windowLength: Double
@@ -38,9 +46,13 @@ public struct SimulationResult: Sendable, Equatable {
 
     /// p50, p90, p99 and p99.9 of a distribution.
     public struct Percentiles: Sendable, Equatable {
+        /// The median.
         public var p50: Double
+        /// The 90th percentile.
         public var p90: Double
+        /// The 99th percentile.
         public var p99: Double
+        /// The 99.9th percentile.
         public var p999: Double
 
         /// The quantiles `Percentiles` holds, in order.

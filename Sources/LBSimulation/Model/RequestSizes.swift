@@ -5,6 +5,8 @@ import LBWorkloads
 ///
 /// The harness's workloads (`Workload.durations.normalizedToUnitMean`) plus the two shapes
 /// queueing theory starts from.
+///
+/// - Note: A value; thread-safe.
 public enum RequestSizes: Hashable, Sendable, CustomStringConvertible {
     /// Every request has size 1 (M/D/1 territory; what `uniform` becomes once normalised).
     case deterministic
@@ -18,6 +20,8 @@ public enum RequestSizes: Hashable, Sendable, CustomStringConvertible {
         + Workload.allCases.filter { $0 != .exponential }.map(\.rawValue)
 
     /// Parses a command-line name: `deterministic`, `exponential` or a workload's name.
+    ///
+    /// - Complexity: O(workloads).
     public init?(name: String) {
         switch name {
         case "deterministic": self = .deterministic
@@ -40,6 +44,8 @@ public enum RequestSizes: Hashable, Sendable, CustomStringConvertible {
     public var description: String { name }
 
     /// The size distribution, mean 1.
+    ///
+    /// - Complexity: O(1), or O(components) for a mixture.
     public var distribution: DurationDistribution {
         switch self {
         case .deterministic: .constant(seconds: 1)

@@ -1,4 +1,6 @@
 /// Where requests come from.
+///
+/// - Note: A value; thread-safe.
 public enum Traffic: Sendable, Equatable, CustomStringConvertible {
     /// Poisson arrivals at the rate that gives utilisation `utilization` = arrival rate × mean
     /// size ÷ total speed, with `0 < utilization < 1`.
