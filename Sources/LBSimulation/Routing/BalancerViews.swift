@@ -52,6 +52,9 @@ struct BalancerViews<R: Router> {
     /// Refresh mode: whether another balancer changed `s` since `b`'s refresh, at `b * n + s`.
     private var dirty: [Bool] = []
     private var dirtyLists: [[Int32]] = []
+    /// The list being replayed by a refresh, swapped with the balancer's (now empty) dirty list
+    /// so that neither buffer is copied or reallocated.
+    private var replaying: [Int32] = []
     /// Refresh mode: a global change counter value per server, to replay changes in order.
     private var lastChange: [UInt64] = []
     private var changeClock: UInt64 = 0
@@ -111,10 +114,9 @@ struct BalancerViews<R: Router> {
     /// Performs the refresh due at `nextRefreshTime` and schedules the next one.
     mutating func refreshNext() {
         let balancer = nextRefreshBalancer
-        var changed = dirtyLists[balancer]
-        dirtyLists[balancer].removeAll(keepingCapacity: true)
-        changed.sort { lastChange[Int($0)] < lastChange[Int($1)] }
-        for server32 in changed {
+        swap(&replaying, &dirtyLists[balancer])
+        replaying.sort { lastChange[Int($0)] < lastChange[Int($1)] }
+        for server32 in replaying {
             let server = Int(server32)
             let slot = balancer * serverCount + server
             dirty[slot] = false
@@ -127,6 +129,7 @@ struct BalancerViews<R: Router> {
                 view[slot] -= 1
             }
         }
+        replaying.removeAll(keepingCapacity: true)
         nextRefreshBalancer = (balancer + 1) % routers.count
         refreshes += 1
         if let refresh { nextRefreshTime = Double(refreshes + 1) * refresh / Double(routers.count) }
