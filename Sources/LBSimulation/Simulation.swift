@@ -17,7 +17,9 @@ public enum Simulation {
     /// - Complexity: O(jobs · (log n + pick cost)).
     /// - Throws: `SimulationError` for an invalid configuration, weights the selector refuses,
     ///   or `refresh` with a router that cannot assign.
-    public static func run(_ configuration: SimulationConfiguration, router: RouterKind) throws(SimulationError) -> SimulationResult {
+    public static func run(
+        _ configuration: SimulationConfiguration, router: RouterKind
+    ) throws(SimulationError) -> SimulationResult {
         let weights = configuration.balancerWeights
         switch router {
         case let .selector(kind):
@@ -43,12 +45,17 @@ public enum Simulation {
         let seeds = SeedStreams(seed: configuration.seed)
         var routers: [R] = []
         for balancer in 0..<configuration.balancers { routers.append(try makeRouter(seeds.router(balancer))) }
+        // One specialised loop per discipline.
         switch configuration.discipline {
         case .ps:
-            var engine = try Engine<ProcessorSharingServer, R>(configuration: configuration, routerName: routerName, routers: routers)
+            var engine = try Engine<ProcessorSharingServer, R>(
+                configuration: configuration, routerName: routerName, routers: routers
+            )
             return engine.run()
         case .fcfs:
-            var engine = try Engine<FirstComeFirstServedServer, R>(configuration: configuration, routerName: routerName, routers: routers)
+            var engine = try Engine<FirstComeFirstServedServer, R>(
+                configuration: configuration, routerName: routerName, routers: routers
+            )
             return engine.run()
         }
     }

@@ -48,7 +48,10 @@ struct Simulate: ParsableCommand {
     @Option(help: "Request sizes: \(RequestSizes.names.joined(separator: ", ")) (default exponential).")
     var sizes: String?
 
-    @Option(help: "Requests measured per run, after a warm-up of a tenth as many (default \(DefaultSuite.defaultJobs); 1000000 for one farm or --validate).")
+    @Option(help: """
+        Requests measured per run, after a warm-up of a tenth as many (default \(DefaultSuite.defaultJobs); \
+        \(Simulate.singleFarmJobs) for one farm or --validate).
+        """)
     var jobs: Int?
 
     @Option(help: "Seed of every random choice; the same seed gives the same report.")
@@ -57,7 +60,10 @@ struct Simulate: ParsableCommand {
     @Option(help: "Independent balancers; each request reaches one of them at random (default 1).")
     var balancers: Int?
 
-    @Option(help: "Share counts between balancers: each one's view is reset to the true counts every this many time units. Without it, each balancer counts only its own connections.")
+    @Option(help: """
+        Share counts between balancers: each one's view is reset to the true counts every this many time units. \
+        Without it, each balancer counts only its own connections.
+        """)
     var refresh: Double?
 
     @Option(help: "Report format.")
@@ -123,7 +129,9 @@ struct Simulate: ParsableCommand {
             requests = report.simulatedRequests
             let broken = report.results.filter { !$0.littlesLaw.holds }
             for result in broken {
-                warn("Little's law does not hold for \(result.selector): L = \(result.littlesLaw.meanInSystem), λT = \(result.littlesLaw.arrivalRateTimesMeanResponse) (a simulator bug)")
+                let little = result.littlesLaw
+                warn("Little's law does not hold for \(result.selector): L = \(little.meanInSystem), "
+                    + "λT = \(little.arrivalRateTimesMeanResponse), bound \(little.boundary) (a simulator bug)")
             }
             healthy = broken.isEmpty
         }
@@ -145,7 +153,8 @@ struct Simulate: ParsableCommand {
         guard !names.isEmpty else { throw ValidationError("--selectors: give at least one name") }
         return try names.map { name in
             guard let router = RouterKind(name: name) else {
-                throw ValidationError("--selectors: unknown '\(name)'; this build has \(RouterKind.allCases.map(\.name).joined(separator: ", "))")
+                let known = RouterKind.allCases.map(\.name).joined(separator: ", ")
+                throw ValidationError("--selectors: unknown '\(name)'; this build has \(known)")
             }
             return router
         }
@@ -176,7 +185,9 @@ struct Simulate: ParsableCommand {
         }
         let traffic: Traffic
         if let population {
-            if utilization != nil { throw ValidationError("--utilization is for Poisson arrivals; a closed --population sets its own load") }
+            if utilization != nil {
+                throw ValidationError("--utilization is for Poisson arrivals; a closed --population sets its own load")
+            }
             traffic = .closed(population: population, thinkTime: thinkTime ?? 0)
         } else {
             if thinkTime != nil { throw ValidationError("--think-time needs --population") }

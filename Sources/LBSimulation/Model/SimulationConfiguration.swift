@@ -93,14 +93,17 @@ public struct SimulationConfiguration: Sendable, Equatable {
         func fail(_ reason: String) throws(SimulationError) { throw .invalidConfiguration(reason) }
         if weights.isEmpty { try fail("the farm needs at least one server") }
         if weights.count > Self.maximumServers { try fail("at most \(Self.maximumServers) servers, not \(weights.count)") }
-        if let (server, weight) = weights.enumerated().first(where: { $0.element <= 0 || $0.element > SelectorLimits.maximumWeight }) {
-            try fail("server \(server) has weight \(weight); simulated servers need a weight (speed) in 1...\(SelectorLimits.maximumWeight)")
+        let maximumWeight = SelectorLimits.maximumWeight
+        if let (server, weight) = weights.enumerated().first(where: { $0.element <= 0 || $0.element > maximumWeight }) {
+            try fail("server \(server) has weight \(weight); simulated servers need a weight (speed) in 1...\(maximumWeight)")
         }
         switch traffic {
         case let .open(utilization):
             if !(utilization > 0 && utilization < 1) { try fail("utilization must be in (0, 1), not \(utilization)") }
         case let .closed(population, thinkTime):
-            if population < 1 || population > Int(UInt32.max) { try fail("population must be in 1...\(UInt32.max), not \(population)") }
+            if population < 1 || population > Int(UInt32.max) {
+                try fail("population must be in 1...\(UInt32.max), not \(population)")
+            }
             if !(thinkTime >= 0 && thinkTime.isFinite) { try fail("think time must be finite and ≥ 0, not \(thinkTime)") }
         }
         if batches < 2 { try fail("at least 2 batches are needed for a confidence interval, not \(batches)") }

@@ -16,7 +16,8 @@ public enum SimulationError: Error, Equatable, Sendable, CustomStringConvertible
         case let .invalidConfiguration(reason): reason
         case let .selector(error): error.description
         case let .refreshUnsupported(router):
-            "\(router) cannot count connections other balancers opened (it is not an AssignableSelector), so it cannot model --refresh"
+            "\(router) cannot count connections other balancers opened (it is not an AssignableSelector), "
+                + "so it cannot model --refresh"
         }
     }
 }

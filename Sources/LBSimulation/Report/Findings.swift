@@ -18,10 +18,13 @@ enum Findings {
         }
         let others = results.filter { $0.selector != roundRobinName }
         func line(_ label: String, _ statistic: (SimulationResult) -> Double) -> String {
-            "\(label): " + others.map { "\($0.selector) \(ratio(statistic(roundRobin), statistic($0)))" }.joined(separator: ", ") + "."
+            let ratios = others.map { "\($0.selector) \(ratio(statistic(roundRobin), statistic($0)))" }
+            return "\(label): " + ratios.joined(separator: ", ") + "."
         }
         return [
-            line("Round robin's p99 response time ÷ each selector's (above 1×: the selector is faster)") { $0.responsePercentiles.p99 },
+            line("Round robin's p99 response time ÷ each selector's (above 1×: the selector is faster)") {
+                $0.responsePercentiles.p99
+            },
             line("Same ratio for p99.9") { $0.responsePercentiles.p999 },
             line("Same ratio for the mean") { $0.meanResponse },
         ]
@@ -64,8 +67,9 @@ enum Findings {
         }
         // Naming the selector that herds most only means something when there are several.
         if Set(herding.map(\.selector)).count > 1, let worst = herding.max(by: { $0.rise < $1.rise }) {
-            lines.append("Herds the most on shared, stale counts: \(worst.selector) "
-                + "(peak/mean load \(NumberFormat.fixed(worst.from, decimals: 2)) → \(NumberFormat.fixed(worst.to, decimals: 2))).")
+            let from = NumberFormat.fixed(worst.from, decimals: 2)
+            let to = NumberFormat.fixed(worst.to, decimals: 2)
+            lines.append("Herds the most on shared, stale counts: \(worst.selector) (peak/mean load \(from) → \(to)).")
         }
         return lines
     }

@@ -50,15 +50,18 @@ extension SimulationReport {
         let showBalancers = results.contains { $0.configuration.balancers > 1 }
         var header = ["selector"]
         if showBalancers { header.append("balancers") }
-        header += ["mean ± 95%", "p50", "p90", "p99", "p99.9", "slowdown", "Jain load", "peak/mean", "utilisation", "peak queue", "Little"]
+        header += ["mean ± 95%", "p50", "p90", "p99", "p99.9", "slowdown"]
+        header += ["Jain load", "peak/mean", "utilisation", "peak queue", "Little"]
         var lines = [row(header), row(header.map { _ in "---" })]
         for result in results {
             var cells = [result.selector]
             if showBalancers { cells.append(balancersText(result.configuration)) }
             let percentiles = result.responsePercentiles
             cells += [
-                NumberFormat.time(result.meanResponse) + " ± " + NumberFormat.time(result.responseBatches.halfWidth(confidence: 0.95)),
-                NumberFormat.time(percentiles.p50), NumberFormat.time(percentiles.p90), NumberFormat.time(percentiles.p99), NumberFormat.time(percentiles.p999),
+                NumberFormat.time(result.meanResponse) + " ± "
+                    + NumberFormat.time(result.responseBatches.halfWidth(confidence: 0.95)),
+                NumberFormat.time(percentiles.p50), NumberFormat.time(percentiles.p90),
+                NumberFormat.time(percentiles.p99), NumberFormat.time(percentiles.p999),
                 NumberFormat.time(result.meanSlowdown),
                 NumberFormat.fixed(result.fairness.jainLoad, decimals: 3),
                 NumberFormat.fixed(result.fairness.peakToMeanLoad, decimals: 2),

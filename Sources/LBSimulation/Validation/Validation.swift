@@ -22,73 +22,90 @@ public enum Validation {
     /// - Complexity: O(1) (configurations only).
     public static func cases(jobs: Int, seed: UInt64) -> [ValidationCase] {
         let rho = utilization
-        let rhoText = NumberFormat.significant(rho, digits: 3)
-        func farm(_ weights: [Int], _ discipline: Discipline, _ sizes: RequestSizes, utilization: Double = rho) -> SimulationConfiguration {
+        let at = "ρ = " + NumberFormat.significant(rho, digits: 3)
+        func farm(
+            _ weights: [Int], _ discipline: Discipline, _ sizes: RequestSizes, utilization: Double = rho
+        ) -> SimulationConfiguration {
             SimulationConfiguration(
                 weights: weights, traffic: .open(utilization: utilization), discipline: discipline,
                 sizes: sizes, jobs: jobs, seed: seed
             )
         }
+        func response(_ theory: Double, _ formula: String) -> ValidationCase.Expectation {
+            .init(.meanResponse, theory: theory, formula: formula)
+        }
         let mm1 = QueueingTheory.mm1MeanResponse(utilization: rho)
         let ps = QueueingTheory.mg1ProcessorSharingMeanResponse(utilization: rho)
+        let psSlowdown = ValidationCase.Expectation(.meanSlowdown, theory: ps, formula: "1/(1 − ρ): E[T | S = x] = x/(1 − ρ)")
+        let equal = [1, 1, 1, 1]
         let weighted = [1, 2, 3, 4]
         let supermarketLoad = 0.9
+        let supermarket = QueueingTheory.supermarketMeanResponse(choices: 2, arrivalRate: supermarketLoad)
+        let single = "linear-scan"
         return [
             ValidationCase(
-                name: "M/M/1, FCFS, ρ = \(rhoText)", router: "linear-scan", configuration: farm([1], .fcfs, .exponential),
-                expectations: [.init(.meanResponse, theory: mm1, formula: "1/(μ − λ)")]
+                name: "M/M/1, FCFS, \(at)", router: single, configuration: farm([1], .fcfs, .exponential),
+                expectations: [response(mm1, "1/(μ − λ)")]
             ),
             ValidationCase(
-                name: "M/M/1-PS, ρ = \(rhoText)", router: "linear-scan", configuration: farm([1], .ps, .exponential),
-                expectations: [.init(.meanResponse, theory: mm1, formula: "1/(μ − λ)")]
+                name: "M/M/1-PS, \(at)", router: single, configuration: farm([1], .ps, .exponential),
+                expectations: [response(mm1, "1/(μ − λ)")]
             ),
             ValidationCase(
-                name: "M/D/1, FCFS, ρ = \(rhoText)", router: "linear-scan", configuration: farm([1], .fcfs, .deterministic),
-                expectations: [.init(.meanResponse, theory: QueueingTheory.mg1MeanResponse(utilization: rho, sizeSecondMoment: 1),
-                                     formula: "Pollaczek–Khinchine: E[S] + λE[S²]/(2(1 − ρ))")]
+                name: "M/D/1, FCFS, \(at)", router: single, configuration: farm([1], .fcfs, .deterministic),
+                expectations: [response(
+                    QueueingTheory.mg1MeanResponse(utilization: rho, sizeSecondMoment: 1),
+                    "Pollaczek–Khinchine: E[S] + λE[S²]/(2(1 − ρ))"
+                )]
             ),
             ValidationCase(
-                name: "M/D/1-PS, ρ = \(rhoText) (insensitivity)", router: "linear-scan", configuration: farm([1], .ps, .deterministic),
-                expectations: [.init(.meanResponse, theory: ps, formula: "E[S]/(1 − ρ), any sizes")]
+                name: "M/D/1-PS, \(at) (insensitivity)", router: single, configuration: farm([1], .ps, .deterministic),
+                expectations: [response(ps, "E[S]/(1 − ρ), any sizes")]
             ),
             ValidationCase(
-                name: "M/G/1-PS, `mixed` sizes, ρ = \(rhoText) (insensitivity)", router: "linear-scan",
+                name: "M/G/1-PS, `mixed` sizes, \(at) (insensitivity)", router: single,
                 configuration: farm([1], .ps, .workload(.mixed)),
-                expectations: [
-                    .init(.meanResponse, theory: ps, formula: "E[S]/(1 − ρ), any sizes"),
-                    .init(.meanSlowdown, theory: ps, formula: "1/(1 − ρ): E[T | S = x] = x/(1 − ρ)"),
-                ]
+                expectations: [response(ps, "E[S]/(1 − ρ), any sizes"), psSlowdown]
             ),
             ValidationCase(
-                name: "M/G/1-PS, `heavy-tail` sizes, ρ = \(rhoText) (insensitivity)", router: "linear-scan",
+                name: "M/G/1-PS, `heavy-tail` sizes, \(at) (insensitivity)", router: single,
                 configuration: farm([1], .ps, .workload(.heavyTail)),
                 // Pareto α = 1.5 has infinite variance, so the mean response has no confidence
                 // interval; the slowdown T/S has finite variance and does.
-                expectations: [.init(.meanSlowdown, theory: ps, formula: "1/(1 − ρ): E[T | S = x] = x/(1 − ρ)")]
+                expectations: [psSlowdown]
             ),
             ValidationCase(
-                name: "random routing to 4 FCFS exponential servers, ρ = \(rhoText)", router: RouterKind.randomName,
-                configuration: farm([1, 1, 1, 1], .fcfs, .exponential),
-                expectations: [.init(.meanResponse, theory: QueueingTheory.randomRoutingMeanResponse(utilization: rho, weights: [1, 1, 1, 1]),
-                                     formula: "each server M/M/1 at λ/n")]
+                name: "random routing to 4 FCFS exponential servers, \(at)", router: RouterKind.randomName,
+                configuration: farm(equal, .fcfs, .exponential),
+                expectations: [response(
+                    QueueingTheory.randomRoutingMeanResponse(utilization: rho, weights: equal), "each server M/M/1 at λ/n"
+                )]
             ),
             ValidationCase(
-                name: "random routing to FCFS exponential servers weighted 1,2,3,4, ρ = \(rhoText)", router: RouterKind.randomName,
+                name: "random routing to FCFS exponential servers weighted 1,2,3,4, \(at)", router: RouterKind.randomName,
                 configuration: farm(weighted, .fcfs, .exponential),
-                expectations: [.init(.meanResponse, theory: QueueingTheory.randomRoutingMeanResponse(utilization: rho, weights: weighted),
-                                     formula: "server i M/M/1 with λᵢ = ρwᵢ, μᵢ = wᵢ: n/(W(1 − ρ))")]
+                expectations: [response(
+                    QueueingTheory.randomRoutingMeanResponse(utilization: rho, weights: weighted),
+                    "server i M/M/1 with λᵢ = ρwᵢ, μᵢ = wᵢ: n/(W(1 − ρ))"
+                )]
             ),
             ValidationCase(
-                name: "round robin to 4 FCFS exponential servers (E₄/M/1), ρ = \(rhoText)", router: "round-robin",
-                configuration: farm([1, 1, 1, 1], .fcfs, .exponential),
-                expectations: [.init(.meanResponse, theory: QueueingTheory.roundRobinMeanResponse(servers: 4, utilization: rho),
-                                     formula: "1/(μ(1 − σ)), σ = (nρ/(nρ + 1 − σ))ⁿ")]
+                name: "round robin to 4 FCFS exponential servers (E₄/M/1), \(at)", router: "round-robin",
+                configuration: farm(equal, .fcfs, .exponential),
+                expectations: [response(
+                    QueueingTheory.roundRobinMeanResponse(servers: equal.count, utilization: rho),
+                    "1/(μ(1 − σ)), σ = (nρ/(nρ + 1 − σ))ⁿ"
+                )]
             ),
             ValidationCase(
-                name: "power of two choices, \(supermarketServers) FCFS exponential servers, λ = \(supermarketLoad)", router: "p2c",
-                configuration: farm(Array(repeating: 1, count: supermarketServers), .fcfs, .exponential, utilization: supermarketLoad),
-                expectations: [.init(.meanResponse, theory: QueueingTheory.supermarketMeanResponse(choices: 2, arrivalRate: supermarketLoad),
-                                     formula: "supermarket limit Σ λ^(2ⁱ − 2) (n → ∞; our p2c draws 2 distinct servers)")]
+                name: "power of two choices, \(supermarketServers) FCFS exponential servers, λ = \(supermarketLoad)",
+                router: "p2c",
+                configuration: farm(
+                    Array(repeating: 1, count: supermarketServers), .fcfs, .exponential, utilization: supermarketLoad
+                ),
+                expectations: [response(
+                    supermarket, "supermarket limit Σ λ^(2ⁱ − 2) (n → ∞; our p2c draws 2 distinct servers)"
+                )]
             ),
         ]
     }
@@ -127,8 +144,9 @@ public enum Validation {
             requests += result.simulatedRequests
         }
         return ValidationReport(
-            jobs: jobs, warmupJobs: cases[0].configuration.warmupJobs, seed: seed, confidence: confidence, familyConfidence: familyConfidence,
-            checks: checks, skipped: skipped, simulatedRequests: requests
+            jobs: jobs, warmupJobs: cases[0].configuration.warmupJobs, seed: seed,
+            confidence: confidence, familyConfidence: familyConfidence, checks: checks, skipped: skipped,
+            simulatedRequests: requests
         )
     }
 }

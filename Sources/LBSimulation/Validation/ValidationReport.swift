@@ -54,8 +54,9 @@ public struct ValidationReport: Sendable {
             "| --- | --- | --- | --- | --- | --- |",
         ]
         for check in checks {
-            lines.append("| \(Self.cell(check.name)) | \(Self.cell(check.formula)) | \(Self.number(check.theory)) | \(Self.number(check.measured)) "
-                + "| ±\(NumberFormat.significant(check.tolerance, digits: 3)) | \(check.passed ? "PASS" : "FAIL") |")
+            let tolerance = "±" + NumberFormat.significant(check.tolerance, digits: 3)
+            lines.append("| \(Self.cell(check.name)) | \(Self.cell(check.formula)) | \(Self.number(check.theory)) "
+                + "| \(Self.number(check.measured)) | \(tolerance) | \(check.passed ? "PASS" : "FAIL") |")
         }
         for skip in skipped {
             lines.append("| \(Self.cell(skip.name)) | | | | | SKIP: \(Self.cell(skip.reason)) |")
