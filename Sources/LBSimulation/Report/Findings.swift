@@ -42,9 +42,9 @@ enum Findings {
             return "\(weighted.selector): p99 \(NumberFormat.time(weighted.responsePercentiles.p99)) weighted, "
                 + "\(NumberFormat.time(unweighted.responsePercentiles.p99)) unweighted "
                 + "(\(ratio(unweighted.responsePercentiles.p99, weighted.responsePercentiles.p99))); "
-                + "mean \(NumberFormat.time(weighted.meanResponse)) against \(NumberFormat.time(unweighted.meanResponse)): "
-                + "unweighted is slower by \(NumberFormat.time(difference.mean)) ± "
-                + "\(NumberFormat.time(difference.halfWidth(confidence: 0.95))) (95%, paired batches)."
+                + "mean \(NumberFormat.time(weighted.meanResponse)) weighted, \(NumberFormat.time(unweighted.meanResponse)) "
+                + "unweighted (unweighted − weighted: \(NumberFormat.time(difference.mean)) ± "
+                + "\(NumberFormat.time(difference.halfWidth(confidence: 0.95))), 95%, paired batches)."
         }
     }
 
@@ -65,11 +65,17 @@ enum Findings {
                                 base.fairness.peakToMeanLoad, variant.fairness.peakToMeanLoad))
             }
         }
-        // Naming the selector that herds most only means something when there are several.
+        // Naming the selector that herds most only means something when there are several; exact
+        // selectors make identical choices, so they tie and are named together.
         if Set(herding.map(\.selector)).count > 1, let worst = herding.max(by: { $0.rise < $1.rise }) {
+            var names: [String] = []
+            for entry in herding where entry.rise == worst.rise && !names.contains(entry.selector) {
+                names.append(entry.selector)
+            }
             let from = NumberFormat.fixed(worst.from, decimals: 2)
             let to = NumberFormat.fixed(worst.to, decimals: 2)
-            lines.append("Herds the most on shared, stale counts: \(worst.selector) (peak/mean load \(from) → \(to)).")
+            lines.append("Herds the most on shared, stale counts: \(names.joined(separator: ", ")) "
+                + "(peak/mean load \(from) → \(to)).")
         }
         return lines
     }
