@@ -97,6 +97,20 @@ struct EngineTests {
         #expect(little.boundary < 0.1 * little.meanInSystem)
         #expect(result.assignments.reduce(0, +) == configuration.jobs)
         #expect(result.utilization.allSatisfy { $0 > 0 && $0 <= 1 })
+        #expect(!result.truncatedTail, "a stable farm never reaches the tail cap")
+    }
+
+    @Test("an overloaded farm still ends: arrivals stop at the tail cap and the result says so")
+    func overload() throws {
+        // Rotation ignores the weights: each speed-1 server gets a third of 0.9 × 4 = 1.2 > 1.
+        var configuration = Self.farm([2, 1, 1], sizes: .workload(.video), traffic: .open(utilization: 0.9))
+        configuration.unweighted = true
+        let result = try Simulation.run(configuration, routerName: "rotation") { _ in RotationRouter(serverCount: 3) }
+        #expect(result.truncatedTail)
+        #expect(result.simulatedRequests == 2 * (configuration.warmupJobs + configuration.jobs))
+        #expect(result.utilization[1] > 0.99 && result.utilization[2] > 0.99)
+        let markdown = SimulationReport(sections: [.init(id: "o", title: "o", results: [result])]).markdown()
+        #expect(markdown.contains("rotation (unweighted): the farm did not keep up"))
     }
 
     @Test("a closed population with no think time keeps exactly N requests in the farm")

@@ -13,7 +13,10 @@ import LoadBalancing
 /// Requests are numbered in arrival order. The first `warmupJobs` warm the farm up; the next
 /// `jobs` are measured; arrivals continue after them, unmeasured, until every measured
 /// request has completed, so the last measured requests see a farm in steady state rather
-/// than one draining.
+/// than one draining. That tail is capped at as many requests as the run itself: a stable farm
+/// never gets near the cap, while an overloaded one (round robin ignoring weights, say) would
+/// otherwise keep a processor-sharing server's last requests crawling for ever; when the cap
+/// is hit, arrivals stop, the farm drains, and the result says so (`truncatedTail`).
 ///
 /// - Complexity: O(log n + pick) per request, plus O(n) per load sample (one per n expected
 ///   arrivals). Memory: O(n) plus the requests inside, plus 2 × 160 KiB of histograms.
@@ -32,6 +35,10 @@ struct Engine<Server: ServerModel, R: Router> {
     private var sizeRandom: SplitMix64
     private let firstMeasured: Int
     private let endOfMeasured: Int
+    /// No request arrives once this many have: the tail cap.
+    private let endOfArrivals: Int
+    /// Whether the cap held an arrival back.
+    private var truncatedTail = false
 
     private var now = 0.0
     private var inSystem = 0
@@ -88,6 +95,7 @@ struct Engine<Server: ServerModel, R: Router> {
         sizeRandom = SplitMix64(seed: seeds.sizes)
         firstMeasured = configuration.warmupJobs
         endOfMeasured = configuration.warmupJobs + configuration.jobs
+        endOfArrivals = 2 * endOfMeasured
         busyTotal = Array(repeating: 0, count: serverCount)
         busySince = busyTotal
         busyAtStart = busyTotal
@@ -102,7 +110,11 @@ struct Engine<Server: ServerModel, R: Router> {
     mutating func run() -> SimulationResult {
         while phase != .finishing || measuredDone < configuration.jobs {
             let (server, completion) = completions.top
-            let arrival = arrivals.nextTime
+            var arrival = arrivals.nextTime
+            if issued == endOfArrivals {
+                arrival = .infinity
+                truncatedTail = true
+            }
             let refresh = balancers.nextRefreshTime
             if completion <= arrival && completion <= nextSample && completion <= refresh {
                 complete(server, at: completion)
@@ -239,7 +251,8 @@ struct Engine<Server: ServerModel, R: Router> {
                 boundary: (boundaryBefore + boundaryAfter) / length
             ),
             windowLength: length,
-            simulatedRequests: issued
+            simulatedRequests: issued,
+            truncatedTail: truncatedTail
         )
     }
 }

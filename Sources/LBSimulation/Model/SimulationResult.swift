@@ -43,6 +43,10 @@ public struct SimulationResult: Sendable, Equatable {
     /// Requests that arrived during the whole run: warm-up, measured, and those that kept the
     /// farm loaded until the last measured one completed.
     public var simulatedRequests: Int
+    /// Whether arrivals had to stop before the last measured request completed (after as many
+    /// extra requests as the run itself), which happens only when the farm cannot keep up: its
+    /// last measured requests then saw a draining farm.
+    public var truncatedTail: Bool
 
     /// p50, p90, p99 and p99.9 of a distribution.
     public struct Percentiles: Sendable, Equatable {

@@ -29,9 +29,14 @@ extension SimulationReport {
                 lines.append("")
                 lines += section.findings.map { "- " + $0 }
             }
-            if !section.notes.isEmpty {
+            let overloaded = section.results.filter(\.truncatedTail).map { result in
+                "\(result.selector)\(result.configuration.balancers > 1 ? " (\(Self.balancersText(result.configuration)))" : ""): "
+                    + "the farm did not keep up, so arrivals stopped \(result.simulatedRequests) requests in to let the run "
+                    + "end; its last measured requests saw a draining farm and its numbers understate the overload."
+            }
+            if !section.notes.isEmpty || !overloaded.isEmpty {
                 lines.append("")
-                lines += section.notes.map { "> Note: " + $0 }
+                lines += (section.notes + overloaded).map { "> Note: " + $0 }
             }
         }
         return lines.joined(separator: "\n") + "\n"

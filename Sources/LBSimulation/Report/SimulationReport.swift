@@ -131,6 +131,7 @@ extension SimulationResult {
             ]),
             "windowLength": .number(windowLength),
             "simulatedRequests": .int(simulatedRequests),
+            "truncatedTail": .bool(truncatedTail),
         ])
     }
 
