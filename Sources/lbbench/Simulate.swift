@@ -11,9 +11,9 @@ struct Simulate: ParsableCommand {
         abstract: "Simulate a server farm behind each selector: does least connections lower response time?",
         discussion: """
             With no farm options, runs the default comparison (mixed, heavy-tail and equal sizes; the weighted video \
-            farm; several balancers). With any farm option, runs that one farm for every selector in --selectors. \
-            Times are in units of the mean request's service time on a weight-1 server. --validate checks the \
-            simulator against queueing theory instead.
+            farm; several balancers). With any farm option, runs that one farm instead. Either way --selectors picks \
+            the routers (default: every library selector). Times are in units of the mean request's service time on a \
+            weight-1 server. --validate checks the simulator against queueing theory instead.
             """
     )
 
