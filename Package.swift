@@ -29,6 +29,7 @@ let package = Package(
             ]
         ),
         .target(name: "LBCheck", dependencies: ["LoadBalancing", "LBWorkloads", "LBHarness"]),
+        .target(name: "LBSimulation", dependencies: ["LoadBalancing", "LBWorkloads"]),
         .executableTarget(
             name: "lbbench",
             dependencies: [
@@ -36,12 +37,14 @@ let package = Package(
                 "LBWorkloads",
                 "LBHarness",
                 "LBCheck",
+                "LBSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "LoadBalancingTests", dependencies: ["LoadBalancing"]),
         .testTarget(name: "LBWorkloadsTests", dependencies: ["LBWorkloads"]),
         .testTarget(name: "LBHarnessTests", dependencies: ["LBHarness", "LBWorkloads", "LoadBalancing"]),
+        .testTarget(name: "LBSimulationTests", dependencies: ["LBSimulation", "LoadBalancing", "LBWorkloads"]),
     ],
     swiftLanguageModes: [.v6]
 )

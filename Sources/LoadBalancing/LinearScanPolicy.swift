@@ -89,3 +89,17 @@ public struct LinearScanPolicy: SelectionPolicy {
 
     public func weight(of server: ServerID) -> Int { Int(servers[server.index].weight) }
 }
+
+extension LinearScanPolicy: AssignablePolicy {
+    /// Counts one more active connection on `server`, chosen by the caller, and touches its
+    /// stamp as a pick of it would.
+    ///
+    /// - Complexity: O(1).
+    @inlinable
+    public mutating func assign(_ server: ServerID) {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
+        if servers[server.index].active == UInt32.max { SelectorMisuse.tooManyConnections(server) }
+        servers[server.index].active &+= 1
+        touch(server.index)
+    }
+}

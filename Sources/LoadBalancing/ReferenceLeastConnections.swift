@@ -72,3 +72,15 @@ public struct ReferenceLeastConnections: SelectionPolicy {
 
     public func weight(of server: ServerID) -> Int { weightOf[server.index] }
 }
+
+extension ReferenceLeastConnections: AssignablePolicy {
+    /// The model of `assign`: one more active connection on `server`, stamp touched as by a
+    /// pick. Drained servers are allowed: their connections still count.
+    ///
+    /// - Complexity: O(1).
+    public mutating func assign(_ server: ServerID) {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
+        active[server.index] += 1
+        touch(server.index)
+    }
+}

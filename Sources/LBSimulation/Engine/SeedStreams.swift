@@ -1,0 +1,23 @@
+import LoadBalancing
+
+/// Independent random streams derived from a run's seed, one per source of randomness.
+///
+/// Arrivals and sizes have their own streams, separate from the balancers', so every router
+/// compared under the same seed sees exactly the same requests at the same times (common
+/// random numbers): differences between routers are the routers', not sampling noise.
+struct SeedStreams {
+    let seed: UInt64
+
+    var arrivals: UInt64 { derive(1) }
+    var sizes: UInt64 { derive(2) }
+    var balancerChoice: UInt64 { derive(3) }
+
+    /// The seed of balancer `index`'s router; distinct per balancer so that several p2c
+    /// balancers do not draw the same servers in lockstep.
+    func router(_ index: Int) -> UInt64 { derive(1_000 + UInt64(index)) }
+
+    private func derive(_ stream: UInt64) -> UInt64 {
+        var generator = SplitMix64(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
+        return generator.next()
+    }
+}

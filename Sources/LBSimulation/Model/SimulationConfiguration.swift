@@ -1,0 +1,118 @@
+import LoadBalancing
+
+/// One simulated farm and its traffic: everything a run needs except the router.
+///
+/// Server `i` works at speed `weights[i]` (a weight-1 server serves a mean-size request in one
+/// time unit), and its balancers are told the same weights unless `unweighted` is set.
+///
+/// - Note: A value; thread-safe. Memory: 8 bytes per server.
+public struct SimulationConfiguration: Sendable, Equatable {
+    /// Each server's capacity, which is also the weight its balancers are given.
+    public var weights: [Int]
+    /// Give every balancer weight 1 for every server while servers keep their speeds: the
+    /// unweighted selector on a heterogeneous farm.
+    public var unweighted: Bool
+    /// Where requests come from: Poisson at a utilisation, or a closed population.
+    public var traffic: Traffic
+    /// How each server shares itself among its requests.
+    public var discipline: Discipline
+    /// The size distribution, mean 1.
+    public var sizes: RequestSizes
+    /// Requests measured, after the warm-up.
+    public var jobs: Int
+    /// Requests simulated before measuring starts, so the farm is in steady state, not empty.
+    public var warmupJobs: Int
+    /// Seed of every random stream (`SeedStreams`).
+    public var seed: UInt64
+    /// Independent balancers; each arrival goes to one of them uniformly at random.
+    public var balancers: Int
+    /// `nil`: each balancer counts only its own connections. Otherwise every `refresh` time
+    /// units each balancer's view is reset to the true global counts (balancers staggered
+    /// evenly), and between refreshes it adds only its own picks and releases.
+    public var refresh: Double?
+    /// Batches for the batch-means confidence intervals.
+    public var batches: Int
+
+    /// The most servers a simulated farm may have.
+    public static let maximumServers = 100_000
+    /// The most balancers a run may have.
+    public static let maximumBalancers = 1_024
+
+    /// A configuration; `warmupJobs` defaults to a tenth of `jobs`.
+    public init(
+        weights: [Int],
+        unweighted: Bool = false,
+        traffic: Traffic = .open(utilization: 0.9),
+        discipline: Discipline = .ps,
+        sizes: RequestSizes = .exponential,
+        jobs: Int = 1_000_000,
+        warmupJobs: Int? = nil,
+        seed: UInt64 = 1,
+        balancers: Int = 1,
+        refresh: Double? = nil,
+        batches: Int = 30
+    ) {
+        self.weights = weights
+        self.unweighted = unweighted
+        self.traffic = traffic
+        self.discipline = discipline
+        self.sizes = sizes
+        self.jobs = jobs
+        self.warmupJobs = warmupJobs ?? jobs / 10
+        self.seed = seed
+        self.balancers = balancers
+        self.refresh = refresh
+        self.batches = batches
+    }
+
+    /// The weights balancers are given: `weights`, or all 1 when `unweighted`.
+    ///
+    /// - Complexity: O(n).
+    public var balancerWeights: [Int] {
+        unweighted ? Array(repeating: 1, count: weights.count) : weights
+    }
+
+    /// The sum of server speeds.
+    ///
+    /// - Complexity: O(n).
+    public var totalSpeed: Double { weights.reduce(0.0) { $0 + Double($1) } }
+
+    /// Poisson arrival rate for open traffic (`utilization × totalSpeed`, sizes have mean 1);
+    /// `nil` for a closed population.
+    ///
+    /// - Complexity: O(n).
+    public var arrivalRate: Double? {
+        if case let .open(utilization) = traffic { utilization * totalSpeed } else { nil }
+    }
+
+    /// Checks every field.
+    ///
+    /// - Complexity: O(n).
+    /// - Throws: `SimulationError.invalidConfiguration` with a one-line reason.
+    public func validate() throws(SimulationError) {
+        func fail(_ reason: String) throws(SimulationError) { throw .invalidConfiguration(reason) }
+        if weights.isEmpty { try fail("the farm needs at least one server") }
+        if weights.count > Self.maximumServers { try fail("at most \(Self.maximumServers) servers, not \(weights.count)") }
+        let maximumWeight = SelectorLimits.maximumWeight
+        if let (server, weight) = weights.enumerated().first(where: { $0.element <= 0 || $0.element > maximumWeight }) {
+            try fail("server \(server) has weight \(weight); simulated servers need a weight (speed) in 1...\(maximumWeight)")
+        }
+        switch traffic {
+        case let .open(utilization):
+            if !(utilization > 0 && utilization < 1) { try fail("utilization must be in (0, 1), not \(utilization)") }
+        case let .closed(population, thinkTime):
+            if population < 1 || population > Int(UInt32.max) {
+                try fail("population must be in 1...\(UInt32.max), not \(population)")
+            }
+            if !(thinkTime >= 0 && thinkTime.isFinite) { try fail("think time must be finite and ≥ 0, not \(thinkTime)") }
+        }
+        if batches < 2 { try fail("at least 2 batches are needed for a confidence interval, not \(batches)") }
+        if jobs < 10 * batches { try fail("jobs must be at least 10 per batch (\(10 * batches)), not \(jobs)") }
+        if warmupJobs < 0 { try fail("warm-up jobs must be ≥ 0, not \(warmupJobs)") }
+        if jobs > Int(Int32.max) - warmupJobs { try fail("at most \(Int32.max) jobs in all") }
+        if balancers < 1 || balancers > Self.maximumBalancers {
+            try fail("balancers must be in 1...\(Self.maximumBalancers), not \(balancers)")
+        }
+        if let refresh, !(refresh > 0 && refresh.isFinite) { try fail("refresh must be a positive time, not \(refresh)") }
+    }
+}

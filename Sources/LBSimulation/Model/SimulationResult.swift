@@ -1,0 +1,102 @@
+/// What one simulated run measured, over its measurement window: from the arrival of the
+/// first measured request to the arrival of the first request after the last measured one.
+///
+/// Times are in units of the mean request's service time on a weight-1 server.
+///
+/// - Note: A value; thread-safe. Memory: 24 bytes per server plus 16 per batch.
+public struct SimulationResult: Sendable, Equatable {
+    /// The router's name (`linear-scan`, `random`, …), with `(unweighted)` when the balancers
+    /// were given equal weights.
+    public var selector: String
+    /// The configuration that was run.
+    public var configuration: SimulationConfiguration
+
+    /// Mean response time (arrival to completion) of the measured requests.
+    public var meanResponse: Double
+    /// Response time percentiles p50, p90, p99, p99.9.
+    public var responsePercentiles: Percentiles
+    /// The longest response time measured.
+    public var maxResponse: Double
+    /// Batch means of response time, for confidence intervals.
+    public var responseBatches: BatchSummary
+    /// Mean slowdown: response time ÷ the request's service time alone on its server.
+    public var meanSlowdown: Double
+    /// Slowdown percentiles p50, p90, p99, p99.9.
+    public var slowdownPercentiles: Percentiles
+    /// Batch means of slowdown, for confidence intervals.
+    public var slowdownBatches: BatchSummary
+
+    /// Measured arrival rate in the window.
+    public var throughput: Double
+    /// Per server: fraction of the window it was busy.
+    public var utilization: [Double]
+    /// Per server: most requests it held at once during the window.
+    public var peakQueue: [Int]
+    /// Per server: measured requests routed to it.
+    public var assignments: [Int]
+    /// Jain's indexes and peak-to-mean load, as the harness reports them.
+    public var fairness: Fairness
+    /// Little's law on the measurement window, checked on every run.
+    public var littlesLaw: LittlesLaw
+    /// Length of the measurement window.
+    public var windowLength: Double
+    /// Requests that arrived during the whole run: warm-up, measured, and those that kept the
+    /// farm loaded until the last measured one completed.
+    public var simulatedRequests: Int
+    /// Whether arrivals had to stop before the last measured request completed (after as many
+    /// extra requests as the run itself), which happens only when the farm cannot keep up: its
+    /// last measured requests then saw a draining farm.
+    public var truncatedTail: Bool
+
+    /// p50, p90, p99 and p99.9 of a distribution.
+    public struct Percentiles: Sendable, Equatable {
+        /// The median.
+        public var p50: Double
+        /// The 90th percentile.
+        public var p90: Double
+        /// The 99th percentile.
+        public var p99: Double
+        /// The 99.9th percentile.
+        public var p999: Double
+
+        /// The quantiles `Percentiles` holds, in order.
+        static let quantiles = [0.5, 0.9, 0.99, 0.999]
+
+        init(_ values: [Double]) {
+            (p50, p90, p99, p999) = (values[0], values[1], values[2], values[3])
+        }
+    }
+
+    /// The harness's fairness figures, on the simulated farm.
+    public struct Fairness: Sendable, Equatable {
+        /// Jain's index of measured requests per server divided by its weight (speed).
+        public var jainAssignments: Double
+        /// Mean over periodic samples of Jain's index of the weight-normalised active counts
+        /// (samples with no active request are skipped).
+        public var jainLoad: Double
+        /// Mean over the same samples of max ÷ mean of the weight-normalised active counts.
+        public var peakToMeanLoad: Double
+    }
+
+    /// Little's law, `L = λ T`, on the measurement window.
+    ///
+    /// `L` is the time-average number of requests in the farm, integrated event by event;
+    /// `λ T` is the measured arrival rate times the mean response time, from per-request
+    /// times. They differ only by the requests that straddle the window's ends: the time
+    /// earlier requests still spent inside after it opened, and the time measured requests
+    /// spent inside after it closed. Both are measured, so `boundary` bounds `|L − λT|` exactly
+    /// (up to rounding): a violation means the simulator lost or mis-timed a request.
+    public struct LittlesLaw: Sendable, Equatable {
+        /// `L`: time-average requests in the farm.
+        public var meanInSystem: Double
+        /// `λ T`.
+        public var arrivalRateTimesMeanResponse: Double
+        /// The straddling requests' share, the exact bound on `|L − λT|`.
+        public var boundary: Double
+
+        /// Whether `|L − λT| ≤ boundary`, allowing relative rounding of 1e-9.
+        public var holds: Bool {
+            abs(meanInSystem - arrivalRateTimesMeanResponse) <= boundary + 1e-9 * max(meanInSystem, 1)
+        }
+    }
+}

@@ -1,0 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The few C math functions the simulation needs, in one place, so the module does without
+/// Foundation. (At file scope the names below resolve to the C library's.)
+enum LibM {
+    static func log(_ x: Double) -> Double { cLog(x) }
+    static func log10(_ x: Double) -> Double { cLog10(x) }
+    static func pow(_ x: Double, _ y: Double) -> Double { cPow(x, y) }
+    static func exp(_ x: Double) -> Double { cExp(x) }
+    static func logGamma(_ x: Double) -> Double { cLogGamma(x) }
+}
+
+private func cLog(_ x: Double) -> Double { log(x) }
+private func cLog10(_ x: Double) -> Double { log10(x) }
+private func cPow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+private func cExp(_ x: Double) -> Double { exp(x) }
+private func cLogGamma(_ x: Double) -> Double { lgamma(x) }

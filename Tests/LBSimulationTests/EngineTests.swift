@@ -1,0 +1,165 @@
+@testable import LBSimulation
+import LoadBalancing
+import Testing
+
+@Suite("Simulation engine")
+struct EngineTests {
+    static func farm(
+        _ weights: [Int] = Array(repeating: 1, count: 6), discipline: Discipline = .ps, sizes: RequestSizes = .exponential,
+        traffic: Traffic = .open(utilization: 0.85), jobs: Int = 20_000, seed: UInt64 = 5
+    ) -> SimulationConfiguration {
+        SimulationConfiguration(weights: weights, traffic: traffic, discipline: discipline, sizes: sizes, jobs: jobs, seed: seed)
+    }
+
+    @Test("processor sharing: two requests share the server, the short one leaves first")
+    func processorSharing() {
+        var server = ProcessorSharingServer(speed: 2)
+        server.admit(Job(arrival: 0, size: 2, sequence: 0, balancer: 0), at: 0)
+        #expect(server.nextCompletion == 1)
+        server.admit(Job(arrival: 0.5, size: 0.5, sequence: 1, balancer: 0), at: 0.5)
+        // At 0.5 the first has 1 unit left; both now progress at 2/2 = 1, so the second is
+        // done at 1.0, and the first, alone again with 0.5 left, at 1.25.
+        #expect(server.nextCompletion == 1)
+        #expect(server.completeNext(at: 1).sequence == 1)
+        #expect(server.nextCompletion == 1.25)
+        #expect(server.completeNext(at: 1.25).sequence == 0)
+        #expect(server.count == 0 && server.nextCompletion == .infinity)
+    }
+
+    @Test("first come, first served: in order, one at a time, through ring growth")
+    func firstComeFirstServed() {
+        var server = FirstComeFirstServedServer(speed: 2)
+        for sequence in 0..<40 { server.admit(Job(arrival: 0, size: 2, sequence: Int32(sequence), balancer: 0), at: 0) }
+        var now = 0.0
+        for sequence in 0..<40 {
+            #expect(server.nextCompletion == now + 1)
+            now = server.nextCompletion
+            #expect(server.completeNext(at: now).sequence == Int32(sequence))
+        }
+        #expect(server.count == 0 && server.nextCompletion == .infinity)
+    }
+
+    @Test("completion queue: the top is always the earliest (ties to the lowest index)")
+    func completionQueue() {
+        var random = SplitMix64(seed: 9)
+        var queue = CompletionQueue(serverCount: 17)
+        var times = Array(repeating: Double.infinity, count: 17)
+        for _ in 0..<5_000 {
+            let server = Int(random.next(upperBound: UInt64(17)))
+            let time = random.next(upperBound: UInt64(4)) == 0 ? Double.infinity : Double(random.next(upperBound: UInt64(50)))
+            times[server] = time
+            queue.update(server, to: time)
+            let earliest = times.min()!
+            #expect(queue.top.time == earliest)
+            #expect(queue.top.server == times.firstIndex(of: earliest))
+        }
+    }
+
+    @Test("the same seed gives byte-identical JSON; another seed does not")
+    func determinism() throws {
+        var configuration = Self.farm(sizes: .workload(.mixed))
+        configuration.balancers = 3
+        configuration.refresh = 2
+        func json(_ configuration: SimulationConfiguration) throws -> String {
+            let result = try Simulation.run(configuration, router: .selector(.linearScan))
+            return SimulationReport(sections: [.init(id: "t", title: "t", results: [result])]).json().rendered()
+        }
+        let first = try json(configuration)
+        #expect(try json(configuration) == first)
+        configuration.seed += 1
+        #expect(try json(configuration) != first)
+    }
+
+    @Test("a library selector routes exactly like the reference model", arguments: [Discipline.ps, .fcfs])
+    func selectorMatchesReference(discipline: Discipline) throws {
+        let configuration = Self.farm([3, 1, 2, 2, 5], discipline: discipline, sizes: .workload(.heavyTail))
+        let library = try Simulation.run(configuration, router: .selector(.linearScan))
+        var reference = try Simulation.run(configuration, routerName: "reference") { _ in try! ReferenceRouter(weights: configuration.weights) }
+        reference.selector = library.selector
+        #expect(reference == library)
+    }
+
+    @Test("Little's law holds within its boundary terms on every kind of run", arguments: 0..<6)
+    func littlesLaw(variant: Int) throws {
+        var configuration = Self.farm()
+        switch variant {
+        case 0: configuration.sizes = .workload(.heavyTail)
+        case 1: configuration.discipline = .fcfs
+        case 2: configuration.traffic = .closed(population: 30, thinkTime: 2)
+        case 3: configuration.traffic = .closed(population: 9, thinkTime: 0)
+        case 4: (configuration.balancers, configuration.refresh) = (4, 0.5)
+        default: (configuration.weights, configuration.unweighted, configuration.sizes) = ([4, 1, 1], true, .workload(.video))
+        }
+        let result = try Simulation.run(configuration, router: .selector(.linearScan))
+        let little = result.littlesLaw
+        #expect(little.holds, "L \(little.meanInSystem), λT \(little.arrivalRateTimesMeanResponse), boundary \(little.boundary)")
+        // The bound is only worth something if the straddling requests are a small part of the window.
+        #expect(little.boundary < 0.1 * little.meanInSystem)
+        #expect(result.assignments.reduce(0, +) == configuration.jobs)
+        #expect(result.utilization.allSatisfy { $0 > 0 && $0 <= 1 })
+        #expect(!result.truncatedTail, "a stable farm never reaches the tail cap")
+    }
+
+    @Test("an overloaded farm still ends: arrivals stop at the tail cap and the result says so")
+    func overload() throws {
+        // Rotation ignores the weights: each speed-1 server gets a third of 0.9 × 4 = 1.2 > 1.
+        var configuration = Self.farm([2, 1, 1], sizes: .workload(.video), traffic: .open(utilization: 0.9))
+        configuration.unweighted = true
+        let result = try Simulation.run(configuration, routerName: "rotation") { _ in RotationRouter(serverCount: 3) }
+        #expect(result.truncatedTail)
+        #expect(result.simulatedRequests == 2 * (configuration.warmupJobs + configuration.jobs))
+        #expect(result.utilization[1] > 0.99 && result.utilization[2] > 0.99)
+        let markdown = SimulationReport(sections: [.init(id: "o", title: "o", results: [result])]).markdown()
+        #expect(markdown.contains("rotation (unweighted): the farm did not keep up"))
+    }
+
+    @Test("a closed population with no think time keeps exactly N requests in the farm")
+    func closedPopulation() throws {
+        let configuration = Self.farm([1], discipline: .fcfs, traffic: .closed(population: 7, thinkTime: 0))
+        let result = try Simulation.run(configuration, router: .random)
+        #expect(abs(result.littlesLaw.meanInSystem - 7) < 1e-9)
+        #expect(abs(result.utilization[0] - 1) < 1e-9)
+        #expect(result.peakQueue == [7])
+    }
+
+    @Test("a closed population with think time obeys the response-time law N = X (T + Z)")
+    func responseTimeLaw() throws {
+        let configuration = Self.farm([3, 1, 1], discipline: .fcfs, traffic: .closed(population: 20, thinkTime: 5), jobs: 60_000)
+        let result = try Simulation.run(configuration, router: .selector(.linearScan))
+        // Little's law over the whole loop, clients thinking included; thinking is not
+        // measured per client, so this is a sanity check within sampling noise (about 0.2% here).
+        let population = result.throughput * (result.meanResponse + 5)
+        #expect(abs(population - 20) < 0.4, "X (T + Z) = \(population)")
+    }
+
+    @Test("utilisation tracks the target and the busiest server's share follows its weight")
+    func utilization() throws {
+        let configuration = Self.farm([1, 3], discipline: .fcfs, traffic: .open(utilization: 0.5), jobs: 60_000)
+        let result = try Simulation.run(configuration, router: .random)
+        // Random routing by weight loads both servers to ρ; jobs split 1:3.
+        for utilization in result.utilization { #expect(abs(utilization - 0.5) < 0.03, "\(result.utilization)") }
+        #expect(abs(Double(result.assignments[1]) / Double(configuration.jobs) - 0.75) < 0.01)
+        #expect(abs(result.throughput - 2) < 0.05, "λ = ρ · Σw = 2")
+    }
+
+    @Test("bad configurations are refused with a reason")
+    func invalid() {
+        let bad: [(SimulationConfiguration, String)] = [
+            (Self.farm([]), "at least one server"),
+            (Self.farm([1, 0]), "server 1 has weight 0"),
+            (Self.farm(traffic: .open(utilization: 1)), "utilization"),
+            (Self.farm(traffic: .closed(population: 0, thinkTime: 0)), "population"),
+            (Self.farm(jobs: 100), "jobs"),
+        ]
+        for (configuration, reason) in bad {
+            #expect {
+                try Simulation.run(configuration, router: .random)
+            } throws: { error in
+                (error as? SimulationError)?.description.contains(reason) == true
+            }
+        }
+        var noBalancers = Self.farm()
+        noBalancers.balancers = 0
+        #expect(throws: SimulationError.self) { try noBalancers.validate() }
+    }
+}

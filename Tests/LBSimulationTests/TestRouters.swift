@@ -1,0 +1,91 @@
+import LBSimulation
+import LoadBalancing
+
+/// Routers written for the tests, to check the simulator's plumbing and the theory side of
+/// validation cases whose library selectors (`round-robin`, `p2c`) may not be in this build.
+
+/// Strict rotation over `n` equal servers: the textbook round robin of the E_n/M/1 model.
+struct RotationRouter: Router {
+    let serverCount: Int
+    var next = 0
+
+    init(serverCount: Int) { self.serverCount = serverCount }
+
+    mutating func pick() -> Int {
+        defer { next = (next + 1) % serverCount }
+        return next
+    }
+
+    mutating func release(_ server: Int) {}
+    mutating func assign(_ server: Int) {}
+    var canAssign: Bool { true }
+}
+
+/// Power of two choices over equal servers: two distinct servers drawn uniformly, the one
+/// with fewer connections wins (the first drawn on a tie).
+struct TwoDistinctChoicesRouter: Router {
+    var counts: [Int]
+    var random: SplitMix64
+
+    init(serverCount: Int, seed: UInt64) {
+        counts = Array(repeating: 0, count: serverCount)
+        random = SplitMix64(seed: seed)
+    }
+
+    mutating func pick() -> Int {
+        let first = Int(random.next(upperBound: UInt64(counts.count)))
+        var second = Int(random.next(upperBound: UInt64(counts.count - 1)))
+        if second >= first { second += 1 }
+        let chosen = counts[second] < counts[first] ? second : first
+        counts[chosen] += 1
+        return chosen
+    }
+
+    mutating func release(_ server: Int) { counts[server] -= 1 }
+    mutating func assign(_ server: Int) { counts[server] += 1 }
+    var canAssign: Bool { true }
+}
+
+/// The reference least-connections model as a router, to check that a library selector
+/// routed through `SelectorRouter` makes the very same choices.
+struct ReferenceRouter: Router {
+    var model: ReferenceLeastConnections
+
+    init(weights: [Int]) throws {
+        model = try ReferenceLeastConnections(weights: weights)
+    }
+
+    mutating func pick() -> Int { model.pick()!.index }
+    mutating func release(_ server: Int) { model.release(ServerID(server)) }
+    mutating func assign(_ server: Int) { model.assign(ServerID(server)) }
+    var canAssign: Bool { true }
+}
+
+/// Counts what it is told and picks servers at random; for checking balancer views.
+struct CountingRouter: Router {
+    var counts: [Int]
+    var random: SplitMix64
+    let canAssign: Bool
+
+    init(serverCount: Int, seed: UInt64, canAssign: Bool = true) {
+        counts = Array(repeating: 0, count: serverCount)
+        random = SplitMix64(seed: seed)
+        self.canAssign = canAssign
+    }
+
+    mutating func pick() -> Int {
+        let server = Int(random.next(upperBound: UInt64(counts.count)))
+        counts[server] += 1
+        return server
+    }
+
+    mutating func release(_ server: Int) {
+        precondition(counts[server] > 0, "released server \(server) below 0")
+        counts[server] -= 1
+    }
+
+    mutating func assign(_ server: Int) {
+        precondition(canAssign, "assign on a router that cannot")
+        counts[server] += 1
+    }
+}

@@ -1,0 +1,75 @@
+import LoadBalancing
+import Testing
+
+/// `assign(_:)` counts a connection on a server the caller chose; exact selectors must keep
+/// matching the reference model choice for choice when assignments are mixed into their
+/// picks and releases.
+@Suite("Assigning connections to a chosen server")
+struct AssignTests {
+    /// The exact kinds whose selectors can assign. Kinds that cannot are simply not assignable
+    /// (the simulator says so when it needs it); the list must not be empty while linear-scan exists.
+    static let assignableExactKinds = SelectorKind.allCases.filter { kind in
+        kind.isExact && (try? kind.makeSelector(weights: [1])) is any AssignableSelector
+    }
+
+    @Test("linear-scan can assign")
+    func linearScanIsAssignable() throws {
+        #expect(try SelectorKind.linearScan.makeSelector(weights: [1]) is any AssignableSelector)
+        #expect(Self.assignableExactKinds.contains(.linearScan))
+    }
+
+    @Test("random pick/release/assign sequences match the reference", arguments: assignableExactKinds, LockKind.allCases)
+    func differential(kind: SelectorKind, lock: LockKind) throws {
+        for seed in UInt64(0)..<1_000 {
+            var random = SplitMix64(seed: seed)
+            let serverCount = Int.random(in: 1...10, using: &random)
+            var weights = (0..<serverCount).map { _ in Int.random(in: 0...4, using: &random) }
+            weights[Int.random(in: 0..<serverCount, using: &random)] = Int.random(in: 1...4, using: &random)
+
+            var reference = try ReferenceLeastConnections(weights: weights)
+            let selector = try #require(try kind.makeSelector(weights: weights, lock: lock, seed: seed) as? any AssignableSelector)
+            var held: [ServerID] = []
+            for step in 0..<200 {
+                let roll = Int.random(in: 0..<100, using: &random)
+                if roll < 40 {
+                    let expected = reference.pick()
+                    let actual = selector.pick()
+                    try #require(actual == expected, "seed \(seed) step \(step): weights \(weights)")
+                    if let actual { held.append(actual) }
+                } else if roll < 70 {
+                    // Drained servers too: a view refresh must be able to count their connections.
+                    let server = ServerID(Int.random(in: 0..<serverCount, using: &random))
+                    reference.assign(server)
+                    selector.assign(server)
+                    held.append(server)
+                } else if !held.isEmpty {
+                    let server = held.remove(at: Int.random(in: 0..<held.count, using: &random))
+                    reference.release(server)
+                    selector.release(server)
+                }
+                try #require(selector.activeConnections() == reference.activeConnections(), "seed \(seed) step \(step)")
+            }
+            for server in held { selector.release(server) }
+            #expect(selector.activeConnections().allSatisfy { $0 == 0 })
+        }
+    }
+
+    @Test("an assigned server goes behind its equals, as after a pick")
+    func assignTouchesTheStamp() throws {
+        var policy = try LinearScanPolicy(weights: [1, 1, 1])
+        policy.assign(ServerID(0))
+        policy.release(ServerID(0))
+        // All counts are 0 again; server 0 changed last, so 1 and 2 come first.
+        #expect(policy.pick() == ServerID(1))
+        #expect(policy.pick() == ServerID(2))
+        #expect(policy.pick() == ServerID(0))
+    }
+
+    @Test("assigning an unknown server stops the process")
+    func unknownAssign() async {
+        await #expect(processExitsWith: .failure) {
+            let selector = try! SelectorKind.linearScan.makeSelector(weights: [1, 1]) as! any AssignableSelector
+            selector.assign(ServerID(2))
+        }
+    }
+}
