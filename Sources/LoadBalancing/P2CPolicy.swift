@@ -94,3 +94,14 @@ public struct P2CPolicy: SelectionPolicy {
 
     public func weight(of server: ServerID) -> Int { Int(weightOf[server.index]) }
 }
+
+extension P2CPolicy: AssignablePolicy {
+    /// Counts one more active connection on `server`, chosen by the caller.
+    ///
+    /// - Complexity: O(1).
+    public mutating func assign(_ server: ServerID) {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
+        if active[server.index] == UInt32.max { SelectorMisuse.tooManyConnections(server) }
+        active[server.index] += 1
+    }
+}

@@ -62,3 +62,15 @@ public struct RoundRobinPolicy: SelectionPolicy {
 
     public func weight(of server: ServerID) -> Int { Int(weightOf[server.index]) }
 }
+
+extension RoundRobinPolicy: AssignablePolicy {
+    /// Counts one more active connection on `server`, chosen by the caller; the rotation is
+    /// unaffected (round robin never looks at counts).
+    ///
+    /// - Complexity: O(1).
+    public mutating func assign(_ server: ServerID) {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
+        if active[server.index] == UInt32.max { SelectorMisuse.tooManyConnections(server) }
+        active[server.index] += 1
+    }
+}

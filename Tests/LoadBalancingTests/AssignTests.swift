@@ -12,10 +12,41 @@ struct AssignTests {
         kind.isExact && (try? kind.makeSelector(weights: [1])) is any AssignableSelector
     }
 
-    @Test("linear-scan can assign")
-    func linearScanIsAssignable() throws {
-        #expect(try SelectorKind.linearScan.makeSelector(weights: [1]) is any AssignableSelector)
-        #expect(Self.assignableExactKinds.contains(.linearScan))
+    @Test("every selector kind can assign, with either lock", arguments: SelectorKind.allCases, LockKind.allCases)
+    func everyKindIsAssignable(kind: SelectorKind, lock: LockKind) throws {
+        #expect(try kind.makeSelector(weights: [1], lock: lock) is any AssignableSelector)
+    }
+
+    @Test("assignments keep every kind's counts exact and drain to zero", arguments: SelectorKind.allCases)
+    func countsStayExact(kind: SelectorKind) throws {
+        for seed in UInt64(0)..<200 {
+            var random = SplitMix64(seed: seed)
+            let weights = (0..<Int.random(in: 1...8, using: &random)).map { _ in Int.random(in: 1...3, using: &random) }
+            let selector = try #require(try kind.makeSelector(weights: weights, seed: seed) as? any AssignableSelector)
+            var expected = Array(repeating: 0, count: weights.count)
+            var held: [ServerID] = []
+            for _ in 0..<300 {
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0:
+                    let server = try #require(selector.pick())
+                    held.append(server)
+                    expected[server.index] += 1
+                case 1:
+                    let server = ServerID(Int.random(in: 0..<weights.count, using: &random))
+                    selector.assign(server)
+                    held.append(server)
+                    expected[server.index] += 1
+                default:
+                    guard !held.isEmpty else { continue }
+                    let server = held.remove(at: Int.random(in: 0..<held.count, using: &random))
+                    selector.release(server)
+                    expected[server.index] -= 1
+                }
+                try #require(selector.activeConnections() == expected, "\(kind) seed \(seed)")
+            }
+            for server in held { selector.release(server) }
+            #expect(selector.activeConnections().allSatisfy { $0 == 0 })
+        }
     }
 
     @Test("random pick/release/assign sequences match the reference", arguments: assignableExactKinds, LockKind.allCases)
@@ -31,7 +62,12 @@ struct AssignTests {
             var held: [ServerID] = []
             for step in 0..<200 {
                 let roll = Int.random(in: 0..<100, using: &random)
-                if roll < 40 {
+                if roll < 5 {
+                    let server = ServerID(Int.random(in: 0..<serverCount, using: &random))
+                    let weight = Int.random(in: 0...4, using: &random)
+                    try reference.setWeight(weight, for: server)
+                    try selector.setWeight(weight, for: server)
+                } else if roll < 40 {
                     let expected = reference.pick()
                     let actual = selector.pick()
                     try #require(actual == expected, "seed \(seed) step \(step): weights \(weights)")

@@ -183,3 +183,34 @@ public struct BucketsPolicy: SelectionPolicy {
         return best
     }
 }
+
+extension BucketsPolicy: AssignablePolicy {
+    /// Counts one more active connection on `server`, chosen by the caller: it moves to the
+    /// tail of the next bucket up, its stamp becoming the newest, as a pick of it would.
+    ///
+    /// - Complexity: O(1) (amortized: the class may grow one bucket).
+    public mutating func assign(_ server: ServerID) {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
+        let index = server.index
+        let from = Int(nodes[index].active)
+        if from == Int(UInt32.max) { SelectorMisuse.tooManyConnections(server) }
+        let weightClass = Int(nodes[index].weightClass)
+        if weightClass < 0 {
+            // Drained: in no list; only the count and the stamp change.
+            nodes[index].active &+= 1
+            nodes[index].stamp = clock
+            clock &+= 1
+        } else {
+            if from &+ 1 == classes[weightClass].sentinels.count { addBucket(to: weightClass) }
+            let source = classes[weightClass].sentinels[from]
+            let destination = classes[weightClass].sentinels[from &+ 1]
+            let sourceEmptied = move(index, to: destination, from: source)
+            // Only leaving the minimum bucket empty moves the minimum, and then to where the
+            // server landed.
+            if sourceEmptied && UInt32(from) == classes[weightClass].minimum {
+                classes[weightClass].minimum &+= 1
+            }
+        }
+        _checkInvariants()
+    }
+}

@@ -81,3 +81,13 @@ struct ActiveCounts: ~Copyable {
         retries[0].wrappingIncrement(by: attempts, ordering: .relaxed)
     }
 }
+
+extension ActiveCounts {
+    /// Adds one connection to `server` for `AssignableSelector.assign(_:)`, after checking the
+    /// id; unlike a pick it ignores weights (a drained server's connections still count).
+    @inline(__always)
+    func assign(_ server: ServerID, serverCount: Int) {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
+        claim(server.index)
+    }
+}

@@ -124,3 +124,13 @@ public final class AtomicScanSelector: ServerSelector {
 
 /// Every mutable field is an atomic; weight changes are serialized by the table's lock.
 extension AtomicScanSelector: @unchecked Sendable {}
+
+extension AtomicScanSelector: AssignableSelector {
+    /// Counts one more active connection on `server`, chosen by the caller.
+    ///
+    /// - Complexity: O(1): one atomic add on the server's count.
+    /// - Note: Thread-safe.
+    public func assign(_ server: ServerID) {
+        active.assign(server, serverCount: serverCount)
+    }
+}

@@ -119,3 +119,13 @@ private struct SlotRandom: RandomNumberGenerator {
         return generator.next()
     }
 }
+
+extension P2CSelector: AssignableSelector {
+    /// Counts one more active connection on `server`, chosen by the caller.
+    ///
+    /// - Complexity: O(1): one atomic add on the server's count.
+    /// - Note: Thread-safe.
+    public func assign(_ server: ServerID) {
+        active.assign(server, serverCount: serverCount)
+    }
+}

@@ -90,3 +90,13 @@ public final class RoundRobinSelector: ServerSelector {
 /// Every mutable field is an atomic or the `PublishedSchedule`, whose writer runs under the
 /// weight table's lock.
 extension RoundRobinSelector: @unchecked Sendable {}
+
+extension RoundRobinSelector: AssignableSelector {
+    /// Counts one more active connection on `server`, chosen by the caller.
+    ///
+    /// - Complexity: O(1): one atomic add on the server's count.
+    /// - Note: Thread-safe.
+    public func assign(_ server: ServerID) {
+        active.assign(server, serverCount: serverCount)
+    }
+}

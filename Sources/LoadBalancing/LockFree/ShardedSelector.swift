@@ -212,3 +212,17 @@ public final class ShardedSelector: ServerSelector {
 
 /// Every mutable field is an atomic; weight changes are serialized by the table's lock.
 extension ShardedSelector: @unchecked Sendable {}
+
+extension ShardedSelector: AssignableSelector {
+    /// Counts one more active connection on `server`, chosen by the caller, in the calling
+    /// thread's stripe.
+    ///
+    /// - Complexity: O(stripes): the limit check sums the stripes; then one atomic add.
+    /// - Note: Thread-safe.
+    public func assign(_ server: ServerID) {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
+        if count(of: server.index) >= SelectorLimits.maximumActiveConnections { SelectorMisuse.tooManyConnections(server) }
+        // Sequentially consistent, as a pick's claim.
+        word(server.index, stripe: slots.current()).wrappingIncrement(by: Self.oneMore, ordering: .sequentiallyConsistent)
+    }
+}

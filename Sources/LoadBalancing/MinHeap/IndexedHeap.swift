@@ -121,6 +121,30 @@ struct IndexedHeap {
         return server
     }
 
+    /// Counts one more connection on `server`, wherever it is, and gives it `stamp`.
+    ///
+    /// The score strictly grows, so a server in the heap can only move down; a drained
+    /// server just records its new count.
+    ///
+    /// - Precondition: `server` is in `0..<positions.count` (checked by the caller).
+    /// - Complexity: O(arity · log_arity n).
+    mutating func increment(_ server: Int, stamp: UInt64) {
+        let count = self.count
+        withStorage { nodes, positions in
+            let slot = Int(positions[server])
+            var node = nodes[slot]
+            if node.active == UInt32.max { SelectorMisuse.tooManyConnections(ServerID(server)) }
+            node.active &+= 1
+            node.stamp = stamp
+            if slot < count {
+                Self.siftDown(node, from: slot, count: count, nodes, positions)
+            } else {
+                nodes[slot] = node
+            }
+        }
+        _checkInvariants()
+    }
+
     /// Counts one fewer connection on `server` and gives it `stamp`.
     ///
     /// The score strictly shrinks, so a server in the heap can only move up; a drained

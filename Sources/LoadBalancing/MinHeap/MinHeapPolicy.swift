@@ -63,3 +63,15 @@ public struct MinHeapPolicy: SelectionPolicy {
     /// - Complexity: O(1).
     public func weight(of server: ServerID) -> Int { Int(heap.node(of: server.index).weight) }
 }
+
+extension MinHeapPolicy: AssignablePolicy {
+    /// Counts one more active connection on `server`, chosen by the caller, and touches its
+    /// stamp as a pick of it would.
+    ///
+    /// - Complexity: O(log n): one sift-down.
+    public mutating func assign(_ server: ServerID) {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
+        heap.increment(server.index, stamp: clock)
+        clock &+= 1
+    }
+}
