@@ -20,21 +20,24 @@ let package = Package(
             swiftSettings: [.define("LOADBALANCING_INTERNAL_CHECKS", .when(configuration: .debug))]
         ),
         .target(name: "LBWorkloads", dependencies: ["LoadBalancing"]),
+        .target(name: "LBReporting"),
         .target(
             name: "LBHarness",
             dependencies: [
                 "LoadBalancing",
                 "LBWorkloads",
+                "LBReporting",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         .target(name: "LBCheck", dependencies: ["LoadBalancing", "LBWorkloads", "LBHarness"]),
-        .target(name: "LBSimulation", dependencies: ["LoadBalancing", "LBWorkloads"]),
+        .target(name: "LBSimulation", dependencies: ["LoadBalancing", "LBWorkloads", "LBReporting"]),
         .executableTarget(
             name: "lbbench",
             dependencies: [
                 "LoadBalancing",
                 "LBWorkloads",
+                "LBReporting",
                 "LBHarness",
                 "LBCheck",
                 "LBSimulation",
@@ -43,6 +46,7 @@ let package = Package(
         ),
         .testTarget(name: "LoadBalancingTests", dependencies: ["LoadBalancing"]),
         .testTarget(name: "LBWorkloadsTests", dependencies: ["LBWorkloads"]),
+        .testTarget(name: "LBReportingTests", dependencies: ["LBReporting"]),
         .testTarget(name: "LBHarnessTests", dependencies: ["LBHarness", "LBWorkloads", "LoadBalancing"]),
         .testTarget(name: "LBSimulationTests", dependencies: ["LBSimulation", "LoadBalancing", "LBWorkloads"]),
     ],

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import LBReporting
 import LBWorkloads
 import LoadBalancing
 

@@ -114,5 +114,5 @@ public final class LockedSelector<Policy: SelectionPolicy, Lock: SelectorLock>: 
     }
 }
 
-/// All access to the policy and the counters goes through `withPolicy`, which holds `lock`.
+/// All access to the policy and the counters goes through `withGuarded`, which holds `lock`.
 extension LockedSelector: @unchecked Sendable {}

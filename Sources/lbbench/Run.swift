@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LBHarness
+import LBReporting
 import LBWorkloads
 import LoadBalancing
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LBReporting
 import LBSimulation
 import LoadBalancing
 

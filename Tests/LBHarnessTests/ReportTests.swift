@@ -76,18 +76,4 @@ struct ReportTests {
         let columns = data[data.startIndex].split(separator: ",").count
         #expect(data.allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == columns })
     }
-
-    @Test("the atomic writer replaces the file and leaves no temporary behind")
-    func atomicWrite() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("results.json").path
-        try AtomicFile.write("old", to: path)
-        try AtomicFile.write("new", to: path)
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["results.json"])
-        #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.checkWritable(directory.path + "/missing/x.json") }
-        #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.checkWritable(directory.path) }
-    }
 }

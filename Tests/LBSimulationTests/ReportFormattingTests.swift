@@ -55,17 +55,4 @@ struct ReportFormattingTests {
         let parsed = try? JSONSerialization.jsonObject(with: Data(document.rendered().utf8))
         #expect(parsed != nil, "valid JSON")
     }
-
-    @Test("atomic write: replaces the file, leaves no temporary behind")
-    func atomicWrite() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-atomic-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("report.json").path
-        try AtomicFile.write("first", to: path)
-        try AtomicFile.write("second", to: path)
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == "second")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["report.json"])
-        #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.write("x", to: directory.path + "/missing/report.json") }
-    }
 }

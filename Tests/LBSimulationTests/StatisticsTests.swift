@@ -63,12 +63,4 @@ struct StatisticsTests {
         #expect(histogram.percentiles([0.5, 0.99]) == [1, 1])
         #expect(LogHistogram().percentiles([0.5]) == [0])
     }
-
-    @Test("Jain's index")
-    func jain() {
-        #expect(JainIndex.of([3, 3, 3]) == 1)
-        #expect(abs(JainIndex.of([1, 0, 0, 0]) - 0.25) < 1e-12)
-        #expect(abs(JainIndex.of([1, 2]) - 0.9) < 1e-12)
-        #expect(JainIndex.of([0, 0]) == 1)
-    }
 }

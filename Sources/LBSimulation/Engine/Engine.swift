@@ -1,3 +1,4 @@
+import LBReporting
 import LBWorkloads
 import LoadBalancing
 
@@ -204,19 +205,12 @@ struct Engine<Server: ServerModel, R: Router> {
     }
 
     private mutating func sampleLoad() {
-        var sum = 0.0
-        var sumOfSquares = 0.0
-        var largest = 0.0
-        for server in servers.indices {
-            let load = Double(servers[server].count) / speeds[server]
-            sum += load
-            sumOfSquares += load * load
-            largest = max(largest, load)
-        }
-        if sum > 0 {
-            let n = Double(servers.count)
-            jainLoadSum += sum * sum / (n * sumOfSquares)
-            peakToMeanSum += largest / (sum / n)
+        // An empty farm has no load to be unfair about; such samples are left out.
+        let (servers, speeds) = (self.servers, self.speeds)
+        if servers.contains(where: { $0.count > 0 }) {
+            let loads = servers.indices.lazy.map { Double(servers[$0].count) / speeds[$0] }
+            jainLoadSum += Fairness.jainIndex(loads)
+            peakToMeanSum += Fairness.peakToMean(loads)
             samples += 1
         }
         nextSample += samplePeriod
@@ -241,7 +235,7 @@ struct Engine<Server: ServerModel, R: Router> {
             peakQueue: peakAtEnd,
             assignments: assignments,
             fairness: .init(
-                jainAssignments: JainIndex.of(fairShares),
+                jainAssignments: Fairness.jainIndex(fairShares),
                 jainLoad: samples > 0 ? jainLoadSum / Double(samples) : 1,
                 peakToMeanLoad: samples > 0 ? peakToMeanSum / Double(samples) : 1
             ),

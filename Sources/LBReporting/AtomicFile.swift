@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -16,6 +18,24 @@ public enum AtomicFile {
         public let description: String
     }
 
+    /// Checks, before a long run, that `path` could be written: its directory exists and is
+    /// writable, and `path` is not a directory, so that a bad `--output` fails at once.
+    ///
+    /// - Throws: `WriteError` saying what is wrong.
+    public static func checkWritable(_ path: String) throws(WriteError) {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw WriteError(description: "cannot write \(path): directory \(directory) does not exist")
+        }
+        guard FileManager.default.isWritableFile(atPath: directory) else {
+            throw WriteError(description: "cannot write \(path): directory \(directory) is not writable")
+        }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw WriteError(description: "cannot write \(path): it is a directory")
+        }
+    }
+
     /// Replaces the file at `path` with `text`.
     ///
     /// - Complexity: O(text), plus an `fsync`.
@@ -28,7 +48,7 @@ public enum AtomicFile {
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         var template = ((directory.isEmpty ? "/" : directory + "/") + ".\(name).XXXXXX").utf8CString
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw failure("cannot create a temporary file in \(directory)") }
+        guard descriptor >= 0 else { throw failure(path, "cannot create a temporary file in \(directory)") }
         let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         let bytes = Array(text.utf8)
         var written = 0
@@ -36,7 +56,7 @@ public enum AtomicFile {
             let count = bytes.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + written, $0.count - written) }
             if count < 0 {
                 if errno == EINTR { continue }
-                let error = failure("cannot write \(temporary)")
+                let error = failure(path, "cannot write \(temporary)")
                 close(descriptor)
                 unlink(temporary)
                 throw error
@@ -48,21 +68,21 @@ public enum AtomicFile {
         umask(mask)
         let modeSet = fchmod(descriptor, 0o666 & ~mask) == 0
         let synced = fsync(descriptor) == 0
-        let error = (modeSet && synced) ? nil : failure("cannot flush \(temporary)")
+        let error = (modeSet && synced) ? nil : failure(path, "cannot flush \(temporary)")
         close(descriptor)
         if let error {
             unlink(temporary)
             throw error
         }
         guard rename(temporary, path) == 0 else {
-            let error = failure("cannot rename \(temporary) to \(path)")
+            let error = failure(path, "cannot rename \(temporary)")
             unlink(temporary)
             throw error
         }
     }
 
-    private static func failure(_ what: String) -> WriteError {
-        WriteError(description: "\(what): \(String(cString: strerror(errno)))")
+    private static func failure(_ path: String, _ step: String) -> WriteError {
+        WriteError(description: "cannot write \(path): \(step): \(String(cString: strerror(errno)))")
     }
 }
 

@@ -1,4 +1,4 @@
-@testable import LBHarness
+import LBReporting
 import Testing
 
 /// Every expected value here is computed by hand from J(x) = (Σx)² / (n·Σx²).
@@ -44,27 +44,5 @@ struct FairnessTests {
         #expect(Fairness.weightNormalized([8, 5, 3], weights: [4, 0, 1]) == [2, 3])
         // (2+3)² / (2·(4+9)) = 25/26
         #expect(abs(Fairness.jainIndex(Fairness.weightNormalized([8, 3], weights: [4, 1])) - 25.0 / 26) < 1e-12)
-    }
-
-    /// Weights [2, 1, 0]: snapshot [4, 2, 7] normalises to [2, 2] (J 1, peak/mean 1);
-    /// [2, 2, 0] to [1, 2] (J 9/10, peak/mean 2/1.5).
-    @Test("load samples average per-snapshot figures")
-    func loadSamples() {
-        var samples = LoadSamples(weights: [2, 1, 0])
-        #expect(samples.jainLoad == 1 && samples.peakToMeanLoad == 1 && samples.count == 0)
-        samples.record([4, 2, 7])
-        samples.record([2, 2, 0])
-        #expect(samples.count == 2)
-        #expect(abs(samples.jainLoad - (1 + 0.9) / 2) < 1e-12)
-        #expect(abs(samples.peakToMeanLoad - (1 + 2 / 1.5) / 2) < 1e-12)
-        #expect(samples.meanActive == [3, 2, 3.5])
-    }
-
-    @Test("a load snapshot with one server holding everything scores 1/n")
-    func pileUp() {
-        var samples = LoadSamples(weights: [1, 1, 1, 1])
-        samples.record([12, 0, 0, 0])
-        #expect(abs(samples.jainLoad - 0.25) < 1e-12)
-        #expect(abs(samples.peakToMeanLoad - 4) < 1e-12)
     }
 }
