@@ -5,6 +5,9 @@ let package = Package(
     name: "lbbench",
     products: [
         .library(name: "LoadBalancing", targets: ["LoadBalancing"]),
+        // The harness, for the benchmark suites and for anyone measuring their own selector.
+        .library(name: "LBHarness", targets: ["LBHarness"]),
+        .library(name: "LBWorkloads", targets: ["LBWorkloads"]),
         .executable(name: "lbbench", targets: ["lbbench"]),
     ],
     dependencies: [
@@ -15,10 +18,12 @@ let package = Package(
     targets: [
         .target(
             name: "LoadBalancing",
-            dependencies: [.product(name: "Atomics", package: "swift-atomics")],
+            dependencies: ["CFutex", .product(name: "Atomics", package: "swift-atomics")],
             // Data structures check their invariants after every mutation in debug builds.
             swiftSettings: [.define("LOADBALANCING_INTERNAL_CHECKS", .when(configuration: .debug))]
         ),
+        // The futex system call for `BlockingLock` (Swift cannot call the variadic syscall(2)).
+        .target(name: "CFutex"),
         .target(name: "LBWorkloads", dependencies: ["LoadBalancing"]),
         .target(name: "LBReporting"),
         .target(
@@ -30,7 +35,7 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
-        .target(name: "LBCheck", dependencies: ["LoadBalancing", "LBWorkloads", "LBHarness"]),
+        .target(name: "LBCheck", dependencies: ["LoadBalancing", "LBWorkloads", "LBReporting", "LBHarness"]),
         .target(name: "LBSimulation", dependencies: ["LoadBalancing", "LBWorkloads", "LBReporting"]),
         .executableTarget(
             name: "lbbench",

@@ -20,6 +20,27 @@ let package = Package(
             path: "Benchmarks/SingleThread",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "Contention",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LoadBalancing", package: "lbbench"),
+                .product(name: "LBHarness", package: "lbbench"),
+            ],
+            path: "Benchmarks/Contention",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "Fairness",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LoadBalancing", package: "lbbench"),
+                .product(name: "LBHarness", package: "lbbench"),
+                .product(name: "LBWorkloads", package: "lbbench"),
+            ],
+            path: "Benchmarks/Fairness",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,7 +6,10 @@ import LoadBalancing
 /// Each selector is timed in several rounds, interleaved with the others' rounds so that a
 /// burst of noise on this shared machine hits every selector alike, and the median round is
 /// kept. A round times a whole loop with two clock reads, so the clock's own cost is spread
-/// over thousands of operations instead of being added to each.
+/// over thousands of operations instead of being added to each. Each round starts with an
+/// untimed warm-up of a quarter of its length, so that it measures the selector with its
+/// data in cache, as a balancer that picks all the time has it, rather than the misses left
+/// by the previous subject's round.
 public struct CostProbe: Sendable {
     /// One selector configuration to time.
     public struct Subject: Hashable, Sendable, CustomStringConvertible {
@@ -54,6 +57,7 @@ public struct CostProbe: Sendable {
         var samples: [Subject: [Double]] = [:]
         for _ in 0..<rounds {
             for (subject, selector, iterations) in selectors {
+                _ = time(selector, iterations: iterations / 4)
                 samples[subject, default: []].append(time(selector, iterations: iterations))
             }
         }

@@ -1,3 +1,5 @@
+import LBReporting
+
 /// One row per run, for spreadsheets and scripts; the machine context comes first as `#`
 /// comment lines (pandas: `read_csv(..., comment="#")`). Weights are joined with `;` so no
 /// field needs quoting; empty fields are `null` in the JSON.

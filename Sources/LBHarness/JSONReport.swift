@@ -2,11 +2,12 @@ import Foundation
 
 /// The results JSON: pretty-printed with sorted keys, so files diff cleanly.
 public enum JSONReport {
-    /// The document as JSON, ending with a newline.
+    /// The document (a results document, or any other report of ours) as JSON, ending with
+    /// a newline.
     ///
-    /// - Complexity: O(runs × servers).
+    /// - Complexity: O(size of the document): O(runs × servers) for results.
     /// - Throws: `EncodingError` for a non-finite number.
-    public static func render(_ document: ResultsDocument) throws -> String {
+    public static func render(_ document: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"

@@ -1,3 +1,4 @@
+import LBReporting
 import LBWorkloads
 
 /// The human report: the machine context and how to read the numbers, then one table per

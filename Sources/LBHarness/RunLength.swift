@@ -1,3 +1,5 @@
+import LBReporting
+
 /// How long one cell of a run lasts: a number of picks shared by all its workers, or a
 /// wall-clock duration.
 public enum RunLength: Sendable, Equatable, CustomStringConvertible {

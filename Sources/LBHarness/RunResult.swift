@@ -1,3 +1,6 @@
+import LBWorkloads
+import LoadBalancing
+
 /// What one cell measured: one element of `runs` in the results JSON (`lbbench.results/1`).
 ///
 /// Field names are the contract in `DESIGN.md`; fields may be added, never renamed without
@@ -81,6 +84,17 @@ public struct RunResult: Codable, Sendable, Equatable {
     }
 
     /// The row name: `linear-scan+mutex/uniform/servers:64/threads:2`.
+    /// The order of a report's rows: by workload, selector (catalogue order), lock, servers,
+    /// threads, as `MatrixConfiguration.cells()` produces them.
+    public static func reportOrder(_ a: RunResult, _ b: RunResult) -> Bool {
+        func rank(_ run: RunResult) -> (Int, Int, String, Int, Int) {
+            (Workload.allCases.firstIndex { $0.rawValue == run.workload } ?? Int.max,
+             SelectorKind.allCases.firstIndex { $0.rawValue == run.selector } ?? Int.max,
+             run.lock ?? "", run.servers, run.threads)
+        }
+        return rank(a) < rank(b)
+    }
+
     public var name: String {
         "\(lock.map { "\(selector)+\($0)" } ?? selector)/\(workload)/servers:\(servers)/threads:\(threads)"
     }

@@ -15,8 +15,8 @@ import Darwin
 ///
 /// - Note: Thread-safe; each thread reads its own clock. One read is a system call (about
 ///   100 ns to 1 µs), so it is never called inside the timed loop.
-enum ThreadCPUTime {
-    static func nanoseconds() -> UInt64 {
+public enum ThreadCPUTime {
+    public static func nanoseconds() -> UInt64 {
         var time = timespec()
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
         return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)

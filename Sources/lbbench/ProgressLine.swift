@@ -14,8 +14,12 @@ struct ProgressLine {
 
     func report(_ progress: MatrixProgress) {
         let remaining = progress.estimatedRemainingSeconds.map { ", about \(Int($0.rounded())) s left" } ?? ""
-        let line = "cell \(progress.cellIndex + 1) of \(progress.cellCount): \(progress.cell.name), "
-            + "\(Int(progress.elapsedSeconds.rounded())) s elapsed\(remaining)"
+        show("cell \(progress.cellIndex + 1) of \(progress.cellCount): \(progress.cell.name), "
+            + "\(Int(progress.elapsedSeconds.rounded())) s elapsed\(remaining)")
+    }
+
+    /// Replaces the line with `line`.
+    func show(_ line: String) {
         // Carriage return and erase-line redraw the same terminal line.
         standardError.write(Data("\r\u{1B}[K\(line)".utf8))
     }

@@ -28,7 +28,8 @@ import Atomics
 /// - Complexity: pick O(1) expected (two weight and two count loads, one atomic add for the
 ///   random stream, one for the count; see `P2CDraw` when most servers are drained); release
 ///   O(1) lock-free; `setWeight` O(1), serialized by a writer lock. Memory: 72 bytes per
-///   server with padded counts (the default), 16 packed; plus 64 bytes per thread slot.
+///   server with padded counts (the default up to 4,096 servers), 16 packed (the default
+///   beyond: see `CounterLayout.forRandomAccess`); plus 64 bytes per thread slot.
 /// - Note: Thread-safe. Approximate (see above); lock-free picks and releases.
 public final class P2CSelector: ServerSelector {
     public let serverCount: Int
@@ -39,10 +40,12 @@ public final class P2CSelector: ServerSelector {
 
     /// - Parameters:
     ///   - seed: fixes every slot's random stream.
-    ///   - layout: how the per-server counts are laid out; one cache line each by default.
+    ///   - layout: how the per-server counts are laid out; by default one cache line each up
+    ///     to 4,096 servers and packed beyond (`CounterLayout.forRandomAccess`).
     /// - Throws: `SelectorConfigurationError` for bad weights.
-    public init(weights: [Int], seed: UInt64 = 0, layout: CounterLayout = .cacheLinePerCounter) throws(SelectorConfigurationError) {
+    public init(weights: [Int], seed: UInt64 = 0, layout: CounterLayout? = nil) throws(SelectorConfigurationError) {
         try WeightValidation.validate(weights)
+        let layout = layout ?? .forRandomAccess(serverCount: weights.count)
         serverCount = weights.count
         weightTable = AtomicWeightTable(validated: weights)
         active = ActiveCounts(serverCount: weights.count, layout: layout)

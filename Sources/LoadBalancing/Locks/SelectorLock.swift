@@ -15,7 +15,7 @@ public protocol SelectorLock: AnyObject, Sendable {
 
 /// The locks a lock-based selector can be built with.
 public enum LockKind: String, CaseIterable, Codable, Sendable, CustomStringConvertible {
-    /// `BlockingLock`: a pthread mutex; waiters sleep in the kernel.
+    /// `BlockingLock`: a futex mutex (pthread elsewhere than Linux); waiters spin briefly, then sleep in the kernel.
     case mutex
     /// `SpinLock`: test-and-test-and-set on one atomic word; waiters spin, then yield.
     case spin
@@ -28,7 +28,7 @@ public enum LockKind: String, CaseIterable, Codable, Sendable, CustomStringConve
     /// One line for `lbbench list`.
     public var summary: String {
         switch self {
-        case .mutex: "pthread mutex: waiters sleep; safe when threads outnumber cores"
+        case .mutex: "futex mutex: one CAS to lock, one swap to unlock; waiters spin briefly, then sleep; safe when threads outnumber cores"
         case .spin: "test-and-test-and-set spinlock: cheapest uncontended; waiters spin, yielding after 64 tries"
         }
     }

@@ -2,9 +2,9 @@ import Foundation
 
 /// Number formatting shared by the reports, independent of the user's locale so that output
 /// is the same on every machine.
-enum Formatting {
+public enum Formatting {
     /// `1234567` → `"1,234,567"`.
-    static func grouped(_ value: Int) -> String {
+    public static func grouped(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var result = ""
         for (offset, digit) in digits.enumerated() {
@@ -15,12 +15,12 @@ enum Formatting {
     }
 
     /// `value` with exactly `digits` digits after the point.
-    static func decimal(_ value: Double, digits: Int) -> String {
+    public static func decimal(_ value: Double, digits: Int) -> String {
         String(format: "%.\(digits)f", value)
     }
 
     /// Picks per second as a short figure: `"12.3 M"`, `"845 k"`, `"910"`.
-    static func rate(_ perSecond: Double) -> String {
+    public static func rate(_ perSecond: Double) -> String {
         switch perSecond {
         case 10_000_000...: "\(decimal(perSecond / 1_000_000, digits: 1)) M"
         case 1_000_000...: "\(decimal(perSecond / 1_000_000, digits: 2)) M"
@@ -30,7 +30,7 @@ enum Formatting {
     }
 
     /// Nanoseconds as a short figure: `"42"`, `"1,234"`.
-    static func nanoseconds(_ value: UInt64) -> String {
+    public static func nanoseconds(_ value: UInt64) -> String {
         grouped(Int(clamping: value))
     }
 }

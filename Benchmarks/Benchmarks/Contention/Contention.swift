@@ -1,0 +1,131 @@
+import Benchmark
+import Foundation
+import LBHarness
+import LoadBalancing
+
+/// Two threads hammering one shared selector with pick + release, for every selector at 64 and
+/// 1,024 servers (lock-based ones with each lock): what a selector costs when two event loops
+/// share it.
+///
+/// A sample is 50,000 pairs on each of two explicit threads, started together behind a gate
+/// (one `Thread` each, so they really can overlap; a dispatch pool may run them in turn). Thread
+/// start-up is outside the measurement. Besides the wall clock, custom metrics:
+/// - `nsPerPairPerThread`: wall time ÷ 50,000, what each thread's pick + release took;
+/// - `onCpuPercent`: both threads' CPU time ÷ wall time × 100: 200 when they really ran at
+///   once; near 100 when the machine time-sliced them (then contention is understated);
+/// - `casRetriesPer1kPicks` (lock-free selectors) and `lockHeldPer1kAcquisitions` (lock-based):
+///   the contention the selector itself counted (`contentionStatistics()`).
+///
+/// These figures move with the machine's load: compare them only between runs on one quiet
+/// machine (`baseline check`), never against fixed thresholds.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock] + ContentionMetric.all,
+        timeUnits: .microseconds,
+        maxDuration: .seconds(1),
+        maxIterations: 40
+    )
+    for kind in SelectorKind.allCases {
+        for servers in [64, 1_024] {
+            for lock in kind.usesLock ? LockKind.allCases : [LockKind.default] {
+                let name = kind.usesLock ? "\(kind)/servers:\(servers)/lock:\(lock)" : "\(kind)/servers:\(servers)"
+                Benchmark(name) { benchmark in
+                    let selector = try kind.makeSelector(weights: Array(repeating: 1, count: servers), lock: lock, seed: 1)
+                    try twoThreads(selector, benchmark)
+                }
+            }
+        }
+    }
+}
+
+enum ContentionMetric {
+    static let nsPerPairPerThread = BenchmarkMetric.custom("nsPerPairPerThread", polarity: .prefersSmaller, useScalingFactor: false)
+    static let onCpuPercent = BenchmarkMetric.custom("onCpuPercent", polarity: .prefersLarger, useScalingFactor: false)
+    static let casRetries = BenchmarkMetric.custom("casRetriesPer1kPicks", polarity: .prefersSmaller, useScalingFactor: false)
+    static let lockHeld = BenchmarkMetric.custom("lockHeldPer1kAcquisitions", polarity: .prefersSmaller, useScalingFactor: false)
+    static let all = [nsPerPairPerThread, onCpuPercent, casRetries, lockHeld]
+}
+
+let pairsPerThread = 50_000
+
+/// One sample: both threads do `pairsPerThread` pick + release pairs at once.
+func twoThreads(_ selector: any ServerSelector, _ benchmark: Benchmark) throws {
+    let gate = Gate(parties: 2)
+    let finished = DispatchGroup()
+    let cpuNanoseconds = CPUTally()
+    for _ in 0..<2 {
+        finished.enter()
+        Thread {
+            gate.arriveAndWaitForOpening()
+            let cpuBefore = ThreadCPUTime.nanoseconds()
+            for _ in 0..<pairsPerThread {
+                guard let server = selector.pick() else { fatalError("no server is drained here") }
+                selector.release(server)
+            }
+            cpuNanoseconds.add(ThreadCPUTime.nanoseconds() - cpuBefore)
+            finished.leave()
+        }.start()
+    }
+    gate.waitForEveryone()
+    let before = selector.contentionStatistics()
+    let start = MonotonicClock.nanoseconds()
+    benchmark.startMeasurement()
+    gate.open()
+    finished.wait()
+    benchmark.stopMeasurement()
+    let wall = MonotonicClock.nanoseconds() - start
+    let after = selector.contentionStatistics()
+
+    benchmark.measurement(ContentionMetric.nsPerPairPerThread, Int(wall) / pairsPerThread)
+    benchmark.measurement(ContentionMetric.onCpuPercent, Int(cpuNanoseconds.total * 100 / max(wall, 1)))
+    if let retriesAfter = after.casRetries, let retriesBefore = before.casRetries {
+        benchmark.measurement(ContentionMetric.casRetries, Int((retriesAfter - retriesBefore) * 1_000) / (2 * pairsPerThread))
+    }
+    if let lockAfter = after.lock, let lockBefore = before.lock {
+        let acquisitions = lockAfter.acquisitions - lockBefore.acquisitions
+        let held = lockAfter.contendedAcquisitions - lockBefore.contendedAcquisitions
+        benchmark.measurement(ContentionMetric.lockHeld, Int(held * 1_000 / max(acquisitions, 1)))
+    }
+    if selector.activeConnections().contains(where: { $0 != 0 }) { fatalError("connections leaked") }
+}
+
+/// A start gate: workers arrive and wait; the benchmark waits until all have arrived, then
+/// opens it for all at once.
+final class Gate: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var arrived = 0
+    private var opened = false
+    private let parties: Int
+
+    init(parties: Int) { self.parties = parties }
+
+    func arriveAndWaitForOpening() {
+        condition.lock()
+        defer { condition.unlock() }
+        arrived += 1
+        condition.broadcast()
+        while !opened { condition.wait() }
+    }
+
+    func waitForEveryone() {
+        condition.lock()
+        defer { condition.unlock() }
+        while arrived < parties { condition.wait() }
+    }
+
+    func open() {
+        condition.lock()
+        defer { condition.unlock() }
+        opened = true
+        condition.broadcast()
+    }
+}
+
+/// CPU nanoseconds added up by the workers.
+final class CPUTally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sum: UInt64 = 0
+
+    func add(_ nanoseconds: UInt64) { lock.withLock { sum += nanoseconds } }
+    var total: UInt64 { lock.withLock { sum } }
+}

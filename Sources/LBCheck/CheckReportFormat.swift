@@ -1,0 +1,49 @@
+import Foundation
+import LBHarness
+
+/// The formats `lbbench check` writes its verdicts in.
+public enum CheckReportFormat: String, CaseIterable, Sendable {
+    /// The machine context, then one table row per claim: claim, measured, PASS/FAIL.
+    case markdown
+    /// `lbbench.check/1` (`CheckReport`), with the harness cells behind the verdicts.
+    case json
+
+    /// `report` in this format, ending with a newline.
+    ///
+    /// - Throws: `EncodingError` from JSON encoding (only for non-finite numbers).
+    public func render(_ report: CheckReport) throws -> String {
+        switch self {
+        case .markdown: Self.markdown(report)
+        case .json: try JSONReport.render(report)
+        }
+    }
+
+    private static func markdown(_ report: CheckReport) -> String {
+        let machine = report.machine
+        var lines = [
+            "# lbbench check",
+            "",
+            "- Machine: \(machine.cpu), \(machine.cores) cores, \(machine.os), Swift \(machine.swift), "
+                + "\(machine.isDebugBuild ? "DEBUG BUILD: COSTS ARE NOT REPRESENTATIVE" : "\(machine.build) build"), \(machine.date)",
+            "- Every ratio compares figures measured in this one process, so a slow machine slows both sides.",
+            "",
+            "| # | claim | measured | verdict |",
+            "|---|---|---|---|",
+        ]
+        for claim in report.claims {
+            lines.append("| \(claim.id) | \(cell(claim.claim)) | \(cell(claim.measured)) | \(claim.passed ? "PASS" : "**FAIL**") |")
+        }
+        let failed = report.claims.filter { !$0.passed }.count
+        lines.append("")
+        lines.append(
+            failed == 0
+                ? "All \(report.claims.count) claims hold (\(String(format: "%.0f", report.seconds)) s)."
+                : "\(failed) of \(report.claims.count) claims FAILED (\(String(format: "%.0f", report.seconds)) s).")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A table cell: pipes escaped so they cannot end the cell.
+    private static func cell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|")
+    }
+}

@@ -1,0 +1,17 @@
+/// One of the project's claims, what `lbbench check` measured for it, and whether it held.
+public struct ClaimVerdict: Codable, Sendable, Equatable {
+    /// The claim's number in the README's list, with a letter for its parts: "2a".
+    public var id: String
+    /// The claim in words, with its threshold: "buckets at 100,000 servers costs ≤ 2× its cost at 64".
+    public var claim: String
+    /// The measured figure in words, with the numbers it came from.
+    public var measured: String
+    public var passed: Bool
+
+    public init(id: String, claim: String, measured: String, passed: Bool) {
+        self.id = id
+        self.claim = claim
+        self.measured = measured
+        self.passed = passed
+    }
+}

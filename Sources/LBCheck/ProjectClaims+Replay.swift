@@ -1,0 +1,37 @@
+import LBReporting
+import LoadBalancing
+
+extension ProjectClaims {
+    /// The replays of claim 1: a small farm with many steps (ties everywhere) and a large one.
+    static let replays = [
+        ReplayCheck(serverCount: 16, steps: 200_000),
+        ReplayCheck(serverCount: 1_000, steps: 20_000),
+    ]
+
+    /// Claim 1, one verdict per exact selector: every replay, with every lock, matches the
+    /// reference pick for pick.
+    func replayClaims() throws -> [ClaimVerdict] {
+        try Self.exactKinds.map { kind in
+            var picks = 0
+            var failures: [String] = []
+            for lock in LockKind.allCases {
+                for replay in Self.replays {
+                    let seeded = ReplayCheck(serverCount: replay.serverCount, steps: replay.steps, seed: seed)
+                    let outcome = try seeded.run(kind, lock: lock)
+                    picks += outcome.picks
+                    if let mismatch = outcome.firstMismatch {
+                        failures.append("\(lock), \(replay.serverCount) servers, \(mismatch)")
+                    }
+                }
+            }
+            return ClaimVerdict(
+                id: "1",
+                claim: "\(kind) (mutex and spin) makes the reference model's choices, ties and weights 1–4 included "
+                    + "(seed \(seed); 16 and 1,000 servers)",
+                measured: failures.isEmpty
+                    ? "\(Formatting.grouped(picks)) picks, 0 mismatches"
+                    : "mismatch: " + failures.joined(separator: "; "),
+                passed: failures.isEmpty)
+        }
+    }
+}
