@@ -1,20 +1,36 @@
 #!/usr/bin/env bash
-# The whole test suite, as the README and CI run it:
-#   1. every unit, differential, exit and stress test (debug build, internal invariant checks on);
-#   2. the concurrency stress tests again under ThreadSanitizer (own build folder, so the two
-#      builds do not invalidate each other);
-#   3. a release smoke run of the command-line tool.
-# Exits non-zero on the first failure.
+# The whole test suite, as the README and CI run it. Exits non-zero on the first failure.
+#   1. every unit, differential, exhaustive, exit, stress and simulator-validation test (debug
+#      build, the data structures' internal invariant checks on);
+#   2. the concurrency tests again under ThreadSanitizer (own build folder, so the two builds
+#      do not invalidate each other);
+#   3. release build: a --quick harness run of the default matrix (exits 70 if a selector
+#      leaks a connection), `lbbench check` (the project's claims as in-run ratios; exits 1 if
+#      one fails) and `lbbench simulate --validate` (the simulator against queueing theory);
+#   4. the package-benchmark thresholds: pick and release allocate nothing, and the
+#      deterministic fairness figures are unchanged (Benchmarks/Thresholds/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 
 step() { printf '\n==> %s\n' "$*"; }
 
 step "swift test (all suites)"
 swift test
 
-step "swift test --sanitize=thread (concurrency stress tests)"
-swift test --sanitize=thread --scratch-path .build-tsan --filter 'Concurrency|Stress'
+step "swift test --sanitize=thread (concurrency tests)"
+swift test --sanitize=thread --scratch-path .build-tsan \
+    --filter 'ConcurrencyStressTests|DrainUnderLoadTests|LockFreeSelectorTests|LockTests|LBHarnessTests.HarnessTests'
 
-step "lbbench list (release smoke run)"
-swift run -c release lbbench list >/dev/null
+step "lbbench --quick (release; fails on a leaked connection)"
+swift build -c release
+.build/release/lbbench --quick >/dev/null
+
+step "lbbench check (the claims, as ratios measured in one run)"
+.build/release/lbbench check
+
+step "lbbench simulate --validate (the simulator against queueing theory)"
+.build/release/lbbench simulate --validate >/dev/null
+
+step "benchmark thresholds (mallocs 0; deterministic fairness unchanged)"
+(cd Benchmarks && swift package benchmark thresholds check --target SingleThread --target Fairness --no-progress)

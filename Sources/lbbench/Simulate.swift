@@ -96,11 +96,7 @@ struct Simulate: ParsableCommand {
             try check(SimulationConfiguration(weights: [1], jobs: jobs ?? DefaultSuite.defaultJobs))
         }
         if let output {
-            let directory = (output as NSString).deletingLastPathComponent
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory),
-                  isDirectory.boolValue
-            else { throw ValidationError("--output: directory '\(directory)' does not exist") }
+            do { try AtomicFile.checkWritable(output) } catch { throw ValidationError("--output: \(error.description)") }
         }
     }
 

@@ -102,4 +102,20 @@ struct CommandLineTests {
             #expect(outcome.standardOutput.contains("  \(name) "), "\(name) missing")
         }
     }
+
+    @Test("report merges results files into one report, rows in catalogue order")
+    func report() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-report-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = directory.appendingPathComponent("a.json").path
+        let second = directory.appendingPathComponent("b.json").path
+        let heap = ["--selectors", "min-heap", "--servers", "4", "--threads", "1", "--workloads", "uniform", "--picks", "2000"]
+        #expect(try Self.lbbench(heap + ["--format", "json", "--output", first]).status == 0)
+        #expect(try Self.lbbench(Self.tiny + ["--format", "json", "--output", second]).status == 0)
+        let merged = try Self.lbbench(["report", first, second])
+        #expect(merged.status == 0, "stderr: \(merged.standardError)")
+        let rows = merged.standardOutput.split(separator: "\n").filter { $0.hasPrefix("| linear-scan") || $0.hasPrefix("| min-heap") }
+        #expect(rows.count == 2 && rows[0].hasPrefix("| linear-scan") && rows[1].hasPrefix("| min-heap"), "\(rows)")
+    }
 }

@@ -13,7 +13,7 @@ import LoadBalancing
 /// - `nsPerPairPerThread`: wall time ÷ 50,000, what each thread's pick + release took;
 /// - `onCpuPercent`: both threads' CPU time ÷ wall time × 100: 200 when they really ran at
 ///   once; near 100 when the machine time-sliced them (then contention is understated);
-/// - `casRetriesPer1kPicks` (lock-free selectors) and `lockHeldPer1kAcquisitions` (lock-based):
+/// - `casRetriesPerMillionPicks` (lock-free selectors) and `lockHeldPer1kAcquisitions` (lock-based):
 ///   the contention the selector itself counted (`contentionStatistics()`).
 ///
 /// These figures move with the machine's load: compare them only between runs on one quiet
@@ -23,12 +23,17 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock] + ContentionMetric.all,
         timeUnits: .microseconds,
         maxDuration: .seconds(1),
-        maxIterations: 40
+        maxIterations: 40,
+        // For `baseline check` of a pull request against main on one quiet machine only.
+        thresholds: [
+            .wallClock: .init(relative: [.p50: 15, .p90: 25]),
+            ContentionMetric.nsPerPairPerThread: .init(relative: [.p50: 15, .p90: 25]),
+        ]
     )
     for kind in SelectorKind.allCases {
         for servers in [64, 1_024] {
             for lock in kind.usesLock ? LockKind.allCases : [LockKind.default] {
-                let name = kind.usesLock ? "\(kind)/servers:\(servers)/lock:\(lock)" : "\(kind)/servers:\(servers)"
+                let name = kind.usesLock ? "\(kind).servers:\(servers).lock:\(lock)" : "\(kind).servers:\(servers)"
                 Benchmark(name) { benchmark in
                     let selector = try kind.makeSelector(weights: Array(repeating: 1, count: servers), lock: lock, seed: 1)
                     try twoThreads(selector, benchmark)
@@ -41,7 +46,7 @@ let benchmarks: @Sendable () -> Void = {
 enum ContentionMetric {
     static let nsPerPairPerThread = BenchmarkMetric.custom("nsPerPairPerThread", polarity: .prefersSmaller, useScalingFactor: false)
     static let onCpuPercent = BenchmarkMetric.custom("onCpuPercent", polarity: .prefersLarger, useScalingFactor: false)
-    static let casRetries = BenchmarkMetric.custom("casRetriesPer1kPicks", polarity: .prefersSmaller, useScalingFactor: false)
+    static let casRetries = BenchmarkMetric.custom("casRetriesPerMillionPicks", polarity: .prefersSmaller, useScalingFactor: false)
     static let lockHeld = BenchmarkMetric.custom("lockHeldPer1kAcquisitions", polarity: .prefersSmaller, useScalingFactor: false)
     static let all = [nsPerPairPerThread, onCpuPercent, casRetries, lockHeld]
 }
@@ -79,7 +84,7 @@ func twoThreads(_ selector: any ServerSelector, _ benchmark: Benchmark) throws {
     benchmark.measurement(ContentionMetric.nsPerPairPerThread, Int(wall) / pairsPerThread)
     benchmark.measurement(ContentionMetric.onCpuPercent, Int(cpuNanoseconds.total * 100 / max(wall, 1)))
     if let retriesAfter = after.casRetries, let retriesBefore = before.casRetries {
-        benchmark.measurement(ContentionMetric.casRetries, Int((retriesAfter - retriesBefore) * 1_000) / (2 * pairsPerThread))
+        benchmark.measurement(ContentionMetric.casRetries, Int((retriesAfter - retriesBefore) * 1_000_000) / (2 * pairsPerThread))
     }
     if let lockAfter = after.lock, let lockBefore = before.lock {
         let acquisitions = lockAfter.acquisitions - lockBefore.acquisitions

@@ -19,11 +19,13 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: FairnessMetric.all,
         maxDuration: .seconds(1),
-        maxIterations: 1
+        maxIterations: 1,
+        // Deterministic: any change at all is a deviation.
+        thresholds: Dictionary(uniqueKeysWithValues: FairnessMetric.all.map { ($0, .init(absolute: [.p90: 0])) })
     )
     for kind in SelectorKind.allCases {
         for workload in [Workload.uniform, .mixed, .heavyTail, .video] {
-            Benchmark("\(kind)/\(workload)") { benchmark in
+            Benchmark("\(kind).\(workload)") { benchmark in
                 let weights = workload.defaultWeights ?? Array(repeating: 1, count: 64)
                 let cell = RunConfiguration(
                     selector: kind, lock: nil, workload: workload, weights: weights, threads: 1,

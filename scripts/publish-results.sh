@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Runs the published matrix and writes results/<date>-<machine>/: the Markdown tables, the raw
+# JSON (lbbench.results/1) and CSV, the plots and an allocator comparison; then refreshes
+# results/README.md with the latest run and links to the earlier ones.
+#
+# The matrix (about 10 minutes on a 2-core machine):
+#   scaling:   every selector; 8, 64, 1,024, 16,384 and 100,000 servers; 1, 2 and 4 threads;
+#              uniform durations; 0.25 s per cell; connections in flight 8 per server, capped at
+#              16,384 (so that filling a 100,000-server linear scan takes seconds, not minutes);
+#   workloads: every selector; 8, 64 and 1,024 servers (video: its own 3); 1, 2 and 4 threads;
+#              every workload; 200,000 picks per cell;
+#   allocator: every selector; 64 servers; 1 and 2 threads; uniform and mixed; once under the
+#              system allocator, once under jemalloc (LD_PRELOAD), to show whether the figures
+#              depend on the allocator.
+#
+# Needs: the Swift toolchain; python3 with venv (matplotlib is installed into .venv/ when
+# missing); libjemalloc-dev (installed with apt-get when missing). Set LBBENCH_MACHINE to name
+# the machine folder (default: CPU model and core count).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
+started=$(date +%s)
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+cpu=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)
+machine=${LBBENCH_MACHINE:-$(echo "$cpu $(nproc)cores" | tr 'A-Z' 'a-z' | tr -cs 'a-z0-9' '-' | sed 's/^-//; s/-$//')}
+name="$(date -u +%Y-%m-%d)-$machine"
+out="results/$name"
+if [ -e "$out" ]; then name="$name-$(date -u +%H%M)"; out="results/$name"; fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+step "release build"
+swift build -c release >&2
+lbbench=.build/release/lbbench
+
+step "plotting environment"
+if ! .venv/bin/python -c "import matplotlib" 2>/dev/null; then
+    python3 -m venv .venv
+    .venv/bin/pip install --quiet matplotlib
+fi
+
+step "jemalloc"
+jemalloc=$(scripts/jemalloc-path.sh)
+if ! LD_PRELOAD="$jemalloc" MALLOC_CONF=stats_print:true "$lbbench" list 2>&1 | grep -q "jemalloc statistics"; then
+    echo "LD_PRELOAD=$jemalloc did not load jemalloc into lbbench" >&2
+    exit 1
+fi
+
+step "scaling: 8 … 100,000 servers"
+for servers in 8 64 1024 16384 100000; do
+    concurrency=$(( servers * 8 < 16384 ? servers * 8 : 16384 ))
+    "$lbbench" --selectors all --servers "$servers" --threads 1,2,4 --workloads uniform \
+        --concurrency "$concurrency" --seconds 0.25 --format json --output "$work/scaling-$servers.json"
+done
+
+step "workloads: every workload at 8, 64 and 1,024 servers"
+"$lbbench" --selectors all --servers 8,64,1024 --threads 1,2,4 --workloads all --picks 200000 \
+    --format json --output "$work/workloads.json"
+
+step "allocator row: system malloc, then jemalloc"
+allocator_cells=(--selectors all --servers 64 --threads 1,2 --workloads uniform,mixed --picks 400000 --format json)
+"$lbbench" "${allocator_cells[@]}" --output "$work/allocator-system.json"
+LD_PRELOAD="$jemalloc" "$lbbench" "${allocator_cells[@]}" --output "$work/allocator-jemalloc.json"
+
+step "writing $out"
+mkdir -p "$out"
+parts=("$work"/scaling-*.json "$work/workloads.json")
+"$lbbench" report "${parts[@]}" --format json --output "$out/results.json"
+"$lbbench" report "${parts[@]}" --format markdown --output "$out/results.md"
+"$lbbench" report "${parts[@]}" --format csv --output "$out/results.csv"
+cp "$work/allocator-system.json" "$work/allocator-jemalloc.json" "$out/"
+scripts/compare_allocators.py "$work/allocator-system.json" "$work/allocator-jemalloc.json" "$out/allocator.md"
+.venv/bin/python scripts/plot_results.py "$out/results.json" "$out"
+elapsed=$(( $(date +%s) - started ))
+cells=$(.venv/bin/python -c "import json,sys; print(len(json.load(open(sys.argv[1]))['runs']))" "$out/results.json")
+cat > "$out/summary.txt" <<SUMMARY
+$cells cells plus 2 × 28 allocator cells, measured by \`scripts/publish-results.sh\` in $elapsed s
+(commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)). Scaling cells ran 0.25 s each with at most
+16,384 connections in flight; workload cells 200,000 picks each. Lock-based selectors use the default lock (mutex).
+SUMMARY
+scripts/refresh_results_readme.py results "$name"
+step "done in $elapsed s: $out (and results/README.md)"
