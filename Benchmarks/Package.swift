@@ -3,6 +3,18 @@ import PackageDescription
 
 // The benchmark suites live in their own package, which depends on the project at `../`,
 // so that building the project never needs the benchmark plugin or its malloc interposer.
+
+/// A package-benchmark suite: an executable target in `Benchmarks/<name>` run by the plugin.
+func suite(_ name: String, using products: [String]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [.product(name: "Benchmark", package: "benchmark")]
+            + products.map { .product(name: $0, package: "lbbench") },
+        path: "Benchmarks/\(name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
+
 let package = Package(
     name: "Benchmarks",
     platforms: [.macOS(.v15)],
@@ -11,36 +23,9 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        .executableTarget(
-            name: "SingleThread",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "LoadBalancing", package: "lbbench"),
-            ],
-            path: "Benchmarks/SingleThread",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "Contention",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "LoadBalancing", package: "lbbench"),
-                .product(name: "LBHarness", package: "lbbench"),
-            ],
-            path: "Benchmarks/Contention",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "Fairness",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "LoadBalancing", package: "lbbench"),
-                .product(name: "LBHarness", package: "lbbench"),
-                .product(name: "LBWorkloads", package: "lbbench"),
-            ],
-            path: "Benchmarks/Fairness",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        suite("SingleThread", using: ["LoadBalancing"]),
+        suite("Contention", using: ["LoadBalancing", "LBHarness"]),
+        suite("Fairness", using: ["LoadBalancing", "LBHarness", "LBWorkloads"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,16 +8,16 @@ import Foundation
 /// opens the gate: the measured part starts for all workers at once.
 ///
 /// - Note: Thread-safe.
-final class StartGate {
+public final class StartGate {
     private let condition = NSCondition()
     private let parties: Int
     private var arrived = 0
     private var isOpen = false
 
-    init(parties: Int) { self.parties = parties }
+    public init(parties: Int) { self.parties = parties }
 
     /// Called by each worker: counts its arrival and blocks until the gate opens.
-    func arriveAndWait() {
+    public func arriveAndWait() {
         condition.lock()
         defer { condition.unlock() }
         arrived += 1
@@ -26,14 +26,14 @@ final class StartGate {
     }
 
     /// Called by the coordinator: blocks until every worker has arrived.
-    func waitForEveryone() {
+    public func waitForEveryone() {
         condition.lock()
         defer { condition.unlock() }
         while arrived < parties { condition.wait() }
     }
 
     /// Called by the coordinator: lets every worker go.
-    func open() {
+    public func open() {
         condition.lock()
         defer { condition.unlock() }
         isOpen = true

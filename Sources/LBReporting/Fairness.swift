@@ -9,6 +9,7 @@ public enum Fairness {
     ///
     /// By convention 1 for an empty list or all zeros: nothing is unevenly shared.
     /// - Complexity: O(n).
+    @inlinable
     public static func jainIndex(_ values: some Collection<Double>) -> Double {
         var sum = 0.0
         var sumOfSquares = 0.0
@@ -24,6 +25,7 @@ public enum Fairness {
     ///
     /// By convention 1 for an empty list or all zeros.
     /// - Complexity: O(n).
+    @inlinable
     public static func peakToMean(_ values: some Collection<Double>) -> Double {
         var sum = 0.0
         var peak = 0.0

@@ -55,13 +55,13 @@ let pairsPerThread = 50_000
 
 /// One sample: both threads do `pairsPerThread` pick + release pairs at once.
 func twoThreads(_ selector: any ServerSelector, _ benchmark: Benchmark) throws {
-    let gate = Gate(parties: 2)
+    let gate = StartGate(parties: 2)
     let finished = DispatchGroup()
     let cpuNanoseconds = CPUTally()
     for _ in 0..<2 {
         finished.enter()
         Thread {
-            gate.arriveAndWaitForOpening()
+            gate.arriveAndWait()
             let cpuBefore = ThreadCPUTime.nanoseconds()
             for _ in 0..<pairsPerThread {
                 guard let server = selector.pick() else { fatalError("no server is drained here") }
@@ -92,38 +92,6 @@ func twoThreads(_ selector: any ServerSelector, _ benchmark: Benchmark) throws {
         benchmark.measurement(ContentionMetric.lockHeld, Int(held * 1_000 / max(acquisitions, 1)))
     }
     if selector.activeConnections().contains(where: { $0 != 0 }) { fatalError("connections leaked") }
-}
-
-/// A start gate: workers arrive and wait; the benchmark waits until all have arrived, then
-/// opens it for all at once.
-final class Gate: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var arrived = 0
-    private var opened = false
-    private let parties: Int
-
-    init(parties: Int) { self.parties = parties }
-
-    func arriveAndWaitForOpening() {
-        condition.lock()
-        defer { condition.unlock() }
-        arrived += 1
-        condition.broadcast()
-        while !opened { condition.wait() }
-    }
-
-    func waitForEveryone() {
-        condition.lock()
-        defer { condition.unlock() }
-        while arrived < parties { condition.wait() }
-    }
-
-    func open() {
-        condition.lock()
-        defer { condition.unlock() }
-        opened = true
-        condition.broadcast()
-    }
 }
 
 /// CPU nanoseconds added up by the workers.
