@@ -53,6 +53,7 @@ let package = Package(
         .testTarget(name: "LBWorkloadsTests", dependencies: ["LBWorkloads"]),
         .testTarget(name: "LBReportingTests", dependencies: ["LBReporting"]),
         .testTarget(name: "LBHarnessTests", dependencies: ["LBHarness", "LBWorkloads", "LoadBalancing"]),
+        .testTarget(name: "LBCheckTests", dependencies: ["LBCheck", "LBHarness", "LoadBalancing"]),
         .testTarget(name: "LBSimulationTests", dependencies: ["LBSimulation", "LoadBalancing", "LBWorkloads"]),
     ],
     swiftLanguageModes: [.v6]

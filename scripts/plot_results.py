@@ -7,7 +7,8 @@ Writes three figures, each captioned with the machine context from the file:
   pick-latency-vs-servers.png  mean pick latency against server count (log-log), one line
                                per selector, single thread, first workload present;
   throughput-vs-threads.png    picks per second against thread count, one line per selector,
-                               at 1,024 servers (else the largest count present);
+                               at 1,024 servers (else the largest count present), uniform
+                               workload (else the first present);
   jain-load.png                jainLoad per workload and selector (grouped bars).
 """
 import json
@@ -61,21 +62,25 @@ def plot_latency(runs, machine, out):
 
 
 def plot_throughput(runs, machine, out):
-    counts = {r["servers"] for r in runs if r["workload"] != "video"}
+    workloads = [r["workload"] for r in runs if r["workload"] != "video"]
+    workload = "uniform" if "uniform" in workloads else workloads[0]
+    counts = {r["servers"] for r in runs if r["workload"] == workload}
     servers = 1024 if 1024 in counts else max(counts)
     series = defaultdict(dict)
     for run in runs:
-        if run["servers"] == servers and run["workload"] != "video":
+        if run["servers"] == servers and run["workload"] == workload:
             series[label(run)].setdefault(run["threads"], []).append(run["picksPerSecond"])
     figure, axes = plt.subplots(figsize=(7, 4.5))
+    threads = sorted({t for points in series.values() for t in points})
     for name, points in sorted(series.items()):
         xs = sorted(points)
         if len(xs) > 1:
             axes.plot(xs, [max(points[x]) for x in xs], marker="o", label=name)
     axes.set_yscale("log")
+    axes.set_xticks(threads)
     axes.set_xlabel("threads")
     axes.set_ylabel("picks per second (all threads)")
-    axes.set_title(f"Throughput against threads ({servers} servers)")
+    axes.set_title(f"Throughput against threads ({workload}, {servers} servers)")
     finish(figure, axes, machine, out / "throughput-vs-threads.png")
 
 

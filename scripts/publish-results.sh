@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs the published matrix and writes results/<date>-<machine>/: the Markdown tables, the raw
-# JSON (lbbench.results/1) and CSV, the plots and an allocator comparison; then refreshes
+# JSON (lbbench.results/1) and CSV, both gzipped (the weights and per-server arrays of
+# 100,000-server cells make the JSON about 100 MB plain), the plots and an allocator comparison; then refreshes
 # results/README.md with the latest run and links to the earlier ones.
 #
 # The matrix (about 10 minutes on a 2-core machine):
 #   scaling:   every selector; 8, 64, 1,024, 16,384 and 100,000 servers; 1, 2 and 4 threads;
 #              uniform durations; 0.25 s per cell; connections in flight 8 per server, capped at
 #              16,384 (so that filling a 100,000-server linear scan takes seconds, not minutes);
-#   workloads: every selector; 8, 64 and 1,024 servers (video: its own 3); 1, 2 and 4 threads;
-#              every workload; 200,000 picks per cell;
+#   workloads: every selector; 8, 64 and 1,024 servers; 1, 2 and 4 threads; every workload
+#              (video at its own 3 servers weighted 2,1,1); 200,000 picks per cell;
 #   allocator: every selector; 64 servers; 1 and 2 threads; uniform and mixed; once under the
 #              system allocator, once under jemalloc (LD_PRELOAD), to show whether the figures
 #              depend on the allocator.
@@ -55,9 +56,12 @@ for servers in 8 64 1024 16384 100000; do
         --concurrency "$concurrency" --seconds 0.25 --format json --output "$work/scaling-$servers.json"
 done
 
-step "workloads: every workload at 8, 64 and 1,024 servers"
-"$lbbench" --selectors all --servers 8,64,1024 --threads 1,2,4 --workloads all --picks 200000 \
+step "workloads: every workload at 8, 64 and 1,024 servers, video at its own 3"
+"$lbbench" --selectors all --servers 8,64,1024 --threads 1,2,4 \
+    --workloads uniform,exponential,mixed,heavy-tail,long-lived --picks 200000 \
     --format json --output "$work/workloads.json"
+"$lbbench" --selectors all --threads 1,2,4 --workloads video --picks 200000 \
+    --format json --output "$work/video.json"
 
 step "allocator row: system malloc, then jemalloc"
 allocator_cells=(--selectors all --servers 64 --threads 1,2 --workloads uniform,mixed --picks 400000 --format json)
@@ -66,15 +70,18 @@ LD_PRELOAD="$jemalloc" "$lbbench" "${allocator_cells[@]}" --output "$work/alloca
 
 step "writing $out"
 mkdir -p "$out"
-parts=("$work"/scaling-*.json "$work/workloads.json")
-"$lbbench" report "${parts[@]}" --format json --output "$out/results.json"
+parts=("$work"/scaling-*.json "$work/workloads.json" "$work/video.json")
+"$lbbench" report "${parts[@]}" --format json --output "$work/results.json"
+gzip -9 -c "$work/results.json" > "$out/results.json.gz"
 "$lbbench" report "${parts[@]}" --format markdown --output "$out/results.md"
-"$lbbench" report "${parts[@]}" --format csv --output "$out/results.csv"
-cp "$work/allocator-system.json" "$work/allocator-jemalloc.json" "$out/"
+"$lbbench" report "${parts[@]}" --format csv --output "$work/results.csv"
+gzip -9 -c "$work/results.csv" > "$out/results.csv.gz"
+gzip -9 -c "$work/allocator-system.json" > "$out/allocator-system.json.gz"
+gzip -9 -c "$work/allocator-jemalloc.json" > "$out/allocator-jemalloc.json.gz"
 scripts/compare_allocators.py "$work/allocator-system.json" "$work/allocator-jemalloc.json" "$out/allocator.md"
-.venv/bin/python scripts/plot_results.py "$out/results.json" "$out"
+.venv/bin/python scripts/plot_results.py "$work/results.json" "$out"
 elapsed=$(( $(date +%s) - started ))
-cells=$(.venv/bin/python -c "import json,sys; print(len(json.load(open(sys.argv[1]))['runs']))" "$out/results.json")
+cells=$(.venv/bin/python -c "import json,sys; print(len(json.load(open(sys.argv[1]))['runs']))" "$work/results.json")
 cat > "$out/summary.txt" <<SUMMARY
 $cells cells plus 2 × 28 allocator cells, measured by \`scripts/publish-results.sh\` in $elapsed s
 (commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)). Scaling cells ran 0.25 s each with at most

@@ -4,10 +4,10 @@
 Usage: refresh_results_readme.py RESULTS_DIR RUN_DIR_NAME
 
 RUN_DIR (RESULTS_DIR/RUN_DIR_NAME) must hold what scripts/publish-results.sh wrote: results.md
-(the harness tables), results.json, allocator.md, the three plots and publish.log's summary
-lines in summary.txt. RUN_DIR/README.md gets the run's whole report; RESULTS_DIR/README.md
+(the harness tables), results.json.gz, allocator.md, the three plots and summary.txt. RUN_DIR/README.md gets the run's whole report; RESULTS_DIR/README.md
 gets the latest run's machine, plots and tables, and links to every earlier run.
 """
+import gzip
 import json
 import sys
 from pathlib import Path
@@ -21,7 +21,8 @@ PLOTS = [
 
 def body(run_dir, prefix):
     """The run's report, with plot paths relative to where it is embedded (`prefix`)."""
-    machine = json.loads((run_dir / "results.json").read_text())["machine"]
+    with gzip.open(run_dir / "results.json.gz", "rt") as file:
+        machine = json.load(file)["machine"]
     tables = (run_dir / "results.md").read_text()
     # The harness report starts with its own title; the page has one already.
     tables = "\n".join(line for line in tables.splitlines() if not line.startswith("# "))
@@ -43,8 +44,9 @@ def body(run_dir, prefix):
         "## Harness tables",
         tables.strip(),
         "",
-        f"Raw data: [`results.json`]({prefix}results.json) (schema `lbbench.results/1`), "
-        f"[`results.csv`]({prefix}results.csv).",
+        f"Raw data: [`results.json.gz`]({prefix}results.json.gz) (schema `lbbench.results/1`, gzipped), "
+        f"[`results.csv.gz`]({prefix}results.csv.gz); the allocator cells in `allocator-system.json.gz` and "
+        f"`allocator-jemalloc.json.gz`.",
     ]
     return "\n".join(parts) + "\n"
 
@@ -57,7 +59,7 @@ def main():
     run_dir = results / name
     (run_dir / "README.md").write_text(f"# lbbench results: {name}\n\nMade with `scripts/publish-results.sh`.\n\n"
                                        + body(run_dir, ""))
-    runs = sorted((p.name for p in results.iterdir() if p.is_dir() and (p / "results.json").exists()), reverse=True)
+    runs = sorted((p.name for p in results.iterdir() if p.is_dir() and (p / "results.json.gz").exists()), reverse=True)
     earlier = [r for r in runs if r != name]
     page = [
         "# Published results",

@@ -83,7 +83,6 @@ public struct RunResult: Codable, Sendable, Equatable {
         self.loadSampleInterval = loadSampleInterval
     }
 
-    /// The row name: `linear-scan+mutex/uniform/servers:64/threads:2`.
     /// The order of a report's rows: by workload, selector (catalogue order), lock, servers,
     /// threads, as `MatrixConfiguration.cells()` produces them.
     public static func reportOrder(_ a: RunResult, _ b: RunResult) -> Bool {
@@ -95,6 +94,7 @@ public struct RunResult: Codable, Sendable, Equatable {
         return rank(a) < rank(b)
     }
 
+    /// The row name: `linear-scan+mutex/uniform/servers:64/threads:2`.
     public var name: String {
         "\(lock.map { "\(selector)+\($0)" } ?? selector)/\(workload)/servers:\(servers)/threads:\(threads)"
     }

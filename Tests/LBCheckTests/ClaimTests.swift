@@ -1,0 +1,111 @@
+@testable import LBCheck
+import LBHarness
+import LoadBalancing
+import Testing
+
+/// The verdict logic of `lbbench check`, on hand-made results: each claim must FAIL when the
+/// figures contradict it, not only PASS on a healthy build.
+@Suite("lbbench check: the claims")
+struct ClaimTests {
+    static func run(
+        _ selector: SelectorKind, threads: Int = 1, jainLoad: Double = 1, meanPickNs: Double = 40,
+        picks: [Int] = [1, 1, 1, 1], lock: String? = nil, leaked: Int = 0
+    ) -> RunResult {
+        let latency = LatencySummary(p50: UInt64(meanPickNs), p90: 0, p99: 0, p999: 0, max: 0, mean: meanPickNs)
+        return RunResult(
+            selector: selector.rawValue, lock: lock, workload: "test", servers: picks.count, threads: threads,
+            concurrency: 8, weights: Array(repeating: 1, count: picks.count), seed: 1, picks: picks.reduce(0, +),
+            seconds: 1, picksPerSecond: 1, scalingVsOneThread: nil, pickLatencyNs: latency, releaseLatencyNs: latency,
+            contention: .init(lockContendedFraction: nil, lockWaitNsPerPick: nil, casRetriesPerPick: nil),
+            fairness: .init(jainAssignments: 1, jainLoad: jainLoad, peakToMeanLoad: 1),
+            perServer: .init(picks: picks, meanActive: picks.map(Double.init)), leakedConnections: leaked,
+            unservedPicks: 0, workersOverlapped: threads, cpuParallelism: Double(threads), loadSamples: 1,
+            loadSampleInterval: 1)
+    }
+
+    /// One `mixed` cell per kind: round robin at `roundRobin`, p2c at `p2c`, the rest at 1.
+    static func mixed(roundRobin: Double, p2c: Double, lowest: Double = 1) -> [RunResult] {
+        SelectorKind.allCases.map { kind in
+            switch kind {
+            case .roundRobin: run(kind, jainLoad: roundRobin)
+            case .p2c: run(kind, jainLoad: p2c)
+            case .sharded: run(kind, jainLoad: lowest)
+            default: run(kind, jainLoad: 1)
+            }
+        }
+    }
+
+    let claims = ProjectClaims()
+
+    @Test("mixed: passes when least connections is clearly fairer and p2c between")
+    func mixedHolds() {
+        #expect(claims.mixedFairnessClaims(Self.mixed(roundRobin: 0.8, p2c: 0.92)).allSatisfy { $0.passed })
+    }
+
+    @Test("mixed: fails when a least-connections selector is within the margin of round robin")
+    func mixedMarginFails() {
+        let verdicts = claims.mixedFairnessClaims(Self.mixed(roundRobin: 0.8, p2c: 0.82, lowest: 0.84))
+        #expect(!verdicts[0].passed && verdicts[0].measured.contains("sharded"))
+    }
+
+    @Test("mixed: fails when p2c is not between round robin and the exact selectors")
+    func mixedP2CFails() {
+        #expect(!claims.mixedFairnessClaims(Self.mixed(roundRobin: 0.8, p2c: 0.79))[1].passed)
+        #expect(!claims.mixedFairnessClaims(Self.mixed(roundRobin: 0.8, p2c: 1.0))[1].passed)
+    }
+
+    @Test("uniform: fails when round robin's pick is not the cheapest, or it is less fair")
+    func uniformFails() {
+        func cells(roundRobinNs: Double, roundRobinJain: Double) -> [[RunResult]] {
+            [SelectorKind.allCases.map { kind in
+                kind == .roundRobin ? Self.run(kind, jainLoad: roundRobinJain, meanPickNs: roundRobinNs) : Self.run(kind, meanPickNs: 40)
+            }]
+        }
+        #expect(claims.uniformCostClaims(cells(roundRobinNs: 30, roundRobinJain: 1)).allSatisfy { $0.passed })
+        #expect(!claims.uniformCostClaims(cells(roundRobinNs: 40, roundRobinJain: 1))[0].passed)
+        #expect(!claims.uniformCostClaims(cells(roundRobinNs: 30, roundRobinJain: 0.95))[1].passed)
+    }
+
+    @Test("weights 1,2,3,4: passes on proportional picks, fails 2.5% off")
+    func weightShares() {
+        let exact = ProjectClaims.exactKinds.map { Self.run($0, picks: [1_000, 2_000, 3_000, 4_000], lock: "mutex") }
+        #expect(claims.weightShareClaims(exact).allSatisfy { $0.passed })
+        // Weight 1 gets 10.25% of the picks instead of 10%: 2.5% relative.
+        let skewed = ProjectClaims.exactKinds.map { Self.run($0, picks: [1_025, 2_000, 3_000, 3_975], lock: "mutex") }
+        #expect(claims.weightShareClaims(skewed).allSatisfy { !$0.passed })
+    }
+
+    @Test("a leaked connection fails claim 6")
+    func leak() {
+        #expect(claims.leakClaim([Self.run(.buckets)]).passed)
+        #expect(!claims.leakClaim([Self.run(.buckets), Self.run(.p2c, leaked: 1)]).passed)
+    }
+
+    @Test("the replay matches the reference for every exact kind and lock", arguments: ProjectClaims.exactKinds, LockKind.allCases)
+    func replay(kind: SelectorKind, lock: LockKind) throws {
+        let outcome = try ReplayCheck(serverCount: 7, steps: 20_000, seed: 3).run(kind, lock: lock)
+        #expect(outcome.mismatches == 0 && outcome.picks > 9_000, "\(outcome)")
+    }
+
+    @Test("the replay reports a selector that is not the reference's twin")
+    func replayCatchesADifferentSelector() throws {
+        // p2c is not exact: it must disagree with the reference somewhere.
+        let outcome = try ReplayCheck(serverCount: 7, steps: 20_000, seed: 3).run(.p2c)
+        #expect(outcome.mismatches == 1 && outcome.firstMismatch != nil)
+    }
+
+    @Test("the report says FAIL and passed is false when one claim fails")
+    func report() throws {
+        let verdicts = [
+            ClaimVerdict(id: "1", claim: "a", measured: "x", passed: true),
+            ClaimVerdict(id: "2", claim: "b | c", measured: "y", passed: false),
+        ]
+        let report = CheckReport(machine: MachineContext.current(), seconds: 1, claims: verdicts, runs: [])
+        #expect(!report.passed)
+        let markdown = try CheckReportFormat.markdown.render(report)
+        #expect(markdown.contains("| 2 | b \\| c | y | **FAIL** |"))
+        #expect(markdown.contains("1 of 2 claims FAILED"))
+        let json = try CheckReportFormat.json.render(report)
+        #expect(json.contains("\"schema\" : \"lbbench.check/1\"") && json.contains("\"passed\" : false"))
+    }
+}
