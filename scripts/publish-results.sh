@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Runs the published matrix and writes results/<date>-<machine>/: the Markdown tables, the raw
-# JSON (lbbench.results/1) and CSV, both gzipped (the weights and per-server arrays of
-# 100,000-server cells make the JSON about 100 MB plain), the plots and an allocator comparison; then refreshes
-# results/README.md with the latest run and links to the earlier ones.
+# JSON (lbbench.results/1) and CSV, both gzipped (the weights and per-server arrays of the
+# 100,000-server cells make the JSON about 100 MB plain), the plots and an allocator
+# comparison; then refreshes results/README.md with the latest run and links to earlier ones.
 #
-# The matrix (about 10 minutes on a 2-core machine):
+# The matrix (about 4 minutes on a 2-core machine):
 #   scaling:   every selector; 8, 64, 1,024, 16,384 and 100,000 servers; 1, 2 and 4 threads;
-#              uniform durations; 0.25 s per cell; connections in flight 8 per server, capped at
+#              uniform durations; 0.5 s per cell; connections in flight 8 per server, capped at
 #              16,384 (so that filling a 100,000-server linear scan takes seconds, not minutes);
 #   workloads: every selector; 8, 64 and 1,024 servers; 1, 2 and 4 threads; every workload
-#              (video at its own 3 servers weighted 2,1,1); 200,000 picks per cell;
+#              (video at its own 3 servers weighted 2,1,1); 400,000 picks per cell;
 #   allocator: every selector; 64 servers; 1 and 2 threads; uniform and mixed; once under the
 #              system allocator, once under jemalloc (LD_PRELOAD), to show whether the figures
 #              depend on the allocator.
@@ -53,14 +53,14 @@ step "scaling: 8 … 100,000 servers"
 for servers in 8 64 1024 16384 100000; do
     concurrency=$(( servers * 8 < 16384 ? servers * 8 : 16384 ))
     "$lbbench" --selectors all --servers "$servers" --threads 1,2,4 --workloads uniform \
-        --concurrency "$concurrency" --seconds 0.25 --format json --output "$work/scaling-$servers.json"
+        --concurrency "$concurrency" --seconds 0.5 --format json --output "$work/scaling-$servers.json"
 done
 
 step "workloads: every workload at 8, 64 and 1,024 servers, video at its own 3"
 "$lbbench" --selectors all --servers 8,64,1024 --threads 1,2,4 \
-    --workloads uniform,exponential,mixed,heavy-tail,long-lived --picks 200000 \
+    --workloads uniform,exponential,mixed,heavy-tail,long-lived --picks 400000 \
     --format json --output "$work/workloads.json"
-"$lbbench" --selectors all --threads 1,2,4 --workloads video --picks 200000 \
+"$lbbench" --selectors all --threads 1,2,4 --workloads video --picks 400000 \
     --format json --output "$work/video.json"
 
 step "allocator row: system malloc, then jemalloc"
@@ -84,8 +84,8 @@ elapsed=$(( $(date +%s) - started ))
 cells=$(.venv/bin/python -c "import json,sys; print(len(json.load(open(sys.argv[1]))['runs']))" "$work/results.json")
 cat > "$out/summary.txt" <<SUMMARY
 $cells cells plus 2 × 28 allocator cells, measured by \`scripts/publish-results.sh\` in $elapsed s
-(commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)). Scaling cells ran 0.25 s each with at most
-16,384 connections in flight; workload cells 200,000 picks each. Lock-based selectors use the default lock (mutex).
+(commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)). Scaling cells ran 0.5 s each with at most
+16,384 connections in flight; workload cells 400,000 picks each. Lock-based selectors use the default lock (mutex).
 SUMMARY
 scripts/refresh_results_readme.py results "$name"
 step "done in $elapsed s: $out (and results/README.md)"
