@@ -44,7 +44,9 @@ fi
 
 step "jemalloc"
 jemalloc=$(scripts/jemalloc-path.sh)
-if ! LD_PRELOAD="$jemalloc" MALLOC_CONF=stats_print:true "$lbbench" list 2>&1 | grep -q "jemalloc statistics"; then
+# jemalloc prints its statistics at exit when asked: proof that LD_PRELOAD took effect.
+jemalloc_stats=$(LD_PRELOAD="$jemalloc" MALLOC_CONF=stats_print:true "$lbbench" list 2>&1)
+if ! grep -q "jemalloc statistics" <<<"$jemalloc_stats"; then
     echo "LD_PRELOAD=$jemalloc did not load jemalloc into lbbench" >&2
     exit 1
 fi
