@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""Compares the same lbbench cells run under two allocators (lbbench.results/1 files).
+"""Compares the same lbbench cells run under the system allocator and under jemalloc.
 
-Usage: compare_allocators.py SYSTEM.json JEMALLOC.json OUTPUT.md
+Usage: compare_allocators.py OUTPUT.md --system FILE... --jemalloc FILE...
 
-Writes a Markdown table with one row per cell found in both files: picks per second and pick
-latency p50 / p99 under each allocator, and the throughput ratio jemalloc / system. The harness
-allocates nothing inside its measured loop (nor do the selectors), so the ratios should stay
-within run-to-run noise; a cell far from 1.0 would mean the figures depend on the allocator.
+Each FILE is an lbbench.results/1 file of the same cells; the runs alternate between the two
+allocators (system, jemalloc, system, …) so that a noisy stretch of a shared machine hits both,
+and each figure is the median over a cell's rounds. Writes a Markdown table with one row per
+cell: picks per second and pick latency p50 / p99 under each allocator, and the throughput ratio
+jemalloc ÷ system. The harness and the selectors allocate nothing inside the measured loop, so
+the ratios should sit at 1 within run-to-run noise; a cell far from 1 in every round would mean
+the figures depend on the allocator.
 """
+import argparse
 import json
 import statistics
-import sys
 from pathlib import Path
 
 
@@ -18,47 +21,65 @@ def key(run):
     return (run["workload"], run["selector"], run.get("lock") or "—", run["servers"], run["threads"])
 
 
-def load(path):
-    document = json.loads(Path(path).read_text())
-    if document.get("schema") != "lbbench.results/1":
-        sys.exit(f'{path}: schema {document.get("schema")!r}, expected "lbbench.results/1"')
-    return {key(run): run for run in document["runs"]}
+def load(paths):
+    """Per cell, the list of its runs over the files."""
+    cells = {}
+    for path in paths:
+        document = json.loads(Path(path).read_text())
+        if document.get("schema") != "lbbench.results/1":
+            raise SystemExit(f'{path}: schema {document.get("schema")!r}, expected "lbbench.results/1"')
+        for run in document["runs"]:
+            cells.setdefault(key(run), []).append(run)
+    return cells
+
+
+def median(runs, figure):
+    return statistics.median(figure(run) for run in runs)
 
 
 def rate(value):
     return f"{value / 1e6:.2f} M" if value >= 1e6 else f"{value / 1e3:.0f} k"
 
 
+def latency(runs):
+    return f"{median(runs, lambda r: r['pickLatencyNs']['p50']):.0f} / {median(runs, lambda r: r['pickLatencyNs']['p99']):.0f}"
+
+
 def main():
-    if len(sys.argv) != 4:
-        sys.exit(__doc__)
-    system, jemalloc = load(sys.argv[1]), load(sys.argv[2])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("output")
+    parser.add_argument("--system", nargs="+", required=True)
+    parser.add_argument("--jemalloc", nargs="+", required=True)
+    arguments = parser.parse_args()
+    system, jemalloc = load(arguments.system), load(arguments.jemalloc)
     keys = [k for k in system if k in jemalloc]
     if not keys:
-        sys.exit("no cell appears in both files")
+        raise SystemExit("no cell appears under both allocators")
     lines = [
+        f"Median of {len(arguments.system)} alternating rounds per allocator.",
+        "",
         "| workload | selector | lock | servers | threads | picks/s system | picks/s jemalloc | jemalloc ÷ system "
         "| pick p50 / p99 ns system | pick p50 / p99 ns jemalloc |",
         "|---|---|---|--:|--:|--:|--:|--:|--:|--:|",
     ]
-    ratios = []
+    ratios = {}
     for k in keys:
-        s, j = system[k], jemalloc[k]
-        ratio = j["picksPerSecond"] / s["picksPerSecond"] if s["picksPerSecond"] else float("nan")
-        ratios.append(ratio)
+        s = median(system[k], lambda r: r["picksPerSecond"])
+        j = median(jemalloc[k], lambda r: r["picksPerSecond"])
+        ratios[k] = j / s if s else float("nan")
         lines.append(
-            f"| {k[0]} | {k[1]} | {k[2]} | {k[3]} | {k[4]} | {rate(s['picksPerSecond'])} | {rate(j['picksPerSecond'])} "
-            f"| {ratio:.2f} | {s['pickLatencyNs']['p50']} / {s['pickLatencyNs']['p99']} "
-            f"| {j['pickLatencyNs']['p50']} / {j['pickLatencyNs']['p99']} |")
-    one_thread = [r for k, r in zip(keys, ratios) if k[4] == 1]
+            f"| {k[0]} | {k[1]} | {k[2]} | {k[3]} | {k[4]} | {rate(s)} | {rate(j)} | {ratios[k]:.2f} "
+            f"| {latency(system[k])} | {latency(jemalloc[k])} |")
+    values = list(ratios.values())
+    one_thread = [r for k, r in ratios.items() if k[4] == 1]
     lines += [
         "",
-        f"Throughput ratio jemalloc ÷ system over {len(ratios)} cells: median {statistics.median(ratios):.2f}, "
-        f"range {min(ratios):.2f}–{max(ratios):.2f}"
-        + (f"; single-thread cells only: median {statistics.median(one_thread):.2f}, "
+        f"Throughput ratio jemalloc ÷ system over {len(values)} cells: median {statistics.median(values):.2f}, "
+        f"range {min(values):.2f}–{max(values):.2f}"
+        + (f"; single-thread cells: median {statistics.median(one_thread):.2f}, "
            f"range {min(one_thread):.2f}–{max(one_thread):.2f}." if one_thread else "."),
     ]
-    Path(sys.argv[3]).write_text("\n".join(lines) + "\n")
+    Path(arguments.output).write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -10,9 +10,9 @@
 #              16,384 (so that filling a 100,000-server linear scan takes seconds, not minutes);
 #   workloads: every selector; 8, 64 and 1,024 servers; 1, 2 and 4 threads; every workload
 #              (video at its own 3 servers weighted 2,1,1); 400,000 picks per cell;
-#   allocator: every selector; 64 servers; 1 and 2 threads; uniform and mixed; once under the
-#              system allocator, once under jemalloc (LD_PRELOAD), to show whether the figures
-#              depend on the allocator.
+#   allocator: every selector; 64 servers; 1 and 2 threads; uniform and mixed; three times
+#              under the system allocator and three under jemalloc (LD_PRELOAD), alternating, to
+#              show whether the figures depend on the allocator.
 #
 # Needs: the Swift toolchain; python3 with venv (matplotlib is installed into .venv/ when
 # missing); libjemalloc-dev (installed with apt-get when missing). Set LBBENCH_MACHINE to name
@@ -65,10 +65,12 @@ step "workloads: every workload at 8, 64 and 1,024 servers, video at its own 3"
 "$lbbench" --selectors all --threads 1,2,4 --workloads video --picks 400000 \
     --format json --output "$work/video.json"
 
-step "allocator row: system malloc, then jemalloc"
+step "allocator row: system malloc and jemalloc, alternating, 3 rounds each"
 allocator_cells=(--selectors all --servers 64 --threads 1,2 --workloads uniform,mixed --picks 400000 --format json)
-"$lbbench" "${allocator_cells[@]}" --output "$work/allocator-system.json"
-LD_PRELOAD="$jemalloc" "$lbbench" "${allocator_cells[@]}" --output "$work/allocator-jemalloc.json"
+for round in 1 2 3; do
+    "$lbbench" "${allocator_cells[@]}" --output "$work/allocator-system-$round.json"
+    LD_PRELOAD="$jemalloc" "$lbbench" "${allocator_cells[@]}" --output "$work/allocator-jemalloc-$round.json"
+done
 
 step "writing $out"
 mkdir -p "$out"
@@ -78,14 +80,14 @@ gzip -9 -c "$work/results.json" > "$out/results.json.gz"
 "$lbbench" report "${parts[@]}" --format markdown --output "$out/results.md"
 "$lbbench" report "${parts[@]}" --format csv --output "$work/results.csv"
 gzip -9 -c "$work/results.csv" > "$out/results.csv.gz"
-gzip -9 -c "$work/allocator-system.json" > "$out/allocator-system.json.gz"
-gzip -9 -c "$work/allocator-jemalloc.json" > "$out/allocator-jemalloc.json.gz"
-scripts/compare_allocators.py "$work/allocator-system.json" "$work/allocator-jemalloc.json" "$out/allocator.md"
+tar -C "$work" -czf "$out/allocator-runs.tar.gz" $(cd "$work" && ls allocator-*.json)
+scripts/compare_allocators.py "$out/allocator.md" \
+    --system "$work"/allocator-system-*.json --jemalloc "$work"/allocator-jemalloc-*.json
 .venv/bin/python scripts/plot_results.py "$work/results.json" "$out"
 elapsed=$(( $(date +%s) - started ))
 cells=$(.venv/bin/python -c "import json,sys; print(len(json.load(open(sys.argv[1]))['runs']))" "$work/results.json")
 cat > "$out/summary.txt" <<SUMMARY
-$cells cells plus 2 × 28 allocator cells, measured by \`scripts/publish-results.sh\` in $elapsed s
+$cells cells plus 6 × 28 allocator cells, measured by \`scripts/publish-results.sh\` in $elapsed s
 (commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)). Scaling cells ran 0.5 s each with at most
 16,384 connections in flight; workload cells 400,000 picks each. Lock-based selectors use the default lock (mutex).
 SUMMARY

@@ -45,8 +45,8 @@ def body(run_dir, prefix):
         tables.strip(),
         "",
         f"Raw data: [`results.json.gz`]({prefix}results.json.gz) (schema `lbbench.results/1`, gzipped), "
-        f"[`results.csv.gz`]({prefix}results.csv.gz); the allocator cells in `allocator-system.json.gz` and "
-        f"`allocator-jemalloc.json.gz`.",
+        f"[`results.csv.gz`]({prefix}results.csv.gz); the allocator rounds in "
+        f"[`allocator-runs.tar.gz`]({prefix}allocator-runs.tar.gz).",
     ]
     return "\n".join(parts) + "\n"
 
