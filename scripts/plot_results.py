@@ -9,7 +9,9 @@ Writes three figures, each captioned with the machine context from the file:
   throughput-vs-threads.png    picks per second against thread count, one line per selector,
                                at 1,024 servers (else the largest count present), uniform
                                workload (else the first present);
-  jain-load.png                jainLoad per workload and selector (grouped bars).
+  jain-load.png                jainLoad per workload and selector (grouped bars), the worst
+                               cell with at least 2 connections in flight per server (cells
+                               with fewer leave servers idle by construction).
 """
 import json
 import sys
@@ -32,9 +34,9 @@ def caption(machine):
             f'Swift {machine.get("swift", "?")}, {machine.get("build", "?")} build, {machine.get("date", "?")}')
 
 
-def finish(figure, axes, machine, path):
+def finish(figure, axes, machine, path, **legend):
     axes.grid(True, which="both", alpha=0.3)
-    axes.legend(fontsize=7, ncol=2)
+    axes.legend(fontsize=7, ncol=legend.pop("ncol", 2), **legend)
     figure.text(0.01, 0.01, caption(machine), fontsize=6, color="gray")
     figure.tight_layout(rect=(0, 0.03, 1, 1))
     figure.savefig(path, dpi=120)
@@ -87,7 +89,8 @@ def plot_throughput(runs, machine, out):
 def plot_jain(runs, machine, out):
     values = defaultdict(list)
     for run in runs:
-        values[(run["workload"], label(run))].append(run["fairness"]["jainLoad"])
+        if run["concurrency"] >= 2 * run["servers"]:
+            values[(run["workload"], label(run))].append(run["fairness"]["jainLoad"])
     workloads = sorted({w for w, _ in values})
     selectors = sorted({s for _, s in values})
     figure, axes = plt.subplots(figsize=(max(7, 1.4 * len(workloads)), 4.5))
@@ -100,7 +103,7 @@ def plot_jain(runs, machine, out):
     axes.set_ylim(0, 1.05)
     axes.set_ylabel("jainLoad (worst cell; 1 = perfectly even)")
     axes.set_title("Instantaneous load fairness per workload")
-    finish(figure, axes, machine, out / "jain-load.png")
+    finish(figure, axes, machine, out / "jain-load.png", loc="lower left", ncol=4, framealpha=0.95)
 
 
 def main():
