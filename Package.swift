@@ -26,17 +26,20 @@ let package = Package(
         .target(name: "CFutex"),
         .target(name: "LBWorkloads", dependencies: ["LoadBalancing"]),
         .target(name: "LBReporting"),
+        // A binary min-heap shared by the harness's event loop and the simulator.
+        .target(name: "LBCollections"),
         .target(
             name: "LBHarness",
             dependencies: [
                 "LoadBalancing",
                 "LBWorkloads",
                 "LBReporting",
+                "LBCollections",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         .target(name: "LBCheck", dependencies: ["LoadBalancing", "LBWorkloads", "LBReporting", "LBHarness"]),
-        .target(name: "LBSimulation", dependencies: ["LoadBalancing", "LBWorkloads", "LBReporting"]),
+        .target(name: "LBSimulation", dependencies: ["LoadBalancing", "LBWorkloads", "LBReporting", "LBCollections"]),
         .executableTarget(
             name: "lbbench",
             dependencies: [
@@ -52,6 +55,7 @@ let package = Package(
         .testTarget(name: "LoadBalancingTests", dependencies: ["LoadBalancing"]),
         .testTarget(name: "LBWorkloadsTests", dependencies: ["LBWorkloads"]),
         .testTarget(name: "LBReportingTests", dependencies: ["LBReporting"]),
+        .testTarget(name: "LBCollectionsTests", dependencies: ["LBCollections"]),
         .testTarget(name: "LBHarnessTests", dependencies: ["LBHarness", "LBWorkloads", "LoadBalancing"]),
         .testTarget(name: "LBCheckTests", dependencies: ["LBCheck", "LBHarness", "LoadBalancing"]),
         .testTarget(name: "LBSimulationTests", dependencies: ["LBSimulation", "LoadBalancing", "LBWorkloads"]),

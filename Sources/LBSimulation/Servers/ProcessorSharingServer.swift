@@ -1,3 +1,5 @@
+import LBCollections
+
 /// A processor-sharing server: with `k` requests inside, each progresses at `speed / k`.
 ///
 /// Simulated with *virtual time* rather than by updating every request on every event: the
@@ -11,13 +13,15 @@
 /// - Complexity: admit and completion O(log k). Memory: 32 bytes per request inside.
 /// - Note: Not thread-safe.
 struct ProcessorSharingServer: ServerModel {
-    private struct Tagged {
+    private struct Tagged: MinHeapKeyed {
         var tag: Double
         var job: Job
+
+        var heapKey: Double { tag }
     }
 
     let speed: Double
-    private var heap: [Tagged] = []
+    private var heap = BinaryMinHeap<Tagged>(capacity: 16)
     /// Service received by each request inside since the server last became busy.
     private var attained = 0.0
     /// The time `attained` was last brought up to date.
@@ -26,7 +30,6 @@ struct ProcessorSharingServer: ServerModel {
 
     init(speed: Double) {
         self.speed = speed
-        heap.reserveCapacity(16)
     }
 
     var count: Int { heap.count }
@@ -34,18 +37,12 @@ struct ProcessorSharingServer: ServerModel {
     mutating func admit(_ job: Job, at now: Double) {
         if !heap.isEmpty { attained += (now - lastUpdate) * speed / Double(heap.count) }
         lastUpdate = now
-        heap.append(Tagged(tag: attained + job.size, job: job))
-        siftUp(heap.count - 1)
+        heap.insert(Tagged(tag: attained + job.size, job: job))
         schedule()
     }
 
     mutating func completeNext(at now: Double) -> Job {
-        let first = heap[0]
-        let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            siftDown(0)
-        }
+        guard let first = heap.removeMin() else { preconditionFailure("completeNext(at:) on an empty server") }
         // Exactly the finished request's tag: no drift accumulates across completions.
         attained = heap.isEmpty ? 0 : first.tag
         lastUpdate = now
@@ -54,38 +51,11 @@ struct ProcessorSharingServer: ServerModel {
     }
 
     private mutating func schedule() {
-        guard let first = heap.first else {
+        guard let first = heap.min else {
             nextCompletion = .infinity
             return
         }
         // Rounding can leave the smallest tag a hair below `attained`; never schedule in the past.
         nextCompletion = lastUpdate + max(0, first.tag - attained) * Double(heap.count) / speed
-    }
-
-    private mutating func siftUp(_ start: Int) {
-        var child = start
-        let moving = heap[child]
-        while child > 0 {
-            let parent = (child - 1) / 2
-            if heap[parent].tag <= moving.tag { break }
-            heap[child] = heap[parent]
-            child = parent
-        }
-        heap[child] = moving
-    }
-
-    private mutating func siftDown(_ start: Int) {
-        var parent = start
-        let moving = heap[parent]
-        let count = heap.count
-        while true {
-            var child = 2 * parent + 1
-            if child >= count { break }
-            if child + 1 < count && heap[child + 1].tag < heap[child].tag { child += 1 }
-            if moving.tag <= heap[child].tag { break }
-            heap[parent] = heap[child]
-            parent = child
-        }
-        heap[parent] = moving
     }
 }
