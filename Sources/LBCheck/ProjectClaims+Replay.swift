@@ -3,10 +3,9 @@ import LoadBalancing
 
 extension ProjectClaims {
     /// The replays of claim 1: a small farm with many steps (ties everywhere) and a large one.
-    static let replays = [
-        ReplayCheck(serverCount: 16, steps: 200_000),
-        ReplayCheck(serverCount: 1_000, steps: 20_000),
-    ]
+    var replays: [ReplayCheck] {
+        [ReplayCheck(serverCount: 16, steps: 200_000, seed: seed), ReplayCheck(serverCount: 1_000, steps: 20_000, seed: seed)]
+    }
 
     /// Claim 1, one verdict per exact selector: every replay, with every lock, matches the
     /// reference pick for pick.
@@ -15,9 +14,8 @@ extension ProjectClaims {
             var picks = 0
             var failures: [String] = []
             for lock in LockKind.allCases {
-                for replay in Self.replays {
-                    let seeded = ReplayCheck(serverCount: replay.serverCount, steps: replay.steps, seed: seed)
-                    let outcome = try seeded.run(kind, lock: lock)
+                for replay in replays {
+                    let outcome = try replay.run(kind, lock: lock)
                     picks += outcome.picks
                     if let mismatch = outcome.firstMismatch {
                         failures.append("\(lock), \(replay.serverCount) servers, \(mismatch)")

@@ -33,7 +33,7 @@ extension ProjectClaims {
             let threadsText = threads == 1 ? "1 thread" : "\(threads) threads"
             guard let roundRobin = cells.first(where: { $0.selector == SelectorKind.roundRobin.rawValue }),
                   let p2c = cells.first(where: { $0.selector == SelectorKind.p2c.rawValue })
-            else { return [] }
+            else { preconditionFailure("the mixed cells must include round-robin and p2c") }
             let scanning = cells.filter { $0.selector != roundRobin.selector && $0.selector != p2c.selector }
             let exact = cells.filter { run in Self.exactKinds.contains { $0.rawValue == run.selector } }
             let lowest = scanning.min { $0.fairness.jainLoad < $1.fairness.jainLoad }!

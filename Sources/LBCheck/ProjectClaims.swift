@@ -57,7 +57,6 @@ public struct ProjectClaims: Sendable {
         let started = MonotonicClock.nanoseconds()
         let machine = MachineContext.current()
         var claims: [ClaimVerdict] = []
-        var runs: [RunResult] = []
 
         progress("1/4 replaying seeded sequences against the reference model")
         claims += try replayClaims()
@@ -71,7 +70,7 @@ public struct ProjectClaims: Sendable {
         progress("4/4 running weights 1,2,3,4 under uniform durations")
         let weighted = try weightedCells()
         claims += weightShareClaims(weighted)
-        runs = mixed + uniform.flatMap(\.self) + weighted
+        let runs = mixed + uniform.flatMap(\.self) + weighted
         claims.append(leakClaim(runs))
 
         let seconds = Double(MonotonicClock.nanoseconds() - started) / 1e9

@@ -28,7 +28,7 @@ struct Check: ParsableCommand {
     var seed: UInt64 = 1
 
     @Option(help: "Report format: markdown or json.")
-    var format: CheckFormat = .markdown
+    var format: CheckReportFormat = .markdown
 
     @Option(help: "Write the report to this file, atomically, instead of standard output.")
     var output: String?
@@ -43,7 +43,7 @@ struct Check: ParsableCommand {
         let progress = ProgressLine.ifTerminal()
         let report = try ProjectClaims(seed: seed).run { progress?.show($0) }
         progress?.finish()
-        let text = try format.reportFormat.render(report)
+        let text = try format.render(report)
         if let output {
             try AtomicFile.write(text, to: output)
         } else {
@@ -53,19 +53,6 @@ struct Check: ParsableCommand {
             let failed = report.claims.filter { !$0.passed }.map { "lbbench check: FAIL \($0.id): \($0.claim): \($0.measured)\n" }
             FileHandle.standardError.write(Data(failed.joined().utf8))
             throw ExitCode(Self.claimFailedExitCode)
-        }
-    }
-}
-
-/// `lbbench check --format`.
-enum CheckFormat: String, CaseIterable, ExpressibleByArgument {
-    case markdown
-    case json
-
-    var reportFormat: CheckReportFormat {
-        switch self {
-        case .markdown: .markdown
-        case .json: .json
         }
     }
 }

@@ -1,17 +1,8 @@
 import ArgumentParser
+import LBCheck
 import LBHarness
 
-/// `--format`: the report formats, spelled for the command line (so `--help` lists them).
-enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
-    case markdown
-    case json
-    case csv
-
-    var reportFormat: ReportFormat {
-        switch self {
-        case .markdown: .markdown
-        case .json: .json
-        case .csv: .csv
-        }
-    }
-}
+// `--format` takes the libraries' own format enums, spelled by their raw values (so `--help`
+// lists them), rather than command-line copies of them.
+extension ReportFormat: ExpressibleByArgument {}
+extension CheckReportFormat: ExpressibleByArgument {}

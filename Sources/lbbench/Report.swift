@@ -20,7 +20,7 @@ struct Report: ParsableCommand {
     var files: [String]
 
     @Option(help: "Report format.")
-    var format: OutputFormat = .markdown
+    var format: ReportFormat = .markdown
 
     @Option(help: "Write the report to this file, atomically, instead of standard output.")
     var output: String?
@@ -62,7 +62,7 @@ struct Report: ParsableCommand {
         document.length = lengths.joined(separator: "; ")
         document.runs.sort(by: RunResult.reportOrder)
         document.computeScaling()
-        let text = try format.reportFormat.render(document)
+        let text = try format.render(document)
         if let output {
             try AtomicFile.write(text, to: output)
         } else {

@@ -57,7 +57,7 @@ struct Run: ParsableCommand {
     var quick = false
 
     @Option(help: "Report format.")
-    var format: OutputFormat = .markdown
+    var format: ReportFormat = .markdown
 
     @Option(help: "Write the report to this file, atomically, instead of standard output.")
     var output: String?
@@ -110,7 +110,7 @@ struct Run: ParsableCommand {
         let document = try Harness.run(cells, progress: progress.map { line in { line.report($0) } })
         progress?.finish()
 
-        let report = try format.reportFormat.render(document)
+        let report = try format.render(document)
         if let output {
             try AtomicFile.write(report, to: output)
         } else {
