@@ -24,6 +24,8 @@ let package = Package(
         ),
         // The futex system call for `BlockingLock` (Swift cannot call the variadic syscall(2)).
         .target(name: "CFutex"),
+        // The system zlib, to read `.json.gz` results files (`GzipDecoder`).
+        .systemLibrary(name: "CZlib"),
         .target(name: "LBWorkloads", dependencies: ["LoadBalancing"]),
         .target(name: "LBReporting"),
         // A binary min-heap shared by the harness's event loop and the simulator.
@@ -35,6 +37,7 @@ let package = Package(
                 "LBWorkloads",
                 "LBReporting",
                 "LBCollections",
+                "CZlib",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),

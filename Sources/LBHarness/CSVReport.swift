@@ -1,3 +1,4 @@
+import Foundation
 import LBReporting
 
 /// One row per run, for spreadsheets and scripts; the machine context comes first as `#`
@@ -11,7 +12,7 @@ public enum CSVReport {
         "releaseP50Ns", "releaseP90Ns", "releaseP99Ns", "releaseP999Ns", "releaseMaxNs", "releaseMeanNs",
         "lockContendedFraction", "lockWaitNsPerPick", "casRetriesPerPick",
         "jainAssignments", "jainLoad", "peakToMeanLoad",
-        "leakedConnections", "unservedPicks", "workersOverlapped", "cpuParallelism",
+        "leakedConnections", "unservedPicks", "workersOverlapped", "cpuParallelism", "machine",
     ]
 
     /// The report, ending with a newline.
@@ -37,11 +38,17 @@ public enum CSVReport {
                 number(run.contention.casRetriesPerPick), number(run.fairness.jainAssignments),
                 number(run.fairness.jainLoad), number(run.fairness.peakToMeanLoad),
                 String(run.leakedConnections), String(run.unservedPicks), String(run.workersOverlapped),
-                number(run.cpuParallelism),
+                number(run.cpuParallelism), machineLabel(run.machine),
             ]
             lines.append(fields.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `cpu; cores; os; build; date` with commas made `;`, or empty for the document's machine.
+    private static func machineLabel(_ machine: MachineContext?) -> String {
+        machine.map { "\($0.cpu); \($0.cores) cores; \($0.os); \($0.build); \($0.date)" }?
+            .replacingOccurrences(of: ",", with: ";") ?? ""
     }
 
     private static func latency(_ summary: LatencySummary) -> [String] {

@@ -41,12 +41,6 @@ public struct MachineContext: Codable, Sendable, Equatable {
         self.latenciesIncludeTimerOverhead = latenciesIncludeTimerOverhead
     }
 
-    /// Whether `other` describes the same machine and build (CPU, cores, OS, Swift, build
-    /// configuration), so that runs from both can share one report; date and timer may differ.
-    public func sameMachine(as other: MachineContext) -> Bool {
-        cpu == other.cpu && cores == other.cores && os == other.os && swift == other.swift && build == other.build
-    }
-
     /// Whether the harness was built for debugging: its numbers say little about a release build.
     public var isDebugBuild: Bool { build == "debug" }
 

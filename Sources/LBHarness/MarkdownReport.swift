@@ -16,7 +16,7 @@ public enum MarkdownReport {
             let summary = Workload(rawValue: workload).map { ": \($0.summary)" } ?? ""
             lines.append("## \(workload)\(summary)")
             lines.append("")
-            lines.append(contentsOf: table(document.runs.filter { $0.workload == workload }))
+            lines.append(contentsOf: table(document.runs.filter { $0.workload == workload }, machines: document.mergedMachines))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -29,6 +29,10 @@ public enum MarkdownReport {
             lines.append("")
         }
         let timer = Formatting.decimal(machine.timerOverheadNs, digits: 0)
+        for (index, merged) in document.mergedMachines.enumerated() {
+            lines.append("- Machine \(index + 1) (the machine column): \(merged.cpu), \(merged.cores) cores, \(merged.os), "
+                + "Swift \(merged.swift), \(merged.build) build, \(merged.date)")
+        }
         lines += [
             "- Machine: \(machine.cpu), \(machine.cores) cores, \(machine.os), Swift \(machine.swift), "
                 + "\(machine.build) build, \(machine.date)",
@@ -62,13 +66,17 @@ public enum MarkdownReport {
         return lines
     }
 
-    static func table(_ runs: [RunResult]) -> [String] {
+    /// The workload's table; with a machine column (the run's number in `machines`) when the
+    /// runs come from several machines.
+    static func table(_ runs: [RunResult], machines: [MachineContext] = []) -> [String] {
+        let machineColumn = machines.isEmpty ? "" : "machine | "
         var lines = [
-            "| selector | lock | servers | threads | on CPU | picks/s | vs 1 thread | pick p50 ns | p99 | p99.9 "
+            "| \(machineColumn)selector | lock | servers | threads | on CPU | picks/s | vs 1 thread | pick p50 ns | p99 | p99.9 "
                 + "| release p50 ns | contention | jainLoad | peak/mean |",
-            "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+            "|" + (machines.isEmpty ? "" : "--:|") + "---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
         ]
         for run in runs {
+            let machineCell = run.machine.flatMap { machines.firstIndex(of: $0) }.map { "\($0 + 1) | " } ?? ""
             let scaling = run.scalingVsOneThread.map { "\(Formatting.decimal($0, digits: 2))×" } ?? "—"
             let cells = [
                 run.selector, run.lock ?? "—", Formatting.grouped(run.servers), String(run.threads),
@@ -78,7 +86,7 @@ public enum MarkdownReport {
                 contention(run.contention), Formatting.decimal(run.fairness.jainLoad, digits: 3),
                 Formatting.decimal(run.fairness.peakToMeanLoad, digits: 2),
             ]
-            lines.append("| " + cells.joined(separator: " | ") + " |")
+            lines.append("| " + machineCell + cells.joined(separator: " | ") + " |")
         }
         return lines
     }

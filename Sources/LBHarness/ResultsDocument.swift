@@ -44,13 +44,13 @@ public struct ResultsDocument: Codable, Sendable, Equatable {
     }
 
     /// Fills each run's `scalingVsOneThread` from the run with the same selector, lock,
-    /// workload, weights and concurrency on one thread, where there is one.
+    /// workload, weights and concurrency on one thread (and machine), where there is one.
     public mutating func computeScaling() {
         for index in runs.indices {
             let run = runs[index]
             let single = runs.first {
                 $0.threads == 1 && $0.selector == run.selector && $0.lock == run.lock && $0.workload == run.workload
-                    && $0.weights == run.weights && $0.concurrency == run.concurrency
+                    && $0.weights == run.weights && $0.concurrency == run.concurrency && $0.machine == run.machine
             }
             runs[index].scalingVsOneThread = single.flatMap {
                 $0.picksPerSecond > 0 ? run.picksPerSecond / $0.picksPerSecond : nil

@@ -49,6 +49,9 @@ public struct RunResult: Codable, Sendable, Equatable {
     public var loadSamples: Int
     /// Worker 0's steps between load snapshots.
     public var loadSampleInterval: Int
+    /// The machine this cell ran on, when a report merges runs from several machines
+    /// (`lbbench report --allow-mixed-machines`); `null` otherwise (the document's `machine`).
+    public var machine: MachineContext?
 
     public init(
         selector: String, lock: String?, workload: String, servers: Int, threads: Int, concurrency: Int,
@@ -56,7 +59,7 @@ public struct RunResult: Codable, Sendable, Equatable {
         scalingVsOneThread: Double?, pickLatencyNs: LatencySummary, releaseLatencyNs: LatencySummary,
         contention: ContentionFigures, fairness: FairnessFigures, perServer: PerServerFigures,
         leakedConnections: Int, unservedPicks: Int, workersOverlapped: Int, cpuParallelism: Double,
-        loadSamples: Int, loadSampleInterval: Int
+        loadSamples: Int, loadSampleInterval: Int, machine: MachineContext? = nil
     ) {
         self.selector = selector
         self.lock = lock
@@ -81,15 +84,17 @@ public struct RunResult: Codable, Sendable, Equatable {
         self.cpuParallelism = cpuParallelism
         self.loadSamples = loadSamples
         self.loadSampleInterval = loadSampleInterval
+        self.machine = machine
     }
 
     /// The order of a report's rows: by workload, selector (catalogue order), lock, servers,
-    /// threads, as `MatrixConfiguration.cells()` produces them.
+    /// threads, as `MatrixConfiguration.cells()` produces them; then by machine, so a merged
+    /// report shows one cell's machines next to each other.
     public static func reportOrder(_ a: RunResult, _ b: RunResult) -> Bool {
-        func rank(_ run: RunResult) -> (Int, Int, String, Int, Int) {
+        func rank(_ run: RunResult) -> (Int, Int, String, Int, Int, String) {
             (Workload.allCases.firstIndex { $0.rawValue == run.workload } ?? Int.max,
              SelectorKind.allCases.firstIndex { $0.rawValue == run.selector } ?? Int.max,
-             run.lock ?? "", run.servers, run.threads)
+             run.lock ?? "", run.servers, run.threads, run.machine.map { "\($0.cpu)|\($0.cores)|\($0.os)|\($0.date)" } ?? "")
         }
         return rank(a) < rank(b)
     }
@@ -126,6 +131,7 @@ public struct RunResult: Codable, Sendable, Equatable {
         try container.encode(cpuParallelism, forKey: .cpuParallelism)
         try container.encode(loadSamples, forKey: .loadSamples)
         try container.encode(loadSampleInterval, forKey: .loadSampleInterval)
+        try container.encode(machine, forKey: .machine)
     }
 }
 

@@ -8,16 +8,21 @@ import LBReporting
 /// published matrix).
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Render lbbench.results/1 JSON files as one report (merging their runs).",
+        abstract: "Render lbbench.results/1 JSON files (or .json.gz) as one report (merging their runs).",
         discussion: """
             The machine context is the first file's; every file must come from the same machine \
-            (CPU, cores, OS, Swift version and build configuration), or the command exits 64. \
-            Scaling against one thread is recomputed over the merged runs.
+            (CPU, cores, OS without the kernel release, Swift version and build configuration), or \
+            the command exits 64. With --allow-mixed-machines, runs from other machines are merged \
+            with a machine column. Scaling against one thread is recomputed over the merged runs, \
+            within each machine.
             """
     )
 
-    @Argument(help: "Results files written by 'lbbench --format json'.")
+    @Argument(help: "Results files written by 'lbbench --format json', plain or gzipped.")
     var files: [String]
+
+    @Flag(help: "Merge runs from different machines or builds, with a machine column.")
+    var allowMixedMachines = false
 
     @Option(help: "Report format.")
     var format: ReportFormat = .markdown
@@ -40,20 +45,16 @@ struct Report: ParsableCommand {
                 throw ValidationError("cannot read \(file)")
             }
             let document: ResultsDocument
-            do {
-                document = try JSONReport.parse(data)
-            } catch {
-                throw ValidationError("\(file) is not an lbbench.results/1 file (written by 'lbbench --format json')")
-            }
-            guard document.schema == ResultsDocument.currentSchema else {
-                throw ValidationError("\(file) has schema \(document.schema); this lbbench reads \(ResultsDocument.currentSchema)")
+            do { document = try ResultsFileReader.document(from: data, file: file) } catch {
+                throw ValidationError(error.description)
             }
             if !lengths.contains(document.length) { lengths.append(document.length) }
             if let first = merged {
-                guard first.machine.sameMachine(as: document.machine) else {
-                    throw ValidationError("\(file) comes from another machine or build than \(files[0]); report them separately")
+                guard allowMixedMachines || first.machine.sameMachine(as: document.machine) else {
+                    throw ValidationError("\(file) comes from another machine or build than \(files[0]); "
+                        + "report them separately or pass --allow-mixed-machines")
                 }
-                merged?.runs += document.runs
+                merged?.merge(document)
             } else {
                 merged = document
             }

@@ -1,0 +1,82 @@
+import Foundation
+import LBHarness
+import Testing
+
+@Suite("Results files: gzip and machine matching")
+struct ResultsFileReaderTests {
+    static let document = MadeUpResults.document([
+        MadeUpResults.run("round-robin"), MadeUpResults.run("min-heap", lock: "mutex", threads: 2),
+    ])
+
+    @Test("a gzipped results document reads back like the plain one")
+    func gzipDocument() throws {
+        let json = Data(try JSONReport.render(Self.document).utf8)
+        let plain = try ResultsFileReader.document(from: json, file: "a.json")
+        let gzipped = try ResultsFileReader.document(from: MadeUpResults.gzipStored(json), file: "a.json.gz")
+        #expect(plain == Self.document)
+        #expect(gzipped == Self.document)
+    }
+
+    @Test("gzip: several blocks, concatenated members, empty content")
+    func gzipShapes() throws {
+        let big = Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        #expect(try GzipDecoder.decompress(MadeUpResults.gzipStored(big)) == big)
+        let two = MadeUpResults.gzipStored(Data("abc".utf8)) + MadeUpResults.gzipStored(Data("def".utf8))
+        #expect(try GzipDecoder.decompress(two) == Data("abcdef".utf8))
+        #expect(try GzipDecoder.decompress(MadeUpResults.gzipStored(Data())) == Data())
+    }
+
+    @Test("gzip: truncated, corrupted and oversized input are errors, not crashes")
+    func gzipErrors() throws {
+        let member = MadeUpResults.gzipStored(Data(repeating: 7, count: 1_000))
+        #expect(throws: GzipError.self) { try GzipDecoder.decompress(member.prefix(member.count - 9)) }
+        var corrupted = member
+        corrupted[corrupted.startIndex + corrupted.count - 5] ^= 0xFF  // the length trailer
+        #expect(throws: GzipError.self) { try GzipDecoder.decompress(corrupted) }
+        #expect(throws: GzipError.tooLarge(limit: 999)) { try GzipDecoder.decompress(member, limit: 999) }
+        #expect(try GzipDecoder.decompress(member, limit: 1_000).count == 1_000)
+    }
+
+    @Test("not results, gzip of not results, and another schema are refused with the file's name")
+    func refusals() throws {
+        #expect(throws: ResultsFileError.notResults(file: "x", reason: nil)) {
+            try ResultsFileReader.document(from: Data("{}".utf8), file: "x")
+        }
+        #expect(throws: ResultsFileError.notResults(file: "x.gz", reason: nil)) {
+            try ResultsFileReader.document(from: MadeUpResults.gzipStored(Data("[1]".utf8)), file: "x.gz")
+        }
+        var other = Self.document
+        other.schema = "lbbench.results/2"
+        let data = Data(try JSONReport.render(other).utf8)
+        #expect(throws: ResultsFileError.otherSchema(file: "y", schema: "lbbench.results/2")) {
+            try ResultsFileReader.document(from: data, file: "y")
+        }
+    }
+
+    @Test("the same machine despite another kernel build; another CPU, core count or build is not")
+    func machineMatching() {
+        let machine = MadeUpResults.machine(kernel: "6.1.0-13-amd64")
+        #expect(machine.operatingSystemWithoutKernelRelease == "Debian GNU/Linux 12 (bookworm), Linux")
+        #expect(machine.sameMachine(as: MadeUpResults.machine(kernel: "6.18.44-fc-v669")))
+        #expect(!machine.sameMachine(as: MadeUpResults.machine(cpu: "Other CPU")))
+        #expect(!machine.sameMachine(as: MadeUpResults.machine(cores: 16)))
+        #expect(!machine.sameMachine(as: MadeUpResults.machine(build: "debug")))
+    }
+
+    @Test("merging another machine's runs tags every run with its machine; the Markdown gets a machine column")
+    func mixedMachines() {
+        var merged = MadeUpResults.document([MadeUpResults.run("round-robin")])
+        var same = MadeUpResults.document([MadeUpResults.run("p2c")], machine: MadeUpResults.machine(kernel: "6.2"))
+        merged.merge(same)
+        #expect(merged.mergedMachines.isEmpty)
+        same.machine = MadeUpResults.machine(cores: 16)
+        merged.merge(same)
+        #expect(merged.mergedMachines == [merged.machine, same.machine])
+        #expect(merged.runs.allSatisfy { $0.machine != nil })
+        let text = MarkdownReport.render(merged)
+        #expect(text.contains("- Machine 2 (the machine column): Test CPU, 16 cores"))
+        #expect(text.contains("| machine | selector |"))
+        #expect(text.contains("| 2 | p2c |"))
+        #expect(!MarkdownReport.render(MadeUpResults.document([MadeUpResults.run("p2c")])).contains("machine |"))
+    }
+}
