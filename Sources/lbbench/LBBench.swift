@@ -6,7 +6,7 @@ struct LBBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lbbench",
         abstract: "Measure least-connections server selectors: pick latency, contention and fairness.",
-        subcommands: [Run.self, List.self, Simulate.self, Check.self, Report.self],
+        subcommands: [Run.self, List.self, Simulate.self, Check.self, Report.self, Compare.self],
         defaultSubcommand: Run.self
     )
 }

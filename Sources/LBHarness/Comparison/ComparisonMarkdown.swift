@@ -1,0 +1,96 @@
+import LBReporting
+
+/// `lbbench compare` for people: what was compared on which machines, how to read the ratios,
+/// a summary line, one table of the cells found on both sides, then the cells found on one.
+public enum ComparisonMarkdown {
+    /// The report, ending with a newline.
+    ///
+    /// - Complexity: O(cells).
+    public static func render(_ comparison: ResultsComparison) -> String {
+        var lines = header(comparison)
+        let matched = comparison.cells.filter { $0.side == .both }
+        if !matched.isEmpty {
+            lines += ["", "## Cells on both sides", ""]
+            let headings = ["cell", "base picks/s", "new picks/s"] + ComparedMetric.allCases.map(\.label) + ["moved"]
+            lines.append("| " + headings.joined(separator: " | ") + " |")
+            lines.append("|---|--:|--:|" + String(repeating: "--:|", count: ComparedMetric.allCases.count) + "---|")
+            for cell in matched { lines.append(row(cell)) }
+        }
+        for (side, title) in [(CellComparison.Side.baseOnly, "Only in base"), (.newOnly, "Only in new")] {
+            let cells = comparison.cells.filter { $0.side == side }
+            if cells.isEmpty { continue }
+            lines += ["", "## \(title)", ""]
+            lines += cells.map { "- \($0.cell.name)" }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func header(_ comparison: ResultsComparison) -> [String] {
+        let summary = comparison.summary
+        let noise = percent(comparison.noisePercent)
+        var lines = ["# lbbench compare: new ÷ base", ""]
+        for (name, side) in [("Base", comparison.base), ("New", comparison.new)] {
+            let machines = side.machines.map(describe).joined(separator: "; ")
+            lines.append("- \(name): \(side.files.joined(separator: ", ")) — \(machines); length \(side.lengths.joined(separator: "; "))")
+        }
+        if comparison.machinesDiffer {
+            lines.append("- **The sides ran on different machines or builds: each ratio mixes the change with the machine.**")
+        }
+        if (comparison.base.machines + comparison.new.machines).contains(where: \.isDebugBuild) {
+            lines.append("- **A side is a DEBUG BUILD: its numbers do not represent release performance.**")
+        }
+        lines += [
+            "- Ratios are new ÷ base: above 1 means more picks/s (better), longer picks (worse), a higher jainLoad "
+                + "(fairer), more contention (worse; lock wait ns per pick, or CAS retries per pick).",
+            "- Noise band ±\(noise)%: a metric whose ratio leaves \(bounds(comparison.noisePercent)) is listed under "
+                + "moved. Contention that appears from zero has no ratio and is not listed.",
+        ]
+        if let threshold = comparison.failOnRegressionPercent {
+            lines.append("- Regression (exit 1): picks/s below \(bounds(threshold, side: -1)) or pick p99 above "
+                + "\(bounds(threshold, side: 1)) (--fail-on-regression \(percent(threshold))).")
+        }
+        var counts = "- \(summary.matched) cells on both sides, \(summary.moved) moved beyond the band"
+        if comparison.failOnRegressionPercent != nil { counts += ", **\(summary.regressions) regressed**" }
+        counts += "; \(summary.baseOnly) only in base, \(summary.newOnly) only in new."
+        lines.append(counts)
+        return lines
+    }
+
+    static func row(_ cell: CellComparison) -> String {
+        let ratios = ComparedMetric.allCases.map { metric in
+            cell.ratios?[metric].map { "\(Formatting.decimal($0, digits: metric == .jainLoad ? 3 : 2))×" } ?? "—"
+        }
+        var moved = cell.moved.compactMap { metric in
+            cell.ratios?[metric].map { ratio in
+                let change = (ratio - 1) * 100
+                let sign = change >= 0 ? "+" : "−"
+                let better = (ratio > 1) == metric.higherIsBetter ? "better" : "worse"
+                return "\(metric.label) \(sign)\(Formatting.decimal(abs(change), digits: 0))% (\(better))"
+            }
+        }.joined(separator: ", ")
+        if cell.regression { moved = "**REGRESSION** " + moved }
+        let rate = { (values: MetricValues?) in values?[.picksPerSecond].map(Formatting.rate) ?? "—" }
+        return "| " + ([cell.cell.name, rate(cell.base), rate(cell.new)] + ratios + [moved]).joined(separator: " | ") + " |"
+    }
+
+    /// `AMD EPYC, 2 cores, Debian GNU/Linux 12 (bookworm), Linux 6.1.0, Swift 6.3, release build, 2026-11-27T00:29:47Z`.
+    static func describe(_ machine: MachineContext) -> String {
+        "\(machine.cpu), \(machine.cores) cores, \(machine.os), Swift \(machine.swift), \(machine.build) build, \(machine.date)"
+    }
+
+    /// `10`, `2.5`: a percentage without trailing zeros.
+    static func percent(_ value: Double) -> String {
+        value == value.rounded() ? Formatting.decimal(value, digits: 0) : "\(value)"
+    }
+
+    /// The band's ends as ratios: `0.90–1.10`, or one end (`side` −1 or 1): `0.90×`.
+    static func bounds(_ percent: Double, side: Int = 0) -> String {
+        let low = "\(Formatting.decimal(1 - percent / 100, digits: 2))×"
+        let high = "\(Formatting.decimal(1 + percent / 100, digits: 2))×"
+        switch side {
+        case ..<0: return low
+        case 1...: return high
+        default: return "\(low)–\(high)"
+        }
+    }
+}

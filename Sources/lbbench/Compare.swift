@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import LBHarness
+import LBReporting
+
+/// `lbbench compare BASE NEW`: two sets of results files, cell by cell, as ratios new ÷ base
+/// (`ResultsComparison`); exits 1 with `--fail-on-regression` when a cell regressed.
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare results cell by cell: ratios new ÷ base, moves beyond a noise band flagged.",
+        discussion: """
+            Name one results file per side (lbbench compare BASE NEW), or several with --base and --new. \
+            Files are lbbench.results/1 JSON, plain or gzipped. Cells are matched by selector, lock, \
+            workload, servers, threads, concurrency and weights; cells found on one side only are listed. \
+            Exits 64 on unusable input, 1 when --fail-on-regression is given and a cell regressed.
+            """
+    )
+
+    /// Bounds of the percentages: wide enough for any real change, narrow enough to be a typo check.
+    static let percentRange = 0.0...1_000.0
+
+    @Argument(help: ArgumentHelp("The base results file, then the new one.", valueName: "base-and-new"))
+    var files: [String] = []
+
+    @Option(name: .customLong("base"), help: ArgumentHelp("A base results file (repeatable).", valueName: "file"))
+    var baseFiles: [String] = []
+
+    @Option(name: .customLong("new"), help: ArgumentHelp("A new results file (repeatable).", valueName: "file"))
+    var newFiles: [String] = []
+
+    @Option(help: ArgumentHelp("Noise band in percent, 0 to 1000: ratios within 1 ± PCT/100 are not flagged.",
+                               valueName: "pct"))
+    var noise = 10.0
+
+    @Option(help: ArgumentHelp("Exit 1 when a cell's picks/s falls, or its pick p99 rises, by more than PCT "
+                               + "percent, 0 to 1000.", valueName: "pct"))
+    var failOnRegression: Double?
+
+    @Option(help: "Report format.")
+    var format: ComparisonFormat = .markdown
+
+    @Option(help: "Write the report to this file, atomically, instead of standard output.")
+    var output: String?
+
+    func validate() throws {
+        if files.isEmpty {
+            if baseFiles.isEmpty || newFiles.isEmpty {
+                throw ValidationError("name the base and the new results: BASE NEW, or --base FILE... --new FILE...")
+            }
+        } else if files.count != 2 || !baseFiles.isEmpty || !newFiles.isEmpty {
+            throw ValidationError("give exactly two files (BASE NEW), or only --base and --new; got \(files.count) "
+                + "positional file(s) with \(baseFiles.count) --base and \(newFiles.count) --new")
+        }
+        try Self.checkPercent(noise, option: "--noise")
+        if let failOnRegression { try Self.checkPercent(failOnRegression, option: "--fail-on-regression") }
+        if let output {
+            do { try AtomicFile.checkWritable(output) } catch { throw ValidationError(error.description) }
+        }
+    }
+
+    func run() throws {
+        let (base, new) = files.isEmpty ? (baseFiles, newFiles) : ([files[0]], [files[1]])
+        let comparison: ResultsComparison
+        do {
+            comparison = try ResultsComparison(
+                base: try base.map { ($0, try ResultsFileReader.document(atPath: $0)) },
+                new: try new.map { ($0, try ResultsFileReader.document(atPath: $0)) },
+                noisePercent: noise, failOnRegressionPercent: failOnRegression)
+        } catch let error as ResultsFileError {
+            throw ValidationError(error.description)
+        } catch let error as ComparisonError {
+            throw ValidationError(error.description)
+        }
+        let text = try format.render(comparison)
+        if let output {
+            try AtomicFile.write(text, to: output)
+        } else {
+            print(text, terminator: "")
+        }
+        if comparison.hasRegression { throw ExitCode(1) }
+    }
+
+    private static func checkPercent(_ value: Double, option: String) throws {
+        guard percentRange.contains(value) else {
+            throw ValidationError("\(option) \(value) is out of range: give a percentage from 0 to 1000")
+        }
+    }
+}

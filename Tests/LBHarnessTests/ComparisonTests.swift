@@ -1,0 +1,121 @@
+import Foundation
+import LBHarness
+import Testing
+
+@Suite("Compare: matching, flags, regressions")
+struct ComparisonTests {
+    typealias Run = MadeUpResults
+
+    static func compare(
+        _ base: [RunResult], _ new: [RunResult], noise: Double = 10, failOn: Double? = nil,
+        newMachine: MachineContext = MadeUpResults.machine()
+    ) throws -> ResultsComparison {
+        try ResultsComparison(
+            base: [("base.json", Run.document(base))], new: [("new.json", Run.document(new, machine: newMachine))],
+            noisePercent: noise, failOnRegressionPercent: failOn)
+    }
+
+    @Test("cells match by their key; concurrency and threads tell cells apart; the seed does not")
+    func matching() throws {
+        var reseeded = Run.run("p2c", threads: 2)
+        reseeded.seed = 99
+        let comparison = try Self.compare(
+            [Run.run("p2c", threads: 2), Run.run("p2c", threads: 2, concurrency: 64), Run.run("p2c", threads: 4)],
+            [reseeded, Run.run("p2c", threads: 2, concurrency: 128), Run.run("p2c", threads: 4)])
+        #expect(comparison.summary.matched == 2)
+        #expect(comparison.summary.baseOnly == 1 && comparison.summary.newOnly == 1)
+        let baseOnly = try #require(comparison.cells.first { $0.side == .baseOnly })
+        #expect(baseOnly.cell.concurrency == 64 && baseOnly.new == nil && baseOnly.ratios == nil)
+        let newOnly = try #require(comparison.cells.first { $0.side == .newOnly })
+        #expect(newOnly.cell.concurrency == 128 && newOnly.base == nil)
+        // Report order: threads 2 (concurrency 32, 64, 128), then threads 4.
+        #expect(comparison.cells.map(\.cell.concurrency) == [32, 64, 128, 32])
+    }
+
+    @Test("ratios are new ÷ base; a metric outside the noise band is moved, one inside is not")
+    func ratiosAndNoise() throws {
+        let base = [Run.run("min-heap", lock: "mutex", picksPerSecond: 1_000_000, pickP50: 100, pickP99: 200,
+                            jainLoad: 0.8, lockWaitNsPerPick: 10)]
+        let new = [Run.run("min-heap", lock: "mutex", picksPerSecond: 1_050_000, pickP50: 150, pickP99: 200,
+                           jainLoad: 0.96, lockWaitNsPerPick: 5)]
+        let cell = try #require(try Self.compare(base, new).cells.first)
+        let ratios = try #require(cell.ratios)
+        #expect(ratios[.picksPerSecond] == 1.05 && ratios[.pickP50Ns] == 1.5 && ratios[.pickP99Ns] == 1)
+        #expect(abs(ratios[.jainLoad]! - 1.2) < 1e-12 && ratios[.contention] == 0.5)
+        #expect(cell.moved == [.pickP50Ns, .jainLoad, .contention])
+        #expect(!cell.regression)
+        // A wider band lets everything but the 1.5× p50 and the 0.5× contention through.
+        #expect(try Self.compare(base, new, noise: 30).cells[0].moved == [.pickP50Ns, .contention])
+    }
+
+    @Test("contention from zero has no ratio and is not flagged; zero to zero is unchanged")
+    func zeroContention() throws {
+        let fromZero = try Self.compare([Run.run("p2c", casRetriesPerPick: 0)], [Run.run("p2c", casRetriesPerPick: 0.2)])
+        #expect(fromZero.cells[0].ratios?[.contention] == nil && fromZero.cells[0].moved.isEmpty)
+        let zeroToZero = try Self.compare([Run.run("p2c", casRetriesPerPick: 0)], [Run.run("p2c", casRetriesPerPick: 0)])
+        #expect(zeroToZero.cells[0].ratios?[.contention] == 1)
+    }
+
+    @Test("a regression: picks/s falls or pick p99 rises past the threshold; improvements and small moves are not")
+    func regressions() throws {
+        let base = [Run.run("p2c", threads: 1), Run.run("p2c", threads: 2), Run.run("p2c", threads: 4), Run.run("p2c", threads: 8)]
+        let new = [
+            Run.run("p2c", threads: 1, picksPerSecond: 700_000),  // 30% slower: regression
+            Run.run("p2c", threads: 2, pickP99: 130),  // p99 +30%: regression
+            Run.run("p2c", threads: 4, picksPerSecond: 2_000_000, pickP99: 50),  // better: none
+            Run.run("p2c", threads: 8, picksPerSecond: 850_000),  // 15% slower: moved, within 20%
+        ]
+        let comparison = try Self.compare(base, new, failOn: 20)
+        #expect(comparison.cells.map(\.regression) == [true, true, false, false])
+        #expect(comparison.cells[3].moved == [.picksPerSecond])
+        #expect(comparison.hasRegression && comparison.summary.regressions == 2)
+        #expect(!(try Self.compare(base, new)).hasRegression, "no threshold, no regression")
+        #expect(!(try Self.compare(base, new, failOn: 50)).hasRegression)
+    }
+
+    @Test("a cell measured twice on one side is refused, naming both files")
+    func duplicates() {
+        let document = Run.document([Run.run("p2c")])
+        #expect(throws: ComparisonError.duplicateCell(
+            cell: "p2c/uniform/servers:8/threads:1/concurrency:32", side: "base", files: ["a.json", "b.json"])) {
+            try ResultsComparison(base: [("a.json", document), ("b.json", document)], new: [("c.json", document)],
+                                  noisePercent: 10, failOnRegressionPercent: nil)
+        }
+    }
+
+    @Test("several files per side merge; both machines are stated and a difference is called out")
+    func sidesAndMachines() throws {
+        let comparison = try ResultsComparison(
+            base: [("a.json", Run.document([Run.run("p2c")])), ("b.json", Run.document([Run.run("sharded")]))],
+            new: [("c.json", Run.document([Run.run("p2c"), Run.run("sharded")], machine: Run.machine(cores: 16)))],
+            noisePercent: 10, failOnRegressionPercent: nil)
+        #expect(comparison.summary.matched == 2)
+        #expect(comparison.base.files == ["a.json", "b.json"] && comparison.base.machines.count == 1)
+        #expect(comparison.machinesDiffer)
+        let text = ComparisonMarkdown.render(comparison)
+        #expect(text.contains("Test CPU, 2 cores") && text.contains("Test CPU, 16 cores"))
+        #expect(text.contains("different machines"))
+        #expect(!ComparisonMarkdown.render(try Self.compare([Run.run("p2c")], [Run.run("p2c")])).contains("different machines"))
+    }
+
+    @Test("the formats: Markdown flags and lists one-side cells; JSON is lbbench.compare/1 and reads back; CSV is rectangular")
+    func formats() throws {
+        let comparison = try Self.compare(
+            [Run.run("p2c"), Run.run("sharded")], [Run.run("p2c", picksPerSecond: 500_000), Run.run("buckets", lock: "mutex")],
+            failOn: 10)
+        let markdown = try ComparisonFormat.markdown.render(comparison)
+        #expect(markdown.contains("**REGRESSION** picks/s −50% (worse)"))
+        #expect(markdown.contains("## Only in base\n\n- sharded/uniform/servers:8/threads:1/concurrency:32"))
+        #expect(markdown.contains("## Only in new\n\n- buckets+mutex/uniform/servers:8/threads:1/concurrency:32"))
+        let json = try ComparisonFormat.json.render(comparison)
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(root["schema"] as? String == "lbbench.compare/1")
+        let cells = try #require(root["cells"] as? [[String: Any]])
+        #expect(cells.allSatisfy { Set($0.keys) == ["cell", "side", "base", "new", "ratios", "moved", "regression"] })
+        #expect(try JSONDecoder().decode(ResultsComparison.self, from: Data(json.utf8)) == comparison)
+        let rows = try ComparisonFormat.csv.render(comparison).split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(rows.count == comparison.cells.count + 1)
+        let columns = rows[0].split(separator: ",").count
+        #expect(rows.allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == columns })
+    }
+}
