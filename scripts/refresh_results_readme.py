@@ -19,15 +19,27 @@ PLOTS = [
 ]
 
 
+def split_findings(report):
+    """The report's "## Findings" section (computed by `lbbench report` from the cells) and the
+    report without it; ("", report) for a report written before lbbench computed findings."""
+    lines = report.splitlines()
+    if "## Findings" not in lines:
+        return "", report
+    start = lines.index("## Findings")
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    return "\n".join(lines[start:end]).strip(), "\n".join(lines[:start] + lines[end:])
+
+
 def body(run_dir, prefix):
-    """The run's report, with plot paths relative to where it is embedded (`prefix`)."""
+    """The run's report, findings first, with plot paths relative to where it is embedded (`prefix`)."""
     with gzip.open(run_dir / "results.json.gz", "rt") as file:
         machine = json.load(file)["machine"]
-    tables = (run_dir / "results.md").read_text()
+    findings, tables = split_findings((run_dir / "results.md").read_text())
     # The harness report starts with its own title; the page has one already.
     tables = "\n".join(line for line in tables.splitlines() if not line.startswith("# "))
     summary = (run_dir / "summary.txt").read_text().strip()
-    parts = [
+    parts = [findings, ""] if findings else []
+    parts += [
         f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['os']}, Swift {machine['swift']}, "
         f"{machine['build']} build, {machine['date']}.",
         "",

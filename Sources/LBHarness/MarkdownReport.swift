@@ -9,6 +9,7 @@ public enum MarkdownReport {
     /// - Complexity: O(runs × workloads).
     public static func render(_ document: ResultsDocument) -> String {
         var lines = header(document)
+        lines += [""] + Findings(document).markdown
         var workloads: [String] = []
         for run in document.runs where !workloads.contains(run.workload) { workloads.append(run.workload) }
         for workload in workloads {

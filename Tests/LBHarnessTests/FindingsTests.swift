@@ -1,0 +1,69 @@
+import LBHarness
+import Testing
+
+@Suite("Findings: computed from the cells, changing with them")
+struct FindingsTests {
+    typealias Run = MadeUpResults
+
+    /// Two selectors on one and two threads under uniform and mixed; `fastP2C` makes p2c the
+    /// cheaper pick, `fairRoundRobin` makes round robin the fairer under mixed.
+    static func document(fastP2C: Bool = false, fairRoundRobin: Bool = false, p2cScales: Bool = false) -> ResultsDocument {
+        var runs: [RunResult] = []
+        for threads in [1, 2, 4] {
+            for workload in ["uniform", "mixed"] {
+                runs.append(Run.run("round-robin", workload: workload, threads: threads, picksPerSecond: 1_000_000,
+                                    pickP50: 40, jainLoad: workload == "mixed" && !fairRoundRobin ? 0.6 : 0.99))
+                let p2cRate = p2cScales ? 1_000_000 * Double(threads) : 1_000_000 * min(Double(threads), 2)
+                runs.append(Run.run("p2c", workload: workload, threads: threads, picksPerSecond: p2cRate,
+                                    pickP50: fastP2C ? 30 : 60, jainLoad: workload == "mixed" ? 0.9 : 0.99))
+            }
+        }
+        return Run.document(runs, machine: Run.machine(cores: 4))
+    }
+
+    @Test("the cheapest pick follows the one-thread p50s")
+    func cheapestPick() {
+        #expect(Findings(Self.document()).pickCost.map(\.selector) == ["round-robin", "p2c"])
+        #expect(Findings(Self.document(fastP2C: true)).pickCost.map(\.selector) == ["p2c", "round-robin"])
+        #expect(Findings(Self.document(fastP2C: true)).markdown.contains {
+            $0.hasPrefix("- Cheapest pick: **p2c**, median pick p50 30 ns over its 2 one-thread cells")
+        })
+    }
+
+    @Test("the fairest selector under uneven durations follows the mixed/heavy-tail jainLoad")
+    func fairest() {
+        let unfair = Findings(Self.document())
+        #expect(unfair.unevenFairness.first?.selector == "p2c")
+        #expect(unfair.unevenFairness.first?.cells == 3)
+        #expect(Findings(Self.document(fairRoundRobin: true)).unevenFairness.first?.selector == "round-robin")
+        let uniformOnly = Run.document(Self.document().runs.filter { $0.workload == "uniform" })
+        #expect(Findings(uniformOnly).unevenFairness.isEmpty)
+        #expect(Findings(uniformOnly).markdown.contains { $0.contains("the run has no mixed, heavy-tail cells") })
+    }
+
+    @Test("where each selector stops scaling follows picks/s over thread counts")
+    func scaling() {
+        let limits = Findings(Self.document()).scaling
+        #expect(limits == [
+            .init(selector: "round-robin", peakThreads: 1, maxThreads: 4, speedupAtPeak: 1),
+            .init(selector: "p2c", peakThreads: 2, maxThreads: 4, speedupAtPeak: 2),
+        ])
+        #expect(Findings(Self.document(p2cScales: true)).scaling[1].peakThreads == 4)
+        #expect(Findings(Self.document(p2cScales: true)).markdown.contains { $0.contains("p2c still rising at 4 threads") })
+        let oneThreadCount = Run.document(Self.document().runs.filter { $0.threads == 2 })
+        #expect(Findings(oneThreadCount).scaling.isEmpty)
+    }
+
+    @Test("failures: a leak and a busy machine are reported; a clean run says none")
+    func failures() {
+        #expect(Findings(Self.document()).markdown.contains { $0.hasPrefix("- Failures: none.") })
+        var broken = Self.document()
+        broken.runs[0].leakedConnections = 3
+        broken.runs[5].cpuParallelism = 1.0
+        let findings = Findings(broken)
+        #expect(findings.problems.count == 1 && findings.timeSlicedCells == 1)
+        #expect(findings.markdown.contains("- **Failures: 1 (the warnings above).**"))
+        #expect(findings.markdown.contains { $0.hasPrefix("- **Busy machine: 1 of 8 multi-thread cells") })
+        #expect(MarkdownReport.render(broken).contains("## Findings"))
+    }
+}
