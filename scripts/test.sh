@@ -13,7 +13,29 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step prints its wall-clock time when the next one starts; the total comes last.
+started_at=$SECONDS
+step_name=""
+step_started=$SECONDS
+finish_step() {
+    if [ -n "$step_name" ]; then printf '<== %s: %d s\n' "$step_name" $((SECONDS - step_started)); fi
+}
+step() {
+    finish_step
+    step_name="$*"
+    step_started=$SECONDS
+    printf '\n==> %s\n' "$*"
+}
+# On the way out, passed or failed: the last step's time and the total.
+on_exit() {
+    local status=$?
+    finish_step
+    local total=$((SECONDS - started_at))
+    local verdict="All steps passed"
+    if [ "$status" -ne 0 ]; then verdict="FAILED (exit $status) at: $step_name"; fi
+    printf '\n%s; total %d s (%d min %d s).\n' "$verdict" "$total" $((total / 60)) $((total % 60))
+}
+trap on_exit EXIT
 
 step "swift test (all suites)"
 swift test

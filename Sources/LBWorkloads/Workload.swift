@@ -17,10 +17,10 @@ public enum Workload: String, CaseIterable, Codable, Sendable, CustomStringConve
         switch self {
         case .uniform: "every request lasts 10 ms: round robin should match least connections, cheaper"
         case .exponential: "exponential durations, mean 10 ms"
-        case .mixed: "the seed's app: 99% page loads of 5 ms, 1% exports of 30 s"
+        case .mixed: "a web app with rare long exports (the least-connections explainer's example): 99% page loads of 5 ms, 1% exports of 30 s"
         case .heavyTail: "Pareto durations, α = 1.5, mean 10 ms (infinite variance)"
         case .longLived: "WebSocket-like sessions: exponential, mean 120 s, 64 connections in flight per server"
-        case .video: "the seed's challenge: 3 servers weighted 2,1,1; 90% thumbnails of 10 ms, 10% encodes of 60 s or more"
+        case .video: "a video service on uneven servers (the explainer's closing challenge): 3 servers weighted 2,1,1; 90% thumbnails of 10 ms, 10% encodes of 60 s or more"
         }
     }
 

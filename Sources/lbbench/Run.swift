@@ -44,7 +44,7 @@ struct Run: ParsableCommand {
     @Option(help: "Connections in flight per cell, all threads together (default: servers × the workload's per-server count).")
     var concurrency: Int?
 
-    @Option(help: "Measured picks per cell, all threads together (default: \(RunLength.standard); with --quick: \(RunLength.quick)).")
+    @Option(help: "Measured picks per cell. Default: \(RunLength.standard); with --quick: \(RunLength.quick).")
     var picks: Int?
 
     @Option(help: "Seconds per cell, instead of a number of picks.")

@@ -105,8 +105,18 @@ struct Simulate: ParsableCommand {
         let text: String
         let requests: Int
         var healthy = true
+        let progress = ProgressLine.ifTerminal()
+        // Erased once the runs are done, before any other output; the deferred call covers errors.
+        defer { progress?.finish() }
+        func showProgress(_ index: Int, _ count: Int, _ what: String) {
+            let elapsed = Double(MonotonicClock.nanoseconds() - started) / 1e9
+            progress?.show("run \(index + 1) of \(count): \(what), \(Int(elapsed.rounded())) s elapsed")
+        }
         if validation {
-            let report = try Validation.run(jobs: jobs ?? Self.singleFarmJobs, seed: seed)
+            let report = try Validation.run(jobs: jobs ?? Self.singleFarmJobs, seed: seed) { validationCase, index, count in
+                showProgress(index, count, validationCase.name)
+            }
+            progress?.finish()
             text = format == .json ? report.json().rendered() + "\n" : report.markdown()
             requests = report.simulatedRequests
             healthy = report.passed
@@ -121,7 +131,16 @@ struct Simulate: ParsableCommand {
                 scenarios = DefaultSuite.scenarios(jobs: jobs, seed: seed, routers: try routers())
                 notes = selectors == nil ? DefaultSuite.notes : []
             }
-            let report = SimulationReport(sections: try scenarios.map { try $0.run() }, notes: notes)
+            let runCount = scenarios.reduce(0) { $0 + $1.runs.count }
+            var runsStarted = 0
+            let sections = try scenarios.map { scenario in
+                try scenario.run { run in
+                    showProgress(runsStarted, runCount, "\(scenario.id), \(run.router.name)")
+                    runsStarted += 1
+                }
+            }
+            progress?.finish()
+            let report = SimulationReport(sections: sections, notes: notes)
             text = format == .json ? report.json().rendered() + "\n" : report.markdown()
             requests = report.simulatedRequests
             let broken = report.results.filter { !$0.littlesLaw.holds }

@@ -47,12 +47,14 @@ public struct Scenario: Sendable {
     /// Runs every simulation in order. A run whose router cannot model `refresh` is skipped
     /// with a note rather than failing the scenario.
     ///
+    /// - Parameter starting: called with each run just before it starts (a progress line).
     /// - Complexity: the sum of the runs'.
     /// - Throws: `SimulationError` for an invalid configuration or weights the library refuses.
-    public func run() throws(SimulationError) -> SimulationReport.Section {
+    public func run(starting: (Run) -> Void = { _ in }) throws(SimulationError) -> SimulationReport.Section {
         var results: [SimulationResult] = []
         var notes = self.notes
         for run in runs {
+            starting(run)
             do throws(SimulationError) {
                 results.append(try Simulation.run(run.configuration, router: run.router))
             } catch .refreshUnsupported(let router) {

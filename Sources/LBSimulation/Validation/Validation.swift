@@ -120,9 +120,14 @@ public enum Validation {
 
     /// Runs every case this build can route.
     ///
+    /// - Parameter starting: called with each case, its index and the number of cases that run,
+    ///   just before it starts (a progress line).
     /// - Complexity: the sum of the runs'.
     /// - Throws: `SimulationError` for an invalid `jobs`.
-    public static func run(jobs: Int, seed: UInt64, familyConfidence: Double = 0.95) throws(SimulationError) -> ValidationReport {
+    public static func run(
+        jobs: Int, seed: UInt64, familyConfidence: Double = 0.95,
+        starting: (_ validationCase: ValidationCase, _ index: Int, _ count: Int) -> Void = { _, _, _ in }
+    ) throws(SimulationError) -> ValidationReport {
         let cases = cases(jobs: jobs, seed: seed)
         var runnable: [(ValidationCase, RouterKind)] = []
         var skipped: [ValidationReport.Skip] = []
@@ -138,7 +143,8 @@ public enum Validation {
         let confidence = perCheckConfidence(family: familyConfidence, checks: statistical)
         var checks: [ValidationCheck] = []
         var requests = 0
-        for (validationCase, router) in runnable {
+        for (index, (validationCase, router)) in runnable.enumerated() {
+            starting(validationCase, index, runnable.count)
             let result = try Simulation.run(validationCase.configuration, router: router)
             checks += validationCase.checks(of: result, confidence: confidence)
             requests += result.simulatedRequests
