@@ -45,10 +45,9 @@ public enum CSVReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `cpu; cores; os; build; date` with commas made `;`, or empty for the document's machine.
+    /// The run's machine in one line with its commas made `;`, or empty for the document's machine.
     private static func machineLabel(_ machine: MachineContext?) -> String {
-        machine.map { "\($0.cpu); \($0.cores) cores; \($0.os); \($0.build); \($0.date)" }?
-            .replacingOccurrences(of: ",", with: ";") ?? ""
+        machine?.oneLine.replacingOccurrences(of: ",", with: ";") ?? ""
     }
 
     private static func latency(_ summary: LatencySummary) -> [String] {

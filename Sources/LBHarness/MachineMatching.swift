@@ -26,8 +26,11 @@ extension MachineContext {
             && swift == other.swift && build == other.build
     }
 
-    /// A short label for a machine column: `AMD EPYC, 2 cores, release`.
-    public var shortLabel: String { "\(cpu), \(cores) cores, \(build)" }
+    /// The machine in one line: `AMD EPYC, 2 cores, Debian GNU/Linux 12 (bookworm), Linux 6.1.0,
+    /// Swift 6.3, release build, 2026-11-27T00:29:47Z`.
+    public var oneLine: String {
+        "\(cpu), \(cores) cores, \(os), Swift \(swift), \(build) build, \(date)"
+    }
 }
 
 extension ResultsDocument {

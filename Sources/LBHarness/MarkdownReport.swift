@@ -31,8 +31,7 @@ public enum MarkdownReport {
         }
         let timer = Formatting.decimal(machine.timerOverheadNs, digits: 0)
         for (index, merged) in document.mergedMachines.enumerated() {
-            lines.append("- Machine \(index + 1) (the machine column): \(merged.cpu), \(merged.cores) cores, \(merged.os), "
-                + "Swift \(merged.swift), \(merged.build) build, \(merged.date)")
+            lines.append("- Machine \(index + 1) (the machine column): \(merged.oneLine)")
         }
         lines += [
             "- Machine: \(machine.cpu), \(machine.cores) cores, \(machine.os), Swift \(machine.swift), "

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `lbbench compare` for spreadsheets: the sides' files and machines as leading `#` lines, then
 /// one row per cell. Weights are joined with `;` and `moved` metrics with `;`, so no field needs
 /// quoting; an empty field is a `null` in the JSON form.
@@ -8,8 +10,9 @@ public enum ComparisonCSV {
     public static func render(_ comparison: ResultsComparison) -> String {
         var lines: [String] = ["# lbbench compare (\(comparison.schema)): new ÷ base, noise band ±\(comparison.noisePercent)%"]
         for (name, side) in [("base", comparison.base), ("new", comparison.new)] {
-            let machines = side.machines.map(ComparisonMarkdown.describe).joined(separator: "; ")
-            lines.append("# \(name): \(side.files.joined(separator: " ")): \(machines)".replacingCommas())
+            let machines = side.machines.map(\.oneLine).joined(separator: "; ")
+            // Comment lines may hold commas, but a strict CSV reader would still split them.
+            lines.append("# \(name): \(side.files.joined(separator: " ")): \(machines)".replacingOccurrences(of: ",", with: ";"))
         }
         let metrics = ComparedMetric.allCases
         let columns = ["selector", "lock", "workload", "servers", "threads", "concurrency", "weights", "side"]
@@ -34,7 +37,3 @@ public enum ComparisonCSV {
     }
 }
 
-private extension String {
-    /// Comment lines may hold commas, but a strict CSV reader would still split them.
-    func replacingCommas() -> String { split(separator: ",", omittingEmptySubsequences: false).joined(separator: ";") }
-}

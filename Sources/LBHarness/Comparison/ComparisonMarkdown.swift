@@ -30,7 +30,7 @@ public enum ComparisonMarkdown {
         let noise = percent(comparison.noisePercent)
         var lines = ["# lbbench compare: new ÷ base", ""]
         for (name, side) in [("Base", comparison.base), ("New", comparison.new)] {
-            let machines = side.machines.map(describe).joined(separator: "; ")
+            let machines = side.machines.map(\.oneLine).joined(separator: "; ")
             lines.append("- \(name): \(side.files.joined(separator: ", ")) — \(machines); length \(side.lengths.joined(separator: "; "))")
         }
         if comparison.machinesDiffer {
@@ -71,11 +71,6 @@ public enum ComparisonMarkdown {
         if cell.regression { moved = "**REGRESSION** " + moved }
         let rate = { (values: MetricValues?) in values?[.picksPerSecond].map(Formatting.rate) ?? "—" }
         return "| " + ([cell.cell.name, rate(cell.base), rate(cell.new)] + ratios + [moved]).joined(separator: " | ") + " |"
-    }
-
-    /// `AMD EPYC, 2 cores, Debian GNU/Linux 12 (bookworm), Linux 6.1.0, Swift 6.3, release build, 2026-11-27T00:29:47Z`.
-    static func describe(_ machine: MachineContext) -> String {
-        "\(machine.cpu), \(machine.cores) cores, \(machine.os), Swift \(machine.swift), \(machine.build) build, \(machine.date)"
     }
 
     /// `10`, `2.5`: a percentage without trailing zeros.
