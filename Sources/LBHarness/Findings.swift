@@ -96,9 +96,11 @@ public struct Findings: Sendable, Equatable {
         if let cheapest = pickCost.first {
             var line = "- Cheapest pick: **\(cheapest.selector)**, median pick p50 \(Self.ns(cheapest.value)) over its "
                 + "\(cheapest.cells) \(pickCostFromOneThread ? "one-thread " : "")cells"
-            if pickCost.count > 1, let dearest = pickCost.last {
-                line += "; next \(pickCost[1].selector) \(Self.ns(pickCost[1].value)), dearest \(dearest.selector) "
-                    + Self.ns(dearest.value)
+            if pickCost.count > 1 {
+                line += "; next \(pickCost[1].selector) \(Self.ns(pickCost[1].value))"
+            }
+            if pickCost.count > 2, let dearest = pickCost.last {
+                line += ", dearest \(dearest.selector) \(Self.ns(dearest.value))"
             }
             lines.append(line + ".")
         }
