@@ -27,11 +27,21 @@ public enum ResultsFileReader {
         return document
     }
 
-    /// The results document in `file`, read whole.
+    /// The largest results file `document(atPath:)` reads: 1 GiB, as much as `GzipDecoder`
+    /// inflates to.
+    public static let maximumFileSize = GzipDecoder.defaultLimit
+
+    /// The results document in `file`, read whole. Only a regular file (or a link to one) is
+    /// read, so a device or a FIFO named by mistake cannot hang the command or fill memory.
     ///
     /// - Complexity: O(file size + decompressed size).
-    /// - Throws: `ResultsFileError.unreadable`, or what `document(from:file:)` throws.
+    /// - Throws: `ResultsFileError.unreadable`, `.notRegularFile`, `.tooLarge`, or what
+    ///   `document(from:file:)` throws.
     public static func document(atPath file: String) throws(ResultsFileError) -> ResultsDocument {
+        var status = stat()
+        guard stat(file, &status) == 0 else { throw .unreadable(file: file) }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw .notRegularFile(file: file) }
+        guard status.st_size <= maximumFileSize else { throw .tooLarge(file: file, limit: maximumFileSize) }
         guard let data = FileManager.default.contents(atPath: file) else { throw .unreadable(file: file) }
         return try document(from: data, file: file)
     }
@@ -40,6 +50,8 @@ public enum ResultsFileReader {
 /// Why a results file could not be read; the description is the one line a command prints.
 public enum ResultsFileError: Error, Equatable, CustomStringConvertible {
     case unreadable(file: String)
+    case notRegularFile(file: String)
+    case tooLarge(file: String, limit: Int)
     case notResults(file: String, reason: String?)
     case otherSchema(file: String, schema: String)
 
@@ -47,6 +59,10 @@ public enum ResultsFileError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .unreadable(let file):
             "cannot read \(file)"
+        case .notRegularFile(let file):
+            "\(file) is not a regular file; name a results file"
+        case .tooLarge(let file, let limit):
+            "\(file) is larger than \(limit) bytes, more than a results file can be"
         case .notResults(let file, let reason):
             "\(file) is not an lbbench.results/1 file (written by 'lbbench --format json', optionally gzipped)"
                 + (reason.map { ": \($0)" } ?? "")

@@ -50,6 +50,15 @@ struct CompareCommandTests {
         #expect(outcome.standardError.contains(reason), "\(outcome.standardError)")
     }
 
+    @Test("compare refuses a directory (not a regular file) with exit 64")
+    func notRegularFile() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outcome = try CommandLineTests.lbbench(["compare", directory.path, directory.path])
+        #expect(outcome.status == 64)
+        #expect(outcome.standardError.contains("\(directory.path) is not a regular file"))
+    }
+
     @Test("report reads .json.gz; another machine needs --allow-mixed-machines and gets a machine column")
     func reportMixedMachines() throws {
         let directory = try Self.temporaryDirectory()
