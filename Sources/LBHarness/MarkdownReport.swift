@@ -30,9 +30,6 @@ public enum MarkdownReport {
             lines.append("")
         }
         let timer = Formatting.decimal(machine.timerOverheadNs, digits: 0)
-        for (index, merged) in document.mergedMachines.enumerated() {
-            lines.append("- Machine \(index + 1) (the machine column): \(merged.oneLine)")
-        }
         lines += [
             "- Machine: \(machine.cpu), \(machine.cores) cores, \(machine.os), Swift \(machine.swift), "
                 + "\(machine.build) build, \(machine.date)",
@@ -47,6 +44,9 @@ public enum MarkdownReport {
                 + "peak/mean their max over mean, both averaged over snapshots taken by worker 0 every "
                 + "loadSampleInterval of its steps (by default max(256, 4 × servers)), outside the timed calls.",
         ]
+        for (index, merged) in document.mergedMachines.enumerated() {
+            lines.append("- Machine \(index + 1) (the machine column): \(merged.oneLine)")
+        }
         lines.append("- on CPU: the workers' CPU time over wall time, i.e. how many really ran at once; below the "
             + "thread count, the machine time-sliced them and contention is understated.")
         let sliced = document.timeSlicedRuns.count
