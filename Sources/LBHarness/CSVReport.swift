@@ -12,6 +12,7 @@ public enum CSVReport {
         "lockContendedFraction", "lockWaitNsPerPick", "casRetriesPerPick",
         "jainAssignments", "jainLoad", "peakToMeanLoad",
         "leakedConnections", "unservedPicks", "workersOverlapped", "cpuParallelism",
+        "runQueueWait", "voluntarySleep", "voluntaryContextSwitches", "involuntaryContextSwitches",
     ]
 
     /// The report, ending with a newline.
@@ -37,7 +38,10 @@ public enum CSVReport {
                 number(run.contention.casRetriesPerPick), number(run.fairness.jainAssignments),
                 number(run.fairness.jainLoad), number(run.fairness.peakToMeanLoad),
                 String(run.leakedConnections), String(run.unservedPicks), String(run.workersOverlapped),
-                number(run.cpuParallelism),
+                number(run.cpuParallelism), number(run.scheduling?.runQueueWait),
+                number(run.scheduling?.voluntarySleep),
+                run.scheduling.map { String($0.voluntaryContextSwitches) } ?? "",
+                run.scheduling.map { String($0.involuntaryContextSwitches) } ?? "",
             ]
             lines.append(fields.joined(separator: ","))
         }

@@ -6,3 +6,4 @@ import LBHarness
 // lists them), rather than command-line copies of them.
 extension ReportFormat: ExpressibleByArgument {}
 extension CheckReportFormat: ExpressibleByArgument {}
+extension NamedMatrix: ExpressibleByArgument {}

@@ -58,6 +58,7 @@ struct CommandLineTests {
         (["--picks", "0"], "--picks must be a positive number"),
         (["--picks", "10", "--seconds", "1"], "give --picks or --seconds, not both"),
         (["--format", "xml"], "xml"),
+        (["--matrix", "huge"], "'huge' is invalid for '--matrix"),
         (["--output", "/nonexistent-lbbench-dir/results.json"], "does not exist"),
     ])
     func badInput(arguments: [String], reason: String) throws {
