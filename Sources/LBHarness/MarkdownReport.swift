@@ -50,12 +50,17 @@ public enum MarkdownReport {
             + "the kernel gives none).")
         let multiThreaded = document.runs.filter { $0.threads > 1 }.count
         let sliced = document.timeSlicedRuns
-        if !sliced.isEmpty {
-            let unexplained = sliced.filter { $0.scheduling == nil }.count
-            let basis = unexplained == 0 ? "" : " (\(unexplained) without scheduler statistics, judged by on CPU alone)"
-            lines.append("- **\(sliced.count) of \(multiThreaded) multi-thread cells waited for free cores for more than "
-                + "10% of the cores they could use, preempted (busy machine)\(basis): their contention and scaling "
+        let busy = sliced.filter { $0.scheduling != nil }.count
+        if busy > 0 {
+            lines.append("- **\(busy) of \(multiThreaded) multi-thread cells waited for free cores for more than "
+                + "10% of the cores they could use, preempted (busy machine): their contention and scaling "
                 + "are understated.**")
+        }
+        let unexplained = sliced.count - busy
+        if unexplained > 0 {
+            lines.append("- \(unexplained) of \(multiThreaded) multi-thread cells got less than 90% of a core per core "
+                + "they could use, and carry no scheduler statistics (written before they were recorded, or by a "
+                + "kernel without them): a busy machine cannot be told from a lock's sleeps there.")
         }
         let sleeping = document.lockSleepRuns.count
         if sleeping > 0 {

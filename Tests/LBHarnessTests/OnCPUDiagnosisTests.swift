@@ -162,6 +162,17 @@ struct OnCPUDiagnosisTests {
         #expect(decoded == document)
     }
 
+    @Test("results without scheduler statistics: low on CPU is reported with its cause unknown, not as a busy machine")
+    func reportHeaderWithoutStatistics() {
+        let machine = MachineContext(cpu: "test", cores: 16, os: "test", swift: "6", build: "release",
+                                     date: "today", timerOverheadNs: 20)
+        let old = Self.run(threads: 16, cpu: 4.1, scheduling: nil)
+        let text = MarkdownReport.render(ResultsDocument(machine: machine, length: "1 s per cell", runs: [old]))
+        #expect(!text.contains("(busy machine)"))
+        #expect(text.contains("1 of 1 multi-thread cells got less than 90% of a core per core they could use, and carry no scheduler statistics"))
+        #expect(text.contains("| 4.10 | — | — |"))
+    }
+
     @Test("results written before the scheduling field existed still read, with it null")
     func oldResultsRead() throws {
         let machine = MachineContext(cpu: "test", cores: 2, os: "test", swift: "6", build: "release",
