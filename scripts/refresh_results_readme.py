@@ -62,10 +62,10 @@ def machine_line(json_gz):
             f"{machine['build']} build, {machine['date']}.")
 
 
-def scaling_summary(run_dir, prefix):
-    """A scaling run's context, summary, plot and the files beside it (not its tables)."""
+def scaling_summary(run_dir, prefix, context=True):
+    """A scaling run's machine, context (if asked), summary, plot and the files beside it (not its tables)."""
     parts = [machine_line(run_dir / "scaling.json.gz"), ""]
-    if (run_dir / "context.md").exists():
+    if context and (run_dir / "context.md").exists():
         parts += [(run_dir / "context.md").read_text().strip(), ""]
     parts += [(run_dir / "summary.txt").read_text().strip(), ""]
     if (run_dir / "scaling.png").exists():
@@ -87,7 +87,8 @@ def main():
         tables = "\n".join(line for line in (run_dir / "scaling.md").read_text().splitlines()
                            if not line.startswith("# "))
         (run_dir / "README.md").write_text(
-            f"# lbbench scaling run: {name}\n\nMade with `scripts/scaling-run.sh` (`lbbench run --matrix scaling`).\n\n"
+            f"# lbbench scaling run: {name}\n\nThe scaling matrix (`lbbench run --matrix scaling`, "
+            "`scripts/scaling-run.sh`); how this run was made is below.\n\n"
             + scaling_summary(run_dir, "") + "\n## Harness tables\n" + tables.strip() + "\n")
     else:
         (run_dir / "README.md").write_text(
@@ -113,7 +114,7 @@ def main():
                  "`scripts/scaling-run.sh` (`lbbench run --matrix scaling`): every selector with every lock, "
                  "64 and 4,096 servers, 1 to 32 threads, uniform and mixed; newest first.", ""]
         for run in scaling:
-            page += [f"### [{run}]({run}/README.md)", "", scaling_summary(results / run, f"{run}/").strip(), ""]
+            page += [f"### [{run}]({run}/README.md)", "", scaling_summary(results / run, f"{run}/", context=False).strip(), ""]
     (results / "README.md").write_text("\n".join(page).rstrip() + "\n")
 
 
