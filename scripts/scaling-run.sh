@@ -88,13 +88,6 @@ if [ -n "$plot_only" ]; then
 fi
 
 started=$(date +%s)
-if $build; then
-    step "static release build (.build-static)"
-    swift build -c release --product lbbench --static-swift-stdlib --scratch-path .build-static >&2
-fi
-lbbench=${binary:-.build-static/release/lbbench}
-[ -x "$lbbench" ] || die "no executable lbbench at $lbbench (build it, or give --binary PATH)"
-
 if [ -z "$out" ]; then
     cpu=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)
     machine=${LBBENCH_MACHINE:-$(echo "$cpu $(nproc)cores" | tr 'A-Z' 'a-z' | tr -cs 'a-z0-9' '-' | sed 's/^-//; s/-$//')}
@@ -102,7 +95,12 @@ if [ -z "$out" ]; then
     if [ -e "$out" ]; then out="$out-$(date -u +%H%M)"; fi
 fi
 [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ] && die "--out $out exists and is not empty"
-mkdir -p "$out"
+if $build; then
+    step "static release build (.build-static)"
+    swift build -c release --product lbbench --static-swift-stdlib --scratch-path .build-static >&2
+fi
+lbbench=${binary:-.build-static/release/lbbench}
+[ -x "$lbbench" ] || die "no executable lbbench at $lbbench (build it, or give --binary PATH)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -110,6 +108,7 @@ step "lbbench run --matrix scaling ${run_options[*]}"
 run_started=$(date +%s)
 "$lbbench" run --matrix scaling "${run_options[@]}" --format json --output "$work/scaling.json"
 run_seconds=$(( $(date +%s) - run_started ))
+mkdir -p "$out"
 gzip -9 -c "$work/scaling.json" > "$out/scaling.json.gz"
 "$lbbench" report "$work/scaling.json" --format markdown --output "$out/scaling.md"
 
