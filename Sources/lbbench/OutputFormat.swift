@@ -6,4 +6,5 @@ import LBHarness
 // lists them), rather than command-line copies of them.
 extension ReportFormat: ExpressibleByArgument {}
 extension CheckReportFormat: ExpressibleByArgument {}
+// `--matrix` likewise takes the harness's named matrices.
 extension NamedMatrix: ExpressibleByArgument {}
