@@ -95,6 +95,18 @@ struct CommandLineTests {
         #expect(csv.standardOutput.contains("\nlinear-scan,mutex,uniform,4,1,16,1;1;1;1,1,2000,"))
     }
 
+    @Test("--matrix scaling: its dimensions where no option replaces them (every lock, 64 and 4,096 servers)")
+    func namedMatrix() throws {
+        let outcome = try Self.lbbench(["run", "--matrix", "scaling", "--selectors", "buckets", "--threads", "1",
+                                        "--workloads", "uniform", "--picks", "1000", "--format", "csv"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let rows = outcome.standardOutput.split(separator: "\n").filter { $0.hasPrefix("buckets,") }
+        let cells = rows.map { row in row.split(separator: ",", omittingEmptySubsequences: false) }
+            .map { "\($0[1])/\($0[3])" }
+        #expect(Set(cells) == Set(LockKind.allCases.flatMap { ["\($0.rawValue)/64", "\($0.rawValue)/4096"] }))
+        #expect(rows.allSatisfy { $0.contains(",1000,") })
+    }
+
     @Test("list names every selector and workload")
     func list() throws {
         let outcome = try Self.lbbench(["list"])
