@@ -12,7 +12,8 @@ public enum CSVReport {
         "releaseP50Ns", "releaseP90Ns", "releaseP99Ns", "releaseP999Ns", "releaseMaxNs", "releaseMeanNs",
         "lockContendedFraction", "lockWaitNsPerPick", "casRetriesPerPick",
         "jainAssignments", "jainLoad", "peakToMeanLoad",
-        "leakedConnections", "unservedPicks", "workersOverlapped", "cpuParallelism", "machine",
+        "leakedConnections", "unservedPicks", "workersOverlapped", "cpuParallelism",
+        "runQueueWait", "voluntarySleep", "voluntaryContextSwitches", "involuntaryContextSwitches", "machine",
     ]
 
     /// The report, ending with a newline.
@@ -38,7 +39,11 @@ public enum CSVReport {
                 number(run.contention.casRetriesPerPick), number(run.fairness.jainAssignments),
                 number(run.fairness.jainLoad), number(run.fairness.peakToMeanLoad),
                 String(run.leakedConnections), String(run.unservedPicks), String(run.workersOverlapped),
-                number(run.cpuParallelism), machineLabel(run.machine),
+                number(run.cpuParallelism), number(run.scheduling?.runQueueWait),
+                number(run.scheduling?.voluntarySleep),
+                run.scheduling.map { String($0.voluntaryContextSwitches) } ?? "",
+                run.scheduling.map { String($0.involuntaryContextSwitches) } ?? "",
+                machineLabel(run.machine),
             ]
             lines.append(fields.joined(separator: ","))
         }

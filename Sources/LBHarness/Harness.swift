@@ -124,7 +124,10 @@ public enum Harness {
             workersOverlapped: overlapped,
             cpuParallelism: seconds > 0 ? Double(outcomes.reduce(0) { $0 + $1.cpuNanoseconds }) / 1e9 / seconds : 0,
             loadSamples: loadSamples.count,
-            loadSampleInterval: configuration.loadSampleInterval)
+            loadSampleInterval: configuration.loadSampleInterval,
+            scheduling: SchedulingFigures(
+                workers: outcomes.map { ($0.endNanoseconds &- $0.startNanoseconds, $0.cpuNanoseconds, $0.scheduling) },
+                wallSeconds: seconds))
     }
 }
 

@@ -47,13 +47,29 @@ public enum MarkdownReport {
         for (index, merged) in document.mergedMachines.enumerated() {
             lines.append("- Machine \(index + 1) (the machine column): \(merged.oneLine)")
         }
-        lines.append("- on CPU: the workers' CPU time over wall time, i.e. how many really ran at once; below the "
-            + "thread count, the machine time-sliced them and contention is understated.")
-        let sliced = document.timeSlicedRuns.count
-        if sliced > 0 {
-            let multiThreaded = document.runs.filter { $0.threads > 1 }.count
-            lines.append("- **\(sliced) of \(multiThreaded) multi-thread cells got less than 90% of a core per worker "
-                + "(busy machine): their contention and scaling are understated.**")
+        lines.append("- on CPU: the workers' CPU time over wall time, i.e. how many really ran at once. run queue: "
+            + "how many were ready with no core free (preempted by other work, or more threads than cores); "
+            + "lock sleep: how many were blocked by their own choice (a lock's futex waits), cores idle. "
+            + "on CPU + run queue + lock sleep ≈ threads (from /proc/thread-self/schedstat and status; — where "
+            + "the kernel gives none).")
+        let multiThreaded = document.runs.filter { $0.threads > 1 }.count
+        let sliced = document.timeSlicedRuns
+        let busy = sliced.filter { $0.scheduling != nil }.count
+        if busy > 0 {
+            lines.append("- **\(busy) of \(multiThreaded) multi-thread cells waited for free cores for more than "
+                + "10% of the cores they could use, preempted (busy machine): their contention and scaling "
+                + "are understated.**")
+        }
+        let unexplained = sliced.count - busy
+        if unexplained > 0 {
+            lines.append("- \(unexplained) of \(multiThreaded) multi-thread cells got less than 90% of a core per core "
+                + "they could use, and carry no scheduler statistics (written before they were recorded, or by a "
+                + "kernel without them): a busy machine cannot be told from a lock's sleeps there.")
+        }
+        let sleeping = document.lockSleepRuns.count
+        if sleeping > 0 {
+            lines.append("- Lock sleep: in \(sleeping) of \(multiThreaded) multi-thread cells the workers slept by their "
+                + "own choice for more than 10% of their time: low on CPU there is the lock, not the machine.")
         }
         let problems = document.problems
         if problems.isEmpty {
@@ -71,16 +87,19 @@ public enum MarkdownReport {
     static func table(_ runs: [RunResult], machines: [MachineContext] = []) -> [String] {
         let machineColumn = machines.isEmpty ? "" : "machine | "
         var lines = [
-            "| \(machineColumn)selector | lock | servers | threads | on CPU | picks/s | vs 1 thread | pick p50 ns | p99 | p99.9 "
-                + "| release p50 ns | contention | jainLoad | peak/mean |",
-            "|" + (machines.isEmpty ? "" : "--:|") + "---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+            "| \(machineColumn)selector | lock | servers | threads | on CPU | run queue | lock sleep | picks/s "
+                + "| vs 1 thread | pick p50 ns | p99 | p99.9 | release p50 ns | contention | jainLoad | peak/mean |",
+            "|" + (machines.isEmpty ? "" : "--:|") + "---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
         ]
         for run in runs {
             let machineCell = run.machine.flatMap { machines.firstIndex(of: $0) }.map { "\($0 + 1) | " } ?? ""
             let scaling = run.scalingVsOneThread.map { "\(Formatting.decimal($0, digits: 2))×" } ?? "—"
             let cells = [
                 run.selector, run.lock ?? "—", Formatting.grouped(run.servers), String(run.threads),
-                Formatting.decimal(run.cpuParallelism, digits: 2), Formatting.rate(run.picksPerSecond), run.threads == 1 ? "—" : scaling,
+                Formatting.decimal(run.cpuParallelism, digits: 2),
+                run.scheduling.map { Formatting.decimal($0.runQueueWait, digits: 2) } ?? "—",
+                run.scheduling.map { Formatting.decimal($0.voluntarySleep, digits: 2) } ?? "—",
+                Formatting.rate(run.picksPerSecond), run.threads == 1 ? "—" : scaling,
                 Formatting.nanoseconds(run.pickLatencyNs.p50), Formatting.nanoseconds(run.pickLatencyNs.p99),
                 Formatting.nanoseconds(run.pickLatencyNs.p999), Formatting.nanoseconds(run.releaseLatencyNs.p50),
                 contention(run.contention), Formatting.decimal(run.fairness.jainLoad, digits: 3),

@@ -87,6 +87,16 @@ public struct MatrixConfiguration: Sendable, Equatable {
         return cells
     }
 
+    /// This matrix with every dimension it leaves `nil` taken from `other` (the seed stays
+    /// this one's): explicit options over a named matrix.
+    public func filling(from other: MatrixConfiguration) -> MatrixConfiguration {
+        MatrixConfiguration(
+            selectors: selectors ?? other.selectors, locks: locks ?? other.locks,
+            serverCounts: serverCounts ?? other.serverCounts, threadCounts: threadCounts ?? other.threadCounts,
+            workloads: workloads ?? other.workloads, weights: weights ?? other.weights,
+            concurrency: concurrency ?? other.concurrency, length: length ?? other.length, seed: seed)
+    }
+
     private func serverCounts(for workload: Workload) -> [Int] {
         if let serverCounts { return serverCounts }
         if let weights { return [weights.count] }

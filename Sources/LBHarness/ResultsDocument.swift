@@ -37,10 +37,17 @@ public struct ResultsDocument: Codable, Sendable, Equatable {
         }
     }
 
-    /// Multi-threaded runs whose workers got less than 90% of a core each (`cpuParallelism`):
-    /// the machine was busy, so their contention and scaling are understated.
+    /// Multi-threaded runs whose workers the machine time-sliced: they were preempted and waited
+    /// for cores they could have used (`OnCPUDiagnosis.isBusyMachine`), so their contention
+    /// and scaling are understated. Workers asleep on a lock are not counted here.
     public var timeSlicedRuns: [RunResult] {
-        runs.filter { $0.threads > 1 && $0.cpuParallelism < 0.9 * Double($0.threads) }
+        runs.filter { $0.threads > 1 && OnCPUDiagnosis.isBusyMachine($0, cores: machine.cores) }
+    }
+
+    /// Multi-threaded runs whose workers slept voluntarily (a lock's waits) for more than a
+    /// tenth of their time (`OnCPUDiagnosis.isLockSleeping`).
+    public var lockSleepRuns: [RunResult] {
+        runs.filter { $0.threads > 1 && OnCPUDiagnosis.isLockSleeping($0) }
     }
 
     /// Fills each run's `scalingVsOneThread` from the run with the same selector, lock,

@@ -45,6 +45,10 @@ public struct RunResult: Codable, Sendable, Equatable {
     /// ran at once. Near `threads` on an idle machine; lower when the machine time-sliced them
     /// (then contention is understated).
     public var cpuParallelism: Double
+    /// Where the workers' measured time went off the CPU: waiting for a core (a busy machine)
+    /// or asleep by their own choice (a lock's waits); `null` without scheduler statistics
+    /// (not Linux, or results written before the field existed).
+    public var scheduling: SchedulingFigures?
     /// Load snapshots taken (by worker 0, outside the timed calls).
     public var loadSamples: Int
     /// Worker 0's steps between load snapshots.
@@ -59,7 +63,8 @@ public struct RunResult: Codable, Sendable, Equatable {
         scalingVsOneThread: Double?, pickLatencyNs: LatencySummary, releaseLatencyNs: LatencySummary,
         contention: ContentionFigures, fairness: FairnessFigures, perServer: PerServerFigures,
         leakedConnections: Int, unservedPicks: Int, workersOverlapped: Int, cpuParallelism: Double,
-        loadSamples: Int, loadSampleInterval: Int, machine: MachineContext? = nil
+        loadSamples: Int, loadSampleInterval: Int, scheduling: SchedulingFigures? = nil,
+        machine: MachineContext? = nil
     ) {
         self.selector = selector
         self.lock = lock
@@ -82,6 +87,7 @@ public struct RunResult: Codable, Sendable, Equatable {
         self.unservedPicks = unservedPicks
         self.workersOverlapped = workersOverlapped
         self.cpuParallelism = cpuParallelism
+        self.scheduling = scheduling
         self.loadSamples = loadSamples
         self.loadSampleInterval = loadSampleInterval
         self.machine = machine
@@ -104,7 +110,7 @@ public struct RunResult: Codable, Sendable, Equatable {
         "\(lock.map { "\(selector)+\($0)" } ?? selector)/\(workload)/servers:\(servers)/threads:\(threads)"
     }
 
-    /// Writes `lock` and `scalingVsOneThread` as `null` when absent, so every run carries
+    /// Writes `lock`, `scalingVsOneThread` and `scheduling` as `null` when absent, so every run carries
     /// every key.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -129,6 +135,7 @@ public struct RunResult: Codable, Sendable, Equatable {
         try container.encode(unservedPicks, forKey: .unservedPicks)
         try container.encode(workersOverlapped, forKey: .workersOverlapped)
         try container.encode(cpuParallelism, forKey: .cpuParallelism)
+        try container.encode(scheduling, forKey: .scheduling)
         try container.encode(loadSamples, forKey: .loadSamples)
         try container.encode(loadSampleInterval, forKey: .loadSampleInterval)
         try container.encode(machine, forKey: .machine)

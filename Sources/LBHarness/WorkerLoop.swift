@@ -53,6 +53,7 @@ enum WorkerLoop {
 
         coordination.gate.arriveAndWait()
         coordination.overlap.enter()
+        let schedulingStart = ThreadSchedulingSample.current()
         let cpuStart = ThreadCPUTime.nanoseconds()
         let start = MonotonicClock.nanoseconds()
         let deadline: UInt64 = switch configuration.length {
@@ -96,11 +97,14 @@ enum WorkerLoop {
 
         let end = MonotonicClock.nanoseconds()
         let cpuEnd = ThreadCPUTime.nanoseconds()
+        let schedulingEnd = ThreadSchedulingSample.current()
         coordination.overlap.leave()
+        let scheduling = schedulingStart.flatMap { start in schedulingEnd.map { $0.since(start) } }
         return WorkerOutcome(
             pickLatency: pickLatency, releaseLatency: releaseLatency, picksPerServer: picksPerServer,
             picks: picks, unservedPicks: unservedPicks, startNanoseconds: start, endNanoseconds: end,
-            cpuNanoseconds: cpuEnd &- cpuStart, loadSamples: loadSamples, held: inFlight.servers)
+            cpuNanoseconds: cpuEnd &- cpuStart, scheduling: scheduling, loadSamples: loadSamples,
+            held: inFlight.servers)
     }
 
     /// Worker `worker`'s generator seed: the `worker`-th output of a SplitMix64 seeded with the
@@ -130,6 +134,9 @@ struct WorkerOutcome: Sendable {
     var endNanoseconds: UInt64
     /// CPU time the worker's thread used in its measured loop.
     var cpuNanoseconds: UInt64
+    /// What the scheduler recorded about the worker's thread over its measured loop (run-queue
+    /// wait, voluntary and involuntary context switches); `nil` without scheduler statistics.
+    var scheduling: ThreadSchedulingSample?
     /// Worker 0's load snapshots; `nil` for other workers.
     var loadSamples: LoadSamples?
     /// The servers of the connections still held when the measured loop ended.

@@ -7,3 +7,5 @@ import LBHarness
 extension ReportFormat: ExpressibleByArgument {}
 extension CheckReportFormat: ExpressibleByArgument {}
 extension ComparisonFormat: ExpressibleByArgument {}
+// `--matrix` likewise takes the harness's named matrices.
+extension NamedMatrix: ExpressibleByArgument {}

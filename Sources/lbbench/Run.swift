@@ -23,6 +23,12 @@ struct Run: ParsableCommand {
             """
     )
 
+    @Option(name: .customLong("matrix"), help: """
+        A named matrix: 'scaling' (every selector with every lock; 64 and 4,096 servers; 1, 2, 4, 8, 16 and \
+        32 threads; uniform and mixed; 0.25 s a cell). Other options given with it replace its dimensions.
+        """)
+    var namedMatrix: NamedMatrix?
+
     @Option(help: "Selectors, or 'all' (default: all).")
     var selectors: String?
 
@@ -101,6 +107,7 @@ struct Run: ParsableCommand {
         } else if quick {
             matrix.length = .quick
         }
+        if let namedMatrix { matrix = matrix.filling(from: namedMatrix.configuration(seed: seed)) }
         return matrix
     }
 

@@ -58,6 +58,7 @@ struct CommandLineTests {
         (["--picks", "0"], "--picks must be a positive number"),
         (["--picks", "10", "--seconds", "1"], "give --picks or --seconds, not both"),
         (["--format", "xml"], "xml"),
+        (["--matrix", "huge"], "'huge' is invalid for '--matrix"),
         (["--output", "/nonexistent-lbbench-dir/results.json"], "does not exist"),
     ])
     func badInput(arguments: [String], reason: String) throws {
@@ -92,6 +93,18 @@ struct CommandLineTests {
         let csv = try Self.lbbench(["run"] + Self.tiny + ["--format", "csv"])
         #expect(csv.status == 0)
         #expect(csv.standardOutput.contains("\nlinear-scan,mutex,uniform,4,1,16,1;1;1;1,1,2000,"))
+    }
+
+    @Test("--matrix scaling: its dimensions where no option replaces them (every lock, 64 and 4,096 servers)")
+    func namedMatrix() throws {
+        let outcome = try Self.lbbench(["run", "--matrix", "scaling", "--selectors", "buckets", "--threads", "1",
+                                        "--workloads", "uniform", "--picks", "1000", "--format", "csv"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let rows = outcome.standardOutput.split(separator: "\n").filter { $0.hasPrefix("buckets,") }
+        let cells = rows.map { row in row.split(separator: ",", omittingEmptySubsequences: false) }
+            .map { "\($0[1])/\($0[3])" }
+        #expect(Set(cells) == Set(LockKind.allCases.flatMap { ["\($0.rawValue)/64", "\($0.rawValue)/4096"] }))
+        #expect(rows.allSatisfy { $0.contains(",1000,") })
     }
 
     @Test("list names every selector and workload")
