@@ -1,3 +1,4 @@
+import LBReporting
 import LoadBalancing
 
 /// Why a run could not be configured: bad input from the command line or a caller.
@@ -20,6 +21,14 @@ public enum RunConfigurationError: Error, Equatable, Sendable, CustomStringConve
     case concurrencyBelowThreads(concurrency: Int, threads: Int)
     /// `--picks` and `--seconds` both given.
     case conflictingLengths
+    /// A list has an empty item (`8,,64`, `buckets,`).
+    case emptyItem(option: String, list: String)
+    /// A number outside the range the program can honour; `range` reads like `1...128`.
+    case outOfRange(option: String, value: String, range: String, reason: String)
+    /// Text where an integer in `range` was expected.
+    case notAnInteger(option: String, value: String, range: String, reason: String)
+    /// The run's estimated peak memory exceeds the budget.
+    case overMemoryBudget(MemoryBudget.Excess)
 
     public var description: String {
         switch self {
@@ -39,6 +48,14 @@ public enum RunConfigurationError: Error, Equatable, Sendable, CustomStringConve
             "--concurrency \(concurrency) is below the thread count \(threads): every worker must hold a connection"
         case .conflictingLengths:
             "give --picks or --seconds, not both"
+        case let .emptyItem(option, list):
+            "\(option) '\(list)' has an empty item; separate values with single commas"
+        case let .outOfRange(option, value, range, reason):
+            "\(option) \(value) is out of range: must be in \(range) (\(reason))"
+        case let .notAnInteger(option, value, range, reason):
+            "\(option) '\(value)' is not an integer: must be one in \(range) (\(reason))"
+        case let .overMemoryBudget(excess):
+            excess.description
         }
     }
 }
