@@ -66,7 +66,8 @@ extension MatrixConfiguration {
                 for threads in threadCounts {
                     let connections = concurrency
                         ?? max(servers.saturatingMultiply(workload.defaultConnectionsPerServer), threads)
-                    let perServer = Self.selectorBytesPerServer + Self.workerBytesPerServer * threads + 16 + 24
+                    let perServer = Self.workerBytesPerServer.saturatingMultiply(threads)
+                        .saturatingAdd(Self.selectorBytesPerServer + 16 + 24)
                     let cell = servers.saturatingMultiply(perServer)
                         .saturatingAdd(threads.saturatingMultiply(Self.workerBytes))
                         .saturatingAdd(connections.saturatingMultiply(Self.bytesPerConnection))
@@ -92,19 +93,5 @@ extension MatrixConfiguration {
         } catch {
             throw .overMemoryBudget(error)
         }
-    }
-}
-
-extension Int {
-    /// `self + other`, or `Int.max` on overflow.
-    func saturatingAdd(_ other: Int) -> Int {
-        let (sum, overflow) = addingReportingOverflow(other)
-        return overflow ? .max : sum
-    }
-
-    /// `self × other`, or `Int.max` on overflow (both non-negative).
-    func saturatingMultiply(_ other: Int) -> Int {
-        let (product, overflow) = multipliedReportingOverflow(by: other)
-        return overflow ? .max : product
     }
 }

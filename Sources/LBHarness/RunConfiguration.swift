@@ -35,6 +35,13 @@ public struct RunConfiguration: Sendable, Equatable {
         /// 5–20 million picks per second on one core (about 100 ns a step), and hours at
         /// linear-scan's O(n) cost on large farms.
         public static let picks = 1...1_000_000_000
+        /// Selectors whose pick scans every server (O(n), sharded O(n·stripes)): a cell of
+        /// theirs costs its fills and picks times the servers.
+        public static let scanningSelectors: Set<SelectorKind> = [.linearScan, .atomicScan, .sharded]
+        /// The most servers a scanning selector's cell may visit (fills and picks × servers):
+        /// about 2 minutes at linear-scan's measured 1 ns a server, where
+        /// `--servers 16777216 --selectors linear-scan` with the default picks would take days.
+        public static let maximumServerVisits = 100_000_000_000
     }
 
     /// The selector under test.
@@ -99,6 +106,15 @@ public struct RunConfiguration: Sendable, Equatable {
         if servers > Limits.maximumServers {
             throw .tooLarge(option: "--servers", value: servers, maximum: Limits.maximumServers,
                             reason: "the harness keeps per-server tallies in every worker")
+        }
+        // Before the O(n) weight check: a hopeless cell is refused without touching its farm.
+        if Limits.scanningSelectors.contains(selector) {
+            let picks = if case let .picks(count) = length { count } else { 0 }
+            let visits = servers.multipliedReportingOverflow(by: concurrency.saturatingAdd(picks))
+            if visits.overflow || visits.partialValue > Limits.maximumServerVisits {
+                throw .tooMuchWork(selector: selector.rawValue, servers: servers, fills: concurrency, picks: picks,
+                                   maximum: Limits.maximumServerVisits)
+            }
         }
         do { try WeightValidation.validate(weights) } catch { throw .invalidWeights(error) }
         if threads < 1 { throw .notPositive(option: "--threads", value: String(threads)) }

@@ -135,4 +135,16 @@ struct MatrixConfigurationTests {
             try ListParsing.weights("1,-1")
         }
     }
+
+    @Test("a scanning selector's cell is refused when it would visit too many servers")
+    func scanningWork() {
+        let slow = MatrixConfiguration(selectors: [.linearScan], serverCounts: [1 << 24], threadCounts: [1],
+                                       workloads: [.uniform], length: .picks(400_000))
+        #expect(throws: RunConfigurationError.tooMuchWork(
+            selector: "linear-scan", servers: 1 << 24, fills: 4 << 24, picks: 400_000,
+            maximum: RunConfiguration.Limits.maximumServerVisits)) { try slow.cells() }
+        let fast = MatrixConfiguration(selectors: [.p2c], serverCounts: [1 << 20], threadCounts: [1],
+                                       workloads: [.uniform], length: .picks(400_000))
+        #expect(throws: Never.self) { try fast.cells() }
+    }
 }

@@ -25,15 +25,14 @@ extension SimulationConfiguration {
     ///
     /// - Complexity: O(1).
     public var estimatedPeakBytes: Int {
-        let servers = weights.count
-        let perBalancer = Self.routerBytesPerServer + (refresh == nil ? 0 : Self.refreshBytesPerServer)
-        let (routers, overflow) = servers.multipliedReportingOverflow(by: balancers * perBalancer)
-        if overflow { return .max }
-        var population = 0
-        if case let .closed(count, _) = traffic { population = count }
-        let (requests, requestsOverflow) = population.multipliedReportingOverflow(by: Self.bytesPerRequestInSystem)
-        if requestsOverflow { return .max }
-        return Self.processBytes + servers * Self.engineBytesPerServer + routers + requests
+        // In floating point, so that no configuration, however absurd, can overflow.
+        let servers = Double(weights.count)
+        let perBalancer = Double(Self.routerBytesPerServer + (refresh == nil ? 0 : Self.refreshBytesPerServer))
+        var population = 0.0
+        if case let .closed(count, _) = traffic { population = Double(count) }
+        let bytes = Double(Self.processBytes) + servers * Double(Self.engineBytesPerServer)
+            + servers * Double(balancers) * perBalancer + population * Double(Self.bytesPerRequestInSystem)
+        return bytes < 0x1p62 ? Int(bytes) : .max
     }
 
     /// Requests per time unit, at least: the Poisson rate for open traffic; for a closed
