@@ -98,7 +98,7 @@ struct Simulate: ParsableCommand {
         try checkRanges()
         _ = try routers()
         if describesFarm {
-            try checkMemory(try farm())
+            try checkCost(try farm())
         } else {
             try check(SimulationConfiguration(weights: [1], jobs: jobs ?? DefaultSuite.defaultJobs))
         }
@@ -164,20 +164,19 @@ struct Simulate: ParsableCommand {
     /// range, before any farm is built.
     private func checkRanges() throws {
         do throws(RunConfigurationError) {
-            if let servers {
-                try OptionRange.check(servers, option: "--servers", in: SimulationLimits.servers,
-                                      reason: "one selector per balancer over every server")
+            // A missing option (nil) takes its default, which is in range.
+            let counts: [(option: String, value: Int?, range: ClosedRange<Int>, reason: String)] = [
+                ("--servers", servers, SimulationLimits.servers, "one selector per balancer over every server"),
+                ("--jobs", jobs, SimulationLimits.jobs, "10 per confidence batch at least; minutes per router at most"),
+                ("--balancers", balancers, SimulationLimits.balancers, "one selector per balancer"),
+            ]
+            for count in counts {
+                if let value = count.value {
+                    try OptionRange.check(value, option: count.option, in: count.range, reason: count.reason)
+                }
             }
-            if let jobs {
-                try OptionRange.check(jobs, option: "--jobs", in: SimulationLimits.jobs,
-                                      reason: "10 per confidence batch at least; minutes per router at most")
-            }
-            if let balancers {
-                try OptionRange.check(balancers, option: "--balancers", in: SimulationLimits.balancers,
-                                      reason: "one selector per balancer")
-            }
-            if let utilization {
-                try OptionRange.check(utilization, option: "--utilization", in: SimulationLimits.utilization,
+            try utilization.map { value throws(RunConfigurationError) in
+                try OptionRange.check(value, option: "--utilization", in: SimulationLimits.utilization,
                                       reason: "below, simulated times lose precision; above, queues never settle")
             }
             if let refresh, !(refresh > 0 && refresh <= SimulationLimits.maximumRefresh) {
@@ -192,7 +191,7 @@ struct Simulate: ParsableCommand {
 
     /// Refuses a farm whose refresh period is shorter than one refresh per request, or whose
     /// estimated peak memory exceeds the budget.
-    private func checkMemory(_ farm: SimulationConfiguration) throws {
+    private func checkCost(_ farm: SimulationConfiguration) throws {
         if let refresh, let rate = farm.lowestArrivalRate {
             let minimum = SimulationLimits.minimumRefresh(balancers: farm.balancers, arrivalRate: rate)
             if refresh < minimum {
