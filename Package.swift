@@ -62,6 +62,14 @@ let package = Package(
         .testTarget(name: "LBHarnessTests", dependencies: ["LBHarness", "LBWorkloads", "LoadBalancing"]),
         .testTarget(name: "LBCheckTests", dependencies: ["LBCheck", "LBHarness", "LoadBalancing"]),
         .testTarget(name: "LBSimulationTests", dependencies: ["LBSimulation", "LoadBalancing", "LBWorkloads"]),
+        // The command line in-process (parse and validate, no runs): the hostile-input suite.
+        .testTarget(
+            name: "lbbenchTests",
+            dependencies: [
+                "lbbench", "LBHarness", "LBReporting", "LBSimulation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -66,10 +66,13 @@ public enum Harness {
     /// Runs every cell in order and assembles the results document: machine context (timer
     /// overhead measured first), runs, and scaling against one thread.
     ///
-    /// - Parameter progress: called before each cell.
+    /// - Parameters:
+    ///   - keepsPerServer: whether finished cells keep their per-server figures (`perServer`,
+    ///     16 bytes per server per cell); only the JSON report prints them.
+    ///   - progress: called before each cell.
     /// - Throws: `SelectorConfigurationError` if a selector rejects its weights.
     public static func run(
-        _ cells: [RunConfiguration], progress: ((MatrixProgress) -> Void)? = nil
+        _ cells: [RunConfiguration], keepsPerServer: Bool = true, progress: ((MatrixProgress) -> Void)? = nil
     ) throws(SelectorConfigurationError) -> ResultsDocument {
         let machine = MachineContext.current()
         let started = MonotonicClock.nanoseconds()
@@ -81,7 +84,9 @@ public enum Harness {
                     cellIndex: index, cellCount: cells.count, cell: cell, elapsedSeconds: elapsed,
                     estimatedRemainingSeconds: index == 0 ? nil : elapsed / Double(index) * Double(cells.count - index)))
             }
-            runs.append(try run(cell))
+            var result = try run(cell)
+            if !keepsPerServer { result.perServer = PerServerFigures(picks: [], meanActive: []) }
+            runs.append(result)
         }
         let lengths = cells.reduce(into: [String]()) { lengths, cell in
             if !lengths.contains(cell.length.description) { lengths.append(cell.length.description) }

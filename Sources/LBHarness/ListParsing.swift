@@ -1,52 +1,71 @@
 import Foundation
 
-/// Parses the comma-separated lists the command line takes (`--selectors min-heap,p2c`,
-/// `--servers 8,64`), with one-line errors that name the valid choices.
+/// Parses the comma-separated lists every command takes (`--selectors min-heap,p2c`,
+/// `--servers 8,64`), with one rule set for all of them and one-line errors that name the
+/// option and the valid choices or bounds:
+/// - an empty list or an empty item (`8,,64`, `buckets,`) is an error, never skipped;
+/// - a repeated item (`8,8`, `buckets,buckets`) is kept once, first occurrence first, so no
+///   cell or run is made twice;
+/// - `all` means every choice of a catalogue (`all,p2c` is still every choice).
+///
+/// Weights are the exception to the duplicate rule: they are one value per server, in order.
 ///
 /// - Complexity: every function is O(length of the text × choices).
 public enum ListParsing {
     /// Names of a catalogue (`SelectorKind`, `Workload`, `LockKind`); `all` means every case.
     ///
-    /// - Throws: `RunConfigurationError.unknownName` listing every valid name, or `.emptyList`.
+    /// - Throws: `RunConfigurationError.unknownName` listing every valid name, `.emptyList`
+    ///   or `.emptyItem`.
     public static func names<Choice: CaseIterable & RawRepresentable<String>>(
         _ text: String, option: String, as choice: Choice.Type = Choice.self
     ) throws(RunConfigurationError) -> [Choice] {
-        let items = split(text)
-        if items.isEmpty { throw .emptyList(option: option) }
-        if items == ["all"] { return Array(Choice.allCases) }
-        var result: [Choice] = []
-        for item in items {
-            guard let value = Choice(rawValue: item) else {
-                throw .unknownName(option: option, name: item, valid: Choice.allCases.map(\.rawValue))
-            }
-            if !result.contains(where: { $0.rawValue == value.rawValue }) { result.append(value) }
-        }
-        return result
+        try names(text, option: option, all: Array(Choice.allCases), name: \.rawValue)
     }
 
-    /// Positive integers: `"8,64,1024"` → `[8, 64, 1024]`.
+    /// Names of any catalogue: `all` among them means every choice; other items must equal some choice's `name`.
     ///
-    /// - Throws: `RunConfigurationError.notPositive` for anything that is not an integer ≥ 1.
-    public static func positiveIntegers(_ text: String, option: String) throws(RunConfigurationError) -> [Int] {
-        let items = split(text)
-        if items.isEmpty { throw .emptyList(option: option) }
-        var result: [Int] = []
+    /// - Throws: `RunConfigurationError.unknownName` listing every valid name, `.emptyList`
+    ///   or `.emptyItem`.
+    public static func names<Choice>(
+        _ text: String, option: String, all: [Choice], name: (Choice) -> String
+    ) throws(RunConfigurationError) -> [Choice] {
+        let items = try split(text, option: option)
+        if items.contains("all") { return all }
+        var result: [Choice] = []
+        var seen: Set<String> = []
         for item in items {
-            guard let value = Int(item), value >= 1 else { throw .notPositive(option: option, value: item) }
-            result.append(value)
+            guard let value = all.first(where: { name($0) == item }) else {
+                throw .unknownName(option: option, name: item, valid: all.map(name) + ["all"])
+            }
+            if seen.insert(item).inserted { result.append(value) }
         }
         return result
     }
 
-    /// Weights: integers ≥ 0 (0 drains a server); range checks are `WeightValidation`'s.
+    /// Integers in `range`: `"8,64,1024"` → `[8, 64, 1024]`, repeats dropped.
+    ///
+    /// - Throws: `RunConfigurationError.notAnInteger` or `.outOfRange` naming the bounds,
+    ///   `.emptyList` or `.emptyItem`.
+    public static func integers(
+        _ text: String, option: String, in range: ClosedRange<Int>, reason: String
+    ) throws(RunConfigurationError) -> [Int] {
+        var result: [Int] = []
+        var seen: Set<Int> = []
+        for item in try split(text, option: option) {
+            let value = try OptionRange.integer(item, option: option, in: range, reason: reason)
+            if seen.insert(value).inserted { result.append(value) }
+        }
+        return result
+    }
+
+    /// Weights: integers ≥ 0 (0 drains a server), one per server, in order; range checks
+    /// are `WeightValidation`'s.
     ///
     /// - Throws: `RunConfigurationError.invalidWeights` for a negative weight, `.notPositive`
-    ///   for text that is not an integer.
+    ///   for text that is not an integer, `.emptyList` or `.emptyItem`.
     public static func weights(_ text: String) throws(RunConfigurationError) -> [Int] {
-        let items = split(text)
-        if items.isEmpty { throw .emptyList(option: "--weights") }
         var result: [Int] = []
-        for (server, item) in items.enumerated() {
+        for (server, item) in try split(text, option: "--weights").enumerated() {
             guard let value = Int(item) else { throw .notPositive(option: "--weights", value: item) }
             if value < 0 { throw .invalidWeights(.negativeWeight(server: server, weight: value)) }
             result.append(value)
@@ -54,10 +73,14 @@ public enum ListParsing {
         return result
     }
 
-    private static func split(_ text: String) -> [String] {
-        // An empty item (`8,,64`) is kept, so it is reported rather than silently skipped.
+    /// The trimmed items of `text`.
+    ///
+    /// - Throws: `.emptyList` for blank text, `.emptyItem` for `8,,64` or `buckets,`.
+    private static func split(_ text: String, option: String) throws(RunConfigurationError) -> [String] {
         let items = text.split(separator: ",", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces) }
-        return items == [""] ? [] : items
+        if items == [""] { throw .emptyList(option: option) }
+        if items.contains("") { throw .emptyItem(option: option, list: text) }
+        return items
     }
 }

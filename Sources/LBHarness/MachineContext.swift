@@ -5,7 +5,7 @@ import Foundation
 ///
 /// - Note: `current()` reads `/proc/cpuinfo` and `/etc/os-release` (Linux); elsewhere the CPU
 ///   is `unknown` and the OS is what `ProcessInfo` reports.
-public struct MachineContext: Codable, Sendable, Equatable {
+public struct MachineContext: Codable, Sendable, Hashable {
     /// The CPU model, from `/proc/cpuinfo`.
     public var cpu: String
     /// Logical cores available to the process.

@@ -66,10 +66,14 @@ public struct MatrixConfiguration: Sendable, Equatable {
 
         var cells: [RunConfiguration] = []
         for workload in workloads {
+            // One weights array per server count, shared by every selector's cells.
+            let serverCounts = self.serverCounts(for: workload)
+            var weightsByServers: [Int: [Int]] = [:]
+            for servers in serverCounts { weightsByServers[servers] = try self.weights(for: workload, servers: servers) }
             for selector in selectors {
                 for lock in selector.usesLock ? locks.map(Optional.some) : [nil] {
-                    for servers in self.serverCounts(for: workload) {
-                        let weights = try self.weights(for: workload, servers: servers)
+                    for servers in serverCounts {
+                        let weights = weightsByServers[servers] ?? []
                         for threads in threadCounts {
                             let perServer = workload.defaultConnectionsPerServer
                             let concurrency = concurrency
@@ -97,7 +101,7 @@ public struct MatrixConfiguration: Sendable, Equatable {
             concurrency: concurrency ?? other.concurrency, length: length ?? other.length, seed: seed)
     }
 
-    private func serverCounts(for workload: Workload) -> [Int] {
+    func serverCounts(for workload: Workload) -> [Int] {
         if let serverCounts { return serverCounts }
         if let weights { return [weights.count] }
         return workload.defaultServerCount.map { [$0] } ?? Self.defaultServerCounts

@@ -7,6 +7,10 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     /// One row per run, machine context in leading `#` lines (`CSVReport`).
     case csv
 
+    /// Whether the format prints each run's per-server figures (`perServer`); only JSON does,
+    /// so runs rendered otherwise need not keep them.
+    public var needsPerServerFigures: Bool { self == .json }
+
     /// `document` in this format, ending with a newline.
     ///
     /// - Complexity: O(runs × servers) (JSON and per-server figures); the others O(runs).

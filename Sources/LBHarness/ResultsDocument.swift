@@ -50,18 +50,27 @@ public struct ResultsDocument: Codable, Sendable, Equatable {
         runs.filter { $0.threads > 1 && OnCPUDiagnosis.isLockSleeping($0) }
     }
 
-    /// Fills each run's `scalingVsOneThread` from the run with the same selector, lock,
+    /// Fills each run's `scalingVsOneThread` from the first run with the same selector, lock,
     /// workload, weights and concurrency on one thread (and machine), where there is one.
+    ///
+    /// - Complexity: O(runs × servers) expected (one hash of the weights per run), not O(runs²).
     public mutating func computeScaling() {
+        struct Key: Hashable {
+            var selector: String, lock: String?, workload: String, weights: [Int], concurrency: Int
+            var machine: MachineContext?
+            init(_ run: RunResult) {
+                (selector, lock, workload, weights, concurrency, machine) =
+                    (run.selector, run.lock, run.workload, run.weights, run.concurrency, run.machine)
+            }
+        }
+        var singleThreaded: [Key: Double] = [:]
+        for run in runs where run.threads == 1 {
+            let key = Key(run)
+            if singleThreaded[key] == nil { singleThreaded[key] = run.picksPerSecond }
+        }
         for index in runs.indices {
-            let run = runs[index]
-            let single = runs.first {
-                $0.threads == 1 && $0.selector == run.selector && $0.lock == run.lock && $0.workload == run.workload
-                    && $0.weights == run.weights && $0.concurrency == run.concurrency && $0.machine == run.machine
-            }
-            runs[index].scalingVsOneThread = single.flatMap {
-                $0.picksPerSecond > 0 ? run.picksPerSecond / $0.picksPerSecond : nil
-            }
+            let single = singleThreaded[Key(runs[index])]
+            runs[index].scalingVsOneThread = single.flatMap { $0 > 0 ? runs[index].picksPerSecond / $0 : nil }
         }
     }
 }

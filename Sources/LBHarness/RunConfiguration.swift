@@ -20,6 +20,28 @@ public struct RunConfiguration: Sendable, Equatable {
         public static let maximumServers = 1 << 24
         /// Connections in flight: 16 bytes each in the workers' heaps.
         public static let maximumConcurrency = 1 << 26
+        /// The real cap on `--concurrency`: the harness's, and never more than a selector can
+        /// count on one server.
+        public static let concurrency = 1...min(maximumConcurrency, SelectorLimits.maximumActiveConnections)
+        /// `--threads`.
+        public static let threads = 1...maximumThreads
+        /// `--servers`.
+        public static let servers = 1...maximumServers
+        /// `--seconds`: at least a millisecond (a cell shorter than the time to wake its
+        /// workers measures only the start), at most an hour per cell (the deadline is a
+        /// 64-bit count of nanoseconds; an hour keeps a whole matrix of cells within a working day).
+        public static let seconds = 0.001...3_600.0
+        /// `--picks`: at most 10⁹ per cell, which takes minutes at the harness's rate of
+        /// 5–20 million picks per second on one core (about 100 ns a step), and hours at
+        /// linear-scan's O(n) cost on large farms.
+        public static let picks = 1...1_000_000_000
+        /// Selectors whose pick scans every server (O(n), sharded O(n·stripes)): a cell of
+        /// theirs costs its fills and picks times the servers.
+        public static let scanningSelectors: Set<SelectorKind> = [.linearScan, .atomicScan, .sharded]
+        /// The most servers a scanning selector's cell may visit (fills and picks × servers):
+        /// about 2 minutes at linear-scan's measured 1 ns a server, where
+        /// `--servers 16777216 --selectors linear-scan` with the default picks would take days.
+        public static let maximumServerVisits = 100_000_000_000
     }
 
     /// The selector under test.
@@ -85,6 +107,15 @@ public struct RunConfiguration: Sendable, Equatable {
             throw .tooLarge(option: "--servers", value: servers, maximum: Limits.maximumServers,
                             reason: "the harness keeps per-server tallies in every worker")
         }
+        // Before the O(n) weight check: a hopeless cell is refused without touching its farm.
+        if Limits.scanningSelectors.contains(selector) {
+            let picks = if case let .picks(count) = length { count } else { 0 }
+            let visits = servers.multipliedReportingOverflow(by: concurrency.saturatingAdd(picks))
+            if visits.overflow || visits.partialValue > Limits.maximumServerVisits {
+                throw .tooMuchWork(selector: selector.rawValue, servers: servers, fills: concurrency, picks: picks,
+                                   maximum: Limits.maximumServerVisits)
+            }
+        }
         do { try WeightValidation.validate(weights) } catch { throw .invalidWeights(error) }
         if threads < 1 { throw .notPositive(option: "--threads", value: String(threads)) }
         if threads > Limits.maximumThreads {
@@ -92,22 +123,22 @@ public struct RunConfiguration: Sendable, Equatable {
                             reason: "each worker holds one of Dispatch's at most 255 pool threads")
         }
         if concurrency < 1 { throw .notPositive(option: "--concurrency", value: String(concurrency)) }
-        if concurrency > SelectorLimits.maximumActiveConnections {
-            throw .tooLarge(option: "--concurrency", value: concurrency,
-                            maximum: SelectorLimits.maximumActiveConnections,
-                            reason: "more connections than a selector can count on one server")
-        }
-        if concurrency > Limits.maximumConcurrency {
-            throw .tooLarge(option: "--concurrency", value: concurrency, maximum: Limits.maximumConcurrency,
-                            reason: "the harness holds 16 bytes per connection in flight")
+        if concurrency > Limits.concurrency.upperBound {
+            throw .tooLarge(option: "--concurrency", value: concurrency, maximum: Limits.concurrency.upperBound,
+                            reason: "the harness holds every connection in flight in its workers' heaps")
         }
         if concurrency < threads { throw .concurrencyBelowThreads(concurrency: concurrency, threads: threads) }
         switch length {
         case let .picks(count) where count < 1:
             throw .notPositive(option: "--picks", value: String(count))
-        case let .seconds(seconds) where !(seconds > 0 && seconds.isFinite):
-            throw .notPositive(option: "--seconds", value: String(seconds))
-        default: break
+        case let .picks(count):
+            try OptionRange.check(count, option: "--picks", in: Limits.picks,
+                                  reason: "10^9 picks take minutes per cell; use --seconds for a fixed time")
+        case let .seconds(seconds) where !(seconds > 0):
+            throw .notPositive(option: "--seconds", value: OptionRange.describe(seconds))
+        case let .seconds(seconds):
+            try OptionRange.check(seconds, option: "--seconds", in: Limits.seconds,
+                                  reason: "from a millisecond to an hour per cell")
         }
         if loadSampleInterval < 1 {
             throw .notPositive(option: "load sample interval", value: String(loadSampleInterval))

@@ -1,3 +1,4 @@
+import LBReporting
 import LoadBalancing
 
 /// Why a run could not be configured: bad input from the command line or a caller.
@@ -20,6 +21,16 @@ public enum RunConfigurationError: Error, Equatable, Sendable, CustomStringConve
     case concurrencyBelowThreads(concurrency: Int, threads: Int)
     /// `--picks` and `--seconds` both given.
     case conflictingLengths
+    /// A list has an empty item (`8,,64`, `buckets,`).
+    case emptyItem(option: String, list: String)
+    /// A number outside the range the program can honour; `range` reads like `1...128`.
+    case outOfRange(option: String, value: String, range: String, reason: String)
+    /// Text where an integer in `range` was expected.
+    case notAnInteger(option: String, value: String, range: String, reason: String)
+    /// A selector that scans every server would visit more than `maximum` servers in one cell.
+    case tooMuchWork(selector: String, servers: Int, fills: Int, picks: Int, maximum: Int)
+    /// The run's estimated peak memory exceeds the budget.
+    case overMemoryBudget(MemoryBudget.Excess)
 
     public var description: String {
         switch self {
@@ -39,6 +50,18 @@ public enum RunConfigurationError: Error, Equatable, Sendable, CustomStringConve
             "--concurrency \(concurrency) is below the thread count \(threads): every worker must hold a connection"
         case .conflictingLengths:
             "give --picks or --seconds, not both"
+        case let .emptyItem(option, list):
+            "\(option) '\(list)' has an empty item; separate values with single commas"
+        case let .outOfRange(option, value, range, reason):
+            "\(option) \(value) is out of range: must be in \(range) (\(reason))"
+        case let .notAnInteger(option, value, range, reason):
+            "\(option) '\(value)' is not an integer: must be one in \(range) (\(reason))"
+        case let .tooMuchWork(selector, servers, fills, picks, maximum):
+            "\(selector) scans all \(servers) servers on every pick: \(fills) connections to fill"
+                + (picks > 0 ? " and \(picks) picks" : "") + " would visit more than the \(maximum) servers a cell may "
+                + "(about 2 minutes); give fewer --servers, --concurrency or --picks"
+        case let .overMemoryBudget(excess):
+            excess.description
         }
     }
 }

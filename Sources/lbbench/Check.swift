@@ -24,7 +24,7 @@ struct Check: ParsableCommand {
             """
     )
 
-    @Option(help: "Seed for the replays, the selectors and the workloads.")
+    @Option(help: "Seed for the replays, the selectors and the workloads, any integer in 0...\(UInt64.max).")
     var seed: UInt64 = 1
 
     @Option(help: "Report format: markdown or json.")

@@ -9,4 +9,14 @@ struct LBBench: ParsableCommand {
         subcommands: [Run.self, List.self, Simulate.self, Check.self, Report.self, Compare.self],
         defaultSubcommand: Run.self
     )
+
+    /// Parses, validates and runs the command; bad input exits 64 with one line (`UsageError`).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            UsageError.exit(error, command: Self.self)
+        }
+    }
 }

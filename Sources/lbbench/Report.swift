@@ -14,7 +14,11 @@ struct Report: ParsableCommand {
             (CPU, cores, OS without the kernel release, Swift version and build configuration), or \
             the command exits 64. With --allow-mixed-machines, runs from other machines are merged \
             with a machine column. Scaling against one thread is recomputed over the merged runs, \
-            within each machine.
+            within each machine. A file named twice is read once. Files (plain or .json.gz) are read \
+            whole, so their total size is bounded by --memory-budget (decoding holds about \
+            \(Report.memoryPerFileByte) bytes per byte of JSON); larger inputs are refused before they are read.
+
+            Exit status: 0 on success; 64 for bad input (one line).
             """
     )
 
@@ -30,16 +34,56 @@ struct Report: ParsableCommand {
     @Option(help: "Write the report to this file, atomically, instead of standard output.")
     var output: String?
 
+    @Option(help: "Refuse inputs whose decoding would exceed this, e.g. 512MiB or 8GiB (default: \(MemoryBudget.standard)).")
+    var memoryBudget: MemoryBudget?
+
+    /// Peak memory per byte of results JSON while it is decoded and rendered (the text, the
+    /// parser's values and the decoded runs): measured 4.8 with `/usr/bin/time -v` on the
+    /// published 100 MB results file, in Markdown and in JSON.
+    static let memoryPerFileByte = 6
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one results file") }
+        if let problem = (memoryBudget ?? .standard).problem { throw ValidationError(problem) }
         if let output {
             do { try AtomicFile.checkWritable(output) } catch { throw ValidationError(error.description) }
         }
     }
 
+    /// The files, each named once, after checking that each is a regular file and that their
+    /// total size fits the memory budget: nothing is read before that.
+    private func sizedInputs() throws -> [String] {
+        var unique: [String] = []
+        var seen: Set<String> = []
+        var total = 0
+        for file in files where seen.insert(file).inserted {
+            let attributes: [FileAttributeKey: Any]
+            do {
+                attributes = try FileManager.default.attributesOfItem(atPath: file)
+            } catch {
+                throw ValidationError("cannot read \(file): no such file or no permission")
+            }
+            guard attributes[.type] as? FileAttributeType == .typeRegular else {
+                throw ValidationError("\(file) is not a regular file; report reads results files written with --format json")
+            }
+            total = total.addingReportingOverflow((attributes[.size] as? NSNumber)?.intValue ?? 0).partialValue
+            unique.append(file)
+        }
+        let (estimate, overflow) = total.multipliedReportingOverflow(by: Self.memoryPerFileByte)
+        do {
+            try (memoryBudget ?? .standard).check(
+                estimate: overflow ? .max : estimate, what: "reading the inputs",
+                detail: "\(MemoryBudget.format(total)) of JSON × \(Self.memoryPerFileByte)")
+        } catch {
+            throw ValidationError(error.description)
+        }
+        return unique
+    }
+
     func run() throws {
         var merged: ResultsDocument?
         var lengths: [String] = []
+        let files = try sizedInputs()
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw ValidationError("cannot read \(file)")

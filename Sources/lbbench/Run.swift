@@ -18,8 +18,9 @@ struct Run: ParsableCommand {
             1 and 2 threads; the uniform and mixed workloads, plus video at its own size (3 servers weighted \
             2,1,1); \(RunLength.standard). Lists are comma-separated; names are those of 'lbbench list'.
 
-            Exit status: 0 on success; 64 for bad input; 70 when a selector leaked connections or returned \
-            no server (the report is still written).
+            Exit status: 0 on success; 64 for bad input (one line naming the option, the value and the bound), \
+            including a run whose estimated peak memory exceeds --memory-budget; 70 when a selector leaked \
+            connections or returned no server (the report is still written).
             """
     )
 
@@ -35,10 +36,10 @@ struct Run: ParsableCommand {
     @Option(help: "Locks for lock-based selectors; lock-free selectors ignore them (default: \(LockKind.default)).")
     var locks: String?
 
-    @Option(help: "Server counts (default: 8,64,1024, or a workload's own count such as video's 3).")
+    @Option(help: "Server counts, each in \(OptionRange.describe(RunConfiguration.Limits.servers)) (default: 8,64,1024, or a workload's own count such as video's 3).")
     var servers: String?
 
-    @Option(help: "Thread counts (default: 1,2).")
+    @Option(help: "Thread counts, each in \(OptionRange.describe(RunConfiguration.Limits.threads)) (default: 1,2).")
     var threads: String?
 
     @Option(help: "Workloads, or 'all' (default: uniform,mixed,video).")
@@ -47,16 +48,16 @@ struct Run: ParsableCommand {
     @Option(help: "One weight per server; 0 drains a server (default: the workload's own, else all 1).")
     var weights: String?
 
-    @Option(help: "Connections in flight per cell, all threads together (default: servers × the workload's per-server count).")
+    @Option(help: "Connections in flight per cell, all threads together, in \(OptionRange.describe(RunConfiguration.Limits.concurrency)) and at least the thread count (default: servers × the workload's per-server count).")
     var concurrency: Int?
 
-    @Option(help: "Measured picks per cell. Default: \(RunLength.standard); with --quick: \(RunLength.quick).")
+    @Option(help: "Measured picks per cell, all threads together, in \(OptionRange.describe(RunConfiguration.Limits.picks)). Default: \(RunLength.standard); with --quick: \(RunLength.quick).")
     var picks: Int?
 
-    @Option(help: "Seconds per cell, instead of a number of picks.")
+    @Option(help: "Seconds per cell, in \(OptionRange.describe(RunConfiguration.Limits.seconds)), instead of a number of picks.")
     var seconds: Double?
 
-    @Option(help: "Seed for the selectors and the workloads' duration draws.")
+    @Option(help: "Seed for the selectors and the workloads' duration draws, any integer in 0...\(UInt64.max).")
     var seed: UInt64 = MatrixConfiguration.defaultSeed
 
     @Flag(help: "A short run for CI: the same matrix, \(RunLength.quick).")
@@ -68,9 +69,16 @@ struct Run: ParsableCommand {
     @Option(help: "Write the report to this file, atomically, instead of standard output.")
     var output: String?
 
+    @Option(help: "Refuse a run whose estimated peak memory exceeds this, e.g. 512MiB or 8GiB (default: \(MemoryBudget.standard), the smaller of 4 GiB and half the physical memory; at most the physical memory).")
+    var memoryBudget: MemoryBudget?
+
     func validate() throws {
+        if let problem = (memoryBudget ?? .standard).problem { throw ValidationError(problem) }
         do {
-            _ = try matrix().cells()
+            let matrix = try matrix()
+            // Before the cells are built: building them allocates per server.
+            try matrix.checkMemory(memoryBudget ?? .standard, keepsPerServer: format.needsPerServerFigures)
+            _ = try matrix.cells()
         } catch {
             throw ValidationError(error.description)
         }
@@ -93,12 +101,18 @@ struct Run: ParsableCommand {
             try ListParsing.names(text, option: "--workloads", as: Workload.self)
         }
         matrix.serverCounts = try servers.map { text throws(RunConfigurationError) in
-            try ListParsing.positiveIntegers(text, option: "--servers")
+            try ListParsing.integers(text, option: "--servers", in: RunConfiguration.Limits.servers,
+                                     reason: "the harness keeps per-server tallies in every worker")
         }
         matrix.threadCounts = try threads.map { text throws(RunConfigurationError) in
-            try ListParsing.positiveIntegers(text, option: "--threads")
+            try ListParsing.integers(text, option: "--threads", in: RunConfiguration.Limits.threads,
+                                     reason: "each worker holds one of Dispatch's at most 255 pool threads")
         }
         matrix.weights = try weights.map { text throws(RunConfigurationError) in try ListParsing.weights(text) }
+        if let concurrency {
+            try OptionRange.check(concurrency, option: "--concurrency", in: RunConfiguration.Limits.concurrency,
+                                  reason: "the harness holds every connection in flight in its workers' heaps")
+        }
         matrix.concurrency = concurrency
         if let picks {
             matrix.length = .picks(picks)
@@ -114,7 +128,8 @@ struct Run: ParsableCommand {
     func run() throws {
         let cells = try matrix().cells()
         let progress = ProgressLine.ifTerminal()
-        let document = try Harness.run(cells, progress: progress.map { line in { line.report($0) } })
+        let document = try Harness.run(
+            cells, keepsPerServer: format.needsPerServerFigures, progress: progress.map { line in { line.report($0) } })
         progress?.finish()
 
         let report = try format.render(document)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LBHarness
 import LBReporting
 import LBSimulation
 import LoadBalancing
@@ -22,10 +23,10 @@ struct Simulate: ParsableCommand {
         case markdown, json
     }
 
-    @Option(help: "Comma-separated routers: selector names (see `lbbench list`) or `random`. Default: every selector.")
+    @Option(help: "Comma-separated routers: selector names (see `lbbench list`), `random`, or `all` (every selector and random). Default: every selector.")
     var selectors: String?
 
-    @Option(help: "Number of servers (default \(DefaultSuite.servers), or the size mix's own farm).")
+    @Option(help: "Number of servers, in \(OptionRange.describe(SimulationLimits.servers)) (default \(DefaultSuite.servers), or the size mix's own farm).")
     var servers: Int?
 
     @Option(help: "Comma-separated server weights, which are also their speeds (default: all 1).")
@@ -34,7 +35,7 @@ struct Simulate: ParsableCommand {
     @Flag(help: "Give the balancers weight 1 for every server; the servers keep their speeds.")
     var unweighted = false
 
-    @Option(help: "Target utilisation ρ in (0, 1) of Poisson arrivals (default \(DefaultSuite.utilization)).")
+    @Option(help: "Target utilisation ρ of Poisson arrivals, in \(OptionRange.describe(SimulationLimits.utilization)) (default \(DefaultSuite.utilization)).")
     var utilization: Double?
 
     @Option(help: "A closed population of this many clients instead of Poisson arrivals.")
@@ -50,20 +51,21 @@ struct Simulate: ParsableCommand {
     var sizes: String?
 
     @Option(help: """
-        Requests measured per run, after a warm-up of a tenth as many (default \(DefaultSuite.defaultJobs); \
+        Requests measured per run, in \(OptionRange.describe(SimulationLimits.jobs)), after a warm-up of a tenth as many (default \(DefaultSuite.defaultJobs); \
         \(Simulate.singleFarmJobs) for one farm or --validate).
         """)
     var jobs: Int?
 
-    @Option(help: "Seed of every random choice; the same seed gives the same report.")
+    @Option(help: "Seed of every random choice, any integer in 0...\(UInt64.max); the same seed gives the same report.")
     var seed: UInt64 = 1
 
-    @Option(help: "Independent balancers; each request reaches one of them at random (default 1).")
+    @Option(help: "Independent balancers, in \(OptionRange.describe(SimulationLimits.balancers)); each request reaches one of them at random (default 1).")
     var balancers: Int?
 
     @Option(help: """
-        Share counts between balancers: each one's view is reset to the true counts every this many time units. \
-        Without it, each balancer counts only its own connections.
+        Share counts between balancers: each one's view is reset to the true counts every this many time units, \
+        at least balancers / arrival rate (at most one refresh per request) and at most \
+        \(OptionRange.describe(SimulationLimits.maximumRefresh)). Without it, each balancer counts only its own connections.
         """)
     var refresh: Double?
 
@@ -75,6 +77,9 @@ struct Simulate: ParsableCommand {
 
     @Flag(name: .customLong("validate"), help: "Check the simulator against queueing theory; exits 1 if a check fails.")
     var validation = false
+
+    @Option(help: "Refuse a farm whose estimated peak memory exceeds this, e.g. 512MiB or 8GiB (default: \(MemoryBudget.standard), the smaller of 4 GiB and half the physical memory).")
+    var memoryBudget: MemoryBudget?
 
     /// Requests measured per run of a custom farm or of `--validate` when `--jobs` is not given.
     static let singleFarmJobs = 1_000_000
@@ -89,9 +94,11 @@ struct Simulate: ParsableCommand {
         if validation && (describesFarm || selectors != nil) {
             throw ValidationError("--validate runs its own farms; combine it only with --jobs, --seed, --format and --output")
         }
+        if let problem = (memoryBudget ?? .standard).problem { throw ValidationError(problem) }
+        try checkRanges()
         _ = try routers()
         if describesFarm {
-            _ = try farm()
+            try checkCost(try farm())
         } else {
             try check(SimulationConfiguration(weights: [1], jobs: jobs ?? DefaultSuite.defaultJobs))
         }
@@ -163,16 +170,63 @@ struct Simulate: ParsableCommand {
     }
 
     /// `--selectors` as routers; `nil` when not given (every library selector).
-    private func routers() throws -> [RouterKind]? {
+    func routers() throws -> [RouterKind]? {
         guard let selectors else { return nil }
-        let names = selectors.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !names.isEmpty else { throw ValidationError("--selectors: give at least one name") }
-        return try names.map { name in
-            guard let router = RouterKind(name: name) else {
-                let known = RouterKind.allCases.map(\.name).joined(separator: ", ")
-                throw ValidationError("--selectors: unknown '\(name)'; this build has \(known)")
+        do {
+            return try ListParsing.names(selectors, option: "--selectors", all: RouterKind.allCases, name: \.name)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The numeric options this command bounds itself, each against its `SimulationLimits`
+    /// range, before any farm is built.
+    private func checkRanges() throws {
+        do throws(RunConfigurationError) {
+            // A missing option (nil) takes its default, which is in range.
+            let counts: [(option: String, value: Int?, range: ClosedRange<Int>, reason: String)] = [
+                ("--servers", servers, SimulationLimits.servers, "one selector per balancer over every server"),
+                ("--jobs", jobs, SimulationLimits.jobs, "10 per confidence batch at least; minutes per router at most"),
+                ("--balancers", balancers, SimulationLimits.balancers, "one selector per balancer"),
+            ]
+            for count in counts {
+                if let value = count.value {
+                    try OptionRange.check(value, option: count.option, in: count.range, reason: count.reason)
+                }
             }
-            return router
+            try utilization.map { value throws(RunConfigurationError) in
+                try OptionRange.check(value, option: "--utilization", in: SimulationLimits.utilization,
+                                      reason: "below, simulated times lose precision; above, queues never settle")
+            }
+            if let refresh, !(refresh > 0 && refresh <= SimulationLimits.maximumRefresh) {
+                throw .outOfRange(option: "--refresh", value: OptionRange.describe(refresh),
+                                  range: "(0, \(OptionRange.describe(SimulationLimits.maximumRefresh))]",
+                                  reason: "a positive period; longer ones never come within a run")
+            }
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// Refuses a farm whose refresh period is shorter than one refresh per request, or whose
+    /// estimated peak memory exceeds the budget.
+    private func checkCost(_ farm: SimulationConfiguration) throws {
+        if let refresh, let rate = farm.lowestArrivalRate {
+            let minimum = SimulationLimits.minimumRefresh(balancers: farm.balancers, arrivalRate: rate)
+            if refresh < minimum {
+                throw ValidationError(RunConfigurationError.outOfRange(
+                    option: "--refresh", value: OptionRange.describe(refresh),
+                    range: "\(NumberFormat.significant(minimum, digits: 3))...\(OptionRange.describe(SimulationLimits.maximumRefresh))",
+                    reason: "at least balancers / arrival rate: at most one refresh per request").description)
+            }
+        }
+        let estimate = farm.estimatedPeakBytes
+        do {
+            try (memoryBudget ?? .standard).check(
+                estimate: estimate, what: "the farm",
+                detail: "\(farm.weights.count) servers × \(farm.balancers) balancers\(farm.refresh == nil ? "" : " with shared counts")")
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 
@@ -197,7 +251,7 @@ struct Simulate: ParsableCommand {
                 throw ValidationError("--servers \(servers) but --weights lists \(given.count) servers")
             }
             guard servers >= 1 else { throw ValidationError("--servers must be at least 1, not \(servers)") }
-            weights = weights ?? Array(repeating: 1, count: min(servers, SimulationConfiguration.maximumServers + 1))
+            weights = weights ?? Array(repeating: 1, count: min(servers, SimulationLimits.servers.upperBound))
         }
         let traffic: Traffic
         if let population {

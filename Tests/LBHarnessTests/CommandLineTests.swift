@@ -44,16 +44,24 @@ struct CommandLineTests {
     }
 
     @Test("bad input exits 64 with a one-line reason", arguments: [
-        (["--selectors", "nope"], "unknown --selectors 'nope'; valid: \(SelectorKind.allCases.map(\.rawValue).joined(separator: ", "))"),
-        (["--workloads", "bogus"], "unknown --workloads 'bogus'; valid: \(Workload.allCases.map(\.rawValue).joined(separator: ", "))"),
-        (["--locks", "ticket"], "unknown --locks 'ticket'; valid: mutex, spin"),
-        (["--servers", "0"], "--servers must be a positive number, got '0'"),
-        (["--threads", "1,x"], "--threads must be a positive number, got 'x'"),
-        (["--threads", "500"], "--threads 500 is too large: at most 128"),
+        (["--selectors", "nope"], "unknown --selectors 'nope'; valid: \(SelectorKind.allCases.map(\.rawValue).joined(separator: ", ")), all"),
+        (["--workloads", "bogus"], "unknown --workloads 'bogus'; valid: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")), all"),
+        (["--locks", "ticket"], "unknown --locks 'ticket'; valid: mutex, spin, all"),
+        (["--servers", "0"], "--servers 0 is out of range: must be in 1...16777216"),
+        (["--threads", "1,x"], "--threads 'x' is not an integer: must be one in 1...128"),
+        (["--threads", "500"], "--threads 500 is out of range: must be in 1...128"),
         (["--servers", "3", "--weights", "1,2"], "--weights lists 2 weights but the run has 3 servers"),
         (["--weights", "0,0"], "every server has weight 0"),
         (["--weights", "1,-1"], "weights must be 0 (drained) or positive"),
-        (["--servers", "2", "--concurrency", "5000000000"], "more connections than a selector can count"),
+        (["--servers", "2", "--concurrency", "5000000000"], "--concurrency 5000000000 is out of range: must be in 1...67108864"),
+        (["--seconds", "2e10"], "--seconds 20000000000 is out of range: must be in 0.001...3600"),
+        (["run", "--servers", "16777216", "--threads", "128", "--concurrency", "128", "--selectors", "p2c"],
+         "the run would need about"),
+        (["simulate", "--servers", "10000000000"], "--servers 10000000000 is out of range: must be in 1...100000"),
+        (["simulate", "--servers", "100000", "--balancers", "1024"], "the farm would need about"),
+        (["simulate", "--selectors", "buckets,"], "--selectors 'buckets,' has an empty item"),
+        (["report", "/dev/zero"], "/dev/zero is not a regular file"),
+        (["report", "/nonexistent-lbbench-dir/results.json"], "cannot read /nonexistent-lbbench-dir/results.json"),
         (["--threads", "2", "--concurrency", "1"], "below the thread count"),
         (["--picks", "0"], "--picks must be a positive number"),
         (["--picks", "10", "--seconds", "1"], "give --picks or --seconds, not both"),
@@ -66,6 +74,7 @@ struct CommandLineTests {
         #expect(outcome.status == 64, "\(arguments): exit \(outcome.status), stderr \(outcome.standardError)")
         let first = outcome.standardError.split(separator: "\n").first.map(String.init) ?? ""
         #expect(first.hasPrefix("Error: ") && first.contains(reason), "\(arguments): \(first)")
+        #expect(outcome.standardError.split(separator: "\n").count == 1, "not one line: \(outcome.standardError)")
         #expect(outcome.standardOutput.isEmpty)
     }
 

@@ -64,11 +64,21 @@ struct MatrixConfigurationTests {
         (MatrixConfiguration(serverCounts: [0]), .notPositive(option: "--servers", value: "0")),
         (MatrixConfiguration(threadCounts: [0]), .notPositive(option: "--threads", value: "0")),
         (MatrixConfiguration(serverCounts: [2], concurrency: 5_000_000_000),
-         .tooLarge(option: "--concurrency", value: 5_000_000_000, maximum: Int(UInt32.max),
-                   reason: "more connections than a selector can count on one server")),
+         .tooLarge(option: "--concurrency", value: 5_000_000_000, maximum: 1 << 26,
+                   reason: "the harness holds every connection in flight in its workers' heaps")),
         (MatrixConfiguration(threadCounts: [4], concurrency: 2), .concurrencyBelowThreads(concurrency: 2, threads: 4)),
         (MatrixConfiguration(length: .picks(0)), .notPositive(option: "--picks", value: "0")),
-        (MatrixConfiguration(length: .seconds(-1)), .notPositive(option: "--seconds", value: "-1.0")),
+        (MatrixConfiguration(length: .seconds(-1)), .notPositive(option: "--seconds", value: "-1")),
+        (MatrixConfiguration(length: .seconds(.nan)), .notPositive(option: "--seconds", value: "nan")),
+        (MatrixConfiguration(length: .seconds(2e10)),
+         .outOfRange(option: "--seconds", value: "20000000000", range: "0.001...3600",
+                     reason: "from a millisecond to an hour per cell")),
+        (MatrixConfiguration(length: .seconds(0.0005)),
+         .outOfRange(option: "--seconds", value: "0.0005", range: "0.001...3600",
+                     reason: "from a millisecond to an hour per cell")),
+        (MatrixConfiguration(length: .picks(1_000_000_001)),
+         .outOfRange(option: "--picks", value: "1000000001", range: "1...1000000000",
+                     reason: "10^9 picks take minutes per cell; use --seconds for a fixed time")),
         (MatrixConfiguration(selectors: []), .emptyList(option: "--selectors")),
         (MatrixConfiguration(weights: [0, 0]), .invalidWeights(.allServersDrained)),
     ])
@@ -85,29 +95,56 @@ struct MatrixConfigurationTests {
         let error = #expect(throws: RunConfigurationError.self) {
             try ListParsing.names("linear-scan,nope", option: "--selectors", as: SelectorKind.self)
         }
-        #expect(error == .unknownName(option: "--selectors", name: "nope", valid: SelectorKind.allCases.map(\.rawValue)))
-        let valid = SelectorKind.allCases.map(\.rawValue).joined(separator: ", ")
+        #expect(error == .unknownName(option: "--selectors", name: "nope", valid: SelectorKind.allCases.map(\.rawValue) + ["all"]))
+        let valid = (SelectorKind.allCases.map(\.rawValue) + ["all"]).joined(separator: ", ")
         #expect(error?.description == "unknown --selectors 'nope'; valid: \(valid)")
         #expect(throws: RunConfigurationError.emptyList(option: "--workloads")) {
             try ListParsing.names("", option: "--workloads", as: Workload.self)
+        }
+        #expect(try ListParsing.names("p2c,all", option: "--selectors", as: SelectorKind.self) == SelectorKind.allCases)
+        for text in ["uniform,", ",uniform", "uniform,,mixed", " , "] {
+            #expect(throws: RunConfigurationError.emptyItem(option: "--workloads", list: text)) {
+                try ListParsing.names(text, option: "--workloads", as: Workload.self)
+            }
         }
     }
 
     @Test("number lists: positive integers; weights may be 0")
     func numbers() throws {
-        #expect(try ListParsing.positiveIntegers("8,64, 1024", option: "--servers") == [8, 64, 1_024])
-        #expect(throws: RunConfigurationError.notPositive(option: "--servers", value: "-2")) {
-            try ListParsing.positiveIntegers("8,-2", option: "--servers")
+        func servers(_ text: String) throws(RunConfigurationError) -> [Int] {
+            try ListParsing.integers(text, option: "--servers", in: 1...1_024, reason: "test")
         }
-        #expect(throws: RunConfigurationError.notPositive(option: "--threads", value: "")) {
-            try ListParsing.positiveIntegers("1,,2", option: "--threads")
+        #expect(try servers("8,64, 1024") == [8, 64, 1_024])
+        #expect(try servers("8,64,8,64") == [8, 64])
+        #expect(throws: RunConfigurationError.outOfRange(option: "--servers", value: "-2", range: "1...1024", reason: "test")) {
+            try servers("8,-2")
         }
-        #expect(throws: RunConfigurationError.notPositive(option: "--servers", value: "x")) {
-            try ListParsing.positiveIntegers("x", option: "--servers")
+        #expect(throws: RunConfigurationError.outOfRange(option: "--servers", value: "1025", range: "1...1024", reason: "test")) {
+            try servers("1025")
         }
+        #expect(throws: RunConfigurationError.emptyItem(option: "--servers", list: "1,,2")) { try servers("1,,2") }
+        #expect(throws: RunConfigurationError.emptyList(option: "--servers")) { try servers("") }
+        #expect(throws: RunConfigurationError.notAnInteger(option: "--servers", value: "1e3", range: "1...1024", reason: "test")) {
+            try servers("1e3")
+        }
+        #expect(try ListParsing.integers("1,16777216", option: "--servers", in: RunConfiguration.Limits.servers,
+                                         reason: "test") == [1, 16_777_216])
+        #expect(throws: RunConfigurationError.emptyItem(option: "--weights", list: "1,,2")) { try ListParsing.weights("1,,2") }
         #expect(try ListParsing.weights("2,1,0") == [2, 1, 0])
         #expect(throws: RunConfigurationError.invalidWeights(.negativeWeight(server: 1, weight: -1))) {
             try ListParsing.weights("1,-1")
         }
+    }
+
+    @Test("a scanning selector's cell is refused when it would visit too many servers")
+    func scanningWork() {
+        let slow = MatrixConfiguration(selectors: [.linearScan], serverCounts: [1 << 24], threadCounts: [1],
+                                       workloads: [.uniform], length: .picks(400_000))
+        #expect(throws: RunConfigurationError.tooMuchWork(
+            selector: "linear-scan", servers: 1 << 24, fills: 4 << 24, picks: 400_000,
+            maximum: RunConfiguration.Limits.maximumServerVisits)) { try slow.cells() }
+        let fast = MatrixConfiguration(selectors: [.p2c], serverCounts: [1 << 20], threadCounts: [1],
+                                       workloads: [.uniform], length: .picks(400_000))
+        #expect(throws: Never.self) { try fast.cells() }
     }
 }

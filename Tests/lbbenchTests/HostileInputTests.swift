@@ -1,0 +1,263 @@
+import ArgumentParser
+import Foundation
+import LBHarness
+import LBReporting
+import LBSimulation
+import Testing
+
+@testable import lbbench
+
+/// The command line against careless and hostile input, in-process: each row is parsed and
+/// validated exactly as the binary does before any work starts (nothing runs), and must be
+/// refused with exit status 64 and one line naming the option (and, for a number, its bound),
+/// or accepted when it sits at a bound.
+@Suite("Hostile command-line input")
+struct HostileInputTests {
+    /// What parsing and validating one argument list gave.
+    struct Outcome {
+        var command: (any ParsableCommand)?
+        var status: Int32
+        var line: String?
+        var seconds: Double
+    }
+
+    /// Parses and validates `arguments` as `lbbench` does, without running anything.
+    static func parse(_ arguments: [String]) -> Outcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            let command = try LBBench.parseAsRoot(arguments)
+            return Outcome(command: command, status: 0, line: nil, seconds: seconds(clock.now - start))
+        } catch {
+            return Outcome(command: nil, status: LBBench.exitCode(for: error).rawValue,
+                           line: UsageError.line(for: error, command: LBBench.self), seconds: seconds(clock.now - start))
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// No parse or validation may take long: everything heavy is estimated, not built. A
+    /// generous bound that only a hang or a per-server loop over a huge farm would break.
+    static let timeLimit = 20.0
+
+    /// A refused input: the arguments, then text the one line must contain (the option, and
+    /// the bound where there is one).
+    struct Refusal: CustomTestStringConvertible, Sendable {
+        var arguments: [String]
+        var mentions: [String]
+        var testDescription: String { arguments.joined(separator: " ") }
+        init(_ arguments: [String], _ mentions: String...) {
+            self.init(arguments, mentions: mentions)
+        }
+        init(_ arguments: [String], mentions: [String]) {
+            self.arguments = arguments
+            self.mentions = mentions
+        }
+    }
+
+    /// A short, cheap run every `run` row adds to, so rows that must be accepted stay small.
+    static let small = ["--selectors", "p2c", "--workloads", "uniform", "--servers", "8", "--threads", "1"]
+
+    static let runRefusals: [Refusal] = [
+        // Durations: the issue's crash, wrap and hang, and the other ends of the range.
+        .init(small + ["--seconds", "2e10"], "--seconds", "0.001...3600"),
+        .init(small + ["--seconds", "18446744073"], "--seconds", "0.001...3600"),
+        .init(small + ["--seconds", "1e10"], "--seconds", "0.001...3600"),
+        .init(small + ["--seconds", "3600.5"], "--seconds", "0.001...3600"),
+        .init(small + ["--seconds", "0.0009"], "--seconds", "0.001...3600"),
+        .init(small + ["--seconds", "4.9e-324"], "--seconds", "0.001...3600"),
+        .init(small + ["--seconds", "1e308"], "--seconds", "0.001...3600"),
+        .init(small + ["--seconds", "inf"], "--seconds", "0.001...3600"),
+        .init(small + ["--seconds", "-inf"], "--seconds"),
+        .init(small + ["--seconds", "nan"], "--seconds"),
+        .init(small + ["--seconds=-0"], "--seconds"),
+        .init(small + ["--seconds=-1"], "--seconds"),
+        .init(small + ["--seconds", "0"], "--seconds"),
+        .init(small + ["--seconds", "abc"], "--seconds", "0.001...3600"),
+        .init(small + ["--seconds", ""], "--seconds"),
+        .init(small + ["--seconds"], "--seconds"),
+        // Picks.
+        .init(small + ["--picks", "0"], "--picks"),
+        .init(small + ["--picks=-1"], "--picks"),
+        .init(small + ["--picks", "1000000001"], "--picks", "1...1000000000"),
+        .init(small + ["--picks", "9223372036854775807"], "--picks", "1...1000000000"),
+        .init(small + ["--picks", "9223372036854775808"], "--picks", "1...1000000000"),
+        .init(small + ["--picks", "1e308"], "--picks", "1...1000000000"),
+        .init(small + ["--picks", "nan"], "--picks", "1...1000000000"),
+        .init(small + ["--picks", "10", "--seconds", "1"], "--picks", "--seconds"),
+        // Servers and threads: lists.
+        .init(["--servers", "0"], "--servers"),
+        .init(["--servers", "16777217"], "--servers", "1...16777216"),
+        .init(["--servers", "1e10"], "--servers", "1...16777216"),
+        .init(["--servers", "99999999999999999999"], "--servers"),
+        .init(["--servers=-0"], "--servers"),
+        .init(["--servers", "x"], "--servers"),
+        .init(["--servers", ""], "--servers"),
+        .init(["--servers", "8,"], "--servers", "empty item"),
+        .init(["--servers", "8,,64"], "--servers", "empty item"),
+        .init(["--servers", ",8"], "--servers", "empty item"),
+        .init(["--threads", "0"], "--threads", "1...128"),
+        .init(["--threads", "129"], "--threads", "1...128"),
+        .init(["--threads", "1,nan"], "--threads"),
+        .init(["--threads", "1,"], "--threads", "empty item"),
+        // Concurrency: the real cap, not a selector's.
+        .init(small + ["--concurrency", "0"], "--concurrency", "1...67108864"),
+        .init(small + ["--concurrency", "67108865"], "--concurrency", "1...67108864"),
+        .init(small + ["--concurrency", "10000000000"], "--concurrency", "1...67108864"),
+        .init(small + ["--concurrency", "1e10"], "--concurrency", "1...67108864"),
+        .init(small + ["--concurrency=-1"], "--concurrency"),
+        .init(["--threads", "4", "--concurrency", "2"], "--concurrency", "thread count"),
+        // Seeds: any 64-bit value, nothing else.
+        .init(small + ["--seed=-1"], "--seed", "18446744073709551615"),
+        .init(small + ["--seed", "18446744073709551616"], "--seed", "18446744073709551615"),
+        .init(small + ["--seed", "1e3"], "--seed"),
+        // Names.
+        .init(["--selectors", ""], "--selectors"),
+        .init(["--selectors", "buckets,"], "--selectors", "empty item"),
+        .init(["--selectors", "nope"], "--selectors", "nope"),
+        .init(["--locks", ""], "--locks"),
+        .init(["--locks", "ticket"], "--locks", "ticket"),
+        .init(["--workloads", "uniform,,mixed"], "--workloads", "empty item"),
+        .init(["--workloads", "bogus"], "--workloads", "bogus"),
+        .init(["--format", "xml"], "--format"),
+        // Weights.
+        .init(["--weights", ""], "--weights"),
+        .init(["--weights", "1,,2"], "--weights", "empty item"),
+        .init(["--weights", "1,x"], "--weights"),
+        .init(["--weights", "1,-1"], "--weights"),
+        // The memory budget and what exceeds it.
+        .init(small + ["--memory-budget", "1k"], "--memory-budget", "64 MiB"),
+        .init(small + ["--memory-budget", "0"], "--memory-budget", "64 MiB"),
+        .init(small + ["--memory-budget", "1000000GiB"], "--memory-budget", "physical memory"),
+        .init(small + ["--memory-budget", "99999999999999999999"], "--memory-budget"),
+        .init(small + ["--memory-budget", "lots"], "--memory-budget"),
+        .init(["--servers", "16777216", "--threads", "128", "--concurrency", "128", "--selectors", "p2c"],
+              "memory budget", "--memory-budget"),
+        .init(["--servers", "16777216,16777215,16777214,16777213", "--selectors", "p2c", "--workloads", "uniform",
+               "--threads", "1", "--format", "json"], "memory budget"),
+        .init(["--bogus"], "--bogus"),
+        // Time: a selector that scans every server, on a farm too large for its picks or fills.
+        .init(["--selectors", "linear-scan", "--servers", "16777216", "--threads", "1", "--workloads", "uniform"],
+              "linear-scan", "--servers", "100000000000"),
+        .init(["--selectors", "atomic-scan", "--servers", "1000000", "--concurrency", "1000000", "--seconds", "1",
+               "--threads", "1", "--workloads", "uniform"], "atomic-scan", "--concurrency"),
+    ]
+
+    static let simulateRefusals: [Refusal] = [
+        .init(["simulate", "--servers", "0"], "--servers", "1...100000"),
+        .init(["simulate", "--servers", "100001"], "--servers", "1...100000"),
+        .init(["simulate", "--servers", "10000000000"], "--servers", "1...100000"),
+        .init(["simulate", "--servers", "1e10"], "--servers", "1...100000"),
+        .init(["simulate", "--servers=-0"], "--servers"),
+        .init(["simulate", "--jobs", "299"], "--jobs", "300...1000000000"),
+        .init(["simulate", "--jobs", "1000000001"], "--jobs", "300...1000000000"),
+        .init(["simulate", "--jobs", "1e10"], "--jobs", "300...1000000000"),
+        .init(["simulate", "--balancers", "0"], "--balancers", "1...1024"),
+        .init(["simulate", "--balancers", "1025"], "--balancers", "1...1024"),
+        .init(["simulate", "--utilization", "0"], "--utilization", "0.001...0.999"),
+        .init(["simulate", "--utilization", "0.0009"], "--utilization", "0.001...0.999"),
+        .init(["simulate", "--utilization", "1e-300"], "--utilization", "0.001...0.999"),
+        .init(["simulate", "--utilization", "0.9991"], "--utilization", "0.001...0.999"),
+        .init(["simulate", "--utilization", "1"], "--utilization", "0.001...0.999"),
+        .init(["simulate", "--utilization", "nan"], "--utilization", "0.001...0.999"),
+        .init(["simulate", "--utilization", "inf"], "--utilization", "0.001...0.999"),
+        .init(["simulate", "--utilization=-0"], "--utilization", "0.001...0.999"),
+        .init(["simulate", "--balancers", "2", "--refresh", "0"], "--refresh"),
+        .init(["simulate", "--balancers", "2", "--refresh=-1"], "--refresh"),
+        .init(["simulate", "--balancers", "2", "--refresh", "nan"], "--refresh"),
+        .init(["simulate", "--balancers", "2", "--refresh", "inf"], "--refresh"),
+        .init(["simulate", "--balancers", "2", "--refresh", "1e13"], "--refresh", "1000000000000"),
+        .init(["simulate", "--balancers", "16", "--refresh", "1e-9"], "--refresh", "one refresh per request"),
+        .init(["simulate", "--selectors", ""], "--selectors"),
+        .init(["simulate", "--selectors", "buckets,"], "--selectors", "empty item"),
+        .init(["simulate", "--selectors", "nope"], "--selectors", "random"),
+        .init(["simulate", "--seed=-1"], "--seed"),
+        .init(["simulate", "--memory-budget", "1k"], "--memory-budget"),
+        .init(["simulate", "--servers", "100000", "--balancers", "1024"], "memory budget", "--memory-budget"),
+        .init(["simulate", "--format", "xml"], "--format"),
+    ]
+
+    static let otherRefusals: [Refusal] = [
+        .init(["check", "--seed=-1"], "--seed"),
+        .init(["check", "--seed", "nan"], "--seed"),
+        .init(["check", "--format", "csv"], "--format"),
+        .init(["check", "--bogus"], "--bogus"),
+        .init(["report"], "<files>"),
+        .init(["report", "x.json", "--memory-budget", "1k"], "--memory-budget"),
+        .init(["report", "x.json", "--format", "xml"], "--format"),
+    ]
+
+    @Test("refused with exit 64 and one line naming the option and its bound",
+          arguments: runRefusals + runRefusals.map { Refusal(["run"] + $0.arguments, mentions: $0.mentions) } + simulateRefusals
+              + otherRefusals)
+    func refused(_ refusal: Refusal) throws {
+        let outcome = Self.parse(refusal.arguments)
+        #expect(outcome.status == 64, "accepted or not a usage error: \(outcome.status)")
+        let line = try #require(outcome.line)
+        #expect(line.hasPrefix("Error: ") && !line.contains("\n") && !line.contains("Usage:"), "\(line)")
+        for text in refusal.mentions {
+            #expect(line.contains(text), "'\(text)' missing from: \(line)")
+        }
+        #expect(outcome.seconds < Self.timeLimit)
+    }
+
+    static let acceptedAtBounds: [[String]] = [
+        small + ["--seconds", "0.001"], small + ["--seconds", "3600"], small + ["--picks", "1"],
+        small + ["--picks", "1000000000"], small + ["--concurrency", "1"], small + ["--concurrency", "1000000"],
+        small + ["--seed", "0"], small + ["--seed", "18446744073709551615"], small + ["--memory-budget", "64MiB"],
+        // (16,777,216 servers, the bound, is accepted too, but validating its weights takes
+        // seconds in a debug build: MatrixConfigurationTests checks that bound.)
+        ["--selectors", "p2c", "--workloads", "uniform", "--servers", "1048576", "--threads", "1"],
+        ["--selectors", "p2c", "--workloads", "uniform", "--servers", "1", "--threads", "128", "--concurrency", "128"],
+        ["run", "--selectors", "all,p2c", "--workloads", "all", "--servers", "8", "--threads", "1", "--picks", "1"],
+        ["simulate", "--servers", "1"], ["simulate", "--servers", "100000"], ["simulate", "--jobs", "300"],
+        ["simulate", "--jobs", "1000000000"], ["simulate", "--balancers", "1024"],
+        ["simulate", "--utilization", "0.001"], ["simulate", "--utilization", "0.999"],
+        ["simulate", "--balancers", "2", "--refresh", "1000000000000"], ["simulate", "--selectors", "all"],
+        ["simulate", "--seed", "18446744073709551615"], ["check", "--seed", "18446744073709551615"],
+    ]
+
+    @Test("accepted at its bounds, quickly", arguments: acceptedAtBounds)
+    func acceptedAtBound(_ arguments: [String]) {
+        let outcome = Self.parse(arguments)
+        #expect(outcome.status == 0, "\(outcome.line ?? "")")
+        #expect(outcome.seconds < Self.timeLimit)
+    }
+
+    @Test("a repeated list item makes one cell or run, for every command")
+    func duplicatesKeptOnce() throws {
+        let run = try #require(Self.parse(["run", "--servers", "8,8", "--threads", "1,1", "--selectors", "p2c,p2c",
+                                           "--workloads", "uniform,uniform", "--locks", "spin,spin"]).command as? Run)
+        let cells = try run.matrix().cells()
+        #expect(cells.count == 1)
+        let simulate = try #require(Self.parse(["simulate", "--selectors", "buckets,buckets,random"]).command as? Simulate)
+        #expect(try simulate.routers() == [.selector(.buckets), .random])
+        let all = try #require(Self.parse(["simulate", "--selectors", "all"]).command as? Simulate)
+        #expect(try all.routers() == RouterKind.allCases)
+    }
+
+    @Test("the issue's memory example is refused with its estimate and the budget")
+    func memoryEstimate() throws {
+        let outcome = Self.parse(["--servers", "16777216", "--threads", "128", "--concurrency", "128", "--selectors", "p2c"])
+        let line = try #require(outcome.line)
+        // 16 Mi servers × 128 threads × 8 B of tallies alone is 16 GiB.
+        #expect(line.contains("GiB") && line.contains(MemoryBudget.standard.description), "\(line)")
+        #expect(outcome.seconds < Self.timeLimit)
+    }
+
+    @Test("help states every bound")
+    func helpStatesBounds() {
+        let run = Run.helpMessage(columns: 100_000)
+        for bound in ["1...16777216", "1...128", "1...67108864", "1...1000000000", "0.001...3600", "--memory-budget",
+                      "18446744073709551615"] {
+            #expect(run.contains(bound), "run --help lacks \(bound)")
+        }
+        let simulate = Simulate.helpMessage(columns: 100_000)
+        for bound in ["1...100000", "1...1024", "300...1000000000", "0.001...0.999", "--memory-budget",
+                      "at most one refresh per request"] {
+            #expect(simulate.contains(bound), "simulate --help lacks \(bound)")
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import LBHarness
+import LBReporting
+import LBSimulation
+import LoadBalancing
+import Testing
+
+/// The memory budget: its command-line spelling, and the run's and the farm's estimates
+/// against the figures measured with `/usr/bin/time -v` (README, "Exit statuses and the memory
+/// budget").
+@Suite("Memory budget")
+struct MemoryBudgetTests {
+    @Test("--memory-budget spellings", arguments: [
+        ("512", 512 << 20), ("512MiB", 512 << 20), ("8GiB", 8 << 30), ("8g", 8 << 30), ("64M", 64 << 20),
+        ("1024k", 1 << 20), ("100B", 100), ("99999999999999999999GiB", nil), ("lots", nil), ("", nil), ("-1", nil),
+        ("1.5GiB", nil), ("8 TiB", nil),
+    ] as [(String, Int?)])
+    func spellings(text: String, bytes: Int?) {
+        #expect(MemoryBudget(argument: text)?.bytes == bytes)
+    }
+
+    @Test("a budget below 64 MiB or above the physical memory is refused")
+    func honourable() {
+        #expect(MemoryBudget(bytes: 64 << 20).problem == nil)
+        #expect(MemoryBudget(bytes: (64 << 20) - 1).problem != nil)
+        #expect(MemoryBudget(bytes: MemoryBudget.physicalBytes + 1).problem != nil)
+        #expect(MemoryBudget.standard.problem == nil)
+        #expect(MemoryBudget.standard.bytes <= 4 << 30)
+    }
+
+    @Test("run: the default matrix fits, the issue's 16 Mi servers × 128 threads does not; JSON costs more")
+    func runEstimate() throws {
+        #expect(MatrixConfiguration().estimatedPeakMemory(keepsPerServer: false).bytes < 256 << 20)
+        let huge = MatrixConfiguration(selectors: [.p2c], serverCounts: [16_777_216], threadCounts: [128], concurrency: 128)
+        // 16 Mi servers × 128 threads × 8 B of pick tallies alone are 16 GiB.
+        #expect(huge.estimatedPeakMemory(keepsPerServer: false).bytes > 16 << 30)
+        #expect(throws: RunConfigurationError.self) {
+            try huge.checkMemory(MemoryBudget(bytes: 4 << 30), keepsPerServer: false)
+        }
+        let two = MatrixConfiguration(selectors: [.p2c], serverCounts: [1 << 20], threadCounts: [1, 2])
+        #expect(two.estimatedPeakMemory(keepsPerServer: true).bytes > two.estimatedPeakMemory(keepsPerServer: false).bytes)
+        let absurd = MatrixConfiguration(serverCounts: [.max], threadCounts: [.max], concurrency: .max)
+        #expect(absurd.estimatedPeakMemory(keepsPerServer: true).bytes == .max)
+    }
+
+    @Test("run: the estimate bounds the measured peaks from above, by less than 2×", arguments: [
+        // (servers, threads, connections, selector, measured maximum resident set in KiB)
+        (1 << 20, 1, 1 << 20, SelectorKind.roundRobin, 197_280), (1 << 20, 8, 1 << 20, .roundRobin, 264_648),
+        (1 << 20, 8, 1 << 20, .p2c, 199_680), (8, 1, 8 << 20, .linearScan, 221_948),
+    ])
+    func runEstimateAgainstMeasured(servers: Int, threads: Int, connections: Int, selector: SelectorKind, measured: Int) {
+        let matrix = MatrixConfiguration(selectors: [selector], serverCounts: [servers], threadCounts: [threads],
+                                         workloads: [.uniform], concurrency: connections)
+        let estimate = matrix.estimatedPeakMemory(keepsPerServer: false).bytes
+        #expect(estimate >= measured << 10 && estimate < 2 * (measured << 10), "estimate \(estimate >> 10) KiB")
+    }
+
+    @Test("simulate: the issue's 100,000 servers × 1,024 balancers (measured 6.8 GiB) is over 4 GiB, bounded from above")
+    func simulateEstimate() {
+        let farm = SimulationConfiguration(weights: Array(repeating: 1, count: 100_000), balancers: 1_024)
+        #expect(farm.estimatedPeakBytes > Int(6.8 * Double(1 << 30)) && farm.estimatedPeakBytes < 10 << 30)
+        let small = SimulationConfiguration(weights: Array(repeating: 1, count: 10))
+        #expect(small.estimatedPeakBytes < 64 << 20)
+    }
+
+    @Test("finished cells keep per-server figures only when asked (JSON)")
+    func perServerFigures() throws {
+        let cells = try MatrixConfiguration(selectors: [.p2c], serverCounts: [16], threadCounts: [1],
+                                            workloads: [.uniform], length: .picks(2_000)).cells()
+        #expect(try Harness.run(cells, keepsPerServer: true).runs[0].perServer.picks.count == 16)
+        let lean = try Harness.run(cells, keepsPerServer: false).runs[0]
+        #expect(lean.perServer.picks.isEmpty && lean.perServer.meanActive.isEmpty)
+        #expect(lean.weights.count == 16, "CSV still prints the weights")
+        #expect(!ReportFormat.markdown.needsPerServerFigures && !ReportFormat.csv.needsPerServerFigures)
+        #expect(ReportFormat.json.needsPerServerFigures)
+    }
+}

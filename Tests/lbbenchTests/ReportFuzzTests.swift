@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import LBHarness
+import LoadBalancing
+import Testing
+
+@testable import lbbench
+
+/// `lbbench report` against damaged and foreign input: a seeded fuzz of a real results file
+/// (truncated, bytes flipped, numbers replaced by huge, negative and fractional ones, keys
+/// dropped, other schemas and other JSON). Every input must end in a report (exit 0) or one
+/// line and exit 64, never a crash; a crash stops the test process, which fails the suite.
+@Suite("report fuzz")
+struct ReportFuzzTests {
+    /// A real results file: one small cell, run once for the suite.
+    static let original: String = {
+        let cells = try! MatrixConfiguration(
+            selectors: [.p2c], serverCounts: [4], threadCounts: [1], workloads: [.uniform], length: .picks(2_000)
+        ).cells()
+        return try! JSONReport.render(try! Harness.run(cells))
+    }()
+
+    /// Numbers a hostile file might carry where the harness writes its own.
+    static let hostileNumbers = [
+        "1e308", "-1e308", "1e400", "-0", "0", "-1", "4.9e-324", "18446744073709551616", "9223372036854775807",
+        "-9223372036854775808", "1.5", "123456789012345678901234567890", "null", "\"7\"", "[]", "{}", "true",
+    ]
+
+    /// Runs `report` in-process on `text` and returns its exit status (0 or 64).
+    static func report(_ text: Data, in directory: URL, format: String) throws -> (status: Int32, line: String?) {
+        let input = directory.appendingPathComponent("input.json")
+        let output = directory.appendingPathComponent("report.out")
+        try text.write(to: input)
+        do {
+            var command = try LBBench.parseAsRoot(["report", input.path, "--format", format, "--output", output.path])
+            try command.run()
+            return (0, nil)
+        } catch {
+            return (LBBench.exitCode(for: error).rawValue, UsageError.line(for: error, command: LBBench.self))
+        }
+    }
+
+    /// One mutation of `text`, chosen and placed by `random`.
+    static func mutate(_ text: String, using random: inout SplitMix64) -> Data {
+        var bytes = Array(text.utf8)
+        switch random.next() % 6 {
+        case 0:  // truncated anywhere
+            bytes.removeLast(Int(random.next() % UInt64(bytes.count)))
+        case 1:  // a few bytes overwritten with arbitrary ones
+            for _ in 0..<(1 + random.next() % 8) {
+                bytes[Int(random.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: random.next())
+            }
+        case 2, 3:  // one number replaced by a hostile value
+            let digits = bytes.indices.filter { (bytes[$0] == UInt8(ascii: ":")) && $0 + 2 < bytes.count
+                && (bytes[$0 + 2] == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[$0 + 2])) }
+            guard let colon = digits.isEmpty ? nil : digits[Int(random.next() % UInt64(digits.count))] else { break }
+            var end = colon + 2
+            while end < bytes.count, bytes[end] != UInt8(ascii: ","), bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            let value = hostileNumbers[Int(random.next() % UInt64(hostileNumbers.count))]
+            bytes.replaceSubrange((colon + 2)..<end, with: Array(value.utf8))
+        case 4:  // one line (a key, or part of an array) dropped
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            lines.remove(at: Int(random.next() % UInt64(lines.count)))
+            bytes = Array(lines.joined(separator: "\n").utf8)
+        default:  // another schema, or other JSON altogether
+            let others = [
+                text.replacingOccurrences(of: "lbbench.results/1", with: "lbbench.results/2"),
+                text.replacingOccurrences(of: "lbbench.results/1", with: "lbbench.simulation/1"),
+                "", "{}", "[]", "null", "\"lbbench.results/1\"", "{\"schema\": \"lbbench.results/1\"}",
+                "{\"schema\": \"lbbench.results/1\", \"machine\": {}, \"length\": \"\", \"runs\": []}",
+                String(repeating: "[", count: 100_000),
+            ]
+            bytes = Array(others[Int(random.next() % UInt64(others.count))].utf8)
+        }
+        return Data(bytes)
+    }
+
+    @Test("the original file renders in every format")
+    func original() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for format in ReportFormat.allCases {
+            #expect(try Self.report(Data(Self.original.utf8), in: directory, format: format.rawValue).status == 0)
+        }
+    }
+
+    @Test("400 seeded mutations: a report or one line and exit 64, never a crash")
+    func mutations() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var random = SplitMix64(seed: 11)
+        var refused = 0
+        let formats = ReportFormat.allCases.map(\.rawValue)
+        for iteration in 0..<400 {
+            let input = Self.mutate(Self.original, using: &random)
+            let outcome = try Self.report(input, in: directory, format: formats[iteration % formats.count])
+            #expect(outcome.status == 0 || outcome.status == 64, "mutation \(iteration): exit \(outcome.status)")
+            if outcome.status == 64 {
+                refused += 1
+                let line = try #require(outcome.line)
+                #expect(line.hasPrefix("Error: ") && !line.contains("\n"), "mutation \(iteration): \(line)")
+            }
+        }
+        // The fuzz really reaches the refusals: most mutations break the file.
+        #expect(refused > 100)
+    }
+
+    @Test("a file larger than the memory budget allows is refused before it is read")
+    func oversized() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("big.json")
+        // A sparse 1 GiB file: nothing is written, and reading it would take seconds and 1 GiB.
+        #expect(FileManager.default.createFile(atPath: input.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: input)
+        try handle.truncate(atOffset: 1 << 30)
+        try handle.close()
+        var command = try LBBench.parseAsRoot(["report", input.path, "--memory-budget", "1GiB"])
+        do {
+            try command.run()
+            Issue.record("a 1 GiB input was accepted under a 1 GiB budget")
+        } catch {
+            let line = try #require(UsageError.line(for: error, command: LBBench.self))
+            #expect(line.contains("memory budget") && line.contains("1 GiB"), "\(line)")
+        }
+    }
+
+    @Test("a directory or a device is refused, not read")
+    func notRegularFiles() throws {
+        for path in [FileManager.default.temporaryDirectory.path, "/dev/zero"] {
+            var command = try LBBench.parseAsRoot(["report", path])
+            do {
+                try command.run()
+                Issue.record("\(path) was accepted")
+            } catch {
+                let line = try #require(UsageError.line(for: error, command: LBBench.self))
+                #expect(line.contains("not a regular file"), "\(line)")
+            }
+        }
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-fuzz-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+}
