@@ -28,7 +28,10 @@ struct Simulate: ParsableCommand {
     @Option(help: "Number of servers (default \(DefaultSuite.servers), or the size mix's own farm).")
     var servers: Int?
 
-    @Option(help: "Comma-separated server weights, which are also their speeds (default: all 1).")
+    @Option(help: """
+        Comma-separated server weights, which are also their speeds, each in 1...\(SelectorLimits.maximumWeight) \
+        (speeds and their sum are exact doubles, so any ratio is simulated) (default: all 1).
+        """)
     var weights: String?
 
     @Flag(help: "Give the balancers weight 1 for every server; the servers keep their speeds.")
@@ -37,10 +40,17 @@ struct Simulate: ParsableCommand {
     @Option(help: "Target utilisation ρ in (0, 1) of Poisson arrivals (default \(DefaultSuite.utilization)).")
     var utilization: Double?
 
-    @Option(help: "A closed population of this many clients instead of Poisson arrivals.")
+    @Option(help: """
+        A closed population of this many clients instead of Poisson arrivals: at most the warm-up's requests \
+        (a tenth of --jobs), so every client has sent one before measuring starts.
+        """)
     var population: Int?
 
-    @Option(help: "Mean exponential think time of the closed population between requests (default 0).")
+    @Option(help: """
+        Mean exponential think time of the closed population between requests (default 0): at most \
+        2^32 × population ÷ (1.1 × jobs × the largest weight), so the run spans at most 2^32 service times of \
+        the fastest server.
+        """)
     var thinkTime: Double?
 
     @Option(help: "Service discipline: ps (processor sharing, default) or fcfs.")
