@@ -27,9 +27,7 @@ struct Report: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one results file") }
-        if let output {
-            do { try AtomicFile.checkWritable(output) } catch { throw ValidationError(error.description) }
-        }
+        try ReportOutput.validate(output)
     }
 
     func run() throws {
@@ -63,10 +61,6 @@ struct Report: ParsableCommand {
         document.runs.sort(by: RunResult.reportOrder)
         document.computeScaling()
         let text = try format.render(document)
-        if let output {
-            try AtomicFile.write(text, to: output)
-        } else {
-            print(text, terminator: "")
-        }
+        try ReportOutput.write(text, to: output)
     }
 }

@@ -105,9 +105,7 @@ struct Simulate: ParsableCommand {
         } else {
             try check(SimulationConfiguration(weights: [1], jobs: jobs ?? DefaultSuite.defaultJobs))
         }
-        if let output {
-            do { try AtomicFile.checkWritable(output) } catch { throw ValidationError("--output: \(error.description)") }
-        }
+        try ReportOutput.validate(output)
     }
 
     func run() throws {
@@ -142,11 +140,7 @@ struct Simulate: ParsableCommand {
             }
             healthy = broken.isEmpty
         }
-        if let output {
-            try AtomicFile.write(text, to: output)
-        } else {
-            print(text, terminator: "")
-        }
+        try ReportOutput.write(text, to: output)
         let seconds = Double(MonotonicClock.nanoseconds() - started) / 1e9
         warn("simulated \(requests) requests in \(NumberFormat.fixed(seconds, decimals: 2)) s: "
             + "\(NumberFormat.significant(Double(requests) / seconds / 1e6, digits: 3)) M requests/s")
