@@ -61,7 +61,7 @@ struct OutputCommandLineTests {
         // `ulimit -f 0` makes every write to a file fail with EFBIG once SIGXFSZ is ignored.
         let command = (["trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\"", CommandLineTests.executable.path]
             + Self.tinySimulation + ["--output", path])
-        let outcome = try Self.shell(command)
+        let outcome = try CommandLineTests.lbbench(["-c"] + command, executable: URL(fileURLWithPath: "/bin/sh"))
         #expect(outcome.status == 73, "exit \(outcome.status): \(outcome.standardError)")
         let lines = outcome.standardError.split(separator: "\n").filter { $0.hasPrefix("Error: ") }
         #expect(lines.count == 1 && lines[0].hasPrefix("Error: --output '\(path)': cannot write"), "\(outcome.standardError)")
@@ -102,20 +102,5 @@ struct OutputCommandLineTests {
         #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signalNumber)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["report.md"])
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "old")
-    }
-
-    static func shell(_ arguments: [String]) throws -> CommandLineTests.Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c"] + arguments
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return .init(status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-                     standardError: String(decoding: errorData, as: UTF8.self))
     }
 }
