@@ -47,6 +47,17 @@ struct OutputSafetyTests {
         #expect(try Self.contents(directory) == ["pipe"])
     }
 
+    @Test("a device node is not replaced (one made in a temporary directory)", .enabled(if: geteuid() == 0, "mknod needs root"))
+    func device() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/null"
+        #expect(mknod(path, S_IFCHR | 0o666, dev_t(1 << 8 | 3)) == 0)  // makedev(1, 3): the null device
+        #expect { try AtomicFile.write("report", to: path) } throws: { Self.refusal(path, "it is a device")($0) }
+        #expect(Self.fileType(path) == S_IFCHR)
+        #expect(try Self.contents(directory) == ["null"])
+    }
+
     @Test("a symbolic link is neither replaced nor followed; its target is untouched")
     func symbolicLink() throws {
         let directory = try Self.temporaryDirectory()
@@ -126,6 +137,20 @@ struct OutputSafetyTests {
         #expect(temporary.hasPrefix(directory + "/.report."))
         #expect(Self.fileType(path) == S_IFIFO)
         #expect(try Self.contents(directory) == ["report"], "the temporary file is gone")
+    }
+
+    @Test("writes from several threads at once each land whole, and leave no temporary file")
+    func concurrentWrites() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        DispatchQueue.concurrentPerform(iterations: 8) { index in
+            let text = String(repeating: "\(index)", count: 100_000)
+            #expect(throws: Never.self) { try AtomicFile.write(text, to: directory + "/report-\(index)") }
+        }
+        for index in 0..<8 {
+            #expect(try String(contentsOfFile: directory + "/report-\(index)", encoding: .utf8) == String(repeating: "\(index)", count: 100_000))
+        }
+        #expect(try Self.contents(directory).count == 8)
     }
 
     @Test("signal handlers are those of before once a write is over")
