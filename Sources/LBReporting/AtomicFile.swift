@@ -11,78 +11,147 @@ import Darwin
 /// Writes a whole file so that readers see the old contents or the new, never a part: the
 /// text goes to a temporary file in the same directory (so the rename cannot cross file
 /// systems), is flushed to disk, and is renamed over the destination.
+///
+/// # What it replaces
+/// Only a regular file, or nothing. A destination that is a symbolic link, a FIFO, a socket or
+/// a device is refused, not written through: renaming over it would destroy it (as root,
+/// `/dev/null` itself), following a link would write a file the caller did not name, and
+/// opening a FIFO with no reader blocks for ever. Standard output is the way to reach those.
+/// The check is made up front (`checkWritable`) and again just before the rename.
+///
+/// # Interruption and failure
+/// The temporary file (`.NAME.XXXXXX`) is removed on every error path and, while it exists,
+/// on SIGINT, SIGTERM and SIGHUP (`InterruptCleanup`), after which the signal ends the process
+/// as it would have.
 public enum AtomicFile {
-    /// Why a file could not be written.
+    /// Why a file cannot be, or could not be, written.
     public struct WriteError: Error, CustomStringConvertible {
-        /// The path, the step that failed and the system's reason, in one line.
-        public let description: String
+        /// The destination as given.
+        public let path: String
+        /// What is wrong, in words, with the system's reason where there is one.
+        public let problem: String
+
+        public var description: String { "cannot write \(path): \(problem)" }
     }
 
-    /// Checks, before a long run, that `path` could be written: its directory exists and is
-    /// writable, and `path` is not a directory, so that a bad `--output` fails at once.
+    /// The longest last path component a destination may have, in bytes: `NAME_MAX` (255) less
+    /// the 8 bytes the temporary file's name adds (`.` before, `.XXXXXX` after).
+    public static let maximumNameBytes = Int(NAME_MAX) - 8
+    /// The longest destination path, in bytes: `PATH_MAX` less its NUL and the 8 bytes above.
+    public static let maximumPathBytes = Int(PATH_MAX) - 1 - 8
+
+    /// Checks, before a long run, that `path` can be written: a name of legal length, an
+    /// existing writable directory, and nothing at the path but a regular file, so that a bad
+    /// `--output` fails at once.
     ///
+    /// - Complexity: O(path), plus a few system calls.
     /// - Throws: `WriteError` saying what is wrong.
     public static func checkWritable(_ path: String) throws(WriteError) {
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw WriteError(description: "cannot write \(path): directory \(directory) does not exist")
+        func fail(_ problem: String) throws(WriteError) { throw WriteError(path: path, problem: problem) }
+        if path.isEmpty { try fail("the name is empty") }
+        if path.utf8.count > maximumPathBytes { try fail("the path is \(path.utf8.count) bytes; at most \(maximumPathBytes)") }
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        let name = String(components.last ?? "")
+        if name.isEmpty || name == "." || name == ".." { try fail("it names a directory, not a file") }
+        if name.utf8.count > maximumNameBytes {
+            try fail("the file name is \(name.utf8.count) bytes; at most \(maximumNameBytes) (255 less the temporary file's 8)")
         }
-        guard FileManager.default.isWritableFile(atPath: directory) else {
-            throw WriteError(description: "cannot write \(path): directory \(directory) is not writable")
+        if let long = components.dropLast().first(where: { $0.utf8.count > Int(NAME_MAX) }) {
+            try fail("a directory name is \(long.utf8.count) bytes; at most \(NAME_MAX)")
         }
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw WriteError(description: "cannot write \(path): it is a directory")
+        let directory = directory(of: path)
+        var status = stat()
+        if stat(directory, &status) != 0 {
+            try fail(errno == ENOENT ? "directory \(directory) does not exist" : "directory \(directory): \(systemReason())")
         }
+        if status.st_mode & S_IFMT != S_IFDIR { try fail("\(directory) is not a directory") }
+        if access(directory, W_OK | X_OK) != 0 { try fail("directory \(directory) is not writable") }
+        if let problem = destinationProblem(path) { try fail(problem) }
     }
 
     /// Replaces the file at `path` with `text`.
     ///
+    /// - Parameter afterCreatingTemporaryFile: called with the temporary file's path once it
+    ///   exists (a test hook: a test stops the process there to interrupt it).
     /// - Complexity: O(text), plus an `fsync`.
     /// - Throws: `WriteError` naming the path and the system's reason; the temporary file is
     ///   removed and the destination left as it was.
-    /// - Note: Thread-safe: every call uses its own temporary file.
-    public static func write(_ text: String, to path: String) throws(WriteError) {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[..<$0]) } ?? "."
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        var template = ((directory.isEmpty ? "/" : directory + "/") + ".\(name).XXXXXX").utf8CString
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw failure(path, "cannot create a temporary file in \(directory)") }
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    /// - Note: Thread-safe: writes are serialised, one temporary file at a time.
+    public static func write(
+        _ text: String, to path: String, afterCreatingTemporaryFile: (String) -> Void = { _ in }
+    ) throws(WriteError) {
+        try checkWritable(path)
+        let directory = directory(of: path)
+        let name = String(path.split(separator: "/", omittingEmptySubsequences: false).last!)
+        let template = Array(((directory == "/" ? "/" : directory + "/") + ".\(name).XXXXXX").utf8CString)
+        try InterruptCleanup.protect { () throws(WriteError) in
+            let temporaryPath = InterruptCleanup.path
+            template.withUnsafeBufferPointer { temporaryPath.update(from: $0.baseAddress!, count: $0.count) }
+            let descriptor = mkstemp(temporaryPath)
+            guard descriptor >= 0 else { throw failure(path, "cannot create a temporary file in \(directory)") }
+            InterruptCleanup.armed.store(true, ordering: .sequentiallyConsistent)
+            let temporary = String(cString: temporaryPath)
+            afterCreatingTemporaryFile(temporary)
+            var error = fill(descriptor, with: text, path: path, temporary: temporary)
+            close(descriptor)
+            if error == nil, let problem = destinationProblem(path) {
+                error = WriteError(path: path, problem: problem + " now; left as it is")
+            }
+            if error == nil && rename(temporary, path) != 0 { error = failure(path, "cannot rename \(temporary)") }
+            if let error {
+                unlink(temporary)
+                throw error
+            }
+        }
+    }
+
+    /// Writes `text` to `descriptor`, makes it readable as `>` would, and flushes it to disk.
+    private static func fill(_ descriptor: Int32, with text: String, path: String, temporary: String) -> WriteError? {
         let bytes = Array(text.utf8)
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + written, $0.count - written) }
             if count < 0 {
                 if errno == EINTR { continue }
-                let error = failure(path, "cannot write \(temporary)")
-                close(descriptor)
-                unlink(temporary)
-                throw error
+                return failure(path, "cannot write \(temporary)")
             }
             written += count
         }
         // mkstemp creates the file 0600; a report is for everyone to read, as with `>`.
         let mask = umask(0)
         umask(mask)
-        let modeSet = fchmod(descriptor, 0o666 & ~mask) == 0
-        let synced = fsync(descriptor) == 0
-        let error = (modeSet && synced) ? nil : failure(path, "cannot flush \(temporary)")
-        close(descriptor)
-        if let error {
-            unlink(temporary)
-            throw error
+        guard fchmod(descriptor, 0o666 & ~mask) == 0, fsync(descriptor) == 0 else {
+            return failure(path, "cannot flush \(temporary)")
         }
-        guard rename(temporary, path) == 0 else {
-            let error = failure(path, "cannot rename \(temporary)")
-            unlink(temporary)
-            throw error
+        return nil
+    }
+
+    /// Why whatever is at `path` must not be replaced; `nil` for nothing or a regular file.
+    private static func destinationProblem(_ path: String) -> String? {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return errno == ENOENT ? nil : systemReason() }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "it is a directory"
+        case S_IFLNK: return "it is a symbolic link, which is never replaced nor followed; name the file itself"
+        case S_IFIFO: return "it is a FIFO, not a regular file (standard output reaches one)"
+        case S_IFSOCK: return "it is a socket, not a regular file"
+        case S_IFCHR, S_IFBLK: return "it is a device, not a regular file (standard output reaches one)"
+        default: return "it is not a regular file"
         }
     }
 
+    /// The directory `path` is in: `.` for a bare name, `/` for a file at the root.
+    private static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let directory = String(path[..<slash])
+        return directory.isEmpty ? "/" : directory
+    }
+
+    private static func systemReason() -> String { String(cString: strerror(errno)) }
+
     private static func failure(_ path: String, _ step: String) -> WriteError {
-        WriteError(description: "cannot write \(path): \(step): \(String(cString: strerror(errno)))")
+        WriteError(path: path, problem: "\(step): \(systemReason())")
     }
 }
 

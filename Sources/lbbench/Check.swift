@@ -34,9 +34,7 @@ struct Check: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        if let output {
-            do { try AtomicFile.checkWritable(output) } catch { throw ValidationError(error.description) }
-        }
+        try ReportOutput.validate(output)
     }
 
     func run() throws {
@@ -44,11 +42,7 @@ struct Check: ParsableCommand {
         let report = try ProjectClaims(seed: seed).run { progress?.show($0) }
         progress?.finish()
         let text = try format.render(report)
-        if let output {
-            try AtomicFile.write(text, to: output)
-        } else {
-            print(text, terminator: "")
-        }
+        try ReportOutput.write(text, to: output)
         if !report.passed {
             let failed = report.claims.filter { !$0.passed }.map { "lbbench check: FAIL \($0.id): \($0.claim): \($0.measured)\n" }
             FileHandle.standardError.write(Data(failed.joined().utf8))

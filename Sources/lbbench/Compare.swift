@@ -53,9 +53,7 @@ struct Compare: ParsableCommand {
         }
         try Self.checkPercent(noise, option: "--noise")
         if let failOnRegression { try Self.checkPercent(failOnRegression, option: "--fail-on-regression") }
-        if let output {
-            do { try AtomicFile.checkWritable(output) } catch { throw ValidationError(error.description) }
-        }
+        try ReportOutput.validate(output)
     }
 
     func run() throws {
@@ -71,12 +69,7 @@ struct Compare: ParsableCommand {
         } catch let error as ComparisonError {
             throw ValidationError(error.description)
         }
-        let text = try format.render(comparison)
-        if let output {
-            try AtomicFile.write(text, to: output)
-        } else {
-            print(text, terminator: "")
-        }
+        try ReportOutput.write(try format.render(comparison), to: output)
         if comparison.hasRegression { throw ExitCode(1) }
     }
 

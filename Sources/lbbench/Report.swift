@@ -45,9 +45,7 @@ struct Report: ParsableCommand {
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one results file") }
         if let problem = (memoryBudget ?? .standard).problem { throw ValidationError(problem) }
-        if let output {
-            do { try AtomicFile.checkWritable(output) } catch { throw ValidationError(error.description) }
-        }
+        try ReportOutput.validate(output)
     }
 
     /// The files, each named once, after checking that each is a regular file and that their
@@ -108,10 +106,6 @@ struct Report: ParsableCommand {
         document.runs.sort(by: RunResult.reportOrder)
         document.computeScaling()
         let text = try format.render(document)
-        if let output {
-            try AtomicFile.write(text, to: output)
-        } else {
-            print(text, terminator: "")
-        }
+        try ReportOutput.write(text, to: output)
     }
 }

@@ -82,9 +82,7 @@ struct Run: ParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        if let output {
-            do { try AtomicFile.checkWritable(output) } catch { throw ValidationError(error.description) }
-        }
+        try ReportOutput.validate(output)
     }
 
     /// The options as the harness's matrix; every list and count is parsed and checked here.
@@ -133,11 +131,7 @@ struct Run: ParsableCommand {
         progress?.finish()
 
         let report = try format.render(document)
-        if let output {
-            try AtomicFile.write(report, to: output)
-        } else {
-            print(report, terminator: "")
-        }
+        try ReportOutput.write(report, to: output)
 
         let problems = document.problems
         if !problems.isEmpty {

@@ -29,7 +29,10 @@ struct Simulate: ParsableCommand {
     @Option(help: "Number of servers, in \(OptionRange.describe(SimulationLimits.servers)) (default \(DefaultSuite.servers), or the size mix's own farm).")
     var servers: Int?
 
-    @Option(help: "Comma-separated server weights, which are also their speeds (default: all 1).")
+    @Option(help: """
+        Comma-separated server weights, which are also their speeds, each in 1...\(SelectorLimits.maximumWeight) \
+        (speeds and their sum are exact doubles, so any ratio is simulated) (default: all 1).
+        """)
     var weights: String?
 
     @Flag(help: "Give the balancers weight 1 for every server; the servers keep their speeds.")
@@ -38,10 +41,17 @@ struct Simulate: ParsableCommand {
     @Option(help: "Target utilisation ρ of Poisson arrivals, in \(OptionRange.describe(SimulationLimits.utilization)) (default \(DefaultSuite.utilization)).")
     var utilization: Double?
 
-    @Option(help: "A closed population of this many clients instead of Poisson arrivals.")
+    @Option(help: """
+        A closed population of this many clients instead of Poisson arrivals: at most the warm-up's requests \
+        (a tenth of --jobs), so every client has sent one before measuring starts.
+        """)
     var population: Int?
 
-    @Option(help: "Mean exponential think time of the closed population between requests (default 0).")
+    @Option(help: """
+        Mean exponential think time of the closed population between requests (default 0): at most \
+        2^32 × population ÷ (1.1 × jobs × the largest weight), so the run spans at most 2^32 service times of \
+        the fastest server.
+        """)
     var thinkTime: Double?
 
     @Option(help: "Service discipline: ps (processor sharing, default) or fcfs.")
@@ -102,9 +112,7 @@ struct Simulate: ParsableCommand {
         } else {
             try check(SimulationConfiguration(weights: [1], jobs: jobs ?? DefaultSuite.defaultJobs))
         }
-        if let output {
-            do { try AtomicFile.checkWritable(output) } catch { throw ValidationError("--output: \(error.description)") }
-        }
+        try ReportOutput.validate(output)
     }
 
     func run() throws {
@@ -158,11 +166,7 @@ struct Simulate: ParsableCommand {
             }
             healthy = broken.isEmpty
         }
-        if let output {
-            try AtomicFile.write(text, to: output)
-        } else {
-            print(text, terminator: "")
-        }
+        try ReportOutput.write(text, to: output)
         let seconds = Double(MonotonicClock.nanoseconds() - started) / 1e9
         warn("simulated \(requests) requests in \(NumberFormat.fixed(seconds, decimals: 2)) s: "
             + "\(NumberFormat.significant(Double(requests) / seconds / 1e6, digits: 3)) M requests/s")

@@ -17,7 +17,8 @@ struct CommandLineTests {
     static let executable: URL = URL(fileURLWithPath: CommandLine.arguments[0])
         .deletingLastPathComponent().appendingPathComponent("lbbench")
 
-    static func lbbench(_ arguments: [String]) throws -> Outcome {
+    /// Runs `lbbench` (or another `executable`, such as a shell that sets limits first).
+    static func lbbench(_ arguments: [String], executable: URL = Self.executable) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

@@ -62,7 +62,7 @@ struct BalancerViewsTests {
             }
             if step % 7 == 6 {
                 let time = driver.views.nextRefreshTime
-                driver.views.refreshNext()
+                driver.views.refreshNext(nextChangeAt: 0)
                 let refreshed = (step / 7) % balancers
                 #expect(driver.views.nextRefreshTime > time)
                 #expect(driver.views.routers[refreshed].counts == driver.global, "step \(step)")

@@ -19,8 +19,13 @@ import LoadBalancing
 /// otherwise keep a processor-sharing server's last requests crawling for ever; when the cap
 /// is hit, arrivals stop, the farm drains, and the result says so (`truncatedTail`).
 ///
-/// - Complexity: O(log n + pick) per request, plus O(n) per load sample (one per n expected
-///   arrivals). Memory: O(n) plus the requests inside, plus 2 × 160 KiB of histograms.
+/// Load samples are periodic in simulated time, but the farm does not change between events,
+/// so every sample point up to the next event is taken at once (`sampleLoad`): the cost grows
+/// with the number of requests, never with the simulated time (a long think time, say).
+///
+/// - Complexity: O(log n + pick) per request, plus O(n) per load sample, taken at most once per
+///   event and about once per n expected arrivals. Memory: O(n) plus the requests inside, plus
+///   2 × 160 KiB of histograms.
 /// - Note: Not thread-safe; a run is confined to the thread that calls `run()`.
 struct Engine<Server: ServerModel, R: Router> {
     private enum Phase { case warmingUp, measuring, finishing }
@@ -71,11 +76,17 @@ struct Engine<Server: ServerModel, R: Router> {
     private var boundaryBefore = 0.0
     /// Time measured requests spent in the farm after the window closed.
     private var boundaryAfter = 0.0
+    /// Warm-up requests in the farm now. Those still inside when the run ends straddle the
+    /// whole window: each is counted in `L` for all of it but never completes to add its
+    /// share to `boundaryBefore`, so `result()` adds it.
+    private var earlierInFarm = 0
 
     // Load samples for the fairness figures.
     private let samplePeriod: Double
     private var nextSample = Double.infinity
-    private var samples = 0
+    /// Sample points counted, with their multiplicity (a Double: a long quiet spell may hold
+    /// more points than an Int counts).
+    private var samples = 0.0
     private var jainLoadSum = 0.0
     private var peakToMeanSum = 0.0
 
@@ -104,8 +115,9 @@ struct Engine<Server: ServerModel, R: Router> {
         assignments = peak
         responseBatches = BatchMeans(batches: configuration.batches)
         slowdownBatches = responseBatches
-        // About one sample per n arrivals keeps sampling O(1) per request.
-        samplePeriod = Double(serverCount) / (configuration.arrivalRate ?? configuration.totalSpeed)
+        // About one sample per n arrivals keeps sampling O(1) per request. A closed population
+        // sends at most N / Z requests per time unit however fast the farm is.
+        samplePeriod = Double(serverCount) / (configuration.arrivalRate ?? configuration.closedArrivalRateBound)
     }
 
     mutating func run() -> SimulationResult {
@@ -122,11 +134,10 @@ struct Engine<Server: ServerModel, R: Router> {
             } else if arrival <= nextSample && arrival <= refresh {
                 arrive(at: arrival)
             } else if nextSample <= refresh {
-                advance(to: nextSample)
-                sampleLoad()
+                sampleLoad(beforeEventAt: min(completion, arrival))
             } else {
                 advance(to: refresh)
-                balancers.refreshNext()
+                balancers.refreshNext(nextChangeAt: min(completion, arrival))
             }
         }
         return result()
@@ -146,6 +157,7 @@ struct Engine<Server: ServerModel, R: Router> {
         let size = sizes.sample(using: &sizeRandom)
         let balancer = balancers.chooseBalancer()
         let server = balancers.pick(through: balancer)
+        if sequence < firstMeasured { earlierInFarm += 1 }
         if sequence >= firstMeasured && sequence < endOfMeasured { assignments[server] += 1 }
         servers[server].admit(Job(arrival: time, size: size, sequence: Int32(sequence), balancer: Int32(balancer)), at: time)
         inSystem += 1
@@ -167,6 +179,7 @@ struct Engine<Server: ServerModel, R: Router> {
 
         let sequence = Int(job.sequence)
         if sequence < firstMeasured {
+            earlierInFarm -= 1
             if phase != .warmingUp { boundaryBefore += (phase == .finishing ? min(time, windowEnd) : time) - windowStart }
         } else if sequence < endOfMeasured {
             let response = time - job.arrival
@@ -204,16 +217,25 @@ struct Engine<Server: ServerModel, R: Router> {
         servers.indices.map { busyTotal[$0] + (servers[$0].count > 0 ? now - busySince[$0] : 0) }
     }
 
-    private mutating func sampleLoad() {
+    /// Takes the sample due at `nextSample` and, with it, every later sample point before
+    /// `nextEvent` (the next completion or arrival): the farm is the same at all of them.
+    private mutating func sampleLoad(beforeEventAt nextEvent: Double) {
+        advance(to: nextSample)
+        var points = 1.0
+        if nextEvent.isFinite {
+            var later = ((nextEvent - nextSample) / samplePeriod).rounded(.down)
+            if later > 0 && nextSample + later * samplePeriod >= nextEvent { later -= 1 }
+            points += max(0, later)
+        }
         // An empty farm has no load to be unfair about; such samples are left out.
         let (servers, speeds) = (self.servers, self.speeds)
         if servers.contains(where: { $0.count > 0 }) {
             let loads = servers.indices.lazy.map { Double(servers[$0].count) / speeds[$0] }
-            jainLoadSum += Fairness.jainIndex(loads)
-            peakToMeanSum += Fairness.peakToMean(loads)
-            samples += 1
+            jainLoadSum += points * Fairness.jainIndex(loads)
+            peakToMeanSum += points * Fairness.peakToMean(loads)
+            samples += points
         }
-        nextSample += samplePeriod
+        nextSample += points * samplePeriod
     }
 
     private func result() -> SimulationResult {
@@ -236,13 +258,13 @@ struct Engine<Server: ServerModel, R: Router> {
             assignments: assignments,
             fairness: .init(
                 jainAssignments: Fairness.jainIndex(fairShares),
-                jainLoad: samples > 0 ? jainLoadSum / Double(samples) : 1,
-                peakToMeanLoad: samples > 0 ? peakToMeanSum / Double(samples) : 1
+                jainLoad: samples > 0 ? jainLoadSum / samples : 1,
+                peakToMeanLoad: samples > 0 ? peakToMeanSum / samples : 1
             ),
             littlesLaw: .init(
                 meanInSystem: area / length,
                 arrivalRateTimesMeanResponse: responseSum / length,
-                boundary: (boundaryBefore + boundaryAfter) / length
+                boundary: (boundaryBefore + Double(earlierInFarm) * length + boundaryAfter) / length
             ),
             windowLength: length,
             simulatedRequests: issued,

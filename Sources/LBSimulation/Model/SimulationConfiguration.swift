@@ -85,6 +85,34 @@ public struct SimulationConfiguration: Sendable, Equatable {
         if case let .open(utilization) = traffic { utilization * totalSpeed } else { nil }
     }
 
+    /// The most requests per time unit a closed population can send: `N / Z` (every client
+    /// thinking, none waiting) and never more than the farm serves (`totalSpeed`); for open
+    /// traffic, `totalSpeed`.
+    ///
+    /// - Complexity: O(n).
+    var closedArrivalRateBound: Double {
+        if case let .closed(population, thinkTime) = traffic, thinkTime > 0 {
+            min(totalSpeed, Double(population) / thinkTime)
+        } else {
+            totalSpeed
+        }
+    }
+
+    /// The longest simulated span a run may need, in mean service times of the fastest server:
+    /// 2^32, so that a double still resolves such a service time to 2^-20 at the end of the run.
+    public static let maximumSpanInFastestServiceTimes = 4_294_967_296.0
+
+    /// The longest mean think time a closed population may have: its requests alone, at most
+    /// `N / Z` per time unit, take `(warmupJobs + jobs) · Z / N` time units, which must stay within
+    /// `maximumSpanInFastestServiceTimes` of the fastest server (weight `w`: service time `1 / w`).
+    ///
+    /// - Complexity: O(n).
+    public var maximumThinkTime: Double {
+        guard case let .closed(population, _) = traffic, let fastest = weights.max(), fastest > 0 else { return 0 }
+        let requests = Double(warmupJobs) + Double(jobs)
+        return Self.maximumSpanInFastestServiceTimes * Double(population) / (requests * Double(fastest))
+    }
+
     /// Checks every field.
     ///
     /// - Complexity: O(n).
@@ -95,7 +123,7 @@ public struct SimulationConfiguration: Sendable, Equatable {
         if weights.count > Self.maximumServers { try fail("at most \(Self.maximumServers) servers, not \(weights.count)") }
         let maximumWeight = SelectorLimits.maximumWeight
         if let (server, weight) = weights.enumerated().first(where: { $0.element <= 0 || $0.element > maximumWeight }) {
-            try fail("server \(server) has weight \(weight); simulated servers need a weight (speed) in 1...\(maximumWeight)")
+            try fail("--weights: server \(server) has weight \(weight); simulated servers need a weight (speed) in 1...\(maximumWeight)")
         }
         switch traffic {
         case let .open(utilization):
@@ -104,7 +132,15 @@ public struct SimulationConfiguration: Sendable, Equatable {
             if population < 1 || population > Int(UInt32.max) {
                 try fail("population must be in 1...\(UInt32.max), not \(population)")
             }
-            if !(thinkTime >= 0 && thinkTime.isFinite) { try fail("think time must be finite and ≥ 0, not \(thinkTime)") }
+            if population > warmupJobs {
+                try fail("--population \(population): at most \(warmupJobs), the warm-up's requests (a tenth of --jobs), "
+                    + "so that every client has sent one before measuring starts")
+            }
+            let thinkTimeBound = maximumThinkTime
+            if !(thinkTime >= 0 && thinkTime <= thinkTimeBound) {
+                try fail("--think-time \(thinkTime): must be in 0...\(thinkTimeBound) for this farm, population and --jobs "
+                    + "(≤ 2^32 service times of the fastest server in all)")
+            }
         }
         if batches < 2 { try fail("at least 2 batches are needed for a confidence interval, not \(batches)") }
         if jobs < 10 * batches { try fail("jobs must be at least 10 per batch (\(10 * batches)), not \(jobs)") }

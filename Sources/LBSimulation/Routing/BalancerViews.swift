@@ -45,6 +45,9 @@ struct BalancerViews<R: Router> {
     /// Refreshes done so far; the next one is at `(refreshes + 1) · Δ / K`, computed from the
     /// count rather than summed, so no rounding accumulates.
     private var refreshes = 0
+    /// Refreshes since the last pick or release; once there have been `K`, every view is
+    /// current and further refreshes change nothing until the next pick or release.
+    private var quietRefreshes = 0
     /// Refresh mode: true connections per server.
     private var global: [Int32] = []
     /// Refresh mode: `view[b * n + s]`, balancer `b`'s count of server `s` (its router's count).
@@ -98,6 +101,7 @@ struct BalancerViews<R: Router> {
     }
 
     private mutating func recordChange(_ server: Int, by balancer: Int, delta: Int32) {
+        quietRefreshes = 0
         global[server] += delta
         view[balancer * serverCount + server] += delta
         lastChange[server] = changeClock
@@ -111,8 +115,11 @@ struct BalancerViews<R: Router> {
         }
     }
 
-    /// Performs the refresh due at `nextRefreshTime` and schedules the next one.
-    mutating func refreshNext() {
+    /// Performs the refresh due at `nextRefreshTime` and schedules the next one. When no pick
+    /// or release comes before `nextChange` and every view is already current, the refreshes
+    /// due before it would change nothing: they are skipped by count, so a quiet spell costs
+    /// O(1), not O(spell / Δ).
+    mutating func refreshNext(nextChangeAt nextChange: Double) {
         let balancer = nextRefreshBalancer
         swap(&replaying, &dirtyLists[balancer])
         replaying.sort { lastChange[Int($0)] < lastChange[Int($1)] }
@@ -130,8 +137,27 @@ struct BalancerViews<R: Router> {
             }
         }
         replaying.removeAll(keepingCapacity: true)
-        nextRefreshBalancer = (balancer + 1) % routers.count
         refreshes += 1
-        if let refresh { nextRefreshTime = Double(refreshes + 1) * refresh / Double(routers.count) }
+        quietRefreshes += 1
+        if let refresh, quietRefreshes >= routers.count {
+            skipRefreshes(before: nextChange, period: refresh)
+        }
+        nextRefreshBalancer = refreshes % routers.count
+        if let refresh { nextRefreshTime = refreshTime(refreshes, period: refresh) }
+    }
+
+    /// When refresh number `index` (from 0) happens.
+    private func refreshTime(_ index: Int, period: Double) -> Double {
+        Double(index + 1) * period / Double(routers.count)
+    }
+
+    /// Counts as done every refresh before `time`, so the next one is the first at or after it.
+    private mutating func skipRefreshes(before time: Double, period: Double) {
+        let estimate = (time * Double(routers.count) / period).rounded(.up) - 1
+        guard estimate.isFinite, estimate < 0x1p62 else { return }
+        var index = max(refreshes, Int(estimate))
+        while refreshTime(index, period: period) < time { index += 1 }
+        while index > refreshes && refreshTime(index - 1, period: period) >= time { index -= 1 }
+        refreshes = index
     }
 }

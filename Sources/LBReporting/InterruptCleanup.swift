@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Synchronization
+
+/// Removes the temporary file of a write in progress when SIGINT, SIGTERM or SIGHUP arrives,
+/// then lets the signal do what it would have done, so an interrupted `lbbench … --output`
+/// leaves no `.NAME.XXXXXX` behind and still ends with the signal's exit status.
+///
+/// One write is protected at a time (`AtomicFile.write` holds `lock` around it). The path
+/// lives in a buffer allocated once, so the handler neither allocates nor locks: it only
+/// calls `unlink`, `signal` and `raise`, which are async-signal-safe. A signal the process
+/// ignored (`nohup`) stays ignored; one with a handler of its own gets that handler after the
+/// cleanup; one with the default action is re-raised with the default action.
+///
+/// - Note: Thread-safe: `protect(_:)` serialises callers; the handler may run on any thread.
+enum InterruptCleanup {
+    /// The signals that end a process which is being written from: ^C, `kill`, a closed terminal.
+    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+
+    /// `mkstemp`'s template and then the temporary file's name, NUL-terminated.
+    nonisolated(unsafe) static let path = UnsafeMutablePointer<CChar>.allocate(capacity: Int(PATH_MAX) + 1)
+    /// Whether `path` names a temporary file that the handler must remove.
+    static let armed = Atomic<Bool>(false)
+    /// A signal handler, as `signal(2)` takes and returns it (`nil`: the default action).
+    typealias Handler = @convention(c) (Int32) -> Void
+    /// The handlers in force before `protect(_:)` installed its own, indexed by signal number;
+    /// a fixed buffer, so the handler reads it without touching reference counts.
+    nonisolated(unsafe) static let previous: UnsafeMutablePointer<Handler?> = {
+        let table = UnsafeMutablePointer<Handler?>.allocate(capacity: 65)
+        table.initialize(repeating: nil, count: 65)
+        return table
+    }()
+    private static let lock = NSLock()
+
+    /// Runs `body` with the handler installed for `signals`; `body` fills `path` (with `mkstemp`)
+    /// and sets `armed` while its temporary file exists.
+    ///
+    /// - Complexity: O(1) besides `body`.
+    static func protect<Result>(_ body: () throws(AtomicFile.WriteError) -> Result) throws(AtomicFile.WriteError) -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        _ = (path, previous)  // Initialise the statics here, never first in the handler.
+        armed.store(false, ordering: .sequentiallyConsistent)
+        var installed: [(signal: Int32, handler: Handler?)] = []
+        for signalNumber in signals {
+            let old = signal(signalNumber, removeTemporaryFileAndResignal)
+            if isIgnore(old) {
+                signal(signalNumber, SIG_IGN)
+            } else {
+                previous[Int(signalNumber)] = old
+                installed.append((signalNumber, old))
+            }
+        }
+        defer {
+            armed.store(false, ordering: .sequentiallyConsistent)
+            for (signalNumber, old) in installed { signal(signalNumber, old) }
+        }
+        return try body()
+    }
+
+    private static func isIgnore(_ handler: Handler?) -> Bool {
+        guard let handler else { return false }
+        return unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+    }
+}
+
+/// The handler: async-signal-safe calls only.
+private func removeTemporaryFileAndResignal(_ signalNumber: Int32) {
+    if InterruptCleanup.armed.load(ordering: .sequentiallyConsistent) { unlink(InterruptCleanup.path) }
+    if let chained = InterruptCleanup.previous[Int(signalNumber)] {
+        chained(signalNumber)
+    } else {
+        // Blocked while this handler runs; delivered, with the default action, when it returns.
+        signal(signalNumber, SIG_DFL)
+        raise(signalNumber)
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import LBReporting
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What `AtomicFile` refuses to replace, and what it leaves behind when a write fails: never
+/// a path under /dev, only FIFOs and links made in a temporary directory.
+@Suite("Safe output destinations")
+struct OutputSafetyTests {
+    /// A fresh directory, removed by `body`'s caller through `defer`.
+    static func temporaryDirectory() throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-safety-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    static func contents(_ directory: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+    }
+
+    static func fileType(_ path: String) -> mode_t {
+        var status = stat()
+        return lstat(path, &status) == 0 ? status.st_mode & S_IFMT : 0
+    }
+
+    static func refusal(_ path: String, _ problem: String) -> (any Error) -> Bool {
+        { error in
+            guard let error = error as? AtomicFile.WriteError else { return false }
+            return error.path == path && error.problem.contains(problem)
+        }
+    }
+
+    @Test("a FIFO is neither replaced nor opened: refused up front and at write time")
+    func fifo() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/pipe"
+        #expect(mkfifo(path, 0o644) == 0)
+        #expect { try AtomicFile.checkWritable(path) } throws: { Self.refusal(path, "it is a FIFO")($0) }
+        #expect { try AtomicFile.write("report", to: path) } throws: { Self.refusal(path, "it is a FIFO")($0) }
+        #expect(Self.fileType(path) == S_IFIFO)
+        #expect(try Self.contents(directory) == ["pipe"])
+    }
+
+    @Test("a device node is not replaced (one made in a temporary directory)", .enabled(if: geteuid() == 0, "mknod needs root"))
+    func device() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/null"
+        #expect(mknod(path, S_IFCHR | 0o666, dev_t(1 << 8 | 3)) == 0)  // makedev(1, 3): the null device
+        #expect { try AtomicFile.write("report", to: path) } throws: { Self.refusal(path, "it is a device")($0) }
+        #expect(Self.fileType(path) == S_IFCHR)
+        #expect(try Self.contents(directory) == ["null"])
+    }
+
+    @Test("a symbolic link is neither replaced nor followed; its target is untouched")
+    func symbolicLink() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let target = directory + "/target", link = directory + "/link"
+        try "original".write(toFile: target, atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        #expect { try AtomicFile.checkWritable(link) } throws: { Self.refusal(link, "symbolic link")($0) }
+        #expect { try AtomicFile.write("report", to: link) } throws: { Self.refusal(link, "symbolic link")($0) }
+        #expect(Self.fileType(link) == S_IFLNK)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "original")
+        // A dangling link is refused too: writing would create a file the caller did not name.
+        let dangling = directory + "/dangling"
+        try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: directory + "/nowhere")
+        #expect { try AtomicFile.write("report", to: dangling) } throws: { Self.refusal(dangling, "symbolic link")($0) }
+        #expect(try Self.contents(directory) == ["dangling", "link", "target"])
+    }
+
+    @Test("names: empty, a directory, too long for the temporary file, a component or the path too long")
+    func names() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let longest = directory + "/" + String(repeating: "n", count: AtomicFile.maximumNameBytes)
+        let cases: [(String, String)] = [
+            ("", "the name is empty"),
+            (directory, "it is a directory"),
+            (directory + "/", "it names a directory"),
+            (directory + "/..", "it names a directory"),
+            (longest + "n", "the file name is 248 bytes; at most 247"),
+            (directory + "/" + String(repeating: "é", count: 124), "the file name is 248 bytes"),
+            (directory + "/" + String(repeating: "d", count: 256) + "/report", "a directory name is 256 bytes; at most 255"),
+            (directory + String(repeating: "/d", count: 2_100) + "/report", "bytes; at most \(AtomicFile.maximumPathBytes)"),
+            (directory + "/missing/report", "directory \(directory)/missing does not exist"),
+        ]
+        for (path, problem) in cases {
+            #expect { try AtomicFile.checkWritable(path) } throws: { Self.refusal(path, problem)($0) }
+            #expect { try AtomicFile.write("report", to: path) } throws: { Self.refusal(path, problem)($0) }
+        }
+        try AtomicFile.write("report", to: longest)
+        #expect(try String(contentsOfFile: longest, encoding: .utf8) == "report")
+        #expect(try Self.contents(directory) == [String(repeating: "n", count: AtomicFile.maximumNameBytes)])
+    }
+
+    @Test("a file in place of a directory is refused")
+    func fileAsDirectory() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "x".write(toFile: directory + "/file", atomically: false, encoding: .utf8)
+        let path = directory + "/file/report"
+        #expect { try AtomicFile.checkWritable(path) } throws: { Self.refusal(path, "is not a directory")($0) }
+    }
+
+    @Test("a directory the user cannot write is refused up front", .enabled(if: geteuid() != 0, "root writes anywhere"))
+    func readOnlyDirectory() throws {
+        let directory = try Self.temporaryDirectory()
+        defer {
+            chmod(directory, 0o755)
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        chmod(directory, 0o555)
+        let path = directory + "/report"
+        #expect { try AtomicFile.checkWritable(path) } throws: { Self.refusal(path, "is not writable")($0) }
+    }
+
+    @Test("a destination that becomes a FIFO during the write is left alone, and the temporary file removed")
+    func destinationChangesDuringWrite() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/report"
+        var temporary = ""
+        #expect {
+            try AtomicFile.write("report", to: path) { created in
+                temporary = created
+                mkfifo(path, 0o644)
+            }
+        } throws: { Self.refusal(path, "it is a FIFO")($0) }
+        #expect(temporary.hasPrefix(directory + "/.report."))
+        #expect(Self.fileType(path) == S_IFIFO)
+        #expect(try Self.contents(directory) == ["report"], "the temporary file is gone")
+    }
+
+    @Test("writes from several threads at once each land whole, and leave no temporary file")
+    func concurrentWrites() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        DispatchQueue.concurrentPerform(iterations: 8) { index in
+            let text = String(repeating: "\(index)", count: 100_000)
+            #expect(throws: Never.self) { try AtomicFile.write(text, to: directory + "/report-\(index)") }
+        }
+        for index in 0..<8 {
+            #expect(try String(contentsOfFile: directory + "/report-\(index)", encoding: .utf8) == String(repeating: "\(index)", count: 100_000))
+        }
+        #expect(try Self.contents(directory).count == 8)
+    }
+
+    @Test("signal handlers are those of before once a write is over")
+    func handlersRestored() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var during: UInt = 0
+        try AtomicFile.write("report", to: directory + "/report") { _ in
+            let current = signal(SIGHUP, SIG_IGN)
+            signal(SIGHUP, current)
+            during = current.map { unsafeBitCast($0, to: UInt.self) } ?? 0
+        }
+        let after = signal(SIGHUP, SIG_DFL)
+        #expect(during != 0, "a handler is installed while the temporary file exists")
+        #expect(after == nil, "the default action is back")
+    }
+}
