@@ -10,10 +10,18 @@ extension ProjectClaims {
     static let shareConcurrency = 1_000
 
     /// The `uniform` cells of claim 4: every selector on one thread, `uniformRepetitions`
-    /// times, repetitions interleaved so that a noisy moment hits every selector alike.
+    /// times, repetitions interleaved so that a noisy moment hits every selector alike. Cells
+    /// are an eighth of `length`: a preemption inflates a cell's mean pick latency, and short
+    /// cells make it likelier that some cell of each selector ran without one (the lowest is
+    /// kept).
     func uniformCells() throws -> [[RunResult]] {
-        try (0..<uniformRepetitions).map { _ in
-            try cells(workload: .uniform, kinds: SelectorKind.allCases, threads: [1])
+        var short = self
+        switch length {
+        case let .picks(picks): short.length = .picks(max(1_000, picks / 8))
+        case let .seconds(seconds): short.length = .seconds(seconds / 8)
+        }
+        return try (0..<uniformRepetitions).map { _ in
+            try short.cells(workload: .uniform, kinds: SelectorKind.allCases, threads: [1])
         }
     }
 

@@ -47,7 +47,7 @@ public struct ProjectClaims: Sendable {
 
     public init(
         seed: UInt64 = 1, length: RunLength = .standard, servers: Int = 64, jainMargin: Double = 0.05,
-        uniformRepetitions: Int = 3
+        uniformRepetitions: Int = 9
     ) {
         self.seed = seed
         self.length = length
