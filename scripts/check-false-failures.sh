@@ -108,6 +108,7 @@ for run in $(seq 1 "$runs"); do
     read -r status seconds ids <<<"$(check_once)"
     [ "$status" != error ] || exit 1
     echo "run $run/$runs: exit $status, ${seconds} s${ids:+, failed: $ids}"
+    if [ "$status" -ne 0 ]; then sed 's/^/    /' "$work/stderr"; fi
     if [ "$status" -ne 0 ]; then
         failed=$((failed + 1))
         for id in $ids; do failures_by_claim[$id]=$(( ${failures_by_claim[$id]:-0} + 1 )); done

@@ -11,7 +11,7 @@ public struct ClaimVerdict: Codable, Sendable, Equatable {
     /// claim that does not state it.
     public var spread: ClaimSpread?
     /// How many times the figure was measured: 1, or more when a timing claim that failed was
-    /// re-measured before its verdict (`ProjectClaims.maximumMeasurements`).
+    /// re-measured before its verdict (`ProjectClaims.maximumCostMeasurements`, `.maximumMeasurements`).
     public var measurements: Int
 
     public init(

@@ -43,7 +43,7 @@ public struct CostProbe: Sendable {
     /// rounds make it likelier that some round of each subject runs undisturbed.
     public let roundNanoseconds: UInt64
 
-    public init(rounds: Int = 15, roundNanoseconds: UInt64 = 2_000_000) {
+    public init(rounds: Int = 21, roundNanoseconds: UInt64 = 1_000_000) {
         precondition(rounds > 0 && roundNanoseconds > 0, "a probe needs rounds of some length")
         self.rounds = rounds
         self.roundNanoseconds = roundNanoseconds

@@ -20,9 +20,11 @@ extension ProjectClaims {
 
     /// Claim 2: flat costs for `buckets` and `p2c`, and the lock-based exact selectors' lead
     /// over `linear-scan`, from interleaved `CostProbe` rounds; each figure a ratio of fastest
-    /// rounds (`CostSamples`), re-measured while a claim fails (`remeasuringFailures`).
+    /// rounds (`CostSamples`), re-measured while a claim fails (`remeasuringFailures`, up to
+    /// `maximumCostMeasurements`).
     func costClaims() throws -> [ClaimVerdict] {
         try remeasuringFailures(
+            upTo: maximumCostMeasurements,
             measure: {
                 try costProbe.measure(CostSubjects(largeFarm: largeFarm).all) { subject, selector in
                     injectedRegressions.applied(to: selector, of: subject.kind)

@@ -74,7 +74,8 @@ extension ProjectClaims {
     /// Claim 4, measured on `uniformCells` and re-measured while it fails
     /// (`remeasuringFailures`): every cell measured, and the verdicts.
     func uniformClaims() throws -> (cells: [[RunResult]], verdicts: [ClaimVerdict]) {
-        let (cells, verdicts) = try remeasuringFailures(measure: uniformCells, pool: { $0 += $1 }, judge: uniformCostClaims)
+        let (cells, verdicts) = try remeasuringFailures(
+            upTo: maximumMeasurements, measure: uniformCells, pool: { $0 += $1 }, judge: uniformCostClaims)
         return (cells, verdicts)
     }
 

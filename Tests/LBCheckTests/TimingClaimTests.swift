@@ -59,7 +59,7 @@ struct TimingClaimTests {
     func remeasuredUntilItPasses() {
         var calls = 0
         let (samples, verdicts) = claims.remeasuringFailures(
-            measure: { () -> [Double] in
+            upTo: 3, measure: { () -> [Double] in
                 calls += 1
                 return calls == 1 ? [90, 80] : [30]
             },
@@ -79,16 +79,16 @@ struct TimingClaimTests {
         #expect(ProjectClaims.remeasuredNote(1, rounds: 3).isEmpty)
     }
 
-    @Test("a failure that persists is measured maximumMeasurements times, then fails")
+    @Test("a failure that persists is measured the most times allowed, then fails")
     func persistentFailureFails() {
         var calls = 0
         let (_, verdicts) = claims.remeasuringFailures(
-            measure: { calls += 1 },
+            upTo: 4, measure: { calls += 1 },
             pool: { _, _ in },
             judge: { _, measurements in
                 [ClaimVerdict(id: "x", claim: "never", measured: "-", passed: false, measurements: measurements)]
             })
-        #expect(calls == claims.maximumMeasurements && verdicts[0].measurements == claims.maximumMeasurements)
+        #expect(calls == 4 && verdicts[0].measurements == 4)
         #expect(!verdicts[0].passed)
     }
 
@@ -100,6 +100,7 @@ struct TimingClaimTests {
         claims.largeFarm = 4_096
         claims.costProbe = CostProbe(rounds: 2, roundNanoseconds: 500_000)
         claims.maximumMeasurements = 2
+        claims.maximumCostMeasurements = 2
         claims.injectedRegressions = regressions
         return claims
     }
