@@ -27,12 +27,13 @@ public struct ClaimSpread: Codable, Sendable, Equatable {
         rounds = values.count
     }
 
-    /// For a table cell: "0.97–2.61 (22 rounds)", or "0 (1 round)" for a single value; whole
+    /// For a table cell: "0.97–2.61 (22 rounds)", or one number where both ends print alike; whole
     /// numbers (both ends whole) without decimals, others with two, three below 1 and none
     /// from 100 up.
     public var text: String {
         let whole = low == low.rounded() && high == high.rounded()
-        let range = low == high ? Self.number(low, whole) : "\(Self.number(low, whole))–\(Self.number(high, whole))"
+        let (lowest, highest) = (Self.number(low, whole), Self.number(high, whole))
+        let range = lowest == highest ? lowest : "\(lowest)–\(highest)"
         return "\(range) (\(rounds == 1 ? "1 round" : "\(rounds) rounds"))"
     }
 

@@ -153,6 +153,7 @@ struct TimingClaimTests {
         #expect(ClaimSpread("r", of: [0]).text == "0 (1 round)")
         #expect(ClaimSpread("r", of: [2.5, 3]).text == "2.50–3.00 (2 rounds)")
         #expect(ClaimSpread("r", of: [0, 2]).text == "0–2 (2 rounds)")
+        #expect(ClaimSpread("r", of: [0.2031, 0.2034]).text == "0.203 (2 rounds)")
         #expect(ClaimSpread("r", of: [152.4, 12.26]).text == "12.3–152 (2 rounds)")
     }
 }
