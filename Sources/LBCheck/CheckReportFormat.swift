@@ -3,7 +3,8 @@ import LBHarness
 
 /// The formats `lbbench check` writes its verdicts in.
 public enum CheckReportFormat: String, CaseIterable, Sendable {
-    /// The machine context, then one table row per claim: claim, measured, PASS/FAIL.
+    /// The machine context, then one table row per claim: claim, measured, the spread of the
+    /// rounds behind it, PASS/FAIL.
     case markdown
     /// `lbbench.check/1` (`CheckReport`), with the harness cells behind the verdicts.
     case json
@@ -26,12 +27,17 @@ public enum CheckReportFormat: String, CaseIterable, Sendable {
             "- Machine: \(machine.cpu), \(machine.cores) cores, \(machine.os), Swift \(machine.swift), "
                 + "\(machine.isDebugBuild ? "DEBUG BUILD: COSTS ARE NOT REPRESENTATIVE" : "\(machine.build) build"), \(machine.date)",
             "- Every ratio compares figures measured in this one process, so a slow machine slows both sides.",
+            "- Timing claims (2, 4) compare each side's fastest round, which noise cannot inflate; a failing one "
+                + "is re-measured before FAIL stands. *spread*: the figure's lowest–highest over the rounds behind it.",
             "",
-            "| # | claim | measured | verdict |",
-            "|---|---|---|---|",
+            "| # | claim | measured | spread | verdict |",
+            "|---|---|---|---|---|",
         ]
         for claim in report.claims {
-            lines.append("| \(claim.id) | \(cell(claim.claim)) | \(cell(claim.measured)) | \(claim.passed ? "PASS" : "**FAIL**") |")
+            let spread = claim.spread.map { "\($0.figure): \($0.text)" } ?? "—"
+            lines.append(
+                "| \(claim.id) | \(cell(claim.claim)) | \(cell(claim.measured)) | \(cell(spread)) | "
+                    + "\(claim.passed ? "PASS" : "**FAIL**") |")
         }
         let failed = report.claims.filter { !$0.passed }.count
         lines.append("")

@@ -7,11 +7,21 @@ public struct ClaimVerdict: Codable, Sendable, Equatable {
     /// The measured figure in words, with the numbers it came from.
     public var measured: String
     public var passed: Bool
+    /// The rounds behind the verdict: lowest and highest value of the figure. `nil` only for a
+    /// claim that does not state it.
+    public var spread: ClaimSpread?
+    /// How many times the figure was measured: 1, or more when a timing claim that failed was
+    /// re-measured before its verdict (`ProjectClaims.maximumCostMeasurements`, `.maximumMeasurements`).
+    public var measurements: Int
 
-    public init(id: String, claim: String, measured: String, passed: Bool) {
+    public init(
+        id: String, claim: String, measured: String, passed: Bool, spread: ClaimSpread? = nil, measurements: Int = 1
+    ) {
         self.id = id
         self.claim = claim
         self.measured = measured
         self.passed = passed
+        self.spread = spread
+        self.measurements = measurements
     }
 }

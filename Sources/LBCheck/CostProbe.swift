@@ -3,13 +3,17 @@ import LoadBalancing
 /// Measures what one pick followed by its release costs a selector, single-threaded, in
 /// nanoseconds, for comparing selectors as ratios within one process.
 ///
-/// Each selector is timed in several rounds, interleaved with the others' rounds so that a
-/// burst of noise on this shared machine hits every selector alike, and the median round is
-/// kept. A round times a whole loop with two clock reads, so the clock's own cost is spread
-/// over thousands of operations instead of being added to each. Each round starts with an
-/// untimed warm-up of a quarter of its length, so that it measures the selector with its
-/// data in cache, as a balancer that picks all the time has it, rather than the misses left
-/// by the previous subject's round.
+/// Each selector is timed in several short rounds, interleaved with the others' rounds so that
+/// a burst of noise on this shared machine hits every selector alike, and every round is kept
+/// (`CostSamples`), so that a claim can use an estimator noise cannot inflate — the fastest
+/// round — and state the spread. A round times a whole loop with two clock reads, so the
+/// clock's own cost is spread over thousands of operations instead of being added to each.
+/// Each round starts with an untimed warm-up of a quarter of its length, so that it measures
+/// the selector with its data in cache, as a balancer that picks all the time has it, rather
+/// than the misses left by the previous subject's round.
+///
+/// - Complexity: about `rounds × 1.25 × roundNanoseconds` per subject, plus calibration.
+/// - Note: Runs on the calling thread; not for concurrent use with other measurements.
 public struct CostProbe: Sendable {
     /// One selector configuration to time.
     public struct Subject: Hashable, Sendable, CustomStringConvertible {
@@ -26,47 +30,62 @@ public struct CostProbe: Sendable {
         public var description: String {
             kind.usesLock ? "\(kind)+\(lock)/servers:\(servers)" : "\(kind)/servers:\(servers)"
         }
+
+        /// The subject's selector, as `SelectorKind` builds it: weights 1, seed 1.
+        public func makeSelector() throws(SelectorConfigurationError) -> any ServerSelector {
+            try kind.makeSelector(weights: Array(repeating: 1, count: servers), lock: lock, seed: 1)
+        }
     }
 
-    /// Rounds per subject; the median is kept.
+    /// Rounds per subject and measurement.
     public let rounds: Int
-    /// The least time one round should last, so that clock granularity is negligible.
+    /// The least time one round should last, so that clock granularity is negligible. Short
+    /// rounds make it likelier that some round of each subject runs undisturbed.
     public let roundNanoseconds: UInt64
 
-    public init(rounds: Int = 7, roundNanoseconds: UInt64 = 5_000_000) {
+    public init(rounds: Int = 21, roundNanoseconds: UInt64 = 1_000_000) {
+        precondition(rounds > 0 && roundNanoseconds > 0, "a probe needs rounds of some length")
         self.rounds = rounds
         self.roundNanoseconds = roundNanoseconds
     }
 
-    /// The median cost, in nanoseconds, of a pick plus its release for each subject.
+    /// Every round's cost, in nanoseconds, of a pick plus its release for each subject.
     ///
     /// Every selector holds `servers / 2` connections in the background while it is timed, so
     /// counts differ between servers, as they do in a live balancer.
-    public func measure(_ subjects: [Subject]) throws -> [Subject: Double] {
+    ///
+    /// - Parameter timed: what is timed in place of a subject's selector, given it with its
+    ///   background connections already held (`InjectedRegression` substitutes a slowed
+    ///   wrapper); by default the selector itself.
+    public func measure(
+        _ subjects: [Subject],
+        timed: (Subject, any ServerSelector) -> any ServerSelector = { $1 }
+    ) throws -> CostSamples {
         var selectors: [(Subject, any ServerSelector, Int)] = []
         var background: [(any ServerSelector, [ServerID])] = []
-        for subject in subjects {
-            let selector = try subject.kind.makeSelector(
-                weights: Array(repeating: 1, count: subject.servers), lock: subject.lock, seed: 1)
-            background.append((selector, (0..<(subject.servers / 2)).compactMap { _ in selector.pick() }))
-            selectors.append((subject, selector, calibrate(selector)))
-        }
         defer {
             for (selector, held) in background { held.forEach(selector.release) }
         }
-        var samples: [Subject: [Double]] = [:]
+        for subject in subjects {
+            let selector = try subject.makeSelector()
+            background.append((selector, (0..<(subject.servers / 2)).compactMap { _ in selector.pick() }))
+            let subjectTimed = timed(subject, selector)
+            selectors.append((subject, subjectTimed, calibrate(subjectTimed)))
+        }
+        var samples = CostSamples()
         for _ in 0..<rounds {
             for (subject, selector, iterations) in selectors {
-                _ = time(selector, iterations: iterations / 4)
-                samples[subject, default: []].append(time(selector, iterations: iterations))
+                _ = time(selector, iterations: max(1, iterations / 4))
+                samples.record(time(selector, iterations: iterations), for: subject)
             }
         }
-        return samples.mapValues { values in values.sorted()[values.count / 2] }
+        return samples
     }
 
-    /// Doubles the iteration count until one round lasts at least `roundNanoseconds`.
+    /// Doubles the iteration count until one round lasts at least `roundNanoseconds`. Starts
+    /// small so that a slow selector (a regression) does not make calibration itself slow.
     private func calibrate(_ selector: any ServerSelector) -> Int {
-        var iterations = 1_000
+        var iterations = 16
         while Double(iterations) * time(selector, iterations: iterations) < Double(roundNanoseconds) {
             iterations *= 2
         }

@@ -13,10 +13,12 @@ extension ProjectClaims {
         try Self.exactKinds.map { kind in
             var picks = 0
             var failures: [String] = []
+            var mismatches: [Double] = []
             for lock in LockKind.allCases {
                 for replay in replays {
                     let outcome = try replay.run(kind, lock: lock)
                     picks += outcome.picks
+                    mismatches.append(Double(outcome.mismatches))
                     if let mismatch = outcome.firstMismatch {
                         failures.append("\(lock), \(replay.serverCount) servers, \(mismatch)")
                     }
@@ -29,7 +31,8 @@ extension ProjectClaims {
                 measured: failures.isEmpty
                     ? "\(Formatting.grouped(picks)) picks, 0 mismatches"
                     : "mismatch: " + failures.joined(separator: "; "),
-                passed: failures.isEmpty)
+                passed: failures.isEmpty,
+                spread: ClaimSpread("mismatches per replay (lock × farm; deterministic)", of: mismatches))
         }
     }
 }

@@ -33,13 +33,20 @@ struct Check: ParsableCommand {
     @Option(help: "Write the report to this file, atomically, instead of standard output.")
     var output: String?
 
+    /// Measures a regression on purpose, to show the timing claims catch it
+    /// (`scripts/check-false-failures.sh --inject`); hidden from `--help`.
+    @Option(name: .customLong("inject-regression"), help: .private)
+    var injectedRegressions: [InjectedRegression] = []
+
     func validate() throws {
         try ReportOutput.validate(output)
     }
 
     func run() throws {
         let progress = ProgressLine.ifTerminal()
-        let report = try ProjectClaims(seed: seed).run { progress?.show($0) }
+        var claims = ProjectClaims(seed: seed)
+        claims.injectedRegressions = Set(injectedRegressions)
+        let report = try claims.run { progress?.show($0) }
         progress?.finish()
         let text = try format.render(report)
         try ReportOutput.write(text, to: output)
@@ -50,3 +57,5 @@ struct Check: ParsableCommand {
         }
     }
 }
+
+extension InjectedRegression: ExpressibleByArgument {}

@@ -98,14 +98,18 @@ struct ClaimTests {
     func report() throws {
         let verdicts = [
             ClaimVerdict(id: "1", claim: "a", measured: "x", passed: true),
-            ClaimVerdict(id: "2", claim: "b | c", measured: "y", passed: false),
+            ClaimVerdict(
+                id: "2", claim: "b | c", measured: "y", passed: false, spread: ClaimSpread("ratio", of: [2.5, 3]),
+                measurements: 3),
         ]
         let report = CheckReport(machine: MachineContext.current(), seconds: 1, claims: verdicts, runs: [])
         #expect(!report.passed)
         let markdown = try CheckReportFormat.markdown.render(report)
-        #expect(markdown.contains("| 2 | b \\| c | y | **FAIL** |"))
+        #expect(markdown.contains("| 1 | a | x | — | PASS |"))
+        #expect(markdown.contains("| 2 | b \\| c | y | ratio: 2.50–3.00 (2 rounds) | **FAIL** |"))
         #expect(markdown.contains("1 of 2 claims FAILED"))
         let json = try CheckReportFormat.json.render(report)
         #expect(json.contains("\"schema\" : \"lbbench.check/1\"") && json.contains("\"passed\" : false"))
+        #expect(json.contains("\"measurements\" : 3") && json.contains("\"high\" : 3") && json.contains("\"rounds\" : 2"))
     }
 }

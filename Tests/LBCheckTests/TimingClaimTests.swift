@@ -1,0 +1,159 @@
+@testable import LBCheck
+import LBHarness
+import LoadBalancing
+import Testing
+
+/// The timing claims (2 and 4) of `lbbench check`: their estimator on made-up rounds, the
+/// re-measurement of a failure, and regressions made on purpose — selectors slowed by a wide
+/// margin (hundreds of times), run through the real probe and harness, so these tests cannot
+/// flake: a healthy selector is never asserted fast, a slowed one only asserted slow.
+@Suite("lbbench check: the timing claims")
+struct TimingClaimTests {
+    typealias Subject = CostProbe.Subject
+
+    /// Claim 2's subjects with the given rounds (nanoseconds); every other subject 25 ns in
+    /// every round, linear-scan 1,000 ns.
+    static func samples(_ overrides: [Subject: [Double]], rounds: Int = 5) -> CostSamples {
+        let subjects = [
+            Subject(.buckets, servers: 64), Subject(.buckets, servers: 100_000), Subject(.p2c, servers: 64),
+            Subject(.p2c, servers: 100_000), Subject(.linearScan, servers: 1_024), Subject(.minHeap, servers: 1_024),
+            Subject(.buckets, servers: 1_024),
+        ]
+        var samples = CostSamples()
+        for round in 0..<rounds {
+            for subject in subjects {
+                let standard = subject.kind == .linearScan ? 1_000.0 : 25
+                samples.record(overrides[subject]?[round] ?? standard, for: subject)
+            }
+        }
+        return samples
+    }
+
+    let claims = ProjectClaims()
+
+    @Test("cost: the fastest rounds decide, so noise in most rounds cannot fail a flat claim")
+    func noisyRoundsPass() {
+        // p2c at 100,000 servers disturbed in 4 of 5 rounds: the median ratio would be 3.2×.
+        let noisy = Self.samples([Subject(.p2c, servers: 100_000): [80, 30, 90, 75, 85]])
+        let verdict = claims.costVerdicts(noisy, measurements: 1)[1]
+        #expect(verdict.id == "2b" && verdict.passed, "\(verdict)")
+        #expect(verdict.measured.hasPrefix("1.20×"))
+        #expect(verdict.spread?.low == 1.2 && verdict.spread?.high == 3.6 && verdict.spread?.rounds == 5)
+    }
+
+    @Test("cost: a regression that slows every round fails each claim")
+    func regressionsFail() {
+        let p2cLinear = Self.samples([Subject(.p2c, servers: 100_000): Array(repeating: 60_000, count: 5)])
+        #expect(claims.costVerdicts(p2cLinear, measurements: 1).map(\.passed) == [true, false, true, true])
+        let bucketsScan = Self.samples([
+            Subject(.buckets, servers: 100_000): Array(repeating: 60_000, count: 5),
+            Subject(.buckets, servers: 1_024): Array(repeating: 600, count: 5),
+        ])
+        #expect(claims.costVerdicts(bucketsScan, measurements: 1).map(\.passed) == [false, true, false, true])
+        // min-heap only 2.5× cheaper than linear-scan: below the 3× bound.
+        let heapSlow = Self.samples([Subject(.minHeap, servers: 1_024): Array(repeating: 400, count: 5)])
+        #expect(claims.costVerdicts(heapSlow, measurements: 1).map(\.passed) == [true, true, true, false])
+    }
+
+    @Test("a failure is re-measured, pooled with the earlier rounds, and says so")
+    func remeasuredUntilItPasses() {
+        var calls = 0
+        let (samples, verdicts) = claims.remeasuringFailures(
+            upTo: 3, measure: { () -> [Double] in
+                calls += 1
+                return calls == 1 ? [90, 80] : [30]
+            },
+            pool: { $0 += $1 },
+            judge: { rounds, measurements in
+                [
+                    ClaimVerdict(id: "x", claim: "fast", measured: "\(rounds.min()!)", passed: rounds.min()! < 50,
+                                 measurements: measurements),
+                    ClaimVerdict(id: "y", claim: "held", measured: "-", passed: true, measurements: measurements),
+                ]
+            })
+        #expect(calls == 2 && samples == [90, 80, 30])
+        #expect(verdicts[0].passed && verdicts[0].measurements == 2)
+        // The claim that held at first keeps its first verdict.
+        #expect(verdicts[1].passed && verdicts[1].measurements == 1)
+        #expect(ProjectClaims.remeasuredNote(2, rounds: 3).contains("re-measured: 2 measurements, 3 rounds"))
+        #expect(ProjectClaims.remeasuredNote(1, rounds: 3).isEmpty)
+    }
+
+    @Test("a failure that persists is measured the most times allowed, then fails")
+    func persistentFailureFails() {
+        var calls = 0
+        let (_, verdicts) = claims.remeasuringFailures(
+            upTo: 4, measure: { calls += 1 },
+            pool: { _, _ in },
+            judge: { _, measurements in
+                [ClaimVerdict(id: "x", claim: "never", measured: "-", passed: false, measurements: measurements)]
+            })
+        #expect(calls == 4 && verdicts[0].measurements == 4)
+        #expect(!verdicts[0].passed)
+    }
+
+    /// A check whose probe is short, for the slowed-selector tests. Its large farm is 4,096
+    /// servers: enough for a wide margin, few enough for the exact selectors' O(n) invariant
+    /// checks of a debug build.
+    static func quickClaims(_ regressions: Set<InjectedRegression>) -> ProjectClaims {
+        var claims = ProjectClaims(length: .picks(5_000), uniformRepetitions: 2)
+        claims.largeFarm = 4_096
+        claims.costProbe = CostProbe(rounds: 2, roundNanoseconds: 500_000)
+        claims.maximumMeasurements = 2
+        claims.maximumCostMeasurements = 2
+        claims.injectedRegressions = regressions
+        return claims
+    }
+
+    @Test("p2c made O(n) through the real probe: claim 2b fails, after re-measurement")
+    func slowedP2CFails() throws {
+        // p2c's pick walks 4,096 links at 4,096 servers and 64 at 64: tens of times apart.
+        let verdicts = try Self.quickClaims([.p2cScan]).costClaims()
+        let flat = try #require(verdicts.first { $0.id == "2b" })
+        #expect(!flat.passed && flat.measurements == 2, "\(flat)")
+        #expect(flat.measured.contains("re-measured") && flat.claim.contains("4,096 servers"))
+    }
+
+    @Test("round robin slowed through the real harness: claim 4 fails")
+    func slowedRoundRobinFails() throws {
+        // 2,048 chain steps per pick against p2c's two random draws: far more than 50× its pick.
+        let claims = Self.quickClaims([.roundRobinSlow])
+        let (cells, verdicts) = try claims.uniformClaims()
+        #expect(!verdicts[0].passed && verdicts[0].measurements == 2, "\(verdicts[0])")
+        #expect(cells.count == 4 && cells.allSatisfy { $0.allSatisfy { $0.leakedConnections == 0 } })
+    }
+
+    @Test("a slowed selector counts as its base does and drains to zero")
+    func slowedSelectorDelegates() throws {
+        let base = try SelectorKind.buckets.makeSelector(weights: [1, 2, 3], lock: .default, seed: 1)
+        let slowed = SlowedSelector(base, walks: 2)
+        let picked = (0..<6).compactMap { _ in slowed.pick() }
+        #expect(picked.count == 6 && base.activeConnections().reduce(0, +) == 6)
+        try slowed.setWeight(0, for: picked[0])
+        #expect(slowed.weights() == base.weights() && slowed.serverCount == 3)
+        picked.forEach(slowed.release)
+        #expect(slowed.activeConnections() == [0, 0, 0])
+    }
+
+    @Test("every injected regression names the claims it must fail, and only its kind is slowed")
+    func injectedRegressionTargets() throws {
+        for regression in InjectedRegression.allCases {
+            #expect(!regression.claimIDs.isEmpty)
+            let own = try regression.kind.makeSelector(weights: [1, 1], lock: .default, seed: 1)
+            #expect(Set([regression]).applied(to: own, of: regression.kind) is SlowedSelector)
+            let other: SelectorKind = regression.kind == .linearScan ? .minHeap : .linearScan
+            let untouched = try other.makeSelector(weights: [1, 1], lock: .default, seed: 1)
+            #expect(Set([regression]).applied(to: untouched, of: other) === untouched)
+        }
+    }
+
+    @Test("a spread states its lowest, highest and rounds")
+    func spreadText() {
+        #expect(ClaimSpread("r", of: [1.5, 0.25, 3.5]).text == "0.250–3.50 (3 rounds)")
+        #expect(ClaimSpread("r", of: [0]).text == "0 (1 round)")
+        #expect(ClaimSpread("r", of: [2.5, 3]).text == "2.50–3.00 (2 rounds)")
+        #expect(ClaimSpread("r", of: [0, 2]).text == "0–2 (2 rounds)")
+        #expect(ClaimSpread("r", of: [0.2031, 0.2034]).text == "0.203 (2 rounds)")
+        #expect(ClaimSpread("r", of: [152.4, 12.26]).text == "12.3–152 (2 rounds)")
+    }
+}

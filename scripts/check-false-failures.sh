@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# How often does `lbbench check` fail when nothing is wrong? Runs the release `lbbench check` N
+# times while a CPU and memory-bandwidth hog (scripts/memory-hog.c, a read-modify-write stream
+# over a 256 MiB buffer) runs pinned to the last core, and reports how many runs failed and
+# which claims. With --inject, runs the check once per injected regression instead (same hog)
+# and reports whether each was caught: the check exited 1 and every claim the regression
+# targets failed.
+#
+#   scripts/check-false-failures.sh [-n N] [--inject] [--no-hog]
+#     -n N      loaded runs (30 to 1000; default 30). About 10–15 s each here.
+#     --inject  one run per regression: p2c-scan, buckets-scan, min-heap-scan, round-robin-slow.
+#     --no-hog  no hog (for comparison).
+# Exit status: 0 when no run failed (or every regression was caught), 1 otherwise, 64 for bad
+# input. The hog is stopped by its PID on every exit, Ctrl-C included.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
+
+runs=30
+inject=false
+hog=true
+while [ $# -gt 0 ]; do
+    case "$1" in
+        -n)
+            if [ $# -lt 2 ] || ! [[ "$2" =~ ^[0-9]+$ ]] || [ "$2" -lt 30 ] || [ "$2" -gt 1000 ]; then
+                echo "check-false-failures: -n ${2:-(missing)}: must be a whole number from 30 to 1000" >&2
+                exit 64
+            fi
+            runs=$((10#$2)); shift 2 ;;
+        --inject) inject=true; shift ;;
+        --no-hog) hog=false; shift ;;
+        *) echo "check-false-failures: unknown argument '$1' (use -n N, --inject, --no-hog)" >&2; exit 64 ;;
+    esac
+done
+
+# The claims each regression must fail (InjectedRegression.claimIDs in Sources/LBCheck).
+declare -A expected=(
+    [p2c-scan]="2b"
+    [buckets-scan]="2a 2c"
+    [min-heap-scan]="2d"
+    [round-robin-slow]="4"
+)
+
+work=$(mktemp -d)
+hog_pid=""
+stop() {
+    if [ -n "$hog_pid" ]; then kill "$hog_pid" 2>/dev/null || true; wait "$hog_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+swift build -c release --product lbbench >/dev/null
+lbbench=.build/release/lbbench
+
+if $hog; then
+    cc -O2 -o "$work/memory-hog" scripts/memory-hog.c
+    last_core=$(( $(nproc) - 1 ))
+    taskset -c "$last_core" "$work/memory-hog" 256 &
+    hog_pid=$!
+    sleep 1
+    kill -0 "$hog_pid" || { echo "check-false-failures: the hog did not start" >&2; exit 1; }
+    load="with the memory hog (PID $hog_pid) pinned to core $last_core"
+else
+    load="without a hog"
+fi
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs; $load"
+
+# Runs the check once; prints "STATUS SECONDS FAILED-IDS…" (failed ids from its stderr), or
+# "error" after showing the stderr of a check that neither passed nor failed a claim.
+check_once() {
+    local status=0 started ended
+    started=$(date +%s.%N)
+    "$lbbench" check "$@" >"$work/report.md" 2>"$work/stderr" || status=$?
+    ended=$(date +%s.%N)
+    if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
+        echo "check-false-failures: lbbench check exited $status:" >&2; cat "$work/stderr" >&2
+        echo error; return
+    fi
+    local ids
+    ids=$(sed -n 's/^lbbench check: FAIL \([0-9a-z]*\):.*/\1/p' "$work/stderr" | sort -u | tr '\n' ' ')
+    printf '%s %.1f %s\n' "$status" "$(echo "$ended - $started" | bc)" "$ids"
+}
+
+if $inject; then
+    missed=0
+    for regression in p2c-scan buckets-scan min-heap-scan round-robin-slow; do
+        read -r status seconds ids <<<"$(check_once --inject-regression "$regression")"
+        [ "$status" != error ] || exit 1
+        caught=true
+        [ "$status" -eq 1 ] || caught=false
+        for id in ${expected[$regression]}; do
+            [[ " $ids " == *" $id "* ]] || caught=false
+        done
+        if $caught; then verdict=caught; else verdict=MISSED; missed=$((missed + 1)); fi
+        echo "$regression: $verdict (exit $status, failed claims: ${ids:-none}; expected ${expected[$regression]}; ${seconds} s)"
+    done
+    echo "injected regressions: $((4 - missed)) of 4 caught ($load)"
+    [ "$missed" -eq 0 ]
+    exit
+fi
+
+failed=0
+slowest=0
+declare -A failures_by_claim=()
+for run in $(seq 1 "$runs"); do
+    read -r status seconds ids <<<"$(check_once)"
+    [ "$status" != error ] || exit 1
+    echo "run $run/$runs: exit $status, ${seconds} s${ids:+, failed: $ids}"
+    if [ "$status" -ne 0 ]; then sed 's/^/    /' "$work/stderr"; fi
+    if [ "$status" -ne 0 ]; then
+        failed=$((failed + 1))
+        for id in $ids; do failures_by_claim[$id]=$(( ${failures_by_claim[$id]:-0} + 1 )); done
+    fi
+    if (( $(echo "$seconds > $slowest" | bc) )); then slowest=$seconds; fi
+done
+summary="none"
+if [ "${#failures_by_claim[@]}" -gt 0 ]; then
+    summary=$(for id in "${!failures_by_claim[@]}"; do printf '%s×%s ' "$id" "${failures_by_claim[$id]}"; done)
+fi
+echo "false failures: $failed of $runs runs (claims: $summary); slowest run ${slowest} s; $load"
+[ "$failed" -eq 0 ]
