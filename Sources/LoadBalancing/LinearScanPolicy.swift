@@ -78,10 +78,13 @@ public struct LinearScanPolicy: SelectionPolicy {
     }
 
     /// Whether `server`, whose score equals the best so far, wins the tie against it: earlier
-    /// virtual time, then older stamp.
+    /// virtual time, then older stamp. Between servers of one weight the stamp alone decides
+    /// (within a weight class virtual time never decreases in stamp order), which keeps equal
+    /// weights as cheap as a stamp comparison.
     @inlinable
     @inline(__always)
     static func breaksTie(_ server: Server, _ bestUnits: UInt64, _ bestWeight: UInt32, _ bestStamp: UInt64) -> Bool {
+        if server.weight == bestWeight { return server.stamp < bestStamp }
         if VirtualTime.isEarlier(server.units, server.weight, than: bestUnits, bestWeight) { return true }
         if VirtualTime.isEarlier(bestUnits, bestWeight, than: server.units, server.weight) { return false }
         return server.stamp < bestStamp

@@ -23,12 +23,14 @@
 /// recently given to any of its members. Whenever a member is picked, assigned, released or
 /// joins the class, its units become at least the clock, and the clock becomes its units. So
 /// within a class (units, stamp) only grows in the order members change, and `buckets` can keep
-/// each list in order by appending at its tail. The clock matters only when a member would
-/// fall behind a classmate that changed after it: one server per weight (weights 1, 2, 3, 4)
-/// runs pure stride scheduling at every load; with several servers of one weight and more
-/// than one connection in flight, a member freed late catches up to its class's clock rather
-/// than past it, which compresses shares towards equal (see `LightLoadWeightTests`).
-/// A class that loses its last member forgets its clock.
+/// each list in order by appending at its tail, and between two servers of one weight the stamp
+/// alone decides (a shortcut `linear-scan` and `min-heap` take; with equal weights the rule is
+/// exactly least recently changed). The clock matters only when a member would fall behind a
+/// classmate that changed after it: one server per weight (weights 1, 2, 3, 4) runs pure
+/// stride scheduling at every load; with several servers of one weight and more than one
+/// connection in flight, a member freed late catches up to its class's clock rather than past
+/// it, which compresses shares towards equal. A class that loses its last member forgets its
+/// clock.
 ///
 /// # Weight changes
 /// A server whose weight is set leaves its class and, with weight > 0, joins the class of its

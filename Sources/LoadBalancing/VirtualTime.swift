@@ -42,9 +42,14 @@ public struct VirtualTime: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Moves this time forward to `units / weight` if that is later.
+    ///
+    /// - Complexity: O(1); one integer comparison when the weights are equal.
     @inlinable
+    @inline(__always)
     public mutating func advance(to units: UInt64, weight: UInt32) {
-        if Self.isEarlier(self.units, self.weight, than: units, weight) {
+        if weight == self.weight {
+            if units > self.units { self.units = units }
+        } else if Self.isEarlier(self.units, self.weight, than: units, weight) {
             self.units = units
             self.weight = weight
         }

@@ -89,7 +89,9 @@ struct IndexedHeap {
     var root: Node? { count > 0 ? nodes[0] : nil }
 
     /// Whether node `a` is picked before node `b`: lower score, then earlier virtual time,
-    /// then older stamp.
+    /// then older stamp. Between nodes of one weight the stamp alone decides (within a weight
+    /// class virtual time never decreases in stamp order), so equal weights cost no more than
+    /// a stamp comparison.
     ///
     /// Both weights are positive for heap nodes; the score products are at most
     /// `UInt32.max * UInt32.max`, which fits in 64 bits.
@@ -97,7 +99,16 @@ struct IndexedHeap {
     static func precedes(_ a: Node, _ b: Node) -> Bool {
         let left = UInt64(a.active) &* UInt64(b.weight)
         let right = UInt64(b.active) &* UInt64(a.weight)
-        if left != right { return left < right }
+        // The common case, different scores or one weight, in the branch-free form of the
+        // score-then-stamp order; a tie between different weights goes to virtual time.
+        if _fastPath(left != right || a.weight == b.weight) { return left < right || (left == right && a.stamp < b.stamp) }
+        return precedesByVirtualTime(a, b)
+    }
+
+    /// Whether node `a` is picked before node `b`, of equal score and different weights:
+    /// earlier virtual time, then older stamp.
+    @inline(never)
+    static func precedesByVirtualTime(_ a: Node, _ b: Node) -> Bool {
         if VirtualTime.isEarlier(a.units, a.weight, than: b.units, b.weight) { return true }
         if VirtualTime.isEarlier(b.units, b.weight, than: a.units, a.weight) { return false }
         return a.stamp < b.stamp
