@@ -138,35 +138,45 @@ extension ProjectClaims {
     /// Claim 5: one verdict per exact selector, covering both locks: the largest relative gap
     /// between a server's share of picks and its share of the weight.
     func weightShareClaims(_ runs: [RunResult]) -> [ClaimVerdict] {
-        let totalWeight = Double(Self.shareWeights.reduce(0, +))
-        return Self.exactKinds.map { kind in
-            var worst = 0.0
-            var worstText = ""
-            var worstPerRun: [Double] = []
-            for run in runs where run.selector == kind.rawValue {
-                var worstInRun = 0.0
-                let picks = run.perServer.picks
-                let total = Double(picks.reduce(0, +))
-                for (server, weight) in Self.shareWeights.enumerated() {
-                    let share = Double(picks[server]) / total
-                    let expected = Double(weight) / totalWeight
-                    let gap = abs(share - expected) / expected
-                    worstInRun = max(worstInRun, gap)
-                    if gap >= worst {
-                        worst = gap
-                        worstText = "\(run.lock ?? "—"), weight \(weight): \(percent(share)) of picks vs \(percent(expected))"
-                    }
-                }
-                worstPerRun.append(worstInRun * 100)
-            }
+        Self.exactKinds.map { kind in
+            let worst = largestWeightShareGap(runs.filter { $0.selector == kind.rawValue }, weights: Self.shareWeights)
             return ClaimVerdict(
                 id: "5",
                 claim: "\(kind) with weights 1,2,3,4, uniform durations: every server's share of picks within "
                     + "2% (relative) of its weight share",
-                measured: "largest gap \(percent(worst)) (\(worstText))",
-                passed: worst <= 0.02,
-                spread: ClaimSpread("largest gap per run, one run per lock (%)", of: worstPerRun))
+                measured: "largest gap \(worst.description)",
+                passed: worst.gap <= 0.02,
+                spread: worst.spread)
         }
+    }
+
+    /// Over `runs` (all with `weights`), the largest relative gap between a server's share of
+    /// picks and its share of the weight, with the cell and server it was found in.
+    func largestWeightShareGap(
+        _ runs: [RunResult], weights: [Int]
+    ) -> (gap: Double, description: String, spread: ClaimSpread) {
+        let totalWeight = Double(weights.reduce(0, +))
+        var worst = 0.0
+        var worstText = ""
+        var worstPerRun: [Double] = []
+        for run in runs {
+            var worstInRun = 0.0
+            let picks = run.perServer.picks
+            let total = Double(picks.reduce(0, +))
+            for (server, weight) in weights.enumerated() {
+                let share = Double(picks[server]) / total
+                let expected = Double(weight) / totalWeight
+                let gap = abs(share - expected) / expected
+                worstInRun = max(worstInRun, gap)
+                if gap >= worst {
+                    worst = gap
+                    worstText = "\(run.lock ?? "—"), weight \(weight): \(percent(share)) of picks vs \(percent(expected))"
+                }
+            }
+            worstPerRun.append(worstInRun * 100)
+        }
+        let spread = ClaimSpread("largest gap per run, one run per lock (%)", of: worstPerRun)
+        return (worst, "\(percent(worst)) (\(worstText))", spread)
     }
 
     /// Claim 6: no cell leaked a connection or failed to serve a pick.

@@ -18,6 +18,9 @@ import LoadBalancing
 /// 5. With weights 1,2,3,4 and uniform durations, every exact selector's share of picks within
 ///    2% (relative) of its weight share.
 /// 6. No connection leaked in any harness cell.
+/// 7. Weights count at light load: with one connection in flight, and with two on four
+///    servers, every exact selector's share of picks within 2% of its weight share
+///    (`ProjectClaims+LightLoadWeights.swift`).
 ///
 /// The margins sit below the targets the project aims at (20× and 5× for claim 2), so that
 /// noise on a shared machine does not flake a correct build, yet far above what a regression
@@ -84,8 +87,10 @@ public struct ProjectClaims: Sendable {
         progress("4/4 running weights 1,2,3,4 under uniform durations")
         let weighted = try weightedCells()
         claims += weightShareClaims(weighted)
-        let runs = mixed + uniform.flatMap(\.self) + weighted
+        let lightLoad = try lightLoadWeightCells()
+        let runs = mixed + uniform.flatMap(\.self) + weighted + lightLoad
         claims.append(leakClaim(runs))
+        claims += lightLoadWeightClaims(lightLoad)
 
         let seconds = Double(MonotonicClock.nanoseconds() - started) / 1e9
         return CheckReport(machine: machine, seconds: seconds, claims: claims, runs: runs)

@@ -10,7 +10,7 @@
 ///
 /// # Contract for conformers
 /// `assign(_:)` counts one more active connection on `server` exactly as a pick that chose it
-/// would: an exact policy touches the server's last-change stamp (see
+/// would: an exact policy advances the server's virtual time and last-change stamp (see
 /// `ReferenceLeastConnections`). It is allowed on a drained server (weight 0), whose
 /// connections still count. An unknown id, or a count beyond
 /// `SelectorLimits.maximumActiveConnections`, stops the process as misuse does elsewhere.

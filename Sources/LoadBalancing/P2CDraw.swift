@@ -46,15 +46,20 @@ enum P2CDraw {
         return reservoir(serverCount: serverCount, using: &random, isEligible: isEligible)
     }
 
-    /// Of two candidates, the one with the lower score; a fair coin decides a tie, so equal
-    /// servers share light load evenly.
+    /// Of two candidates, the one with the lower score; a tie goes to one of them with
+    /// probability proportional to its weight (a fair coin between equal weights), so light
+    /// load leans towards the heavier servers. It does not make light-load shares exactly
+    /// proportional: the pair is drawn uniformly, so with weights 1,2,3,4 and every score 0 the
+    /// shares are 13.1/23.3/29.6/34.0% (the weight shares are 10/20/30/40%), and one server can
+    /// never take more than 2/n of the picks.
     @inline(__always)
     static func lower<Random: RandomNumberGenerator>(
         _ first: Int, _ firstScore: Score, _ second: Int, _ secondScore: Score, using random: inout Random
     ) -> Int {
         if firstScore < secondScore { return first }
         if secondScore < firstScore { return second }
-        return random.next() >> 63 == 0 ? first : second
+        let both = Int(firstScore.weight) + Int(secondScore.weight)
+        return index(below: both, using: &random) < Int(firstScore.weight) ? first : second
     }
 
     /// A uniform index in `0..<bound` (`bound` > 0).

@@ -1,6 +1,6 @@
 /// `p2c` as a single-threaded policy: power of two choices. Draw two *distinct* servers
 /// uniformly at random among those with weight > 0, pick the one with the lower score
-/// (`active / weight`), a fair coin deciding a tie.
+/// (`active / weight`); a tie goes to either in proportion to its weight (`P2CDraw.lower`).
 ///
 /// The least-request balancer of Envoy (`LEAST_REQUEST`, two choices by default), gRPC
 /// (proposal A48, `least_request_experimental`), Finagle (`P2CPick`) and Linkerd. Mitzenmacher
@@ -55,7 +55,7 @@ public struct P2CPolicy: SelectionPolicy {
     }
 
     /// Counts one more connection on whichever of `first` and `second` has the lower score,
-    /// or on one of them chosen by a fair coin if the scores are equal, and returns it. With
+    /// or on one of them chosen in proportion to weight if the scores are equal, and returns it. With
     /// `second` `nil`, picks `first`.
     ///
     /// - Precondition: both servers exist, have weight > 0 and differ.

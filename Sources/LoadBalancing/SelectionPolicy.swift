@@ -10,9 +10,10 @@
 /// - `pick()` chooses a server with weight > 0, counts one more active connection on it and
 ///   returns it; it returns `nil` only when every server is drained (weight 0).
 /// - An *exact* policy (`isExact`) picks a server of minimal score `active / weight`. Ties are
-///   broken by the canonical rule of `ReferenceLeastConnections`: the tied server whose count
-///   or weight changed least recently wins, so equal servers take turns (never "lowest index
-///   wins", the bug of APISIX #9325 and Envoy #30794).
+///   broken by the canonical rule of `ReferenceLeastConnections`: the tied server with the
+///   earliest virtual time wins, a pick advancing it by `1 / weight`, so tied servers share
+///   picks in proportion to their weights (at light load the weights hold as in smooth
+///   weighted round robin; never "lowest index wins", the bug of APISIX #9325 and Envoy #30794).
 /// - `release(_:)` counts one fewer active connection. Releasing a server with no active
 ///   connection, or an id outside `0..<serverCount`, stops the process (`fatalError`) in
 ///   every build configuration and never drives a count negative.

@@ -7,18 +7,20 @@ struct DefaultSuiteTests {
     @Test("every scenario runs every library selector and states its findings")
     func scenarios() throws {
         let scenarios = DefaultSuite.scenarios(jobs: 3_000, seed: 4)
-        #expect(scenarios.map(\.id) == ["mixed", "heavy-tail", "deterministic", "video", "balancers"])
+        #expect(scenarios.map(\.id) == ["mixed", "heavy-tail", "deterministic", "video", "video-light", "balancers"])
         let sections = try scenarios.map { try $0.run() }
         let kinds = SelectorKind.allCases.map(\.rawValue)
         for section in sections.prefix(3) {
             #expect(section.results.map(\.selector) == kinds)
             #expect(!section.findings.isEmpty)
         }
-        let video = sections[3]
-        #expect(video.results.map(\.selector) == kinds.flatMap { [$0, $0 + " (unweighted)"] })
-        #expect(video.results.allSatisfy { $0.configuration.weights == [2, 1, 1] })
-        #expect(video.findings.count == kinds.count)
-        let balancers = sections[4]
+        for (video, utilization) in [(sections[3], DefaultSuite.utilization), (sections[4], DefaultSuite.lightUtilization)] {
+            #expect(video.results.map(\.selector) == kinds.flatMap { [$0, $0 + " (unweighted)"] })
+            #expect(video.results.allSatisfy { $0.configuration.weights == [2, 1, 1] })
+            #expect(video.results.allSatisfy { $0.configuration.traffic == .open(utilization: utilization) })
+            #expect(video.findings.count == kinds.count)
+        }
+        let balancers = sections[5]
         let assignable = SelectorKind.allCases.filter { (try? $0.makeSelector(weights: [1])) is any AssignableSelector }
         #expect(balancers.results.count == kinds.count * 2 + assignable.count * DefaultSuite.refreshPeriods.count)
         #expect(balancers.findings.contains { $0.hasPrefix("Herds the most") } == (assignable.count > 1))

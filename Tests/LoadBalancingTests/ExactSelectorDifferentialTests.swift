@@ -45,6 +45,43 @@ struct ExactSelectorDifferentialTests {
         }
     }
 
+    /// Light load with different weights: few connections open, so most picks are ties between
+    /// servers of different weights, decided by virtual time; weight changes and drains mixed in.
+    @Test("ties across different weights at light load", arguments: exactKinds, LockKind.allCases)
+    func tiesAcrossWeights(kind: SelectorKind, lock: LockKind) throws {
+        for seed in UInt64(0)..<1_000 {
+            var random = SplitMix64(seed: seed)
+            let serverCount = Int.random(in: 2...10, using: &random)
+            let weights = (0..<serverCount).map { _ in Int.random(in: 1...4, using: &random) }
+            let inFlight = Int.random(in: 1...serverCount, using: &random)
+            var reference = try ReferenceLeastConnections(weights: weights)
+            let selector = try kind.makeSelector(weights: weights, lock: lock, seed: seed)
+            var held: [ServerID] = []
+            for step in 0..<200 {
+                if Int.random(in: 0..<50, using: &random) == 0 {
+                    let server = ServerID(Int.random(in: 0..<serverCount, using: &random))
+                    let weight = Int.random(in: 0...4, using: &random)
+                    try reference.setWeight(weight, for: server)
+                    try selector.setWeight(weight, for: server)
+                }
+                if held.count >= inFlight {
+                    let server = held.remove(at: Int.random(in: 0..<held.count, using: &random))
+                    reference.release(server)
+                    selector.release(server)
+                }
+                let expected = reference.pick()
+                let actual = selector.pick()
+                try #require(actual == expected, "seed \(seed) step \(step): picked \(String(describing: actual)), reference \(String(describing: expected)), weights \(reference.weights()), active \(reference.activeConnections())")
+                if let actual { held.append(actual) }
+            }
+            for server in held {
+                reference.release(server)
+                selector.release(server)
+            }
+            #expect(selector.activeConnections().allSatisfy { $0 == 0 })
+        }
+    }
+
     /// Every sequence of up to `depth` picks and releases, on every weight vector in
     /// {0,1,2}^n (n ≤ 3, not all 0).
     @Test("exhaustive small sequences", arguments: exactKinds)

@@ -66,7 +66,7 @@ struct P2CTests {
         }
     }
 
-    @Test("the lower score wins, whichever draw it was; equal scores go either way by a fair coin")
+    @Test("the lower score wins, whichever draw it was; equal scores go either way in proportion to weight")
     func lowerScoreAndFairCoin() throws {
         // The seed's example: A (weight 4, 8 active) scores 2, B (weight 1, 3 active) scores 3.
         var policy = try P2CPolicy(weights: [4, 1], seed: 9)
@@ -109,6 +109,18 @@ struct P2CTests {
             tie.release(server)
         }
         #expect((4_700...5_300).contains(first), "first won \(first) of 10,000 ties")
+
+        // Unequal weights: a tie goes to each in proportion to its weight, whichever was drawn first.
+        var weighted = try P2CPolicy(weights: [1, 3], seed: 19)
+        var light = 0
+        for round in 0..<10_000 {
+            let server = round % 2 == 0
+                ? weighted.pick(between: ServerID(0), and: ServerID(1))
+                : weighted.pick(between: ServerID(1), and: ServerID(0))
+            if server == ServerID(0) { light += 1 }
+            weighted.release(server)
+        }
+        #expect((2_300...2_700).contains(light), "weight 1 won \(light) of 10,000 ties against weight 3")
     }
 
     @Test("candidates are uniform over the eligible servers")

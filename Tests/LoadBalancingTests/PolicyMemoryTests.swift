@@ -5,16 +5,22 @@ import Testing
 /// 64 bytes per server.
 @Suite("Per-server memory")
 struct PolicyMemoryTests {
-    @Test("min-heap: a 24-byte node and a 4-byte position per server")
-    func minHeap() {
-        #expect(MemoryLayout<IndexedHeap.Node>.stride == 24)
-        #expect(MemoryLayout<IndexedHeap.Node>.stride + MemoryLayout<Int32>.stride == 28)
+    @Test("linear-scan: a 24-byte record and a 4-byte weight class per server")
+    func linearScan() {
+        #expect(MemoryLayout<LinearScanPolicy.Server>.stride == 24)
+        #expect(MemoryLayout<LinearScanPolicy.Server>.stride + MemoryLayout<Int32>.stride == 28)
     }
 
-    @Test("buckets: a 24-byte node per server; a bucket is a 24-byte sentinel and a 4-byte index")
+    @Test("min-heap: a 32-byte node, a 4-byte position and a 4-byte weight class per server")
+    func minHeap() {
+        #expect(MemoryLayout<IndexedHeap.Node>.stride == 32)
+        #expect(MemoryLayout<IndexedHeap.Node>.stride + 2 * MemoryLayout<Int32>.stride == 40)
+    }
+
+    @Test("buckets: a 32-byte node per server; a bucket is a 32-byte sentinel and a 4-byte index")
     func buckets() throws {
-        #expect(MemoryLayout<BucketsPolicy.Node>.stride == 24)
-        #expect(MemoryLayout<WeightClass>.stride == 24)
+        #expect(MemoryLayout<BucketsPolicy.Node>.stride == 32)
+        #expect(MemoryLayout<WeightClass>.stride == 32)
         // 1,000 equal servers, one connection each at most: 1,000 server nodes, two sentinels.
         var policy = try BucketsPolicy(weights: Array(repeating: 1, count: 1_000))
         for _ in 0..<1_000 { _ = policy.pick() }

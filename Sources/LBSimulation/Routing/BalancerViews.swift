@@ -19,14 +19,15 @@ import LoadBalancing
 ///
 /// # How a refresh brings a selector to the global counts
 /// Rebuilding a selector per refresh would reset the state that is not counts (round robin's
-/// rotation, p2c's generator, the tie stamps) and cost O(n) per refresh. Instead each
+/// rotation, p2c's generator, the tie stamps and virtual times) and cost O(n) per refresh. Instead each
 /// balancer's selector is corrected in place, server by server: the view of balancer `b` is
 /// `global[s]` at its last refresh plus its own changes since, so at the next refresh it
 /// differs from `global[s]` exactly by what the *other* balancers did to `s` meanwhile. Those
 /// servers are tracked in a per-balancer dirty list, and the difference is applied with
 /// `release` (going down) and the library's `AssignableSelector.assign` (going up), oldest
-/// global change first, so the tie stamps end up in the order the changes really happened. A
-/// view never drops below the balancer's own open connections, so no release underflows.
+/// global change first, so the tie stamps and virtual times advance in the order the changes
+/// really happened. A view never drops below the balancer's own open connections, so no
+/// release underflows.
 ///
 /// - Complexity: pick and release O(router) + O(K) to mark the other views dirty when
 ///   refreshing; a refresh O(d log d + |changes|) for the d servers changed by others.

@@ -5,7 +5,9 @@ import LoadBalancing
 /// 1. `mixed` sizes (99% short requests, 1% exports 6 000× longer) and 2. `heavy-tail` sizes:
 ///    least connections against round robin on p99 response time.
 /// 3. `deterministic` sizes: where round robin is as good, and cheaper.
-/// 4. The `video` farm (weights 2, 1, 1): each selector weighted against itself unweighted.
+/// 4. The `video` farm (weights 2, 1, 1): each selector weighted against itself unweighted, at
+///    ρ = 0.9 and at light load, ρ = 0.3, where servers are often idle and only the tie rule
+///    can send the weight-2 server its share.
 /// 5. Several balancers, on their own counts or on shared counts refreshed every Δ: how far
 ///    each selector degrades, and which one herds.
 ///
@@ -20,6 +22,8 @@ public enum DefaultSuite {
     public static let servers = 10
     /// Utilisation of every scenario: busy enough for queueing to matter, as a farm at peak.
     public static let utilization = 0.9
+    /// Utilisation of the light-load video farm: servers often idle, so ties decide.
+    public static let lightUtilization = 0.3
     /// Balancers in the several-balancer scenario.
     public static let balancers = 8
     /// Refresh periods Δ of the shared-count runs, in mean request times.
@@ -43,7 +47,9 @@ public enum DefaultSuite {
     /// - Complexity: O(scenarios · routers) configurations; nothing is run.
     public static func scenarios(jobs: Int?, seed: UInt64, routers: [RouterKind]? = nil) -> [Scenario] {
         let routers = routers ?? SelectorKind.allCases.map(RouterKind.selector)
-        func farm(_ sizes: RequestSizes, weights: [Int] = Array(repeating: 1, count: servers)) -> SimulationConfiguration {
+        func farm(
+            _ sizes: RequestSizes, weights: [Int] = Array(repeating: 1, count: servers), utilization: Double = utilization
+        ) -> SimulationConfiguration {
             SimulationConfiguration(
                 weights: weights, traffic: .open(utilization: utilization), discipline: .ps, sizes: sizes,
                 jobs: jobs ?? defaultJobs, seed: seed
@@ -54,10 +60,13 @@ public enum DefaultSuite {
                      finding: .leastConnectionsVersusRoundRobin, notes: notes)
         }
         let video = RequestSizes.workload(.video)
-        let videoRuns = routers.flatMap { router -> [Scenario.Run] in
-            var unweighted = farm(video, weights: video.defaultWeights ?? [])
-            unweighted.unweighted = true
-            return [.init(farm(video, weights: video.defaultWeights ?? []), router: router), .init(unweighted, router: router)]
+        func videoRuns(utilization: Double) -> [Scenario.Run] {
+            routers.flatMap { router -> [Scenario.Run] in
+                let weighted = farm(video, weights: video.defaultWeights ?? [], utilization: utilization)
+                var unweighted = weighted
+                unweighted.unweighted = true
+                return [.init(weighted, router: router), .init(unweighted, router: router)]
+            }
         }
         let balancerRuns = routers.flatMap { router -> [Scenario.Run] in
             let single = farm(.exponential)
@@ -80,7 +89,13 @@ public enum DefaultSuite {
             comparison("deterministic", "Equal sizes: where round robin is enough", .deterministic),
             Scenario(
                 id: "video", title: "The video farm: weights 2, 1, 1; 90% thumbnails, 10% encodes",
-                runs: videoRuns, finding: .weightedVersusUnweighted
+                runs: videoRuns(utilization: utilization), finding: .weightedVersusUnweighted
+            ),
+            Scenario(
+                id: "video-light",
+                title: "The video farm at light load (ρ = \(NumberFormat.significant(lightUtilization, digits: 2))): "
+                    + "weights 2, 1, 1; servers often idle, so ties decide",
+                runs: videoRuns(utilization: lightUtilization), finding: .weightedVersusUnweighted
             ),
             Scenario(
                 id: "balancers",

@@ -16,7 +16,8 @@ extension BucketsPolicy {
     ///
     /// Checks that every server with a class is in exactly the bucket of its count in that
     /// class, with consistent links, and every drained server in none; that each bucket is in
-    /// increasing stamp order; that each live class's cached minimum is its first non-empty
+    /// increasing stamp order and non-decreasing virtual-time order, no member past its class's
+    /// clock; that each live class's cached minimum is its first non-empty
     /// bucket and its member count is right; that every sentinel belongs to exactly one live
     /// class or is spare; that `liveClasses`, `classOfWeight` and `freeClasses` describe the
     /// same set of classes; and that stamps are distinct and older than the clock.
@@ -95,6 +96,12 @@ extension BucketsPolicy {
                 if server.previous != previous { return "server \(cursor) links back to \(server.previous), not \(previous)" }
                 if previous != sentinel && nodes[Int(previous)].stamp >= server.stamp {
                     return "bucket \(count) of class \(index) is out of stamp order at server \(cursor)"
+                }
+                if previous != sentinel && nodes[Int(previous)].units > server.units {
+                    return "bucket \(count) of class \(index) is out of virtual-time order at server \(cursor)"
+                }
+                if server.units > weightClass.clock {
+                    return "server \(cursor) has units \(server.units) past its class's clock \(weightClass.clock)"
                 }
                 previous = cursor
                 cursor = server.next

@@ -2,26 +2,32 @@
 /// is made unique once per operation instead of checked on every link written.
 extension BucketsPolicy {
     /// Moves `server` from its bucket, closed by sentinel `source`, to the tail of the bucket
-    /// closed by `destination`, gives it that bucket's count and the newest stamp, and says
-    /// whether its old bucket is now empty.
+    /// closed by `destination` in class `weightClass`, gives it that bucket's count, the later of
+    /// `units` and the class's clock (which moves there) and the newest stamp, and says whether
+    /// its old bucket is now empty.
     ///
     /// - Complexity: O(1).
     @inline(__always)
     @discardableResult
-    mutating func move(_ server: Int, to destination: Int32, from source: Int32) -> Bool {
+    mutating func move(
+        _ server: Int, to destination: Int32, from source: Int32, in weightClass: Int, units candidate: UInt64
+    ) -> Bool {
         let stamp = clock
         clock &+= 1
+        let units = Swift.max(candidate, classes[weightClass].clock)
+        classes[weightClass].clock = units
         return withNodes { nodes in
             Self.unlink(server, nodes)
             nodes[server].active = nodes[Int(destination)].active
+            nodes[server].units = units
             nodes[server].stamp = stamp
             Self.insert(server, before: Int(destination), nodes)
             return nodes[Int(source)].next == source
         }
     }
 
-    /// Adds `server` (drained, with its stamp already the newest) to `weightClass`, at the tail
-    /// of the bucket of its count, adding buckets up to it.
+    /// Adds `server` (drained, with its stamp already the newest and its units the class's
+    /// clock) to `weightClass`, at the tail of the bucket of its count, adding buckets up to it.
     ///
     /// - Complexity: O(1) amortized, plus the buckets added up to the server's count.
     mutating func attach(_ server: Int, to weightClass: Int) {
@@ -66,7 +72,7 @@ extension BucketsPolicy {
     mutating func weightClass(for weight: UInt32) -> Int {
         if let existing = classOfWeight[weight] { return Int(existing) }
         let fresh = WeightClass(
-            weight: weight, minimum: 0, members: 0, liveSlot: Int32(liveClasses.count), sentinels: [])
+            weight: weight, minimum: 0, members: 0, liveSlot: Int32(liveClasses.count), clock: 0, sentinels: [])
         let index: Int
         if let reused = freeClasses.popLast() {
             index = Int(reused)
@@ -96,11 +102,11 @@ extension BucketsPolicy {
             sentinel = spare
         } else {
             sentinel = Int32(nodes.count)
-            nodes.append(Node(previous: -1, next: -1, active: 0, weightClass: -1, stamp: 0))
+            nodes.append(Node(previous: -1, next: -1, active: 0, weightClass: -1, units: 0, stamp: 0))
         }
         let count = UInt32(classes[weightClass].sentinels.count)
         nodes[Int(sentinel)] = Node(
-            previous: sentinel, next: sentinel, active: count, weightClass: Int32(weightClass), stamp: 0)
+            previous: sentinel, next: sentinel, active: count, weightClass: Int32(weightClass), units: 0, stamp: 0)
         classes[weightClass].sentinels.append(sentinel)
     }
 

@@ -9,11 +9,13 @@
 /// Servers with the same weight form a `WeightClass`. A pick takes the head of the minimum
 /// bucket of the best class and appends it to the tail of the next bucket up; a release moves
 /// a server to the tail of the bucket below and lowers the class's cached minimum if needed.
-/// Every move appends at a tail exactly when the server's stamp becomes the newest, so every
-/// bucket stays in stamp order and its head is the canonical tie winner: with weights, the
-/// pick compares the minimum-bucket head of each class by score (cross-multiplication), then
-/// by stamp. So the policy is exact and reproduces `ReferenceLeastConnections` choice for
-/// choice. Unlike HAProxy, ties are not randomized: they rotate.
+/// Every move appends at a tail exactly when the server's stamp becomes the newest and its
+/// virtual time becomes its class's clock (no earlier than any classmate's: see
+/// `ReferenceLeastConnections`), so every bucket stays in (virtual time, stamp) order and its
+/// head is the class's canonical tie winner; the pick compares the minimum-bucket head of each
+/// class by score (cross-multiplication), then virtual time, then stamp. So the policy is
+/// exact and reproduces `ReferenceLeastConnections` choice for choice. Unlike HAProxy, ties are
+/// not randomized: tied servers share picks in proportion to weight, in a fixed order.
 ///
 /// # Layout
 /// Servers and the bucket lists' sentinels are nodes of one array, `nodes`: a move rewrites
@@ -27,16 +29,16 @@
 ///   bucket empty, a scan up to the next non-empty bucket (O(highest count in that class)),
 ///   plus amortized growth of the new class's buckets up to the server's count; it also does
 ///   one dictionary lookup of the weight.
-///   Memory: 24 bytes per server (links, count, class, stamp). Buckets: 28 bytes each (a
-///   24-byte sentinel node and its 4-byte index), one per count from 0 to the highest count a
-///   member of the class has reached; a retired class's sentinels are kept for reuse. Per
-///   class also a 24-byte record, a 4-byte live-list entry and a dictionary entry. With equal
-///   weights and at most `c` connections on any server, that is about
-///   24 + (28·(c + 1) + 60) / n bytes per server: 24 bytes and a few hundred bytes in all.
+///   Memory: 32 bytes per server (links, count, class, virtual time, stamp). Buckets: 36
+///   bytes each (a 32-byte sentinel node and its 4-byte index), one per count from 0 to the
+///   highest count a member of the class has reached; a retired class's sentinels are kept for
+///   reuse. Per class also a 32-byte record, a 4-byte live-list entry and a dictionary entry.
+///   With equal weights and at most `c` connections on any server, that is about
+///   32 + (36·(c + 1) + 70) / n bytes per server: 32 bytes and a few hundred bytes in all.
 /// - Note: Not thread-safe (a policy); wrap it in `LockedSelector`.
 public struct BucketsPolicy: SelectionPolicy {
     /// A server (`nodes[0..<serverCount]`) or a bucket's sentinel (`nodes[serverCount...]`).
-    /// 24 bytes, so a move touches one cache line per node.
+    /// 32 bytes, so a move touches one cache line per node (two at most when unaligned).
     struct Node {
         /// The previous node in its circular list; -1 for a drained server.
         var previous: Int32
@@ -47,6 +49,8 @@ public struct BucketsPolicy: SelectionPolicy {
         /// The index in `classes` of a server's class (-1 when drained) or a sentinel's
         /// (-1 while spare).
         var weightClass: Int32
+        /// A server's virtual time in units of `1 / weight`; unused for sentinels.
+        var units: UInt64
         /// A server's last-change stamp; unused for sentinels.
         var stamp: UInt64
     }
@@ -69,6 +73,8 @@ public struct BucketsPolicy: SelectionPolicy {
     var classOfWeight: [UInt32: Int32]
     /// The next last-change stamp.
     var clock: UInt64
+    /// The highest virtual time a pick was made at.
+    var globalTime: VirtualTime
 
     /// `weights.count` servers with no active connections, one weight class per distinct
     /// positive weight; `seed` is unused (the policy is deterministic).
@@ -79,7 +85,7 @@ public struct BucketsPolicy: SelectionPolicy {
         try WeightValidation.validate(weights)
         serverCount = weights.count
         nodes = (0..<weights.count).map { index in
-            Node(previous: -1, next: -1, active: 0, weightClass: -1, stamp: UInt64(index))
+            Node(previous: -1, next: -1, active: 0, weightClass: -1, units: 0, stamp: UInt64(index))
         }
         classes = []
         liveClasses = []
@@ -87,6 +93,7 @@ public struct BucketsPolicy: SelectionPolicy {
         spareSentinels = []
         classOfWeight = [:]
         clock = UInt64(weights.count)
+        globalTime = .zero
         // In index order, so each bucket 0 is in stamp order.
         for (server, weight) in weights.enumerated() where weight > 0 {
             attach(server, to: weightClass(for: UInt32(weight)))
@@ -102,7 +109,9 @@ public struct BucketsPolicy: SelectionPolicy {
         if from &+ 1 == classes[weightClass].sentinels.count { addBucket(to: weightClass) }
         let source = classes[weightClass].sentinels[from]
         let destination = classes[weightClass].sentinels[from &+ 1]
-        let sourceEmptied = move(server, to: destination, from: source)
+        let units = nodes[server].units
+        globalTime.advance(to: units, weight: classes[weightClass].weight)
+        let sourceEmptied = move(server, to: destination, from: source, in: weightClass, units: units &+ 1)
         // The server just landed in the next bucket up, so that is the new minimum.
         if sourceEmptied { classes[weightClass].minimum &+= 1 }
         _checkInvariants()
@@ -124,7 +133,7 @@ public struct BucketsPolicy: SelectionPolicy {
         } else {
             let source = classes[weightClass].sentinels[from]
             let destination = classes[weightClass].sentinels[from &- 1]
-            move(index, to: destination, from: source)
+            move(index, to: destination, from: source, in: weightClass, units: nodes[index].units)
             if UInt32(from &- 1) < classes[weightClass].minimum { classes[weightClass].minimum = UInt32(from &- 1) }
         }
         _checkInvariants()
@@ -139,7 +148,13 @@ public struct BucketsPolicy: SelectionPolicy {
         if nodes[index].weightClass >= 0 { detach(index) }
         nodes[index].stamp = clock
         clock &+= 1
-        if weight > 0 { attach(index, to: weightClass(for: UInt32(weight))) }
+        if weight > 0 {
+            let joined = weightClass(for: UInt32(weight))
+            let units = Swift.max(globalTime.units(atWeight: UInt32(weight)), classes[joined].clock)
+            classes[joined].clock = units
+            nodes[index].units = units
+            attach(index, to: joined)
+        }
         _checkInvariants()
     }
 
@@ -153,8 +168,8 @@ public struct BucketsPolicy: SelectionPolicy {
     }
 
     /// The class and server the next pick goes to: among the heads of each live class's
-    /// minimum bucket, the lowest score, then the oldest stamp. `nil` when every server is
-    /// drained.
+    /// minimum bucket, the lowest score, then the earliest virtual time, then the oldest stamp.
+    /// `nil` when every server is drained.
     ///
     /// - Complexity: O(W).
     @inline(__always)
@@ -162,6 +177,7 @@ public struct BucketsPolicy: SelectionPolicy {
         var best: (weightClass: Int, server: Int)?
         var bestActive: UInt64 = 0
         var bestWeight: UInt64 = 0
+        var bestUnits: UInt64 = 0
         var bestStamp: UInt64 = 0
         for slot in liveClasses.indices {
             let weightClass = Int(liveClasses[slot])
@@ -169,15 +185,22 @@ public struct BucketsPolicy: SelectionPolicy {
             let head = Int(nodes[Int(classes[weightClass].sentinels[Int(minimum)])].next)
             let active = UInt64(minimum)
             let weight = UInt64(classes[weightClass].weight)
+            let units = nodes[head].units
             let stamp = nodes[head].stamp
             if best != nil {
                 let left = active &* bestWeight
                 let right = bestActive &* weight
-                if left > right || (left == right && stamp > bestStamp) { continue }
+                if left > right { continue }
+                if left == right {
+                    let (headWeight, otherWeight) = (UInt32(truncatingIfNeeded: weight), UInt32(truncatingIfNeeded: bestWeight))
+                    if VirtualTime.isEarlier(bestUnits, otherWeight, than: units, headWeight) { continue }
+                    if !VirtualTime.isEarlier(units, headWeight, than: bestUnits, otherWeight) && stamp > bestStamp { continue }
+                }
             }
             best = (weightClass, head)
             bestActive = active
             bestWeight = weight
+            bestUnits = units
             bestStamp = stamp
         }
         return best
@@ -186,7 +209,7 @@ public struct BucketsPolicy: SelectionPolicy {
 
 extension BucketsPolicy: AssignablePolicy {
     /// Counts one more active connection on `server`, chosen by the caller: it moves to the
-    /// tail of the next bucket up, its stamp becoming the newest, as a pick of it would.
+    /// tail of the next bucket up, its virtual time and stamp advancing as a pick's would.
     ///
     /// - Complexity: O(1) (amortized: the class may grow one bucket).
     public mutating func assign(_ server: ServerID) {
@@ -204,7 +227,7 @@ extension BucketsPolicy: AssignablePolicy {
             if from &+ 1 == classes[weightClass].sentinels.count { addBucket(to: weightClass) }
             let source = classes[weightClass].sentinels[from]
             let destination = classes[weightClass].sentinels[from &+ 1]
-            let sourceEmptied = move(index, to: destination, from: source)
+            let sourceEmptied = move(index, to: destination, from: source, in: weightClass, units: nodes[index].units &+ 1)
             // Only leaving the minimum bucket empty moves the minimum, and then to where the
             // server landed.
             if sourceEmptied && UInt32(from) == classes[weightClass].minimum {

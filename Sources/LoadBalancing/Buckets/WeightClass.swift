@@ -4,9 +4,10 @@
 ///
 /// Within one class every server has the same weight, so a lower count is a lower score and
 /// the least loaded servers are exactly those in bucket `minimum`. Each bucket is kept in
-/// increasing last-change stamp order: a server is only ever appended at a tail, at the moment
-/// its stamp becomes the newest. So the head of bucket `minimum` is the class's canonical
-/// tie winner.
+/// increasing (virtual time, last-change stamp) order: a server is only ever appended at a
+/// tail, at the moment its stamp becomes the newest and its units become the class's `clock`,
+/// which no member's units exceed. So the head of bucket `minimum` is the class's canonical
+/// tie winner (see `ReferenceLeastConnections`).
 ///
 /// - Note: Not thread-safe: part of one `BucketsPolicy`.
 struct WeightClass {
@@ -18,6 +19,8 @@ struct WeightClass {
     var members: Int32
     /// This class's index in `BucketsPolicy.liveClasses`.
     var liveSlot: Int32
+    /// The units most recently given to a member: the latest virtual time in the class.
+    var clock: UInt64
     /// `sentinels[k]` is the node that closes bucket `k`'s list. Grows to the highest count a
     /// member has reached and does not shrink while the class lives. Only growth writes it, so
     /// picks and releases just read it.

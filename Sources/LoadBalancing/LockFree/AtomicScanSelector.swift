@@ -21,9 +21,13 @@ import Atomics
 /// # Ties
 /// Never "lowest index wins" (APISIX #9325, Envoy #30794): each thread scans from its own
 /// cursor, left just past the server it picked last, and the first minimal server in that
-/// order wins. So with one connection in flight at a time, equal servers take turns exactly.
-/// Cursors live in the thread's slot (`ThreadSlots`), so threads never write one shared line
-/// for tie-breaking.
+/// order wins. So with one connection in flight at a time, servers take turns exactly —
+/// whatever their weights: the rotation ignores weight, so at light load (every score 0)
+/// servers of weights 1,2,3,4 get 25% of the picks each, and weights count only once servers
+/// are loaded enough for scores to differ. (The exact selectors' weighted tie rule needs a
+/// virtual time per server kept in order, which a lock-free scan of independent counts does not
+/// have; `LightLoadWeightTests` pins this behaviour.) Cursors live in the thread's slot
+/// (`ThreadSlots`), so threads never write one shared line for tie-breaking.
 ///
 /// # Drain
 /// Drained servers are skipped; a server drained between the scan and the claim is given back

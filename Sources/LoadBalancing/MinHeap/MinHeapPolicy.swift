@@ -1,19 +1,21 @@
 /// `min-heap`: an indexed d-ary min-heap of the servers that can be picked, keyed by
-/// (score, last-change stamp), with a position map.
+/// (score, virtual time, last-change stamp), with a position map.
 ///
 /// Mirrors Finagle's `HeapLeastLoaded` (an indexed min-heap of outstanding counts behind one
 /// lock) and APISIX's `least_conn` (a binary heap of scores). Unlike Finagle, which swaps a
-/// node back at load 0 with a random one, ties follow the canonical least-recently-changed
-/// rule of `ReferenceLeastConnections`: the stamp is the heap key's second part, so this policy
-/// is exact and makes the reference's choices, one for one; equal servers take turns.
+/// node back at load 0 with a random one, ties follow the canonical weighted rule of
+/// `ReferenceLeastConnections`: each server's virtual time (advanced by `1 / weight` per pick)
+/// and stamp are the heap key's second and third parts, so this policy is exact and makes the
+/// reference's choices, one for one; tied servers share picks in proportion to weight.
 ///
 /// A pick takes the root and sifts it down after its count grows; a release sifts the server
 /// up after its count shrinks; `setWeight` repositions it, takes it out of the heap on weight
 /// 0 and puts it back when it returns. Drained servers are not in the heap, so they cost
 /// nothing on picks. See `IndexedHeap` for the layout.
 ///
-/// - Complexity: pick O(log n); release O(log n); `setWeight` O(log n).
-///   Memory: 28 bytes per server (a 24-byte node with the key, a 4-byte position).
+/// - Complexity: pick O(log n); release O(log n); `setWeight` O(log n) (and one dictionary
+///   lookup). Memory: 40 bytes per server (a 32-byte node with the key, a 4-byte position, a
+///   4-byte weight class), plus about 24 bytes per distinct weight.
 /// - Note: Not thread-safe (a policy); wrap it in `LockedSelector`.
 public struct MinHeapPolicy: SelectionPolicy {
     public static let isExact = true
@@ -21,6 +23,10 @@ public struct MinHeapPolicy: SelectionPolicy {
     var heap: IndexedHeap
     /// The next last-change stamp.
     var clock: UInt64
+    /// The weight classes' clocks (see `ReferenceLeastConnections`).
+    var classes: WeightClassClocks
+    /// The highest virtual time a pick was made at.
+    var globalTime: VirtualTime
 
     /// A heap of `weights.count` servers with no active connections; `seed` is unused (the
     /// policy is deterministic).
@@ -31,21 +37,26 @@ public struct MinHeapPolicy: SelectionPolicy {
         try WeightValidation.validate(weights)
         heap = IndexedHeap(weights: weights)
         clock = UInt64(weights.count)
+        classes = WeightClassClocks(weights: weights)
+        globalTime = .zero
     }
 
     public var serverCount: Int { heap.positions.count }
 
     /// - Complexity: O(log n): one sift-down of 4-ary nodes.
     public mutating func pick() -> ServerID? {
-        guard let server = heap.incrementRoot(stamp: clock) else { return nil }
+        guard let root = heap.root else { return nil }
+        globalTime.advance(to: root.units, weight: root.weight)
+        let units = classes.advance(Int(root.server), to: root.units &+ 1)
+        let server = heap.incrementRoot(units: units, stamp: clock)
         clock &+= 1
-        return ServerID(Int(server))
+        return server.map { ServerID(Int($0)) }
     }
 
     /// - Complexity: O(log n): one sift-up, usually a single comparison.
     public mutating func release(_ server: ServerID) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "release")
-        heap.decrement(server.index, stamp: clock)
+        heap.decrement(server.index, units: unitsAfterChange(of: server.index, picked: false), stamp: clock)
         clock &+= 1
     }
 
@@ -53,8 +64,21 @@ public struct MinHeapPolicy: SelectionPolicy {
     public mutating func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
         try WeightValidation.validate(server, serverCount: serverCount)
         try WeightValidation.validate(weight, for: server.index)
-        heap.setWeight(UInt32(weight), of: server.index, stamp: clock)
+        let index = server.index
+        let joined = classes.reassign(index, to: UInt32(weight), notBefore: globalTime.units(atWeight: UInt32(weight)))
+        heap.setWeight(UInt32(weight), of: index, units: joined ?? heap.node(of: index).units, stamp: clock)
         clock &+= 1
+    }
+
+    /// The units `server` gets when its count changes: with weight > 0, the later of its units
+    /// (plus one for a pick or an assignment) and its class's clock, which moves there; drained,
+    /// its units unchanged.
+    ///
+    /// - Complexity: O(1).
+    private mutating func unitsAfterChange(of server: Int, picked: Bool) -> UInt64 {
+        let node = heap.node(of: server)
+        let candidate = picked ? node.units &+ 1 : node.units
+        return node.weight > 0 ? classes.advance(server, to: candidate) : node.units
     }
 
     /// - Complexity: O(1).
@@ -65,13 +89,13 @@ public struct MinHeapPolicy: SelectionPolicy {
 }
 
 extension MinHeapPolicy: AssignablePolicy {
-    /// Counts one more active connection on `server`, chosen by the caller, and touches its
-    /// stamp as a pick of it would.
+    /// Counts one more active connection on `server`, chosen by the caller, and advances its
+    /// virtual time and stamp as a pick of it would.
     ///
     /// - Complexity: O(log n): one sift-down.
     public mutating func assign(_ server: ServerID) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
-        heap.increment(server.index, stamp: clock)
+        heap.increment(server.index, units: unitsAfterChange(of: server.index, picked: true), stamp: clock)
         clock &+= 1
     }
 }

@@ -1,0 +1,74 @@
+/// The weighted tie rule of the exact policies: a server's *virtual time* `units / weight`.
+///
+/// Among servers of equal minimal score, the one with the earliest virtual time wins, then the
+/// one with the oldest last-change stamp. A server's units are counted in steps of `1 / weight`
+/// of its own weight, so a pick, which adds one unit, moves a weight-4 server a quarter as far
+/// along as a weight-1 server: at light load, when every score is 0, picks follow the weights
+/// exactly as in stride scheduling (Waldspurger & Weihl 1995) — the smooth weighted rotation
+/// NGINX's `least_conn` runs among its tied peers, kept as one number per server so that a
+/// heap or a bucket list can order it. See `ReferenceLeastConnections` for the whole rule,
+/// with the class clocks that keep it exact in O(1) list moves.
+///
+/// Virtual times are compared like scores, by cross-multiplication, here 64 × 32 bits into
+/// 128, so they never overflow and never round.
+///
+/// - Note: Not thread-safe: a value.
+@frozen
+public struct VirtualTime: Sendable, Equatable, CustomStringConvertible {
+    /// The time in units of `1 / weight`.
+    public var units: UInt64
+    /// The weight that sets the unit; positive.
+    public var weight: UInt32
+
+    /// Time 0.
+    public static let zero = VirtualTime(units: 0, weight: 1)
+
+    @inlinable
+    public init(units: UInt64, weight: UInt32) {
+        self.units = units
+        self.weight = weight
+    }
+
+    /// Whether `aUnits / aWeight` is strictly earlier than `bUnits / bWeight` (both weights
+    /// positive).
+    ///
+    /// - Complexity: O(1): two 64 × 64 → 128-bit multiplications.
+    @inlinable
+    @inline(__always)
+    public static func isEarlier(_ aUnits: UInt64, _ aWeight: UInt32, than bUnits: UInt64, _ bWeight: UInt32) -> Bool {
+        let left = aUnits.multipliedFullWidth(by: UInt64(bWeight))
+        let right = bUnits.multipliedFullWidth(by: UInt64(aWeight))
+        return left.high < right.high || (left.high == right.high && left.low < right.low)
+    }
+
+    /// Moves this time forward to `units / weight` if that is later.
+    ///
+    /// - Complexity: O(1); one integer comparison when the weights are equal.
+    @inlinable
+    @inline(__always)
+    public mutating func advance(to units: UInt64, weight: UInt32) {
+        if weight == self.weight {
+            if units > self.units { self.units = units }
+        } else if Self.isEarlier(self.units, self.weight, than: units, weight) {
+            self.units = units
+            self.weight = weight
+        }
+    }
+
+    /// This time in units of `1 / weight`, rounded up (the first unit not earlier than it),
+    /// saturating at `UInt64.max / 2` so that later picks still have room to count.
+    ///
+    /// - Complexity: O(1).
+    @inlinable
+    public func units(atWeight weight: UInt32) -> UInt64 {
+        let product = units.multipliedFullWidth(by: UInt64(weight))
+        let divisor = UInt64(self.weight)
+        let ceiling = UInt64.max / 2
+        if product.high >= divisor { return ceiling }
+        let (quotient, remainder) = divisor.dividingFullWidth(product)
+        let rounded = remainder == 0 ? quotient : quotient + 1
+        return Swift.min(rounded, ceiling)
+    }
+
+    public var description: String { "\(units)/\(weight)" }
+}
