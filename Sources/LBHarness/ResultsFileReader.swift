@@ -5,15 +5,18 @@ import Foundation
 ///
 /// - Note: Stateless and thread-safe.
 public enum ResultsFileReader {
-    /// The results document in `data`, the contents of `file` (named in errors only).
+    /// The results document in `data`, the contents of `file` (named in errors only); gzip is
+    /// inflated to at most `inflateLimit` bytes (a caller's memory budget).
     ///
     /// - Complexity: O(size of the decompressed document).
     /// - Throws: `ResultsFileError.notResults` when the bytes are neither a results document
     ///   nor gzip of one, `.otherSchema` for a results document of another schema version.
-    public static func document(from data: Data, file: String) throws(ResultsFileError) -> ResultsDocument {
+    public static func document(
+        from data: Data, file: String, inflateLimit: Int = GzipDecoder.defaultLimit
+    ) throws(ResultsFileError) -> ResultsDocument {
         var json = data
         if GzipDecoder.isGzip(data) {
-            do { json = try GzipDecoder.decompress(data) } catch {
+            do { json = try GzipDecoder.decompress(data, limit: inflateLimit) } catch {
                 throw .notResults(file: file, reason: "gzip: \(error.description)")
             }
         }

@@ -48,9 +48,10 @@ struct Report: ParsableCommand {
         try ReportOutput.validate(output)
     }
 
-    /// The files, each named once, after checking that each is a regular file and that their
-    /// total size fits the memory budget: nothing is read before that.
-    private func sizedInputs() throws -> [String] {
+    /// The files, each named once, and their total size, after checking that each is a regular
+    /// file and that their total size fits the memory budget: nothing is read before that.
+    /// (A gzipped file is budgeted again as it inflates, in `run()`.)
+    private func sizedInputs() throws -> (files: [String], bytes: Int) {
         var unique: [String] = []
         var seen: Set<String> = []
         var total = 0
@@ -75,19 +76,24 @@ struct Report: ParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        return unique
+        return (unique, total)
     }
 
     func run() throws {
         var merged: ResultsDocument?
         var lengths: [String] = []
-        let files = try sizedInputs()
+        let (files, plainBytes) = try sizedInputs()
+        let inflateBudget = max(0, (memoryBudget ?? .standard).bytes - plainBytes * Self.memoryPerFileByte)
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw ValidationError("cannot read \(file)")
             }
             let document: ResultsDocument
-            do { document = try ResultsFileReader.document(from: data, file: file) } catch {
+            do {
+                // Compressed inputs are budgeted as they inflate: what the plain files leave.
+                document = try ResultsFileReader.document(
+                    from: data, file: file, inflateLimit: inflateBudget / Self.memoryPerFileByte)
+            } catch {
                 throw ValidationError(error.description)
             }
             if !lengths.contains(document.length) { lengths.append(document.length) }
