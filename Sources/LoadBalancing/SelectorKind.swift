@@ -80,6 +80,7 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
         switch lock {
         case .mutex: try LockedSelector<Policy, BlockingLock>(weights: weights, seed: seed)
         case .spin: try LockedSelector<Policy, SpinLock>(weights: weights, seed: seed)
+        case .combining: try CombiningSelector<Policy>(weights: weights, seed: seed)
         }
     }
 }
