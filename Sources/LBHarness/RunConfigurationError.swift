@@ -20,6 +20,8 @@ public enum RunConfigurationError: Error, Equatable, Sendable, CustomStringConve
     case concurrencyBelowThreads(concurrency: Int, threads: Int)
     /// `--picks` and `--seconds` both given.
     case conflictingLengths
+    /// `--locks` given, but no selector of the run uses a lock or other synchronization.
+    case locksWithoutLockBasedSelector(selectors: [String])
 
     public var description: String {
         switch self {
@@ -39,6 +41,8 @@ public enum RunConfigurationError: Error, Equatable, Sendable, CustomStringConve
             "--concurrency \(concurrency) is below the thread count \(threads): every worker must hold a connection"
         case .conflictingLengths:
             "give --picks or --seconds, not both"
+        case let .locksWithoutLockBasedSelector(selectors):
+            "--locks applies to lock-based selectors only (\(SelectorKind.allCases.filter(\.usesLock).map(\.rawValue).joined(separator: ", "))), not to \(selectors.joined(separator: ", "))"
         }
     }
 }

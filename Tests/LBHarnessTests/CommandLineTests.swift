@@ -46,7 +46,8 @@ struct CommandLineTests {
     @Test("bad input exits 64 with a one-line reason", arguments: [
         (["--selectors", "nope"], "unknown --selectors 'nope'; valid: \(SelectorKind.allCases.map(\.rawValue).joined(separator: ", "))"),
         (["--workloads", "bogus"], "unknown --workloads 'bogus'; valid: \(Workload.allCases.map(\.rawValue).joined(separator: ", "))"),
-        (["--locks", "ticket"], "unknown --locks 'ticket'; valid: mutex, spin"),
+        (["--locks", "ticket"], "unknown --locks 'ticket'; valid: mutex, spin, combining"),
+        (["--selectors", "p2c,sharded", "--locks", "combining"], "--locks applies to lock-based selectors only (linear-scan, min-heap, buckets), not to p2c, sharded"),
         (["--servers", "0"], "--servers must be a positive number, got '0'"),
         (["--threads", "1,x"], "--threads must be a positive number, got 'x'"),
         (["--threads", "500"], "--threads 500 is too large: at most 128"),
