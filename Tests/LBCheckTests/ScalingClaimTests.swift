@@ -1,0 +1,32 @@
+@testable import LBCheck
+import LBHarness
+import LoadBalancing
+import Testing
+
+/// Claim 7 on hand-made results: it must fail when one exact selector with `combining` falls
+/// below the floor at 2 threads.
+@Suite("lbbench check: the combining scaling claim")
+struct ScalingClaimTests {
+    static func cells(twoThreadRatio: (SelectorKind) -> Double) -> [RunResult] {
+        ProjectClaims.exactKinds.flatMap { kind in
+            [1, 2].map { threads in
+                var run = ClaimTests.run(kind, threads: threads, lock: LockKind.combining.rawValue)
+                run.picksPerSecond = threads == 1 ? 1_000_000 : 1_000_000 * twoThreadRatio(kind)
+                return run
+            }
+        }
+    }
+
+    @Test("passes when every exact selector keeps at least 0.8× on 2 threads")
+    func holds() {
+        let verdicts = ProjectClaims().combiningScalingClaims(Self.cells { _ in 0.95 })
+        #expect(verdicts.count == 1 && verdicts.allSatisfy(\.passed))
+    }
+
+    @Test("fails when one exact selector drops below 0.8× on 2 threads, and names it")
+    func fails() {
+        let verdicts = ProjectClaims().combiningScalingClaims(Self.cells { $0 == .minHeap ? 0.5 : 1.2 })
+        #expect(!verdicts[0].passed)
+        #expect(verdicts[0].measured.contains("min-heap 0.50×"))
+    }
+}
