@@ -26,7 +26,7 @@ extension ProjectClaims {
             }
             return ClaimVerdict(
                 id: "1",
-                claim: "\(kind) (mutex and spin) makes the reference model's choices, ties and weights 1–4 included "
+                claim: "\(kind) (\(LockKind.allCases.map(\.rawValue).joined(separator: ", "))) makes the reference model's choices, ties and weights 1–4 included "
                     + "(seed \(seed); 16 and 1,000 servers)",
                 measured: failures.isEmpty
                     ? "\(Formatting.grouped(picks)) picks, 0 mismatches"

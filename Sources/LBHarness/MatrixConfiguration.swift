@@ -59,6 +59,9 @@ public struct MatrixConfiguration: Sendable, Equatable {
     public func cells() throws(RunConfigurationError) -> [RunConfiguration] {
         let selectors = try nonEmpty(selectors ?? SelectorKind.allCases, "--selectors")
         let locks = try nonEmpty(locks ?? [.default], "--locks")
+        if self.locks != nil && !selectors.contains(where: \.usesLock) {
+            throw .locksWithoutLockBasedSelector(selectors: selectors.map(\.rawValue))
+        }
         let threadCounts = try nonEmpty(threadCounts ?? Self.defaultThreadCounts, "--threads")
         let workloads = try nonEmpty(workloads ?? Self.defaultWorkloads, "--workloads")
         if let serverCounts { _ = try nonEmpty(serverCounts, "--servers") }

@@ -31,6 +31,8 @@ public enum RunConfigurationError: Error, Equatable, Sendable, CustomStringConve
     case tooMuchWork(selector: String, servers: Int, fills: Int, picks: Int, maximum: Int)
     /// The run's estimated peak memory exceeds the budget.
     case overMemoryBudget(MemoryBudget.Excess)
+    /// `--locks` given, but no selector of the run uses a lock or other synchronization.
+    case locksWithoutLockBasedSelector(selectors: [String])
 
     public var description: String {
         switch self {
@@ -62,6 +64,8 @@ public enum RunConfigurationError: Error, Equatable, Sendable, CustomStringConve
                 + "(about 2 minutes); give fewer --servers, --concurrency or --picks"
         case let .overMemoryBudget(excess):
             excess.description
+        case let .locksWithoutLockBasedSelector(selectors):
+            "--locks applies to lock-based selectors only (\(SelectorKind.allCases.filter(\.usesLock).map(\.rawValue).joined(separator: ", "))), not to \(selectors.joined(separator: ", "))"
         }
     }
 }

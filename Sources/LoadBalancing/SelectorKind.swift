@@ -11,6 +11,7 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
     case atomicScan = "atomic-scan"
     case sharded
     case p2c
+    case partitioned
 
     public var description: String { rawValue }
 
@@ -31,6 +32,8 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
             "per-thread striped counts, a server's count is the sum of its stripes; pick O(n·stripes) (Java LongAdder)"
         case .p2c:
             "two distinct random servers, lower score wins, atomic counts; pick O(1) (Envoy, gRPC, Finagle, Linkerd)"
+        case .partitioned:
+            "16 shards, each exact buckets under its own spinlock with its minimum published; lower of two random shards; pick O(1)"
         }
     }
 
@@ -43,6 +46,7 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
         case .buckets: BucketsPolicy.isExact
         case .atomicScan, .sharded: false
         case .p2c: P2CPolicy.isExact
+        case .partitioned: false
         }
     }
 
@@ -50,7 +54,7 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
     public var usesLock: Bool {
         switch self {
         case .linearScan, .minHeap, .buckets: true
-        case .roundRobin, .atomicScan, .sharded, .p2c: false
+        case .roundRobin, .atomicScan, .sharded, .p2c, .partitioned: false
         }
     }
 
@@ -71,6 +75,7 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
         case .atomicScan: try AtomicScanSelector(weights: weights)
         case .sharded: try ShardedSelector(weights: weights)
         case .p2c: try P2CSelector(weights: weights, seed: seed)
+        case .partitioned: try PartitionedSelector(weights: weights, seed: seed)
         }
     }
 
@@ -80,6 +85,7 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
         switch lock {
         case .mutex: try LockedSelector<Policy, BlockingLock>(weights: weights, seed: seed)
         case .spin: try LockedSelector<Policy, SpinLock>(weights: weights, seed: seed)
+        case .combining: try CombiningSelector<Policy>(weights: weights, seed: seed)
         }
     }
 }

@@ -47,10 +47,11 @@ struct CommandLineTests {
     @Test("bad input exits 64 with a one-line reason", arguments: [
         (["--selectors", "nope"], "unknown --selectors 'nope'; valid: \(SelectorKind.allCases.map(\.rawValue).joined(separator: ", ")), all"),
         (["--workloads", "bogus"], "unknown --workloads 'bogus'; valid: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")), all"),
-        (["--locks", "ticket"], "unknown --locks 'ticket'; valid: mutex, spin, all"),
+        (["--locks", "ticket"], "unknown --locks 'ticket'; valid: mutex, spin, combining, all"),
         (["--servers", "0"], "--servers 0 is out of range: must be in 1...16777216"),
         (["--threads", "1,x"], "--threads 'x' is not an integer: must be one in 1...128"),
         (["--threads", "500"], "--threads 500 is out of range: must be in 1...128"),
+        (["--selectors", "p2c,sharded", "--locks", "combining"], "--locks applies to lock-based selectors only (linear-scan, min-heap, buckets), not to p2c, sharded"),
         (["--servers", "3", "--weights", "1,2"], "--weights lists 2 weights but the run has 3 servers"),
         (["--weights", "0,0"], "every server has weight 0"),
         (["--weights", "1,-1"], "weights must be 0 (drained) or positive"),

@@ -6,8 +6,8 @@ import LoadBalancing
 ///
 /// Rows are named `<selector>.servers:<n>` (equal weights, default lock),
 /// `<selector>.servers:<n>.weights:4` (weights 1, 2, 3, 4 in turn, so four weight classes) and
-/// `<selector>.servers:<n>.lock:spin` (lock-based selectors behind `SpinLock` instead of the
-/// default `BlockingLock`). `lock:<kind>.uncontended` is a bare acquire and release, the floor
+/// `<selector>.servers:<n>.lock:spin` and `.lock:combining` (lock-based selectors behind
+/// `SpinLock`, or flat combining, instead of the default `BlockingLock`). `lock:<kind>.uncontended` is a bare acquire and release, the floor
 /// under every lock-based row. Every row also counts mallocs: a pick and a release must
 /// allocate nothing, so `mallocCountTotal` must read 0.
 ///
@@ -47,10 +47,10 @@ let benchmarks: @Sendable () -> Void = {
             pickAndRelease(kind, weights: Array(repeating: 1, count: servers), name: "\(kind).servers:\(servers)")
             pickAndRelease(
                 kind, weights: (0..<servers).map { $0 % 4 + 1 }, name: "\(kind).servers:\(servers).weights:4")
-            if kind.usesLock {
+            for lock in LockKind.allCases where kind.usesLock && lock != .default {
                 pickAndRelease(
-                    kind, weights: Array(repeating: 1, count: servers), lock: .spin,
-                    name: "\(kind).servers:\(servers).lock:spin")
+                    kind, weights: Array(repeating: 1, count: servers), lock: lock,
+                    name: "\(kind).servers:\(servers).lock:\(lock)")
             }
         }
     }

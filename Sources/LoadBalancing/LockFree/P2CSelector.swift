@@ -111,7 +111,7 @@ extension P2CSelector: @unchecked Sendable {}
 
 /// One slot's `SplitMix64` stream, stepped by an atomic add so that threads sharing the slot
 /// each get distinct values.
-private struct SlotRandom: RandomNumberGenerator {
+struct SlotRandom: RandomNumberGenerator {
     let state: UnsafeAtomic<UInt64>
 
     @inline(__always)

@@ -21,14 +21,32 @@ import Atomics
 /// server was active at that moment, so the release is misuse and stops the process; otherwise
 /// it tries again.
 ///
+/// # Claims that do not herd
+/// A server's count is a sum over stripes, so there is no single word a claim could
+/// compare-and-swap against the count it saw. Each server therefore also has a *pass* word,
+/// read before its stripes during the scan and advanced by a compare-and-swap at every claim
+/// (after the connection was added to the claimer's stripe). A pick whose compare-and-swap
+/// fails knows that another pick claimed the same server since its scan read it: it gives its
+/// connection back and scans again, and that scan sees the other claim. So when many threads
+/// finish their scans at once and all saw the same idle server, exactly one of them gets it
+/// (the herding of the first design, where the claim was a plain add, measured at jainLoad 0.32
+/// on 16 cores; `ShardedHerdingTests` makes that interleaving deterministic).
+///
+/// # Ties honour weights
+/// The pass is stride scheduling (Waldspurger and Weihl, 1995): a claim advances it by
+/// `2^24 / weight`, and among servers of equal score the smaller pass wins (then the first
+/// after the thread's own cursor). Under light load, where every score ties at 0, a server of
+/// weight `w` therefore gets `w` shares of the picks; equal servers take turns. An undrained
+/// server rejoins behind the others (its pass is set to the largest).
+///
 /// # Cost and how approximate
 /// Picks scan every server and sum its stripes: O(n · stripes) loads, the price of never
-/// writing a shared line (the `LongAdder` trade: cheap writes, expensive reads). The sum of a
-/// server is read stripe by stripe while others change them, and the claim is an add, not a
-/// compare-and-swap (there is no single word to compare), so a pick is a minimum over a view
-/// that may be off by every operation other threads made during the scan. Single-threaded it
-/// always picks a minimal score. Ties go to the first minimal server after the thread's own
-/// cursor, so equal servers take turns.
+/// writing a shared line on release (the `LongAdder` trade: cheap writes, expensive reads).
+/// A pick's server had minimal score in a view where its own count was current (no other
+/// claim on it completed between the read and the claim); other servers' counts may be off by
+/// the operations that landed on them during the scan. Claims on other servers only raise
+/// their counts, so the error of a pick is at most the number of releases that completed on
+/// other servers during its scan. Single-threaded it always picks a minimal score.
 ///
 /// # Drain
 /// Drained servers are skipped; a server drained between the scan and the claim is given back
@@ -36,10 +54,10 @@ import Atomics
 /// and once its count is seen at 0 it stays 0 (`AtomicWeightTable`). A pick returns `nil`
 /// only if every server was drained at one moment, not merely when its scan saw them so.
 ///
-/// - Complexity: pick O(n · stripes); release O(1) when the releasing thread picked it,
+/// - Complexity: pick O(n · stripes), plus a rescan for each lost compare-and-swap; release O(1) when the releasing thread picked it,
 ///   O(stripes) otherwise, plus snapshots when racing; `setWeight` O(1), serialized by a
-///   writer lock. Memory: 8 × stripes + 8 bytes per server (16 + 8 on a 2-core machine,
-///   64 + 8 with 8 stripes), plus 64 bytes per slot.
+///   writer lock (O(n) when it undrains a server). Memory: 8 × stripes + 16 bytes per server
+///   (16 + 16 on a 2-core machine, 64 + 16 with 8 stripes), plus 64 bytes per slot.
 /// - Note: Thread-safe. Approximate under concurrency (see above); lock-free picks and releases.
 public final class ShardedSelector: ServerSelector {
     public let serverCount: Int
@@ -52,11 +70,20 @@ public final class ShardedSelector: ServerSelector {
     private let stripeLength: Int
     private let cursors: AtomicCounterArray<Int>
     private let retries: AtomicCounterArray<Int>
+    /// Each server's pass (stride scheduling): advanced by a compare-and-swap at every claim,
+    /// so it is also the version that lets only one of several picks that read it claim.
+    private let passes: AtomicCounterArray<Int>
+    /// Test hook: called with the chosen server after a pick's scan, before its claim, so a
+    /// test can make several threads finish their scans before any of them claims.
+    private let afterScan: (@Sendable (_ server: Int) -> Void)?
 
     /// A stripe word: the count in the low 32 bits, a version in the high 32 bits.
     private static let countMask = (1 << 32) - 1
     /// Adds one connection and bumps the version.
     private static let oneMore = 1 << 32 | 1
+
+    /// A pass advances by `passUnit / weight` per claim (at least 1).
+    private static let passUnit = 1 << 24
 
     /// The default number of stripes: the processor count rounded up to a power of two, at
     /// least 2 and at most 64 (more stripes than processors never run at once).
@@ -64,8 +91,17 @@ public final class ShardedSelector: ServerSelector {
 
     /// - Parameter stripes: a power of two, at most 64.
     /// - Throws: `SelectorConfigurationError` for bad weights.
-    public init(weights: [Int], stripes: Int = ShardedSelector.defaultStripeCount) throws(SelectorConfigurationError) {
+    public convenience init(weights: [Int], stripes: Int = ShardedSelector.defaultStripeCount) throws(SelectorConfigurationError) {
+        try self.init(weights: weights, stripes: stripes, afterScan: nil)
+    }
+
+    /// As `init(weights:stripes:)`, with a test hook run between each scan and its claim.
+    init(
+        weights: [Int], stripes: Int = ShardedSelector.defaultStripeCount,
+        afterScan: (@Sendable (_ server: Int) -> Void)?
+    ) throws(SelectorConfigurationError) {
         try WeightValidation.validate(weights)
+        self.afterScan = afterScan
         precondition(stripes > 0 && stripes & (stripes - 1) == 0 && stripes <= 64, "stripes must be a power of two ≤ 64")
         serverCount = weights.count
         stripeCount = stripes
@@ -76,6 +112,7 @@ public final class ShardedSelector: ServerSelector {
         self.stripes = AtomicCounterArray(count: stripeLength * stripes, layout: .packed)
         cursors = AtomicCounterArray(count: stripes, layout: .cacheLinePerCounter)
         retries = AtomicCounterArray(count: 1, layout: .cacheLinePerCounter)
+        passes = AtomicCounterArray(count: weights.count, layout: .packed)
     }
 
     @inline(__always)
@@ -99,14 +136,22 @@ public final class ShardedSelector: ServerSelector {
         // Relaxed: a cursor is a tie-breaking hint (see `AtomicScanSelector`).
         let start = cursor.load(ordering: .relaxed)
         while true {
-            guard let server = minimalScore(from: start) else {
+            guard let (server, pass) = minimalScore(from: start) else {
                 if weightTable.noneEligible() { return nil }
                 continue  // raced with a drain and an undrain: look again
             }
+            afterScan?(server)
             // Sequentially consistent: the claim must precede the drain check below in the
             // single total order (see `AtomicWeightTable`).
             word(server, stripe: slot).wrappingIncrement(by: Self.oneMore, ordering: .sequentiallyConsistent)
-            if weightTable.isDrained(afterClaiming: server) {
+            // Acquiring and releasing: a pick whose compare-and-swap fails on this pass sees
+            // the connection just added when it scans again.
+            let advanced = passes[server].compareExchange(
+                expected: pass, desired: pass &+ stride(weightTable.weight(server)), ordering: .acquiringAndReleasing)
+            if !advanced.exchanged || weightTable.isDrained(afterClaiming: server) {
+                // Another pick claimed the server since this scan read it (or it was drained):
+                // give the connection back and look again.
+                if !advanced.exchanged { retries[0].wrappingIncrement(ordering: .relaxed) }
                 release(server, preferring: slot)
                 continue
             }
@@ -115,29 +160,43 @@ public final class ShardedSelector: ServerSelector {
         }
     }
 
-    /// The first server of minimal score in scan order from `start` (wrapping); `nil` if no
-    /// server had weight > 0 when read.
+    /// The stride-scheduling step of a server of `weight`: its pass advances by this much per
+    /// claim, so among servers that keep tying, a server of weight `w` is claimed `w` times as
+    /// often as one of weight 1.
     @inline(__always)
-    private func minimalScore(from start: Int) -> Int? {
+    private func stride(_ weight: Int) -> Int {
+        Self.passUnit / max(min(weight, Self.passUnit), 1)
+    }
+
+    /// The server of minimal score in scan order from `start` (wrapping), ties going to the
+    /// smaller pass, then to the first in scan order; with the pass read before its count.
+    /// `nil` if no server had weight > 0 when read.
+    @inline(__always)
+    private func minimalScore(from start: Int) -> (server: Int, pass: Int)? {
         var best = -1
+        var bestPass = 0
         var bestScore = Score(active: 0, weight: 1)
         @inline(__always)
         func consider(_ range: Range<Int>) {
             for server in range {
                 let weight = weightTable.weight(server)
                 if weight == 0 { continue }
+                // Acquiring: pairs with the claim's compare-and-swap, so the count read next
+                // includes every claim that advanced this pass.
+                let pass = passes[server].load(ordering: .acquiring)
                 let active = count(of: server)
                 if active >= SelectorLimits.maximumActiveConnections { SelectorMisuse.tooManyConnections(ServerID(server)) }
                 let score = Score(active: UInt32(active), weight: UInt32(truncatingIfNeeded: weight))
-                if best < 0 || score < bestScore {
+                if best < 0 || score < bestScore || (score == bestScore && pass &- bestPass < 0) {
                     best = server
+                    bestPass = pass
                     bestScore = score
                 }
             }
         }
         consider(start..<serverCount)
         consider(0..<start)
-        return best < 0 ? nil : best
+        return best < 0 ? nil : (best, bestPass)
     }
 
     public func release(_ server: ServerID) {
@@ -194,8 +253,20 @@ public final class ShardedSelector: ServerSelector {
         }
     }
 
+    /// An undrained server rejoins the rotation behind the others: its pass is set to the
+    /// largest pass of the eligible servers, so a long drain does not buy it a run of ties.
     public func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
-        try weightTable.set(weight, for: server)
+        let wasDrained = server.index >= 0 && server.index < serverCount && weightTable.weight(server.index) == 0
+        try weightTable.set(weight, for: server) { table in
+            guard wasDrained && weight > 0 else { return }
+            var latest = passes[server.index].load(ordering: .relaxed)
+            for other in 0..<serverCount where table.weight(other) > 0 {
+                let pass = passes[other].load(ordering: .relaxed)
+                if pass &- latest > 0 { latest = pass }
+            }
+            // Relaxed: a tie-breaking hint; a pick racing this store at worst scans again.
+            passes[server.index].store(latest, ordering: .relaxed)
+        }
     }
 
     /// Every server's count, each summed stripe by stripe while others may be changing them.
@@ -224,5 +295,7 @@ extension ShardedSelector: AssignableSelector {
         if count(of: server.index) >= SelectorLimits.maximumActiveConnections { SelectorMisuse.tooManyConnections(server) }
         // Sequentially consistent, as a pick's claim.
         word(server.index, stripe: slots.current()).wrappingIncrement(by: Self.oneMore, ordering: .sequentiallyConsistent)
+        // Releasing: picks that read the old pass scan again and see this connection.
+        passes[server.index].wrappingIncrement(by: stride(weightTable.weight(server.index)), ordering: .releasing)
     }
 }

@@ -13,12 +13,16 @@ public protocol SelectorLock: AnyObject, Sendable {
     func tryLock() -> Bool
 }
 
-/// The locks a lock-based selector can be built with.
+/// The synchronizations a lock-based selector can be built with: a lock around every
+/// operation (`mutex`, `spin`), or flat combining (`combining`).
 public enum LockKind: String, CaseIterable, Codable, Sendable, CustomStringConvertible {
     /// `BlockingLock`: a futex mutex (pthread elsewhere than Linux); waiters spin briefly, then sleep in the kernel.
     case mutex
     /// `SpinLock`: test-and-test-and-set on one atomic word; waiters spin, then yield.
     case spin
+    /// `CombiningSelector`: flat combining; a thread that finds the lock held publishes its
+    /// request and the lock holder applies it with its own.
+    case combining
 
     /// The lock used when none is named.
     public static let `default`: LockKind = .mutex
@@ -30,6 +34,7 @@ public enum LockKind: String, CaseIterable, Codable, Sendable, CustomStringConve
         switch self {
         case .mutex: "futex mutex: one CAS to lock, one swap to unlock; waiters spin briefly, then sleep; safe when threads outnumber cores"
         case .spin: "test-and-test-and-set spinlock: cheapest uncontended; waiters spin, yielding after 64 tries"
+        case .combining: "flat combining: waiters publish picks and releases in per-thread slots, the lock holder applies them in one batch; exact"
         }
     }
 }
