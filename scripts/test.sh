@@ -42,7 +42,7 @@ swift test
 
 step "swift test --sanitize=thread (concurrency tests)"
 swift test --sanitize=thread --scratch-path .build-tsan \
-    --filter 'ConcurrencyStressTests|DrainUnderLoadTests|LockFreeSelectorTests|LockTests|LBHarnessTests'
+    --filter 'ConcurrencyStressTests|DrainUnderLoadTests|LockFreeSelectorTests|LockTests|LBHarnessTests|CombiningSelectorTests|ShardedHerdingTests|ShardedTieTests|RoundRobinBlockTests|PartitionedSelectorTests|OutputSafetyTests|AtomicFileTests'
 
 step "lbbench --quick (release; fails on a leaked connection)"
 swift build -c release
