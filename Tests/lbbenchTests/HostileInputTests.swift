@@ -228,7 +228,7 @@ struct HostileInputTests {
 
     @Test("a repeated list item makes one cell or run, for every command")
     func duplicatesKeptOnce() throws {
-        let run = try #require(Self.parse(["run", "--servers", "8,8", "--threads", "1,1", "--selectors", "p2c,p2c",
+        let run = try #require(Self.parse(["run", "--servers", "8,8", "--threads", "1,1", "--selectors", "buckets,buckets",
                                            "--workloads", "uniform,uniform", "--locks", "spin,spin"]).command as? Run)
         let cells = try run.matrix().cells()
         #expect(cells.count == 1)
