@@ -30,13 +30,30 @@ struct ScalingClaimTests {
         #expect(verdicts[0].measured.contains("min-heap 0.50×"))
     }
 
-    @Test("a time-sliced measurement is outweighed by a later clean one; a collapse in every one still fails")
+    @Test("a time-sliced measurement is outweighed by a clean one or excused by its run-queue wait; a collapse still fails")
     func remeasured() {
         let sliced = Self.cells { $0 == .buckets ? 0.5 : 1.2 }
         let clean = Self.cells { _ in 1.1 }
         let verdicts = ProjectClaims().combiningScalingClaims([sliced, clean], count: 2)
         #expect(verdicts.count == 1 && verdicts[0].passed)
-        let collapsed = Self.cells { $0 == .buckets ? 0.35 : 1.2 }
+        let preempted = Self.cells { $0 == .buckets ? 0.5 : 1.2 }.map { run in
+            var run = run
+            if run.threads == 2 {
+                run.scheduling = SchedulingFigures(
+                    runQueueWait: 1.0, voluntarySleep: 0, voluntaryContextSwitches: 0, involuntaryContextSwitches: 500)
+            }
+            return run
+        }
+        let excused = ProjectClaims().combiningScalingClaims([preempted])
+        #expect(excused[0].passed && excused[0].measured.contains("buckets 1.00× (raw 0.50×)"))
+        let collapsed = Self.cells { $0 == .buckets ? 0.35 : 1.2 }.map { run in
+            var run = run
+            if run.threads == 2 {
+                run.scheduling = SchedulingFigures(
+                    runQueueWait: 0.05, voluntarySleep: 0.9, voluntaryContextSwitches: 9000, involuntaryContextSwitches: 0)
+            }
+            return run
+        }
         let verdict = ProjectClaims().combiningScalingClaims([collapsed, collapsed, collapsed], count: 3)[0]
         #expect(!verdict.passed && verdict.measured.contains("re-measured: 3 measurements"))
     }

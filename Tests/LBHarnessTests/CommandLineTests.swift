@@ -109,7 +109,8 @@ struct CommandLineTests {
     @Test("--matrix scaling: its dimensions where no option replaces them (every lock, 64 and 4,096 servers)")
     func namedMatrix() throws {
         let outcome = try Self.lbbench(["run", "--matrix", "scaling", "--selectors", "buckets", "--threads", "1",
-                                        "--workloads", "uniform", "--picks", "1000", "--format", "csv"])
+                                        "--workloads", "uniform", "--picks", "1000", "--concurrency", "64",
+                                        "--format", "csv"])
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let rows = outcome.standardOutput.split(separator: "\n").filter { $0.hasPrefix("buckets,") }
         let cells = rows.map { row in row.split(separator: ",", omittingEmptySubsequences: false) }
