@@ -1,0 +1,118 @@
+import LoadBalancing
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The proxy's idle keep-alive connections to each backend, one pool per event loop, so a
+/// request's downstream and upstream connections share a thread and never need a lock.
+///
+/// - Complexity: `acquire` O(1) amortised (closed idle connections are skipped); `giveBack` O(1).
+/// - Note: Not thread-safe: used only on `eventLoop`.
+final class UpstreamPool {
+    let eventLoop: any EventLoop
+    private let ports: [Int]
+    private var idle: [[UpstreamConnection]]
+
+    init(eventLoop: any EventLoop, ports: [Int]) {
+        self.eventLoop = eventLoop
+        self.ports = ports
+        self.idle = Array(repeating: [], count: ports.count)
+    }
+
+    /// An open connection to `server`: an idle one, or a new one.
+    func acquire(_ server: ServerID) -> EventLoopFuture<UpstreamConnection> {
+        while let connection = idle[server.index].popLast() {
+            if connection.isActive { return eventLoop.assumeIsolated().makeSucceededFuture(connection) }
+        }
+        return UpstreamConnection.connect(port: ports[server.index], server: server, on: eventLoop)
+    }
+
+    /// Keeps `connection` for the next request to its server.
+    func giveBack(_ connection: UpstreamConnection) {
+        if connection.isActive { idle[connection.server.index].append(connection) }
+    }
+
+    /// Closes every idle connection.
+    func closeAll() {
+        for connections in idle { for connection in connections { connection.close() } }
+        idle = Array(repeating: [], count: ports.count)
+    }
+}
+
+/// One HTTP/1.1 connection from the proxy to a backend; while it carries a request, the
+/// response's parts go to `receiver`.
+///
+/// - Note: Not thread-safe: used only on its channel's event loop.
+final class UpstreamConnection {
+    let server: ServerID
+    private let channel: any Channel
+    private let handler: UpstreamResponseHandler
+
+    private init(server: ServerID, channel: any Channel, handler: UpstreamResponseHandler) {
+        self.server = server
+        self.channel = channel
+        self.handler = handler
+    }
+
+    static func connect(port: Int, server: ServerID, on eventLoop: any EventLoop) -> EventLoopFuture<UpstreamConnection> {
+        ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(5))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(UpstreamResponseHandler())
+                }
+            }
+            .connect(host: "127.0.0.1", port: port)
+            .flatMapThrowing { channel in
+                let handler = try channel.pipeline.syncOperations.handler(type: UpstreamResponseHandler.self)
+                return UpstreamConnection(server: server, channel: channel, handler: handler)
+            }
+    }
+
+    var isActive: Bool { channel.isActive }
+
+    /// Where response parts and a premature close go; `nil` while idle.
+    var receiver: (any UpstreamReceiver)? {
+        get { handler.receiver }
+        set { handler.receiver = newValue }
+    }
+
+    func write(_ part: HTTPClientRequestPart, flush: Bool) {
+        if flush { channel.writeAndFlush(part, promise: nil) } else { channel.write(part, promise: nil) }
+    }
+
+    func close() {
+        channel.close(promise: nil)
+    }
+}
+
+/// What receives an upstream connection's response.
+protocol UpstreamReceiver: AnyObject {
+    func upstreamRead(_ part: HTTPClientResponsePart)
+    /// The connection closed or failed before the response's end.
+    func upstreamClosed()
+}
+
+/// Hands an upstream connection's response parts to its current receiver.
+final class UpstreamResponseHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+
+    var receiver: (any UpstreamReceiver)?
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        receiver?.upstreamRead(unwrapInboundIn(data))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let receiver = receiver
+        self.receiver = nil
+        receiver?.upstreamClosed()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
