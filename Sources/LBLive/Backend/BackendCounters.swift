@@ -9,6 +9,8 @@ import NIOCore
 public struct BackendCounters: Sendable, Equatable {
     /// Requests admitted.
     public var requests = 0
+    /// Connections accepted.
+    public var connections = 0
     /// ∫ (requests in flight) dt, in request-seconds.
     public var inFlightSeconds = 0.0
     /// The most requests in flight at once since `resetMaximum()`.

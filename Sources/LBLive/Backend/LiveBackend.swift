@@ -142,6 +142,10 @@ final class BackendRequestHandler: ChannelInboundHandler {
         self.state = state
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        state.counters.connections += 1
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case let .head(head):

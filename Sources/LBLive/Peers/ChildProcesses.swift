@@ -21,6 +21,9 @@ final class ChildProcesses: @unchecked Sendable {
         _ = lock.withLock { processes.removeValue(forKey: process.processIdentifier) }
     }
 
+    /// Processes started and not yet stopped.
+    var runningCount: Int { lock.withLock { processes.count } }
+
     func register(directory: String) {
         _ = lock.withLock { directories.insert(directory) }
     }
