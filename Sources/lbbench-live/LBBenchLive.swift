@@ -85,12 +85,32 @@ struct LBBenchLive: AsyncParsableCommand {
     @Option(help: "Write the report to this file (atomically) instead of standard output.")
     var output: String?
 
+    @Option(help: "Write the report in every format into this existing directory: live.md, live.json, live.csv.")
+    var outputDirectory: String?
+
     func validate() throws {
         _ = try usage { try liveConfiguration() }
         _ = try usage { try reportFormat() }
         if let output {
             try usage { do { try AtomicFile.checkWritable(output) } catch { throw LiveUsageError("--output: \(error)") } }
         }
+        if let outputDirectory {
+            try usage {
+                if output != nil { throw LiveUsageError("--output-directory: give either it or --output") }
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: outputDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    throw LiveUsageError("--output-directory \(outputDirectory): not an existing directory")
+                }
+                for path in Self.directoryFiles(outputDirectory).map(\.path) {
+                    do { try AtomicFile.checkWritable(path) } catch { throw LiveUsageError("--output-directory: \(error)") }
+                }
+            }
+        }
+    }
+
+    /// The files `--output-directory` writes, one per format.
+    private static func directoryFiles(_ directory: String) -> [(path: String, format: LiveReportFormat)] {
+        [("\(directory)/live.md", .markdown), ("\(directory)/live.json", .json), ("\(directory)/live.csv", .csv)]
     }
 
     func run() async throws {
@@ -106,6 +126,10 @@ struct LBBenchLive: AsyncParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("lbbench-live: \(error)\n".utf8))
             throw ExitCode.failure
+        }
+        if let outputDirectory {
+            for (path, format) in Self.directoryFiles(outputDirectory) { try AtomicFile.write(report.rendered(format), to: path) }
+            return
         }
         let text = report.rendered(try reportFormat())
         if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }

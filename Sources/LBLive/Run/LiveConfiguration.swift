@@ -113,7 +113,7 @@ public struct LiveConfiguration: Sendable {
             try fail("--proxy-threads", proxyThreads, "1...\(Self.maximumThreads)")
         }
         if let port {
-            if port < 1 || port > 65_535 { try fail("--port", port, "1...65535") }
+            if port < 1_024 || port > 65_535 { try fail("--port", port, "1024...65535 (unprivileged)") }
             if !LoopbackPort.isFree(port) { try fail("--port", port, "a port free on 127.0.0.1 (it is busy)") }
         }
         if maximumConnections < 1 || maximumConnections > 10_000 {

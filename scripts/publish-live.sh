@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the default `lbbench-live` comparison (lbbench's proxy, HAProxy and nginx when
+# installed; about 3 minutes) and publishes it under results/<date>-live-<machine>/: the
+# Markdown report, lbbench.live/1 JSON, CSV and two plots. Extra arguments go to lbbench-live.
+# Needs: the Swift toolchain; python3 with venv (matplotlib goes into .venv/ when missing);
+# HAProxy and nginx from scripts/install-live-peers.sh for their rows.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
+swift build -c release --product lbbench-live >/dev/null
+cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //; s/ .*//' | tr 'A-Z' 'a-z' || echo unknown)
+directory="results/$(date -u +%Y-%m-%d)-live-${cpu}-$(nproc)cores"
+mkdir -p "$directory"
+.build/release/lbbench-live "$@" --output-directory "$directory"
+if ! .venv/bin/python -c "import matplotlib" 2>/dev/null; then
+    python3 -m venv .venv
+    .venv/bin/pip install --quiet matplotlib
+fi
+.venv/bin/python scripts/plot_live.py "$directory/live.json" "$directory"
+echo "published $directory"
