@@ -137,22 +137,8 @@ struct LBBenchLive: AsyncParsableCommand {
 
     private func liveConfiguration() throws -> LiveConfiguration {
         var configuration = LiveConfiguration()
-        if let balancers {
-            configuration.balancers = try names(balancers, option: "--balancers").map { name in
-                guard let choice = BalancerChoice(rawValue: name) else {
-                    throw LiveUsageError("--balancers \(name): unknown balancer; one of \(BalancerChoice.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return choice
-            }
-        }
-        if let selectors {
-            configuration.selectors = try names(selectors, option: "--selectors").map { name in
-                guard let kind = SelectorKind(rawValue: name) else {
-                    throw LiveUsageError("--selectors \(name): unknown selector; one of \(SelectorKind.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return kind
-            }
-        }
+        if let balancers { configuration.balancers = try choices(balancers, option: "--balancers", of: BalancerChoice.self) }
+        if let selectors { configuration.selectors = try choices(selectors, option: "--selectors", of: SelectorKind.self) }
         if let weights {
             configuration.weights = try names(weights, option: "--weights").map { text in
                 guard let weight = Int(text) else { throw LiveUsageError("--weights \(text): not an integer") }
@@ -166,10 +152,7 @@ struct LBBenchLive: AsyncParsableCommand {
         case "fcfs": configuration.capacity = .firstComeFirstServed(slots: slots)
         default: throw LiveUsageError("--capacity \(capacity): must be ps or fcfs")
         }
-        guard let workload = Workload(rawValue: sizes) else {
-            throw LiveUsageError("--sizes \(sizes): one of \(Workload.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        configuration.workload = workload
+        configuration.workload = try choice(sizes, option: "--sizes", of: Workload.self)
         configuration.traffic = population.map { .closed(population: $0, thinkTime: thinkTimeMs / 1000) }
             ?? .open(utilization: utilization)
         configuration.unit = unitMs / 1000
@@ -186,10 +169,24 @@ struct LBBenchLive: AsyncParsableCommand {
     }
 
     private func reportFormat() throws -> LiveReportFormat {
-        guard let format = LiveReportFormat(rawValue: format) else {
-            throw LiveUsageError("--format \(format): one of \(LiveReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        try choice(format, option: "--format", of: LiveReportFormat.self)
+    }
+
+    /// `name` as one of `Choice`'s cases, or bad input listing them all.
+    private func choice<Choice: RawRepresentable<String> & CaseIterable>(
+        _ name: String, option: String, of _: Choice.Type
+    ) throws -> Choice {
+        guard let value = Choice(rawValue: name) else {
+            throw LiveUsageError("\(option) \(name): unknown; one of \(Choice.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        return format
+        return value
+    }
+
+    /// A comma-separated list of `Choice`'s cases.
+    private func choices<Choice: RawRepresentable<String> & CaseIterable>(
+        _ list: String, option: String, of type: Choice.Type
+    ) throws -> [Choice] {
+        try names(list, option: option).map { try choice($0, option: option, of: type) }
     }
 
     private func names(_ list: String, option: String) throws -> [String] {

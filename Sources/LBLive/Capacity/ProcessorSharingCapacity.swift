@@ -42,6 +42,7 @@ struct ProcessorSharingCapacity: CapacityModel {
     mutating func cancel(_ job: UInt64, at now: Double) {
         advance(to: now)
         active.remove(job)
+        restartIfEmpty()
     }
 
     mutating func nextCompletion() -> Double? {
@@ -62,7 +63,17 @@ struct ProcessorSharingCapacity: CapacityModel {
             active.remove(top.job)
             completed.append(top.job)
         }
+        restartIfEmpty()
         return completed
+    }
+
+    /// Restarts attained service at 0 whenever the backend empties (dropping cancelled tags),
+    /// so tags stay small and precise however long the backend runs.
+    private mutating func restartIfEmpty() {
+        if active.isEmpty {
+            tags = BinaryMinHeap()
+            attained = 0
+        }
     }
 
     private mutating func advance(to now: Double) {

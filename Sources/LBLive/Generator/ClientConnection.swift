@@ -16,20 +16,8 @@ final class ClientConnection {
 
     /// Connects to 127.0.0.1:`port` on `eventLoop`.
     static func connect(port: Int, on eventLoop: any EventLoop) -> EventLoopFuture<ClientConnection> {
-        ClientBootstrap(group: eventLoop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connectTimeout(.seconds(5))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(ClientResponseHandler())
-                }
-            }
-            .connect(host: "127.0.0.1", port: port)
-            .flatMapThrowing { channel in
-                let handler = try channel.pipeline.syncOperations.handler(type: ClientResponseHandler.self)
-                return ClientConnection(channel: channel, handler: handler)
-            }
+        LoopbackHTTPClient.connect(port: port, on: eventLoop, handler: ClientResponseHandler.init)
+            .map { channel, handler in ClientConnection(channel: channel, handler: handler) }
     }
 
     /// Sends a GET carrying `work` nanoseconds of work; `completion` gets whether the connection
@@ -82,5 +70,27 @@ final class ClientResponseHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
+    }
+}
+
+/// Opens HTTP/1.1 client connections on 127.0.0.1: the load generator's and the proxy's
+/// upstream ones.
+enum LoopbackHTTPClient {
+    /// Connects to 127.0.0.1:`port` on `eventLoop` (TCP_NODELAY, 5 s connect timeout) with the
+    /// HTTP client codec and a handler from `makeHandler` at the end of the pipeline.
+    static func connect<Handler: ChannelInboundHandler & SendableMetatype>(
+        port: Int, on eventLoop: any EventLoop, handler makeHandler: @escaping @Sendable () -> Handler
+    ) -> EventLoopFuture<(any Channel, Handler)> {
+        ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(5))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(makeHandler())
+                }
+            }
+            .connect(host: "127.0.0.1", port: port)
+            .flatMapThrowing { channel in (channel, try channel.pipeline.syncOperations.handler(type: Handler.self)) }
     }
 }

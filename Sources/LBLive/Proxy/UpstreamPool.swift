@@ -55,20 +55,8 @@ final class UpstreamConnection {
     }
 
     static func connect(port: Int, server: ServerID, on eventLoop: any EventLoop) -> EventLoopFuture<UpstreamConnection> {
-        ClientBootstrap(group: eventLoop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connectTimeout(.seconds(5))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(UpstreamResponseHandler())
-                }
-            }
-            .connect(host: "127.0.0.1", port: port)
-            .flatMapThrowing { channel in
-                let handler = try channel.pipeline.syncOperations.handler(type: UpstreamResponseHandler.self)
-                return UpstreamConnection(server: server, channel: channel, handler: handler)
-            }
+        LoopbackHTTPClient.connect(port: port, on: eventLoop, handler: UpstreamResponseHandler.init)
+            .map { channel, handler in UpstreamConnection(server: server, channel: channel, handler: handler) }
     }
 
     var isActive: Bool { channel.isActive }
