@@ -2,9 +2,8 @@
 """Plots an `lbbench-live --format json` report (schema lbbench.live/1).
 
 Usage: plot_live.py REPORT.json OUTPUT_DIRECTORY
-Writes short-p99.png (short-request p99 by balancer and algorithm, the simulator's p90 of all
-requests beside it is not comparable and is left out) and in-flight.png (per-backend mean
-requests in flight, weight-normalised, per balancer and algorithm).
+Writes short-p99.png (short-request p99 by balancer and algorithm) and in-flight.png
+(per-backend mean requests in flight ÷ weight, per balancer and algorithm).
 """
 import json
 import os

@@ -19,65 +19,71 @@ struct LBBenchLive: AsyncParsableCommand {
             every request's latency itself. HAProxy and nginx run from configurations lbbench-live writes and are stopped \
             by PID (also on Ctrl-C); when one is not installed the report says so (scripts/install-live-peers.sh installs \
             both). Each least-connections / round-robin row carries the simulator's prediction for the same farm and load. \
-            The default run (mixed sizes, 4 backends weighted 2,1,1,1, ρ = 0.7) takes under 3 minutes.
+            The default run (mixed sizes, 4 backends weighted 2,1,1,1) takes under 3 minutes.
             Exit status: 0 on success; 64 for bad input (one line naming the option); 1 when a backend or lbbench's proxy \
             cannot start.
             """
     )
 
+    /// The library's defaults, which the options show and start from.
+    private static let defaults = LiveConfiguration()
+    private static var defaultUtilization: Double {
+        if case let .open(utilization) = defaults.traffic { utilization } else { preconditionFailure("open traffic by default") }
+    }
+
     @Option(help: "Comma-separated balancers: \(BalancerChoice.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).")
     var balancers: String?
 
-    @Option(help: "Comma-separated selectors for lbbench's proxy (see `lbbench list`; default linear-scan,round-robin).")
+    @Option(help: "Comma-separated selectors for lbbench's proxy (see `lbbench list`; default \(defaults.selectors.map(\.rawValue).joined(separator: ","))).")
     var selectors: String?
 
-    @Option(help: "Comma-separated backend weights, which are also their speeds (default 2,1,1,1).")
+    @Option(help: "Comma-separated backend weights, which are also their speeds (default \(defaults.weights.map(String.init).joined(separator: ","))).")
     var weights: String?
 
     @Option(help: "Backend capacity model: ps (processor sharing) or fcfs (with --slots).")
     var capacity: String = "ps"
 
-    @Option(help: "FCFS slots per backend, each serving at speed ÷ slots (default 1).")
+    @Option(help: "FCFS slots per backend, each serving at speed ÷ slots.")
     var slots: Int = 1
 
-    @Option(help: "Request sizes: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")) (default mixed).")
-    var sizes: String = Workload.mixed.rawValue
+    @Option(help: "Request sizes: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var sizes: String = defaults.workload.rawValue
 
-    @Option(help: "Target utilisation ρ in (0, 1) of Poisson arrivals (default 0.7).")
-    var utilization: Double = 0.7
+    @Option(help: "Target utilisation ρ in (0, 1) of Poisson arrivals.")
+    var utilization: Double = defaultUtilization
 
     @Option(help: "A closed loop of this many clients instead of Poisson arrivals.")
     var population: Int?
 
-    @Option(help: "Mean exponential think time of the closed loop, in milliseconds (default 0).")
+    @Option(help: "Mean exponential think time of the closed loop, in milliseconds.")
     var thinkTimeMs: Double = 0
 
-    @Option(help: "Milliseconds of work in a mean-size request on a speed-1 backend (default 50; 0 = zero work, closed loop only).")
-    var unitMs: Double = 50
+    @Option(help: "Milliseconds of work in a mean-size request on a speed-1 backend; 0 = zero work (closed loop only).")
+    var unitMs: Double = defaults.unit * 1000
 
-    @Option(help: "Seconds of load before measuring (default 4).")
-    var warmup: Double = 4
+    @Option(help: "Seconds of load before measuring.")
+    var warmup: Double = defaults.warmup
 
-    @Option(help: "Seconds measured per balancer and algorithm (default 16).")
-    var duration: Double = 16
+    @Option(help: "Seconds measured per balancer and algorithm.")
+    var duration: Double = defaults.duration
 
-    @Option(help: "Seconds to wait for outstanding requests after the window (default 5).")
-    var drain: Double = 5
+    @Option(help: "Seconds to wait for outstanding requests after the window.")
+    var drain: Double = defaults.drain
 
-    @Option(help: "The most requests sent per balancer and algorithm (default 200000).")
-    var maxRequests: Int = 200_000
+    @Option(help: "The most requests sent per balancer and algorithm.")
+    var maxRequests: Int = defaults.maximumRequests
 
-    @Option(help: "The most client connections the load generator opens (default 2000).")
-    var maxConnections: Int = 2_000
+    @Option(help: "The most client connections the load generator opens.")
+    var maxConnections: Int = defaults.maximumConnections
 
-    @Option(help: "Event-loop threads of lbbench's proxy (default 1, as HAProxy's and nginx's one worker).")
-    var proxyThreads: Int = 1
+    @Option(help: "Event-loop threads of lbbench's proxy (HAProxy and nginx get one worker each).")
+    var proxyThreads: Int = defaults.proxyThreads
 
     @Option(help: "The balancers' port on 127.0.0.1 (default: a free one); a busy port is refused.")
     var port: Int?
 
     @Option(help: "Seed of arrivals and sizes; every balancer gets the same requests.")
-    var seed: UInt64 = 1
+    var seed: UInt64 = defaults.seed
 
     @Option(help: "Report format: markdown, json (lbbench.live/1) or csv.")
     var format: String = "markdown"

@@ -36,7 +36,7 @@ public struct LiveConfiguration: Sendable {
     public var unit = 0.05
     public var warmup = 4.0
     public var duration = 16.0
-    public var drain = 5.0
+    public var drain = 3.0
     /// The most requests sent per balancer and algorithm.
     public var maximumRequests = 200_000
     public var seed: UInt64 = 1
