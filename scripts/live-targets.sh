@@ -4,13 +4,13 @@
 #      balancer and repeat; lbbench's busiest ÷ average in-flight against HAProxy leastconn's;
 #   2. PS backends with exponential sizes: measured mean response against the simulator's;
 #   3. the zero-work ceiling, requests/s at 64 connections, lbbench's proxy against nginx.
-# Writes every report under results/live-targets-<date>/ (or $1) and prints a summary.
+# Writes every report under a temporary directory (or $1) and prints a summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 swift build -c release --product lbbench-live >/dev/null
 live=.build/release/lbbench-live
-out=${1:-results/live-targets-$(date -u +%Y%m%dT%H%M)}
+out=${1:-$(mktemp -d /tmp/lbbench-live-targets.XXXXXX)}
 mkdir -p "$out"
 for repeat in 1 2 3 4 5; do
     mkdir -p "$out/default-$repeat"
@@ -20,6 +20,7 @@ mkdir -p "$out/ps-exponential" "$out/ceiling"
 "$live" --sizes exponential --duration 20 --output-directory "$out/ps-exponential" 2>/dev/null
 "$live" --balancers lbbench,nginx --selectors round-robin --population 64 --unit-ms 0 --warmup 1 --duration 8 --drain 2 \
     --output-directory "$out/ceiling" 2>/dev/null
+echo "reports in $out"
 python3 - "$out" <<'PY'
 import glob, json, os, sys
 out = sys.argv[1]

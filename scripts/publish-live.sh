@@ -8,8 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 swift build -c release --product lbbench-live >/dev/null
-cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //; s/ .*//' | tr 'A-Z' 'a-z' || echo unknown)
-directory="results/$(date -u +%Y-%m-%d)-live-${cpu}-$(nproc)cores"
+# The machine's name as scripts/publish-results.sh spells it.
+cpu=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)
+machine=${LBBENCH_MACHINE:-$(echo "$cpu $(nproc)cores" | tr 'A-Z' 'a-z' | tr -cs 'a-z0-9' '-' | sed 's/^-//; s/-$//')}
+directory="results/$(date -u +%Y-%m-%d)-live-$machine"
+if [ -e "$directory" ]; then directory="$directory-$(date -u +%H%M)"; fi
 mkdir -p "$directory"
 .build/release/lbbench-live "$@" --output-directory "$directory"
 if ! .venv/bin/python -c "import matplotlib" 2>/dev/null; then
