@@ -20,4 +20,16 @@ if ! .venv/bin/python -c "import matplotlib" 2>/dev/null; then
     .venv/bin/pip install --quiet matplotlib
 fi
 .venv/bin/python scripts/plot_live.py "$directory/live.json" "$directory"
+{
+    echo "# lbbench live: $(basename "$directory")"
+    echo
+    echo "Made with \`scripts/publish-live.sh $*\` (commit $(git rev-parse --short HEAD)); raw data in"
+    echo "[live.json](live.json) (\`lbbench.live/1\`, docs/live.md) and [live.csv](live.csv)."
+    echo
+    echo "![Short-request p99 by balancer and algorithm](short-p99.png)"
+    echo
+    echo "![Per-backend requests in flight ÷ weight](in-flight.png)"
+    echo
+    grep -v '^# ' "$directory/live.md"
+} >"$directory/README.md"
 echo "published $directory"
