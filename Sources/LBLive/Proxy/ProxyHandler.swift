@@ -78,7 +78,11 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
         upstreamHead.version = .http1_1
         upstreamHead.headers.remove(name: "connection")
         buffered = [.head(upstreamHead)]
-        pool.acquire(server).assumeIsolated().whenComplete { [self] result in
+        if let connection = pool.takeIdle(server) {
+            attach(connection)
+            return
+        }
+        pool.connect(server).assumeIsolated().whenComplete { [self] result in
             switch result {
             case let .success(connection):
                 guard self.picked === picked, !picked.isReleased else {
@@ -86,11 +90,7 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
                     pool.giveBack(connection)
                     return
                 }
-                upstream = connection
-                connection.receiver = self
-                let parts = buffered
-                buffered = []
-                for (offset, part) in parts.enumerated() { connection.write(part, flush: offset == parts.count - 1) }
+                attach(connection)
             case .failure:
                 guard self.picked === picked else { return }
                 picked.release()
@@ -98,6 +98,18 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
                 buffered = []
                 respondWithError(.badGateway)
             }
+        }
+    }
+
+    /// Sends the current request over `connection` and routes its response here.
+    private func attach(_ connection: UpstreamConnection) {
+        upstream = connection
+        connection.receiver = self
+        let parts = buffered
+        buffered = []
+        // Flushed with the request's end, whether it is among these parts or arrives later.
+        for part in parts {
+            if case .end = part { connection.write(part, flush: true) } else { connection.write(part, flush: false) }
         }
     }
 

@@ -6,7 +6,7 @@ import NIOPosix
 /// The proxy's idle keep-alive connections to each backend, one pool per event loop, so a
 /// request's downstream and upstream connections share a thread and never need a lock.
 ///
-/// - Complexity: `acquire` O(1) amortised (closed idle connections are skipped); `giveBack` O(1).
+/// - Complexity: `takeIdle` O(1) amortised (closed idle connections are dropped); `giveBack` O(1).
 /// - Note: Not thread-safe: used only on `eventLoop`.
 final class UpstreamPool {
     let eventLoop: any EventLoop
@@ -19,12 +19,17 @@ final class UpstreamPool {
         self.idle = Array(repeating: [], count: ports.count)
     }
 
-    /// An open connection to `server`: an idle one, or a new one.
-    func acquire(_ server: ServerID) -> EventLoopFuture<UpstreamConnection> {
+    /// An idle open connection to `server`, if there is one (closed ones are dropped).
+    func takeIdle(_ server: ServerID) -> UpstreamConnection? {
         while let connection = idle[server.index].popLast() {
-            if connection.isActive { return eventLoop.assumeIsolated().makeSucceededFuture(connection) }
+            if connection.isActive { return connection }
         }
-        return UpstreamConnection.connect(port: ports[server.index], server: server, on: eventLoop)
+        return nil
+    }
+
+    /// A new connection to `server`.
+    func connect(_ server: ServerID) -> EventLoopFuture<UpstreamConnection> {
+        UpstreamConnection.connect(port: ports[server.index], server: server, on: eventLoop)
     }
 
     /// Keeps `connection` for the next request to its server.
