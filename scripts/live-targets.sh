@@ -17,7 +17,7 @@ for repeat in 1 2 3 4 5; do
     /usr/bin/time -f "default run $repeat: %e s" "$live" --output-directory "$out/default-$repeat" 2>&1 | grep -v '^lbbench-live:'
 done
 mkdir -p "$out/ps-exponential" "$out/ceiling"
-"$live" --sizes exponential --duration 20 --output-directory "$out/ps-exponential" 2>/dev/null
+"$live" --sizes exponential --utilization 0.7 --duration 20 --output-directory "$out/ps-exponential" 2>/dev/null
 "$live" --balancers lbbench,nginx --selectors round-robin --population 64 --unit-ms 0 --warmup 1 --duration 8 --drain 2 \
     --output-directory "$out/ceiling" 2>/dev/null
 echo "reports in $out"

@@ -31,7 +31,7 @@ public struct LiveConfiguration: Sendable {
     public var capacity: CapacitySpecification = .processorSharing
     /// Request sizes: the workload's durations, normalised to mean 1.
     public var workload: Workload = .mixed
-    public var traffic: LiveTraffic = .open(utilization: 0.7)
+    public var traffic: LiveTraffic = .open(utilization: 0.85)
     /// Seconds of speed-1 work in a mean-size request; 0 (closed traffic only) for zero work.
     public var unit = 0.05
     public var warmup = 4.0
