@@ -76,7 +76,8 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
         self.picked = picked
         var upstreamHead = head
         upstreamHead.version = .http1_1
-        upstreamHead.headers.remove(name: "connection")
+        // Copy the headers only when there is something to drop (the common request has none).
+        if upstreamHead.headers.contains(name: "connection") { upstreamHead.headers.remove(name: "connection") }
         buffered = [.head(upstreamHead)]
         if let connection = pool.takeIdle(server) {
             attach(connection)
@@ -128,7 +129,7 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
         switch part {
         case var .head(head):
             upstreamKeepAlive = head.isKeepAlive
-            head.headers.remove(name: "connection")
+            if head.headers.contains(name: "connection") { head.headers.remove(name: "connection") }
             if !requestKeepAlive { head.headers.add(name: "connection", value: "close") }
             responseStarted = true
             context.write(wrapOutboundOut(.head(head)), promise: nil)
