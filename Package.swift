@@ -9,11 +9,14 @@ let package = Package(
         .library(name: "LBHarness", targets: ["LBHarness"]),
         .library(name: "LBWorkloads", targets: ["LBWorkloads"]),
         .executable(name: "lbbench", targets: ["lbbench"]),
+        // `lbbench live` on real sockets: its own product, so building `lbbench` never compiles SwiftNIO.
+        .executable(name: "lbbench-live", targets: ["lbbench-live"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         .target(
@@ -55,6 +58,26 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Real sockets on loopback: backends with a capacity model, a load generator, a proxy over
+        // any selector, HAProxy and nginx side by side.
+        .target(
+            name: "LBLive",
+            dependencies: [
+                "LoadBalancing",
+                "LBWorkloads",
+                "LBReporting",
+                "LBSimulation",
+                "LBCollections",
+                "LBHarness",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "lbbench-live",
+            dependencies: ["LBLive", "LoadBalancing", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(name: "LoadBalancingTests", dependencies: ["LoadBalancing"]),
         .testTarget(name: "LBWorkloadsTests", dependencies: ["LBWorkloads"]),
         .testTarget(name: "LBReportingTests", dependencies: ["LBReporting"]),
@@ -70,6 +93,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "LBLiveTests", dependencies: ["LBLive", "LoadBalancing", "LBWorkloads"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,28 @@
+/// One completed, measured request: its size and the latency the generator saw.
+public struct RequestSample: Sendable, Equatable {
+    /// Work in units of the mean request.
+    public var size: Double
+    /// Seconds from writing the request to reading the response's last byte.
+    public var latency: Double
+}
+
+/// What the load generator saw in one run.
+///
+/// - Note: A value; thread-safe.
+public struct GeneratorOutcome: Sendable {
+    /// Measured requests (sent inside the measurement window) that completed with status 200.
+    public var samples: [RequestSample] = []
+    /// Requests sent, warm-up included.
+    public var sent = 0
+    /// Requests that failed: refused or broken connections, or a status other than 200.
+    public var errors = 0
+    /// Requests still waiting for a response when the drain time ran out (closed, not counted).
+    public var unfinished = 0
+    /// The latest an open-loop request was written after its scheduled time, in seconds: how far
+    /// the generator itself fell behind.
+    public var maximumLag = 0.0
+    /// Client connections opened.
+    public var connectionsOpened = 0
+    /// Length of the measurement window, in seconds.
+    public var windowSeconds = 0.0
+}

@@ -1,0 +1,183 @@
+import LoadBalancing
+import NIOCore
+import NIOHTTP1
+
+/// One client connection of lbbench's proxy: for each request, picks a server on the request
+/// head, forwards the request over a pooled keep-alive connection to it, streams the response
+/// back, and releases the server exactly once — on the response's end, or on the first error
+/// or close of either side.
+///
+/// `HTTPServerPipelineHandler` in front of it delivers one request at a time, so a connection
+/// has at most one request in flight.
+///
+/// - Note: Not thread-safe: runs on its channel's event loop, as does its pool.
+final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let selector: any ServerSelector
+    private let pool: UpstreamPool
+    private var context: ChannelHandlerContext?
+    /// The current request's server, until released.
+    private var picked: PickedServer?
+    private var upstream: UpstreamConnection?
+    /// Request parts read before the upstream connection was ready.
+    private var buffered: [HTTPClientRequestPart] = []
+    private var requestKeepAlive = true
+    private var responseStarted = false
+    private var upstreamKeepAlive = true
+
+    init(selector: any ServerSelector, pool: UpstreamPool) {
+        self.selector = selector
+        self.pool = pool
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        abandonRequest()
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case let .head(head):
+            startRequest(head)
+        case let .body(body):
+            forward(.body(.byteBuffer(body)), flush: false)
+        case let .end(trailers):
+            forward(.end(trailers), flush: true)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        abandonRequest()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        abandonRequest()
+        context.close(promise: nil)
+    }
+
+    // MARK: Request
+
+    private func startRequest(_ head: HTTPRequestHead) {
+        requestKeepAlive = head.isKeepAlive
+        responseStarted = false
+        upstreamKeepAlive = true
+        guard let server = selector.pick() else {
+            respondWithError(.serviceUnavailable)
+            return
+        }
+        let picked = PickedServer(server, of: selector)
+        self.picked = picked
+        var upstreamHead = head
+        upstreamHead.version = .http1_1
+        // Copy the headers only when there is something to drop (the common request has none).
+        if upstreamHead.headers.contains(name: "connection") { upstreamHead.headers.remove(name: "connection") }
+        buffered = [.head(upstreamHead)]
+        if let connection = pool.takeIdle(server) {
+            attach(connection)
+            return
+        }
+        pool.connect(server).assumeIsolated().whenComplete { [self] result in
+            switch result {
+            case let .success(connection):
+                guard self.picked === picked, !picked.isReleased else {
+                    // The client went away while connecting: keep the connection for others.
+                    pool.giveBack(connection)
+                    return
+                }
+                attach(connection)
+            case .failure:
+                guard self.picked === picked else { return }
+                picked.release()
+                self.picked = nil
+                buffered = []
+                respondWithError(.badGateway)
+            }
+        }
+    }
+
+    /// Sends the current request over `connection` and routes its response here.
+    private func attach(_ connection: UpstreamConnection) {
+        upstream = connection
+        connection.receiver = self
+        let parts = buffered
+        buffered = []
+        // Flushed with the request's end, whether it is among these parts or arrives later.
+        for part in parts {
+            if case .end = part { connection.write(part, flush: true) } else { connection.write(part, flush: false) }
+        }
+    }
+
+    private func forward(_ part: HTTPClientRequestPart, flush: Bool) {
+        if let upstream {
+            upstream.write(part, flush: flush)
+        } else if picked != nil {
+            buffered.append(part)
+        }
+    }
+
+    // MARK: Response
+
+    func upstreamRead(_ part: HTTPClientResponsePart) {
+        guard let context else { return }
+        switch part {
+        case var .head(head):
+            upstreamKeepAlive = head.isKeepAlive
+            if head.headers.contains(name: "connection") { head.headers.remove(name: "connection") }
+            if !requestKeepAlive { head.headers.add(name: "connection", value: "close") }
+            responseStarted = true
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+        case let .body(body):
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        case let .end(trailers):
+            picked?.release()
+            picked = nil
+            if let upstream {
+                upstream.receiver = nil
+                if upstreamKeepAlive { pool.giveBack(upstream) } else { upstream.close() }
+                self.upstream = nil
+            }
+            let write = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
+            if !requestKeepAlive { write.assumeIsolated().whenComplete { _ in context.close(promise: nil) } }
+        }
+    }
+
+    func upstreamClosed() {
+        picked?.release()
+        picked = nil
+        upstream = nil
+        if responseStarted {
+            context?.close(promise: nil)
+        } else {
+            respondWithError(.badGateway)
+        }
+    }
+
+    /// The client went away or the channel failed: release the server and drop the upstream
+    /// connection, which may still be mid-response and cannot be reused.
+    private func abandonRequest() {
+        picked?.release()
+        picked = nil
+        buffered = []
+        if let upstream {
+            upstream.receiver = nil
+            upstream.close()
+            self.upstream = nil
+        }
+    }
+
+    private func respondWithError(_ status: HTTPResponseStatus) {
+        guard let context, context.channel.isActive else { return }
+        var headers = HTTPHeaders()
+        headers.add(name: "content-length", value: "0")
+        headers.add(name: "connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+}

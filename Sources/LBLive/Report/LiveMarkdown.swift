@@ -1,0 +1,54 @@
+import LBReporting
+
+extension LiveReport {
+    /// The Markdown report: machine, farm, findings, the main table, per-backend load, notes.
+    ///
+    /// - Complexity: O(rows × backends).
+    public func markdown() -> String {
+        var text = "# lbbench live\n\n"
+        text += "Machine: \(machine.cpu), \(machine.cores) cores, \(machine.os), Swift \(machine.swift), \(machine.build) build, \(machine.date).\n\n"
+        text += "Farm: \(farmDescription).\n\n"
+        let findings = LiveFindings(rows).lines
+        if !findings.isEmpty {
+            text += "## Findings\n\n" + findings.map { "- \($0)\n" }.joined() + "\n"
+        }
+        text += "## Latency (short: ≤ mean size; long: > mean size)\n\n"
+        text += "| balancer | algorithm | req/s | short p50 ms | short p90 ms | short p99 ms | long p50 s | long p90 s | long p99 s "
+            + "| mean resp (units) | sim mean (units) | sim p90 (units) | busiest ÷ avg in-flight | proxy CPU | errors | unfinished |\n"
+        text += "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
+        for row in rows {
+            let short = row.short
+            let long = row.long
+            let cells = [
+                row.balancer, row.algorithm, LiveFormat.number(row.requestsPerSecond),
+                LiveFormat.optional(short?.p50, LiveFormat.milliseconds), LiveFormat.optional(short?.p90, LiveFormat.milliseconds),
+                LiveFormat.optional(short?.p99, LiveFormat.milliseconds),
+                LiveFormat.optional(long?.p50, LiveFormat.number), LiveFormat.optional(long?.p90, LiveFormat.number),
+                LiveFormat.optional(long?.p99, LiveFormat.number),
+                LiveFormat.optional(row.meanResponseUnits, LiveFormat.number),
+                LiveFormat.optional(row.prediction?.meanResponse, LiveFormat.number),
+                LiveFormat.optional(row.prediction?.p90, LiveFormat.number),
+                LiveFormat.number(row.busiestOverAverage),
+                "\(LiveFormat.number(row.proxyCPUShare * 100))%",
+                String(row.errors), String(row.unfinished),
+            ]
+            text += "| " + cells.joined(separator: " | ") + " |\n"
+        }
+        text += "\nSimulator columns: `lbbench simulate` on the same farm, sizes and load (least connections as "
+            + "`linear-scan` for HAProxy and nginx, round robin as `round-robin`); units are the mean request's "
+            + "service time on a speed-1 backend. Long requests still running when the drain ended are `unfinished`, "
+            + "not in the percentiles.\n\n"
+        text += "## Per backend (measurement window)\n\n"
+        let backendHeader = configuration.weights.indices.map { "b\($0) (w\(configuration.weights[$0]))" }
+        text += "| balancer | algorithm | requests " + backendHeader.joined(separator: " / ")
+            + " | mean in-flight | max in-flight |\n|---|---|---|---|---|\n"
+        for row in rows {
+            text += "| \(row.balancer) | \(row.algorithm) | \(row.backendRequests.map(String.init).joined(separator: " / ")) | "
+                + "\(row.backendMeanInFlight.map(LiveFormat.number).joined(separator: " / ")) | "
+                + "\(row.backendMaximumInFlight.map(String.init).joined(separator: " / ")) |\n"
+        }
+        if !notes.isEmpty { text += "\n## Notes\n\n" + notes.map { "- \($0)\n" }.joined() }
+        text += "\nWhole run: \(LiveFormat.number(seconds)) s.\n"
+        return text
+    }
+}

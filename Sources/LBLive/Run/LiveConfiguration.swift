@@ -1,0 +1,132 @@
+import LBSimulation
+import LBWorkloads
+import LoadBalancing
+
+/// Which balancers a run puts in front of the backends.
+public enum BalancerChoice: String, CaseIterable, Sendable {
+    /// lbbench's own SwiftNIO proxy, once per selector.
+    case lbbench
+    case haproxy
+    case nginx
+
+    /// The real balancer behind this choice; `nil` for lbbench's own proxy.
+    public var peer: PeerBalancer? { PeerBalancer(rawValue: rawValue) }
+}
+
+/// Where a live run's requests come from.
+public enum LiveTraffic: Sendable, Equatable {
+    /// Poisson arrivals at utilisation ρ of the farm's total speed, `0 < ρ < 1`.
+    case open(utilization: Double)
+    /// `population` clients, each waiting for its response and then thinking an exponential
+    /// time of mean `thinkTime` seconds.
+    case closed(population: Int, thinkTime: Double)
+}
+
+/// Everything one `lbbench-live` run needs, with the ranges it can honour.
+///
+/// - Note: A value; thread-safe.
+public struct LiveConfiguration: Sendable {
+    /// Backend speeds, which are also the weights every balancer is given.
+    public var weights: [Int] = [2, 1, 1, 1]
+    public var capacity: CapacitySpecification = .processorSharing
+    /// Request sizes: the workload's durations, normalised to mean 1.
+    public var workload: Workload = .mixed
+    public var traffic: LiveTraffic = .open(utilization: 0.85)
+    /// Seconds of speed-1 work in a mean-size request; 0 (closed traffic only) for zero work.
+    public var unit = 0.05
+    public var warmup = 4.0
+    public var duration = 16.0
+    public var drain = 3.0
+    /// The most requests sent per balancer and algorithm.
+    public var maximumRequests = 200_000
+    public var seed: UInt64 = 1
+    public var balancers: [BalancerChoice] = BalancerChoice.allCases
+    /// lbbench's proxy's selectors.
+    public var selectors: [SelectorKind] = [.linearScan, .roundRobin]
+    /// Event-loop threads of lbbench's proxy (HAProxy and nginx get one worker each).
+    public var proxyThreads = 1
+    /// The balancers' port on 127.0.0.1; `nil` for a free one chosen per balancer.
+    public var port: Int?
+    /// The most client connections the generator opens.
+    public var maximumConnections = 2_000
+    /// Requests the simulator runs for each prediction.
+    public var simulatedJobs = 200_000
+
+    public init() {}
+
+    /// Limits every option is checked against.
+    public static let maximumBackends = 64
+    public static let maximumWeight = 100
+    public static let maximumSeconds = 600.0
+    public static let maximumRequestsBound = 1_000_000
+    public static let maximumPopulation = 4_000
+    public static let maximumThreads = 64
+
+    /// The Poisson arrival rate of open traffic, per second.
+    public var arrivalRate: Double? {
+        guard case let .open(utilization) = traffic, unit > 0 else { return nil }
+        return utilization * Double(weights.reduce(0, +)) / unit
+    }
+
+    /// The size distribution, mean 1.
+    public var sizes: DurationDistribution { workload.durations.normalizedToUnitMean }
+
+    /// Checks every field against the range this program honours.
+    ///
+    /// - Throws: `LiveConfigurationError` naming the option, the value and the bound.
+    public func validate() throws(LiveConfigurationError) {
+        func fail(_ option: String, _ value: Any, _ bound: String) throws(LiveConfigurationError) {
+            throw LiveConfigurationError(option: option, value: "\(value)", bound: bound)
+        }
+        if weights.isEmpty || weights.count > Self.maximumBackends {
+            try fail("--weights", weights.count, "1...\(Self.maximumBackends) backends")
+        }
+        if let bad = weights.first(where: { $0 < 1 || $0 > Self.maximumWeight }) {
+            try fail("--weights", bad, "every weight in 1...\(Self.maximumWeight)")
+        }
+        if case let .firstComeFirstServed(slots) = capacity, slots < 1 || slots > CapacitySpecification.maximumSlots {
+            try fail("--slots", slots, "1...\(CapacitySpecification.maximumSlots)")
+        }
+        switch traffic {
+        case let .open(utilization):
+            if !(utilization > 0 && utilization < 1) { try fail("--utilization", utilization, "0 < ρ < 1") }
+            if !(unit > 0) { try fail("--unit-ms", unit * 1000, "> 0 for open traffic (zero work needs --population)") }
+        case let .closed(population, thinkTime):
+            if population < 1 || population > Self.maximumPopulation {
+                try fail("--population", population, "1...\(Self.maximumPopulation)")
+            }
+            if !(thinkTime >= 0 && thinkTime <= Self.maximumSeconds) {
+                try fail("--think-time-ms", thinkTime * 1000, "0...\(Self.maximumSeconds * 1000)")
+            }
+        }
+        if !(unit >= 0 && unit <= 10) { try fail("--unit-ms", unit * 1000, "0...10000") }
+        for (option, value, lower) in [("--warmup", warmup, 0.0), ("--duration", duration, 0.1), ("--drain", drain, 0.0)]
+        where !(value >= lower && value <= Self.maximumSeconds) {
+            try fail(option, value, "\(lower)...\(Self.maximumSeconds) seconds")
+        }
+        if maximumRequests < 1 || maximumRequests > Self.maximumRequestsBound {
+            try fail("--max-requests", maximumRequests, "1...\(Self.maximumRequestsBound)")
+        }
+        if balancers.isEmpty { try fail("--balancers", "", "at least one of \(BalancerChoice.allCases.map(\.rawValue))") }
+        if balancers.contains(.lbbench) && selectors.isEmpty { try fail("--selectors", "", "at least one selector") }
+        if proxyThreads < 1 || proxyThreads > Self.maximumThreads {
+            try fail("--proxy-threads", proxyThreads, "1...\(Self.maximumThreads)")
+        }
+        if let port {
+            if port < 1_024 || port > 65_535 { try fail("--port", port, "1024...65535 (unprivileged)") }
+            if !LoopbackPort.isFree(port) { try fail("--port", port, "a port free on 127.0.0.1 (it is busy)") }
+        }
+        if maximumConnections < 1 || maximumConnections > 10_000 {
+            try fail("--max-connections", maximumConnections, "1...10000")
+        }
+    }
+}
+
+/// An option outside the range `lbbench-live` honours.
+public struct LiveConfigurationError: Error, CustomStringConvertible {
+    public let option: String
+    public let value: String
+    public let bound: String
+
+    public var description: String { "\(option) \(value): must be \(bound)" }
+}

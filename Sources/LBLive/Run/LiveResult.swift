@@ -1,0 +1,100 @@
+import LBHarness
+import LBReporting
+
+/// Latency percentiles of a set of requests, in seconds (nearest rank).
+///
+/// - Note: A value; thread-safe.
+public struct LatencySummary: Sendable, Equatable {
+    public var count: Int
+    public var mean: Double
+    public var p50: Double
+    public var p90: Double
+    public var p99: Double
+    public var maximum: Double
+
+    /// The summary of `latencies`; `nil` when there are none.
+    ///
+    /// - Complexity: O(n log n).
+    public init?(_ latencies: [Double]) {
+        guard !latencies.isEmpty else { return nil }
+        let sorted = latencies.sorted()
+        func rank(_ quantile: Double) -> Double {
+            sorted[min(sorted.count - 1, max(0, Int((quantile * Double(sorted.count)).rounded(.up)) - 1))]
+        }
+        count = sorted.count
+        mean = sorted.reduce(0, +) / Double(sorted.count)
+        p50 = rank(0.5)
+        p90 = rank(0.9)
+        p99 = rank(0.99)
+        maximum = sorted[sorted.count - 1]
+    }
+}
+
+/// The simulator's prediction for the same farm, sizes and load, in units of the mean request
+/// on a speed-1 server.
+public struct SimulatorPrediction: Sendable, Equatable {
+    /// The simulated router (`linear-scan` for the real balancers' least connections).
+    public var router: String
+    public var meanResponse: Double
+    public var p50: Double
+    public var p90: Double
+    public var p99: Double
+}
+
+/// One balancer and algorithm on the live farm.
+///
+/// - Note: A value; thread-safe.
+public struct LiveRowResult: Sendable {
+    /// `lbbench`, `haproxy` or `nginx`.
+    public var balancer: String
+    /// The selector or the balancer's own algorithm name.
+    public var algorithm: String
+    public var family: AlgorithmFamily
+    /// Measured requests that completed, per second of the measurement window.
+    public var requestsPerSecond: Double
+    /// Requests of at most the mean size (all of them for `uniform`).
+    public var short: LatencySummary?
+    /// Requests larger than the mean size.
+    public var long: LatencySummary?
+    /// Mean response of every measured request, in units of the mean request on a speed-1 server.
+    public var meanResponseUnits: Double?
+    /// Per backend, over the measurement window: requests admitted.
+    public var backendRequests: [Int]
+    /// Per backend, over the measurement window: time-averaged requests in flight.
+    public var backendMeanInFlight: [Double]
+    /// Per backend: the most requests in flight at once during the run.
+    public var backendMaximumInFlight: [Int]
+    /// Busiest ÷ average of the weight-normalised mean in-flight counts (1: in proportion to weight).
+    public var busiestOverAverage: Double
+    /// CPU seconds the balancer used during the window, and that as a share of one core.
+    public var proxyCPUSeconds: Double
+    public var proxyCPUShare: Double
+    public var sent: Int
+    public var errors: Int
+    public var unfinished: Int
+    /// The generator's worst lateness, in seconds (open traffic).
+    public var generatorMaximumLag: Double
+    public var prediction: SimulatorPrediction?
+
+    /// Splits `samples` into short and long requests and summarises them.
+    static func summaries(_ samples: [RequestSample]) -> (short: LatencySummary?, long: LatencySummary?) {
+        (LatencySummary(samples.filter { $0.size <= 1 }.map(\.latency)),
+         LatencySummary(samples.filter { $0.size > 1 }.map(\.latency)))
+    }
+
+    /// Busiest ÷ average of `meanInFlight[i] / weights[i]` (`Fairness.peakToMean`).
+    static func busiestOverAverage(_ meanInFlight: [Double], weights: [Int]) -> Double {
+        Fairness.peakToMean(Fairness.weightNormalized(meanInFlight, weights: weights))
+    }
+}
+
+/// A whole `lbbench-live` run: its configuration, each balancer's row, and notes (balancers
+/// that were not installed or failed to start).
+public struct LiveReport: Sendable {
+    public var machine: MachineContext
+    public var configuration: LiveConfiguration
+    public var rows: [LiveRowResult]
+    public var notes: [String]
+    /// Seconds the whole run took.
+    public var seconds: Double
+}

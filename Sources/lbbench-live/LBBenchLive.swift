@@ -1,0 +1,220 @@
+import ArgumentParser
+import Foundation
+import LBLive
+import LBReporting
+import LBWorkloads
+import LoadBalancing
+
+/// `lbbench-live`: the selectors on real sockets, next to HAProxy and nginx. A product of its
+/// own so that building `lbbench` never compiles SwiftNIO; the work is in `LBLive`.
+@main
+struct LBBenchLive: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lbbench-live",
+        abstract: "Real sockets on loopback: backends with a capacity model, an open-loop load generator, and lbbench's "
+            + "proxy, HAProxy and nginx balancing them side by side.",
+        discussion: """
+            Starts HTTP/1.1 backends on 127.0.0.1 (processor sharing at a speed = weight, or FCFS with slots), then puts \
+            each balancer and algorithm in front of them in turn under the same Poisson load (or a closed loop), measuring \
+            every request's latency itself. HAProxy and nginx run from configurations lbbench-live writes and are stopped \
+            by PID (also on Ctrl-C); when one is not installed the report says so (scripts/install-live-peers.sh installs \
+            both). Each least-connections / round-robin row carries the simulator's prediction for the same farm and load. \
+            The default run (mixed sizes, 4 backends weighted 2,1,1,1) takes under 3 minutes.
+            Exit status: 0 on success; 64 for bad input (one line naming the option); 1 when a backend or lbbench's proxy \
+            cannot start.
+            """
+    )
+
+    /// The library's defaults, which the options show and start from.
+    private static let defaults = LiveConfiguration()
+    private static var defaultUtilization: Double {
+        if case let .open(utilization) = defaults.traffic { utilization } else { preconditionFailure("open traffic by default") }
+    }
+
+    @Option(help: "Comma-separated balancers: \(BalancerChoice.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).")
+    var balancers: String?
+
+    @Option(help: "Comma-separated selectors for lbbench's proxy (see `lbbench list`; default \(defaults.selectors.map(\.rawValue).joined(separator: ","))).")
+    var selectors: String?
+
+    @Option(help: "Comma-separated backend weights, which are also their speeds (default \(defaults.weights.map(String.init).joined(separator: ","))).")
+    var weights: String?
+
+    @Option(help: "Backend capacity model: ps (processor sharing) or fcfs (with --slots).")
+    var capacity: String = "ps"
+
+    @Option(help: "FCFS slots per backend, each serving at speed ÷ slots.")
+    var slots: Int = 1
+
+    @Option(help: "Request sizes: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var sizes: String = defaults.workload.rawValue
+
+    @Option(help: "Target utilisation ρ in (0, 1) of Poisson arrivals.")
+    var utilization: Double = defaultUtilization
+
+    @Option(help: "A closed loop of this many clients instead of Poisson arrivals.")
+    var population: Int?
+
+    @Option(help: "Mean exponential think time of the closed loop, in milliseconds.")
+    var thinkTimeMs: Double = 0
+
+    @Option(help: "Milliseconds of work in a mean-size request on a speed-1 backend; 0 = zero work (closed loop only).")
+    var unitMs: Double = defaults.unit * 1000
+
+    @Option(help: "Seconds of load before measuring.")
+    var warmup: Double = defaults.warmup
+
+    @Option(help: "Seconds measured per balancer and algorithm.")
+    var duration: Double = defaults.duration
+
+    @Option(help: "Seconds to wait for outstanding requests after the window.")
+    var drain: Double = defaults.drain
+
+    @Option(help: "The most requests sent per balancer and algorithm.")
+    var maxRequests: Int = defaults.maximumRequests
+
+    @Option(help: "The most client connections the load generator opens.")
+    var maxConnections: Int = defaults.maximumConnections
+
+    @Option(help: "Event-loop threads of lbbench's proxy (HAProxy and nginx get one worker each).")
+    var proxyThreads: Int = defaults.proxyThreads
+
+    @Option(help: "The balancers' port on 127.0.0.1 (default: a free one); a busy port is refused.")
+    var port: Int?
+
+    @Option(help: "Seed of arrivals and sizes; every balancer gets the same requests.")
+    var seed: UInt64 = defaults.seed
+
+    @Option(help: "Report format: markdown, json (lbbench.live/1) or csv.")
+    var format: String = "markdown"
+
+    @Option(help: "Write the report to this file (atomically) instead of standard output.")
+    var output: String?
+
+    @Option(help: "Write the report in every format into this existing directory: live.md, live.json, live.csv.")
+    var outputDirectory: String?
+
+    func validate() throws {
+        _ = try usage { try liveConfiguration() }
+        _ = try usage { try reportFormat() }
+        if let output {
+            try usage { do { try AtomicFile.checkWritable(output) } catch { throw LiveUsageError("--output: \(error)") } }
+        }
+        if let outputDirectory {
+            try usage {
+                if output != nil { throw LiveUsageError("--output-directory: give either it or --output") }
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: outputDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    throw LiveUsageError("--output-directory \(outputDirectory): not an existing directory")
+                }
+                for path in Self.directoryFiles(outputDirectory).map(\.path) {
+                    do { try AtomicFile.checkWritable(path) } catch { throw LiveUsageError("--output-directory: \(error)") }
+                }
+            }
+        }
+    }
+
+    /// The files `--output-directory` writes, one per format.
+    private static func directoryFiles(_ directory: String) -> [(path: String, format: LiveReportFormat)] {
+        [("\(directory)/live.md", .markdown), ("\(directory)/live.json", .json), ("\(directory)/live.csv", .csv)]
+    }
+
+    func run() async throws {
+        let configuration = try liveConfiguration()
+        let report: LiveReport
+        do {
+            report = try await LiveRunner.run(configuration) { line in
+                FileHandle.standardError.write(Data("lbbench-live: \(line)\n".utf8))
+            }
+        } catch let error as LiveConfigurationError {
+            try usage { throw LiveUsageError(error.description) }
+            return
+        } catch {
+            FileHandle.standardError.write(Data("lbbench-live: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        if let outputDirectory {
+            for (path, format) in Self.directoryFiles(outputDirectory) { try AtomicFile.write(report.rendered(format), to: path) }
+            return
+        }
+        let text = report.rendered(try reportFormat())
+        if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
+    }
+
+    private func liveConfiguration() throws -> LiveConfiguration {
+        var configuration = LiveConfiguration()
+        if let balancers { configuration.balancers = try choices(balancers, option: "--balancers", of: BalancerChoice.self) }
+        if let selectors { configuration.selectors = try choices(selectors, option: "--selectors", of: SelectorKind.self) }
+        if let weights {
+            configuration.weights = try names(weights, option: "--weights").map { text in
+                guard let weight = Int(text) else { throw LiveUsageError("--weights \(text): not an integer") }
+                return weight
+            }
+        }
+        switch capacity {
+        case "ps":
+            if slots != 1 { throw LiveUsageError("--slots \(slots): only with --capacity fcfs") }
+            configuration.capacity = .processorSharing
+        case "fcfs": configuration.capacity = .firstComeFirstServed(slots: slots)
+        default: throw LiveUsageError("--capacity \(capacity): must be ps or fcfs")
+        }
+        configuration.workload = try choice(sizes, option: "--sizes", of: Workload.self)
+        configuration.traffic = population.map { .closed(population: $0, thinkTime: thinkTimeMs / 1000) }
+            ?? .open(utilization: utilization)
+        configuration.unit = unitMs / 1000
+        configuration.warmup = warmup
+        configuration.duration = duration
+        configuration.drain = drain
+        configuration.maximumRequests = maxRequests
+        configuration.maximumConnections = maxConnections
+        configuration.proxyThreads = proxyThreads
+        configuration.port = port
+        configuration.seed = seed
+        do { try configuration.validate() } catch { throw LiveUsageError(error.description) }
+        return configuration
+    }
+
+    private func reportFormat() throws -> LiveReportFormat {
+        try choice(format, option: "--format", of: LiveReportFormat.self)
+    }
+
+    /// `name` as one of `Choice`'s cases, or bad input listing them all.
+    private func choice<Choice: RawRepresentable<String> & CaseIterable>(
+        _ name: String, option: String, of _: Choice.Type
+    ) throws -> Choice {
+        guard let value = Choice(rawValue: name) else {
+            throw LiveUsageError("\(option) \(name): unknown; one of \(Choice.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
+
+    /// A comma-separated list of `Choice`'s cases.
+    private func choices<Choice: RawRepresentable<String> & CaseIterable>(
+        _ list: String, option: String, of type: Choice.Type
+    ) throws -> [Choice] {
+        try names(list, option: option).map { try choice($0, option: option, of: type) }
+    }
+
+    private func names(_ list: String, option: String) throws -> [String] {
+        let names = list.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        if names.contains(where: \.isEmpty) { throw LiveUsageError("\(option) '\(list)': an empty name in the list") }
+        return names
+    }
+
+    /// Runs `body`; bad input becomes one line on standard error and exit status 64.
+    @discardableResult
+    private func usage<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as LiveUsageError {
+            FileHandle.standardError.write(Data("lbbench-live: \(error.description)\n".utf8))
+            throw ExitCode(64)
+        }
+    }
+}
+
+/// Bad input, said in one line.
+struct LiveUsageError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

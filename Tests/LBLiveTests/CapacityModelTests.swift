@@ -1,0 +1,108 @@
+@testable import LBLive
+import LoadBalancing
+import Testing
+
+/// The backends' capacity models against their formulas, in model time (no sockets, no clocks).
+@Suite("Capacity models: processor sharing and FCFS slots")
+struct CapacityModelTests {
+    /// Runs the model to completion with no further arrivals, returning each job's completion time.
+    private func drain(_ model: inout some CapacityModel) -> [UInt64: Double] {
+        var times: [UInt64: Double] = [:]
+        while let next = model.nextCompletion() {
+            let done = model.takeCompleted(at: next)
+            #expect(!done.isEmpty, "nextCompletion() must name a time at which something completes")
+            if done.isEmpty { break }
+            for job in done { times[job] = next }
+        }
+        #expect(model.inFlight == 0)
+        return times
+    }
+
+    @Test("PS: one request of size w at speed s takes w / s", arguments: [1.0, 2.0, 3.0])
+    func processorSharingSingle(speed: Double) {
+        var model = ProcessorSharingCapacity(speed: speed)
+        model.admit(0, work: 0.6, at: 10)
+        let times = drain(&model)
+        #expect(abs(times[0]! - (10 + 0.6 / speed)) < 1e-9)
+    }
+
+    @Test("PS: k equal requests admitted together each take k·w / s", arguments: [2, 3, 8])
+    func processorSharingShared(k: Int) {
+        var model = ProcessorSharingCapacity(speed: 2)
+        for job in 0..<k { model.admit(UInt64(job), work: 0.5, at: 0) }
+        let times = drain(&model)
+        #expect(times.count == k)
+        for job in 0..<k { #expect(abs(times[UInt64(job)]! - Double(k) * 0.5 / 2) < 1e-9) }
+    }
+
+    @Test("PS: a later arrival slows the earlier one by exactly its share")
+    func processorSharingStaggered() {
+        // Speed 1: A (work 1) alone for 0.5 s gets 0.5 done; then B (work 1) arrives and both run
+        // at ½: A finishes at 0.5 + 2·0.5 = 1.5, B has 0.5 left and finishes alone at 2.
+        var model = ProcessorSharingCapacity(speed: 1)
+        model.admit(0, work: 1, at: 0)
+        model.admit(1, work: 1, at: 0.5)
+        let times = drain(&model)
+        #expect(abs(times[0]! - 1.5) < 1e-9)
+        #expect(abs(times[1]! - 2) < 1e-9)
+    }
+
+    @Test("PS: a cancelled request gives its share back")
+    func processorSharingCancel() {
+        var model = ProcessorSharingCapacity(speed: 1)
+        model.admit(0, work: 1, at: 0)
+        model.admit(1, work: 10, at: 0)
+        model.cancel(1, at: 0.5)  // A has 0.25 done, then runs alone: done at 0.5 + 0.75.
+        let times = drain(&model)
+        #expect(times.count == 1)
+        #expect(abs(times[0]! - 1.25) < 1e-9)
+    }
+
+    @Test("PS: zero work completes at once")
+    func processorSharingZeroWork() {
+        var model = ProcessorSharingCapacity(speed: 1)
+        model.admit(7, work: 0, at: 3)
+        #expect(model.takeCompleted(at: 3) == [7])
+    }
+
+    @Test("FCFS, one slot: equal requests complete at w/s, 2w/s, 3w/s in arrival order")
+    func firstComeFirstServedOneSlot() {
+        var model = SlotsCapacity(speed: 2, slots: 1)
+        for job in 0..<3 { model.admit(UInt64(job), work: 1, at: 0) }
+        #expect(model.inFlight == 3)
+        let times = drain(&model)
+        for job in 0..<3 { #expect(abs(times[UInt64(job)]! - Double(job + 1) * 0.5) < 1e-9) }
+    }
+
+    @Test("FCFS, K slots: K requests run at once at speed / K; the next waits for a slot")
+    func firstComeFirstServedSlots() {
+        var model = SlotsCapacity(speed: 2, slots: 2)
+        for job in 0..<3 { model.admit(UInt64(job), work: 1, at: 0) }
+        let times = drain(&model)
+        #expect(abs(times[0]! - 1) < 1e-9)
+        #expect(abs(times[1]! - 1) < 1e-9)
+        #expect(abs(times[2]! - 2) < 1e-9)
+    }
+
+    @Test("FCFS: a late timer does not shift the next request's start")
+    func firstComeFirstServedLateTimer() {
+        var model = SlotsCapacity(speed: 1, slots: 1)
+        model.admit(0, work: 1, at: 0)
+        model.admit(1, work: 1, at: 0)
+        #expect(model.takeCompleted(at: 1.7) == [0])
+        #expect(model.nextCompletion() == 2)
+    }
+
+    @Test("FCFS: cancelling the request in service starts the next one then")
+    func firstComeFirstServedCancel() {
+        var model = SlotsCapacity(speed: 1, slots: 1)
+        model.admit(0, work: 5, at: 0)
+        model.admit(1, work: 1, at: 0)
+        model.admit(2, work: 1, at: 0)
+        model.cancel(2, at: 0.1)
+        model.cancel(0, at: 0.5)
+        let times = drain(&model)
+        #expect(times.count == 1)
+        #expect(abs(times[1]! - 1.5) < 1e-9)
+    }
+}

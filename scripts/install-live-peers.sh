@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the real balancers `lbbench-live` runs next to its own proxy: HAProxy and nginx
+# (Debian packages `haproxy` and `nginx-light`). Services are not started: lbbench-live runs them
+# in the foreground on loopback and stops them by PID. Safe to run again.
+set -euo pipefail
+if command -v haproxy >/dev/null && command -v nginx >/dev/null; then
+    echo "haproxy and nginx already installed"; exit 0
+fi
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+sudo_if_needed apt-get update -q
+# policy-rc.d keeps Debian's post-install scripts from starting the services.
+sudo_if_needed env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -q --no-install-recommends haproxy nginx-light
+haproxy -v | head -1
+nginx -v

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Smoke test of `lbbench-live` on loopback (about half a minute): bad input exits 64 with one
+# line; a short run through lbbench's proxy, and through HAProxy and nginx when installed
+# (scripts/install-live-peers.sh), answers every request; nothing it started keeps running.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
+swift build -c release --product lbbench-live >/dev/null
+live=".build/release/lbbench-live"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+expect_usage() {  # expect_usage DESCRIPTION ARGS...: exit 64 and exactly one line on stderr
+    local what=$1; shift
+    local status=0
+    "$live" "$@" >"$work/out" 2>"$work/err" || status=$?
+    if [ "$status" -ne 64 ] || [ "$(wc -l <"$work/err")" -ne 1 ]; then
+        echo "FAIL: $what: exit $status, stderr:"; cat "$work/err"; exit 1
+    fi
+    echo "ok: $what -> $(cat "$work/err")"
+}
+expect_usage "unknown balancer" --balancers lbbench,envoy
+expect_usage "utilisation 1" --utilization 1
+expect_usage "unknown sizes" --sizes bimodal
+if command -v python3 >/dev/null; then
+    python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(30)' >"$work/port" &
+    holder=$!
+    for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
+    expect_usage "busy port" --port "$(cat "$work/port")"
+    kill "$holder"
+fi
+
+balancers=lbbench
+for peer in haproxy nginx; do
+    if PATH="$PATH:/usr/sbin:/sbin" command -v "$peer" >/dev/null; then balancers="$balancers,$peer"; else echo "note: $peer not installed"; fi
+done
+"$live" --balancers "$balancers" --sizes exponential --unit-ms 20 --utilization 0.5 --warmup 0.5 --duration 2 --drain 2 \
+    --format json --output "$work/live.json"
+python3 - "$work/live.json" "$balancers" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+assert report["schema"] == "lbbench.live/1", report["schema"]
+balancers = sys.argv[2].split(",")
+rows = report["rows"]
+assert sorted({row["balancer"] for row in rows}) == sorted(balancers), (rows, balancers)
+for row in rows:
+    assert row["errors"] == 0 and row["unfinished"] == 0, row
+    assert row["short"]["count"] > 0, row
+    assert row["prediction"] is not None, row
+print(f"ok: {len(rows)} rows ({', '.join(r['balancer'] + ' ' + r['algorithm'] for r in rows)}), no errors")
+PY
+if pgrep -f "lbbench-live-" >/dev/null; then
+    echo "FAIL: a balancer lbbench-live started is still running:"; pgrep -af "lbbench-live-"; exit 1
+fi
+echo "ok: nothing left running"

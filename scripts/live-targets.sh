@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Measures issue 12's targets for `lbbench-live` on this machine (about 17 minutes):
+#   1. the default run 5 times: least connections' short-request p99 below round robin's, per
+#      balancer and repeat; lbbench's busiest ÷ average in-flight against HAProxy leastconn's;
+#   2. PS backends with exponential sizes: measured mean response against the simulator's;
+#   3. the zero-work ceiling, requests/s at 64 connections, lbbench's proxy against nginx.
+# Writes every report under a temporary directory (or $1) and prints a summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
+swift build -c release --product lbbench-live >/dev/null
+live=.build/release/lbbench-live
+out=${1:-$(mktemp -d /tmp/lbbench-live-targets.XXXXXX)}
+mkdir -p "$out"
+for repeat in 1 2 3 4 5; do
+    mkdir -p "$out/default-$repeat"
+    /usr/bin/time -f "default run $repeat: %e s" "$live" --output-directory "$out/default-$repeat" 2>&1 | grep -v '^lbbench-live:'
+done
+mkdir -p "$out/ps-exponential" "$out/ceiling"
+"$live" --sizes exponential --utilization 0.7 --duration 20 --output-directory "$out/ps-exponential" 2>/dev/null
+"$live" --balancers lbbench,nginx --selectors round-robin --population 64 --unit-ms 0 --warmup 1 --duration 8 --drain 2 \
+    --output-directory "$out/ceiling" 2>/dev/null
+echo "reports in $out"
+python3 - "$out" <<'PY'
+import glob, json, os, sys
+out = sys.argv[1]
+print("## Default run: short-request p99 (ms), least connections vs round robin")
+holds = {}
+ratios = []
+for path in sorted(glob.glob(os.path.join(out, "default-*/live.json"))):
+    report = json.load(open(path))
+    cells = []
+    for finding in report["findings"]["shortP99"]:
+        ok = finding["leastConnections"] < finding["roundRobin"]
+        holds.setdefault(finding["balancer"], []).append(ok)
+        cells.append(f"{finding['balancer']} {finding['leastConnections']*1000:.3g} vs {finding['roundRobin']*1000:.3g} {'ok' if ok else 'NOT'}")
+    ratio = report["findings"]["busiestRatioVersusHAProxy"]
+    if ratio is not None:
+        ratios.append(ratio)
+    print(f"- {os.path.basename(os.path.dirname(path))} ({report['seconds']:.0f} s): " + "; ".join(cells)
+          + (f"; busiest÷avg ratio vs HAProxy {ratio:.3f}" if ratio is not None else ""))
+for balancer, results in holds.items():
+    print(f"  {balancer}: ordering held in {sum(results)} of {len(results)}")
+if ratios:
+    print(f"  busiest÷avg lbbench/HAProxy: median {sorted(ratios)[len(ratios)//2]:.3f}, within 10% in {sum(abs(r-1) <= 0.1 for r in ratios)} of {len(ratios)}")
+print("## PS, exponential sizes: measured mean response ÷ simulator's")
+report = json.load(open(os.path.join(out, "ps-exponential/live.json")))
+for row in report["rows"]:
+    if row["prediction"] and row["meanResponseUnits"]:
+        ratio = row["meanResponseUnits"] / row["prediction"]["meanResponseUnits"]
+        print(f"- {row['balancer']} {row['algorithm']}: {row['meanResponseUnits']:.3f} vs {row['prediction']['meanResponseUnits']:.3f} "
+              f"units ({(ratio-1)*100:+.1f}%, {'within' if abs(ratio-1) <= 0.15 else 'OUTSIDE'} 15%)")
+print("## Zero-work ceiling, 64 connections: requests/s")
+report = json.load(open(os.path.join(out, "ceiling/live.json")))
+rates = {row["balancer"]: row["requestsPerSecond"] for row in report["rows"]}
+for row in report["rows"]:
+    print(f"- {row['balancer']} {row['algorithm']}: {row['requestsPerSecond']:.0f}/s, proxy CPU {row['proxyCPUShare']*100:.0f}% of a core")
+if "lbbench" in rates and "nginx" in rates:
+    print(f"  lbbench ÷ nginx: {rates['lbbench']/rates['nginx']:.2f} (target ≥ 0.8)")
+PY
