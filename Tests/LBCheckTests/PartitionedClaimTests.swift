@@ -1,0 +1,22 @@
+@testable import LBCheck
+import LBHarness
+import LoadBalancing
+import Testing
+
+/// Claim 8 on hand-made results.
+@Suite("lbbench check: partitioned fairer than p2c")
+struct PartitionedClaimTests {
+    @Test("passes when partitioned's jainLoad is above p2c's, fails when not")
+    func verdicts() {
+        let fairer = ClaimTests.mixed(roundRobin: 0.8, p2c: 0.92)
+        let passing = ProjectClaims().partitionedFairnessClaims(fairer)
+        #expect(passing.allSatisfy { $0.passed })
+        let worse = fairer.map { run in
+            var run = run
+            if run.selector == SelectorKind.partitioned.rawValue { run.fairness.jainLoad = 0.9 }
+            return run
+        }
+        let verdicts = ProjectClaims().partitionedFairnessClaims(worse)
+        #expect(verdicts.count == 1 && !verdicts[0].passed && verdicts[0].measured == "partitioned 0.900, p2c 0.920")
+    }
+}
