@@ -7,7 +7,9 @@
 #   3. release build: a --quick harness run of the default matrix (exits 70 if a selector
 #      leaks a connection), `lbbench check` (the project's claims as in-run ratios; exits 1 if
 #      one fails) and `lbbench simulate --validate` (the simulator against queueing theory);
-#   4. the package-benchmark thresholds: pick and release allocate nothing, and the
+#   4. the lbbench-live smoke test (bad input exits 64; a short run through lbbench's proxy, and
+#      HAProxy and nginx when installed, answers every request; nothing is left running);
+#   5. the package-benchmark thresholds: pick and release allocate nothing, and the
 #      deterministic fairness figures are unchanged (Benchmarks/Thresholds/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,7 +44,7 @@ swift test
 
 step "swift test --sanitize=thread (concurrency tests)"
 swift test --sanitize=thread --scratch-path .build-tsan \
-    --filter 'ConcurrencyStressTests|DrainUnderLoadTests|LockFreeSelectorTests|LockTests|LBHarnessTests|CombiningSelectorTests|ShardedHerdingTests|ShardedTieTests|RoundRobinBlockTests|PartitionedSelectorTests|OutputSafetyTests|AtomicFileTests'
+    --filter 'ConcurrencyStressTests|DrainUnderLoadTests|LockFreeSelectorTests|LockTests|LBHarnessTests|CombiningSelectorTests|ShardedHerdingTests|ShardedTieTests|RoundRobinBlockTests|PartitionedSelectorTests|OutputSafetyTests|AtomicFileTests|LBLiveTests'
 
 step "lbbench --quick (release; fails on a leaked connection)"
 swift build -c release
@@ -53,6 +55,9 @@ step "lbbench check (the claims, as ratios measured in one run)"
 
 step "lbbench simulate --validate (the simulator against queueing theory)"
 .build/release/lbbench simulate --validate >/dev/null
+
+step "lbbench-live smoke test (real sockets on loopback; HAProxy and nginx when installed)"
+scripts/live-smoke.sh
 
 step "benchmark thresholds (mallocs 0; deterministic fairness unchanged)"
 (cd Benchmarks && swift package benchmark thresholds check --target SingleThread --target Fairness --no-progress)
