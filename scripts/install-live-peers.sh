@@ -3,6 +3,7 @@
 # (Debian packages `haproxy` and `nginx-light`). Services are not started: lbbench-live runs them
 # in the foreground on loopback and stops them by PID. Safe to run again.
 set -euo pipefail
+export PATH="$PATH:/usr/sbin:/sbin"  # Debian installs both there
 if command -v haproxy >/dev/null && command -v nginx >/dev/null; then
     echo "haproxy and nginx already installed"; exit 0
 fi
