@@ -88,22 +88,27 @@ def report(lbbench, document, directory, name):
 
 
 def section(lines, title):
-    """The lines from heading `title` up to the next heading of its level."""
+    """The lines under heading `title` (without it) up to the next "## " heading; [] when there is none."""
     if title not in lines:
         return []
     start = lines.index(title)
     end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    return lines[start:end]
+    return lines[start + 1:end]
+
+
+def findings_and_rest(lines):
+    """(the lines under a report's "## Findings", the report without its "# " title and its Findings)."""
+    findings = section(lines, "## Findings")
+    rest = [line for line in lines if not line.startswith("# ")]
+    if "## Findings" in rest:
+        start = rest.index("## Findings")
+        rest = rest[:start] + rest[start + 1 + len(findings):]
+    return findings, rest
 
 
 def tables(lines):
     """A report without its title and Findings, its headings one level down."""
-    findings = section(lines, "## Findings")
-    kept = [line for line in lines if not line.startswith("# ")]
-    if findings:
-        start = kept.index("## Findings")
-        kept = kept[:start] + kept[start + len(findings):]
-    return ["#" + line if line.startswith("## ") else line for line in kept]
+    return ["#" + line if line.startswith("## ") else line for line in findings_and_rest(lines)[1]]
 
 
 def render(lbbench, document):
@@ -112,7 +117,7 @@ def render(lbbench, document):
     workload_names = list(dict.fromkeys(run["workload"] for run in workloads["runs"]))
     with tempfile.TemporaryDirectory() as directory:
         whole = report(lbbench, document, directory, "whole")
-        lines = ["# lbbench results", ""] + section(whole, "## Findings")
+        lines = ["# lbbench results", "", "## Findings"] + section(whole, "## Findings")
         if scaling["runs"]:
             lines += [
                 "## Scaling cells",

@@ -21,7 +21,7 @@ import json
 import sys
 from pathlib import Path
 
-from published_run import load
+from published_run import findings_and_rest, load, section
 
 PLOTS = [
     ("pick-latency-vs-servers.png", "Pick latency against server count"),
@@ -45,17 +45,6 @@ def kind(run_dir):
     return None
 
 
-def section(text, title):
-    """The lines under heading `title` (without it) up to the next heading of its level; [] if none."""
-    lines = text.splitlines()
-    if title not in lines:
-        return []
-    start = lines.index(title)
-    level = title.split(" ")[0] + " "
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith(level)), len(lines))
-    return [line for line in lines[start + 1:end]]
-
-
 def machine_line(machine):
     return (f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['os']}, Swift {machine['swift']}, "
             f"{machine['build']} build, {machine['date']}.")
@@ -73,12 +62,7 @@ def text(path):
 
 def published_readme(run_dir):
     """A publish-results.sh run's page: Findings, machine, how it was made, plots, allocator row, tables."""
-    report = (run_dir / "results.md").read_text()
-    findings = section(report, "## Findings")
-    rest = [line for line in report.splitlines() if not line.startswith("# ")]
-    if findings:
-        start = rest.index("## Findings")
-        rest = rest[:start] + rest[start + 1 + len(findings):]
+    findings, rest = findings_and_rest((run_dir / "results.md").read_text().splitlines())
     parts = [f"# lbbench results: {run_dir.name}", "", "Made with `scripts/publish-results.sh`.", "",
              "## Findings", *findings, machine_line(machine_of(run_dir)), "", text(run_dir / "summary.txt"), ""]
     parts += [f"![{title}]({file})\n" for file, title in PLOTS if (run_dir / file).exists()]
@@ -100,12 +84,7 @@ def scaling_files(run_dir, prefix):
 
 def scaling_readme(run_dir):
     """A scaling-run.sh run's page: Findings, machine, context, how it was made, plot, files, tables."""
-    report = (run_dir / "scaling.md").read_text()
-    findings = section(report, "## Findings")
-    tables = [line for line in report.splitlines() if not line.startswith("# ")]
-    if findings:
-        start = tables.index("## Findings")
-        tables = tables[:start] + tables[start + 1 + len(findings):]
+    findings, tables = findings_and_rest((run_dir / "scaling.md").read_text().splitlines())
     parts = [f"# lbbench scaling run: {run_dir.name}", "",
              "The scaling matrix (`lbbench run --matrix scaling`, `scripts/scaling-run.sh`).", "",
              "## Findings", *findings, machine_line(machine_of(run_dir)), ""]
@@ -126,13 +105,13 @@ def index_entry(run_dir):
     if what == "published":
         parts += ["The published matrix (`scripts/publish-results.sh`): scaling cells (uniform, 8 … 100,000 servers) "
                   "and workload cells (every workload), told apart in its tables. " + text(run_dir / "summary.txt"), "",
-                  "Findings:", *section(text(run_dir / "results.md"), "## Findings")]
+                  "Findings:", *section(text(run_dir / "results.md").splitlines(), "## Findings")]
         parts += [f"![{title}]({prefix}{file})\n" for file, title in PLOTS if (run_dir / file).exists()]
         parts += [f"Tables, the allocator row and the raw data: [{name}]({prefix}README.md)."]
     elif what == "scaling":
         parts += [text(run_dir / "context.md"), ""] if (run_dir / "context.md").exists() else []
         parts += ["A scaling run (`scripts/scaling-run.sh`, `lbbench run --matrix scaling`). "
-                  + text(run_dir / "summary.txt"), "", "Findings:", *section(text(run_dir / "scaling.md"), "## Findings")]
+                  + text(run_dir / "summary.txt"), "", "Findings:", *section(text(run_dir / "scaling.md").splitlines(), "## Findings")]
         if (run_dir / "scaling.png").exists():
             parts += [f"![Throughput and jainLoad against threads]({prefix}scaling.png)", ""]
         parts += [f"Context, tables and files: [{name}]({prefix}README.md). " + scaling_files(run_dir, prefix)]
@@ -140,7 +119,7 @@ def index_entry(run_dir):
         live = text(run_dir / "live.md")
         farm = next((line for line in live.splitlines() if line.startswith("Farm:")), "")
         parts += ["Real sockets (`scripts/publish-live.sh`, `lbbench-live`): lbbench's proxy, HAProxy and nginx in "
-                  "front of the same loopback backends. " + farm, "", "Findings:", *section(live, "## Findings")]
+                  "front of the same loopback backends. " + farm, "", "Findings:", *section(live.splitlines(), "## Findings")]
         parts += [f"![{title}]({prefix}{file})\n" for file, title in LIVE_PLOTS if (run_dir / file).exists()]
         parts += [f"Tables and the raw data (`lbbench.live/1`): [{name}]({prefix}README.md)."]
     return "\n".join(parts).rstrip() + "\n"
