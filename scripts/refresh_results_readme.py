@@ -133,7 +133,8 @@ def index(results):
         "",
         "Every folder here is one run; this page lists them all, newest first, with the machine, how the run was "
         "made and its Findings, which each run's report computed from its cells. The tables are in each folder's "
-        "README. Formats: `docs/formats.md` (`lbbench.results/1`), `docs/live.md` (`lbbench.live/1`).",
+        "README. Formats: [`docs/formats.md`](../docs/formats.md) (`lbbench.results/1` and the folders' files), "
+        "[`docs/live.md`](../docs/live.md) (`lbbench.live/1`).",
         "",
         "| folder | kind | machine | made by |",
         "|---|---|---|---|",
