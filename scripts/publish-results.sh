@@ -34,7 +34,7 @@ republish=""
 case "${1:-}" in
     "") ;;
     --republish)
-        [ $# -eq 2 ] && [ -f "$2/results.json.gz" ] || { echo "--republish needs a folder holding results.json.gz" >&2; exit 64; }
+        [ $# -eq 2 ] && [ -f "$2/results.json.gz" ] || { echo "--republish '${2:-}': needs one folder under results/ holding results.json.gz" >&2; exit 64; }
         republish=${2%/} ;;
     *) echo "unknown option '$1' (usage: scripts/publish-results.sh [--republish DIR])" >&2; exit 64 ;;
 esac
