@@ -10,8 +10,6 @@ are evenly spaced, so both sharded herding (0.3) and the gap between p2c (0.92) 
 selectors (0.99+) show. Thread counts beyond the machine's cores are shaded. The caption is
 the machine context from the file.
 """
-import gzip
-import json
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -21,22 +19,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from plot_results import caption, label  # noqa: E402
+from plot_results import caption, jain_axis, jain_point, label, thread_axis  # noqa: E402
+from published_run import load  # noqa: E402
 
 LOCK_STYLES = ["-", "--", ":", "-."]
-# jainLoad 1 has no place on a logit axis; draw it just below.
-JAIN_CEILING = 1 - 1e-4
-
-
-def load(path):
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rt") as file:
-        document = json.load(file)
-    if document.get("schema") != "lbbench.results/1":
-        sys.exit(f'{path}: schema {document.get("schema")!r}, expected "lbbench.results/1"')
-    if not document["runs"]:
-        sys.exit(f"{path}: no runs to plot")
-    return document
 
 
 def style_of(runs):
@@ -58,18 +44,12 @@ def style_of(runs):
     return style
 
 
-def mark_cores(axes, cores, threads):
-    """Shades thread counts above the machine's cores."""
-    if threads and max(threads) > cores:
-        axes.axvspan(cores, max(threads) * 1.2, color="gray", alpha=0.12, linewidth=0)
-        axes.axvline(cores, color="gray", linestyle="--", linewidth=0.8)
-        axes.text(cores, 0.02, f" {cores} cores", transform=axes.get_xaxis_transform(), fontsize=6, color="gray")
-
-
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     document = load(sys.argv[1])
+    if not document["runs"]:
+        sys.exit(f"{sys.argv[1]}: no runs to plot")
     runs, machine = document["runs"], document["machine"]
     cores = int(machine.get("cores", 0)) or None
     style = style_of(runs)
@@ -89,7 +69,7 @@ def main():
             if (w, s) != (workload, servers):
                 continue
             xs = sorted(points)
-            jain = [min(max(points[x]["fairness"]["jainLoad"], 1e-4), JAIN_CEILING) for x in xs]
+            jain = [jain_point(points[x]["fairness"]["jainLoad"]) for x in xs]
             lowest_jain = min(lowest_jain, *jain)
             line, = throughput_axes.plot(xs, [points[x]["picksPerSecond"] for x in xs], label=name,
                                          **style(points[xs[0]]))
@@ -98,23 +78,13 @@ def main():
         throughput_axes.set_yscale("log")
         throughput_axes.set_ylabel("picks/s, all threads")
         throughput_axes.set_title(f"{workload}, {servers:,} servers: throughput", fontsize=9)
-        jain_axes.set_yscale("logit")
         jain_axes.set_ylabel("jainLoad (logit axis)")
         jain_axes.set_title(f"{workload}, {servers:,} servers: jainLoad (1 = even)", fontsize=9)
         for axes in (throughput_axes, jain_axes):
-            axes.set_xscale("log", base=2)
-            axes.set_xticks(threads, [str(t) for t in threads])
-            axes.set_xlim(min(threads) / 1.2, max(threads) * 1.2)
-            axes.set_xlabel("threads")
+            thread_axis(axes, threads, cores)
             axes.grid(True, which="both", alpha=0.3)
-            if cores:
-                mark_cores(axes, cores, threads)
-    ticks = [t for t in (0.1, 0.3, 0.5, 0.9, 0.99, 0.999, 0.9999) if t >= lowest_jain * 0.9]
     for row in range(len(panels)):
-        jain_axes = grid[row][1]
-        jain_axes.set_ylim(min(lowest_jain * 0.9, 0.85), 1 - 5e-5)
-        jain_axes.set_yticks(ticks, [f"{t:g}" for t in ticks])
-        jain_axes.minorticks_off()
+        jain_axis(grid[row][1], lowest_jain)
 
     names = sorted(handles)
     figure.legend([handles[n] for n in names], names, loc="upper center", ncol=min(6, len(names)), fontsize=7,

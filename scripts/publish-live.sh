@@ -32,4 +32,5 @@ fi
     echo
     grep -v '^# ' "$directory/live.md"
 } >"$directory/README.md"
+.venv/bin/python scripts/refresh_results_readme.py results   # the index of every results folder
 echo "published $directory"

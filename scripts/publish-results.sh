@@ -2,7 +2,7 @@
 # Runs the published matrix and writes results/<date>-<machine>/: the Markdown tables, the raw
 # JSON (lbbench.results/1) and CSV, both gzipped (the weights and per-server arrays of the
 # 100,000-server cells make the JSON about 100 MB plain), the plots and an allocator
-# comparison; then refreshes results/README.md with the latest run and links to earlier ones.
+# comparison; then refreshes results/README.md, the index of every results folder.
 #
 # The matrix (about 4 minutes on a 2-core machine):
 #   scaling:   every selector; 8, 64, 1,024, 16,384 and 100,000 servers; 1, 2 and 4 threads;
@@ -14,6 +14,12 @@
 #              under the system allocator and three under jemalloc (LD_PRELOAD), alternating, to
 #              show whether the figures depend on the allocator.
 #
+# The two kinds of cells are told apart in the published tables and plots (scripts/published_run.py).
+#
+# Usage: scripts/publish-results.sh                 measure and publish a new run
+#        scripts/publish-results.sh --republish DIR re-render DIR's tables, plots and README from
+#                                                   its results.json.gz (nothing is measured)
+#
 # Needs: the Swift toolchain; python3 with venv (matplotlib is installed into .venv/ when
 # missing); libjemalloc-dev (installed with apt-get when missing). Set LBBENCH_MACHINE to name
 # the machine folder (default: CPU model and core count).
@@ -24,6 +30,15 @@ started=$(date +%s)
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 
+republish=""
+case "${1:-}" in
+    "") ;;
+    --republish)
+        [ $# -eq 2 ] && [ -f "$2/results.json.gz" ] || { echo "--republish '${2:-}': needs one folder under results/ holding results.json.gz" >&2; exit 64; }
+        republish=${2%/} ;;
+    *) echo "unknown option '$1' (usage: scripts/publish-results.sh [--republish DIR])" >&2; exit 64 ;;
+esac
+
 cpu=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)
 machine=${LBBENCH_MACHINE:-$(echo "$cpu $(nproc)cores" | tr 'A-Z' 'a-z' | tr -cs 'a-z0-9' '-' | sed 's/^-//; s/-$//')}
 name="$(date -u +%Y-%m-%d)-$machine"
@@ -33,13 +48,28 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 step "release build"
-swift build -c release >&2
+swift build -c release --product lbbench >&2
 lbbench=.build/release/lbbench
 
 step "plotting environment"
 if ! .venv/bin/python -c "import matplotlib" 2>/dev/null; then
     python3 -m venv .venv
     .venv/bin/pip install --quiet matplotlib
+fi
+
+# The published Markdown (Findings, scaling cells, workload cells), the plots and the README pages
+# of the run in folder $1, from its results.json.gz.
+render() {
+    .venv/bin/python scripts/published_run.py "$lbbench" "$1/results.json.gz" "$1/results.md"
+    .venv/bin/python scripts/plot_results.py "$1/results.json.gz" "$1"
+    .venv/bin/python scripts/refresh_results_readme.py results "$(basename "$1")"
+}
+
+if [ -n "$republish" ]; then
+    step "re-rendering $republish from its results.json.gz"
+    render "$republish"
+    step "done in $(( $(date +%s) - started )) s: $republish (and results/README.md)"
+    exit 0
 fi
 
 step "jemalloc"
@@ -77,13 +107,11 @@ mkdir -p "$out"
 parts=("$work"/scaling-*.json "$work/workloads.json" "$work/video.json")
 "$lbbench" report "${parts[@]}" --format json --output "$work/results.json"
 gzip -9 -c "$work/results.json" > "$out/results.json.gz"
-"$lbbench" report "${parts[@]}" --format markdown --output "$out/results.md"
 "$lbbench" report "${parts[@]}" --format csv --output "$work/results.csv"
 gzip -9 -c "$work/results.csv" > "$out/results.csv.gz"
 tar -C "$work" -czf "$out/allocator-runs.tar.gz" $(cd "$work" && ls allocator-*.json)
 scripts/compare_allocators.py "$out/allocator.md" \
     --system "$work"/allocator-system-*.json --jemalloc "$work"/allocator-jemalloc-*.json
-.venv/bin/python scripts/plot_results.py "$work/results.json" "$out"
 elapsed=$(( $(date +%s) - started ))
 cells=$(.venv/bin/python -c "import json,sys; print(len(json.load(open(sys.argv[1]))['runs']))" "$work/results.json")
 cat > "$out/summary.txt" <<SUMMARY
@@ -91,5 +119,5 @@ $cells cells plus 6 × 28 allocator cells, measured by \`scripts/publish-results
 (commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)). Scaling cells ran 0.5 s each with at most
 16,384 connections in flight; workload cells 400,000 picks each. Lock-based selectors use the default lock (mutex).
 SUMMARY
-scripts/refresh_results_readme.py results "$name"
+render "$out"
 step "done in $elapsed s: $out (and results/README.md)"

@@ -7,7 +7,8 @@
 #   3. release build: a --quick harness run of the default matrix (exits 70 if a selector
 #      leaks a connection), `lbbench check` (the project's claims as in-run ratios; exits 1 if
 #      one fails) and `lbbench simulate --validate` (the simulator against queueing theory);
-#   4. the lbbench-live smoke test (bad input exits 64; a short run through lbbench's proxy, and
+#   4. the tests of the scripts that publish results (python3 scripts/test_results_scripts.py);
+#      then the lbbench-live smoke test (bad input exits 64; a short run through lbbench's proxy, and
 #      HAProxy and nginx when installed, answers every request; nothing is left running);
 #   5. the package-benchmark thresholds: pick and release allocate nothing, and the
 #      deterministic fairness figures are unchanged (Benchmarks/Thresholds/).
@@ -55,6 +56,9 @@ step "lbbench check (the claims, as ratios measured in one run)"
 
 step "lbbench simulate --validate (the simulator against queueing theory)"
 .build/release/lbbench simulate --validate >/dev/null
+
+step "results scripts (published cells told apart, connection-cap note, results/README.md index)"
+python3 scripts/test_results_scripts.py
 
 step "lbbench-live smoke test (real sockets on loopback; HAProxy and nginx when installed)"
 scripts/live-smoke.sh
