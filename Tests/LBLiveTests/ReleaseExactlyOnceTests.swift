@@ -46,6 +46,47 @@ struct ReleaseExactlyOnceTests {
         try await group.shutdownGracefully()
     }
 
+    @Test("Pipelined requests are answered in order, one at a time, each released once")
+    func pipelinedRequests() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let backend = try await LiveBackend.start(index: 0, speed: 1, capacity: .processorSharing, on: group.next())
+        try await withProxy(backendPorts: [backend.port], group: group) { proxy, selector in
+            let client = try RawClient(port: proxy.port)
+            // Three requests in one write; the first needs 20 ms, so the others wait in the proxy.
+            let works = [20_000_000, 0, 1_000_000]
+            client.send(raw: works.map {
+                "GET / HTTP/1.1\r\nhost: 127.0.0.1\r\n\(LiveBackend.workHeader): \($0)\r\n\r\n"
+            }.joined())
+            let heads = client.readHeads(3)
+            #expect(heads.components(separatedBy: "HTTP/1.1 200").count == 4, "\(heads)")
+            client.close()
+            #expect(try await selector.waitUntilBalanced())
+            #expect(selector.counts.picks == [3])
+        }
+        let counters = try await backend.counters()
+        #expect(counters.requests == 3)
+        // One at a time: the backend never held two of them together.
+        #expect(counters.maximumInFlight == 1)
+        #expect(counters.connections == 1)
+        try await backend.close()
+        try await group.shutdownGracefully()
+    }
+
+    @Test("A malformed request gets 400 and the connection closes; nothing is picked")
+    func malformedRequest() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let backend = try await LiveBackend.start(index: 0, speed: 1, capacity: .processorSharing, on: group.next())
+        try await withProxy(backendPorts: [backend.port], group: group) { proxy, selector in
+            let client = try RawClient(port: proxy.port)
+            client.send(raw: "NOT HTTP AT ALL\r\n\r\n")
+            #expect(client.readHead().hasPrefix("HTTP/1.1 400"))
+            client.close()
+            #expect(selector.counts.picks == [0])
+        }
+        try await backend.close()
+        try await group.shutdownGracefully()
+    }
+
     @Test("An upstream that resets the connection: released once, the client gets 502")
     func upstreamReset() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
