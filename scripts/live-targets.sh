@@ -38,6 +38,9 @@ for path in sorted(glob.glob(os.path.join(out, "default-*/live.json"))):
         ok = finding["leastConnections"] < finding["roundRobin"]
         holds.setdefault(finding["balancer"], []).append(ok)
         cells.append(f"{finding['balancer']} {finding['leastConnections']*1000:.3g} vs {finding['roundRobin']*1000:.3g} {'ok' if ok else 'NOT'}")
+    # The generator's worst lateness: how long the machine kept this process from running.
+    lag = max(row["generatorMaxLagSeconds"] for row in report["rows"]) * 1000
+    cells.append(f"generator late ≤ {lag:.0f} ms")
     ratio = report["findings"]["busiestRatioVersusHAProxy"]
     if ratio is not None:
         ratios.append(ratio)
