@@ -57,10 +57,7 @@ struct ReleaseExactlyOnceTests {
         let counters = try await withOneBackend { proxy, selector in
             let client = try RawClient(port: proxy.port)
             // Three requests in one write; the first needs 20 ms, so the others wait in the proxy.
-            let works = [20_000_000, 0, 1_000_000]
-            client.send(raw: works.map {
-                "GET / HTTP/1.1\r\nhost: 127.0.0.1\r\n\(LiveBackend.workHeader): \($0)\r\n\r\n"
-            }.joined())
+            client.send(raw: [20_000_000, 0, 1_000_000].map(RawClient.request).joined())
             let heads = client.readHeads(3)
             #expect(heads.components(separatedBy: "HTTP/1.1 200").count == 4, "\(heads)")
             client.close()

@@ -101,9 +101,13 @@ struct RawClient {
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
+    /// A GET carrying `workNanoseconds` of work, as the load generator sends it.
+    static func request(workNanoseconds: Int) -> String {
+        "GET / HTTP/1.1\r\nhost: 127.0.0.1\r\n\(LiveBackend.workHeader): \(workNanoseconds)\r\n\r\n"
+    }
+
     func send(workNanoseconds: Int) {
-        let request = "GET / HTTP/1.1\r\nhost: 127.0.0.1\r\n\(LiveBackend.workHeader): \(workNanoseconds)\r\n\r\n"
-        _ = request.withCString { write(descriptor, $0, strlen($0)) }
+        send(raw: Self.request(workNanoseconds: workNanoseconds))
     }
 
     /// Writes `text` as it is (several requests at once, or a malformed one).
