@@ -35,12 +35,18 @@ struct LiveSmokeTests {
             #expect((row.short?.count ?? 0) > 0)
             #expect(row.backendRequests.reduce(0, +) > 0)
             #expect(row.prediction != nil)
+            // Exponential sizes: both kinds in the simulation, short below long.
+            let short = try #require(row.prediction?.short)
+            let long = try #require(row.prediction?.long)
+            #expect(short.p99 < long.p99)
         }
         #expect(report.notes.isEmpty)
         #expect(!LoopbackPort.accepts(configuration.port!), "the proxy stopped listening")
         #expect(report.json().rendered().contains("\"schema\": \"lbbench.live/1\""))
         #expect(report.csv().split(separator: "\n").count == 3)
         #expect(report.markdown().contains("| lbbench | round-robin |"))
+        #expect(report.markdown().contains("sim short p99 ms"))
+        #expect(report.json().rendered().contains("\"shortUnits\""))
     }
 
     @Test(

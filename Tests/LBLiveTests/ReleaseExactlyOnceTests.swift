@@ -25,11 +25,20 @@ struct ReleaseExactlyOnceTests {
         try await proxy.close()
     }
 
-    @Test("A normal response releases once, and keep-alive reuses the upstream connection")
-    func normalResponse() async throws {
+    /// `withProxy` in front of one PS backend, closed afterwards; returns the backend's counters.
+    private func withOneBackend(_ body: (LiveProxy, CountingSelector) async throws -> Void) async throws -> BackendCounters {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let backend = try await LiveBackend.start(index: 0, speed: 1, capacity: .processorSharing, on: group.next())
-        try await withProxy(backendPorts: [backend.port], group: group) { proxy, selector in
+        try await withProxy(backendPorts: [backend.port], group: group, body)
+        let counters = try await backend.counters()
+        try await backend.close()
+        try await group.shutdownGracefully()
+        return counters
+    }
+
+    @Test("A normal response releases once, and keep-alive reuses the upstream connection")
+    func normalResponse() async throws {
+        let counters = try await withOneBackend { proxy, selector in
             let client = try RawClient(port: proxy.port)
             for _ in 0..<3 {
                 client.send(workNanoseconds: 1_000_000)
@@ -39,11 +48,38 @@ struct ReleaseExactlyOnceTests {
             #expect(try await selector.waitUntilBalanced())
             #expect(selector.counts.picks == [3])
         }
-        let counters = try await backend.counters()
         #expect(counters.requests == 3)
         #expect(counters.connections == 1)
-        try await backend.close()
-        try await group.shutdownGracefully()
+    }
+
+    @Test("Pipelined requests are answered in order, one at a time, each released once")
+    func pipelinedRequests() async throws {
+        let counters = try await withOneBackend { proxy, selector in
+            let client = try RawClient(port: proxy.port)
+            // Three requests in one write; the first needs 20 ms, so the others wait in the proxy.
+            client.send(raw: [20_000_000, 0, 1_000_000].map(RawClient.request).joined())
+            let heads = client.readHeads(3)
+            #expect(heads.components(separatedBy: "HTTP/1.1 200").count == 4, "\(heads)")
+            client.close()
+            #expect(try await selector.waitUntilBalanced())
+            #expect(selector.counts.picks == [3])
+        }
+        #expect(counters.requests == 3)
+        // One at a time: the backend never held two of them together.
+        #expect(counters.maximumInFlight == 1)
+        #expect(counters.connections == 1)
+    }
+
+    @Test("A malformed request gets 400 and the connection closes; nothing is picked")
+    func malformedRequest() async throws {
+        let counters = try await withOneBackend { proxy, selector in
+            let client = try RawClient(port: proxy.port)
+            client.send(raw: "NOT HTTP AT ALL\r\n\r\n")
+            #expect(client.readHead().hasPrefix("HTTP/1.1 400"))
+            client.close()
+            #expect(selector.counts.picks == [0])
+        }
+        #expect(counters.requests == 0)
     }
 
     @Test("An upstream that resets the connection: released once, the client gets 502")

@@ -101,16 +101,29 @@ struct RawClient {
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
+    /// A GET carrying `workNanoseconds` of work, as the load generator sends it.
+    static func request(workNanoseconds: Int) -> String {
+        "GET / HTTP/1.1\r\nhost: 127.0.0.1\r\n\(LiveBackend.workHeader): \(workNanoseconds)\r\n\r\n"
+    }
+
     func send(workNanoseconds: Int) {
-        let request = "GET / HTTP/1.1\r\nhost: 127.0.0.1\r\n\(LiveBackend.workHeader): \(workNanoseconds)\r\n\r\n"
-        _ = request.withCString { write(descriptor, $0, strlen($0)) }
+        send(raw: Self.request(workNanoseconds: workNanoseconds))
+    }
+
+    /// Writes `text` as it is (several requests at once, or a malformed one).
+    func send(raw text: String) {
+        _ = text.withCString { write(descriptor, $0, strlen($0)) }
     }
 
     /// What arrives until the response head is complete, the peer closes, or 5 s pass.
-    func readHead() -> String {
+    func readHead() -> String { readHeads(1) }
+
+    /// What arrives until `count` heads of body-less responses are complete, the peer closes,
+    /// or 5 s pass.
+    func readHeads(_ count: Int) -> String {
         var received = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while !String(decoding: received, as: UTF8.self).contains("\r\n\r\n") {
+        while String(decoding: received, as: UTF8.self).components(separatedBy: "\r\n\r\n").count <= count {
             let count = read(descriptor, &buffer, buffer.count)
             if count <= 0 { break }
             received += buffer[..<count]

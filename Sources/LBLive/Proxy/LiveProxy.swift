@@ -49,7 +49,11 @@ public final class LiveProxy: Sendable {
                     guard let pool = byLoop.first(where: { $0.eventLoop === channel.eventLoop }) else {
                         preconditionFailure("a child channel on an event loop outside the proxy's group")
                     }
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    // `ProxyHandler` serves one request at a time and answers malformed ones
+                    // itself; outbound headers are the backend's, already parsed and so valid.
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false
+                    )
                     try channel.pipeline.syncOperations.addHandler(ProxyHandler(selector: selector, pool: pool.value))
                 }
             }

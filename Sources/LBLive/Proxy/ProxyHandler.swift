@@ -7,12 +7,18 @@ import NIOHTTP1
 /// back, and releases the server exactly once — on the response's end, or on the first error
 /// or close of either side.
 ///
-/// `HTTPServerPipelineHandler` in front of it delivers one request at a time, so a connection
-/// has at most one request in flight.
+/// It serves one request at a time by itself, without NIO's `HTTPServerPipelineHandler`: that
+/// handler holds every `read` while a response is due, which costs two `epoll_ctl` calls per
+/// request (reading off, then on again). Here reads stop only when a client pipelines: parts of
+/// a request that arrive while another is being answered wait in `pipelined`, and reading
+/// resumes once they have all been taken up. A malformed request gets 400 and the connection
+/// closes (as `HTTPServerProtocolErrorHandler` would do).
 ///
+/// - Complexity: O(1) per request part; `pipelined` holds at most what one read brings in.
 /// - Note: Not thread-safe: runs on its channel's event loop, as does its pool.
-final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
+final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let selector: any ServerSelector
@@ -26,6 +32,14 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
     private var requestKeepAlive = true
     private var responseStarted = false
     private var upstreamKeepAlive = true
+    /// From a request's head until its response's end: the exchange in progress.
+    private var exchanging = false
+    /// Whether the current request's end has been read (later parts belong to the next one).
+    private var requestComplete = false
+    /// Parts of pipelined requests, read while an earlier one was still being answered.
+    private var pipelined = CircularBuffer<HTTPServerRequestPart>()
+    /// A `read` held back while `pipelined` is not empty.
+    private var readHeld = false
 
     init(selector: any ServerSelector, pool: UpstreamPool) {
         self.selector = selector
@@ -42,14 +56,17 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case let .head(head):
-            startRequest(head)
-        case let .body(body):
-            forward(.body(.byteBuffer(body)), flush: false)
-        case let .end(trailers):
-            forward(.end(trailers), flush: true)
+        let part = unwrapInboundIn(data)
+        if (exchanging && requestComplete) || !pipelined.isEmpty {
+            pipelined.append(part)
+        } else {
+            handle(part)
         }
+    }
+
+    /// Holds reading back while pipelined requests wait; otherwise reads on.
+    func read(context: ChannelHandlerContext) {
+        if pipelined.isEmpty { context.read() } else { readHeld = true }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -58,8 +75,38 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let responding = responseStarted && exchanging
         abandonRequest()
-        context.close(promise: nil)
+        pipelined.removeAll()
+        if error is HTTPParserError && !responding {
+            respondWithError(.badRequest)
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    private func handle(_ part: HTTPServerRequestPart) {
+        switch part {
+        case let .head(head):
+            startRequest(head)
+        case let .body(body):
+            forward(.body(.byteBuffer(body)), flush: false)
+        case let .end(trailers):
+            requestComplete = true
+            forward(.end(trailers), flush: true)
+        }
+    }
+
+    /// The response has ended: takes up pipelined requests, then lets reading go on.
+    private func finishExchange() {
+        exchanging = false
+        while !(exchanging && requestComplete), let part = pipelined.popFirst() {
+            handle(part)
+        }
+        if pipelined.isEmpty && readHeld {
+            readHeld = false
+            context?.read()
+        }
     }
 
     // MARK: Request
@@ -68,6 +115,8 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
         requestKeepAlive = head.isKeepAlive
         responseStarted = false
         upstreamKeepAlive = true
+        exchanging = true
+        requestComplete = false
         guard let server = selector.pick() else {
             respondWithError(.serviceUnavailable)
             return
@@ -78,11 +127,13 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
         upstreamHead.version = .http1_1
         // Copy the headers only when there is something to drop (the common request has none).
         if upstreamHead.headers.contains(name: "connection") { upstreamHead.headers.remove(name: "connection") }
-        buffered = [.head(upstreamHead)]
         if let connection = pool.takeIdle(server) {
+            // The common case: no buffering, the head goes out with the request's end.
             attach(connection)
+            connection.write(.head(upstreamHead), flush: false)
             return
         }
+        buffered = [.head(upstreamHead)]
         pool.connect(server).assumeIsolated().whenComplete { [self] result in
             switch result {
             case let .success(connection):
@@ -106,6 +157,7 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
     private func attach(_ connection: UpstreamConnection) {
         upstream = connection
         connection.receiver = self
+        guard !buffered.isEmpty else { return }
         let parts = buffered
         buffered = []
         // Flushed with the request's end, whether it is among these parts or arrives later.
@@ -143,8 +195,12 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
                 if upstreamKeepAlive { pool.giveBack(upstream) } else { upstream.close() }
                 self.upstream = nil
             }
-            let write = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
-            if !requestKeepAlive { write.assumeIsolated().whenComplete { _ in context.close(promise: nil) } }
+            if requestKeepAlive {
+                context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
+                finishExchange()
+            } else {
+                context.writeAndFlush(wrapOutboundOut(.end(trailers))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            }
         }
     }
 

@@ -10,6 +10,8 @@ extension LiveReport {
             "balancer", "algorithm", "family", "requests_per_second",
             "short_count", "short_p50", "short_p90", "short_p99", "long_count", "long_p50", "long_p90", "long_p99",
             "mean_response_units", "sim_router", "sim_mean_response_units", "sim_p90_units", "sim_p99_units",
+            "sim_short_p50_units", "sim_short_p90_units", "sim_short_p99_units",
+            "sim_long_p50_units", "sim_long_p90_units", "sim_long_p99_units",
             "backend_requests", "backend_mean_in_flight", "backend_max_in_flight", "busiest_over_average_in_flight",
             "proxy_cpu_seconds", "proxy_cpu_share", "sent", "errors", "unfinished",
         ]
@@ -24,6 +26,8 @@ extension LiveReport {
                 row.long.map { String($0.count) } ?? "0", number(row.long?.p50), number(row.long?.p90), number(row.long?.p99),
                 number(row.meanResponseUnits), row.prediction?.router ?? "", number(row.prediction?.meanResponse),
                 number(row.prediction?.p90), number(row.prediction?.p99),
+                number(row.prediction?.short?.p50), number(row.prediction?.short?.p90), number(row.prediction?.short?.p99),
+                number(row.prediction?.long?.p50), number(row.prediction?.long?.p90), number(row.prediction?.long?.p99),
                 row.backendRequests.map(String.init).joined(separator: "/"),
                 row.backendMeanInFlight.map { number($0) }.joined(separator: "/"),
                 row.backendMaximumInFlight.map(String.init).joined(separator: "/"),

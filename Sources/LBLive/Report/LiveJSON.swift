@@ -76,6 +76,7 @@ extension LiveRowResult {
                 .object([
                     "router": .string($0.router), "meanResponseUnits": .number($0.meanResponse),
                     "p50Units": .number($0.p50), "p90Units": .number($0.p90), "p99Units": .number($0.p99),
+                    "shortUnits": $0.short.map(\.json) ?? .null, "longUnits": $0.long.map(\.json) ?? .null,
                 ])
             } ?? .null,
         ])
@@ -88,5 +89,11 @@ extension LatencySummary {
             "count": .int(count), "mean": .number(mean), "p50": .number(p50), "p90": .number(p90), "p99": .number(p99),
             "max": .number(maximum),
         ])
+    }
+}
+
+extension SimulationResult.SizeClassResponse {
+    var json: JSONValue {
+        .object(["count": .int(count), "mean": .number(mean), "p50": .number(p50), "p90": .number(p90), "p99": .number(p99)])
     }
 }

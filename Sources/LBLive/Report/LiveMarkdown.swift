@@ -14,8 +14,9 @@ extension LiveReport {
         }
         text += "## Latency (short: ≤ mean size; long: > mean size)\n\n"
         text += "| balancer | algorithm | req/s | short p50 ms | short p90 ms | short p99 ms | long p50 s | long p90 s | long p99 s "
-            + "| mean resp (units) | sim mean (units) | sim p90 (units) | busiest ÷ avg in-flight | proxy CPU | errors | unfinished |\n"
-        text += "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
+            + "| mean resp (units) | sim mean (units) | sim short p90 ms | sim short p99 ms | sim long p90 s | sim long p99 s | busiest ÷ avg in-flight | proxy CPU | errors | unfinished |\n"
+        text += "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
+        let unit = configuration.unit
         for row in rows {
             let short = row.short
             let long = row.long
@@ -27,7 +28,10 @@ extension LiveReport {
                 LiveFormat.optional(long?.p99, LiveFormat.number),
                 LiveFormat.optional(row.meanResponseUnits, LiveFormat.number),
                 LiveFormat.optional(row.prediction?.meanResponse, LiveFormat.number),
-                LiveFormat.optional(row.prediction?.p90, LiveFormat.number),
+                LiveFormat.optional(row.prediction?.short.map { $0.p90 * unit }, LiveFormat.milliseconds),
+                LiveFormat.optional(row.prediction?.short.map { $0.p99 * unit }, LiveFormat.milliseconds),
+                LiveFormat.optional(row.prediction?.long.map { $0.p90 * unit }, LiveFormat.number),
+                LiveFormat.optional(row.prediction?.long.map { $0.p99 * unit }, LiveFormat.number),
                 LiveFormat.number(row.busiestOverAverage),
                 "\(LiveFormat.number(row.proxyCPUShare * 100))%",
                 String(row.errors), String(row.unfinished),
@@ -36,7 +40,7 @@ extension LiveReport {
         }
         text += "\nSimulator columns: `lbbench simulate` on the same farm, sizes and load (least connections as "
             + "`linear-scan` for HAProxy and nginx, round robin as `round-robin`); units are the mean request's "
-            + "service time on a speed-1 backend. Long requests still running when the drain ended are `unfinished`, "
+            + "service time on a speed-1 backend; its short and long percentiles are in ms and s like the measured ones. Long requests still running when the drain ended are `unfinished`, "
             + "not in the percentiles.\n\n"
         text += "## Per backend (measurement window)\n\n"
         let backendHeader = configuration.weights.indices.map { "b\($0) (w\(configuration.weights[$0]))" }

@@ -1,5 +1,6 @@
 import LBHarness
 import LBReporting
+import LBSimulation
 
 /// Latency percentiles of a set of requests, in seconds (nearest rank).
 ///
@@ -39,6 +40,10 @@ public struct SimulatorPrediction: Sendable, Equatable {
     public var p50: Double
     public var p90: Double
     public var p99: Double
+    /// The same split as the measured `short` and `long`: requests of at most the mean size, and
+    /// larger ones; `nil` when the simulation measured none of that kind.
+    public var short: SimulationResult.SizeClassResponse?
+    public var long: SimulationResult.SizeClassResponse?
 }
 
 /// One balancer and algorithm on the live farm.

@@ -35,7 +35,8 @@ final class PredictionSource {
         let result = try Simulation.run(simulated, router: router)
         let prediction = SimulatorPrediction(
             router: router.name, meanResponse: result.meanResponse, p50: result.responsePercentiles.p50,
-            p90: result.responsePercentiles.p90, p99: result.responsePercentiles.p99
+            p90: result.responsePercentiles.p90, p99: result.responsePercentiles.p99,
+            short: result.shortResponse, long: result.longResponse
         )
         cache[router] = prediction
         return prediction

@@ -67,6 +67,9 @@ struct Engine<Server: ServerModel, R: Router> {
 
     // Per-request measurements.
     private var responses = LogHistogram()
+    /// Responses of requests of at most the mean size (1) and of larger ones.
+    private var shortResponses = SizeClassHistogram()
+    private var longResponses = SizeClassHistogram()
     private var slowdowns = LogHistogram()
     private var responseBatches: BatchMeans
     private var slowdownBatches: BatchMeans
@@ -186,6 +189,7 @@ struct Engine<Server: ServerModel, R: Router> {
             let slowdown = response * speeds[server] / job.size
             let batch = (sequence - firstMeasured) * configuration.batches / configuration.jobs
             responses.record(response)
+            if job.size <= 1 { shortResponses.record(response) } else { longResponses.record(response) }
             slowdowns.record(slowdown)
             responseBatches.add(response, toBatch: batch)
             slowdownBatches.add(slowdown, toBatch: batch)
@@ -248,6 +252,8 @@ struct Engine<Server: ServerModel, R: Router> {
             meanResponse: responseSum / jobs,
             responsePercentiles: .init(responses.percentiles(SimulationResult.Percentiles.quantiles)),
             maxResponse: responses.maximum,
+            shortResponse: shortResponses.summary,
+            longResponse: longResponses.summary,
             responseBatches: responseBatches.summary,
             meanSlowdown: slowdownSum / jobs,
             slowdownPercentiles: .init(slowdowns.percentiles(SimulationResult.Percentiles.quantiles)),

@@ -17,6 +17,10 @@ public struct SimulationResult: Sendable, Equatable {
     public var responsePercentiles: Percentiles
     /// The longest response time measured.
     public var maxResponse: Double
+    /// Response times of the measured requests of at most the mean size (`short`) and of larger
+    /// ones (`long`), as `lbbench-live` splits its own; `nil` for a kind with no measured request.
+    public var shortResponse: SizeClassResponse?
+    public var longResponse: SizeClassResponse?
     /// Batch means of response time, for confidence intervals.
     public var responseBatches: BatchSummary
     /// Mean slowdown: response time ÷ the request's service time alone on its server.
@@ -47,6 +51,16 @@ public struct SimulationResult: Sendable, Equatable {
     /// extra requests as the run itself), which happens only when the farm cannot keep up: its
     /// last measured requests then saw a draining farm.
     public var truncatedTail: Bool
+
+    /// The response times of one kind of request (short or long).
+    public struct SizeClassResponse: Sendable, Equatable, Codable {
+        /// Measured requests of this kind.
+        public var count: Int
+        public var mean: Double
+        public var p50: Double
+        public var p90: Double
+        public var p99: Double
+    }
 
     /// p50, p90, p99 and p99.9 of a distribution.
     public struct Percentiles: Sendable, Equatable {
