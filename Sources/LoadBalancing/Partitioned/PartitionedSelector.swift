@@ -30,7 +30,10 @@ import Atomics
 /// lower of its winner, as it stands after the pick, and the runner-up among its candidates.
 /// The remembered shard joins the two random ones as a third candidate (`ShardChoice`). That
 /// costs one more load per pick and one relaxed store per release, and lifts jainLoad at 64
-/// servers to 0.99 and above (measured: see the README's selector table).
+/// servers to 0.998–1.000 in `lbbench`'s loop, where each release is followed by a pick on
+/// the same thread (see the README's selector table). Where releases and picks come apart
+/// (runs of releases, then runs of picks) the memory helps less: only the last release is
+/// remembered.
 ///
 /// # How far from exact a pick is
 /// - Inside the chosen shard: exact. The pick runs under the shard's lock and takes a server
