@@ -75,12 +75,12 @@ struct PartitionedSelectorTests {
     @Test("assign republishes its shard's minimum")
     func assignRepublishes() throws {
         // Two shards: even ids in shard 0, odd in shard 1. Filling shard 0 by `assign` must
-        // send the next picks to shard 1, whose minimum is now the lower.
-        let selector = try PartitionedSelector(weights: [1, 1, 1, 1], shards: 2)
-        selector.assign(ServerID(0))
-        selector.assign(ServerID(2))
-        #expect(selector.pick()!.index % 2 == 1)
-        #expect(selector.pick()!.index % 2 == 1)
+        // send the next four picks to shard 1, whose minimum is now the lower. (Before the
+        // fix shard 0 still published 0, and each pick went there on a coin toss.)
+        let selector = try PartitionedSelector(weights: Array(repeating: 1, count: 8), shards: 2)
+        for server in stride(from: 0, to: 8, by: 2) { selector.assign(ServerID(server)) }
+        for _ in 0..<4 { #expect(selector.pick()!.index % 2 == 1) }
+        #expect(selector.activeConnections() == Array(repeating: 1, count: 8))
     }
 
     @Test("three candidates: the lowest score wins, ties split by weight, the runner-up kept")
