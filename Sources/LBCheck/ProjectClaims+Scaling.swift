@@ -4,8 +4,13 @@ import LBWorkloads
 import LoadBalancing
 
 extension ProjectClaims {
+    /// The `jainLoad` claim 8 asks of `partitioned` (issue 10's target; measured 0.998–1.000
+    /// on 1 to 4 threads at 64 servers).
+    static let partitionedJainFloor = 0.99
+
     /// Claim 8, per thread count: under `mixed`, the scalable nearly exact selector
-    /// (`partitioned`) is fairer than `p2c`, the scalable approximate one.
+    /// (`partitioned`) has `jainLoad` at least `partitionedJainFloor` and above `p2c`'s, the
+    /// scalable approximate one.
     func partitionedFairnessClaims(_ mixed: [RunResult]) -> [ClaimVerdict] {
         let threadCounts = Array(Set(mixed.map(\.threads))).sorted()
         return threadCounts.map { threads in
@@ -17,9 +22,10 @@ extension ProjectClaims {
             return ClaimVerdict(
                 id: "8",
                 claim: "mixed, \(servers) servers, \(threads == 1 ? "1 thread" : "\(threads) threads"): "
-                    + "partitioned's jainLoad above p2c's",
+                    + "partitioned's jainLoad at least \(Self.partitionedJainFloor) and above p2c's",
                 measured: "partitioned \(jain(partitioned)), p2c \(jain(p2c))",
-                passed: partitioned.fairness.jainLoad > p2c.fairness.jainLoad,
+                passed: partitioned.fairness.jainLoad >= Self.partitionedJainFloor
+                    && partitioned.fairness.jainLoad > p2c.fairness.jainLoad,
                 spread: ClaimSpread(
                     "partitioned's jainLoad − p2c's, one run each",
                     of: [partitioned.fairness.jainLoad - p2c.fairness.jainLoad]))

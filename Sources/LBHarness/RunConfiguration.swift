@@ -35,7 +35,7 @@ public struct RunConfiguration: Sendable, Equatable {
         /// 5–20 million picks per second on one core (about 100 ns a step), and hours at
         /// linear-scan's O(n) cost on large farms.
         public static let picks = 1...1_000_000_000
-        /// Selectors whose pick scans every server (O(n), sharded O(n·stripes)): a cell of
+        /// Selectors whose pick scans every server (O(n)): a cell of
         /// theirs costs its fills and picks times the servers.
         public static let scanningSelectors: Set<SelectorKind> = [.linearScan, .atomicScan, .sharded]
         /// The most servers a scanning selector's cell may visit (fills and picks × servers):

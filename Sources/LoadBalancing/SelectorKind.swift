@@ -29,11 +29,11 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
         case .atomicScan:
             "lock-free scan of padded atomic counts, compare-and-swap claim; pick O(n) (IPVS wlc RCU walk)"
         case .sharded:
-            "per-thread striped counts, a server's count is the sum of its stripes; pick O(n·stripes) (Java LongAdder)"
+            "per-thread striped counts with a per-server total beside them for the scan, CAS on a pass per claim; pick O(n) (Java LongAdder)"
         case .p2c:
             "two distinct random servers, lower score wins, atomic counts; pick O(1) (Envoy, gRPC, Finagle, Linkerd)"
         case .partitioned:
-            "16 shards, each exact buckets under its own spinlock with its minimum published; lower of two random shards; pick O(1)"
+            "16 shards, each exact buckets under its own spinlock with its minimum published; lowest of two random shards and a remembered one; pick O(1)"
         }
     }
 

@@ -4,9 +4,9 @@ import LoadBalancing
 import Testing
 
 /// Claim 8 on hand-made results.
-@Suite("lbbench check: partitioned fairer than p2c")
+@Suite("lbbench check: partitioned at least 0.99 and fairer than p2c")
 struct PartitionedClaimTests {
-    @Test("passes when partitioned's jainLoad is above p2c's, fails when not")
+    @Test("passes when partitioned's jainLoad is at least 0.99 and above p2c's, fails when not")
     func verdicts() {
         let fairer = ClaimTests.mixed(roundRobin: 0.8, p2c: 0.92)
         let passing = ProjectClaims().partitionedFairnessClaims(fairer)
@@ -18,5 +18,11 @@ struct PartitionedClaimTests {
         }
         let verdicts = ProjectClaims().partitionedFairnessClaims(worse)
         #expect(verdicts.count == 1 && !verdicts[0].passed && verdicts[0].measured == "partitioned 0.900, p2c 0.920")
+        let belowFloor = fairer.map { run in
+            var run = run
+            if run.selector == SelectorKind.partitioned.rawValue { run.fairness.jainLoad = 0.985 }
+            return run
+        }
+        #expect(ProjectClaims().partitionedFairnessClaims(belowFloor).allSatisfy { !$0.passed })
     }
 }

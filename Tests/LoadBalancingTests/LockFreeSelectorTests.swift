@@ -1,5 +1,5 @@
 import Foundation
-import LoadBalancing
+@testable import LoadBalancing
 import Testing
 
 @Suite("Lock-free selectors: stated bounds")
@@ -61,6 +61,7 @@ struct LockFreeSelectorTests {
                 for index in 0..<perThread { picked.store(selector.pick()!, worker: worker, index: index) }
             }
             #expect(selector.activeConnections().reduce(0, +) == threads * perThread)
+            #expect(selector.scannedCounts() == selector.activeConnections(), "totals follow the stripes")
             // Phase 2: every thread releases the next thread's connections, while a monitor
             // checks that no count is ever seen below 0.
             runConcurrently(threads: threads + 1) { worker in
@@ -71,6 +72,7 @@ struct LockFreeSelectorTests {
                 for index in 0..<perThread { selector.release(picked.load(worker: (worker + 1) % threads, index: index)) }
             }
             #expect(selector.activeConnections() == [0, 0, 0, 0], "stripes \(stripes)")
+            #expect(selector.scannedCounts() == [0, 0, 0, 0], "totals, stripes \(stripes)")
         }
     }
 

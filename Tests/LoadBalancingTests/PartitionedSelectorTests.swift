@@ -2,7 +2,8 @@ import Foundation
 import Testing
 @testable import LoadBalancing
 
-/// `partitioned`: exact within a shard, the lower of two published shard minima across shards.
+/// `partitioned`: exact within a shard, the lowest of three published shard minima (two random,
+/// one remembered) across shards.
 @Suite("partitioned: shards with published minima")
 struct PartitionedSelectorTests {
     @Test("two shards: every pick compares both, so one thread picks a minimal score every time")
@@ -51,6 +52,58 @@ struct PartitionedSelectorTests {
         #expect(selector.pick() == nil)
         try selector.setWeight(1, for: ServerID(3))
         #expect(selector.pick() == ServerID(3))
+    }
+
+    @Test("an even farm stays even when each release is followed by a pick on the same thread")
+    func releaseThenPickStaysEven() throws {
+        // 16 shards of 4 servers, 4 connections each: every score equal. A release makes its
+        // server the unique minimum; the remembered shard finds it, where two random shards
+        // (the design before the memory) find it 2 times in 16.
+        for seed in UInt64(0)..<5 {
+            let selector = try PartitionedSelector(weights: Array(repeating: 1, count: 64), seed: seed)
+            for server in 0..<64 { for _ in 0..<4 { selector.assign(ServerID(server)) } }
+            var random = SplitMix64(seed: seed)
+            for _ in 0..<2_000 {
+                let released = ServerID(Int.random(in: 0..<64, using: &random))
+                selector.release(released)
+                #expect(selector.pick() == released)
+            }
+            #expect(selector.activeConnections() == Array(repeating: 4, count: 64))
+        }
+    }
+
+    @Test("assign republishes its shard's minimum")
+    func assignRepublishes() throws {
+        // Two shards: even ids in shard 0, odd in shard 1. Filling shard 0 by `assign` must
+        // send the next four picks to shard 1, whose minimum is now the lower. (Before the
+        // fix shard 0 still published 0, and each pick went there on a coin toss.)
+        let selector = try PartitionedSelector(weights: Array(repeating: 1, count: 8), shards: 2)
+        for server in stride(from: 0, to: 8, by: 2) { selector.assign(ServerID(server)) }
+        for _ in 0..<4 { #expect(selector.pick()!.index % 2 == 1) }
+        #expect(selector.activeConnections() == Array(repeating: 1, count: 8))
+    }
+
+    @Test("three candidates: the lowest score wins, ties split by weight, the runner-up kept")
+    func shardChoice() {
+        var random = SplitMix64(seed: 1)
+        var choice = ShardChoice()
+        choice.consider(3, score: Score(active: 2, weight: 1), weight: 4, using: &random)
+        choice.consider(5, score: Score(active: 1, weight: 1), weight: 4, using: &random)
+        choice.consider(7, score: Score(active: 3, weight: 1), weight: 4, using: &random)
+        #expect(choice.winner == 5 && choice.runnerUp == 3)
+        #expect(choice.remembered(winnerNow: Score(active: 2, weight: 1)) == 5)
+        #expect(choice.remembered(winnerNow: Score(active: 3, weight: 1)) == 3)
+        var wins = [0, 0, 0]
+        for _ in 0..<6_000 {
+            var tie = ShardChoice()
+            for (shard, weight) in [1, 2, 3].enumerated() {
+                tie.consider(shard, score: Score(active: 0, weight: 1), weight: weight, using: &random)
+            }
+            wins[tie.winner] += 1
+        }
+        for (shard, weight) in [1, 2, 3].enumerated() {
+            #expect(abs(wins[shard] - 1_000 * weight) < 150, "\(wins)")
+        }
     }
 
     @Test("many threads, 256 servers: counts drain to 0", arguments: [1, 4, 16])

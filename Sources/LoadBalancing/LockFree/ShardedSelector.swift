@@ -39,14 +39,27 @@ import Atomics
 /// weight `w` therefore gets `w` shares of the picks; equal servers take turns. An undrained
 /// server rejoins behind the others (its pass is set to the largest).
 ///
-/// # Cost and how approximate
-/// Picks scan every server and sum its stripes: O(n · stripes) loads, the price of never
-/// writing a shared line on release (the `LongAdder` trade: cheap writes, expensive reads).
+/// # Totals: what a scan reads
+/// Beside its stripes, each server has a *total*, one packed word that every claim adds to
+/// (after its stripe, before its pass) and every release takes from (after its stripe): the
+/// sum of the server's stripes, give or take the operations in flight on it. A pick's scan
+/// reads the pass and the total of each server, O(n) loads over n / 8 cache lines, where the
+/// first design summed every stripe, O(n · stripes) over n · stripes / 8 lines (at 4,096
+/// servers and 16 stripes, 64 Ki loads per pick). That gives up half of the `LongAdder`
+/// trade: a release now writes one shared word (the server's total) besides its stripe, as
+/// `atomic-scan`'s release does; least connections reads every count on every pick, so the
+/// reads, not the writes, are what must be cheap. The stripes still hold the counts that
+/// releases take from and that tell a double release from a race (below).
+///
+/// # How approximate
 /// A pick's server had minimal score in a view where its own count was current (no other
-/// claim on it completed between the read and the claim); other servers' counts may be off by
-/// the operations that landed on them during the scan. Claims on other servers only raise
-/// their counts, so the error of a pick is at most the number of releases that completed on
-/// other servers during its scan. Single-threaded it always picks a minimal score.
+/// claim on it completed between the read and the claim: its compare-and-swap on the pass
+/// proves it); other servers' totals may be off by the operations that landed on them during
+/// the scan, and by at most one for each claim or release between its stripe and its total.
+/// Claims on other servers only raise their counts, so the error of a pick is at most the
+/// number of releases that touched other servers during its scan (with t threads, at most
+/// t − 1 in flight at once, plus those that completed). Single-threaded it always picks a
+/// minimal score.
 ///
 /// # Drain
 /// Drained servers are skipped; a server drained between the scan and the claim is given back
@@ -54,10 +67,11 @@ import Atomics
 /// and once its count is seen at 0 it stays 0 (`AtomicWeightTable`). A pick returns `nil`
 /// only if every server was drained at one moment, not merely when its scan saw them so.
 ///
-/// - Complexity: pick O(n · stripes), plus a rescan for each lost compare-and-swap; release O(1) when the releasing thread picked it,
-///   O(stripes) otherwise, plus snapshots when racing; `setWeight` O(1), serialized by a
-///   writer lock (O(n) when it undrains a server). Memory: 8 × stripes + 16 bytes per server
-///   (16 + 16 on a 2-core machine, 64 + 16 with 8 stripes), plus 64 bytes per slot.
+/// - Complexity: pick O(n), plus a rescan for each lost compare-and-swap; release O(1) when
+///   the releasing thread picked it, O(stripes) otherwise, plus snapshots when racing; each
+///   plus one atomic add on the server's total; `setWeight` O(1), serialized by a writer
+///   lock (O(n) when it undrains a server). Memory: 8 × stripes + 24 bytes per server
+///   (16 + 24 on a 2-core machine, 64 + 24 with 8 stripes), plus 64 bytes per slot.
 /// - Note: Thread-safe. Approximate under concurrency (see above); lock-free picks and releases.
 public final class ShardedSelector: ServerSelector {
     public let serverCount: Int
@@ -73,6 +87,8 @@ public final class ShardedSelector: ServerSelector {
     /// Each server's pass (stride scheduling): advanced by a compare-and-swap at every claim,
     /// so it is also the version that lets only one of several picks that read it claim.
     private let passes: AtomicCounterArray<Int>
+    /// Each server's total: the sum of its stripes, maintained beside them (see "Totals").
+    private let totals: AtomicCounterArray<Int>
     /// Test hook: called with the chosen server after a pick's scan, before its claim, so a
     /// test can make several threads finish their scans before any of them claims.
     private let afterScan: (@Sendable (_ server: Int) -> Void)?
@@ -113,6 +129,7 @@ public final class ShardedSelector: ServerSelector {
         cursors = AtomicCounterArray(count: stripes, layout: .cacheLinePerCounter)
         retries = AtomicCounterArray(count: 1, layout: .cacheLinePerCounter)
         passes = AtomicCounterArray(count: weights.count, layout: .packed)
+        totals = AtomicCounterArray(count: weights.count, layout: .packed)
     }
 
     @inline(__always)
@@ -120,7 +137,7 @@ public final class ShardedSelector: ServerSelector {
         stripes[stripe &* stripeLength &+ server]
     }
 
-    /// `server`'s count, summed stripe by stripe (not a snapshot).
+    /// `server`'s count, summed stripe by stripe (not a snapshot): the truth its total follows.
     @inline(__always)
     private func count(of server: Int) -> Int {
         var sum = 0
@@ -144,8 +161,10 @@ public final class ShardedSelector: ServerSelector {
             // Sequentially consistent: the claim must precede the drain check below in the
             // single total order (see `AtomicWeightTable`).
             word(server, stripe: slot).wrappingIncrement(by: Self.oneMore, ordering: .sequentiallyConsistent)
+            // Relaxed: the pass's compare-and-swap below publishes it.
+            totals[server].wrappingIncrement(ordering: .relaxed)
             // Acquiring and releasing: a pick whose compare-and-swap fails on this pass sees
-            // the connection just added when it scans again.
+            // the total just raised when it scans again.
             let advanced = passes[server].compareExchange(
                 expected: pass, desired: pass &+ stride(weightTable.weight(server)), ordering: .acquiringAndReleasing)
             if !advanced.exchanged || weightTable.isDrained(afterClaiming: server) {
@@ -181,10 +200,11 @@ public final class ShardedSelector: ServerSelector {
             for server in range {
                 let weight = weightTable.weight(server)
                 if weight == 0 { continue }
-                // Acquiring: pairs with the claim's compare-and-swap, so the count read next
+                // Acquiring: pairs with the claim's compare-and-swap, so the total read next
                 // includes every claim that advanced this pass.
                 let pass = passes[server].load(ordering: .acquiring)
-                let active = count(of: server)
+                // Relaxed: a hint, as every count in a scan (see "How approximate").
+                let active = totals[server].load(ordering: .relaxed)
                 if active >= SelectorLimits.maximumActiveConnections { SelectorMisuse.tooManyConnections(ServerID(server)) }
                 let score = Score(active: UInt32(active), weight: UInt32(truncatingIfNeeded: weight))
                 if best < 0 || score < bestScore || (score == bestScore && pass &- bestPass < 0) {
@@ -221,7 +241,11 @@ public final class ShardedSelector: ServerSelector {
                     // takes one connection and bumps the version in one word.
                     let (exchanged, original) = stripe.compareExchange(
                         expected: observed, desired: observed &+ (1 << 32) &- 1, ordering: .relaxed)
-                    if exchanged { return }
+                    if exchanged {
+                        // Relaxed: a hint for scans; never below 0, as it follows the stripe.
+                        totals[server].wrappingDecrement(ordering: .relaxed)
+                        return
+                    }
                     failedAttempts += 1
                     observed = original
                 }
@@ -274,6 +298,12 @@ public final class ShardedSelector: ServerSelector {
         (0..<serverCount).map { count(of: $0) }
     }
 
+    /// Every server's total, as a scan reads it: equal to `activeConnections()` whenever no
+    /// operation is in flight.
+    func scannedCounts() -> [Int] {
+        (0..<serverCount).map { totals[$0].load(ordering: .relaxed) }
+    }
+
     public func weights() -> [Int] { weightTable.snapshot() }
 
     public func contentionStatistics() -> ContentionStatistics {
@@ -288,13 +318,17 @@ extension ShardedSelector: AssignableSelector {
     /// Counts one more active connection on `server`, chosen by the caller, in the calling
     /// thread's stripe.
     ///
-    /// - Complexity: O(stripes): the limit check sums the stripes; then one atomic add.
+    /// - Complexity: O(1): the limit check reads the total; then three atomic adds.
     /// - Note: Thread-safe.
     public func assign(_ server: ServerID) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
-        if count(of: server.index) >= SelectorLimits.maximumActiveConnections { SelectorMisuse.tooManyConnections(server) }
+        if totals[server.index].load(ordering: .relaxed) >= SelectorLimits.maximumActiveConnections {
+            SelectorMisuse.tooManyConnections(server)
+        }
         // Sequentially consistent, as a pick's claim.
         word(server.index, stripe: slots.current()).wrappingIncrement(by: Self.oneMore, ordering: .sequentiallyConsistent)
+        // Relaxed: the pass's add below publishes it.
+        totals[server.index].wrappingIncrement(ordering: .relaxed)
         // Releasing: picks that read the old pass scan again and see this connection.
         passes[server.index].wrappingIncrement(by: stride(weightTable.weight(server.index)), ordering: .releasing)
     }
