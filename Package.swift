@@ -1,8 +1,11 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
+// 6.2: the tests use exit tests (`#expect(processExitsWith:)`), new in Swift Testing 6.2.
 import PackageDescription
 
 let package = Package(
     name: "lbbench",
+    // `Int128` (the reference model) and the `Synchronization` module first ship with these OSes.
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .library(name: "LoadBalancing", targets: ["LoadBalancing"]),
         // The harness, for the benchmark suites and for anyone measuring their own selector.
