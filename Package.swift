@@ -24,7 +24,7 @@ let package = Package(
     targets: [
         .target(
             name: "LoadBalancing",
-            dependencies: ["CFutex", .product(name: "Atomics", package: "swift-atomics")],
+            dependencies: ["CFutex", "LBRandom", .product(name: "Atomics", package: "swift-atomics")],
             // Data structures check their invariants after every mutation in debug builds.
             swiftSettings: [.define("LOADBALANCING_INTERNAL_CHECKS", .when(configuration: .debug))]
         ),
@@ -32,7 +32,9 @@ let package = Package(
         .target(name: "CFutex"),
         // The system zlib, to read `.json.gz` results files (`GzipDecoder`).
         .systemLibrary(name: "CZlib"),
-        .target(name: "LBWorkloads", dependencies: ["LoadBalancing"]),
+        // The seeded generator behind every random choice: selectors, workloads, simulator, tests.
+        .target(name: "LBRandom"),
+        .target(name: "LBWorkloads", dependencies: ["LBRandom"]),
         .target(name: "LBReporting"),
         // A binary min-heap shared by the harness's event loop and the simulator.
         .target(name: "LBCollections"),
@@ -40,6 +42,7 @@ let package = Package(
             name: "LBHarness",
             dependencies: [
                 "LoadBalancing",
+                "LBRandom",
                 "LBWorkloads",
                 "LBReporting",
                 "LBCollections",
@@ -47,8 +50,8 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
-        .target(name: "LBCheck", dependencies: ["LoadBalancing", "LBWorkloads", "LBReporting", "LBHarness"]),
-        .target(name: "LBSimulation", dependencies: ["LoadBalancing", "LBWorkloads", "LBReporting", "LBCollections"]),
+        .target(name: "LBCheck", dependencies: ["LoadBalancing", "LBRandom", "LBWorkloads", "LBReporting", "LBHarness"]),
+        .target(name: "LBSimulation", dependencies: ["LoadBalancing", "LBRandom", "LBWorkloads", "LBReporting", "LBCollections"]),
         .executableTarget(
             name: "lbbench",
             dependencies: [
@@ -67,6 +70,7 @@ let package = Package(
             name: "LBLive",
             dependencies: [
                 "LoadBalancing",
+                "LBRandom",
                 "LBWorkloads",
                 "LBReporting",
                 "LBSimulation",
@@ -81,18 +85,19 @@ let package = Package(
             name: "lbbench-live",
             dependencies: ["LBLive", "LoadBalancing", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "LoadBalancingTests", dependencies: ["LoadBalancing"]),
-        .testTarget(name: "LBWorkloadsTests", dependencies: ["LBWorkloads"]),
+        .testTarget(name: "LoadBalancingTests", dependencies: ["LoadBalancing", "LBRandom"]),
+        .testTarget(name: "LBRandomTests", dependencies: ["LBRandom"]),
+        .testTarget(name: "LBWorkloadsTests", dependencies: ["LBWorkloads", "LBRandom"]),
         .testTarget(name: "LBReportingTests", dependencies: ["LBReporting"]),
         .testTarget(name: "LBCollectionsTests", dependencies: ["LBCollections"]),
-        .testTarget(name: "LBHarnessTests", dependencies: ["LBHarness", "LBWorkloads", "LoadBalancing"]),
+        .testTarget(name: "LBHarnessTests", dependencies: ["LBHarness", "LBWorkloads", "LoadBalancing", "LBRandom"]),
         .testTarget(name: "LBCheckTests", dependencies: ["LBCheck", "LBHarness", "LoadBalancing"]),
-        .testTarget(name: "LBSimulationTests", dependencies: ["LBSimulation", "LoadBalancing", "LBWorkloads"]),
+        .testTarget(name: "LBSimulationTests", dependencies: ["LBSimulation", "LoadBalancing", "LBWorkloads", "LBRandom"]),
         // The command line in-process (parse and validate, no runs): the hostile-input suite.
         .testTarget(
             name: "lbbenchTests",
             dependencies: [
-                "lbbench", "LBHarness", "LBReporting", "LBSimulation",
+                "lbbench", "LBHarness", "LBReporting", "LBSimulation", "LBRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
