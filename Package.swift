@@ -85,7 +85,8 @@ let package = Package(
             name: "lbbench-live",
             dependencies: ["LBLive", "LoadBalancing", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "LoadBalancingTests", dependencies: ["LoadBalancing", "LBRandom"]),
+        // `LBHarness` for its `StartGate`, the one start barrier.
+        .testTarget(name: "LoadBalancingTests", dependencies: ["LoadBalancing", "LBRandom", "LBHarness"]),
         .testTarget(name: "LBRandomTests", dependencies: ["LBRandom"]),
         .testTarget(name: "LBWorkloadsTests", dependencies: ["LBWorkloads", "LBRandom"]),
         .testTarget(name: "LBReportingTests", dependencies: ["LBReporting"]),
