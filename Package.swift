@@ -4,7 +4,8 @@ import PackageDescription
 
 let package = Package(
     name: "lbbench",
-    // `Int128` (the reference model) and the `Synchronization` module first ship with these OSes.
+    // `Int128` (the reference model) first ships with these OSes (and `Synchronization`, which
+    // the tests and the benchmarks use).
     platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .library(name: "LoadBalancing", targets: ["LoadBalancing"]),
@@ -35,7 +36,7 @@ let package = Package(
         // The seeded generator behind every random choice: selectors, workloads, simulator, tests.
         .target(name: "LBRandom"),
         .target(name: "LBWorkloads", dependencies: ["LBRandom"]),
-        .target(name: "LBReporting"),
+        .target(name: "LBReporting", dependencies: [.product(name: "Atomics", package: "swift-atomics")]),
         // A binary min-heap shared by the harness's event loop and the simulator.
         .target(name: "LBCollections"),
         .target(
@@ -47,6 +48,7 @@ let package = Package(
                 "LBReporting",
                 "LBCollections",
                 "CZlib",
+                .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
