@@ -1,8 +1,12 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
+// 6.2: the tests use exit tests (`#expect(processExitsWith:)`), new in Swift Testing 6.2.
 import PackageDescription
 
 let package = Package(
     name: "lbbench",
+    // `Int128` (the reference model) first ships with these OSes (and `Synchronization`, which
+    // the tests and the benchmarks use).
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .library(name: "LoadBalancing", targets: ["LoadBalancing"]),
         // The harness, for the benchmark suites and for anyone measuring their own selector.
@@ -23,7 +27,7 @@ let package = Package(
     targets: [
         .target(
             name: "LoadBalancing",
-            dependencies: ["CFutex", .product(name: "Atomics", package: "swift-atomics")],
+            dependencies: ["CFutex", "LBRandom", .product(name: "Atomics", package: "swift-atomics")],
             // Data structures check their invariants after every mutation in debug builds.
             swiftSettings: [.define("LOADBALANCING_INTERNAL_CHECKS", .when(configuration: .debug))]
         ),
@@ -31,23 +35,27 @@ let package = Package(
         .target(name: "CFutex"),
         // The system zlib, to read `.json.gz` results files (`GzipDecoder`).
         .systemLibrary(name: "CZlib"),
-        .target(name: "LBWorkloads", dependencies: ["LoadBalancing"]),
-        .target(name: "LBReporting"),
+        // The seeded generator behind every random choice: selectors, workloads, simulator, tests.
+        .target(name: "LBRandom"),
+        .target(name: "LBWorkloads", dependencies: ["LBRandom"]),
+        .target(name: "LBReporting", dependencies: [.product(name: "Atomics", package: "swift-atomics")]),
         // A binary min-heap shared by the harness's event loop and the simulator.
         .target(name: "LBCollections"),
         .target(
             name: "LBHarness",
             dependencies: [
                 "LoadBalancing",
+                "LBRandom",
                 "LBWorkloads",
                 "LBReporting",
                 "LBCollections",
                 "CZlib",
+                .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
-        .target(name: "LBCheck", dependencies: ["LoadBalancing", "LBWorkloads", "LBReporting", "LBHarness"]),
-        .target(name: "LBSimulation", dependencies: ["LoadBalancing", "LBWorkloads", "LBReporting", "LBCollections"]),
+        .target(name: "LBCheck", dependencies: ["LoadBalancing", "LBRandom", "LBWorkloads", "LBReporting", "LBHarness"]),
+        .target(name: "LBSimulation", dependencies: ["LoadBalancing", "LBRandom", "LBWorkloads", "LBReporting", "LBCollections"]),
         .executableTarget(
             name: "lbbench",
             dependencies: [
@@ -66,6 +74,7 @@ let package = Package(
             name: "LBLive",
             dependencies: [
                 "LoadBalancing",
+                "LBRandom",
                 "LBWorkloads",
                 "LBReporting",
                 "LBSimulation",
@@ -80,18 +89,20 @@ let package = Package(
             name: "lbbench-live",
             dependencies: ["LBLive", "LoadBalancing", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "LoadBalancingTests", dependencies: ["LoadBalancing"]),
-        .testTarget(name: "LBWorkloadsTests", dependencies: ["LBWorkloads"]),
+        // `LBHarness` for its `StartGate`, the one start barrier.
+        .testTarget(name: "LoadBalancingTests", dependencies: ["LoadBalancing", "LBRandom", "LBHarness"]),
+        .testTarget(name: "LBRandomTests", dependencies: ["LBRandom"]),
+        .testTarget(name: "LBWorkloadsTests", dependencies: ["LBWorkloads", "LBRandom"]),
         .testTarget(name: "LBReportingTests", dependencies: ["LBReporting"]),
         .testTarget(name: "LBCollectionsTests", dependencies: ["LBCollections"]),
-        .testTarget(name: "LBHarnessTests", dependencies: ["LBHarness", "LBWorkloads", "LoadBalancing"]),
+        .testTarget(name: "LBHarnessTests", dependencies: ["LBHarness", "LBWorkloads", "LoadBalancing", "LBRandom"]),
         .testTarget(name: "LBCheckTests", dependencies: ["LBCheck", "LBHarness", "LoadBalancing"]),
-        .testTarget(name: "LBSimulationTests", dependencies: ["LBSimulation", "LoadBalancing", "LBWorkloads"]),
+        .testTarget(name: "LBSimulationTests", dependencies: ["LBSimulation", "LoadBalancing", "LBWorkloads", "LBRandom"]),
         // The command line in-process (parse and validate, no runs): the hostile-input suite.
         .testTarget(
             name: "lbbenchTests",
             dependencies: [
-                "lbbench", "LBHarness", "LBReporting", "LBSimulation",
+                "lbbench", "LBHarness", "LBReporting", "LBSimulation", "LBRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

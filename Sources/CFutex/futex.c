@@ -13,10 +13,7 @@ void lb_futex_wait(uint32_t *word, uint32_t expected) {
 void lb_futex_wake_one(uint32_t *word) {
     syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
-
-int lb_futex_available(void) { return 1; }
 #else
 void lb_futex_wait(uint32_t *word, uint32_t expected) { (void)word; (void)expected; }
 void lb_futex_wake_one(uint32_t *word) { (void)word; }
-int lb_futex_available(void) { return 0; }
 #endif

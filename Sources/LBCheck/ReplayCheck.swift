@@ -1,3 +1,4 @@
+import LBRandom
 import LoadBalancing
 
 /// Replays one seeded sequence of picks, releases and weight changes against an exact

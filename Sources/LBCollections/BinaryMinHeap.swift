@@ -1,5 +1,5 @@
 /// An element of a `BinaryMinHeap`: what the heap orders it by.
-public protocol MinHeapKeyed {
+package protocol MinHeapKeyed {
     associatedtype Key: Comparable
     /// The heap keeps the element with the smallest key at its root.
     var heapKey: Key { get }
@@ -17,34 +17,34 @@ public protocol MinHeapKeyed {
 /// - Complexity: `min` O(1); `insert`, `replaceMin(with:)` and `removeMin()` O(log n).
 ///   Memory: one array of the elements; nothing is allocated once `capacity` suffices.
 /// - Note: Not thread-safe: a value type owned by one thread.
-public struct BinaryMinHeap<Element: MinHeapKeyed> {
+package struct BinaryMinHeap<Element: MinHeapKeyed> {
     @usableFromInline
     var storage: [Element]
 
     /// An empty heap with room for `capacity` elements.
     @inlinable
-    public init(capacity: Int = 0) {
+    package init(capacity: Int = 0) {
         storage = []
         storage.reserveCapacity(capacity)
     }
 
     @inlinable
-    public var count: Int { storage.count }
+    package var count: Int { storage.count }
 
     @inlinable
-    public var isEmpty: Bool { storage.isEmpty }
+    package var isEmpty: Bool { storage.isEmpty }
 
     /// The element with the smallest key, or `nil` when empty.
     @inlinable
-    public var min: Element? { storage.first }
+    package var min: Element? { storage.first }
 
     /// Every element, in no particular order.
     @inlinable
-    public var unordered: [Element] { storage }
+    package var unordered: [Element] { storage }
 
     /// Adds `element`.
     @inlinable
-    public mutating func insert(_ element: Element) {
+    package mutating func insert(_ element: Element) {
         storage.append(element)
         storage.withUnsafeMutableBufferPointer { heap in
             var child = heap.count - 1
@@ -62,7 +62,7 @@ public struct BinaryMinHeap<Element: MinHeapKeyed> {
     ///
     /// - Precondition: the heap is not empty.
     @inlinable
-    public mutating func replaceMin(with element: Element) {
+    package mutating func replaceMin(with element: Element) {
         precondition(!storage.isEmpty, "replaceMin(with:) on an empty heap")
         storage.withUnsafeMutableBufferPointer { heap in
             let count = heap.count
@@ -82,7 +82,7 @@ public struct BinaryMinHeap<Element: MinHeapKeyed> {
     /// Removes and returns the smallest element, or `nil` when empty.
     @inlinable
     @discardableResult
-    public mutating func removeMin() -> Element? {
+    package mutating func removeMin() -> Element? {
         guard let last = storage.popLast() else { return nil }
         guard let smallest = storage.first else { return last }
         replaceMin(with: last)

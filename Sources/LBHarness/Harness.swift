@@ -7,10 +7,12 @@ import LoadBalancing
 /// Runs cells: the library entry point behind `lbbench run` (and any command built on it).
 ///
 /// # How a cell runs
-/// One shared selector is driven by `threads` workers, each on its own serial `DispatchQueue`
-/// (`DispatchQueue.concurrentPerform` was seen running two iterations on one thread; a
-/// serial queue per worker gets a thread of its own from Dispatch's overcommitting pool, and
-/// the blocking start gate keeps more workers than cores from deadlocking). Each worker fills
+/// One shared selector is driven by `threads` workers, each on its own serial `DispatchQueue`.
+/// A serial queue does not by itself get a thread of its own (32 short items on 32 serial
+/// queues ran on 2 threads here, one after another); the workers get one each because every
+/// worker blocks at the start gate until all have arrived, and Dispatch's overcommitting pool
+/// adds a thread whenever the ones it has are blocked (32 workers, 32 threads). The gate
+/// blocks rather than spins, so more workers than cores cannot starve it. Each worker fills
 /// its share of the connections, then waits at the gate; the coordinator reads the selector's
 /// contention counters and opens the gate; the workers run `WorkerLoop` until the pick budget
 /// or the time is spent and are joined with a `DispatchGroup`. The coordinator then reads the

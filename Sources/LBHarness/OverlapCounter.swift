@@ -1,17 +1,17 @@
-import Synchronization
+import Atomics
 
 /// Counts the workers running their measured loop at once and keeps the maximum seen, which
 /// proves (or disproves) that the workers really overlapped.
 ///
 /// - Note: Thread-safe.
 final class OverlapCounter: Sendable {
-    private let running = Atomic<Int>(0)
-    private let peak = Atomic<Int>(0)
+    private let running = ManagedAtomic<Int>(0)
+    private let peak = ManagedAtomic<Int>(0)
 
     /// A worker starts its measured loop.
     func enter() {
         // Relaxed: only the counts matter, no other memory is published through them.
-        let now = running.wrappingAdd(1, ordering: .relaxed).newValue
+        let now = running.wrappingIncrementThenLoad(ordering: .relaxed)
         var seen = peak.load(ordering: .relaxed)
         while now > seen {
             let (exchanged, original) = peak.compareExchange(expected: seen, desired: now, ordering: .relaxed)
@@ -22,7 +22,7 @@ final class OverlapCounter: Sendable {
 
     /// A worker ends its measured loop.
     func leave() {
-        running.wrappingSubtract(1, ordering: .relaxed)
+        running.wrappingDecrement(ordering: .relaxed)
     }
 
     /// The most workers seen running at once. Read after the workers are joined (the join

@@ -6,7 +6,7 @@ import Musl
 import Darwin
 #endif
 import Foundation
-import Synchronization
+import Atomics
 
 /// Removes the temporary file of a write in progress when SIGINT, SIGTERM or SIGHUP arrives,
 /// then lets the signal do what it would have done, so an interrupted `lbbench … --output`
@@ -25,8 +25,9 @@ enum InterruptCleanup {
 
     /// `mkstemp`'s template and then the temporary file's name, NUL-terminated.
     nonisolated(unsafe) static let path = UnsafeMutablePointer<CChar>.allocate(capacity: Int(PATH_MAX) + 1)
-    /// Whether `path` names a temporary file that the handler must remove.
-    static let armed = Atomic<Bool>(false)
+    /// Whether `path` names a temporary file that the handler must remove. Allocated once and
+    /// never freed, like `path`: the handler reads it without touching a reference count.
+    static let armed = UnsafeAtomic<Bool>.create(false)
     /// A signal handler, as `signal(2)` takes and returns it (`nil`: the default action).
     typealias Handler = @convention(c) (Int32) -> Void
     /// The handlers in force before `protect(_:)` installed its own, indexed by signal number;

@@ -1,5 +1,5 @@
 import Foundation
-import LoadBalancing
+import LBRandom
 
 extension DurationDistribution {
     /// The time still to run on a connection found in flight at a random moment of a long,
@@ -26,7 +26,7 @@ extension DurationDistribution {
     /// draws a fresh duration instead.
     ///
     /// - Complexity: O(1), or O(components) for a mixture.
-    public func sampleStationaryResidual(using random: inout SplitMix64) -> Double {
+    package func sampleStationaryResidual(using random: inout SplitMix64) -> Double {
         switch self {
         case let .constant(seconds):
             return seconds * random.nextUnitInterval()

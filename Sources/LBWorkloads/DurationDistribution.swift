@@ -1,5 +1,5 @@
 import Foundation
-import LoadBalancing
+import LBRandom
 
 /// How long requests last: the distribution a workload draws each connection's duration from.
 ///
@@ -46,7 +46,7 @@ public indirect enum DurationDistribution: Sendable, Equatable, CustomStringConv
     ///
     /// - Complexity: O(1), or O(components) for a mixture.
     @inlinable
-    public func sample(using random: inout SplitMix64) -> Double {
+    package func sample(using random: inout SplitMix64) -> Double {
         switch self {
         case let .constant(seconds):
             return seconds

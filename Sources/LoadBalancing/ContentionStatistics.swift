@@ -4,10 +4,10 @@
 /// counters while it already holds its lock and reads the clock only when `tryLock` failed;
 /// a lock-free selector touches its shared retry counter only when a compare-and-swap failed.
 public struct ContentionStatistics: Sendable, Equatable {
-    /// Lock counters; `nil` for lock-free selectors.
+    /// Lock counters, summed over every lock the selector takes; `nil` for lock-free selectors.
     public var lock: LockStatistics?
-    /// Failed compare-and-swap attempts that forced a retry; `nil` for lock-based selectors
-    /// and for lock-free ones that never retry.
+    /// Failed compare-and-swap attempts that forced a retry (0 when none did); `nil` for
+    /// selectors that take a lock, and set for every lock-free one.
     public var casRetries: UInt64?
 
     public init(lock: LockStatistics? = nil, casRetries: UInt64? = nil) {

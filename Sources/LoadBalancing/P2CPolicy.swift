@@ -1,3 +1,4 @@
+import LBRandom
 /// `p2c` as a single-threaded policy: power of two choices. Draw two *distinct* servers
 /// uniformly at random among those with weight > 0, pick the one with the lower score
 /// (`active / weight`); a tie goes to either in proportion to its weight (`P2CDraw.lower`).

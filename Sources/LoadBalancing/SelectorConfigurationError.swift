@@ -36,16 +36,16 @@ public enum SelectorConfigurationError: Error, Equatable, Sendable, CustomString
 }
 
 /// Validation shared by every selector and policy.
-public enum WeightValidation {
+package enum WeightValidation {
     /// The largest server count any selector accepts: ids must fit the 32-bit links the
     /// index-based structures use.
-    public static let maximumServerCount = Int(Int32.max)
+    package static let maximumServerCount = Int(Int32.max)
 
     /// Checks a whole weights list for a new selector.
     ///
     /// - Throws: `SelectorConfigurationError` naming the first problem found.
     /// - Complexity: O(n).
-    public static func validate(_ weights: [Int]) throws(SelectorConfigurationError) {
+    package static func validate(_ weights: [Int]) throws(SelectorConfigurationError) {
         if weights.isEmpty { throw .noServers }
         if weights.count > maximumServerCount {
             throw .tooManyServers(count: weights.count, maximum: maximumServerCount)
@@ -59,13 +59,13 @@ public enum WeightValidation {
     }
 
     /// Checks one weight: 0 (drained) through `SelectorLimits.maximumWeight`.
-    public static func validate(_ weight: Int, for server: Int) throws(SelectorConfigurationError) {
+    package static func validate(_ weight: Int, for server: Int) throws(SelectorConfigurationError) {
         if weight < 0 { throw .negativeWeight(server: server, weight: weight) }
         if weight > SelectorLimits.maximumWeight { throw .weightTooLarge(server: server, weight: weight) }
     }
 
     /// Checks that `server` names one of `serverCount` servers, for `setWeight`.
-    public static func validate(_ server: ServerID, serverCount: Int) throws(SelectorConfigurationError) {
+    package static func validate(_ server: ServerID, serverCount: Int) throws(SelectorConfigurationError) {
         guard server.index >= 0 && server.index < serverCount else {
             throw .unknownServer(server: server.index, serverCount: serverCount)
         }

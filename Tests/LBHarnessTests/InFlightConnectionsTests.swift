@@ -1,4 +1,5 @@
 @testable import LBHarness
+import LBRandom
 import LoadBalancing
 import Testing
 

@@ -1,3 +1,4 @@
+import LBRandom
 @testable import LBSimulation
 import LoadBalancing
 import Testing

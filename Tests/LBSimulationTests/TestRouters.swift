@@ -1,3 +1,4 @@
+import LBRandom
 import LBSimulation
 import LoadBalancing
 

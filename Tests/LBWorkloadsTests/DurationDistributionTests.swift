@@ -1,5 +1,5 @@
+import LBRandom
 import LBWorkloads
-import LoadBalancing
 import Testing
 
 @Suite("Duration distributions")

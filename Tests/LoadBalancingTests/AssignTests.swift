@@ -1,9 +1,11 @@
+import LBRandom
 import LoadBalancing
 import Testing
 
-/// `assign(_:)` counts a connection on a server the caller chose; exact selectors must keep
-/// matching the reference model choice for choice when assignments are mixed into their
-/// picks and releases.
+/// `assign(_:)` counts a connection on a server the caller chose. Every kind can assign,
+/// behind every lock; every kind's counts stay exact when assignments are mixed into its picks
+/// and releases, and the exact kinds keep matching the reference model choice for choice; an
+/// assignment moves the server behind its equals as a pick does; an unknown server traps.
 @Suite("Assigning connections to a chosen server")
 struct AssignTests {
     /// The exact kinds whose selectors can assign. Kinds that cannot are simply not assignable

@@ -1,3 +1,4 @@
+import LBRandom
 import LoadBalancing
 import Testing
 
@@ -8,11 +9,16 @@ struct ConcurrencyStressTests {
     static let threads = 4
     static let picksPerThread = 20_000
 
-    @Test("every pick released: counts drain to 0", arguments: SelectorKind.allCases, LockKind.allCases)
-    func drainsToZero(kind: SelectorKind, lock: LockKind) throws {
-        if !kind.usesLock && lock != .default { return }
+    /// Every selector once, and the lock-based ones once per lock (`nil`: the kind takes no
+    /// `LockKind`), so that no case is a pass that tested nothing.
+    static let selectorsAndLocks: [(SelectorKind, LockKind?)] = SelectorKind.allCases.flatMap { kind in
+        kind.usesLock ? LockKind.allCases.map { (kind, $0) } : [(kind, nil)]
+    }
+
+    @Test("every pick released: counts drain to 0", arguments: selectorsAndLocks)
+    func drainsToZero(kind: SelectorKind, lock: LockKind?) throws {
         let weights = [1, 2, 3, 0, 5, 1, 1, 4]
-        let selector = try kind.makeSelector(weights: weights, lock: lock, seed: 11)
+        let selector = try kind.makeSelector(weights: weights, lock: lock ?? .default, seed: 11)
         let perServer = PerServerTally(serverCount: weights.count, threads: Self.threads)
         runConcurrently(threads: Self.threads) { worker in
             var held: [ServerID] = []

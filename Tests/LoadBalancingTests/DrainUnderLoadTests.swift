@@ -1,4 +1,5 @@
 import Foundation
+import LBRandom
 import LoadBalancing
 import Synchronization
 import Testing

@@ -1,3 +1,4 @@
+import LBRandom
 import LoadBalancing
 import Testing
 

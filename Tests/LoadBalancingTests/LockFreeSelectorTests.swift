@@ -1,4 +1,5 @@
 import Foundation
+import LBRandom
 @testable import LoadBalancing
 import Testing
 

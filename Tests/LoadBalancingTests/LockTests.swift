@@ -1,3 +1,4 @@
+import Foundation
 import LoadBalancing
 import Testing
 
@@ -57,27 +58,89 @@ struct LockTests {
         lock.unlock()
     }
 
-    @Test("a sleeping waiter is woken by the unlock")
-    func sleeperIsWoken() {
+    #if os(Linux)
+    /// The owner holds the lock while a waiter blocks on it; the test waits until the kernel
+    /// reports the waiter asleep, then the owner itself unlocks (the `SelectorLock` contract:
+    /// only the owner unlocks). The waiter must wake, take the lock and see what the owner
+    /// wrote under it. Fails if the waiter never sleeps (it only spins) or is never woken.
+    @Test("a waiter asleep in the kernel is woken by the owner's unlock")
+    func sleeperIsWoken() throws {
         let lock = BlockingLock()
-        let counter = GuardedCounter()
+        let guarded = GuardedCounter()
+        let waiter = WaiterThread()
         lock.lock()
-        let done = StartBarrier(parties: 2)
-        runConcurrently(threads: 2) { worker in
-            if worker == 0 {
-                // Hold the lock long enough for the other thread to spin out and sleep.
-                var sum = 0
-                for index in 0..<2_000_000 { sum &+= index }
-                counter.value = sum == 0 ? -1 : 1
-                lock.unlock()
-                done.arriveAndWait()
-            } else {
-                lock.lock()
-                counter.owners = counter.value
-                lock.unlock()
-                done.arriveAndWait()
+        Thread {
+            // After this the waiter does nothing but `lock()`, whose only sleep is the futex wait.
+            waiter.publishThreadID()
+            lock.lock()
+            let seen = guarded.value
+            lock.unlock()
+            waiter.finish(seen: seen)
+        }.start()
+        let threadID = waiter.threadID()
+        let slept = WaiterThread.waitUntilAsleep(threadID: threadID, seconds: 30)
+        guarded.value = 42
+        lock.unlock()
+        #expect(slept, "the waiter never slept in the kernel: it was never reported in state S")
+        let seen = waiter.seen(withinSeconds: 30)
+        #expect(seen == 42, seen == nil ? "the sleeping waiter was not woken" : "the waiter saw \(seen!)")
+    }
+    #endif
+}
+
+#if os(Linux)
+/// The waiting thread of `sleeperIsWoken`: publishes its kernel thread id, then what it saw.
+final class WaiterThread: @unchecked Sendable {
+    private let condition = NSCondition()
+    /// Read and written with `condition` locked.
+    private var id: String?
+    private var seenValue: Int?
+
+    /// Called by the waiter: its id as `/proc/self/task/<id>` names it.
+    func publishThreadID() {
+        // "/proc/thread-self" links to "<pid>/task/<tid>".
+        let link = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self")) ?? ""
+        condition.lock()
+        defer { condition.unlock() }
+        id = link.split(separator: "/").last.map(String.init) ?? ""
+        condition.broadcast()
+    }
+
+    func threadID() -> String {
+        condition.lock()
+        defer { condition.unlock() }
+        while id == nil { condition.wait() }
+        return id!
+    }
+
+    func finish(seen: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        seenValue = seen
+        condition.broadcast()
+    }
+
+    /// What the waiter saw under the lock, or `nil` if it has not finished within `seconds`.
+    func seen(withinSeconds seconds: Double) -> Int? {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        condition.lock()
+        defer { condition.unlock() }
+        while seenValue == nil && condition.wait(until: deadline) {}
+        return seenValue
+    }
+
+    /// Polls the thread's scheduler state (the field after the command name in
+    /// `/proc/self/task/<id>/stat`) until it reads `S`, asleep, for at most `seconds`.
+    static func waitUntilAsleep(threadID: String, seconds: Double) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        while Date() < deadline {
+            let stat = (try? String(contentsOfFile: "/proc/self/task/\(threadID)/stat", encoding: .utf8)) ?? ""
+            if let end = stat.lastIndex(of: ")"), stat[end...].dropFirst().trimmingPrefix(" ").first == "S" {
+                return true
             }
+            usleep(1_000)
         }
-        #expect(counter.owners == 1)
+        return false
     }
 }
+#endif

@@ -1,4 +1,5 @@
 import Foundation
+import LBHarness
 import Testing
 @testable import LoadBalancing
 
@@ -10,11 +11,11 @@ import Testing
 struct ShardedHerdingTests {
     /// `threads` threads pick once each, all scans done before the first claim.
     static func picksAfterCommonScan(threads: Int, servers: Int) throws -> [Int] {
-        let scanned = StartBarrier(parties: threads)
+        let scanned = StartGate(parties: threads)
         let firstScan = FirstCallPerThread()
         let selector = try ShardedSelector(
             weights: Array(repeating: 1, count: servers), stripes: 8,
-            afterScan: { _ in if firstScan.isFirst() { scanned.arriveAndWait() } })
+            afterScan: { _ in if firstScan.isFirst() { scanned.arriveAndWaitForEveryone() } })
         runConcurrently(threads: threads) { _ in _ = selector.pick() }
         return selector.activeConnections()
     }

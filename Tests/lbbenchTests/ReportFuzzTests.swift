@@ -5,6 +5,7 @@ import LoadBalancing
 import Testing
 
 @testable import lbbench
+import LBRandom
 
 /// `lbbench report` against damaged and foreign input: a seeded fuzz of a real results file
 /// (truncated, bytes flipped, numbers replaced by huge, negative and fractional ones, keys

@@ -1,5 +1,11 @@
 import Benchmark
 import LoadBalancing
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Single-thread cost of one pick followed by its release, for every selector in the
 /// catalogue, so that selectors added to `SelectorKind` are measured without touching this file.
@@ -8,7 +14,8 @@ import LoadBalancing
 /// `<selector>.servers:<n>.weights:4` (weights 1, 2, 3, 4 in turn, so four weight classes) and
 /// `<selector>.servers:<n>.lock:spin` and `.lock:combining` (lock-based selectors behind
 /// `SpinLock`, or flat combining, instead of the default `BlockingLock`). `lock:<kind>.uncontended` is a bare acquire and release, the floor
-/// under every lock-based row. Every row also counts mallocs: a pick and a release must
+/// under every lock-based row; `lock:pthread-mutex` and `lock:synchronization-mutex` are the
+/// same for glibc's mutex and the standard library's `Mutex`, which `BlockingLock` is compared with. Every row also counts mallocs: a pick and a release must
 /// allocate nothing, so `mallocCountTotal` must read 0.
 ///
 /// Run from `Benchmarks/`: `swift package benchmark --target SingleThread` (add
@@ -60,6 +67,29 @@ let benchmarks: @Sendable () -> Void = {
     }
     Benchmark("lock:spin.uncontended") { benchmark in
         uncontended(SpinLock(), benchmark)
+    }
+    // The two locks `BlockingLock` was chosen over, for its documented comparison.
+    Benchmark("lock:pthread-mutex.uncontended") { benchmark in
+        let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            pthread_mutex_lock(mutex)
+            pthread_mutex_unlock(mutex)
+        }
+        benchmark.stopMeasurement()
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+    Benchmark("lock:synchronization-mutex.uncontended") { benchmark in
+        let mutex = Mutex(0)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            mutex.withLock { $0 &+= 1 }
+        }
+        benchmark.stopMeasurement()
+        blackHole(mutex.withLock { $0 })
     }
 }
 

@@ -10,7 +10,4 @@ void lb_futex_wait(uint32_t *word, uint32_t expected);
 /// Wakes at most one thread sleeping on `word` (Linux FUTEX_WAKE_PRIVATE).
 void lb_futex_wake_one(uint32_t *word);
 
-/// 1 where the functions above really sleep and wake (Linux), 0 where they do nothing.
-int lb_futex_available(void);
-
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+import LBRandom
 import LBWorkloads
 import LoadBalancing
 

@@ -1,3 +1,4 @@
+import LBRandom
 import LoadBalancing
 
 /// When the next request arrives: a Poisson stream, or a closed population of clients.

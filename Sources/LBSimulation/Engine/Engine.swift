@@ -1,3 +1,4 @@
+import LBRandom
 import LBReporting
 import LBWorkloads
 import LoadBalancing

@@ -1,3 +1,4 @@
+import LBRandom
 import LoadBalancing
 
 /// Independent random streams derived from a run's seed, one per source of randomness.

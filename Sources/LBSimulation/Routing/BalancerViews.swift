@@ -1,3 +1,4 @@
+import LBRandom
 import LoadBalancing
 
 /// The balancers in front of the farm and what each of them knows.

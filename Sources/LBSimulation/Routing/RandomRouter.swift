@@ -1,3 +1,4 @@
+import LBRandom
 import LoadBalancing
 
 /// Random routing: each request goes to server `i` with probability `weights[i] / Σ weights`,

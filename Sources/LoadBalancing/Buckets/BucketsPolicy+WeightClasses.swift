@@ -102,6 +102,11 @@ extension BucketsPolicy {
             sentinel = spare
         } else {
             sentinel = Int32(nodes.count)
+            if nodes.count == nodes.capacity {
+                // Grow by a sixteenth, not by the default doubling: the array is mostly server
+                // nodes, and doubling it for one more sentinel would double the policy's memory.
+                nodes.reserveCapacity(nodes.count + Swift.max(16, nodes.count / 16))
+            }
             nodes.append(Node(previous: -1, next: -1, active: 0, weightClass: -1, units: 0, stamp: 0))
         }
         let count = UInt32(classes[weightClass].sentinels.count)

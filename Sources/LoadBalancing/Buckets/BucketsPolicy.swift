@@ -33,8 +33,11 @@
 ///   bytes each (a 32-byte sentinel node and its 4-byte index), one per count from 0 to the
 ///   highest count a member of the class has reached; a retired class's sentinels are kept for
 ///   reuse. Per class also a 32-byte record, a 4-byte live-list entry and a dictionary entry.
+///   The node array starts with room for 16 sentinels, then grows by a sixteenth, not by
+///   doubling, so its spare room is at most 512 bytes or 2 bytes per server.
 ///   With equal weights and at most `c` connections on any server, that is about
-///   32 + (36·(c + 1) + 70) / n bytes per server: 32 bytes and a few hundred bytes in all.
+///   32 + (36·(c + 1) + 70 + 512) / n bytes per server: 32 bytes and under a kilobyte in all
+///   (`PolicyMemoryTests` measures it).
 /// - Note: Not thread-safe (a policy); wrap it in `LockedSelector`.
 public struct BucketsPolicy: SelectionPolicy {
     /// A server (`nodes[0..<serverCount]`) or a bucket's sentinel (`nodes[serverCount...]`).
@@ -84,9 +87,12 @@ public struct BucketsPolicy: SelectionPolicy {
     public init(weights: [Int], seed: UInt64 = 0) throws(SelectorConfigurationError) {
         try WeightValidation.validate(weights)
         serverCount = weights.count
-        nodes = (0..<weights.count).map { index in
+        // Room for the first 16 sentinels; beyond them the array grows by a sixteenth (`addBucket`).
+        nodes = []
+        nodes.reserveCapacity(weights.count + 16)
+        nodes.append(contentsOf: (0..<weights.count).lazy.map { index in
             Node(previous: -1, next: -1, active: 0, weightClass: -1, units: 0, stamp: UInt64(index))
-        }
+        })
         classes = []
         liveClasses = []
         freeClasses = []

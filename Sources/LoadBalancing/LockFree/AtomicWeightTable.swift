@@ -20,9 +20,9 @@ import Atomics
 /// writer raises the count *before* storing a positive weight and lowers it *after* storing
 /// a 0, so at every point of the sequentially consistent order it is at least the true number.
 ///
-/// Writers are serialized by a pthread mutex, as IPVS serializes configuration changes under
-/// `__ip_vs_mutex` while its packet path walks the list locklessly; weight changes are rare,
-/// so the lock costs the hot path nothing.
+/// Writers are serialized by a `BlockingLock` (the futex mutex), as IPVS serializes
+/// configuration changes under `__ip_vs_mutex` while its packet path walks the list
+/// locklessly; weight changes are rare, so the lock costs the hot path nothing.
 ///
 /// - Complexity: reads O(1); `set` O(1) plus whatever the caller does under the lock.
 ///   Memory: 8 bytes per server (packed: weights are read-mostly, so packing them costs no

@@ -1,4 +1,5 @@
 import Atomics
+import LBRandom
 
 /// `p2c`, thread-safe and lock-free: power of two choices (see `P2CPolicy`) over atomic
 /// per-server counts.

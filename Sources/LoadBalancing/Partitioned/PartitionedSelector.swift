@@ -1,4 +1,5 @@
 import Atomics
+import LBRandom
 
 /// `partitioned`: servers split into shards, each an exact `buckets` policy under its own
 /// spinlock, each shard's minimal score published in one atomic word; a pick compares the

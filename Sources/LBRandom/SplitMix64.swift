@@ -2,25 +2,27 @@
 /// pseudorandom number generators", OOPSLA 2014): 8 bytes of state, passes BigCrush.
 ///
 /// Every random choice in the project (p2c's draws, workload durations, test sequences) uses
-/// it with an explicit seed, so every run is reproducible.
+/// it with an explicit seed, so every run is reproducible. It has a module of its own so that
+/// the workloads and the simulator need not depend on the selector library to draw numbers;
+/// `package`, because it is the project's tool, not part of the selector library's API.
 ///
 /// - Note: Not thread-safe: a value owned by one thread.
-@frozen
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+@usableFromInline
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     @usableFromInline
     var state: UInt64
 
     @inlinable
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
     /// The odd constant added to the state on every step (2^64 divided by the golden ratio).
     /// A step is nothing but this addition, so `P2CSelector` can share one stream between
     /// threads by adding it atomically.
     @inlinable
-    static var gamma: UInt64 { 0x9E37_79B9_7F4A_7C15 }
+    package static var gamma: UInt64 { 0x9E37_79B9_7F4A_7C15 }
 
     @inlinable
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= Self.gamma
         var z = state
         z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -30,7 +32,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
     /// A uniform double in the open interval (0, 1): never 0, so `log` of it is finite.
     @inlinable
-    public mutating func nextUnitInterval() -> Double {
+    package mutating func nextUnitInterval() -> Double {
         (Double(next() &>> 11) + 0.5) * 0x1p-53
     }
 }
