@@ -83,8 +83,7 @@ public struct RunConfiguration: Sendable, Equatable {
 
     /// A row name in google/benchmark style: `linear-scan+mutex/uniform/servers:64/threads:2`.
     public var name: String {
-        let selectorName = lock.map { "\(selector)+\($0)" } ?? selector.rawValue
-        return "\(selectorName)/\(workload)/servers:\(servers)/threads:\(threads)"
+        RunResult.rowName(selector: selector, lock: lock, workload: workload, servers: servers, threads: threads)
     }
 
     /// Samples often enough for hundreds of samples per cell, rarely enough that the O(n)
