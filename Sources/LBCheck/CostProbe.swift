@@ -108,7 +108,7 @@ struct TimedSelector {
         let walks: Int?
 
         func visit<Selector: ServerSelector>(
-            _ makeSelector: (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
+            _ makeSelector: @escaping (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
         ) throws(SelectorConfigurationError) -> TimedSelector {
             let selector = try makeSelector(Array(repeating: 1, count: servers), 1)
             let held = (0..<(servers / 2)).compactMap { _ in selector.pick() }

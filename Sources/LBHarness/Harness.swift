@@ -141,7 +141,7 @@ private struct CellRunner: SelectorVisitor {
     let configuration: RunConfiguration
 
     func visit<Selector: ServerSelector>(
-        _ makeSelector: (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
+        _ makeSelector: @escaping (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
     ) throws(SelectorConfigurationError) -> RunResult {
         Harness.run(configuration, on: try makeSelector(configuration.weights, configuration.seed))
     }

@@ -37,7 +37,7 @@ public struct RunConfiguration: Sendable, Equatable {
         public static let picks = 1...1_000_000_000
         /// Selectors whose pick scans every server (O(n), sharded O(n·stripes)): a cell of
         /// theirs costs its fills and picks times the servers.
-        public static let scanningSelectors: Set<SelectorKind> = [.linearScan, .atomicScan, .sharded]
+        public static let scanningSelectors = Set(SelectorKind.allCases.filter(\.pickScansEveryServer))
         /// The most servers a scanning selector's cell may visit (fills and picks × servers):
         /// about 2 minutes at linear-scan's measured 1 ns a server, where
         /// `--servers 16777216 --selectors linear-scan` with the default picks would take days.

@@ -73,7 +73,7 @@ private struct SelectorSimulation: SelectorVisitor {
     let weights: [Int]
 
     func visit<Selector: ServerSelector>(
-        _ makeSelector: (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
+        _ makeSelector: @escaping (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
     ) throws(SimulationError) -> SimulationResult {
         try Simulation.run(configuration, routerName: routerName) { (seed) throws(SimulationError) in
             do throws(SelectorConfigurationError) {

@@ -57,6 +57,15 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
         }
     }
 
+    /// Whether a pick visits every server (O(n); `sharded` O(n·stripes)), so that a cell's cost
+    /// grows with the farm (the harness bounds such cells: `RunConfiguration.Limits`).
+    public var pickScansEveryServer: Bool {
+        switch self {
+        case .linearScan, .atomicScan, .sharded: true
+        case .roundRobin, .minHeap, .buckets, .p2c, .partitioned: false
+        }
+    }
+
     /// Runs `visitor` with this kind's concrete selector type (under `lock` for lock-based
     /// kinds; lock-free ones ignore it): the one switch that names every selector type, so a
     /// generic body (the harness's worker loop, a benchmark, the simulator's router) runs
@@ -130,14 +139,15 @@ public enum SelectorCategory: String, CaseIterable, Sendable, CustomStringConver
 /// selector type, so that the body is compiled (specialized) once per selector.
 ///
 /// `visit` gets a builder of fresh selectors of that type (`weights`, `seed`); it may build as
-/// many as it needs (the simulator builds one per balancer).
+/// many as it needs (the simulator builds one per balancer), and keep it to build later (a
+/// benchmark builds its selector when it runs).
 public protocol SelectorVisitor {
     associatedtype Output
     associatedtype Failure: Error
 
     /// The body, for one concrete selector type.
     func visit<Selector: ServerSelector>(
-        _ makeSelector: (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
+        _ makeSelector: @escaping (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
     ) throws(Failure) -> Output
 }
 
@@ -147,7 +157,7 @@ private struct ExistentialBuilder: SelectorVisitor {
     let seed: UInt64
 
     func visit<Selector: ServerSelector>(
-        _ makeSelector: (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
+        _ makeSelector: @escaping (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
     ) throws(SelectorConfigurationError) -> any ServerSelector {
         try makeSelector(weights, seed)
     }

@@ -8,7 +8,7 @@ struct SelectorKindTests {
     /// Names the concrete type the visitor was handed, and builds one selector of it.
     struct TypeName: SelectorVisitor {
         func visit<Selector: ServerSelector>(
-            _ makeSelector: (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
+            _ makeSelector: @escaping (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
         ) throws(SelectorConfigurationError) -> (name: String, selector: any ServerSelector) {
             (String(describing: Selector.self), try makeSelector([1, 2, 3], 5))
         }
