@@ -30,11 +30,6 @@ public struct CostProbe: Sendable {
         public var description: String {
             kind.usesLock ? "\(kind)+\(lock)/servers:\(servers)" : "\(kind)/servers:\(servers)"
         }
-
-        /// The subject's selector, as `SelectorKind` builds it: weights 1, seed 1.
-        public func makeSelector() throws(SelectorConfigurationError) -> any ServerSelector {
-            try kind.makeSelector(weights: Array(repeating: 1, count: servers), lock: lock, seed: 1)
-        }
     }
 
     /// Rounds per subject and measurement.
@@ -52,31 +47,26 @@ public struct CostProbe: Sendable {
     /// Every round's cost, in nanoseconds, of a pick plus its release for each subject.
     ///
     /// Every selector holds `servers / 2` connections in the background while it is timed, so
-    /// counts differ between servers, as they do in a live balancer.
+    /// counts differ between servers, as they do in a live balancer. Each subject's timed loop
+    /// is specialized for its concrete selector type (`SelectorKind.withSelectorType`).
     ///
-    /// - Parameter timed: what is timed in place of a subject's selector, given it with its
-    ///   background connections already held (`InjectedRegression` substitutes a slowed
-    ///   wrapper); by default the selector itself.
-    public func measure(
-        _ subjects: [Subject],
-        timed: (Subject, any ServerSelector) -> any ServerSelector = { $1 }
-    ) throws -> CostSamples {
-        var selectors: [(Subject, any ServerSelector, Int)] = []
-        var background: [(any ServerSelector, [ServerID])] = []
+    /// - Parameter regressions: regressions to inject (`InjectedRegression`): a subject of a
+    ///   targeted kind is timed through a `SlowedSelector` wrapper; by default none.
+    public func measure(_ subjects: [Subject], injecting regressions: Set<InjectedRegression> = []) throws -> CostSamples {
+        var timers: [(Subject, TimedSelector, Int)] = []
         defer {
-            for (selector, held) in background { held.forEach(selector.release) }
+            for (_, timer, _) in timers { timer.releaseBackground() }
         }
         for subject in subjects {
-            let selector = try subject.makeSelector()
-            background.append((selector, (0..<(subject.servers / 2)).compactMap { _ in selector.pick() }))
-            let subjectTimed = timed(subject, selector)
-            selectors.append((subject, subjectTimed, calibrate(subjectTimed)))
+            let walks = regressions.first { $0.kind == subject.kind }?.passes
+            let timer = try subject.kind.withSelectorType(lock: subject.lock, TimedSelector.Builder(servers: subject.servers, walks: walks))
+            timers.append((subject, timer, calibrate(timer)))
         }
         var samples = CostSamples()
         for _ in 0..<rounds {
-            for (subject, selector, iterations) in selectors {
-                _ = time(selector, iterations: max(1, iterations / 4))
-                samples.record(time(selector, iterations: iterations), for: subject)
+            for (subject, timer, iterations) in timers {
+                _ = timer.nanosecondsPerPair(max(1, iterations / 4))
+                samples.record(timer.nanosecondsPerPair(iterations), for: subject)
             }
         }
         return samples
@@ -84,21 +74,50 @@ public struct CostProbe: Sendable {
 
     /// Doubles the iteration count until one round lasts at least `roundNanoseconds`. Starts
     /// small so that a slow selector (a regression) does not make calibration itself slow.
-    private func calibrate(_ selector: any ServerSelector) -> Int {
+    private func calibrate(_ timer: TimedSelector) -> Int {
         var iterations = 16
-        while Double(iterations) * time(selector, iterations: iterations) < Double(roundNanoseconds) {
+        while Double(iterations) * timer.nanosecondsPerPair(iterations) < Double(roundNanoseconds) {
             iterations *= 2
         }
         return iterations
     }
 
     /// Nanoseconds per pick-and-release over `iterations` of them.
-    private func time(_ selector: any ServerSelector, iterations: Int) -> Double {
+    static func time<Selector: ServerSelector>(_ selector: Selector, iterations: Int) -> Double {
         let start = MonotonicClock.nanoseconds()
         for _ in 0..<iterations {
             guard let server = selector.pick() else { fatalError("CostProbe: every server is drained") }
             selector.release(server)
         }
         return Double(MonotonicClock.nanoseconds() - start) / Double(iterations)
+    }
+}
+
+/// One subject's selector with its background connections held, ready to be timed: closures
+/// over the concrete selector type, so that the timed loop is specialized for it.
+struct TimedSelector {
+    /// Nanoseconds per pick-and-release over the given number of them.
+    let nanosecondsPerPair: (_ iterations: Int) -> Double
+    /// Releases the background connections.
+    let releaseBackground: () -> Void
+
+    /// Builds a subject's selector (weights 1, seed 1), holds `servers / 2` connections on it,
+    /// and wraps it in a `SlowedSelector` when `walks` is set.
+    struct Builder: SelectorVisitor {
+        let servers: Int
+        let walks: Int?
+
+        func visit<Selector: ServerSelector>(
+            _ makeSelector: @escaping (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
+        ) throws(SelectorConfigurationError) -> TimedSelector {
+            let selector = try makeSelector(Array(repeating: 1, count: servers), 1)
+            let held = (0..<(servers / 2)).compactMap { _ in selector.pick() }
+            let release = { held.forEach(selector.release) }
+            if let walks {
+                let slowed = SlowedSelector(selector, walks: walks)
+                return TimedSelector(nanosecondsPerPair: { CostProbe.time(slowed, iterations: $0) }, releaseBackground: release)
+            }
+            return TimedSelector(nanosecondsPerPair: { CostProbe.time(selector, iterations: $0) }, releaseBackground: release)
+        }
     }
 }

@@ -26,9 +26,7 @@ extension ProjectClaims {
         try remeasuringFailures(
             upTo: maximumCostMeasurements,
             measure: {
-                try costProbe.measure(CostSubjects(largeFarm: largeFarm).all) { subject, selector in
-                    injectedRegressions.applied(to: selector, of: subject.kind)
-                }
+                try costProbe.measure(CostSubjects(largeFarm: largeFarm).all, injecting: injectedRegressions)
             },
             pool: { $0.append($1) },
             judge: costVerdicts

@@ -25,7 +25,7 @@ extension ProjectClaims {
     func lightLoadWeightClaims(_ runs: [RunResult]) -> [ClaimVerdict] {
         Self.lightLoadConcurrencies.flatMap { concurrency in
             Self.exactKinds.map { kind in
-                let cells = runs.filter { $0.selector == kind.rawValue && $0.concurrency == concurrency }
+                let cells = runs.filter { $0.selector == kind && $0.concurrency == concurrency }
                 let worst = largestWeightShareGap(cells, weights: Self.shareWeights)
                 let inFlight = concurrency == 1
                     ? "one connection in flight"

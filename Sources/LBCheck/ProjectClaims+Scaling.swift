@@ -15,8 +15,8 @@ extension ProjectClaims {
         let threadCounts = Array(Set(mixed.map(\.threads))).sorted()
         return threadCounts.map { threads in
             let cells = mixed.filter { $0.threads == threads }
-            guard let partitioned = cells.first(where: { $0.selector == SelectorKind.partitioned.rawValue }),
-                  let p2c = cells.first(where: { $0.selector == SelectorKind.p2c.rawValue })
+            guard let partitioned = cells.first(where: { $0.selector == .partitioned }),
+                  let p2c = cells.first(where: { $0.selector == .p2c })
             else { preconditionFailure("the mixed cells must include partitioned and p2c") }
             let jain = { (run: RunResult) in Formatting.decimal(run.fairness.jainLoad, digits: 3) }
             return ClaimVerdict(

@@ -39,11 +39,11 @@ extension ProjectClaims {
         return threadCounts.flatMap { threads -> [ClaimVerdict] in
             let cells = runs.filter { $0.threads == threads }
             let threadsText = threads == 1 ? "1 thread" : "\(threads) threads"
-            guard let roundRobin = cells.first(where: { $0.selector == SelectorKind.roundRobin.rawValue }),
-                  let p2c = cells.first(where: { $0.selector == SelectorKind.p2c.rawValue })
+            guard let roundRobin = cells.first(where: { $0.selector == Self.baselineKind }),
+                  let p2c = cells.first(where: { $0.selector == .p2c })
             else { preconditionFailure("the mixed cells must include round-robin and p2c") }
-            let scanning = cells.filter { $0.selector != roundRobin.selector && $0.selector != p2c.selector }
-            let exact = cells.filter { run in Self.exactKinds.contains { $0.rawValue == run.selector } }
+            let scanning = cells.filter { $0.selector != Self.baselineKind && $0.selector != .p2c }
+            let exact = cells.filter(\.selector.isExact)
             let lowest = scanning.min { $0.fairness.jainLoad < $1.fairness.jainLoad }!
             let lowestExact = exact.min { $0.fairness.jainLoad < $1.fairness.jainLoad }!
             let rr = roundRobin.fairness.jainLoad, p = p2c.fairness.jainLoad
@@ -88,8 +88,8 @@ extension ProjectClaims {
     ///
     /// - Parameter measurements: how many `uniformCells` runs `repetitions` came from.
     func uniformCostClaims(_ repetitions: [[RunResult]], measurements: Int = 1) -> [ClaimVerdict] {
-        let kinds = SelectorKind.allCases.map(\.rawValue)
-        func figures(_ selector: String, _ figure: (RunResult) -> Double) -> [Double] {
+        let kinds = SelectorKind.allCases
+        func figures(_ selector: SelectorKind, _ figure: (RunResult) -> Double) -> [Double] {
             repetitions.map { cells in
                 guard let cell = cells.first(where: { $0.selector == selector })
                 else { preconditionFailure("every uniform repetition has a cell per selector") }
@@ -101,10 +101,10 @@ extension ProjectClaims {
         let jainLoads = Dictionary(uniqueKeysWithValues: kinds.map { ($0, figures($0) { $0.fairness.jainLoad }) })
         let meanPick = meanPicks.mapValues { $0.min()! }
         let jainLoad = jainLoads.mapValues(median)
-        let rr = SelectorKind.roundRobin.rawValue
-        let others = Self.leastConnectionsKinds.map(\.rawValue)
+        let rr = Self.baselineKind
+        let others = Self.leastConnectionsKinds
         let cheapest = others.min { meanPick[$0]! < meanPick[$1]! }!
-        let exact = Self.exactKinds.map(\.rawValue)
+        let exact = Self.exactKinds
         let leastFairExact = exact.min { jainLoad[$0]! < jainLoad[$1]! }!
         let rounds = repetitions.indices
         let note = Self.remeasuredNote(measurements, rounds: repetitions.count)
@@ -139,7 +139,7 @@ extension ProjectClaims {
     /// between a server's share of picks and its share of the weight.
     func weightShareClaims(_ runs: [RunResult]) -> [ClaimVerdict] {
         Self.exactKinds.map { kind in
-            let worst = largestWeightShareGap(runs.filter { $0.selector == kind.rawValue }, weights: Self.shareWeights)
+            let worst = largestWeightShareGap(runs.filter { $0.selector == kind }, weights: Self.shareWeights)
             return ClaimVerdict(
                 id: "5",
                 claim: "\(kind) with weights 1,2,3,4, uniform durations: every server's share of picks within "
@@ -170,7 +170,7 @@ extension ProjectClaims {
                 worstInRun = max(worstInRun, gap)
                 if gap >= worst {
                     worst = gap
-                    worstText = "\(run.lock ?? "—"), weight \(weight): \(percent(share)) of picks vs \(percent(expected))"
+                    worstText = "\(run.lock?.rawValue ?? "—"), weight \(weight): \(percent(share)) of picks vs \(percent(expected))"
                 }
             }
             worstPerRun.append(worstInRun * 100)

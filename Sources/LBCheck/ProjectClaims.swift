@@ -66,8 +66,11 @@ public struct ProjectClaims: Sendable {
         self.uniformRepetitions = uniformRepetitions
     }
 
-    /// Every selector kind that balances by connections: all but round robin.
-    static let leastConnectionsKinds = SelectorKind.allCases.filter { $0 != .roundRobin }
+    /// Every selector kind that balances by connections: all but the baseline.
+    static let leastConnectionsKinds = SelectorKind.allCases.filter { $0.category != .baseline }
+    /// The baseline claims 3 and 4 compare the others with: round robin, the catalogue's only
+    /// `.baseline` kind.
+    static let baselineKind = SelectorKind.allCases.first { $0.category == .baseline }!
     static let exactKinds = SelectorKind.allCases.filter(\.isExact)
 
     /// Runs every claim; `progress` gets one line as each group starts.
@@ -110,6 +113,7 @@ public struct ProjectClaims: Sendable {
             selectors: kinds, locks: locks, serverCounts: weights == nil ? [servers] : nil, threadCounts: threads,
             workloads: [workload], weights: weights, concurrency: concurrency, length: length, seed: seed)
         return try matrix.cells().map { cell in
+            guard injectedRegressions.contains(where: { $0.kind == cell.selector }) else { return try Harness.run(cell) }
             let selector = try cell.selector.makeSelector(weights: cell.weights, lock: cell.lock ?? .default, seed: cell.seed)
             return Harness.run(cell, on: injectedRegressions.applied(to: selector, of: cell.selector))
         }

@@ -35,6 +35,8 @@ final class SlowedSelector: ServerSelector {
 
     func release(_ server: ServerID) { base.release(server) }
 
+    func assign(_ server: ServerID) { base.assign(server) }
+
     func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
         try base.setWeight(weight, for: server)
     }

@@ -31,7 +31,7 @@ public enum CSVReport {
         lines.append(columns.joined(separator: ","))
         for run in document.runs {
             let fields: [String] = [
-                run.selector, run.lock ?? "", run.workload, String(run.servers), String(run.threads),
+                run.selector.rawValue, run.lock?.rawValue ?? "", run.workload.rawValue, String(run.servers), String(run.threads),
                 String(run.concurrency), run.weights.map(String.init).joined(separator: ";"), String(run.seed),
                 String(run.picks), number(run.seconds), number(run.picksPerSecond), number(run.scalingVsOneThread),
             ] + latency(run.pickLatencyNs) + latency(run.releaseLatencyNs) + [

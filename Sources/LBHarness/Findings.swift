@@ -79,7 +79,7 @@ public struct Findings: Sendable, Equatable {
         pickCost = Self.bySelector(costRuns) { runs in
             (Self.median(runs.map { Double($0.pickLatencyNs.p50) }), Self.median(runs.map(\.picksPerSecond)))
         }.sorted { ($0.1.0, -$0.1.1) < ($1.1.0, -$1.1.1) }.map { Ranked(selector: $0.0, value: $0.1.0, cells: $0.2) }
-        let uneven = Set(Self.unevenWorkloads.map(\.rawValue))
+        let uneven = Set(Self.unevenWorkloads)
         unevenFairness = Self.bySelector(runs.filter { uneven.contains($0.workload) }) { runs in
             Self.median(runs.map(\.fairness.jainLoad))
         }.sorted { $0.1 > $1.1 }.map { Ranked(selector: $0.0, value: $0.1, cells: $0.2) }
@@ -194,7 +194,7 @@ public struct Findings: Sendable, Equatable {
     }
 
     private static func selectorName(_ run: RunResult) -> String {
-        run.lock.map { "\(run.selector)+\($0)" } ?? run.selector
+        RunResult.selectorName(run.selector, lock: run.lock)
     }
 
     /// The upper median (the larger middle value of an even count). `values` must not be empty.

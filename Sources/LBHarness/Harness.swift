@@ -25,20 +25,20 @@ import LoadBalancing
 /// - Note: Each call blocks its caller until the cell ends. Calls are thread-safe but should
 ///   not overlap: concurrent cells would measure each other.
 public enum Harness {
-    /// Builds the cell's selector from `SelectorKind` and runs the cell.
+    /// Builds the cell's selector from `SelectorKind` and runs the cell, with the worker loop
+    /// specialized for the selector's concrete type.
     ///
     /// - Throws: `SelectorConfigurationError` if the selector rejects the weights.
     public static func run(_ configuration: RunConfiguration) throws(SelectorConfigurationError) -> RunResult {
-        let selector = try configuration.selector.makeSelector(
-            weights: configuration.weights, lock: configuration.lock ?? .default, seed: configuration.seed)
-        return run(configuration, on: selector)
+        try configuration.selector.withSelectorType(lock: configuration.lock ?? .default, CellRunner(configuration: configuration))
     }
 
     /// Runs the cell on a selector the caller built (which must be fresh: no connection in
-    /// flight). `configuration.selector` and `.lock` only label the result.
+    /// flight). `configuration.selector` and `.lock` only label the result. The worker loop is
+    /// specialized for `Selector`; an `any ServerSelector` argument runs the generic loop.
     ///
     /// - Precondition: `selector.serverCount == configuration.servers`; the configuration is valid.
-    public static func run(_ configuration: RunConfiguration, on selector: any ServerSelector) -> RunResult {
+    public static func run<Selector: ServerSelector>(_ configuration: RunConfiguration, on selector: Selector) -> RunResult {
         precondition(selector.serverCount == configuration.servers, "the selector has a different server count")
         let coordination = WorkerCoordination(workers: configuration.threads, length: configuration.length)
         let joined = DispatchGroup()
@@ -117,8 +117,8 @@ public enum Harness {
         let loadSamples = outcomes[0].loadSamples ?? LoadSamples(weights: configuration.weights)
         let assignments = Fairness.weightNormalized(picksPerServer.map(Double.init), weights: configuration.weights)
         return RunResult(
-            selector: configuration.selector.rawValue, lock: configuration.lock?.rawValue,
-            workload: configuration.workload.rawValue, servers: configuration.servers,
+            selector: configuration.selector, lock: configuration.lock,
+            workload: configuration.workload, servers: configuration.servers,
             threads: configuration.threads, concurrency: configuration.concurrency, weights: configuration.weights,
             seed: configuration.seed, picks: picks, seconds: seconds,
             picksPerSecond: seconds > 0 ? Double(picks) / seconds : 0, scalingVsOneThread: nil,
@@ -135,6 +135,17 @@ public enum Harness {
             scheduling: SchedulingFigures(
                 workers: outcomes.map { ($0.endNanoseconds &- $0.startNanoseconds, $0.cpuNanoseconds, $0.scheduling) },
                 wallSeconds: seconds))
+    }
+}
+
+/// `Harness.run(_:)`'s body for one concrete selector type: builds the cell's selector and runs it.
+private struct CellRunner: SelectorVisitor {
+    let configuration: RunConfiguration
+
+    func visit<Selector: ServerSelector>(
+        _ makeSelector: @escaping (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
+    ) throws(SelectorConfigurationError) -> RunResult {
+        Harness.run(configuration, on: try makeSelector(configuration.weights, configuration.seed))
     }
 }
 

@@ -10,12 +10,11 @@ public enum MarkdownReport {
     public static func render(_ document: ResultsDocument) -> String {
         var lines = header(document)
         lines += [""] + Findings(document).markdown
-        var workloads: [String] = []
+        var workloads: [Workload] = []
         for run in document.runs where !workloads.contains(run.workload) { workloads.append(run.workload) }
         for workload in workloads {
             lines.append("")
-            let summary = Workload(rawValue: workload).map { ": \($0.summary)" } ?? ""
-            lines.append("## \(workload)\(summary)")
+            lines.append("## \(workload): \(workload.summary)")
             lines.append("")
             lines.append(contentsOf: table(document.runs.filter { $0.workload == workload }, machines: document.mergedMachines))
         }
@@ -95,7 +94,7 @@ public enum MarkdownReport {
             let machineCell = run.machine.flatMap { machines.firstIndex(of: $0) }.map { "\($0 + 1) | " } ?? ""
             let scaling = run.scalingVsOneThread.map { "\(Formatting.decimal($0, digits: 2))×" } ?? "—"
             let cells = [
-                run.selector, run.lock ?? "—", Formatting.grouped(run.servers), String(run.threads),
+                run.selector.rawValue, run.lock?.rawValue ?? "—", Formatting.grouped(run.servers), String(run.threads),
                 Formatting.decimal(run.cpuParallelism, digits: 2),
                 run.scheduling.map { Formatting.decimal($0.runQueueWait, digits: 2) } ?? "—",
                 run.scheduling.map { Formatting.decimal($0.voluntarySleep, digits: 2) } ?? "—",

@@ -1,3 +1,6 @@
+import LBWorkloads
+import LoadBalancing
+
 /// A whole results file: `{"schema": "lbbench.results/1", "machine": {...}, "runs": [...]}`.
 public struct ResultsDocument: Codable, Sendable, Equatable {
     /// The schema this harness writes.
@@ -56,7 +59,7 @@ public struct ResultsDocument: Codable, Sendable, Equatable {
     /// - Complexity: O(runs × servers) expected (one hash of the weights per run), not O(runs²).
     public mutating func computeScaling() {
         struct Key: Hashable {
-            var selector: String, lock: String?, workload: String, weights: [Int], concurrency: Int
+            var selector: SelectorKind, lock: LockKind?, workload: Workload, weights: [Int], concurrency: Int
             var machine: MachineContext?
             init(_ run: RunResult) {
                 (selector, lock, workload, weights, concurrency, machine) =

@@ -37,7 +37,7 @@ public struct RunConfiguration: Sendable, Equatable {
         public static let picks = 1...1_000_000_000
         /// Selectors whose pick scans every server (O(n)): a cell of
         /// theirs costs its fills and picks times the servers.
-        public static let scanningSelectors: Set<SelectorKind> = [.linearScan, .atomicScan, .sharded]
+        public static let scanningSelectors = Set(SelectorKind.allCases.filter(\.pickScansEveryServer))
         /// The most servers a scanning selector's cell may visit (fills and picks × servers):
         /// about 2 minutes at linear-scan's measured 1 ns a server, where
         /// `--servers 16777216 --selectors linear-scan` with the default picks would take days.
@@ -83,8 +83,7 @@ public struct RunConfiguration: Sendable, Equatable {
 
     /// A row name in google/benchmark style: `linear-scan+mutex/uniform/servers:64/threads:2`.
     public var name: String {
-        let selectorName = lock.map { "\(selector)+\($0)" } ?? selector.rawValue
-        return "\(selectorName)/\(workload)/servers:\(servers)/threads:\(threads)"
+        RunResult.rowName(selector: selector, lock: lock, workload: workload, servers: servers, threads: threads)
     }
 
     /// Samples often enough for hundreds of samples per cell, rarely enough that the O(n)

@@ -6,11 +6,12 @@ import LoadBalancing
 /// Field names are the contract in `DESIGN.md`; fields may be added, never renamed without
 /// a schema bump. Optional fields are written as `null`, never left out.
 public struct RunResult: Codable, Sendable, Equatable {
-    /// The selector's command-line name.
-    public var selector: String
-    /// The lock of a lock-based selector; `null` for lock-free ones.
-    public var lock: String?
-    public var workload: String
+    /// The selector; written as its command-line name.
+    public var selector: SelectorKind
+    /// The lock of a lock-based selector; `null` for lock-free ones. Written as its name.
+    public var lock: LockKind?
+    /// The workload; written as its name.
+    public var workload: Workload
     public var servers: Int
     public var threads: Int
     /// Connections in flight, all workers together.
@@ -58,7 +59,7 @@ public struct RunResult: Codable, Sendable, Equatable {
     public var machine: MachineContext?
 
     public init(
-        selector: String, lock: String?, workload: String, servers: Int, threads: Int, concurrency: Int,
+        selector: SelectorKind, lock: LockKind?, workload: Workload, servers: Int, threads: Int, concurrency: Int,
         weights: [Int], seed: UInt64, picks: Int, seconds: Double, picksPerSecond: Double,
         scalingVsOneThread: Double?, pickLatencyNs: LatencySummary, releaseLatencyNs: LatencySummary,
         contention: ContentionFigures, fairness: FairnessFigures, perServer: PerServerFigures,
@@ -97,17 +98,30 @@ public struct RunResult: Codable, Sendable, Equatable {
     /// threads, as `MatrixConfiguration.cells()` produces them; then by machine, so a merged
     /// report shows one cell's machines next to each other.
     public static func reportOrder(_ a: RunResult, _ b: RunResult) -> Bool {
-        func rank(_ run: RunResult) -> (Int, Int, String, Int, Int, String) {
-            (Workload.allCases.firstIndex { $0.rawValue == run.workload } ?? Int.max,
-             SelectorKind.allCases.firstIndex { $0.rawValue == run.selector } ?? Int.max,
-             run.lock ?? "", run.servers, run.threads, run.machine.map { "\($0.cpu)|\($0.cores)|\($0.os)|\($0.date)" } ?? "")
+        func rank(_ run: RunResult) -> (Int, Int, Int, Int, Int, String) {
+            (Workload.allCases.firstIndex(of: run.workload) ?? Int.max,
+             SelectorKind.allCases.firstIndex(of: run.selector) ?? Int.max,
+             run.lock.map { LockKind.allCases.firstIndex(of: $0) ?? Int.max } ?? -1, run.servers, run.threads, run.machine.map { "\($0.cpu)|\($0.cores)|\($0.os)|\($0.date)" } ?? "")
         }
         return rank(a) < rank(b)
     }
 
     /// The row name: `linear-scan+mutex/uniform/servers:64/threads:2`.
     public var name: String {
-        "\(lock.map { "\(selector)+\($0)" } ?? selector)/\(workload)/servers:\(servers)/threads:\(threads)"
+        Self.rowName(selector: selector, lock: lock, workload: workload, servers: servers, threads: threads)
+    }
+
+    /// The one place a row name is built (results, progress lines, comparisons):
+    /// `linear-scan+mutex/uniform/servers:64/threads:2`.
+    public static func rowName(
+        selector: SelectorKind, lock: LockKind?, workload: Workload, servers: Int, threads: Int
+    ) -> String {
+        "\(selectorName(selector, lock: lock))/\(workload)/servers:\(servers)/threads:\(threads)"
+    }
+
+    /// A selector as rows and tables name it: `linear-scan+mutex`, or `p2c` without a lock.
+    public static func selectorName(_ selector: SelectorKind, lock: LockKind?) -> String {
+        lock.map { "\(selector)+\($0)" } ?? selector.rawValue
     }
 
     /// Writes `lock`, `scalingVsOneThread` and `scheduling` as `null` when absent, so every run carries

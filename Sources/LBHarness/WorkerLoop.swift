@@ -25,8 +25,10 @@ enum WorkerLoop {
     static let budgetBatch = 1_024
 
     /// Runs worker `worker` of `configuration` on `selector` and returns what it measured.
-    static func run(
-        worker: Int, configuration: RunConfiguration, selector: any ServerSelector,
+    /// Generic, so that a concrete selector type gets a loop of its own with its pick and
+    /// release specialized (`Harness.run(_:)` hands it the type from `SelectorKind`).
+    static func run<Selector: ServerSelector>(
+        worker: Int, configuration: RunConfiguration, selector: Selector,
         coordination: WorkerCoordination
     ) -> WorkerOutcome {
         let durations = configuration.workload.durations

@@ -12,6 +12,10 @@ import LoadBalancing
 ///
 /// - Note: Thread-safe: every run is independent and confined to the calling thread.
 public enum Simulation {
+    /// The lock lock-based selectors run behind when simulated: one thread never contends it,
+    /// and the spinlock's uncontended round trip is the cheapest.
+    public static let selectorLock = LockKind.spin
+
     /// Simulates `configuration` with every balancer routing by `router`.
     ///
     /// - Complexity: O(jobs · (log n + pick cost)).
@@ -23,9 +27,9 @@ public enum Simulation {
         let weights = configuration.balancerWeights
         switch router {
         case let .selector(kind):
-            return try run(configuration, routerName: router.name) { (seed) throws(SimulationError) in
-                try SelectorRouter(kind: kind, weights: weights, seed: seed)
-            }
+            return try kind.withSelectorType(
+                lock: selectorLock,
+                SelectorSimulation(configuration: configuration, routerName: router.name, weights: weights))
         case .random:
             return try run(configuration, routerName: router.name) { seed in RandomRouter(weights: weights, seed: seed) }
         }
@@ -57,6 +61,26 @@ public enum Simulation {
                 configuration: configuration, routerName: routerName, routers: routers
             )
             return engine.run()
+        }
+    }
+}
+
+/// `Simulation.run(_:router:)`'s body for one concrete selector type: every balancer routes
+/// with its own selector of that type, seeded with the balancer's seed.
+private struct SelectorSimulation: SelectorVisitor {
+    let configuration: SimulationConfiguration
+    let routerName: String
+    let weights: [Int]
+
+    func visit<Selector: ServerSelector>(
+        _ makeSelector: @escaping (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
+    ) throws(SimulationError) -> SimulationResult {
+        try Simulation.run(configuration, routerName: routerName) { (seed) throws(SimulationError) in
+            do throws(SelectorConfigurationError) {
+                return SelectorRouter(try makeSelector(weights, seed))
+            } catch {
+                throw .selector(error)
+            }
         }
     }
 }

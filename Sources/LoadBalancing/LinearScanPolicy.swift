@@ -124,7 +124,7 @@ public struct LinearScanPolicy: SelectionPolicy {
     public func weight(of server: ServerID) -> Int { Int(servers[server.index].weight) }
 }
 
-extension LinearScanPolicy: AssignablePolicy {
+extension LinearScanPolicy {
     /// Counts one more active connection on `server`, chosen by the caller, and advances its
     /// virtual time and stamp as a pick of it would.
     ///

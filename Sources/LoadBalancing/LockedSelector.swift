@@ -8,14 +8,11 @@
 /// is held, so they need no atomics.
 ///
 /// # Specialization
-/// `SelectorKind` hands selectors out as `any ServerSelector`, and calls through an existential
-/// reach the *unspecialized* generic methods of a generic class, which cost about 55 ns more
-/// per pick-and-release pair than the specialized ones on the development machine (buckets
-/// at 64 servers: 97 ns a pair instead of 42). `pick()` and `release(_:)` therefore carry
-/// `@_specialize` for every policy and lock in the catalogue: the compiler emits those
-/// specializations and the generic entry point dispatches to them after a type check. A new
-/// lock-based policy should be added to both lists; without it the selector is correct, only
-/// slower (the `SingleThread` benchmark suite shows it).
+/// `pick()`, `release(_:)` and `assign(_:)` are `@inlinable`, so a caller that knows the
+/// concrete type (`SelectorKind.withSelectorType(lock:_:)` hands it to a generic body) gets
+/// them specialized for its policy and lock. Calls through `any ServerSelector` reach the
+/// unspecialized generic methods instead, which cost about 55 ns more per pick-and-release
+/// pair on the development machine (buckets at 64 servers: 97 ns a pair instead of 42).
 ///
 /// - Complexity: the policy's, plus one lock acquisition per operation.
 /// - Note: Thread-safe. Exact if the policy is exact: each pick sees every earlier pick and
@@ -75,26 +72,22 @@ public final class LockedSelector<Policy: SelectionPolicy, Lock: SelectorLock>: 
         return try body(&guarded.pointee)
     }
 
-    @_specialize(where Policy == LinearScanPolicy, Lock == BlockingLock)
-    @_specialize(where Policy == LinearScanPolicy, Lock == SpinLock)
-    @_specialize(where Policy == MinHeapPolicy, Lock == BlockingLock)
-    @_specialize(where Policy == MinHeapPolicy, Lock == SpinLock)
-    @_specialize(where Policy == BucketsPolicy, Lock == BlockingLock)
-    @_specialize(where Policy == BucketsPolicy, Lock == SpinLock)
     @inlinable
     public func pick() -> ServerID? {
         withGuarded { $0.policy.pick() }
     }
 
-    @_specialize(where Policy == LinearScanPolicy, Lock == BlockingLock)
-    @_specialize(where Policy == LinearScanPolicy, Lock == SpinLock)
-    @_specialize(where Policy == MinHeapPolicy, Lock == BlockingLock)
-    @_specialize(where Policy == MinHeapPolicy, Lock == SpinLock)
-    @_specialize(where Policy == BucketsPolicy, Lock == BlockingLock)
-    @_specialize(where Policy == BucketsPolicy, Lock == SpinLock)
     @inlinable
     public func release(_ server: ServerID) {
         withGuarded { $0.policy.release(server) }
+    }
+
+    /// Counts one more active connection on `server` under the lock.
+    ///
+    /// - Complexity: the policy's `assign`, plus one lock acquisition.
+    @inlinable
+    public func assign(_ server: ServerID) {
+        withGuarded { $0.policy.assign(server) }
     }
 
     public func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {

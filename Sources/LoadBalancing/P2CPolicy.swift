@@ -96,7 +96,7 @@ public struct P2CPolicy: SelectionPolicy {
     public func weight(of server: ServerID) -> Int { Int(weightOf[server.index]) }
 }
 
-extension P2CPolicy: AssignablePolicy {
+extension P2CPolicy {
     /// Counts one more active connection on `server`, chosen by the caller.
     ///
     /// - Complexity: O(1).

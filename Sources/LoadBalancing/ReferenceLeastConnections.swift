@@ -147,7 +147,7 @@ public struct ReferenceLeastConnections: SelectionPolicy {
     public func weight(of server: ServerID) -> Int { weightOf[server.index] }
 }
 
-extension ReferenceLeastConnections: AssignablePolicy {
+extension ReferenceLeastConnections {
     /// The model of `assign`: one more active connection on `server`, its units and stamp
     /// advanced as by a pick (the global virtual time is not: no choice was made). Drained
     /// servers are allowed: their connections still count, their units stay.

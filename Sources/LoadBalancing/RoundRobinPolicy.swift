@@ -63,7 +63,7 @@ public struct RoundRobinPolicy: SelectionPolicy {
     public func weight(of server: ServerID) -> Int { Int(weightOf[server.index]) }
 }
 
-extension RoundRobinPolicy: AssignablePolicy {
+extension RoundRobinPolicy {
     /// Counts one more active connection on `server`, chosen by the caller; the rotation is
     /// unaffected (round robin never looks at counts).
     ///

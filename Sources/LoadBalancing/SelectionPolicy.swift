@@ -43,6 +43,13 @@ public protocol SelectionPolicy {
     /// Counts one fewer active connection on `server`.
     mutating func release(_ server: ServerID)
 
+    /// Counts one more active connection on `server`, chosen by the caller (see
+    /// `ServerSelector.assign(_:)` for why and for the contract). An exact policy advances the
+    /// server's virtual time and last-change stamp as a pick of it would.
+    ///
+    /// - Complexity: the policy's cost of repositioning one server after a pick.
+    mutating func assign(_ server: ServerID)
+
     /// Sets `server`'s weight; 0 drains it.
     ///
     /// - Throws: `SelectorConfigurationError` for an unknown server or an invalid weight.

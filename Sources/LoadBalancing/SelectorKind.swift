@@ -37,18 +37,17 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
         }
     }
 
-    /// Whether every pick has minimal score at the moment it is made.
-    public var isExact: Bool {
+    /// What the kind promises about its picks: the one place that says which kinds are exact.
+    public var category: SelectorCategory {
         switch self {
-        case .roundRobin: RoundRobinPolicy.isExact
-        case .linearScan: LinearScanPolicy.isExact
-        case .minHeap: MinHeapPolicy.isExact
-        case .buckets: BucketsPolicy.isExact
-        case .atomicScan, .sharded: false
-        case .p2c: P2CPolicy.isExact
-        case .partitioned: false
+        case .roundRobin: .baseline
+        case .linearScan, .minHeap, .buckets: .exact
+        case .atomicScan, .sharded, .p2c, .partitioned: .approximate
         }
     }
+
+    /// Whether every pick has minimal score at the moment it is made.
+    public var isExact: Bool { category == .exact }
 
     /// Whether the selector runs a policy behind a lock (so `LockKind` matters).
     public var usesLock: Bool {
@@ -58,7 +57,59 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
         }
     }
 
-    /// Builds a selector of this kind for `weights.count` servers.
+    /// Whether a pick visits every server (O(n); `sharded` O(n·stripes)), so that a cell's cost
+    /// grows with the farm (the harness bounds such cells: `RunConfiguration.Limits`).
+    public var pickScansEveryServer: Bool {
+        switch self {
+        case .linearScan, .atomicScan, .sharded: true
+        case .roundRobin, .minHeap, .buckets, .p2c, .partitioned: false
+        }
+    }
+
+    /// Runs `visitor` with this kind's concrete selector type (under `lock` for lock-based
+    /// kinds; lock-free ones ignore it): the one switch that names every selector type, so a
+    /// generic body (the harness's worker loop, a benchmark, the simulator's router) runs
+    /// specialized for each selector instead of through `any ServerSelector`.
+    ///
+    /// - Complexity: O(1) plus the visitor's body.
+    @inlinable
+    public func withSelectorType<Visitor: SelectorVisitor>(
+        lock: LockKind = .default, _ visitor: Visitor
+    ) throws(Visitor.Failure) -> Visitor.Output {
+        switch self {
+        case .roundRobin: try visitor.visit { (weights, _) throws(SelectorConfigurationError) in try RoundRobinSelector(weights: weights) }
+        case .linearScan: try Self.locked(LinearScanPolicy.self, lock: lock, visitor)
+        case .minHeap: try Self.locked(MinHeapPolicy.self, lock: lock, visitor)
+        case .buckets: try Self.locked(BucketsPolicy.self, lock: lock, visitor)
+        case .atomicScan: try visitor.visit { (weights, _) throws(SelectorConfigurationError) in try AtomicScanSelector(weights: weights) }
+        case .sharded: try visitor.visit { (weights, _) throws(SelectorConfigurationError) in try ShardedSelector(weights: weights) }
+        case .p2c: try visitor.visit { (weights, seed) throws(SelectorConfigurationError) in try P2CSelector(weights: weights, seed: seed) }
+        case .partitioned:
+            try visitor.visit { (weights, seed) throws(SelectorConfigurationError) in try PartitionedSelector(weights: weights, seed: seed) }
+        }
+    }
+
+    @inlinable
+    static func locked<Policy: SelectionPolicy, Visitor: SelectorVisitor>(
+        _ policy: Policy.Type, lock: LockKind, _ visitor: Visitor
+    ) throws(Visitor.Failure) -> Visitor.Output {
+        switch lock {
+        case .mutex:
+            try visitor.visit { (weights, seed) throws(SelectorConfigurationError) in
+                try LockedSelector<Policy, BlockingLock>(weights: weights, seed: seed)
+            }
+        case .spin:
+            try visitor.visit { (weights, seed) throws(SelectorConfigurationError) in
+                try LockedSelector<Policy, SpinLock>(weights: weights, seed: seed)
+            }
+        case .combining:
+            try visitor.visit { (weights, seed) throws(SelectorConfigurationError) in try CombiningSelector<Policy>(weights: weights, seed: seed) }
+        }
+    }
+
+    /// Builds a selector of this kind for `weights.count` servers, behind an existential: for
+    /// callers that do not care about the cost of a call (about 55 ns more per pick-and-release
+    /// for lock-based kinds than a specialized call; see `withSelectorType(lock:_:)`).
     ///
     /// - Parameters:
     ///   - lock: the lock for lock-based kinds; ignored by lock-free ones.
@@ -67,25 +118,47 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
     public func makeSelector(
         weights: [Int], lock: LockKind = .default, seed: UInt64 = 0
     ) throws(SelectorConfigurationError) -> any ServerSelector {
-        switch self {
-        case .roundRobin: try RoundRobinSelector(weights: weights)
-        case .linearScan: try Self.locked(LinearScanPolicy.self, weights: weights, lock: lock, seed: seed)
-        case .minHeap: try Self.locked(MinHeapPolicy.self, weights: weights, lock: lock, seed: seed)
-        case .buckets: try Self.locked(BucketsPolicy.self, weights: weights, lock: lock, seed: seed)
-        case .atomicScan: try AtomicScanSelector(weights: weights)
-        case .sharded: try ShardedSelector(weights: weights)
-        case .p2c: try P2CSelector(weights: weights, seed: seed)
-        case .partitioned: try PartitionedSelector(weights: weights, seed: seed)
-        }
+        try withSelectorType(lock: lock, ExistentialBuilder(weights: weights, seed: seed))
     }
+}
 
-    private static func locked<Policy: SelectionPolicy>(
-        _ policy: Policy.Type, weights: [Int], lock: LockKind, seed: UInt64
+/// What a kind promises about its picks (`SelectorKind.category`).
+public enum SelectorCategory: String, CaseIterable, Sendable, CustomStringConvertible {
+    /// Not least connections at all: never looks at the counts (round robin).
+    case baseline
+    /// Every pick has minimal score `active / weight` at the moment it is made, ties broken
+    /// by `ReferenceLeastConnections`' rule: checked against that model.
+    case exact
+    /// Least connections, but a pick may miss the minimum by a documented margin.
+    case approximate
+
+    public var description: String { rawValue }
+}
+
+/// A generic body that `SelectorKind.withSelectorType(lock:_:)` runs with a kind's concrete
+/// selector type, so that the body is compiled (specialized) once per selector.
+///
+/// `visit` gets a builder of fresh selectors of that type (`weights`, `seed`); it may build as
+/// many as it needs (the simulator builds one per balancer), and keep it to build later (a
+/// benchmark builds its selector when it runs).
+public protocol SelectorVisitor {
+    associatedtype Output
+    associatedtype Failure: Error
+
+    /// The body, for one concrete selector type.
+    func visit<Selector: ServerSelector>(
+        _ makeSelector: @escaping (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
+    ) throws(Failure) -> Output
+}
+
+/// `SelectorKind.makeSelector`'s visitor: builds one selector and hands it out as an existential.
+private struct ExistentialBuilder: SelectorVisitor {
+    let weights: [Int]
+    let seed: UInt64
+
+    func visit<Selector: ServerSelector>(
+        _ makeSelector: @escaping (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
     ) throws(SelectorConfigurationError) -> any ServerSelector {
-        switch lock {
-        case .mutex: try LockedSelector<Policy, BlockingLock>(weights: weights, seed: seed)
-        case .spin: try LockedSelector<Policy, SpinLock>(weights: weights, seed: seed)
-        case .combining: try CombiningSelector<Policy>(weights: weights, seed: seed)
-        }
+        try makeSelector(weights, seed)
     }
 }

@@ -20,6 +20,23 @@ public protocol ServerSelector: AnyObject, Sendable {
     /// Counts one fewer active connection on `server`.
     func release(_ server: ServerID)
 
+    /// Counts one more active connection on `server`, chosen by the caller: `release(_:)`'s
+    /// counterpart going up.
+    ///
+    /// Least-connections counts are only right if they include every connection a server
+    /// holds, not just the ones the selector picked. A proxy that pins a client to a server
+    /// (session affinity, a consistent hash) still opens a connection there, and HAProxy
+    /// repositions the server in its leastconn tree whoever chose it; a balancer that refreshes
+    /// its view of connections opened by *other* balancers (several proxy instances sharing
+    /// counts every Δ) must add those too.
+    ///
+    /// The connection counts exactly as a pick that chose `server` would: an exact selector
+    /// advances the server's virtual time and last-change stamp (see
+    /// `ReferenceLeastConnections`). It is allowed on a drained server (weight 0), whose
+    /// connections still count. An unknown id, or a count beyond
+    /// `SelectorLimits.maximumActiveConnections`, stops the process as misuse does elsewhere.
+    func assign(_ server: ServerID)
+
     /// Sets `server`'s weight at run time; 0 drains it (no new picks, releases still count).
     ///
     /// - Throws: `SelectorConfigurationError` for an unknown server or an invalid weight.

@@ -10,8 +10,7 @@ struct List: ParsableCommand {
         print("Selectors:")
         let width = SelectorKind.allCases.map(\.rawValue.count).max() ?? 0
         for kind in SelectorKind.allCases {
-            let exactness = kind == .roundRobin ? "baseline" : kind.isExact ? "exact" : "approximate"
-            print("  \(padded(kind.rawValue, to: width))  [\(exactness)] \(kind.summary)")
+            print("  \(padded(kind.rawValue, to: width))  [\(kind.category)] \(kind.summary)")
         }
         print("Workloads:")
         for workload in Workload.allCases {

@@ -9,11 +9,11 @@ import Testing
 struct ClaimTests {
     static func run(
         _ selector: SelectorKind, threads: Int = 1, jainLoad: Double = 1, meanPickNs: Double = 40,
-        picks: [Int] = [1, 1, 1, 1], lock: String? = nil, leaked: Int = 0
+        picks: [Int] = [1, 1, 1, 1], lock: LockKind? = nil, leaked: Int = 0
     ) -> RunResult {
         let latency = LatencySummary(p50: UInt64(meanPickNs), p90: 0, p99: 0, p999: 0, max: 0, mean: meanPickNs)
         return RunResult(
-            selector: selector.rawValue, lock: lock, workload: "test", servers: picks.count, threads: threads,
+            selector: selector, lock: lock, workload: .uniform, servers: picks.count, threads: threads,
             concurrency: 8, weights: Array(repeating: 1, count: picks.count), seed: 1, picks: picks.reduce(0, +),
             seconds: 1, picksPerSecond: 1, scalingVsOneThread: nil, pickLatencyNs: latency, releaseLatencyNs: latency,
             contention: .init(lockContendedFraction: nil, lockWaitNsPerPick: nil, casRetriesPerPick: nil),
@@ -58,7 +58,7 @@ struct ClaimTests {
     func uniformFails() {
         func cells(roundRobinNs: Double, roundRobinJain: Double) -> [[RunResult]] {
             [SelectorKind.allCases.map { kind in
-                kind == .roundRobin ? Self.run(kind, jainLoad: roundRobinJain, meanPickNs: roundRobinNs) : Self.run(kind, meanPickNs: 40)
+                kind.category == .baseline ? Self.run(kind, jainLoad: roundRobinJain, meanPickNs: roundRobinNs) : Self.run(kind, meanPickNs: 40)
             }]
         }
         #expect(claims.uniformCostClaims(cells(roundRobinNs: 30, roundRobinJain: 1)).allSatisfy { $0.passed })
@@ -68,10 +68,10 @@ struct ClaimTests {
 
     @Test("weights 1,2,3,4: passes on proportional picks, fails 2.5% off")
     func weightShares() {
-        let exact = ProjectClaims.exactKinds.map { Self.run($0, picks: [1_000, 2_000, 3_000, 4_000], lock: "mutex") }
+        let exact = ProjectClaims.exactKinds.map { Self.run($0, picks: [1_000, 2_000, 3_000, 4_000], lock: .mutex) }
         #expect(claims.weightShareClaims(exact).allSatisfy { $0.passed })
         // Weight 1 gets 10.25% of the picks instead of 10%: 2.5% relative.
-        let skewed = ProjectClaims.exactKinds.map { Self.run($0, picks: [1_025, 2_000, 3_000, 3_975], lock: "mutex") }
+        let skewed = ProjectClaims.exactKinds.map { Self.run($0, picks: [1_025, 2_000, 3_000, 3_975], lock: .mutex) }
         #expect(claims.weightShareClaims(skewed).allSatisfy { !$0.passed })
     }
 

@@ -13,7 +13,7 @@ struct PartitionedClaimTests {
         #expect(passing.allSatisfy { $0.passed })
         let worse = fairer.map { run in
             var run = run
-            if run.selector == SelectorKind.partitioned.rawValue { run.fairness.jainLoad = 0.9 }
+            if run.selector == .partitioned { run.fairness.jainLoad = 0.9 }
             return run
         }
         let verdicts = ProjectClaims().partitionedFairnessClaims(worse)

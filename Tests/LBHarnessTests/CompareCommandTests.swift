@@ -24,9 +24,9 @@ struct CompareCommandTests {
     func exitCodes() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let base = try Self.write(MadeUpResults.document([MadeUpResults.run("p2c")]), name: "base.json.gz", gzip: true,
+        let base = try Self.write(MadeUpResults.document([MadeUpResults.run(.p2c)]), name: "base.json.gz", gzip: true,
                                   in: directory)
-        let slower = try Self.write(MadeUpResults.document([MadeUpResults.run("p2c", picksPerSecond: 600_000)]),
+        let slower = try Self.write(MadeUpResults.document([MadeUpResults.run(.p2c, picksPerSecond: 600_000)]),
                                     name: "new.json", in: directory)
         let same = try CommandLineTests.lbbench(["compare", base, base, "--fail-on-regression", "5"])
         #expect(same.status == 0 && same.standardOutput.contains("1 cells on both sides, 0 moved"))
@@ -63,13 +63,13 @@ struct CompareCommandTests {
     func reportMixedMachines() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let here = try Self.write(MadeUpResults.document([MadeUpResults.run("p2c")]), name: "a.json.gz", gzip: true,
+        let here = try Self.write(MadeUpResults.document([MadeUpResults.run(.p2c)]), name: "a.json.gz", gzip: true,
                                   in: directory)
         let otherKernel = try Self.write(
-            MadeUpResults.document([MadeUpResults.run("sharded")], machine: MadeUpResults.machine(kernel: "6.18")),
+            MadeUpResults.document([MadeUpResults.run(.sharded)], machine: MadeUpResults.machine(kernel: "6.18")),
             name: "b.json", in: directory)
         let elsewhere = try Self.write(
-            MadeUpResults.document([MadeUpResults.run("sharded")], machine: MadeUpResults.machine(cores: 16)),
+            MadeUpResults.document([MadeUpResults.run(.sharded)], machine: MadeUpResults.machine(cores: 16)),
             name: "c.json", in: directory)
         let sameMachine = try CommandLineTests.lbbench(["report", here, otherKernel])
         #expect(sameMachine.status == 0 && sameMachine.standardOutput.contains("| p2c |"))

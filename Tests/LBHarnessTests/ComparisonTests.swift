@@ -17,11 +17,11 @@ struct ComparisonTests {
 
     @Test("cells match by their key; concurrency and threads tell cells apart; the seed does not")
     func matching() throws {
-        var reseeded = Run.run("p2c", threads: 2)
+        var reseeded = Run.run(.p2c, threads: 2)
         reseeded.seed = 99
         let comparison = try Self.compare(
-            [Run.run("p2c", threads: 2), Run.run("p2c", threads: 2, concurrency: 64), Run.run("p2c", threads: 4)],
-            [reseeded, Run.run("p2c", threads: 2, concurrency: 128), Run.run("p2c", threads: 4)])
+            [Run.run(.p2c, threads: 2), Run.run(.p2c, threads: 2, concurrency: 64), Run.run(.p2c, threads: 4)],
+            [reseeded, Run.run(.p2c, threads: 2, concurrency: 128), Run.run(.p2c, threads: 4)])
         #expect(comparison.summary.matched == 2)
         #expect(comparison.summary.baseOnly == 1 && comparison.summary.newOnly == 1)
         let baseOnly = try #require(comparison.cells.first { $0.side == .baseOnly })
@@ -34,9 +34,9 @@ struct ComparisonTests {
 
     @Test("ratios are new ÷ base; a metric outside the noise band is moved, one inside is not")
     func ratiosAndNoise() throws {
-        let base = [Run.run("min-heap", lock: "mutex", picksPerSecond: 1_000_000, pickP50: 100, pickP99: 200,
+        let base = [Run.run(.minHeap, lock: .mutex, picksPerSecond: 1_000_000, pickP50: 100, pickP99: 200,
                             jainLoad: 0.8, lockWaitNsPerPick: 10)]
-        let new = [Run.run("min-heap", lock: "mutex", picksPerSecond: 1_050_000, pickP50: 150, pickP99: 200,
+        let new = [Run.run(.minHeap, lock: .mutex, picksPerSecond: 1_050_000, pickP50: 150, pickP99: 200,
                            jainLoad: 0.96, lockWaitNsPerPick: 5)]
         let cell = try #require(try Self.compare(base, new).cells.first)
         let ratios = try #require(cell.ratios)
@@ -50,20 +50,20 @@ struct ComparisonTests {
 
     @Test("contention from zero has no ratio and is not flagged; zero to zero is unchanged")
     func zeroContention() throws {
-        let fromZero = try Self.compare([Run.run("p2c", casRetriesPerPick: 0)], [Run.run("p2c", casRetriesPerPick: 0.2)])
+        let fromZero = try Self.compare([Run.run(.p2c, casRetriesPerPick: 0)], [Run.run(.p2c, casRetriesPerPick: 0.2)])
         #expect(fromZero.cells[0].ratios?[.contention] == nil && fromZero.cells[0].moved.isEmpty)
-        let zeroToZero = try Self.compare([Run.run("p2c", casRetriesPerPick: 0)], [Run.run("p2c", casRetriesPerPick: 0)])
+        let zeroToZero = try Self.compare([Run.run(.p2c, casRetriesPerPick: 0)], [Run.run(.p2c, casRetriesPerPick: 0)])
         #expect(zeroToZero.cells[0].ratios?[.contention] == 1)
     }
 
     @Test("a regression: picks/s falls or pick p99 rises past the threshold; improvements and small moves are not")
     func regressions() throws {
-        let base = [Run.run("p2c", threads: 1), Run.run("p2c", threads: 2), Run.run("p2c", threads: 4), Run.run("p2c", threads: 8)]
+        let base = [Run.run(.p2c, threads: 1), Run.run(.p2c, threads: 2), Run.run(.p2c, threads: 4), Run.run(.p2c, threads: 8)]
         let new = [
-            Run.run("p2c", threads: 1, picksPerSecond: 700_000),  // 30% slower: regression
-            Run.run("p2c", threads: 2, pickP99: 130),  // p99 +30%: regression
-            Run.run("p2c", threads: 4, picksPerSecond: 2_000_000, pickP99: 50),  // better: none
-            Run.run("p2c", threads: 8, picksPerSecond: 850_000),  // 15% slower: moved, within 20%
+            Run.run(.p2c, threads: 1, picksPerSecond: 700_000),  // 30% slower: regression
+            Run.run(.p2c, threads: 2, pickP99: 130),  // p99 +30%: regression
+            Run.run(.p2c, threads: 4, picksPerSecond: 2_000_000, pickP99: 50),  // better: none
+            Run.run(.p2c, threads: 8, picksPerSecond: 850_000),  // 15% slower: moved, within 20%
         ]
         let comparison = try Self.compare(base, new, failOn: 20)
         #expect(comparison.cells.map(\.regression) == [true, true, false, false])
@@ -75,7 +75,7 @@ struct ComparisonTests {
 
     @Test("a cell measured twice on one side is refused, naming both files")
     func duplicates() {
-        let document = Run.document([Run.run("p2c")])
+        let document = Run.document([Run.run(.p2c)])
         #expect(throws: ComparisonError.duplicateCell(
             cell: "p2c/uniform/servers:8/threads:1/concurrency:32", side: "base", files: ["a.json", "b.json"])) {
             try ResultsComparison(base: [("a.json", document), ("b.json", document)], new: [("c.json", document)],
@@ -86,8 +86,8 @@ struct ComparisonTests {
     @Test("several files per side merge; both machines are stated and a difference is called out")
     func sidesAndMachines() throws {
         let comparison = try ResultsComparison(
-            base: [("a.json", Run.document([Run.run("p2c")])), ("b.json", Run.document([Run.run("sharded")]))],
-            new: [("c.json", Run.document([Run.run("p2c"), Run.run("sharded")], machine: Run.machine(cores: 16)))],
+            base: [("a.json", Run.document([Run.run(.p2c)])), ("b.json", Run.document([Run.run(.sharded)]))],
+            new: [("c.json", Run.document([Run.run(.p2c), Run.run(.sharded)], machine: Run.machine(cores: 16)))],
             noisePercent: 10, failOnRegressionPercent: nil)
         #expect(comparison.summary.matched == 2)
         #expect(comparison.base.files == ["a.json", "b.json"] && comparison.base.machines.count == 1)
@@ -95,13 +95,13 @@ struct ComparisonTests {
         let text = ComparisonMarkdown.render(comparison)
         #expect(text.contains("Test CPU, 2 cores") && text.contains("Test CPU, 16 cores"))
         #expect(text.contains("different machines"))
-        #expect(!ComparisonMarkdown.render(try Self.compare([Run.run("p2c")], [Run.run("p2c")])).contains("different machines"))
+        #expect(!ComparisonMarkdown.render(try Self.compare([Run.run(.p2c)], [Run.run(.p2c)])).contains("different machines"))
     }
 
     @Test("the formats: Markdown flags and lists one-side cells; JSON is lbbench.compare/1 and reads back; CSV is rectangular")
     func formats() throws {
         let comparison = try Self.compare(
-            [Run.run("p2c"), Run.run("sharded")], [Run.run("p2c", picksPerSecond: 500_000), Run.run("buckets", lock: "mutex")],
+            [Run.run(.p2c), Run.run(.sharded)], [Run.run(.p2c, picksPerSecond: 500_000), Run.run(.buckets, lock: .mutex)],
             failOn: 10)
         let markdown = try ComparisonFormat.markdown.render(comparison)
         #expect(markdown.contains("**REGRESSION** picks/s −50% (worse)"))

@@ -1,4 +1,5 @@
 import LBHarness
+import LBWorkloads
 import Testing
 
 @Suite("Findings: computed from the cells, changing with them")
@@ -10,12 +11,12 @@ struct FindingsTests {
     static func document(fastP2C: Bool = false, fairRoundRobin: Bool = false, p2cScales: Bool = false) -> ResultsDocument {
         var runs: [RunResult] = []
         for threads in [1, 2, 4] {
-            for workload in ["uniform", "mixed"] {
-                runs.append(Run.run("round-robin", workload: workload, threads: threads, picksPerSecond: 1_000_000,
-                                    pickP50: 40, jainLoad: workload == "mixed" && !fairRoundRobin ? 0.6 : 0.99))
+            for workload in [Workload.uniform, .mixed] {
+                runs.append(Run.run(.roundRobin, workload: workload, threads: threads, picksPerSecond: 1_000_000,
+                                    pickP50: 40, jainLoad: workload == .mixed && !fairRoundRobin ? 0.6 : 0.99))
                 let p2cRate = p2cScales ? 1_000_000 * Double(threads) : 1_000_000 * min(Double(threads), 2)
-                runs.append(Run.run("p2c", workload: workload, threads: threads, picksPerSecond: p2cRate,
-                                    pickP50: fastP2C ? 30 : 60, jainLoad: workload == "mixed" ? 0.9 : 0.99))
+                runs.append(Run.run(.p2c, workload: workload, threads: threads, picksPerSecond: p2cRate,
+                                    pickP50: fastP2C ? 30 : 60, jainLoad: workload == .mixed ? 0.9 : 0.99))
             }
         }
         return Run.document(runs, machine: Run.machine(cores: 4))
@@ -36,7 +37,7 @@ struct FindingsTests {
         #expect(unfair.unevenFairness.first?.selector == "p2c")
         #expect(unfair.unevenFairness.first?.cells == 3)
         #expect(Findings(Self.document(fairRoundRobin: true)).unevenFairness.first?.selector == "round-robin")
-        let uniformOnly = Run.document(Self.document().runs.filter { $0.workload == "uniform" })
+        let uniformOnly = Run.document(Self.document().runs.filter { $0.workload == .uniform })
         #expect(Findings(uniformOnly).unevenFairness.isEmpty)
         #expect(Findings(uniformOnly).markdown.contains { $0.contains("the run has no mixed, heavy-tail cells") })
     }

@@ -1,5 +1,7 @@
 import Foundation
 import LBHarness
+import LBWorkloads
+import LoadBalancing
 
 /// Results documents written by hand, for the tests of compare, findings and file reading:
 /// every figure the tests look at is an argument, the rest plausible constants.
@@ -13,7 +15,7 @@ enum MadeUpResults {
     }
 
     static func run(
-        _ selector: String, lock: String? = nil, workload: String = "uniform", servers: Int = 8, threads: Int = 1,
+        _ selector: SelectorKind, lock: LockKind? = nil, workload: Workload = .uniform, servers: Int = 8, threads: Int = 1,
         concurrency: Int = 32, picksPerSecond: Double = 1_000_000, pickP50: UInt64 = 50, pickP99: UInt64 = 100,
         jainLoad: Double = 0.99, lockWaitNsPerPick: Double? = nil, casRetriesPerPick: Double? = nil,
         leaked: Int = 0, cpuParallelism: Double? = nil

@@ -257,7 +257,7 @@ struct OnCPUDiagnosisTests {
     static func run(threads: Int, seconds: Double = 0.25, cpu: Double, scheduling: SchedulingFigures?) -> RunResult {
         let latency = LatencySummary(p50: 40, p90: 50, p99: 60, p999: 70, max: 80, mean: 42)
         return RunResult(
-            selector: SelectorKind.buckets.rawValue, lock: LockKind.mutex.rawValue, workload: "uniform", servers: 4,
+            selector: .buckets, lock: .mutex, workload: .uniform, servers: 4,
             threads: threads, concurrency: 8, weights: [1, 1, 1, 1], seed: 1, picks: 4, seconds: seconds,
             picksPerSecond: 4 / seconds, scalingVsOneThread: nil, pickLatencyNs: latency, releaseLatencyNs: latency,
             contention: .init(lockContendedFraction: 0, lockWaitNsPerPick: 0, casRetriesPerPick: nil),

@@ -5,7 +5,7 @@ import Testing
 @Suite("Results files: gzip and machine matching")
 struct ResultsFileReaderTests {
     static let document = MadeUpResults.document([
-        MadeUpResults.run("round-robin"), MadeUpResults.run("min-heap", lock: "mutex", threads: 2),
+        MadeUpResults.run(.roundRobin), MadeUpResults.run(.minHeap, lock: .mutex, threads: 2),
     ])
 
     @Test("a gzipped results document reads back like the plain one")
@@ -65,8 +65,8 @@ struct ResultsFileReaderTests {
 
     @Test("merging another machine's runs tags every run with its machine; the Markdown gets a machine column")
     func mixedMachines() {
-        var merged = MadeUpResults.document([MadeUpResults.run("round-robin")])
-        var same = MadeUpResults.document([MadeUpResults.run("p2c")], machine: MadeUpResults.machine(kernel: "6.2"))
+        var merged = MadeUpResults.document([MadeUpResults.run(.roundRobin)])
+        var same = MadeUpResults.document([MadeUpResults.run(.p2c)], machine: MadeUpResults.machine(kernel: "6.2"))
         merged.merge(same)
         #expect(merged.mergedMachines.isEmpty)
         same.machine = MadeUpResults.machine(cores: 16)
@@ -77,6 +77,6 @@ struct ResultsFileReaderTests {
         #expect(text.contains("- Machine 2 (the machine column): Test CPU, 16 cores"))
         #expect(text.contains("| machine | selector |"))
         #expect(text.contains("| 2 | p2c |"))
-        #expect(!MarkdownReport.render(MadeUpResults.document([MadeUpResults.run("p2c")])).contains("machine |"))
+        #expect(!MarkdownReport.render(MadeUpResults.document([MadeUpResults.run(.p2c)])).contains("machine |"))
     }
 }

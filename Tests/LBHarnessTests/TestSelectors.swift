@@ -48,6 +48,10 @@ final class RotationSelector: ServerSelector, @unchecked Sendable {
         }
     }
 
+    func assign(_ server: ServerID) {
+        withState { $0.active[server.index] += 1 }
+    }
+
     func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
         withState { $0.weights[server.index] = weight }
     }
@@ -74,6 +78,8 @@ final class LeakySelector: ServerSelector {
     var serverCount: Int { wrapped.serverCount }
 
     func pick() -> ServerID? { wrapped.pick() }
+
+    func assign(_ server: ServerID) { wrapped.assign(server) }
 
     func release(_ server: ServerID) {
         // Relaxed: a plain counter, nothing is published through it.

@@ -27,6 +27,8 @@ final class CountingSelector: ServerSelector, @unchecked Sendable {
         return server
     }
 
+    func assign(_ server: ServerID) { inner.assign(server) }
+
     func release(_ server: ServerID) {
         lock.withLock { releases[server.index] += 1 }
         inner.release(server)

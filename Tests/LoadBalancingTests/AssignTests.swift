@@ -8,15 +8,16 @@ import Testing
 /// assignment moves the server behind its equals as a pick does; an unknown server traps.
 @Suite("Assigning connections to a chosen server")
 struct AssignTests {
-    /// The exact kinds whose selectors can assign. Kinds that cannot are simply not assignable
-    /// (the simulator says so when it needs it); the list must not be empty while linear-scan exists.
-    static let assignableExactKinds = SelectorKind.allCases.filter { kind in
-        kind.isExact && (try? kind.makeSelector(weights: [1])) is any AssignableSelector
-    }
+    /// The exact kinds (every selector can assign: `assign(_:)` is part of `ServerSelector`).
+    static let assignableExactKinds = SelectorKind.allCases.filter(\.isExact)
 
-    @Test("every selector kind can assign, with either lock", arguments: SelectorKind.allCases, LockKind.allCases)
+    @Test("every selector kind's assign counts one connection, with every lock", arguments: SelectorKind.allCases, LockKind.allCases)
     func everyKindIsAssignable(kind: SelectorKind, lock: LockKind) throws {
-        #expect(try kind.makeSelector(weights: [1], lock: lock) is any AssignableSelector)
+        let selector = try kind.makeSelector(weights: [1, 1], lock: lock)
+        selector.assign(ServerID(1))
+        #expect(selector.activeConnections() == [0, 1])
+        selector.release(ServerID(1))
+        #expect(selector.activeConnections() == [0, 0])
     }
 
     @Test("assignments keep every kind's counts exact and drain to zero", arguments: SelectorKind.allCases)
@@ -24,7 +25,7 @@ struct AssignTests {
         for seed in UInt64(0)..<200 {
             var random = SplitMix64(seed: seed)
             let weights = (0..<Int.random(in: 1...8, using: &random)).map { _ in Int.random(in: 1...3, using: &random) }
-            let selector = try #require(try kind.makeSelector(weights: weights, seed: seed) as? any AssignableSelector)
+            let selector = try kind.makeSelector(weights: weights, seed: seed)
             var expected = Array(repeating: 0, count: weights.count)
             var held: [ServerID] = []
             for _ in 0..<300 {
@@ -60,7 +61,7 @@ struct AssignTests {
             weights[Int.random(in: 0..<serverCount, using: &random)] = Int.random(in: 1...4, using: &random)
 
             var reference = try ReferenceLeastConnections(weights: weights)
-            let selector = try #require(try kind.makeSelector(weights: weights, lock: lock, seed: seed) as? any AssignableSelector)
+            let selector = try kind.makeSelector(weights: weights, lock: lock, seed: seed)
             var held: [ServerID] = []
             for step in 0..<200 {
                 let roll = Int.random(in: 0..<100, using: &random)
@@ -106,7 +107,7 @@ struct AssignTests {
     @Test("assigning an unknown server stops the process")
     func unknownAssign() async {
         await #expect(processExitsWith: .failure) {
-            let selector = try! SelectorKind.linearScan.makeSelector(weights: [1, 1]) as! any AssignableSelector
+            let selector = try! SelectorKind.linearScan.makeSelector(weights: [1, 1])
             selector.assign(ServerID(2))
         }
     }

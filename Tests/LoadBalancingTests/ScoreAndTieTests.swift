@@ -42,7 +42,7 @@ struct ScoreAndTieTests {
             for _ in 0..<(rounds * serverCount) {
                 selector.withConnection { server in picks[server.index] += 1 }
             }
-            if kind.isExact || kind.rawValue == "round-robin" {
+            if kind.category != .approximate {
                 #expect(picks == Array(repeating: rounds, count: serverCount), "\(kind): \(picks)")
             } else {
                 // Randomized tie-breaking: every server within 25% of its fair share.

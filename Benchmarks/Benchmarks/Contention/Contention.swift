@@ -34,10 +34,7 @@ let benchmarks: @Sendable () -> Void = {
         for servers in [64, 1_024] {
             for lock in kind.usesLock ? LockKind.allCases : [LockKind.default] {
                 let name = kind.usesLock ? "\(kind).servers:\(servers).lock:\(lock)" : "\(kind).servers:\(servers)"
-                Benchmark(name) { benchmark in
-                    let selector = try kind.makeSelector(weights: Array(repeating: 1, count: servers), lock: lock, seed: 1)
-                    try twoThreads(selector, benchmark)
-                }
+                kind.withSelectorType(lock: lock, TwoThreadRow(name: name, servers: servers))
             }
         }
     }
@@ -53,8 +50,24 @@ enum ContentionMetric {
 
 let pairsPerThread = 50_000
 
+/// Registers one row: a fresh selector of the visited type over `servers` servers of weight 1,
+/// timed through its concrete type (`SelectorKind.withSelectorType`).
+struct TwoThreadRow: SelectorVisitor {
+    typealias Failure = Never
+    let name: String
+    let servers: Int
+
+    func visit<Selector: ServerSelector>(
+        _ makeSelector: @escaping (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
+    ) {
+        Benchmark(name) { [servers] benchmark in
+            try twoThreads(try makeSelector(Array(repeating: 1, count: servers), 1), benchmark)
+        }
+    }
+}
+
 /// One sample: both threads do `pairsPerThread` pick + release pairs at once.
-func twoThreads(_ selector: any ServerSelector, _ benchmark: Benchmark) throws {
+func twoThreads<Selector: ServerSelector>(_ selector: Selector, _ benchmark: Benchmark) throws {
     let gate = StartGate(parties: 2)
     let finished = DispatchGroup()
     let cpuNanoseconds = CPUTally()

@@ -93,15 +93,30 @@ let benchmarks: @Sendable () -> Void = {
     }
 }
 
-/// Registers a benchmark of `pick()` then `release(_:)` on a fresh selector of `kind`.
+/// Registers a benchmark of `pick()` then `release(_:)` on a fresh selector of `kind`, timed
+/// through the selector's concrete type (`SelectorKind.withSelectorType`), as a proxy that
+/// names its selector type would call it.
 func pickAndRelease(_ kind: SelectorKind, weights: [Int], lock: LockKind = .default, name: String) {
-    Benchmark(name) { benchmark in
-        let selector = try kind.makeSelector(weights: weights, lock: lock, seed: 1)
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            guard let server = selector.pick() else { fatalError("\(kind) picked nothing: no server is drained here") }
-            selector.release(server)
-            blackHole(server)
+    kind.withSelectorType(lock: lock, PickAndRelease(name: name, weights: weights))
+}
+
+/// `pickAndRelease`'s body for one concrete selector type.
+struct PickAndRelease: SelectorVisitor {
+    typealias Failure = Never
+    let name: String
+    let weights: [Int]
+
+    func visit<Selector: ServerSelector>(
+        _ makeSelector: @escaping (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
+    ) {
+        Benchmark(name) { [weights, name] benchmark in
+            let selector = try makeSelector(weights, 1)
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                guard let server = selector.pick() else { fatalError("\(name) picked nothing: no server is drained here") }
+                selector.release(server)
+                blackHole(server)
+            }
         }
     }
 }

@@ -1,3 +1,6 @@
+import LBWorkloads
+import LoadBalancing
+
 /// What identifies a cell across runs, so `lbbench compare` can match a cell of one results
 /// file with the same cell of another: everything that configures the cell, nothing it measured.
 ///
@@ -5,10 +8,10 @@
 /// legitimate question ("does the result depend on the seed?"), and the report states both sides'
 /// lengths.
 public struct CellKey: Hashable, Codable, Sendable {
-    public var selector: String
+    public var selector: SelectorKind
     /// The lock of a lock-based selector; `null` for lock-free ones.
-    public var lock: String?
-    public var workload: String
+    public var lock: LockKind?
+    public var workload: Workload
     public var servers: Int
     public var threads: Int
     /// Connections in flight, all workers together.
@@ -28,8 +31,8 @@ public struct CellKey: Hashable, Codable, Sendable {
     /// `min-heap+mutex/uniform/servers:64/threads:2/concurrency:256`, and `/weights:2,1,1` when
     /// the weights are not all 1 (up to 8 listed; beyond that their count and sum).
     public var name: String {
-        let selectorName = lock.map { "\(selector)+\($0)" } ?? selector
-        var text = "\(selectorName)/\(workload)/servers:\(servers)/threads:\(threads)/concurrency:\(concurrency)"
+        var text = RunResult.rowName(selector: selector, lock: lock, workload: workload, servers: servers, threads: threads)
+            + "/concurrency:\(concurrency)"
         if weights.contains(where: { $0 != 1 }) {
             text += weights.count <= 8
                 ? "/weights:" + weights.map(String.init).joined(separator: ",")

@@ -22,7 +22,7 @@ public enum ComparisonCSV {
         for cell in comparison.cells {
             let key = cell.cell
             let fields = [
-                key.selector, key.lock ?? "", key.workload, String(key.servers), String(key.threads),
+                key.selector.rawValue, key.lock?.rawValue ?? "", key.workload.rawValue, String(key.servers), String(key.threads),
                 String(key.concurrency), key.weights.map(String.init).joined(separator: ";"), cell.side.rawValue,
             ] + numbers(cell.base) + numbers(cell.new) + numbers(cell.ratios) + [
                 cell.moved.map(\.rawValue).joined(separator: ";"), String(cell.regression),

@@ -117,7 +117,11 @@ public enum LiveRunner {
                 }
             } else {
                 for kind in configuration.selectors {
-                    let family: AlgorithmFamily = kind == .roundRobin ? .roundRobin : (kind.isExact ? .leastConnections : .other)
+                    let family: AlgorithmFamily = switch kind.category {
+                    case .baseline: .roundRobin
+                    case .exact: .leastConnections
+                    case .approximate: .other
+                    }
                     entries.append(Entry(balancer: choice, algorithm: kind.rawValue, family: family, selector: kind, router: .selector(kind)))
                 }
             }

@@ -8,7 +8,7 @@ public enum SimulationError: Error, Equatable, Sendable, CustomStringConvertible
     /// The selector library refused the weights.
     case selector(SelectorConfigurationError)
     /// `refresh` needs a router that can count connections other balancers opened
-    /// (`AssignableSelector`), and this one cannot.
+    /// (`Router.canAssign`), and this one cannot.
     case refreshUnsupported(router: String)
 
     public var description: String {
@@ -16,7 +16,7 @@ public enum SimulationError: Error, Equatable, Sendable, CustomStringConvertible
         case let .invalidConfiguration(reason): reason
         case let .selector(error): error.description
         case let .refreshUnsupported(router):
-            "\(router) cannot count connections other balancers opened (it is not an AssignableSelector), "
+            "\(router) cannot count connections other balancers opened (it cannot assign), "
                 + "so it cannot model --refresh"
         }
     }

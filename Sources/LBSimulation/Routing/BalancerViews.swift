@@ -25,7 +25,7 @@ import LoadBalancing
 /// `global[s]` at its last refresh plus its own changes since, so at the next refresh it
 /// differs from `global[s]` exactly by what the *other* balancers did to `s` meanwhile. Those
 /// servers are tracked in a per-balancer dirty list, and the difference is applied with
-/// `release` (going down) and the library's `AssignableSelector.assign` (going up), oldest
+/// `release` (going down) and the library's `ServerSelector.assign` (going up), oldest
 /// global change first, so the tie stamps and virtual times advance in the order the changes
 /// really happened. A view never drops below the balancer's own open connections, so no
 /// release underflows.

@@ -1,30 +1,22 @@
 import LoadBalancing
 
-/// Routes with a library selector: the very `pick` and `release` a proxy would call.
+/// Routes with a library selector: the very `pick`, `release` and `assign` a proxy would call.
 ///
-/// The selector comes from `SelectorKind.makeSelector(weights:lock:seed:)`, so every kind in
-/// the catalogue is simulated without naming it here. It is driven from one thread, so its
-/// lock is never contended; the spinlock is used because its uncontended round trip is the
+/// `Simulation.run(_:router:)` gets the selector's concrete type from
+/// `SelectorKind.withSelectorType(lock:_:)`, so every kind in the catalogue is simulated
+/// without naming it here, each with its calls specialized. It is driven from one thread, so
+/// its lock is never contended; the spinlock (`Simulation.selectorLock`) is used because its uncontended round trip is the
 /// cheapest. Exact kinds therefore make exactly the choices of `ReferenceLeastConnections`.
 ///
-/// - Complexity: the selector's pick and release.
+/// - Complexity: the selector's pick, release and assign.
 /// - Note: Not thread-safe (a router); memory is the selector's.
-public struct SelectorRouter: Router {
+public struct SelectorRouter<Selector: ServerSelector>: Router {
     /// The selector routing this balancer's requests.
-    public let selector: any ServerSelector
-    /// The same selector when it can count connections it did not pick, for `refresh`.
-    let assignable: (any AssignableSelector)?
+    public let selector: Selector
 
-    /// Builds a `kind` selector over `weights`.
-    ///
-    /// - Throws: `SimulationError.selector` when the library rejects the weights.
-    public init(kind: SelectorKind, weights: [Int], seed: UInt64) throws(SimulationError) {
-        do {
-            selector = try kind.makeSelector(weights: weights, lock: .spin, seed: seed)
-        } catch {
-            throw .selector(error)
-        }
-        assignable = selector as? any AssignableSelector
+    /// Routes with `selector`, which must be fresh (no connection in flight).
+    public init(_ selector: Selector) {
+        self.selector = selector
     }
 
     public mutating func pick() -> Int {
@@ -38,9 +30,8 @@ public struct SelectorRouter: Router {
     }
 
     public mutating func assign(_ server: Int) {
-        guard let assignable else { preconditionFailure("assign(_:) called on a router that cannot assign") }
-        assignable.assign(ServerID(server))
+        selector.assign(ServerID(server))
     }
 
-    public var canAssign: Bool { assignable != nil }
+    public var canAssign: Bool { true }
 }

@@ -213,7 +213,7 @@ public struct BucketsPolicy: SelectionPolicy {
     }
 }
 
-extension BucketsPolicy: AssignablePolicy {
+extension BucketsPolicy {
     /// Counts one more active connection on `server`, chosen by the caller: it moves to the
     /// tail of the next bucket up, its virtual time and stamp advancing as a pick's would.
     ///

@@ -42,21 +42,25 @@ import Darwin
 ///   per slot (the request word and the waiting time, each in its own cache line).
 /// - Note: Thread-safe. Exact if the policy is exact.
 public final class CombiningSelector<Policy: SelectionPolicy>: ServerSelector {
+    @usableFromInline
     struct Guarded {
-        var policy: Policy
-        var statistics = LockStatistics()
+        @usableFromInline var policy: Policy
+        @usableFromInline var statistics = LockStatistics()
+
+        @usableFromInline
+        init(policy: Policy) { self.policy = policy }
     }
 
     /// Looks at the own slot before a waiter yields the processor.
-    static var spinsBeforeYield: Int { 64 }
+    @inlinable static var spinsBeforeYield: Int { 64 }
 
-    let lock = SpinLock()
+    @usableFromInline let lock = SpinLock()
     /// Reached through a pointer, as in `LockedSelector`, to spare each access an exclusivity check.
-    private let guarded: UnsafeMutablePointer<Guarded>
-    private let slots: ThreadSlots
-    let requests: AtomicCounterArray<UInt64>
+    @usableFromInline let guarded: UnsafeMutablePointer<Guarded>
+    @usableFromInline let slots: ThreadSlots
+    @usableFromInline let requests: AtomicCounterArray<UInt64>
     /// Nanoseconds each slot's published requests waited for their answers.
-    private let waited: AtomicCounterArray<UInt64>
+    @usableFromInline let waited: AtomicCounterArray<UInt64>
 
     public let serverCount: Int
 
@@ -82,25 +86,21 @@ public final class CombiningSelector<Policy: SelectionPolicy>: ServerSelector {
         guarded.deallocate()
     }
 
-    @_specialize(where Policy == LinearScanPolicy)
-    @_specialize(where Policy == MinHeapPolicy)
-    @_specialize(where Policy == BucketsPolicy)
+    @inlinable
     public func pick() -> ServerID? {
         let answer = perform(CombiningRequest.pick)
         return answer == 0 ? nil : ServerID(Int(answer) - 1)
     }
 
-    @_specialize(where Policy == LinearScanPolicy)
-    @_specialize(where Policy == MinHeapPolicy)
-    @_specialize(where Policy == BucketsPolicy)
+    @inlinable
     public func release(_ server: ServerID) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "release")
         _ = perform(CombiningRequest.release(server.index))
     }
 
     /// Applies `request` (a pick or a release) and returns its answer.
-    @inline(__always)
-    private func perform(_ request: UInt64) -> UInt64 {
+    @inlinable @inline(__always)
+    func perform(_ request: UInt64) -> UInt64 {
         if lock.tryLock() {
             let answer = apply(request)
             combine()
@@ -112,7 +112,8 @@ public final class CombiningSelector<Policy: SelectionPolicy>: ServerSelector {
 
     /// The lock was held: publish `request` and wait for its answer, combining whenever the
     /// lock comes free.
-    private func performContended(_ request: UInt64) -> UInt64 {
+    @inlinable
+    func performContended(_ request: UInt64) -> UInt64 {
         let start = MonotonicClock.nanoseconds()
         let slot = slots.current()
         let word = requests[slot]
@@ -145,8 +146,8 @@ public final class CombiningSelector<Policy: SelectionPolicy>: ServerSelector {
     }
 
     /// Applies one request to the policy; the caller holds the lock.
-    @inline(__always)
-    private func apply(_ request: UInt64) -> UInt64 {
+    @inlinable @inline(__always)
+    func apply(_ request: UInt64) -> UInt64 {
         guarded.pointee.statistics.acquisitions &+= 1
         if request == CombiningRequest.pick {
             guard let server = guarded.pointee.policy.pick() else { return 0 }
@@ -159,7 +160,7 @@ public final class CombiningSelector<Policy: SelectionPolicy>: ServerSelector {
     /// Applies every published request and answers it; the caller holds the lock.
     ///
     /// - Complexity: O(slots) loads, plus the policy's cost for each request found.
-    @inline(__always)
+    @inlinable @inline(__always)
     func combine() {
         for slot in 0..<slots.count {
             let word = requests[slot]
@@ -174,7 +175,8 @@ public final class CombiningSelector<Policy: SelectionPolicy>: ServerSelector {
 
     /// Runs `body` with the lock held (waiting for it if need be), then answers any published
     /// requests before letting go.
-    private func withLock<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
+    @usableFromInline
+    func withLock<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
         lock.lock()
         defer {
             combine()
@@ -211,7 +213,7 @@ public final class CombiningSelector<Policy: SelectionPolicy>: ServerSelector {
 /// The policy is touched only with `lock` held; requests and answers are atomics.
 extension CombiningSelector: @unchecked Sendable {}
 
-extension CombiningSelector: AssignableSelector where Policy: AssignablePolicy {
+extension CombiningSelector {
     /// Counts one more active connection on `server` with the lock held.
     ///
     /// - Complexity: the policy's `assign`, plus one lock acquisition and a pass over the slots.

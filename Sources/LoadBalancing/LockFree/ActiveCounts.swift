@@ -83,7 +83,7 @@ struct ActiveCounts: ~Copyable {
 }
 
 extension ActiveCounts {
-    /// Adds one connection to `server` for `AssignableSelector.assign(_:)`, after checking the
+    /// Adds one connection to `server` for `ServerSelector.assign(_:)`, after checking the
     /// id; unlike a pick it ignores weights (a drained server's connections still count).
     @inline(__always)
     func assign(_ server: ServerID, serverCount: Int) {

@@ -43,8 +43,9 @@ public enum CounterLayout: String, CaseIterable, Codable, Sendable, CustomString
 /// - Complexity: element access O(1); `init` O(count). Memory: `count` × (the element's size
 ///   when packed, 64 bytes when padded), plus up to 63 bytes of alignment.
 /// - Note: The elements are thread-safe (they are atomics); the array is immutable.
+@usableFromInline
 struct AtomicCounterArray<Element: AtomicInteger>: ~Copyable where Element.AtomicRepresentation.Value == Element {
-    typealias Storage = Element.AtomicRepresentation
+    @usableFromInline typealias Storage = Element.AtomicRepresentation
 
     /// Bytes from one element to the next.
     static func stride(for layout: CounterLayout) -> Int {
@@ -56,9 +57,9 @@ struct AtomicCounterArray<Element: AtomicInteger>: ~Copyable where Element.Atomi
 
     static var cacheLineSize: Int { 64 }
 
-    let base: UnsafeMutableRawPointer
-    let stride: Int
-    let count: Int
+    @usableFromInline let base: UnsafeMutableRawPointer
+    @usableFromInline let stride: Int
+    @usableFromInline let count: Int
 
     /// Allocates `count` elements, each set to `initialValue`.
     init(count: Int, layout: CounterLayout, initialValue: Element = 0) {
@@ -85,7 +86,7 @@ struct AtomicCounterArray<Element: AtomicInteger>: ~Copyable where Element.Atomi
 
     /// The atomic element at `index` (`0..<count`; checked only in debug builds, because
     /// callers pass indices they have already validated or computed in range).
-    @inline(__always)
+    @inlinable @inline(__always)
     subscript(index: Int) -> UnsafeAtomic<Element> {
         assert(index >= 0 && index < count, "AtomicCounterArray index \(index) out of 0..<\(count)")
         return UnsafeAtomic(at: (base + index &* stride).assumingMemoryBound(to: Storage.self))

@@ -129,7 +129,7 @@ public final class AtomicScanSelector: ServerSelector {
 /// Every mutable field is an atomic; weight changes are serialized by the table's lock.
 extension AtomicScanSelector: @unchecked Sendable {}
 
-extension AtomicScanSelector: AssignableSelector {
+extension AtomicScanSelector {
     /// Counts one more active connection on `server`, chosen by the caller.
     ///
     /// - Complexity: O(1): one atomic add on the server's count.

@@ -124,7 +124,7 @@ struct SlotRandom: RandomNumberGenerator {
     }
 }
 
-extension P2CSelector: AssignableSelector {
+extension P2CSelector {
     /// Counts one more active connection on `server`, chosen by the caller.
     ///
     /// - Complexity: O(1): one atomic add on the server's count.

@@ -125,7 +125,7 @@ public final class RoundRobinSelector: ServerSelector {
 /// weight table's lock.
 extension RoundRobinSelector: @unchecked Sendable {}
 
-extension RoundRobinSelector: AssignableSelector {
+extension RoundRobinSelector {
     /// Counts one more active connection on `server`, chosen by the caller.
     ///
     /// - Complexity: O(1): one atomic add on the server's count.

@@ -314,7 +314,7 @@ public final class ShardedSelector: ServerSelector {
 /// Every mutable field is an atomic; weight changes are serialized by the table's lock.
 extension ShardedSelector: @unchecked Sendable {}
 
-extension ShardedSelector: AssignableSelector {
+extension ShardedSelector {
     /// Counts one more active connection on `server`, chosen by the caller, in the calling
     /// thread's stripe.
     ///

@@ -22,6 +22,7 @@ import Darwin
 ///
 /// - Complexity: `current()` O(1). Memory: 8 bytes plus one padded claim counter.
 /// - Note: Thread-safe.
+@usableFromInline
 struct ThreadSlots: ~Copyable {
     /// How many slots a selector gets by default: the processor count rounded up to a power
     /// of two, at least 2 and at most 64. More slots than processors never help, because at
@@ -46,7 +47,7 @@ struct ThreadSlots: ~Copyable {
     private static let owners = ManagedAtomic<UInt>(0)
 
     /// The number of slots, a power of two.
-    let count: Int
+    @usableFromInline let count: Int
     private let owner: UInt
     private let key: pthread_key_t
     private let claims: AtomicCounterArray<Int>
@@ -62,7 +63,7 @@ struct ThreadSlots: ~Copyable {
     }
 
     /// The calling thread's slot, `0..<count`.
-    @inline(__always)
+    @usableFromInline
     func current() -> Int {
         let remembered = UInt(bitPattern: pthread_getspecific(key))
         if remembered &>> 16 == owner { return Int(remembered & 0xFFFF) }

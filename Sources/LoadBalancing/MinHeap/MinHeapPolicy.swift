@@ -88,7 +88,7 @@ public struct MinHeapPolicy: SelectionPolicy {
     public func weight(of server: ServerID) -> Int { Int(heap.node(of: server.index).weight) }
 }
 
-extension MinHeapPolicy: AssignablePolicy {
+extension MinHeapPolicy {
     /// Counts one more active connection on `server`, chosen by the caller, and advances its
     /// virtual time and stamp as a pick of it would.
     ///

@@ -266,7 +266,7 @@ public final class PartitionedSelector: ServerSelector {
 /// The shards are thread-safe selectors; the published words and random states are atomics.
 extension PartitionedSelector: @unchecked Sendable {}
 
-extension PartitionedSelector: AssignableSelector {
+extension PartitionedSelector {
     /// Counts one more active connection on `server` in its shard, and republishes the
     /// shard's minimum (which the connection may have raised).
     ///
