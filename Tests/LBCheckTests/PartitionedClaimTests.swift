@@ -20,7 +20,7 @@ struct PartitionedClaimTests {
         #expect(verdicts.count == 1 && !verdicts[0].passed && verdicts[0].measured == "partitioned 0.900, p2c 0.920")
         let belowFloor = fairer.map { run in
             var run = run
-            if run.selector == SelectorKind.partitioned.rawValue { run.fairness.jainLoad = 0.985 }
+            if run.selector == .partitioned { run.fairness.jainLoad = 0.985 }
             return run
         }
         #expect(ProjectClaims().partitionedFairnessClaims(belowFloor).allSatisfy { !$0.passed })
