@@ -56,25 +56,32 @@ struct ClassClock: Sendable {
 /// server is in, and each class's `ClassClock` and member count.
 ///
 /// `buckets` keeps the same clock in its own `WeightClass`. Here a class is just an index into
-/// `clocks`, found through `classOf`, so a pick reads and writes one more word and a release
-/// reads one; the dictionary from weight to class is used only when a weight is set.
+/// `classes`, found through `classOf` (or handed in by `min-heap`, which keeps it in its
+/// nodes): a pick reads and writes one 16-byte entry, a release reads one; the dictionary
+/// from weight to class is used only when a weight is set.
 ///
 /// - Complexity: `tick`, `round` O(1); `reassign` O(1) expected (one dictionary lookup);
 ///   `latestTime` O(classes). Memory: 4 bytes per server, about 40 bytes per distinct weight.
 /// - Note: Not thread-safe: part of one policy.
 @usableFromInline
 struct WeightClassClocks {
+    /// One class: its clock and its member count (0 for a free index), side by side so that a
+    /// pick touches one entry.
+    @usableFromInline
+    struct Entry {
+        @usableFromInline var clock: ClassClock
+        @usableFromInline var members: Int32
+    }
+
     /// The class of each server; -1 while drained.
     @usableFromInline var classOf: [Int32]
-    /// Each class's clock.
-    @usableFromInline var clocks: [ClassClock]
-    /// Each class's member count; 0 for a free index.
-    @usableFromInline var members: [Int32]
+    /// Each class.
+    @usableFromInline var classes: [Entry]
     /// Each class's weight.
     var classWeight: [UInt32]
     /// The class of each weight some server has.
     var classOfWeight: [UInt32: Int32]
-    /// Free class indices, reused before `clocks` grows.
+    /// Free class indices, reused before `classes` grows.
     var freeClasses: [Int32]
 
     /// One class per distinct positive weight, every clock at round 0.
@@ -83,8 +90,7 @@ struct WeightClassClocks {
     /// - Complexity: O(n) expected.
     init(weights: [Int]) {
         classOf = Array(repeating: -1, count: weights.count)
-        clocks = []
-        members = []
+        classes = []
         classWeight = []
         classOfWeight = [:]
         freeClasses = []
@@ -98,8 +104,18 @@ struct WeightClassClocks {
     @inlinable
     @inline(__always)
     mutating func tick(_ server: Int) -> UInt64 {
-        let weightClass = Int(classOf[server])
-        return clocks[weightClass].tick(members: members[weightClass])
+        tick(inClass: Int(classOf[server]))
+    }
+
+    /// Counts a pick (or assignment) of a member of `weightClass` and returns the units it gets.
+    ///
+    /// - Complexity: O(1).
+    @inlinable
+    @inline(__always)
+    mutating func tick(inClass weightClass: Int) -> UInt64 {
+        classes.withUnsafeMutableBufferPointer { classes in
+            classes[weightClass].clock.tick(members: classes[weightClass].members)
+        }
     }
 
     /// The round of `server`'s class (`server` has weight > 0): the units it gets on a release.
@@ -108,7 +124,7 @@ struct WeightClassClocks {
     @inlinable
     @inline(__always)
     func round(_ server: Int) -> UInt64 {
-        clocks[Int(classOf[server])].round
+        classes[Int(classOf[server])].clock.round
     }
 
     /// The latest virtual time of any class: where a server joining a class starts, so that a
@@ -117,8 +133,8 @@ struct WeightClassClocks {
     /// - Complexity: O(classes).
     func latestTime() -> VirtualTime {
         var latest = VirtualTime.zero
-        for index in clocks.indices where members[index] > 0 {
-            latest.advance(to: clocks[index].round, weight: classWeight[index])
+        for index in classes.indices where classes[index].members > 0 {
+            latest.advance(to: classes[index].clock.round, weight: classWeight[index])
         }
         return latest
     }
@@ -131,8 +147,8 @@ struct WeightClassClocks {
     mutating func reassign(_ server: Int, to weight: UInt32) -> UInt64? {
         let old = Int(classOf[server])
         if old >= 0 {
-            members[old] -= 1
-            if members[old] == 0 {
+            classes[old].members -= 1
+            if classes[old].members == 0 {
                 classOfWeight[classWeight[old]] = nil
                 freeClasses.append(Int32(old))
             }
@@ -141,7 +157,7 @@ struct WeightClassClocks {
         guard weight > 0 else { return nil }
         let start = latestTime().units(atWeight: weight)
         let weightClass = join(server, weight: weight)
-        return clocks[weightClass].lift(to: start)
+        return classes[weightClass].clock.lift(to: start)
     }
 
     /// Puts `server` in the class of `weight`, creating it at round 0 if needed, and returns
@@ -153,17 +169,16 @@ struct WeightClassClocks {
             weightClass = existing
         } else if let reused = freeClasses.popLast() {
             weightClass = reused
-            clocks[Int(reused)] = .zero
+            classes[Int(reused)].clock = .zero
             classWeight[Int(reused)] = weight
             classOfWeight[weight] = reused
         } else {
-            weightClass = Int32(clocks.count)
-            clocks.append(.zero)
-            members.append(0)
+            weightClass = Int32(classes.count)
+            classes.append(Entry(clock: .zero, members: 0))
             classWeight.append(weight)
             classOfWeight[weight] = weightClass
         }
-        members[Int(weightClass)] += 1
+        classes[Int(weightClass)].members += 1
         classOf[server] = weightClass
         return Int(weightClass)
     }

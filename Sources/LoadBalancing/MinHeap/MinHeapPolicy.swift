@@ -54,7 +54,7 @@ public struct MinHeapPolicy: SelectionPolicy {
     public mutating func release(_ server: ServerID) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "release")
         let weightClass = Int(classes.classOf[server.index])
-        heap.decrement(server.index, units: weightClass < 0 ? nil : classes.clocks[weightClass].round, stamp: clock)
+        heap.decrement(server.index, units: weightClass < 0 ? nil : classes.classes[weightClass].clock.round, stamp: clock)
         clock &+= 1
     }
 
