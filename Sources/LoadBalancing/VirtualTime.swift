@@ -1,13 +1,12 @@
 /// The weighted tie rule of the exact policies: a server's *virtual time* `units / weight`.
 ///
 /// Among servers of equal minimal score, the one with the earliest virtual time wins, then the
-/// one with the oldest last-change stamp. A server's units are counted in steps of `1 / weight`
-/// of its own weight, so a pick, which adds one unit, moves a weight-4 server a quarter as far
-/// along as a weight-1 server: at light load, when every score is 0, picks follow the weights
-/// exactly as in stride scheduling (Waldspurger & Weihl 1995) — the smooth weighted rotation
-/// NGINX's `least_conn` runs among its tied peers, kept as one number per server so that a
-/// heap or a bucket list can order it. See `ReferenceLeastConnections` for the whole rule,
-/// with the class clocks that keep it exact in O(1) list moves.
+/// one with the oldest last-change stamp. A server's units are its weight class's round when it
+/// last changed (`ClassClock`): a round is one pick per member of the class and is worth
+/// `1 / weight`, so at light load, when every score is 0, picks follow the weights as in stride
+/// scheduling (Waldspurger & Weihl 1995) — the shares of the smooth weighted rotation NGINX's
+/// `least_conn` runs among its tied peers, kept as one number per server so that a heap or a
+/// bucket list can order it. See `ReferenceLeastConnections` for the whole rule.
 ///
 /// Virtual times are compared like scores, by cross-multiplication, here 64 × 32 bits into
 /// 128, so they never overflow and never round.
