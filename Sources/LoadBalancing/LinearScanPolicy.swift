@@ -88,10 +88,8 @@ public struct LinearScanPolicy: SelectionPolicy {
     static func breaksTie(
         _ server: Server, _ serverUnits: UInt64, _ bestWeight: UInt64, _ bestUnits: UInt64, _ bestStamp: UInt64
     ) -> Bool {
-        let otherWeight = UInt32(truncatingIfNeeded: bestWeight)
-        if VirtualTime.isEarlier(serverUnits, server.weight, than: bestUnits, otherWeight) { return true }
-        if VirtualTime.isEarlier(bestUnits, otherWeight, than: serverUnits, server.weight) { return false }
-        return server.stamp < bestStamp
+        let order = VirtualTime.order(serverUnits, server.weight, bestUnits, UInt32(truncatingIfNeeded: bestWeight))
+        return order < 0 || (order == 0 && server.stamp < bestStamp)
     }
 
     @inlinable

@@ -189,8 +189,8 @@ public struct BucketsPolicy: SelectionPolicy {
                 if left > right { continue }
                 if left == right {
                     let (headWeight, otherWeight) = (UInt32(truncatingIfNeeded: weight), UInt32(truncatingIfNeeded: bestWeight))
-                    if VirtualTime.isEarlier(bestUnits, otherWeight, than: units, headWeight) { continue }
-                    if !VirtualTime.isEarlier(units, headWeight, than: bestUnits, otherWeight) && stamp > bestStamp { continue }
+                    let order = VirtualTime.order(units, headWeight, bestUnits, otherWeight)
+                    if order > 0 || (order == 0 && stamp > bestStamp) { continue }
                 }
             }
             best = (weightClass, head)

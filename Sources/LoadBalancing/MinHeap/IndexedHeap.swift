@@ -109,9 +109,8 @@ struct IndexedHeap {
     /// earlier virtual time, then older stamp.
     @inline(never)
     static func precedesByVirtualTime(_ a: Node, _ b: Node) -> Bool {
-        if VirtualTime.isEarlier(a.units, a.weight, than: b.units, b.weight) { return true }
-        if VirtualTime.isEarlier(b.units, b.weight, than: a.units, a.weight) { return false }
-        return a.stamp < b.stamp
+        let order = VirtualTime.order(a.units, a.weight, b.units, b.weight)
+        return order < 0 || (order == 0 && a.stamp < b.stamp)
     }
 
     /// The slot of the parent of `slot` (> 0).
