@@ -6,39 +6,39 @@
 /// (earliest virtual time, then oldest stamp), so tied servers share picks in proportion to
 /// their weights, as NGINX's smooth weighted rotation among tied peers does.
 ///
-/// Each server is one 24-byte record (count, weight, virtual-time units, last-change stamp) in
-/// one contiguous array, so the scan streams through memory; the weight-class clocks live
-/// apart (`WeightClassClocks`) and are touched once per operation.
+/// Each server is one 16-byte record (count, weight, last-change stamp) in one contiguous
+/// array, so the scan streams through memory as it did before virtual time existed; virtual
+/// times live in a parallel array read only to break a tie between different weights, and
+/// the weight-class clocks apart (`WeightClassClocks`), touched once per operation.
 ///
-/// - Complexity: pick O(n); release O(1); `setWeight` O(1) expected.
-///   Memory: 28 bytes per server, plus about 24 bytes per distinct weight.
+/// - Complexity: pick O(n); release O(1); `setWeight` O(1) expected plus O(W) for W distinct
+///   weights (`WeightClassClocks.reassign`).
+///   Memory: 28 bytes per server, plus about 40 bytes per distinct weight.
 /// - Note: Not thread-safe (a policy); wrap it in `LockedSelector`.
 public struct LinearScanPolicy: SelectionPolicy {
     @usableFromInline
     struct Server {
         @usableFromInline var active: UInt32
         @usableFromInline var weight: UInt32
-        /// Virtual time in units of `1 / weight`.
-        @usableFromInline var units: UInt64
         @usableFromInline var stamp: UInt64
     }
 
     public static let isExact = true
 
     @usableFromInline var servers: [Server]
+    /// Each server's virtual time in units of `1 / weight`.
+    @usableFromInline var units: [UInt64]
     @usableFromInline var clock: UInt64
     @usableFromInline var classes: WeightClassClocks
-    /// The highest virtual time a pick was made at.
-    @usableFromInline var globalTime: VirtualTime
 
     public init(weights: [Int], seed: UInt64 = 0) throws(SelectorConfigurationError) {
         try WeightValidation.validate(weights)
         servers = weights.enumerated().map { index, weight in
-            Server(active: 0, weight: UInt32(weight), units: 0, stamp: UInt64(index))
+            Server(active: 0, weight: UInt32(weight), stamp: UInt64(index))
         }
+        units = Array(repeating: 0, count: weights.count)
         clock = UInt64(weights.count)
         classes = WeightClassClocks(weights: weights)
-        globalTime = .zero
     }
 
     @inlinable
@@ -47,47 +47,49 @@ public struct LinearScanPolicy: SelectionPolicy {
     @inlinable
     public mutating func pick() -> ServerID? {
         let best: Int? = servers.withUnsafeBufferPointer { servers in
-            var best = -1
-            var bestActive: UInt64 = 0
-            var bestWeight: UInt64 = 0
-            var bestUnits: UInt64 = 0
-            var bestStamp: UInt64 = 0
-            for index in servers.indices {
-                let server = servers[index]
-                if server.weight == 0 { continue }
-                let left = UInt64(server.active) &* bestWeight
-                let right = bestActive &* UInt64(server.weight)
-                // `best < 0` makes the first candidate win outright (bestWeight is still 0).
-                if best < 0 || left < right
-                    || (left == right && Self.breaksTie(server, bestUnits, UInt32(truncatingIfNeeded: bestWeight), bestStamp)) {
-                    best = index
-                    bestActive = UInt64(server.active)
-                    bestWeight = UInt64(server.weight)
-                    bestUnits = server.units
-                    bestStamp = server.stamp
+            units.withUnsafeBufferPointer { units in
+                var best = -1
+                var bestActive: UInt64 = 0
+                var bestWeight: UInt64 = 0
+                var bestStamp: UInt64 = 0
+                for index in servers.indices {
+                    let server = servers[index]
+                    if server.weight == 0 { continue }
+                    let left = UInt64(server.active) &* bestWeight
+                    let right = bestActive &* UInt64(server.weight)
+                    // `best < 0` makes the first candidate win outright (bestWeight is still 0).
+                    // Between one weight the stamp alone breaks a tie (within a weight class
+                    // virtual time never decreases in stamp order).
+                    if best < 0 || left < right
+                        || (left == right
+                            && (UInt64(server.weight) == bestWeight
+                                ? server.stamp < bestStamp
+                                : Self.breaksTie(server, units[index], bestWeight, units[best], bestStamp))) {
+                        best = index
+                        bestActive = UInt64(server.active)
+                        bestWeight = UInt64(server.weight)
+                        bestStamp = server.stamp
+                    }
                 }
+                return best < 0 ? nil : best
             }
-            return best < 0 ? nil : best
         }
         guard let best else { return nil }
         if servers[best].active == UInt32.max { SelectorMisuse.tooManyConnections(ServerID(best)) }
-        globalTime.advance(to: servers[best].units, weight: servers[best].weight)
         servers[best].active &+= 1
-        touch(best, units: servers[best].units &+ 1)
+        units[best] = classes.tick(best)
+        touch(best)
         return ServerID(best)
     }
 
-    /// Whether `server`, whose score equals the best so far, wins the tie against it: earlier
-    /// virtual time, then older stamp. Between servers of one weight the stamp alone decides
-    /// (within a weight class virtual time never decreases in stamp order), which keeps equal
-    /// weights as cheap as a stamp comparison.
+    /// Whether `server`, whose score equals the best so far and whose weight differs from it,
+    /// wins the tie: earlier virtual time, then older stamp.
     @inlinable
-    @inline(__always)
-    static func breaksTie(_ server: Server, _ bestUnits: UInt64, _ bestWeight: UInt32, _ bestStamp: UInt64) -> Bool {
-        if server.weight == bestWeight { return server.stamp < bestStamp }
-        if VirtualTime.isEarlier(server.units, server.weight, than: bestUnits, bestWeight) { return true }
-        if VirtualTime.isEarlier(bestUnits, bestWeight, than: server.units, server.weight) { return false }
-        return server.stamp < bestStamp
+    static func breaksTie(
+        _ server: Server, _ serverUnits: UInt64, _ bestWeight: UInt64, _ bestUnits: UInt64, _ bestStamp: UInt64
+    ) -> Bool {
+        let order = VirtualTime.order(serverUnits, server.weight, bestUnits, UInt32(truncatingIfNeeded: bestWeight))
+        return order < 0 || (order == 0 && server.stamp < bestStamp)
     }
 
     @inlinable
@@ -95,7 +97,8 @@ public struct LinearScanPolicy: SelectionPolicy {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "release")
         if servers[server.index].active == 0 { SelectorMisuse.releaseWithoutConnection(server) }
         servers[server.index].active &-= 1
-        touch(server.index, units: servers[server.index].units)
+        if servers[server.index].weight > 0 { units[server.index] = classes.round(server.index) }
+        touch(server.index)
     }
 
     public mutating func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
@@ -103,18 +106,13 @@ public struct LinearScanPolicy: SelectionPolicy {
         try WeightValidation.validate(weight, for: server.index)
         let index = server.index
         servers[index].weight = UInt32(weight)
-        let joined = classes.reassign(index, to: UInt32(weight), notBefore: globalTime.units(atWeight: UInt32(weight)))
-        if let joined { servers[index].units = joined }
-        servers[index].stamp = clock
-        clock &+= 1
+        if let joined = classes.reassign(index, to: UInt32(weight)) { units[index] = joined }
+        touch(index)
     }
 
-    /// Records a change of `index`'s count: with weight > 0 its units become the later of
-    /// `candidate` and its class's clock (see `ReferenceLeastConnections`); drained, they stay.
-    /// Either way it gets the newest stamp.
+    /// Gives `index` the newest stamp.
     @inlinable
-    mutating func touch(_ index: Int, units candidate: UInt64) {
-        if servers[index].weight > 0 { servers[index].units = classes.advance(index, to: candidate) }
+    mutating func touch(_ index: Int) {
         servers[index].stamp = clock
         clock &+= 1
     }
@@ -125,8 +123,8 @@ public struct LinearScanPolicy: SelectionPolicy {
 }
 
 extension LinearScanPolicy {
-    /// Counts one more active connection on `server`, chosen by the caller, and advances its
-    /// virtual time and stamp as a pick of it would.
+    /// Counts one more active connection on `server`, chosen by the caller, in its class's
+    /// clock and its stamp as a pick of it would.
     ///
     /// - Complexity: O(1).
     @inlinable
@@ -134,6 +132,7 @@ extension LinearScanPolicy {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
         if servers[server.index].active == UInt32.max { SelectorMisuse.tooManyConnections(server) }
         servers[server.index].active &+= 1
-        touch(server.index, units: servers[server.index].units &+ 1)
+        if servers[server.index].weight > 0 { units[server.index] = classes.tick(server.index) }
+        touch(server.index)
     }
 }

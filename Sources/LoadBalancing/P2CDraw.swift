@@ -46,12 +46,59 @@ enum P2CDraw {
         return reservoir(serverCount: serverCount, using: &random, isEligible: isEligible)
     }
 
+    /// Two distinct servers for `p2c`: the first drawn with probability proportional to its
+    /// weight, the second uniformly among the other servers with weight > 0; `second` is `nil`
+    /// when only one server is eligible, the result `nil` when none is.
+    ///
+    /// With `lower`'s weighted tie, this makes light-load shares follow the weights exactly in
+    /// expectation: the pair {i, j} is drawn with probability (wᵢ + wⱼ) / (W (m − 1)) for total
+    /// weight W over m eligible servers, and i wins a tie with probability wᵢ / (wᵢ + wⱼ), so
+    /// i's share of all-tied picks is Σⱼ wᵢ / (W (m − 1)) = wᵢ / W. (A uniform pair cannot: it
+    /// caps any server at 2/m of the picks, and gave 13.1/23.3/29.6/34.0% for weights 1,2,3,4.)
+    ///
+    /// The first draw is a uniform server accepted with probability weight / `weightBound`
+    /// (rejection sampling; with equal weights every draw is accepted without another random
+    /// number), up to `triesPerDraw` times, so it costs `weightBound` ÷ mean eligible weight ×
+    /// n / m draws on average; if the tries run out, one weighted reservoir pass draws it
+    /// (as `candidates`). Any `weightBound` at least the highest weight gives the same
+    /// distribution; a lower one (a reader racing a weight raise) accepts that server always.
+    ///
+    /// - Complexity: O(1) expected while the highest weight is within a small factor of the mean
+    ///   (at most 2 × `triesPerDraw` draws), else one O(n) pass.
+    @inline(__always)
+    static func weightedCandidates<Random: RandomNumberGenerator>(
+        serverCount: Int, weightBound: UInt32, using random: inout Random, weight: (Int) -> UInt32
+    ) -> (first: Int, second: Int?)? {
+        if serverCount > 1 && weightBound > 0 {
+            for _ in 0..<triesPerDraw {
+                let first = index(below: serverCount, using: &random)
+                let firstWeight = weight(first)
+                guard firstWeight > 0,
+                      firstWeight >= weightBound || index(below: Int(weightBound), using: &random) < Int(firstWeight)
+                else { continue }
+                for _ in 0..<triesPerDraw {
+                    var second = index(below: serverCount - 1, using: &random)
+                    if second >= first { second += 1 }
+                    if weight(second) > 0 { return (first, second) }
+                }
+                break
+            }
+        }
+        return weightedReservoir(serverCount: serverCount, using: &random, weight: weight)
+    }
+
+    /// The bound of `weightedCandidates` (the highest weight) after one server's weight went
+    /// from `old` to `new`; `highest` recomputes it, in O(n), only when the highest weight may
+    /// have been lowered.
+    static func bound(after old: UInt32, became new: UInt32, bound: UInt32, highest: () -> UInt32) -> UInt32 {
+        if new >= bound { return new }
+        return old == bound ? highest() : bound
+    }
+
     /// Of two candidates, the one with the lower score; a tie goes to one of them with
-    /// probability proportional to its weight (a fair coin between equal weights), so light
-    /// load leans towards the heavier servers. It does not make light-load shares exactly
-    /// proportional: the pair is drawn uniformly, so with weights 1,2,3,4 and every score 0 the
-    /// shares are 13.1/23.3/29.6/34.0% (the weight shares are 10/20/30/40%), and one server can
-    /// never take more than 2/n of the picks.
+    /// probability proportional to its weight (a fair coin between equal weights). With the
+    /// pairs of `weightedCandidates` that makes light-load shares the weight shares; with the
+    /// uniform pairs of `candidates` (`partitioned`'s shards) it only leans towards the heavier.
     @inline(__always)
     static func lower<Random: RandomNumberGenerator>(
         _ first: Int, _ firstScore: Score, _ second: Int, _ secondScore: Score, using random: inout Random
@@ -66,6 +113,32 @@ enum P2CDraw {
     @inline(__always)
     static func index<Random: RandomNumberGenerator>(below bound: Int, using random: inout Random) -> Int {
         Int(truncatingIfNeeded: UInt64(bound).multipliedFullWidth(by: random.next()).high)
+    }
+
+    /// Two passes: the first candidate by weighted reservoir sampling (the k-th eligible server
+    /// replaces it with probability wₖ / (w₁ + … + wₖ)), the second by uniform reservoir
+    /// sampling over the other eligible servers.
+    private static func weightedReservoir<Random: RandomNumberGenerator>(
+        serverCount: Int, using random: inout Random, weight: (Int) -> UInt32
+    ) -> (first: Int, second: Int?)? {
+        var total = 0
+        var eligible = 0
+        var first = -1
+        for server in 0..<serverCount {
+            let serverWeight = Int(weight(server))
+            if serverWeight == 0 { continue }
+            eligible += 1
+            total += serverWeight
+            if index(below: total, using: &random) < serverWeight { first = server }
+        }
+        guard first >= 0 else { return nil }
+        var seen = 0
+        var second = -1
+        for server in 0..<serverCount where server != first && weight(server) > 0 {
+            seen += 1
+            if index(below: seen, using: &random) == 0 { second = server }
+        }
+        return (first, second < 0 ? nil : second)
     }
 
     /// One pass of reservoir sampling (Vitter's algorithm R with a reservoir of two).

@@ -1,7 +1,10 @@
 import LBRandom
-/// `p2c` as a single-threaded policy: power of two choices. Draw two *distinct* servers
-/// uniformly at random among those with weight > 0, pick the one with the lower score
-/// (`active / weight`); a tie goes to either in proportion to its weight (`P2CDraw.lower`).
+/// `p2c` as a single-threaded policy: power of two choices. Draw two *distinct* servers among
+/// those with weight > 0, the first in proportion to its weight and the second uniformly
+/// (`P2CDraw.weightedCandidates`), pick the one with the lower score (`active / weight`); a tie
+/// goes to either in proportion to its weight (`P2CDraw.lower`). So at light load, when the
+/// scores tie, each server's share of the picks is its weight's share (in expectation); with
+/// equal weights the pair is uniform, as in Envoy and gRPC.
 ///
 /// The least-request balancer of Envoy (`LEAST_REQUEST`, two choices by default), gRPC
 /// (proposal A48, `least_request_experimental`), Finagle (`P2CPick`) and Linkerd. Mitzenmacher
@@ -17,19 +20,23 @@ import LBRandom
 ///
 /// - Complexity: pick O(1) expected while a fair fraction of servers is eligible; see
 ///   `P2CDraw` for mostly drained configurations (at most 32 draws plus one O(n) pass).
-///   Release O(1); `setWeight` O(1). Memory: 8 bytes per server.
+///   Release O(1); `setWeight` O(1), or O(n) when it lowers the highest weight (the bound
+///   of the weighted draw is recomputed). Memory: 8 bytes per server.
 /// - Note: Not thread-safe (a policy); `P2CSelector` is the lock-free form.
 public struct P2CPolicy: SelectionPolicy {
     public static let isExact = false
 
     private var active: [UInt32]
     private var weightOf: [UInt32]
+    /// The highest weight: the bound of the weighted first draw.
+    private var weightBound: UInt32
     private var random: SplitMix64
 
     public init(weights: [Int], seed: UInt64 = 0) throws(SelectorConfigurationError) {
         try WeightValidation.validate(weights)
         active = Array(repeating: 0, count: weights.count)
         weightOf = weights.map { UInt32($0) }
+        weightBound = weightOf.max() ?? 0
         random = SplitMix64(seed: seed)
     }
 
@@ -40,16 +47,18 @@ public struct P2CPolicy: SelectionPolicy {
         return pick(between: candidates.first, and: candidates.second)
     }
 
-    /// Draws the candidates of the next pick: two distinct servers with weight > 0, uniformly
-    /// at random; `second` is `nil` when only one server is eligible, the result `nil` when
-    /// none is. `pick()` is exactly `drawCandidates()` followed by `pick(between:and:)`.
+    /// Draws the candidates of the next pick: two distinct servers with weight > 0, the first
+    /// in proportion to its weight, the second uniformly; `second` is `nil` when only one
+    /// server is eligible, the result `nil` when none is. `pick()` is exactly `drawCandidates()` followed by `pick(between:and:)`.
     ///
     /// - Complexity: as `pick()`.
     public mutating func drawCandidates() -> (first: ServerID, second: ServerID?)? {
         var random = self.random
         defer { self.random = random }
         let weights = weightOf
-        guard let drawn = P2CDraw.candidates(serverCount: serverCount, using: &random, isEligible: { weights[$0] > 0 }) else {
+        guard let drawn = P2CDraw.weightedCandidates(
+            serverCount: serverCount, weightBound: weightBound, using: &random, weight: { weights[$0] }
+        ) else {
             return nil
         }
         return (ServerID(drawn.first), drawn.second.map(ServerID.init))
@@ -88,7 +97,10 @@ public struct P2CPolicy: SelectionPolicy {
     public mutating func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
         try WeightValidation.validate(server, serverCount: serverCount)
         try WeightValidation.validate(weight, for: server.index)
+        let old = weightOf[server.index]
         weightOf[server.index] = UInt32(weight)
+        let weights = weightOf
+        weightBound = P2CDraw.bound(after: old, became: UInt32(weight), bound: weightBound, highest: { weights.max() ?? 0 })
     }
 
     public func activeConnections(of server: ServerID) -> Int { Int(active[server.index]) }

@@ -9,39 +9,40 @@
 ///    released or had its weight set. Initially server `i` has stamp `i`.
 ///
 /// # Virtual time: ties in proportion to weight
-/// Every server starts at 0 units. A pick adds one unit, `1 / weight` of virtual time, so
-/// among tied servers a weight-4 server comes round four times as often as a weight-1 server:
-/// with one connection in flight (every score 0) the picks follow the weights exactly, as
-/// stride scheduling does (Waldspurger & Weihl 1995; NGINX's `least_conn` gets the same shares
-/// by running smooth weighted round robin among its tied peers). A release does not change a
-/// server's units, so a server kept busy by a long connection keeps its place and is repaid
-/// when it is free again: with fewer connections than servers the shares still follow the
-/// weights. At heavy load the score decides, and the policy is exactly least connections.
+/// Servers that share a weight form a *class*, and each class has a clock counting *rounds*:
+/// a round ends after as many picks of the class's members as the class has members, and
+/// a round is `1 / weight` of virtual time. Whenever a member is picked, assigned, released or
+/// joins the class its *units* (its virtual time in `1 / weight`) become the class's round,
+/// after the pick is counted (`ClassClock`). So a class's virtual time grows by
+/// `1 / (weight × members)` per pick whichever member takes it, and among tied servers a class
+/// comes round in proportion to `weight × members`: with one connection in flight (every
+/// score 0) each server's share of the picks is its weight's share, as in stride scheduling
+/// (Waldspurger & Weihl 1995; NGINX's `least_conn` gets the same shares by running smooth
+/// weighted round robin among its tied peers). A member that is busy does not stop its class's
+/// clock: its classmates take the class's turns, so with more connections in flight, and
+/// with many servers per weight, the shares still follow the weights (the drift towards equal
+/// shares that per-server clocks gave is gone). With one server per weight this is exactly
+/// stride scheduling: a pick adds one unit, a release keeps the units. At heavy load the score
+/// decides, and the policy is exactly least connections.
 ///
-/// # Weight classes: what keeps the rule O(1) in a bucket list
-/// Servers that share a weight form a *class*, and each class has a *clock*: the units most
-/// recently given to any of its members. Whenever a member is picked, assigned, released or
-/// joins the class, its units become at least the clock, and the clock becomes its units. So
-/// within a class (units, stamp) only grows in the order members change, and `buckets` can keep
-/// each list in order by appending at its tail, and between two servers of one weight the stamp
-/// alone decides (a shortcut `linear-scan` and `min-heap` take; with equal weights the rule is
-/// exactly least recently changed). The clock matters only when a member would fall behind a
-/// classmate that changed after it: one server per weight (weights 1, 2, 3, 4) runs pure
-/// stride scheduling at every load; with several servers of one weight and more than one
-/// connection in flight, a member freed late catches up to its class's clock rather than past
-/// it, which compresses shares towards equal. A class that loses its last member forgets its
-/// clock.
+/// Within a class the round never decreases, so (units, stamp) only grows in the order members
+/// change: `buckets` keeps each list in order by appending at its tail, and between two servers
+/// of one weight the stamp alone decides (a shortcut `linear-scan` and `min-heap` take; with
+/// equal weights the rule is exactly least recently changed). A class that loses its last
+/// member forgets its clock.
 ///
 /// # Weight changes
 /// A server whose weight is set leaves its class and, with weight > 0, joins the class of its
-/// new weight at the later of the class's clock and the *global virtual time* — the highest
-/// virtual time any pick was made at — so a server returning from a drain gets no backlog of
-/// ties; with weight 0 it keeps its units and is never compared.
+/// new weight, whose round is first lifted to the *latest virtual time* of any class (rounded
+/// up to whole units of the new weight; the classes counted after the server left its old one),
+/// so a server returning from a drain gets no backlog of ties; with weight 0 it keeps its units
+/// and is never compared.
 ///
 /// Every exact policy (`linear-scan`, `min-heap`, `buckets`) makes exactly these choices,
 /// which makes whole runs replayable across implementations.
 ///
-/// - Complexity: pick O(n) with a full sort-free scan; release O(1); `setWeight` O(n).
+/// - Complexity: pick O(n) with a full sort-free scan (and a count of the class's members);
+///   release O(1); `assign` and `setWeight` O(n).
 ///   Memory 40 bytes per server. Not meant for production: meant to be obviously right.
 /// - Note: Not thread-safe (a policy).
 public struct ReferenceLeastConnections: SelectionPolicy {
@@ -52,11 +53,8 @@ public struct ReferenceLeastConnections: SelectionPolicy {
     private var units: [UInt64]
     private var stamp: [UInt64]
     private var clock: UInt64
-    /// The clock of each weight that some server has.
-    private var classClock: [Int: UInt64]
-    /// The highest virtual time a pick was made at, as (units, weight).
-    private var globalUnits: UInt64
-    private var globalWeight: Int
+    /// The clock of each weight that some server has: (round, picks in the round).
+    private var classClock: [Int: (round: UInt64, picks: Int)]
 
     public init(weights: [Int], seed: UInt64 = 0) throws(SelectorConfigurationError) {
         try WeightValidation.validate(weights)
@@ -66,9 +64,7 @@ public struct ReferenceLeastConnections: SelectionPolicy {
         stamp = (0..<weights.count).map { UInt64($0) }
         clock = UInt64(weights.count)
         classClock = [:]
-        for weight in weights where weight > 0 { classClock[weight] = 0 }
-        globalUnits = 0
-        globalWeight = 1
+        for weight in weights where weight > 0 { classClock[weight] = (0, 0) }
     }
 
     public var serverCount: Int { active.count }
@@ -89,12 +85,15 @@ public struct ReferenceLeastConnections: SelectionPolicy {
         return stamp[a] < stamp[b]
     }
 
-    /// Gives `server` (weight > 0) at least `candidate` units and at least its class's clock,
-    /// and makes that the clock.
-    private mutating func advanceInClass(_ server: Int, to candidate: UInt64) {
+    /// Counts a pick of `server` (weight > 0) in its class's clock: a round ends after as many
+    /// picks as the class has members. The server's units become the round.
+    private mutating func countPick(_ server: Int) {
         let weight = weightOf[server]
-        units[server] = max(candidate, classClock[weight]!)
-        classClock[weight] = units[server]
+        var clock = classClock[weight]!
+        clock.picks += 1
+        if clock.picks >= weightOf.filter({ $0 == weight }).count { (clock.round, clock.picks) = (clock.round + 1, 0) }
+        classClock[weight] = clock
+        units[server] = clock.round
     }
 
     private mutating func touch(_ server: Int) {
@@ -105,11 +104,8 @@ public struct ReferenceLeastConnections: SelectionPolicy {
     public mutating func pick() -> ServerID? {
         let eligible = active.indices.filter { weightOf[$0] > 0 }
         guard let best = eligible.min(by: precedes) else { return nil }
-        if Self.isBelow(Int128(globalUnits), globalWeight, Int128(units[best]), weightOf[best]) {
-            (globalUnits, globalWeight) = (units[best], weightOf[best])
-        }
         active[best] += 1
-        advanceInClass(best, to: units[best] + 1)
+        countPick(best)
         touch(best)
         return ServerID(best)
     }
@@ -118,7 +114,7 @@ public struct ReferenceLeastConnections: SelectionPolicy {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "release")
         guard active[server.index] > 0 else { SelectorMisuse.releaseWithoutConnection(server) }
         active[server.index] -= 1
-        if weightOf[server.index] > 0 { advanceInClass(server.index, to: units[server.index]) }
+        if weightOf[server.index] > 0 { units[server.index] = classClock[weightOf[server.index]]!.round }
         touch(server.index)
     }
 
@@ -132,12 +128,20 @@ public struct ReferenceLeastConnections: SelectionPolicy {
         }
         weightOf[index] = weight
         if weight > 0 {
-            if classClock[weight] == nil { classClock[weight] = 0 }
-            // The global virtual time in units of the new weight, rounded up.
-            let scaled = Int128(globalUnits) * Int128(weight)
-            let (quotient, remainder) = scaled.quotientAndRemainder(dividingBy: Int128(globalWeight))
-            let limit = Int128(UInt64.max / 2)
-            advanceInClass(index, to: UInt64(min(quotient + (remainder == 0 ? 0 : 1), limit)))
+            // The latest virtual time of the classes that remain, as (units, weight).
+            var latest: (units: UInt64, weight: Int) = (0, 1)
+            for (classWeight, clock) in classClock
+            where Self.isBelow(Int128(latest.units), latest.weight, Int128(clock.round), classWeight) {
+                latest = (clock.round, classWeight)
+            }
+            // In units of the new weight, rounded up.
+            let scaled = Int128(latest.units) * Int128(weight)
+            let (quotient, remainder) = scaled.quotientAndRemainder(dividingBy: Int128(latest.weight))
+            let start = UInt64(min(quotient + (remainder == 0 ? 0 : 1), Int128(UInt64.max / 2)))
+            var clock = classClock[weight] ?? (0, 0)
+            clock.round = max(clock.round, start)
+            classClock[weight] = clock
+            units[index] = clock.round
         }
         touch(index)
     }
@@ -148,15 +152,15 @@ public struct ReferenceLeastConnections: SelectionPolicy {
 }
 
 extension ReferenceLeastConnections {
-    /// The model of `assign`: one more active connection on `server`, its units and stamp
-    /// advanced as by a pick (the global virtual time is not: no choice was made). Drained
-    /// servers are allowed: their connections still count, their units stay.
+    /// The model of `assign`: one more active connection on `server`, counted in its class's
+    /// clock and its stamp advanced as by a pick. Drained servers are allowed: their
+    /// connections still count, their units stay.
     ///
     /// - Complexity: O(1).
     public mutating func assign(_ server: ServerID) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
         active[server.index] += 1
-        if weightOf[server.index] > 0 { advanceInClass(server.index, to: units[server.index] + 1) }
+        if weightOf[server.index] > 0 { countPick(server.index) }
         touch(server.index)
     }
 }

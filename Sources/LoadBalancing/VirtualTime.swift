@@ -1,13 +1,12 @@
 /// The weighted tie rule of the exact policies: a server's *virtual time* `units / weight`.
 ///
 /// Among servers of equal minimal score, the one with the earliest virtual time wins, then the
-/// one with the oldest last-change stamp. A server's units are counted in steps of `1 / weight`
-/// of its own weight, so a pick, which adds one unit, moves a weight-4 server a quarter as far
-/// along as a weight-1 server: at light load, when every score is 0, picks follow the weights
-/// exactly as in stride scheduling (Waldspurger & Weihl 1995) — the smooth weighted rotation
-/// NGINX's `least_conn` runs among its tied peers, kept as one number per server so that a
-/// heap or a bucket list can order it. See `ReferenceLeastConnections` for the whole rule,
-/// with the class clocks that keep it exact in O(1) list moves.
+/// one with the oldest last-change stamp. A server's units are its weight class's round when it
+/// last changed (`ClassClock`): a round is one pick per member of the class and is worth
+/// `1 / weight`, so at light load, when every score is 0, picks follow the weights as in stride
+/// scheduling (Waldspurger & Weihl 1995) — the shares of the smooth weighted rotation NGINX's
+/// `least_conn` runs among its tied peers, kept as one number per server so that a heap or a
+/// bucket list can order it. See `ReferenceLeastConnections` for the whole rule.
 ///
 /// Virtual times are compared like scores, by cross-multiplication, here 64 × 32 bits into
 /// 128, so they never overflow and never round.
@@ -29,6 +28,20 @@ public struct VirtualTime: Sendable, Equatable, CustomStringConvertible {
         self.weight = weight
     }
 
+    /// -1, 0 or 1 as `aUnits / aWeight` is earlier than, equal to or later than
+    /// `bUnits / bWeight` (both weights positive): one comparison settles a tie both ways.
+    ///
+    /// - Complexity: O(1): two 64 × 64 → 128-bit multiplications.
+    @inlinable
+    @inline(__always)
+    public static func order(_ aUnits: UInt64, _ aWeight: UInt32, _ bUnits: UInt64, _ bWeight: UInt32) -> Int {
+        let left = aUnits.multipliedFullWidth(by: UInt64(bWeight))
+        let right = bUnits.multipliedFullWidth(by: UInt64(aWeight))
+        if left.high != right.high { return left.high < right.high ? -1 : 1 }
+        if left.low != right.low { return left.low < right.low ? -1 : 1 }
+        return 0
+    }
+
     /// Whether `aUnits / aWeight` is strictly earlier than `bUnits / bWeight` (both weights
     /// positive).
     ///
@@ -36,9 +49,7 @@ public struct VirtualTime: Sendable, Equatable, CustomStringConvertible {
     @inlinable
     @inline(__always)
     public static func isEarlier(_ aUnits: UInt64, _ aWeight: UInt32, than bUnits: UInt64, _ bWeight: UInt32) -> Bool {
-        let left = aUnits.multipliedFullWidth(by: UInt64(bWeight))
-        let right = bUnits.multipliedFullWidth(by: UInt64(aWeight))
-        return left.high < right.high || (left.high == right.high && left.low < right.low)
+        order(aUnits, aWeight, bUnits, bWeight) < 0
     }
 
     /// Moves this time forward to `units / weight` if that is later.

@@ -75,6 +75,30 @@ struct ClaimTests {
         #expect(claims.weightShareClaims(skewed).allSatisfy { !$0.passed })
     }
 
+    @Test("claim 7 on the real selectors: every light-load case passes, repeated weights included; 2.5% off fails")
+    func lightLoadWeights() throws {
+        let light = ProjectClaims(length: .picks(20_000))
+        let verdicts = light.lightLoadWeightClaims(try light.lightLoadWeightCells())
+        #expect(verdicts.count == ProjectClaims.lightLoadCases.count * ProjectClaims.exactKinds.count)
+        let failures = verdicts.filter { !$0.passed }
+        #expect(failures.isEmpty, "\(failures)")
+        #expect(verdicts.contains { $0.claim.contains("weights 1,2,3,4,1,2,3,4 and 3 connections in flight on 8 servers") })
+        // Proportional picks pass; the weight-4 servers 2.5% off in one case fail that case only.
+        let made = ProjectClaims.lightLoadCases.flatMap { lightLoad in
+            ProjectClaims.exactKinds.map { kind in
+                let skewed = kind == .buckets && lightLoad.weights.count == 8 && lightLoad.concurrency == 2
+                var cell = Self.run(
+                    kind, picks: skewed ? [500, 1_000, 1_500, 1_950, 500, 1_000, 1_500, 2_050] : lightLoad.weights.map { $0 * 500 },
+                    lock: "mutex")
+                cell.weights = lightLoad.weights
+                cell.concurrency = lightLoad.concurrency
+                return cell
+            }
+        }
+        let failed = light.lightLoadWeightClaims(made).filter { !$0.passed }
+        #expect(failed.count == 1 && failed[0].claim.contains("buckets with weights 1,2,3,4,1,2,3,4 and 2 connections"), "\(failed)")
+    }
+
     @Test("a leaked connection fails claim 6")
     func leak() {
         #expect(claims.leakClaim([Self.run(.buckets)]).passed)

@@ -124,8 +124,8 @@ struct P2CTests {
         #expect((2_300...2_700).contains(light), "weight 1 won \(light) of 10,000 ties against weight 3")
     }
 
-    @Test("candidates are uniform over the eligible servers")
-    func uniformCandidates() throws {
+    @Test("the first candidate is drawn in proportion to weight, the second uniformly among the others")
+    func weightedCandidates() throws {
         let weights = [1, 0, 3, 1, 0, 0, 2, 1, 1, 0]
         var policy = try P2CPolicy(weights: weights, seed: 23)
         var drawn = Array(repeating: 0, count: weights.count)
@@ -136,10 +136,33 @@ struct P2CTests {
             drawn[first.index] += 1
             drawn[try #require(second).index] += 1
         }
-        // 6 eligible servers, each in 2/6 of the pairs: 10,000 ± 3% (about 4 standard deviations).
+        // Total weight 9 over 6 eligible servers: server i is first with probability wᵢ / 9 and
+        // second with (9 − wᵢ) / 9 / 5, so weight 1 is in 8,667 pairs, 2 in 11,333, 3 in 14,000
+        // (± 300, about 4 standard deviations; uniform pairs would put each in 10,000).
         for (server, count) in drawn.enumerated() {
-            #expect(weights[server] == 0 ? count == 0 : abs(count - 10_000) < 300, "server \(server) drawn \(count) times")
+            let weight = Double(weights[server])
+            let expected = weight == 0 ? 0 : Double(rounds) * (weight / 9 + (9 - weight) / 9 / 5)
+            #expect(abs(Double(count) - expected) < 300, "server \(server) drawn \(count) times, expected \(expected)")
         }
+    }
+
+    @Test("mostly drained: the reservoir fallback keeps the weighted first draw")
+    func weightedFallback() throws {
+        // 2 of 200 servers eligible, weights 1 and 3: the rejection tries mostly run out, so the
+        // reservoir pass draws; the first candidate is still weight 3 in 3/4 of the draws.
+        var weights = Array(repeating: 0, count: 200)
+        weights[17] = 1
+        weights[150] = 3
+        var policy = try P2CPolicy(weights: weights, seed: 29)
+        var heavyFirst = 0
+        for _ in 0..<20_000 {
+            let drawn = policy.drawCandidates()
+            let (first, second) = try #require(drawn)
+            let other = try #require(second)
+            #expect(Set([first.index, other.index]) == [17, 150])
+            if first.index == 150 { heavyFirst += 1 }
+        }
+        #expect(abs(heavyFirst - 15_000) < 300, "weight 3 first in \(heavyFirst) of 20,000 draws")
     }
 
     @Test("the selector, called from one thread, makes the policy's choices for the same seed")

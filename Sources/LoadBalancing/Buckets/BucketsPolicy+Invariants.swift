@@ -100,8 +100,8 @@ extension BucketsPolicy {
                 if previous != sentinel && nodes[Int(previous)].units > server.units {
                     return "bucket \(count) of class \(index) is out of virtual-time order at server \(cursor)"
                 }
-                if server.units > weightClass.clock {
-                    return "server \(cursor) has units \(server.units) past its class's clock \(weightClass.clock)"
+                if server.units > weightClass.clock.round {
+                    return "server \(cursor) has units \(server.units) past its class's round \(weightClass.clock.round)"
                 }
                 previous = cursor
                 cursor = server.next

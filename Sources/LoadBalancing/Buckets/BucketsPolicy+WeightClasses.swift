@@ -2,20 +2,17 @@
 /// is made unique once per operation instead of checked on every link written.
 extension BucketsPolicy {
     /// Moves `server` from its bucket, closed by sentinel `source`, to the tail of the bucket
-    /// closed by `destination` in class `weightClass`, gives it that bucket's count, the later of
-    /// `units` and the class's clock (which moves there) and the newest stamp, and says whether
-    /// its old bucket is now empty.
+    /// closed by `destination`, gives it that bucket's count, `units` (its class's round, after
+    /// the change was counted) and the newest stamp, and says whether its old bucket is now empty.
     ///
     /// - Complexity: O(1).
     @inline(__always)
     @discardableResult
     mutating func move(
-        _ server: Int, to destination: Int32, from source: Int32, in weightClass: Int, units candidate: UInt64
+        _ server: Int, to destination: Int32, from source: Int32, units: UInt64
     ) -> Bool {
         let stamp = clock
         clock &+= 1
-        let units = Swift.max(candidate, classes[weightClass].clock)
-        classes[weightClass].clock = units
         return withNodes { nodes in
             Self.unlink(server, nodes)
             nodes[server].active = nodes[Int(destination)].active
@@ -27,7 +24,7 @@ extension BucketsPolicy {
     }
 
     /// Adds `server` (drained, with its stamp already the newest and its units the class's
-    /// clock) to `weightClass`, at the tail of the bucket of its count, adding buckets up to it.
+    /// round) to `weightClass`, at the tail of the bucket of its count, adding buckets up to it.
     ///
     /// - Complexity: O(1) amortized, plus the buckets added up to the server's count.
     mutating func attach(_ server: Int, to weightClass: Int) {
@@ -72,7 +69,7 @@ extension BucketsPolicy {
     mutating func weightClass(for weight: UInt32) -> Int {
         if let existing = classOfWeight[weight] { return Int(existing) }
         let fresh = WeightClass(
-            weight: weight, minimum: 0, members: 0, liveSlot: Int32(liveClasses.count), clock: 0, sentinels: [])
+            weight: weight, minimum: 0, members: 0, liveSlot: Int32(liveClasses.count), clock: .zero, sentinels: [])
         let index: Int
         if let reused = freeClasses.popLast() {
             index = Int(reused)
@@ -84,6 +81,15 @@ extension BucketsPolicy {
         liveClasses.append(Int32(index))
         classOfWeight[weight] = Int32(index)
         return index
+    }
+
+    /// The latest virtual time of any live class: where a server joining a class starts.
+    ///
+    /// - Complexity: O(W).
+    func latestTime() -> VirtualTime {
+        var latest = VirtualTime.zero
+        for live in liveClasses { latest.advance(to: classes[Int(live)].clock.round, weight: classes[Int(live)].weight) }
+        return latest
     }
 
     /// Whether bucket `bucket` of `weightClass` has no server.

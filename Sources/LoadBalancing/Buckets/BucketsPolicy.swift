@@ -10,7 +10,7 @@
 /// bucket of the best class and appends it to the tail of the next bucket up; a release moves
 /// a server to the tail of the bucket below and lowers the class's cached minimum if needed.
 /// Every move appends at a tail exactly when the server's stamp becomes the newest and its
-/// virtual time becomes its class's clock (no earlier than any classmate's: see
+/// virtual time becomes its class's round (no earlier than any classmate's: see
 /// `ReferenceLeastConnections`), so every bucket stays in (virtual time, stamp) order and its
 /// head is the class's canonical tie winner; the pick compares the minimum-bucket head of each
 /// class by score (cross-multiplication), then virtual time, then stamp. So the policy is
@@ -32,11 +32,11 @@
 ///   Memory: 32 bytes per server (links, count, class, virtual time, stamp). Buckets: 36
 ///   bytes each (a 32-byte sentinel node and its 4-byte index), one per count from 0 to the
 ///   highest count a member of the class has reached; a retired class's sentinels are kept for
-///   reuse. Per class also a 32-byte record, a 4-byte live-list entry and a dictionary entry.
+///   reuse. Per class also a 40-byte record, a 4-byte live-list entry and a dictionary entry.
 ///   The node array starts with room for 16 sentinels, then grows by a sixteenth, not by
 ///   doubling, so its spare room is at most 512 bytes or 2 bytes per server.
 ///   With equal weights and at most `c` connections on any server, that is about
-///   32 + (36·(c + 1) + 70 + 512) / n bytes per server: 32 bytes and under a kilobyte in all
+///   32 + (36·(c + 1) + 78 + 512) / n bytes per server: 32 bytes and under a kilobyte in all
 ///   (`PolicyMemoryTests` measures it).
 /// - Note: Not thread-safe (a policy); wrap it in `LockedSelector`.
 public struct BucketsPolicy: SelectionPolicy {
@@ -76,8 +76,6 @@ public struct BucketsPolicy: SelectionPolicy {
     var classOfWeight: [UInt32: Int32]
     /// The next last-change stamp.
     var clock: UInt64
-    /// The highest virtual time a pick was made at.
-    var globalTime: VirtualTime
 
     /// `weights.count` servers with no active connections, one weight class per distinct
     /// positive weight; `seed` is unused (the policy is deterministic).
@@ -99,7 +97,6 @@ public struct BucketsPolicy: SelectionPolicy {
         spareSentinels = []
         classOfWeight = [:]
         clock = UInt64(weights.count)
-        globalTime = .zero
         // In index order, so each bucket 0 is in stamp order.
         for (server, weight) in weights.enumerated() where weight > 0 {
             attach(server, to: weightClass(for: UInt32(weight)))
@@ -115,9 +112,8 @@ public struct BucketsPolicy: SelectionPolicy {
         if from &+ 1 == classes[weightClass].sentinels.count { addBucket(to: weightClass) }
         let source = classes[weightClass].sentinels[from]
         let destination = classes[weightClass].sentinels[from &+ 1]
-        let units = nodes[server].units
-        globalTime.advance(to: units, weight: classes[weightClass].weight)
-        let sourceEmptied = move(server, to: destination, from: source, in: weightClass, units: units &+ 1)
+        let units = classes[weightClass].clock.tick(members: classes[weightClass].members)
+        let sourceEmptied = move(server, to: destination, from: source, units: units)
         // The server just landed in the next bucket up, so that is the new minimum.
         if sourceEmptied { classes[weightClass].minimum &+= 1 }
         _checkInvariants()
@@ -139,14 +135,15 @@ public struct BucketsPolicy: SelectionPolicy {
         } else {
             let source = classes[weightClass].sentinels[from]
             let destination = classes[weightClass].sentinels[from &- 1]
-            move(index, to: destination, from: source, in: weightClass, units: nodes[index].units)
+            move(index, to: destination, from: source, units: classes[weightClass].clock.round)
             if UInt32(from &- 1) < classes[weightClass].minimum { classes[weightClass].minimum = UInt32(from &- 1) }
         }
         _checkInvariants()
     }
 
-    /// - Complexity: O(1) plus a scan past empty buckets when the server leaves its class's
-    ///   minimum bucket empty, bucket growth in the new class, and a dictionary lookup.
+    /// - Complexity: O(W) (the latest virtual time of the live classes) plus a scan past empty
+    ///   buckets when the server leaves its class's minimum bucket empty, bucket growth in the
+    ///   new class, and a dictionary lookup.
     public mutating func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
         try WeightValidation.validate(server, serverCount: serverCount)
         try WeightValidation.validate(weight, for: server.index)
@@ -155,10 +152,9 @@ public struct BucketsPolicy: SelectionPolicy {
         nodes[index].stamp = clock
         clock &+= 1
         if weight > 0 {
+            let start = latestTime().units(atWeight: UInt32(weight))
             let joined = weightClass(for: UInt32(weight))
-            let units = Swift.max(globalTime.units(atWeight: UInt32(weight)), classes[joined].clock)
-            classes[joined].clock = units
-            nodes[index].units = units
+            nodes[index].units = classes[joined].clock.lift(to: start)
             attach(index, to: joined)
         }
         _checkInvariants()
@@ -199,8 +195,8 @@ public struct BucketsPolicy: SelectionPolicy {
                 if left > right { continue }
                 if left == right {
                     let (headWeight, otherWeight) = (UInt32(truncatingIfNeeded: weight), UInt32(truncatingIfNeeded: bestWeight))
-                    if VirtualTime.isEarlier(bestUnits, otherWeight, than: units, headWeight) { continue }
-                    if !VirtualTime.isEarlier(units, headWeight, than: bestUnits, otherWeight) && stamp > bestStamp { continue }
+                    let order = VirtualTime.order(units, headWeight, bestUnits, otherWeight)
+                    if order > 0 || (order == 0 && stamp > bestStamp) { continue }
                 }
             }
             best = (weightClass, head)
@@ -215,7 +211,8 @@ public struct BucketsPolicy: SelectionPolicy {
 
 extension BucketsPolicy {
     /// Counts one more active connection on `server`, chosen by the caller: it moves to the
-    /// tail of the next bucket up, its virtual time and stamp advancing as a pick's would.
+    /// tail of the next bucket up, counted in its class's clock, its stamp advancing as a
+    /// pick's would.
     ///
     /// - Complexity: O(1) (amortized: the class may grow one bucket).
     public mutating func assign(_ server: ServerID) {
@@ -233,7 +230,8 @@ extension BucketsPolicy {
             if from &+ 1 == classes[weightClass].sentinels.count { addBucket(to: weightClass) }
             let source = classes[weightClass].sentinels[from]
             let destination = classes[weightClass].sentinels[from &+ 1]
-            let sourceEmptied = move(index, to: destination, from: source, in: weightClass, units: nodes[index].units &+ 1)
+            let units = classes[weightClass].clock.tick(members: classes[weightClass].members)
+            let sourceEmptied = move(index, to: destination, from: source, units: units)
             // Only leaving the minimum bucket empty moves the minimum, and then to where the
             // server landed.
             if sourceEmptied && UInt32(from) == classes[weightClass].minimum {

@@ -5,8 +5,8 @@
 /// Within one class every server has the same weight, so a lower count is a lower score and
 /// the least loaded servers are exactly those in bucket `minimum`. Each bucket is kept in
 /// increasing (virtual time, last-change stamp) order: a server is only ever appended at a
-/// tail, at the moment its stamp becomes the newest and its units become the class's `clock`,
-/// which no member's units exceed. So the head of bucket `minimum` is the class's canonical
+/// tail, at the moment its stamp becomes the newest and its units become the class's round,
+/// which no member's units exceed and which never decreases. So the head of bucket `minimum` is the class's canonical
 /// tie winner (see `ReferenceLeastConnections`).
 ///
 /// - Note: Not thread-safe: part of one `BucketsPolicy`.
@@ -19,8 +19,8 @@ struct WeightClass {
     var members: Int32
     /// This class's index in `BucketsPolicy.liveClasses`.
     var liveSlot: Int32
-    /// The units most recently given to a member: the latest virtual time in the class.
-    var clock: UInt64
+    /// The class's clock: its round is the latest virtual time in the class (see `ClassClock`).
+    var clock: ClassClock
     /// `sentinels[k]` is the node that closes bucket `k`'s list. Grows to the highest count a
     /// member has reached and does not shrink while the class lives. Only growth writes it, so
     /// picks and releases just read it.

@@ -28,13 +28,17 @@ import LBRandom
 ///
 /// - Complexity: pick O(1) expected (two weight and two count loads, one atomic add for the
 ///   random stream, one for the count; see `P2CDraw` when most servers are drained); release
-///   O(1) lock-free; `setWeight` O(1), serialized by a writer lock. Memory: 72 bytes per
+///   O(1) lock-free; `setWeight` O(1) (O(n) when it lowers a weight below the highest),
+///   serialized by a writer lock. Memory: 72 bytes per
 ///   server with padded counts (the default up to 4,096 servers), 16 packed (the default
 ///   beyond: see `CounterLayout.forRandomAccess`); plus 64 bytes per thread slot.
 /// - Note: Thread-safe. Approximate (see above); lock-free picks and releases.
 public final class P2CSelector: ServerSelector {
     public let serverCount: Int
     private let weightTable: AtomicWeightTable
+    /// The highest weight, the bound of the weighted first draw; written under the weight
+    /// table's writer lock, read relaxed.
+    private let weightBound: AtomicCounterArray<Int>
     private let active: ActiveCounts
     private let slots: ThreadSlots
     private let randomStates: AtomicCounterArray<UInt64>
@@ -49,6 +53,8 @@ public final class P2CSelector: ServerSelector {
         let layout = layout ?? .forRandomAccess(serverCount: weights.count)
         serverCount = weights.count
         weightTable = AtomicWeightTable(validated: weights)
+        weightBound = AtomicCounterArray(count: 1, layout: .cacheLinePerCounter)
+        weightBound[0].store(weights.max() ?? 0, ordering: .relaxed)
         active = ActiveCounts(serverCount: weights.count, layout: layout)
         slots = ThreadSlots()
         randomStates = AtomicCounterArray(count: slots.count, layout: .cacheLinePerCounter)
@@ -61,8 +67,10 @@ public final class P2CSelector: ServerSelector {
     public func pick() -> ServerID? {
         var random = SlotRandom(state: randomStates[slots.current()])
         while true {
-            guard let candidates = P2CDraw.candidates(
-                serverCount: serverCount, using: &random, isEligible: { weightTable.weight($0) != 0 }
+            let bound = UInt32(truncatingIfNeeded: weightBound[0].load(ordering: .relaxed))
+            guard let candidates = P2CDraw.weightedCandidates(
+                serverCount: serverCount, weightBound: bound, using: &random,
+                weight: { UInt32(truncatingIfNeeded: weightTable.weight($0)) }
             ) else {
                 if weightTable.noneEligible() { return nil }
                 continue  // raced with a drain and an undrain: draw again
@@ -94,8 +102,13 @@ public final class P2CSelector: ServerSelector {
         active.release(server.index)
     }
 
+    /// - Complexity: O(1), or O(n) when the weight falls below the highest (the bound of the
+    ///   weighted draw is recomputed under the writer lock).
     public func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
-        try weightTable.set(weight, for: server)
+        try weightTable.set(weight, for: server) { table in
+            let bound = weightBound[0].load(ordering: .relaxed)
+            weightBound[0].store(weight >= bound ? weight : table.snapshot().max() ?? 0, ordering: .relaxed)
+        }
     }
 
     public func activeConnections() -> [Int] { active.snapshot() }

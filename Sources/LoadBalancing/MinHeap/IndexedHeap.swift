@@ -109,9 +109,8 @@ struct IndexedHeap {
     /// earlier virtual time, then older stamp.
     @inline(never)
     static func precedesByVirtualTime(_ a: Node, _ b: Node) -> Bool {
-        if VirtualTime.isEarlier(a.units, a.weight, than: b.units, b.weight) { return true }
-        if VirtualTime.isEarlier(b.units, b.weight, than: a.units, a.weight) { return false }
-        return a.stamp < b.stamp
+        let order = VirtualTime.order(a.units, a.weight, b.units, b.weight)
+        return order < 0 || (order == 0 && a.stamp < b.stamp)
     }
 
     /// The slot of the parent of `slot` (> 0).
@@ -144,21 +143,22 @@ struct IndexedHeap {
         return server
     }
 
-    /// Counts one more connection on `server`, wherever it is, and gives it `units` and `stamp`.
+    /// Counts one more connection on `server`, wherever it is, and gives it `units` (unless
+    /// `nil`: a drained server keeps its units) and `stamp`.
     ///
     /// The score strictly grows, so a server in the heap can only move down; a drained
     /// server just records its new count.
     ///
     /// - Precondition: `server` is in `0..<positions.count` (checked by the caller).
     /// - Complexity: O(arity · log_arity n).
-    mutating func increment(_ server: Int, units: UInt64, stamp: UInt64) {
+    mutating func increment(_ server: Int, units: UInt64?, stamp: UInt64) {
         let count = self.count
         withStorage { nodes, positions in
             let slot = Int(positions[server])
             var node = nodes[slot]
             if node.active == UInt32.max { SelectorMisuse.tooManyConnections(ServerID(server)) }
             node.active &+= 1
-            node.units = units
+            if let units { node.units = units }
             node.stamp = stamp
             if slot < count {
                 Self.siftDown(node, from: slot, count: count, nodes, positions)
@@ -169,7 +169,8 @@ struct IndexedHeap {
         _checkInvariants()
     }
 
-    /// Counts one fewer connection on `server` and gives it `units` and `stamp`.
+    /// Counts one fewer connection on `server` and gives it `units` (unless `nil`: a drained
+    /// server keeps its units) and `stamp`.
     ///
     /// The score strictly shrinks, and it comes first in the key whatever the units, so a
     /// server in the heap can only move up; a drained
@@ -177,14 +178,14 @@ struct IndexedHeap {
     ///
     /// - Precondition: `server` is in `0..<positions.count` (checked by the caller).
     /// - Complexity: O(log_arity n).
-    mutating func decrement(_ server: Int, units: UInt64, stamp: UInt64) {
+    mutating func decrement(_ server: Int, units: UInt64?, stamp: UInt64) {
         let count = self.count
         withStorage { nodes, positions in
             let slot = Int(positions[server])
             var node = nodes[slot]
             if node.active == 0 { SelectorMisuse.releaseWithoutConnection(ServerID(server)) }
             node.active &-= 1
-            node.units = units
+            if let units { node.units = units }
             node.stamp = stamp
             if slot < count {
                 Self.siftUp(node, from: slot, nodes, positions)

@@ -13,9 +13,10 @@
 /// 0 and puts it back when it returns. Drained servers are not in the heap, so they cost
 /// nothing on picks. See `IndexedHeap` for the layout.
 ///
-/// - Complexity: pick O(log n); release O(log n); `setWeight` O(log n) (and one dictionary
-///   lookup). Memory: 40 bytes per server (a 32-byte node with the key, a 4-byte position, a
-///   4-byte weight class), plus about 24 bytes per distinct weight.
+/// - Complexity: pick O(log n); release O(log n); `setWeight` O(log n) plus O(W) for W
+///   distinct weights (and one dictionary lookup). Memory: 40 bytes per server (a 32-byte node
+///   with the key, a 4-byte position, a 4-byte weight class), plus about 40 bytes per distinct
+///   weight.
 /// - Note: Not thread-safe (a policy); wrap it in `LockedSelector`.
 public struct MinHeapPolicy: SelectionPolicy {
     public static let isExact = true
@@ -25,8 +26,6 @@ public struct MinHeapPolicy: SelectionPolicy {
     var clock: UInt64
     /// The weight classes' clocks (see `ReferenceLeastConnections`).
     var classes: WeightClassClocks
-    /// The highest virtual time a pick was made at.
-    var globalTime: VirtualTime
 
     /// A heap of `weights.count` servers with no active connections; `seed` is unused (the
     /// policy is deterministic).
@@ -38,7 +37,6 @@ public struct MinHeapPolicy: SelectionPolicy {
         heap = IndexedHeap(weights: weights)
         clock = UInt64(weights.count)
         classes = WeightClassClocks(weights: weights)
-        globalTime = .zero
     }
 
     public var serverCount: Int { heap.positions.count }
@@ -46,8 +44,7 @@ public struct MinHeapPolicy: SelectionPolicy {
     /// - Complexity: O(log n): one sift-down of 4-ary nodes.
     public mutating func pick() -> ServerID? {
         guard let root = heap.root else { return nil }
-        globalTime.advance(to: root.units, weight: root.weight)
-        let units = classes.advance(Int(root.server), to: root.units &+ 1)
+        let units = classes.tick(Int(root.server))
         let server = heap.incrementRoot(units: units, stamp: clock)
         clock &+= 1
         return server.map { ServerID(Int($0)) }
@@ -56,29 +53,19 @@ public struct MinHeapPolicy: SelectionPolicy {
     /// - Complexity: O(log n): one sift-up, usually a single comparison.
     public mutating func release(_ server: ServerID) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "release")
-        heap.decrement(server.index, units: unitsAfterChange(of: server.index, picked: false), stamp: clock)
+        let weightClass = Int(classes.classOf[server.index])
+        heap.decrement(server.index, units: weightClass < 0 ? nil : classes.classes[weightClass].clock.round, stamp: clock)
         clock &+= 1
     }
 
-    /// - Complexity: O(log n).
+    /// - Complexity: O(log n), plus O(W) for W distinct weights (`WeightClassClocks.reassign`).
     public mutating func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
         try WeightValidation.validate(server, serverCount: serverCount)
         try WeightValidation.validate(weight, for: server.index)
         let index = server.index
-        let joined = classes.reassign(index, to: UInt32(weight), notBefore: globalTime.units(atWeight: UInt32(weight)))
+        let joined = classes.reassign(index, to: UInt32(weight))
         heap.setWeight(UInt32(weight), of: index, units: joined ?? heap.node(of: index).units, stamp: clock)
         clock &+= 1
-    }
-
-    /// The units `server` gets when its count changes: with weight > 0, the later of its units
-    /// (plus one for a pick or an assignment) and its class's clock, which moves there; drained,
-    /// its units unchanged.
-    ///
-    /// - Complexity: O(1).
-    private mutating func unitsAfterChange(of server: Int, picked: Bool) -> UInt64 {
-        let node = heap.node(of: server)
-        let candidate = picked ? node.units &+ 1 : node.units
-        return node.weight > 0 ? classes.advance(server, to: candidate) : node.units
     }
 
     /// - Complexity: O(1).
@@ -89,13 +76,14 @@ public struct MinHeapPolicy: SelectionPolicy {
 }
 
 extension MinHeapPolicy {
-    /// Counts one more active connection on `server`, chosen by the caller, and advances its
-    /// virtual time and stamp as a pick of it would.
+    /// Counts one more active connection on `server`, chosen by the caller, in its class's
+    /// clock and its stamp as a pick of it would.
     ///
     /// - Complexity: O(log n): one sift-down.
     public mutating func assign(_ server: ServerID) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
-        heap.increment(server.index, units: unitsAfterChange(of: server.index, picked: true), stamp: clock)
+        let units: UInt64? = classes.classOf[server.index] < 0 ? nil : classes.tick(server.index)
+        heap.increment(server.index, units: units, stamp: clock)
         clock &+= 1
     }
 }
