@@ -89,7 +89,7 @@ struct ClaimTests {
                 let skewed = kind == .buckets && lightLoad.weights.count == 8 && lightLoad.concurrency == 2
                 var cell = Self.run(
                     kind, picks: skewed ? [500, 1_000, 1_500, 1_950, 500, 1_000, 1_500, 2_050] : lightLoad.weights.map { $0 * 500 },
-                    lock: "mutex")
+                    lock: .mutex)
                 cell.weights = lightLoad.weights
                 cell.concurrency = lightLoad.concurrency
                 return cell
