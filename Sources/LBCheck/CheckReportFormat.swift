@@ -1,5 +1,5 @@
-import Foundation
 import LBHarness
+import LBReporting
 
 /// The formats `lbbench check` writes its verdicts in.
 public enum CheckReportFormat: String, CaseIterable, Sendable {
@@ -30,26 +30,20 @@ public enum CheckReportFormat: String, CaseIterable, Sendable {
             "- Timing claims (2, 4) compare each side's fastest round, which noise cannot inflate; a failing one "
                 + "is re-measured before FAIL stands. *spread*: the figure's lowest–highest over the rounds behind it.",
             "",
-            "| # | claim | measured | spread | verdict |",
-            "|---|---|---|---|---|",
         ]
+        var table = MarkdownTable(["#", "claim", "measured", "spread", "verdict"])
         for claim in report.claims {
             let spread = claim.spread.map { "\($0.figure): \($0.text)" } ?? "—"
-            lines.append(
-                "| \(claim.id) | \(cell(claim.claim)) | \(cell(claim.measured)) | \(cell(spread)) | "
-                    + "\(claim.passed ? "PASS" : "**FAIL**") |")
+            table.append([claim.id, claim.claim, claim.measured, spread, claim.passed ? "PASS" : "**FAIL**"])
         }
+        lines += table.lines
         let failed = report.claims.filter { !$0.passed }.count
+        let seconds = NumberFormat.fixed(report.seconds, decimals: 0)
         lines.append("")
         lines.append(
             failed == 0
-                ? "All \(report.claims.count) claims hold (\(String(format: "%.0f", report.seconds)) s)."
-                : "\(failed) of \(report.claims.count) claims FAILED (\(String(format: "%.0f", report.seconds)) s).")
+                ? "All \(report.claims.count) claims hold (\(seconds) s)."
+                : "\(failed) of \(report.claims.count) claims FAILED (\(seconds) s).")
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// A table cell: pipes escaped so they cannot end the cell.
-    private static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|")
     }
 }

@@ -70,7 +70,7 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
             unit += 1
         }
         let text = value >= 100 || value == value.rounded() ? String(Int(value.rounded()))
-            : value >= 10 ? String(format: "%.1f", value) : String(format: "%.2f", value)
+            : NumberFormat.fixed(value, decimals: value >= 10 ? 1 : 2)
         return "\(text) \(units[unit])"
     }
 

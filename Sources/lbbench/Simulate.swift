@@ -132,19 +132,17 @@ struct Simulate: ParsableCommand {
                 showProgress(index, count, validationCase.name)
             }
             progress?.finish()
-            text = format == .json ? report.json().rendered() + "\n" : report.markdown()
+            text = format == .json ? report.json() : report.markdown()
             requests = report.simulatedRequests
             healthy = report.passed
         } else {
             let scenarios: [Scenario]
-            var notes: [String] = []
             if describesFarm {
                 let farm = try farm()
                 let routers = try routers() ?? SelectorKind.allCases.map(RouterKind.selector)
                 scenarios = [Scenario(id: "custom", title: "Custom farm", runs: routers.map { .init(farm, router: $0) })]
             } else {
                 scenarios = DefaultSuite.scenarios(jobs: jobs, seed: seed, routers: try routers())
-                notes = selectors == nil ? DefaultSuite.notes : []
             }
             let runCount = scenarios.reduce(0) { $0 + $1.runs.count }
             var runsStarted = 0
@@ -155,8 +153,8 @@ struct Simulate: ParsableCommand {
                 }
             }
             progress?.finish()
-            let report = SimulationReport(sections: sections, notes: notes)
-            text = format == .json ? report.json().rendered() + "\n" : report.markdown()
+            let report = SimulationReport(sections: sections)
+            text = format == .json ? report.json() : report.markdown()
             requests = report.simulatedRequests
             let broken = report.results.filter { !$0.littlesLaw.holds }
             for result in broken {

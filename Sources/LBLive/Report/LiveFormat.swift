@@ -1,4 +1,4 @@
-import LBSimulation
+import LBReporting
 
 /// How live reports print numbers: fixed and locale-free (`NumberFormat`).
 enum LiveFormat {

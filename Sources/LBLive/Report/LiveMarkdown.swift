@@ -13,9 +13,12 @@ extension LiveReport {
             text += "## Findings\n\n" + findings.map { "- \($0)\n" }.joined() + "\n"
         }
         text += "## Latency (short: ≤ mean size; long: > mean size)\n\n"
-        text += "| balancer | algorithm | req/s | short p50 ms | short p90 ms | short p99 ms | long p50 s | long p90 s | long p99 s "
-            + "| mean resp (units) | sim mean (units) | sim p90 (units) | busiest ÷ avg in-flight | proxy CPU | errors | unfinished |\n"
-        text += "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
+        let columns = [
+            "balancer", "algorithm", "req/s", "short p50 ms", "short p90 ms", "short p99 ms", "long p50 s", "long p90 s",
+            "long p99 s", "mean resp (units)", "sim mean (units)", "sim p90 (units)", "busiest ÷ avg in-flight", "proxy CPU",
+            "errors", "unfinished",
+        ]
+        var latency = MarkdownTable(columns, alignments: [.left, .left] + Array(repeating: .right, count: columns.count - 2))
         for row in rows {
             let short = row.short
             let long = row.long
@@ -32,21 +35,25 @@ extension LiveReport {
                 "\(LiveFormat.number(row.proxyCPUShare * 100))%",
                 String(row.errors), String(row.unfinished),
             ]
-            text += "| " + cells.joined(separator: " | ") + " |\n"
+            latency.append(cells)
         }
+        text += latency.lines.map { $0 + "\n" }.joined()
         text += "\nSimulator columns: `lbbench simulate` on the same farm, sizes and load (least connections as "
             + "`linear-scan` for HAProxy and nginx, round robin as `round-robin`); units are the mean request's "
             + "service time on a speed-1 backend. Long requests still running when the drain ended are `unfinished`, "
             + "not in the percentiles.\n\n"
         text += "## Per backend (measurement window)\n\n"
         let backendHeader = configuration.weights.indices.map { "b\($0) (w\(configuration.weights[$0]))" }
-        text += "| balancer | algorithm | requests " + backendHeader.joined(separator: " / ")
-            + " | mean in-flight | max in-flight |\n|---|---|---|---|---|\n"
+        var perBackend = MarkdownTable(
+            ["balancer", "algorithm", "requests " + backendHeader.joined(separator: " / "), "mean in-flight", "max in-flight"])
         for row in rows {
-            text += "| \(row.balancer) | \(row.algorithm) | \(row.backendRequests.map(String.init).joined(separator: " / ")) | "
-                + "\(row.backendMeanInFlight.map(LiveFormat.number).joined(separator: " / ")) | "
-                + "\(row.backendMaximumInFlight.map(String.init).joined(separator: " / ")) |\n"
+            perBackend.append([
+                row.balancer, row.algorithm, row.backendRequests.map(String.init).joined(separator: " / "),
+                row.backendMeanInFlight.map(LiveFormat.number).joined(separator: " / "),
+                row.backendMaximumInFlight.map(String.init).joined(separator: " / "),
+            ])
         }
+        text += perBackend.lines.map { $0 + "\n" }.joined()
         if !notes.isEmpty { text += "\n## Notes\n\n" + notes.map { "- \($0)\n" }.joined() }
         text += "\nWhole run: \(LiveFormat.number(seconds)) s.\n"
         return text
