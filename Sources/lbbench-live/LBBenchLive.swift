@@ -115,7 +115,7 @@ struct LBBenchLive: AsyncParsableCommand {
     }
 
     /// The files `--output-directory` writes, one per format.
-    private static func directoryFiles(_ directory: String) -> [(path: String, format: LiveReportFormat)] {
+    private static func directoryFiles(_ directory: String) -> [(path: String, format: OutputFormat)] {
         [("\(directory)/live.md", .markdown), ("\(directory)/live.json", .json), ("\(directory)/live.csv", .csv)]
     }
 
@@ -174,8 +174,8 @@ struct LBBenchLive: AsyncParsableCommand {
         return configuration
     }
 
-    private func reportFormat() throws -> LiveReportFormat {
-        try choice(format, option: "--format", of: LiveReportFormat.self)
+    private func reportFormat() throws -> OutputFormat {
+        try choice(format, option: "--format", of: OutputFormat.self)
     }
 
     /// `name` as one of `Choice`'s cases, or bad input listing them all.

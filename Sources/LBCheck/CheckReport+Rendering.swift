@@ -1,21 +1,20 @@
 import LBHarness
 import LBReporting
 
-/// The formats `lbbench check` writes its verdicts in.
-public enum CheckReportFormat: String, CaseIterable, Sendable {
-    /// The machine context, then one table row per claim: claim, measured, the spread of the
-    /// rounds behind it, PASS/FAIL.
-    case markdown
-    /// `lbbench.check/1` (`CheckReport`), with the harness cells behind the verdicts.
-    case json
+extension CheckReport {
+    /// The formats `lbbench check` writes its verdicts in: Markdown (the machine context, then
+    /// one table row per claim: claim, measured, the spread of the rounds behind it,
+    /// PASS/FAIL) and `lbbench.check/1` JSON, with the harness cells behind the verdicts.
+    package static let formats: [OutputFormat] = [.markdown, .json]
 
-    /// `report` in this format, ending with a newline.
+    /// The report in `format`, one of `formats`, ending with a newline.
     ///
     /// - Throws: `EncodingError` from JSON encoding (only for non-finite numbers).
-    public func render(_ report: CheckReport) throws -> String {
-        switch self {
-        case .markdown: Self.markdown(report)
-        case .json: try JSONReport.render(report)
+    package func rendered(_ format: OutputFormat) throws -> String {
+        switch format {
+        case .markdown: Self.markdown(self)
+        case .json: try JSONReport.render(self)
+        case .csv: preconditionFailure("lbbench check has no CSV form; the command refuses --format csv")
         }
     }
 
