@@ -59,7 +59,10 @@ package struct MarkdownTable {
         return result
     }
 
-    private static func row(_ cells: [String]) -> String {
+    /// One row of escaped cells, for a table whose header is written out by hand.
+    ///
+    /// - Complexity: O(total length of the cells).
+    package static func row(_ cells: [String]) -> String {
         "| " + cells.map(escape).joined(separator: " | ") + " |"
     }
 }

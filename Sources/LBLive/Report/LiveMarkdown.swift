@@ -13,12 +13,9 @@ extension LiveReport {
             text += "## Findings\n\n" + findings.map { "- \($0)\n" }.joined() + "\n"
         }
         text += "## Latency (short: ≤ mean size; long: > mean size)\n\n"
-        let columns = [
-            "balancer", "algorithm", "req/s", "short p50 ms", "short p90 ms", "short p99 ms", "long p50 s", "long p90 s",
-            "long p99 s", "mean resp (units)", "sim mean (units)", "sim p90 (units)", "busiest ÷ avg in-flight", "proxy CPU",
-            "errors", "unfinished",
-        ]
-        var latency = MarkdownTable(columns, alignments: [.left, .left] + Array(repeating: .right, count: columns.count - 2))
+        text += "| balancer | algorithm | req/s | short p50 ms | short p90 ms | short p99 ms | long p50 s | long p90 s | long p99 s "
+            + "| mean resp (units) | sim mean (units) | sim p90 (units) | busiest ÷ avg in-flight | proxy CPU | errors | unfinished |\n"
+        text += "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
         for row in rows {
             let short = row.short
             let long = row.long
@@ -35,9 +32,8 @@ extension LiveReport {
                 "\(LiveFormat.number(row.proxyCPUShare * 100))%",
                 String(row.errors), String(row.unfinished),
             ]
-            latency.append(cells)
+            text += MarkdownTable.row(cells) + "\n"
         }
-        text += latency.lines.map { $0 + "\n" }.joined()
         text += "\nSimulator columns: `lbbench simulate` on the same farm, sizes and load (least connections as "
             + "`linear-scan` for HAProxy and nginx, round robin as `round-robin`); units are the mean request's "
             + "service time on a speed-1 backend. Long requests still running when the drain ended are `unfinished`, "
