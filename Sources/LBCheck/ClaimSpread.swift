@@ -39,6 +39,6 @@ public struct ClaimSpread: Codable, Sendable, Equatable {
 
     private static func number(_ value: Double, _ whole: Bool) -> String {
         let size = abs(value)
-        return Formatting.decimal(value, digits: whole || size >= 100 ? 0 : size >= 10 ? 1 : size >= 1 ? 2 : 3)
+        return NumberFormat.fixed(value, decimals: whole || size >= 100 ? 0 : size >= 10 ? 1 : size >= 1 ? 2 : 3)
     }
 }

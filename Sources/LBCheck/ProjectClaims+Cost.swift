@@ -37,7 +37,7 @@ extension ProjectClaims {
     func costVerdicts(_ cost: CostSamples, measurements: Int) -> [ClaimVerdict] {
         typealias Subject = CostProbe.Subject
         let subjects = CostSubjects(largeFarm: largeFarm)
-        func ns(_ subject: Subject) -> String { "\(Formatting.decimal(cost.cost(subject), digits: 1)) ns" }
+        func ns(_ subject: Subject) -> String { "\(NumberFormat.fixed(cost.cost(subject), decimals: 1)) ns" }
         func verdict(
             _ id: String, claim: String, _ numerator: Subject, over denominator: Subject, passed: (Double) -> Bool
         ) -> ClaimVerdict {
@@ -45,7 +45,7 @@ extension ProjectClaims {
             let paired = cost.pairedRatios(numerator, over: denominator)
             return ClaimVerdict(
                 id: id, claim: claim,
-                measured: "\(Formatting.decimal(ratio, digits: ratio < 10 ? 2 : 1))× (fastest rounds: \(ns(numerator)) "
+                measured: "\(NumberFormat.fixed(ratio, decimals: ratio < 10 ? 2 : 1))× (fastest rounds: \(ns(numerator)) "
                     + "vs \(ns(denominator)))" + Self.remeasuredNote(measurements, rounds: paired.count),
                 passed: passed(ratio),
                 spread: ClaimSpread("the ratio per paired round (×)", of: paired),
@@ -53,14 +53,14 @@ extension ProjectClaims {
         }
         func flat(_ id: String, _ at64: Subject, _ large: Subject) -> ClaimVerdict {
             verdict(
-                id, claim: "\(at64.kind) pick + release at \(Formatting.grouped(large.servers)) servers costs at most 2× "
+                id, claim: "\(at64.kind) pick + release at \(NumberFormat.grouped(large.servers)) servers costs at most 2× "
                     + "its cost at 64",
                 large, over: at64, passed: { $0 <= 2 })
         }
         func faster(_ id: String, _ subject: Subject, by factor: Double) -> ClaimVerdict {
             let linear = subjects.linear
             return verdict(
-                id, claim: "\(subject.kind) (\(subject.lock)) at least \(Formatting.decimal(factor, digits: 0))× "
+                id, claim: "\(subject.kind) (\(subject.lock)) at least \(NumberFormat.fixed(factor, decimals: 0))× "
                     + "cheaper than linear-scan (\(linear.lock)) at 1,024 servers",
                 linear, over: subject, passed: { $0 >= factor })
         }

@@ -29,7 +29,7 @@ extension ProjectClaims {
                 claim: "\(kind) (\(LockKind.allCases.map(\.rawValue).joined(separator: ", "))) makes the reference model's choices, ties and weights 1–4 included "
                     + "(seed \(seed); 16 and 1,000 servers)",
                 measured: failures.isEmpty
-                    ? "\(Formatting.grouped(picks)) picks, 0 mismatches"
+                    ? "\(NumberFormat.grouped(picks)) picks, 0 mismatches"
                     : "mismatch: " + failures.joined(separator: "; "),
                 passed: failures.isEmpty,
                 spread: ClaimSpread("mismatches per replay (lock × farm; deterministic)", of: mismatches))

@@ -51,7 +51,7 @@ extension ProjectClaims {
                 ClaimVerdict(
                     id: "3",
                     claim: "mixed, \(servers) servers, \(threadsText): every least-connections selector's jainLoad "
-                        + "at least \(Formatting.decimal(jainMargin, digits: 2)) above round robin's",
+                        + "at least \(NumberFormat.fixed(jainMargin, decimals: 2)) above round robin's",
                     measured: "round-robin \(jain(rr)); lowest of the others (p2c aside): \(lowest.selector) "
                         + "\(jain(lowest.fairness.jainLoad)) (+\(jain(lowest.fairness.jainLoad - rr)))",
                     passed: lowest.fairness.jainLoad - rr >= jainMargin,
@@ -114,7 +114,7 @@ extension ProjectClaims {
                 claim: "uniform, \(servers) servers, 1 thread: round robin's mean pick latency below every "
                     + "least-connections selector's (lowest of each over \(repetitions.count) runs)",
                 measured: "round-robin \(nanoseconds(meanPick[rr]!)); cheapest other: \(cheapest) "
-                    + "\(nanoseconds(meanPick[cheapest]!)) (\(Formatting.decimal(meanPick[cheapest]! / meanPick[rr]!, digits: 2))×)"
+                    + "\(nanoseconds(meanPick[cheapest]!)) (\(NumberFormat.fixed(meanPick[cheapest]! / meanPick[rr]!, decimals: 2))×)"
                     + note,
                 passed: meanPick[rr]! < meanPick[cheapest]!,
                 spread: ClaimSpread(
@@ -193,7 +193,7 @@ extension ProjectClaims {
                 of: runs.map { Double($0.leakedConnections + $0.unservedPicks) }))
     }
 
-    private func jain(_ value: Double) -> String { Formatting.decimal(value, digits: 3) }
-    private func nanoseconds(_ value: Double) -> String { "\(Formatting.decimal(value, digits: 1)) ns" }
-    private func percent(_ fraction: Double) -> String { "\(Formatting.decimal(fraction * 100, digits: 2))%" }
+    private func jain(_ value: Double) -> String { NumberFormat.fixed(value, decimals: 3) }
+    private func nanoseconds(_ value: Double) -> String { "\(NumberFormat.fixed(value, decimals: 1)) ns" }
+    private func percent(_ fraction: Double) -> String { "\(NumberFormat.fixed(fraction * 100, decimals: 2))%" }
 }

@@ -24,7 +24,7 @@ public enum CSVReport {
         var lines = [
             "# lbbench results (\(document.schema)): \(machine.cpu); \(machine.cores) cores; \(machine.os); "
                 + "Swift \(machine.swift); \(machine.build) build; \(machine.date)",
-            "# timer \(machine.timer): \(Formatting.decimal(machine.timerOverheadNs, digits: 0)) ns per read, "
+            "# timer \(machine.timer): \(NumberFormat.fixed(machine.timerOverheadNs, decimals: 0)) ns per read, "
                 + "included in every latency; length: \(document.length)",
         ]
         if machine.isDebugBuild { lines.append("# DEBUG BUILD: NOT REPRESENTATIVE") }

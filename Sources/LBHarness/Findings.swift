@@ -123,7 +123,7 @@ public struct Findings: Sendable, Equatable {
         } else {
             let limits = scaling.map { limit in
                 let threads = "\(limit.peakThreads) thread\(limit.peakThreads == 1 ? "" : "s")"
-                let speedup = "\(Formatting.decimal(limit.speedupAtPeak, digits: 2))× the fewest"
+                let speedup = "\(NumberFormat.fixed(limit.speedupAtPeak, decimals: 2))× the fewest"
                 if limit.peakThreads == limit.maxThreads { return "\(limit.selector) still rising at \(threads) (\(speedup))" }
                 return limit.speedupAtPeak == 1 ? "\(limit.selector) \(threads) (no gain from more)"
                     : "\(limit.selector) \(threads) (\(speedup))"
@@ -202,6 +202,6 @@ public struct Findings: Sendable, Equatable {
         values.sorted()[values.count / 2]
     }
 
-    private static func ns(_ value: Double) -> String { "\(Formatting.decimal(value, digits: 0)) ns" }
-    private static func jain(_ value: Double) -> String { Formatting.decimal(value, digits: 3) }
+    private static func ns(_ value: Double) -> String { "\(NumberFormat.fixed(value, decimals: 0)) ns" }
+    private static func jain(_ value: Double) -> String { NumberFormat.fixed(value, decimals: 3) }
 }

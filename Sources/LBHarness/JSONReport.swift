@@ -1,4 +1,5 @@
 import Foundation
+import LBReporting
 
 /// The results JSON: pretty-printed with sorted keys, so files diff cleanly.
 public enum JSONReport {
@@ -8,9 +9,7 @@ public enum JSONReport {
     /// - Complexity: O(size of the document): O(runs × servers) for results.
     /// - Throws: `EncodingError` for a non-finite number.
     public static func render(_ document: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+        try ReportJSON.render(document)
     }
 
     /// Reads a results file back.

@@ -42,18 +42,19 @@ public enum ListParsing {
         return result
     }
 
-    /// Integers in `range`: `"8,64,1024"` → `[8, 64, 1024]`, repeats dropped.
+    /// Integers in `range`: `"8,64,1024"` → `[8, 64, 1024]`, repeats dropped unless
+    /// `keepingRepeats` (a value per server, in order: the simulator's `--weights`).
     ///
     /// - Throws: `RunConfigurationError.notAnInteger` or `.outOfRange` naming the bounds,
     ///   `.emptyList` or `.emptyItem`.
     public static func integers(
-        _ text: String, option: String, in range: ClosedRange<Int>, reason: String
+        _ text: String, option: String, in range: ClosedRange<Int>, reason: String, keepingRepeats: Bool = false
     ) throws(RunConfigurationError) -> [Int] {
         var result: [Int] = []
         var seen: Set<Int> = []
         for item in try split(text, option: option) {
             let value = try OptionRange.integer(item, option: option, in: range, reason: reason)
-            if seen.insert(value).inserted { result.append(value) }
+            if seen.insert(value).inserted || keepingRepeats { result.append(value) }
         }
         return result
     }

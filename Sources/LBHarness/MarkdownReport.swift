@@ -28,7 +28,7 @@ public enum MarkdownReport {
             lines.append("**DEBUG BUILD: THESE NUMBERS DO NOT REPRESENT RELEASE PERFORMANCE. Run `swift run -c release lbbench`.**")
             lines.append("")
         }
-        let timer = Formatting.decimal(machine.timerOverheadNs, digits: 0)
+        let timer = NumberFormat.fixed(machine.timerOverheadNs, decimals: 0)
         lines += [
             "- Machine: \(machine.cpu), \(machine.cores) cores, \(machine.os), Swift \(machine.swift), "
                 + "\(machine.build) build, \(machine.date)",
@@ -84,38 +84,40 @@ public enum MarkdownReport {
     /// The workload's table; with a machine column (the run's number in `machines`) when the
     /// runs come from several machines.
     static func table(_ runs: [RunResult], machines: [MachineContext] = []) -> [String] {
-        let machineColumn = machines.isEmpty ? "" : "machine | "
-        var lines = [
-            "| \(machineColumn)selector | lock | servers | threads | on CPU | run queue | lock sleep | picks/s "
-                + "| vs 1 thread | pick p50 ns | p99 | p99.9 | release p50 ns | contention | jainLoad | peak/mean |",
-            "|" + (machines.isEmpty ? "" : "--:|") + "---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        let columns = [
+            "selector", "lock", "servers", "threads", "on CPU", "run queue", "lock sleep", "picks/s", "vs 1 thread",
+            "pick p50 ns", "p99", "p99.9", "release p50 ns", "contention", "jainLoad", "peak/mean",
         ]
+        let alignments = [.left, .left] + Array(repeating: MarkdownTable.Alignment.right, count: columns.count - 2)
+        var table = machines.isEmpty
+            ? MarkdownTable(columns, alignments: alignments)
+            : MarkdownTable(["machine"] + columns, alignments: [.right] + alignments)
         for run in runs {
-            let machineCell = run.machine.flatMap { machines.firstIndex(of: $0) }.map { "\($0 + 1) | " } ?? ""
-            let scaling = run.scalingVsOneThread.map { "\(Formatting.decimal($0, digits: 2))×" } ?? "—"
+            let machineCell = run.machine.flatMap { machines.firstIndex(of: $0) }.map { [String($0 + 1)] } ?? []
+            let scaling = run.scalingVsOneThread.map { "\(NumberFormat.fixed($0, decimals: 2))×" } ?? "—"
             let cells = [
-                run.selector.rawValue, run.lock?.rawValue ?? "—", Formatting.grouped(run.servers), String(run.threads),
-                Formatting.decimal(run.cpuParallelism, digits: 2),
-                run.scheduling.map { Formatting.decimal($0.runQueueWait, digits: 2) } ?? "—",
-                run.scheduling.map { Formatting.decimal($0.voluntarySleep, digits: 2) } ?? "—",
-                Formatting.rate(run.picksPerSecond), run.threads == 1 ? "—" : scaling,
-                Formatting.nanoseconds(run.pickLatencyNs.p50), Formatting.nanoseconds(run.pickLatencyNs.p99),
-                Formatting.nanoseconds(run.pickLatencyNs.p999), Formatting.nanoseconds(run.releaseLatencyNs.p50),
-                contention(run.contention), Formatting.decimal(run.fairness.jainLoad, digits: 3),
-                Formatting.decimal(run.fairness.peakToMeanLoad, digits: 2),
+                run.selector.rawValue, run.lock?.rawValue ?? "—", NumberFormat.grouped(run.servers), String(run.threads),
+                NumberFormat.fixed(run.cpuParallelism, decimals: 2),
+                run.scheduling.map { NumberFormat.fixed($0.runQueueWait, decimals: 2) } ?? "—",
+                run.scheduling.map { NumberFormat.fixed($0.voluntarySleep, decimals: 2) } ?? "—",
+                NumberFormat.rate(run.picksPerSecond), run.threads == 1 ? "—" : scaling,
+                NumberFormat.nanoseconds(run.pickLatencyNs.p50), NumberFormat.nanoseconds(run.pickLatencyNs.p99),
+                NumberFormat.nanoseconds(run.pickLatencyNs.p999), NumberFormat.nanoseconds(run.releaseLatencyNs.p50),
+                contention(run.contention), NumberFormat.fixed(run.fairness.jainLoad, decimals: 3),
+                NumberFormat.fixed(run.fairness.peakToMeanLoad, decimals: 2),
             ]
-            lines.append("| " + machineCell + cells.joined(separator: " | ") + " |")
+            table.append(machines.isEmpty ? cells : (machineCell.isEmpty ? [""] : machineCell) + cells)
         }
-        return lines
+        return table.lines
     }
 
     /// `"3.1% held, 12 ns/pick"`, `"0.02 retries/pick"` or `"—"`.
     static func contention(_ figures: ContentionFigures) -> String {
         if let fraction = figures.lockContendedFraction, let wait = figures.lockWaitNsPerPick {
-            return "\(Formatting.decimal(fraction * 100, digits: 1))% held, \(Formatting.decimal(wait, digits: 0)) ns/pick"
+            return "\(NumberFormat.fixed(fraction * 100, decimals: 1))% held, \(NumberFormat.fixed(wait, decimals: 0)) ns/pick"
         }
         if let retries = figures.casRetriesPerPick {
-            return "\(Formatting.decimal(retries, digits: 3)) retries/pick"
+            return "\(NumberFormat.fixed(retries, decimals: 3)) retries/pick"
         }
         return "—"
     }

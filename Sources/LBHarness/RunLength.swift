@@ -19,8 +19,8 @@ public enum RunLength: Sendable, Equatable, CustomStringConvertible {
     /// For report headers: "400,000 picks per cell (all threads together)".
     public var description: String {
         switch self {
-        case let .picks(count): "\(Formatting.grouped(count)) picks per cell (all threads together)"
-        case let .seconds(seconds): "\(Formatting.decimal(seconds, digits: 3)) s per cell"
+        case let .picks(count): "\(NumberFormat.grouped(count)) picks per cell (all threads together)"
+        case let .seconds(seconds): "\(NumberFormat.fixed(seconds, decimals: 3)) s per cell"
         }
     }
 }

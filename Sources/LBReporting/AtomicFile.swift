@@ -23,22 +23,22 @@ import Darwin
 /// The temporary file (`.NAME.XXXXXX`) is removed on every error path and, while it exists,
 /// on SIGINT, SIGTERM and SIGHUP (`InterruptCleanup`), after which the signal ends the process
 /// as it would have.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Why a file cannot be, or could not be, written.
-    public struct WriteError: Error, CustomStringConvertible {
+    package struct WriteError: Error, CustomStringConvertible {
         /// The destination as given.
-        public let path: String
+        package let path: String
         /// What is wrong, in words, with the system's reason where there is one.
-        public let problem: String
+        package let problem: String
 
-        public var description: String { "cannot write \(path): \(problem)" }
+        package var description: String { "cannot write \(path): \(problem)" }
     }
 
     /// The longest last path component a destination may have, in bytes: `NAME_MAX` (255) less
     /// the 8 bytes the temporary file's name adds (`.` before, `.XXXXXX` after).
-    public static let maximumNameBytes = Int(NAME_MAX) - 8
+    package static let maximumNameBytes = Int(NAME_MAX) - 8
     /// The longest destination path, in bytes: `PATH_MAX` less its NUL and the 8 bytes above.
-    public static let maximumPathBytes = Int(PATH_MAX) - 1 - 8
+    package static let maximumPathBytes = Int(PATH_MAX) - 1 - 8
 
     /// Checks, before a long run, that `path` can be written: a name of legal length, an
     /// existing writable directory, and nothing at the path but a regular file, so that a bad
@@ -46,7 +46,7 @@ public enum AtomicFile {
     ///
     /// - Complexity: O(path), plus a few system calls.
     /// - Throws: `WriteError` saying what is wrong.
-    public static func checkWritable(_ path: String) throws(WriteError) {
+    package static func checkWritable(_ path: String) throws(WriteError) {
         func fail(_ problem: String) throws(WriteError) { throw WriteError(path: path, problem: problem) }
         if path.isEmpty { try fail("the name is empty") }
         if path.utf8.count > maximumPathBytes { try fail("the path is \(path.utf8.count) bytes; at most \(maximumPathBytes)") }
@@ -77,7 +77,7 @@ public enum AtomicFile {
     /// - Throws: `WriteError` naming the path and the system's reason; the temporary file is
     ///   removed and the destination left as it was.
     /// - Note: Thread-safe: writes are serialised, one temporary file at a time.
-    public static func write(
+    package static func write(
         _ text: String, to path: String, afterCreatingTemporaryFile: (String) -> Void = { _ in }
     ) throws(WriteError) {
         try checkWritable(path)

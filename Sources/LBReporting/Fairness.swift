@@ -3,14 +3,14 @@
 /// Every figure works on *weight-normalised* values `x / weight` (a server of weight 2 is
 /// expected to carry twice as much) and leaves drained servers (weight 0) out: they get no
 /// new picks by design, so counting them would call a correct drain unfair.
-public enum Fairness {
+package enum Fairness {
     /// Jain's index J(x) = (Σx)² / (n·Σx²): 1 when every value is equal, 1/n when one value
     /// holds everything (Jain, Chiu & Hawe, DEC-TR-301, 1984).
     ///
     /// By convention 1 for an empty list or all zeros: nothing is unevenly shared.
     /// - Complexity: O(n).
     @inlinable
-    public static func jainIndex(_ values: some Collection<Double>) -> Double {
+    package static func jainIndex(_ values: some Collection<Double>) -> Double {
         var sum = 0.0
         var sumOfSquares = 0.0
         for value in values {
@@ -26,7 +26,7 @@ public enum Fairness {
     /// By convention 1 for an empty list or all zeros.
     /// - Complexity: O(n).
     @inlinable
-    public static func peakToMean(_ values: some Collection<Double>) -> Double {
+    package static func peakToMean(_ values: some Collection<Double>) -> Double {
         var sum = 0.0
         var peak = 0.0
         for value in values {
@@ -41,7 +41,7 @@ public enum Fairness {
     ///
     /// - Precondition: `quantities.count == weights.count`.
     /// - Complexity: O(n).
-    public static func weightNormalized(_ quantities: [Double], weights: [Int]) -> [Double] {
+    package static func weightNormalized(_ quantities: [Double], weights: [Int]) -> [Double] {
         precondition(quantities.count == weights.count, "one quantity per server")
         return zip(quantities, weights).compactMap { quantity, weight in
             weight > 0 ? quantity / Double(weight) : nil

@@ -9,6 +9,9 @@ import Foundation
 /// matrix and published run fits in a few hundred MiB, and half the machine leaves room for
 /// the rest of it. `--memory-budget` raises or lowers it, up to the physical memory.
 ///
+/// Public, unlike the rest of LBReporting, because the `LBHarness` product's API takes one
+/// (`MatrixConfiguration.checkMemory`) and its errors carry one (`RunConfigurationError`).
+///
 /// - Note: A value; thread-safe.
 public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
     /// The budget in bytes.
@@ -70,7 +73,7 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
             unit += 1
         }
         let text = value >= 100 || value == value.rounded() ? String(Int(value.rounded()))
-            : value >= 10 ? String(format: "%.1f", value) : String(format: "%.2f", value)
+            : NumberFormat.fixed(value, decimals: value >= 10 ? 1 : 2)
         return "\(text) \(units[unit])"
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LBHarness
 import LBLive
 import LBReporting
 import LBWorkloads
@@ -115,7 +116,7 @@ struct LBBenchLive: AsyncParsableCommand {
     }
 
     /// The files `--output-directory` writes, one per format.
-    private static func directoryFiles(_ directory: String) -> [(path: String, format: LiveReportFormat)] {
+    private static func directoryFiles(_ directory: String) -> [(path: String, format: OutputFormat)] {
         [("\(directory)/live.md", .markdown), ("\(directory)/live.json", .json), ("\(directory)/live.csv", .csv)]
     }
 
@@ -146,9 +147,10 @@ struct LBBenchLive: AsyncParsableCommand {
         if let balancers { configuration.balancers = try choices(balancers, option: "--balancers", of: BalancerChoice.self) }
         if let selectors { configuration.selectors = try choices(selectors, option: "--selectors", of: SelectorKind.self) }
         if let weights {
-            configuration.weights = try names(weights, option: "--weights").map { text in
-                guard let weight = Int(text) else { throw LiveUsageError("--weights \(text): not an integer") }
-                return weight
+            configuration.weights = try listed { () throws(RunConfigurationError) in
+                try ListParsing.integers(
+                    weights, option: "--weights", in: 1...LiveConfiguration.maximumWeight,
+                    reason: "a backend's weight is its speed", keepingRepeats: true)
             }
         }
         switch capacity {
@@ -174,8 +176,8 @@ struct LBBenchLive: AsyncParsableCommand {
         return configuration
     }
 
-    private func reportFormat() throws -> LiveReportFormat {
-        try choice(format, option: "--format", of: LiveReportFormat.self)
+    private func reportFormat() throws -> OutputFormat {
+        try choice(format, option: "--format", of: OutputFormat.self)
     }
 
     /// `name` as one of `Choice`'s cases, or bad input listing them all.
@@ -188,17 +190,16 @@ struct LBBenchLive: AsyncParsableCommand {
         return value
     }
 
-    /// A comma-separated list of `Choice`'s cases.
+    /// A comma-separated list of `Choice`'s cases, by the rules of every command (`ListParsing`).
     private func choices<Choice: RawRepresentable<String> & CaseIterable>(
         _ list: String, option: String, of type: Choice.Type
     ) throws -> [Choice] {
-        try names(list, option: option).map { try choice($0, option: option, of: type) }
+        try listed { () throws(RunConfigurationError) in try ListParsing.names(list, option: option, as: type) }
     }
 
-    private func names(_ list: String, option: String) throws -> [String] {
-        let names = list.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        if names.contains(where: \.isEmpty) { throw LiveUsageError("\(option) '\(list)': an empty name in the list") }
-        return names
+    /// `parse`'s list, its error as bad input.
+    private func listed<Item>(_ parse: () throws(RunConfigurationError) -> [Item]) throws -> [Item] {
+        do throws(RunConfigurationError) { return try parse() } catch { throw LiveUsageError(error.description) }
     }
 
     /// Runs `body`; bad input becomes one line on standard error and exit status 64.

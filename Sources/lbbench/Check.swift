@@ -25,14 +25,9 @@ struct Check: ParsableCommand {
             """
     )
 
-    @Option(help: "Seed for the replays, the selectors and the workloads, any integer in 0...\(UInt64.max).")
-    var seed: UInt64 = 1
+    @OptionGroup var seed: SeedOption
 
-    @Option(help: "Report format: markdown or json.")
-    var format: CheckReportFormat = .markdown
-
-    @Option(help: "Write the report to this file, atomically, instead of standard output.")
-    var output: String?
+    @OptionGroup var report: ReportOptions
 
     /// Measures a regression on purpose, to show the timing claims catch it
     /// (`scripts/check-false-failures.sh --inject`); hidden from `--help`.
@@ -40,17 +35,16 @@ struct Check: ParsableCommand {
     var injectedRegressions: [InjectedRegression] = []
 
     func validate() throws {
-        try ReportOutput.validate(output)
+        try report.check(formats: CheckReport.formats)
     }
 
     func run() throws {
         let progress = ProgressLine.ifTerminal()
-        var claims = ProjectClaims(seed: seed)
+        var claims = ProjectClaims(seed: seed.seed)
         claims.injectedRegressions = Set(injectedRegressions)
         let report = try claims.run { progress?.show($0) }
         progress?.finish()
-        let text = try format.render(report)
-        try ReportOutput.write(text, to: output)
+        try self.report.write(try report.rendered(self.report.format))
         if !report.passed {
             let failed = report.claims.filter { !$0.passed }.map { "lbbench check: FAIL \($0.id): \($0.claim): \($0.measured)\n" }
             FileHandle.standardError.write(Data(failed.joined().utf8))

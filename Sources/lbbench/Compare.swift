@@ -36,11 +36,7 @@ struct Compare: ParsableCommand {
                                + "percent, 0 to 1000.", valueName: "pct"))
     var failOnRegression: Double?
 
-    @Option(help: "Report format.")
-    var format: ComparisonFormat = .markdown
-
-    @Option(help: "Write the report to this file, atomically, instead of standard output.")
-    var output: String?
+    @OptionGroup var report: ReportOptions
 
     func validate() throws {
         if files.isEmpty {
@@ -53,7 +49,6 @@ struct Compare: ParsableCommand {
         }
         try Self.checkPercent(noise, option: "--noise")
         if let failOnRegression { try Self.checkPercent(failOnRegression, option: "--fail-on-regression") }
-        try ReportOutput.validate(output)
     }
 
     func run() throws {
@@ -69,7 +64,7 @@ struct Compare: ParsableCommand {
         } catch let error as ComparisonError {
             throw ValidationError(error.description)
         }
-        try ReportOutput.write(try format.render(comparison), to: output)
+        try report.write(try report.format.render(comparison))
         if comparison.hasRegression { throw ExitCode(1) }
     }
 

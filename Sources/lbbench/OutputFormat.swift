@@ -1,11 +1,9 @@
 import ArgumentParser
-import LBCheck
 import LBHarness
+import LBReporting
 
-// `--format` takes the libraries' own format enums, spelled by their raw values (so `--help`
-// lists them), rather than command-line copies of them.
-extension ReportFormat: ExpressibleByArgument {}
-extension CheckReportFormat: ExpressibleByArgument {}
-extension ComparisonFormat: ExpressibleByArgument {}
+// `--format` takes the one format enum of every report, spelled by its raw values (so `--help`
+// lists them).
+extension OutputFormat: ExpressibleByArgument {}
 // `--matrix` likewise takes the harness's named matrices.
 extension NamedMatrix: ExpressibleByArgument {}

@@ -28,11 +28,7 @@ struct Report: ParsableCommand {
     @Flag(help: "Merge runs from different machines or builds, with a machine column.")
     var allowMixedMachines = false
 
-    @Option(help: "Report format.")
-    var format: ReportFormat = .markdown
-
-    @Option(help: "Write the report to this file, atomically, instead of standard output.")
-    var output: String?
+    @OptionGroup var report: ReportOptions
 
     @Option(help: "Refuse inputs whose decoding would exceed this, e.g. 512MiB or 8GiB (default: \(MemoryBudget.standard)).")
     var memoryBudget: MemoryBudget?
@@ -45,7 +41,6 @@ struct Report: ParsableCommand {
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one results file") }
         if let problem = (memoryBudget ?? .standard).problem { throw ValidationError(problem) }
-        try ReportOutput.validate(output)
     }
 
     /// The files, each named once, and their total size, after checking that each is a regular
@@ -111,7 +106,6 @@ struct Report: ParsableCommand {
         document.length = lengths.joined(separator: "; ")
         document.runs.sort(by: RunResult.reportOrder)
         document.computeScaling()
-        let text = try format.render(document)
-        try ReportOutput.write(text, to: output)
+        try report.write(try report.format.render(document))
     }
 }

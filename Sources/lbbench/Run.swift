@@ -57,17 +57,12 @@ struct Run: ParsableCommand {
     @Option(help: "Seconds per cell, in \(OptionRange.describe(RunConfiguration.Limits.seconds)), instead of a number of picks.")
     var seconds: Double?
 
-    @Option(help: "Seed for the selectors and the workloads' duration draws, any integer in 0...\(UInt64.max).")
-    var seed: UInt64 = MatrixConfiguration.defaultSeed
+    @OptionGroup var seed: SeedOption
 
     @Flag(help: "A short run for CI: the same matrix, \(RunLength.quick).")
     var quick = false
 
-    @Option(help: "Report format.")
-    var format: ReportFormat = .markdown
-
-    @Option(help: "Write the report to this file, atomically, instead of standard output.")
-    var output: String?
+    @OptionGroup var report: ReportOptions
 
     @Option(help: "Refuse a run whose estimated peak memory exceeds this, e.g. 512MiB or 8GiB (default: \(MemoryBudget.standard), the smaller of 4 GiB and half the physical memory; at most the physical memory).")
     var memoryBudget: MemoryBudget?
@@ -77,18 +72,17 @@ struct Run: ParsableCommand {
         do {
             let matrix = try matrix()
             // Before the cells are built: building them allocates per server.
-            try matrix.checkMemory(memoryBudget ?? .standard, keepsPerServer: format.needsPerServerFigures)
+            try matrix.checkMemory(memoryBudget ?? .standard, keepsPerServer: report.format.needsPerServerFigures)
             _ = try matrix.cells()
         } catch {
             throw ValidationError(error.description)
         }
-        try ReportOutput.validate(output)
     }
 
     /// The options as the harness's matrix; every list and count is parsed and checked here.
     func matrix() throws(RunConfigurationError) -> MatrixConfiguration {
         if picks != nil && seconds != nil { throw .conflictingLengths }
-        var matrix = MatrixConfiguration(seed: seed)
+        var matrix = MatrixConfiguration(seed: seed.seed)
         matrix.selectors = try selectors.map { text throws(RunConfigurationError) in
             try ListParsing.names(text, option: "--selectors", as: SelectorKind.self)
         }
@@ -119,7 +113,7 @@ struct Run: ParsableCommand {
         } else if quick {
             matrix.length = .quick
         }
-        if let namedMatrix { matrix = matrix.filling(from: namedMatrix.configuration(seed: seed)) }
+        if let namedMatrix { matrix = matrix.filling(from: namedMatrix.configuration(seed: seed.seed)) }
         return matrix
     }
 
@@ -127,11 +121,10 @@ struct Run: ParsableCommand {
         let cells = try matrix().cells()
         let progress = ProgressLine.ifTerminal()
         let document = try Harness.run(
-            cells, keepsPerServer: format.needsPerServerFigures, progress: progress.map { line in { line.report($0) } })
+            cells, keepsPerServer: report.format.needsPerServerFigures, progress: progress.map { line in { line.report($0) } })
         progress?.finish()
 
-        let report = try format.render(document)
-        try ReportOutput.write(report, to: output)
+        try report.write(try report.format.render(document))
 
         let problems = document.problems
         if !problems.isEmpty {

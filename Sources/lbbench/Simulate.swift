@@ -19,10 +19,6 @@ struct Simulate: ParsableCommand {
             """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case markdown, json
-    }
-
     @Option(help: "Comma-separated routers: selector names (see `lbbench list`), `random`, or `all` (every selector and random). Default: every selector.")
     var selectors: String?
 
@@ -66,8 +62,7 @@ struct Simulate: ParsableCommand {
         """)
     var jobs: Int?
 
-    @Option(help: "Seed of every random choice, any integer in 0...\(UInt64.max); the same seed gives the same report.")
-    var seed: UInt64 = 1
+    @OptionGroup var seed: SeedOption
 
     @Option(help: "Independent balancers, in \(OptionRange.describe(SimulationLimits.balancers)); each request reaches one of them at random (default 1).")
     var balancers: Int?
@@ -79,11 +74,7 @@ struct Simulate: ParsableCommand {
         """)
     var refresh: Double?
 
-    @Option(help: "Report format.")
-    var format: Format = .markdown
-
-    @Option(help: "Write the report to this file (atomically) instead of standard output.")
-    var output: String?
+    @OptionGroup var report: ReportOptions
 
     @Flag(name: .customLong("validate"), help: "Check the simulator against queueing theory; exits 1 if a check fails.")
     var validation = false
@@ -104,6 +95,7 @@ struct Simulate: ParsableCommand {
         if validation && (describesFarm || selectors != nil) {
             throw ValidationError("--validate runs its own farms; combine it only with --jobs, --seed, --format and --output")
         }
+        try report.check(formats: [.markdown, .json])
         if let problem = (memoryBudget ?? .standard).problem { throw ValidationError(problem) }
         try checkRanges()
         _ = try routers()
@@ -112,7 +104,6 @@ struct Simulate: ParsableCommand {
         } else {
             try check(SimulationConfiguration(weights: [1], jobs: jobs ?? DefaultSuite.defaultJobs))
         }
-        try ReportOutput.validate(output)
     }
 
     func run() throws {
@@ -128,23 +119,21 @@ struct Simulate: ParsableCommand {
             progress?.show("run \(index + 1) of \(count): \(what), \(Int(elapsed.rounded())) s elapsed")
         }
         if validation {
-            let report = try Validation.run(jobs: jobs ?? Self.singleFarmJobs, seed: seed) { validationCase, index, count in
+            let report = try Validation.run(jobs: jobs ?? Self.singleFarmJobs, seed: seed.seed) { validationCase, index, count in
                 showProgress(index, count, validationCase.name)
             }
             progress?.finish()
-            text = format == .json ? report.json().rendered() + "\n" : report.markdown()
+            text = self.report.format == .json ? report.json() : report.markdown()
             requests = report.simulatedRequests
             healthy = report.passed
         } else {
             let scenarios: [Scenario]
-            var notes: [String] = []
             if describesFarm {
                 let farm = try farm()
                 let routers = try routers() ?? SelectorKind.allCases.map(RouterKind.selector)
                 scenarios = [Scenario(id: "custom", title: "Custom farm", runs: routers.map { .init(farm, router: $0) })]
             } else {
-                scenarios = DefaultSuite.scenarios(jobs: jobs, seed: seed, routers: try routers())
-                notes = selectors == nil ? DefaultSuite.notes : []
+                scenarios = DefaultSuite.scenarios(jobs: jobs, seed: seed.seed, routers: try routers())
             }
             let runCount = scenarios.reduce(0) { $0 + $1.runs.count }
             var runsStarted = 0
@@ -155,8 +144,8 @@ struct Simulate: ParsableCommand {
                 }
             }
             progress?.finish()
-            let report = SimulationReport(sections: sections, notes: notes)
-            text = format == .json ? report.json().rendered() + "\n" : report.markdown()
+            let report = SimulationReport(sections: sections)
+            text = self.report.format == .json ? report.json() : report.markdown()
             requests = report.simulatedRequests
             let broken = report.results.filter { !$0.littlesLaw.holds }
             for result in broken {
@@ -166,7 +155,7 @@ struct Simulate: ParsableCommand {
             }
             healthy = broken.isEmpty
         }
-        try ReportOutput.write(text, to: output)
+        try report.write(text)
         let seconds = Double(MonotonicClock.nanoseconds() - started) / 1e9
         warn("simulated \(requests) requests in \(NumberFormat.fixed(seconds, decimals: 2)) s: "
             + "\(NumberFormat.significant(Double(requests) / seconds / 1e6, digits: 3)) M requests/s")
@@ -243,11 +232,12 @@ struct Simulate: ParsableCommand {
             return sizes
         } ?? .exponential
         var weights = try self.weights.map { list in
-            try list.split(separator: ",", omittingEmptySubsequences: false).map { item in
-                guard let weight = Int(item.trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationError("--weights: '\(item)' is not an integer")
-                }
-                return weight
+            do throws(RunConfigurationError) {
+                return try ListParsing.integers(
+                    list, option: "--weights", in: 1...SelectorLimits.maximumWeight,
+                    reason: "a simulated server's weight is its speed", keepingRepeats: true)
+            } catch {
+                throw ValidationError(error.description)
             }
         }
         if let servers {
@@ -273,7 +263,7 @@ struct Simulate: ParsableCommand {
         let configuration = SimulationConfiguration(
             weights: weights ?? sizes.defaultWeights ?? Array(repeating: 1, count: DefaultSuite.servers),
             unweighted: unweighted, traffic: traffic, discipline: discipline ?? .ps, sizes: sizes,
-            jobs: jobs ?? Self.singleFarmJobs, seed: seed, balancers: balancers ?? 1, refresh: refresh
+            jobs: jobs ?? Self.singleFarmJobs, seed: seed.seed, balancers: balancers ?? 1, refresh: refresh
         )
         try check(configuration)
         return configuration

@@ -1,5 +1,6 @@
 @testable import LBCheck
 import LBHarness
+import LBReporting
 import LoadBalancing
 import Testing
 
@@ -128,11 +129,11 @@ struct ClaimTests {
         ]
         let report = CheckReport(machine: MachineContext.current(), seconds: 1, claims: verdicts, runs: [])
         #expect(!report.passed)
-        let markdown = try CheckReportFormat.markdown.render(report)
+        let markdown = try report.rendered(.markdown)
         #expect(markdown.contains("| 1 | a | x | — | PASS |"))
         #expect(markdown.contains("| 2 | b \\| c | y | ratio: 2.50–3.00 (2 rounds) | **FAIL** |"))
         #expect(markdown.contains("1 of 2 claims FAILED"))
-        let json = try CheckReportFormat.json.render(report)
+        let json = try report.rendered(.json)
         #expect(json.contains("\"schema\" : \"lbbench.check/1\"") && json.contains("\"passed\" : false"))
         #expect(json.contains("\"measurements\" : 3") && json.contains("\"high\" : 3") && json.contains("\"rounds\" : 2"))
     }

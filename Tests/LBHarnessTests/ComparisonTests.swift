@@ -1,5 +1,6 @@
 import Foundation
 import LBHarness
+import LBReporting
 import Testing
 
 @Suite("Compare: matching, flags, regressions")
@@ -103,17 +104,17 @@ struct ComparisonTests {
         let comparison = try Self.compare(
             [Run.run(.p2c), Run.run(.sharded)], [Run.run(.p2c, picksPerSecond: 500_000), Run.run(.buckets, lock: .mutex)],
             failOn: 10)
-        let markdown = try ComparisonFormat.markdown.render(comparison)
+        let markdown = try OutputFormat.markdown.render(comparison)
         #expect(markdown.contains("**REGRESSION** picks/s −50% (worse)"))
         #expect(markdown.contains("## Only in base\n\n- sharded/uniform/servers:8/threads:1/concurrency:32"))
         #expect(markdown.contains("## Only in new\n\n- buckets+mutex/uniform/servers:8/threads:1/concurrency:32"))
-        let json = try ComparisonFormat.json.render(comparison)
+        let json = try OutputFormat.json.render(comparison)
         let root = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(root["schema"] as? String == "lbbench.compare/1")
         let cells = try #require(root["cells"] as? [[String: Any]])
         #expect(cells.allSatisfy { Set($0.keys) == ["cell", "side", "base", "new", "ratios", "moved", "regression"] })
         #expect(try JSONDecoder().decode(ResultsComparison.self, from: Data(json.utf8)) == comparison)
-        let rows = try ComparisonFormat.csv.render(comparison).split(separator: "\n").filter { !$0.hasPrefix("#") }
+        let rows = try OutputFormat.csv.render(comparison).split(separator: "\n").filter { !$0.hasPrefix("#") }
         #expect(rows.count == comparison.cells.count + 1)
         let columns = rows[0].split(separator: ",").count
         #expect(rows.allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == columns })

@@ -63,7 +63,7 @@ struct EngineTests {
         configuration.refresh = 2
         func json(_ configuration: SimulationConfiguration) throws -> String {
             let result = try Simulation.run(configuration, router: .selector(.linearScan))
-            return SimulationReport(sections: [.init(id: "t", title: "t", results: [result])]).json().rendered()
+            return SimulationReport(sections: [.init(id: "t", title: "t", results: [result])]).json()
         }
         let first = try json(configuration)
         #expect(try json(configuration) == first)

@@ -2,8 +2,8 @@ import LBRandom
 import LBSimulation
 import LoadBalancing
 
-/// Routers written for the tests, to check the simulator's plumbing and the theory side of
-/// validation cases whose library selectors (`round-robin`, `p2c`) may not be in this build.
+/// Routers written for the tests, to check the simulator's plumbing independently of the
+/// library's selectors.
 
 /// Strict rotation over `n` equal servers: the textbook round robin of the E_n/M/1 model.
 struct RotationRouter: Router {
@@ -19,31 +19,6 @@ struct RotationRouter: Router {
 
     mutating func release(_ server: Int) {}
     mutating func assign(_ server: Int) {}
-    var canAssign: Bool { true }
-}
-
-/// Power of two choices over equal servers: two distinct servers drawn uniformly, the one
-/// with fewer connections wins (the first drawn on a tie).
-struct TwoDistinctChoicesRouter: Router {
-    var counts: [Int]
-    var random: SplitMix64
-
-    init(serverCount: Int, seed: UInt64) {
-        counts = Array(repeating: 0, count: serverCount)
-        random = SplitMix64(seed: seed)
-    }
-
-    mutating func pick() -> Int {
-        let first = Int(random.next(upperBound: UInt64(counts.count)))
-        var second = Int(random.next(upperBound: UInt64(counts.count - 1)))
-        if second >= first { second += 1 }
-        let chosen = counts[second] < counts[first] ? second : first
-        counts[chosen] += 1
-        return chosen
-    }
-
-    mutating func release(_ server: Int) { counts[server] -= 1 }
-    mutating func assign(_ server: Int) { counts[server] += 1 }
     var canAssign: Bool { true }
 }
 

@@ -1,22 +1,19 @@
+import Foundation
 import LBSimulation
 import LoadBalancing
 import Testing
 
 /// The short validation that CI runs: every case of `lbbench simulate --validate` on a shorter
 /// run, so its confidence intervals are wider but still derived from the run, not chosen.
-/// Round robin and power of two choices are checked through test routers here, so their
-/// theory and plumbing are exercised even in a build without the library's selectors; the
-/// library's own are checked when present.
 @Suite("Validation against queueing theory (short runs)")
 struct ValidationTests {
     static let jobs = 150_000
     static let seed: UInt64 = 2_026
     static let cases = Validation.cases(jobs: jobs, seed: seed)
-    /// Bonferroni over every statistical check of the full list, as `--validate` does when
-    /// nothing is skipped.
+    /// Bonferroni over every statistical check, as `--validate` does.
     static let confidence = Validation.perCheckConfidence(family: 0.95, checks: cases.reduce(0) { $0 + $1.expectations.count })
 
-    static func validationCase(router: String) -> ValidationCase {
+    static func validationCase(router: RouterKind) -> ValidationCase {
         cases.first { $0.router == router }!
     }
 
@@ -26,42 +23,20 @@ struct ValidationTests {
         }
     }
 
-    @Test("every case whose router is in the library or is random", arguments: cases.filter { RouterKind(name: $0.router) != nil }.map(\.name))
-    func libraryCases(name: String) throws {
+    @Test("the cases: ten textbook queues, their routers, 11 statistical checks")
+    func caseList() {
+        #expect(Self.cases.count == 10)
+        #expect(Self.cases.map(\.router) == Array(repeating: RouterKind.selector(.linearScan), count: 6) + [
+            .random, .random, .selector(.roundRobin), .selector(.p2c),
+        ])
+        #expect(Self.cases.reduce(0) { $0 + $1.expectations.count } == 11)
+        #expect(abs(Self.confidence - (1 - 0.05 / 11)) < 1e-15)
+    }
+
+    @Test("every case", arguments: cases.map(\.name))
+    func everyCase(name: String) throws {
         let validationCase = Self.cases.first { $0.name == name }!
-        let result = try Simulation.run(validationCase.configuration, router: RouterKind(name: validationCase.router)!)
-        Self.expectPass(validationCase.checks(of: result, confidence: Self.confidence))
-    }
-
-    @Test("round robin to 4 FCFS exponential servers is E₄/M/1 (test rotation router)")
-    func roundRobinTheory() throws {
-        let validationCase = Self.validationCase(router: "round-robin")
-        let servers = validationCase.configuration.weights.count
-        let result = try Simulation.run(validationCase.configuration, routerName: "rotation") { _ in RotationRouter(serverCount: servers) }
-        Self.expectPass(validationCase.checks(of: result, confidence: Self.confidence))
-    }
-
-    @Test("power of two distinct choices meets the supermarket limit (test router)")
-    func twoChoicesTheory() throws {
-        let validationCase = Self.validationCase(router: "p2c")
-        let servers = validationCase.configuration.weights.count
-        let result = try Simulation.run(validationCase.configuration, routerName: "two choices") { seed in
-            TwoDistinctChoicesRouter(serverCount: servers, seed: seed)
-        }
-        Self.expectPass(validationCase.checks(of: result, confidence: Self.confidence))
-    }
-
-    @Test("the library's round robin is E₄/M/1", .enabled(if: RouterKind(name: "round-robin") != nil, "round-robin is not in this build"))
-    func libraryRoundRobin() throws {
-        let validationCase = Self.validationCase(router: "round-robin")
-        let result = try Simulation.run(validationCase.configuration, router: RouterKind(name: "round-robin")!)
-        Self.expectPass(validationCase.checks(of: result, confidence: Self.confidence))
-    }
-
-    @Test("the library's p2c meets the supermarket limit", .enabled(if: RouterKind(name: "p2c") != nil, "p2c is not in this build"))
-    func libraryTwoChoices() throws {
-        let validationCase = Self.validationCase(router: "p2c")
-        let result = try Simulation.run(validationCase.configuration, router: RouterKind(name: "p2c")!)
+        let result = try Simulation.run(validationCase.configuration, router: validationCase.router)
         Self.expectPass(validationCase.checks(of: result, confidence: Self.confidence))
     }
 
@@ -75,21 +50,53 @@ struct ValidationTests {
             validationCase.expectations = [.init(.meanResponse, theory: QueueingTheory.mm1MeanResponse(utilization: wrong), formula: "wrong ρ")]
             #expect(!validationCase.checks(of: result, confidence: Self.confidence)[0].passed, "ρ = \(wrong) should be rejected")
         }
-        // Round robin is not random routing: the rotation router's E₄/M/1 run must fail the
-        // random-routing prediction (5 against 3.27).
-        let roundRobin = Self.validationCase(router: "round-robin")
-        let rotation = try Simulation.run(roundRobin.configuration, routerName: "rotation") { _ in RotationRouter(serverCount: 4) }
+        // Round robin is not random routing: its E₄/M/1 run must fail the random-routing
+        // prediction (5 against 3.27).
+        let roundRobin = Self.validationCase(router: .selector(.roundRobin))
+        let rotation = try Simulation.run(roundRobin.configuration, router: roundRobin.router)
         let randomTheory = QueueingTheory.randomRoutingMeanResponse(utilization: Validation.utilization, weights: [1, 1, 1, 1])
         #expect(abs(rotation.meanResponse - randomTheory) > rotation.responseBatches.halfWidth(confidence: Self.confidence))
     }
 
-    @Test("the full report: skips say why, and the verdict counts only checks that ran")
+    @Test("the full report: one check per expectation and one Little's law per case, in order; Markdown and JSON agree")
     func report() throws {
-        let report = try Validation.run(jobs: 3_000, seed: 1)
-        #expect(report.skipped.count == ["round-robin", "p2c"].filter { RouterKind(name: $0) == nil }.count)
-        #expect(report.skipped.allSatisfy { $0.reason.contains("not in this build") })
-        #expect(report.markdown().contains("| check | formula | theory | measured | tolerance | result |"))
-        #expect(!report.markdown().contains("E[T | S"), "pipes inside cells are escaped")
-        #expect(report.json().rendered().contains("\"schema\": \"lbbench.simulation-validation/1\""))
+        var started: [String] = []
+        let report = try Validation.run(jobs: 3_000, seed: 1) { validationCase, index, count in
+            #expect(index == started.count && count == 10)
+            started.append(validationCase.name)
+        }
+        #expect(started == Self.cases.map(\.name))
+        // 11 statistical checks (one per expectation) and 10 Little's-law checks (one per case).
+        #expect(report.checks.count == 21)
+        #expect(report.checks.filter(\.isStatistical).count == 11)
+        #expect(report.checks.filter { $0.name.hasSuffix(": Little's law") }.count == 10)
+        #expect(report.checks[0].name == "M/M/1, FCFS, ρ = 0.8: mean response")
+        #expect(report.checks[1].name == "M/M/1, FCFS, ρ = 0.8: Little's law")
+        #expect(abs(report.confidence - (1 - 0.05 / 11)) < 1e-15)
+        #expect(report.jobs == 3_000 && report.warmupJobs == 300 && report.seed == 1)
+        #expect(report.simulatedRequests >= 10 * 3_300)
+        #expect(report.passed == report.checks.allSatisfy(\.passed))
+
+        let markdown = report.markdown()
+        let rows = markdown.split(separator: "\n").filter { $0.hasPrefix("| ") }
+        #expect(rows.count == 1 + report.checks.count, "a header and one row per check")
+        for (row, check) in zip(rows.dropFirst(), report.checks) {
+            #expect(row.hasSuffix(check.passed ? "| PASS |" : "| FAIL |"), "\(row)")
+        }
+        #expect(markdown.contains("E[T \\| S = x]"), "pipes inside cells are escaped")
+        let failed = report.checks.filter { !$0.passed }.count
+        #expect(markdown.hasSuffix(failed == 0 ? "All 21 checks passed.\n" : "\(failed) of 21 checks FAILED.\n"))
+
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+        #expect(json["schema"] as? String == "lbbench.simulation-validation/1")
+        #expect(json["passed"] as? Bool == report.passed)
+        #expect((json["skipped"] as? [Any])?.isEmpty == true)
+        let checks = try #require(json["checks"] as? [[String: Any]])
+        #expect(checks.map { $0["name"] as? String } == report.checks.map(\.name))
+        for (entry, check) in zip(checks, report.checks) {
+            let measured = try #require(entry["measured"] as? Double)
+            #expect(abs(measured - check.measured) <= 1e-8 * abs(check.measured), "9 significant digits")
+            #expect(entry["statistical"] as? Bool == check.isStatistical)
+        }
     }
 }

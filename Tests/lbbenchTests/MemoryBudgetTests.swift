@@ -70,7 +70,7 @@ struct MemoryBudgetTests {
         let lean = try Harness.run(cells, keepsPerServer: false).runs[0]
         #expect(lean.perServer.picks.isEmpty && lean.perServer.meanActive.isEmpty)
         #expect(lean.weights.count == 16, "CSV still prints the weights")
-        #expect(!ReportFormat.markdown.needsPerServerFigures && !ReportFormat.csv.needsPerServerFigures)
-        #expect(ReportFormat.json.needsPerServerFigures)
+        #expect(!OutputFormat.markdown.needsPerServerFigures && !OutputFormat.csv.needsPerServerFigures)
+        #expect(OutputFormat.json.needsPerServerFigures)
     }
 }

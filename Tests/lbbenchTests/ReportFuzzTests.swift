@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LBHarness
+import LBReporting
 import LoadBalancing
 import Testing
 
@@ -80,7 +81,7 @@ struct ReportFuzzTests {
     func original() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        for format in ReportFormat.allCases {
+        for format in OutputFormat.allCases {
             #expect(try Self.report(Data(Self.original.utf8), in: directory, format: format.rawValue).status == 0)
         }
     }
@@ -91,7 +92,7 @@ struct ReportFuzzTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         var random = SplitMix64(seed: 11)
         var refused = 0
-        let formats = ReportFormat.allCases.map(\.rawValue)
+        let formats = OutputFormat.allCases.map(\.rawValue)
         for iteration in 0..<400 {
             let input = Self.mutate(Self.original, using: &random)
             let outcome = try Self.report(input, in: directory, format: formats[iteration % formats.count])

@@ -12,9 +12,10 @@ public enum ComparisonMarkdown {
         if !matched.isEmpty {
             lines += ["", "## Cells on both sides", ""]
             let headings = ["cell", "base picks/s", "new picks/s"] + ComparedMetric.allCases.map(\.label) + ["moved"]
-            lines.append("| " + headings.joined(separator: " | ") + " |")
-            lines.append("|---|--:|--:|" + String(repeating: "--:|", count: ComparedMetric.allCases.count) + "---|")
-            for cell in matched { lines.append(row(cell)) }
+            let numeric = Array(repeating: MarkdownTable.Alignment.right, count: headings.count - 2)
+            var table = MarkdownTable(headings, alignments: [.left] + numeric + [.left])
+            for cell in matched { table.append(row(cell)) }
+            lines += table.lines
         }
         for (side, title) in [(CellComparison.Side.baseOnly, "Only in base"), (.newOnly, "Only in new")] {
             let cells = comparison.cells.filter { $0.side == side }
@@ -56,32 +57,32 @@ public enum ComparisonMarkdown {
         return lines
     }
 
-    static func row(_ cell: CellComparison) -> String {
+    static func row(_ cell: CellComparison) -> [String] {
         let ratios = ComparedMetric.allCases.map { metric in
-            cell.ratios?[metric].map { "\(Formatting.decimal($0, digits: metric == .jainLoad ? 3 : 2))×" } ?? "—"
+            cell.ratios?[metric].map { "\(NumberFormat.fixed($0, decimals: metric == .jainLoad ? 3 : 2))×" } ?? "—"
         }
         var moved = cell.moved.compactMap { metric in
             cell.ratios?[metric].map { ratio in
                 let change = (ratio - 1) * 100
                 let sign = change >= 0 ? "+" : "−"
                 let better = (ratio > 1) == metric.higherIsBetter ? "better" : "worse"
-                return "\(metric.label) \(sign)\(Formatting.decimal(abs(change), digits: 0))% (\(better))"
+                return "\(metric.label) \(sign)\(NumberFormat.fixed(abs(change), decimals: 0))% (\(better))"
             }
         }.joined(separator: ", ")
         if cell.regression { moved = "**REGRESSION** " + moved }
-        let rate = { (values: MetricValues?) in values?[.picksPerSecond].map(Formatting.rate) ?? "—" }
-        return "| " + ([cell.cell.name, rate(cell.base), rate(cell.new)] + ratios + [moved]).joined(separator: " | ") + " |"
+        let rate = { (values: MetricValues?) in values?[.picksPerSecond].map(NumberFormat.rate) ?? "—" }
+        return [cell.cell.name, rate(cell.base), rate(cell.new)] + ratios + [moved]
     }
 
     /// `10`, `2.5`: a percentage without trailing zeros.
     static func percent(_ value: Double) -> String {
-        value == value.rounded() ? Formatting.decimal(value, digits: 0) : "\(value)"
+        value == value.rounded() ? NumberFormat.fixed(value, decimals: 0) : "\(value)"
     }
 
     /// The band's ends as ratios: `0.90–1.10`, or one end (`side` −1 or 1): `0.90×`.
     static func bounds(_ percent: Double, side: Int = 0) -> String {
-        let low = "\(Formatting.decimal(1 - percent / 100, digits: 2))×"
-        let high = "\(Formatting.decimal(1 + percent / 100, digits: 2))×"
+        let low = "\(NumberFormat.fixed(1 - percent / 100, decimals: 2))×"
+        let high = "\(NumberFormat.fixed(1 + percent / 100, decimals: 2))×"
         switch side {
         case ..<0: return low
         case 1...: return high

@@ -1,4 +1,4 @@
-import LBSimulation
+import LBReporting
 
 extension LiveReport {
     /// One CSV line per balancer and algorithm, latencies in seconds, per-backend lists joined

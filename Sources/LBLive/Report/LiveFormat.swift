@@ -1,4 +1,4 @@
-import LBSimulation
+import LBReporting
 
 /// How live reports print numbers: fixed and locale-free (`NumberFormat`).
 enum LiveFormat {
@@ -7,14 +7,9 @@ enum LiveFormat {
     static func optional(_ value: Double?, _ format: (Double) -> String) -> String { value.map(format) ?? "–" }
 }
 
-/// The formats `lbbench-live` writes.
-public enum LiveReportFormat: String, CaseIterable, Sendable {
-    case markdown, json, csv
-}
-
 extension LiveReport {
     /// The report in `format`, ending with a newline.
-    public func rendered(_ format: LiveReportFormat) -> String {
+    package func rendered(_ format: OutputFormat) -> String {
         switch format {
         case .markdown: markdown()
         case .json: json().rendered() + "\n"

@@ -8,7 +8,7 @@ extension LiveReport {
     /// Times are in seconds unless a field's name says units.
     ///
     /// - Complexity: O(rows × backends).
-    public func json() -> JSONValue {
+    package func json() -> JSONValue {
         let machine: [String: JSONValue] = [
             "cpu": .string(self.machine.cpu), "cores": .int(self.machine.cores), "os": .string(self.machine.os),
             "swift": .string(self.machine.swift), "build": .string(self.machine.build), "date": .string(self.machine.date),

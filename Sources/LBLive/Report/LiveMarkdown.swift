@@ -36,7 +36,7 @@ extension LiveReport {
                 "\(LiveFormat.number(row.proxyCPUShare * 100))%",
                 String(row.errors), String(row.unfinished),
             ]
-            text += "| " + cells.joined(separator: " | ") + " |\n"
+            text += MarkdownTable.row(cells) + "\n"
         }
         text += "\nSimulator columns: `lbbench simulate` on the same farm, sizes and load (least connections as "
             + "`linear-scan` for HAProxy and nginx, round robin as `round-robin`); units are the mean request's "
@@ -44,13 +44,16 @@ extension LiveReport {
             + "not in the percentiles.\n\n"
         text += "## Per backend (measurement window)\n\n"
         let backendHeader = configuration.weights.indices.map { "b\($0) (w\(configuration.weights[$0]))" }
-        text += "| balancer | algorithm | requests " + backendHeader.joined(separator: " / ")
-            + " | mean in-flight | max in-flight |\n|---|---|---|---|---|\n"
+        var perBackend = MarkdownTable(
+            ["balancer", "algorithm", "requests " + backendHeader.joined(separator: " / "), "mean in-flight", "max in-flight"])
         for row in rows {
-            text += "| \(row.balancer) | \(row.algorithm) | \(row.backendRequests.map(String.init).joined(separator: " / ")) | "
-                + "\(row.backendMeanInFlight.map(LiveFormat.number).joined(separator: " / ")) | "
-                + "\(row.backendMaximumInFlight.map(String.init).joined(separator: " / ")) |\n"
+            perBackend.append([
+                row.balancer, row.algorithm, row.backendRequests.map(String.init).joined(separator: " / "),
+                row.backendMeanInFlight.map(LiveFormat.number).joined(separator: " / "),
+                row.backendMaximumInFlight.map(String.init).joined(separator: " / "),
+            ])
         }
+        text += perBackend.lines.map { $0 + "\n" }.joined()
         if !notes.isEmpty { text += "\n## Notes\n\n" + notes.map { "- \($0)\n" }.joined() }
         text += "\nWhole run: \(LiveFormat.number(seconds)) s.\n"
         return text

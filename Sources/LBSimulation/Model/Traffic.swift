@@ -1,3 +1,5 @@
+import LBReporting
+
 /// Where requests come from.
 ///
 /// - Note: A value; thread-safe.

@@ -1,3 +1,5 @@
+import LBReporting
+
 /// Sentences that state what a scenario's numbers show, computed from them, so the default
 /// report's conclusions are never stale prose.
 enum Findings {
@@ -9,12 +11,12 @@ enum Findings {
         }
     }
 
-    static let roundRobinName = "round-robin"
-
+    /// The ratios of round robin to every other selector; a sentence saying why there are
+    /// none when `--selectors` left round robin out.
     private static func versusRoundRobin(_ results: [SimulationResult]) -> [String] {
+        let roundRobinName = RouterKind.selector(.roundRobin).name
         guard let roundRobin = results.first(where: { $0.selector == roundRobinName }) else {
-            let why = RouterKind(name: roundRobinName) == nil ? "is not in this build" : "was not among the selectors"
-            return ["\(roundRobinName) \(why), so there is nothing to compare least connections with here."]
+            return ["\(roundRobinName) was not among the selectors, so there is nothing to compare least connections with here."]
         }
         let others = results.filter { $0.selector != roundRobinName }
         func line(_ label: String, _ statistic: (SimulationResult) -> Double) -> String {

@@ -1,3 +1,5 @@
+import LBReporting
+
 extension SimulationReport {
     /// The report as Markdown: a short preamble, then one table per scenario with its findings
     /// and notes.
@@ -57,7 +59,7 @@ extension SimulationReport {
         if showBalancers { header.append("balancers") }
         header += ["mean ± 95%", "p50", "p90", "p99", "p99.9", "slowdown"]
         header += ["Jain load", "peak/mean", "utilisation", "peak queue", "Little"]
-        var lines = [row(header), row(header.map { _ in "---" })]
+        var table = MarkdownTable(header)
         for result in results {
             var cells = [result.selector]
             if showBalancers { cells.append(balancersText(result.configuration)) }
@@ -74,9 +76,9 @@ extension SimulationReport {
                 perServer(result.peakQueue) { String($0) },
                 result.littlesLaw.holds ? "ok" : "FAIL",
             ]
-            lines.append(row(cells))
+            table.append(cells)
         }
-        return lines
+        return table.lines
     }
 
     /// "1", "4, own counts" or "4, shared every 0.5".
@@ -94,6 +96,4 @@ extension SimulationReport {
         if values.count <= 4 { return values.map(format).joined(separator: "/") }
         return format(low) + "–" + format(high)
     }
-
-    private static func row(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |" }
 }

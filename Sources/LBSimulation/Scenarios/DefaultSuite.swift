@@ -1,4 +1,5 @@
 import LoadBalancing
+import LBReporting
 
 /// What `lbbench simulate` runs with no farm options: the seed article's argument, as numbers.
 ///
@@ -11,9 +12,8 @@ import LoadBalancing
 /// 5. Several balancers, on their own counts or on shared counts refreshed every Δ: how far
 ///    each selector degrades, and which one herds.
 ///
-/// Every scenario runs every library selector (`SelectorKind.allCases`), so selectors merged
-/// later appear without changes here; round robin and p2c are looked up by name and a note
-/// says when this build lacks them.
+/// Every scenario runs every library selector (`SelectorKind.allCases`), so a selector added
+/// to the library appears without changes here.
 public enum DefaultSuite {
     /// Requests measured per run unless `--jobs` says otherwise: enough for a stable p99.9 of
     /// `mixed` sizes (300 requests above it), few enough that the suite takes seconds.
@@ -28,19 +28,6 @@ public enum DefaultSuite {
     public static let balancers = 8
     /// Refresh periods Δ of the shared-count runs, in mean request times.
     public static let refreshPeriods = [1.0, 10.0]
-
-    /// The selectors the suite's findings are about, by name: looked up at run time, so a
-    /// build without them still compiles and says what is missing.
-    public static let comparedSelectors = ["round-robin", "p2c"]
-
-    /// What the report must say before any table: the compared selectors this build lacks.
-    ///
-    /// - Complexity: O(1).
-    public static var notes: [String] {
-        comparedSelectors.filter { RouterKind(name: $0) == nil }.map { name in
-            "`\(name)` is not in this build (no such SelectorKind), so it is missing from every table below."
-        }
-    }
 
     /// The scenarios, for `routers` (default: every library selector).
     ///

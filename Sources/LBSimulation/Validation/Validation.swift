@@ -1,3 +1,5 @@
+import LBReporting
+
 /// `lbbench simulate --validate`: the simulator set against queueing theory.
 ///
 /// Every case is a farm whose router makes it a textbook queue; each predicted mean must lie
@@ -16,8 +18,7 @@ public enum Validation {
     /// low enough that runs of a million requests give tight intervals.
     public static let utilization = 0.8
 
-    /// The checks, in order. Router names are looked up when run: `round-robin` and `p2c`
-    /// are skipped with a note in a build that lacks them.
+    /// The checks, in order.
     ///
     /// - Complexity: O(1) (configurations only).
     public static func cases(jobs: Int, seed: UInt64) -> [ValidationCase] {
@@ -41,7 +42,7 @@ public enum Validation {
         let weighted = [1, 2, 3, 4]
         let supermarketLoad = 0.9
         let supermarket = QueueingTheory.supermarketMeanResponse(choices: 2, arrivalRate: supermarketLoad)
-        let single = "linear-scan"
+        let single = RouterKind.selector(.linearScan)
         return [
             ValidationCase(
                 name: "M/M/1, FCFS, \(at)", router: single, configuration: farm([1], .fcfs, .exponential),
@@ -75,14 +76,14 @@ public enum Validation {
                 expectations: [psSlowdown]
             ),
             ValidationCase(
-                name: "random routing to 4 FCFS exponential servers, \(at)", router: RouterKind.randomName,
+                name: "random routing to 4 FCFS exponential servers, \(at)", router: .random,
                 configuration: farm(equal, .fcfs, .exponential),
                 expectations: [response(
                     QueueingTheory.randomRoutingMeanResponse(utilization: rho, weights: equal), "each server M/M/1 at λ/n"
                 )]
             ),
             ValidationCase(
-                name: "random routing to FCFS exponential servers weighted 1,2,3,4, \(at)", router: RouterKind.randomName,
+                name: "random routing to FCFS exponential servers weighted 1,2,3,4, \(at)", router: .random,
                 configuration: farm(weighted, .fcfs, .exponential),
                 expectations: [response(
                     QueueingTheory.randomRoutingMeanResponse(utilization: rho, weights: weighted),
@@ -90,7 +91,7 @@ public enum Validation {
                 )]
             ),
             ValidationCase(
-                name: "round robin to 4 FCFS exponential servers (E₄/M/1), \(at)", router: "round-robin",
+                name: "round robin to 4 FCFS exponential servers (E₄/M/1), \(at)", router: .selector(.roundRobin),
                 configuration: farm(equal, .fcfs, .exponential),
                 expectations: [response(
                     QueueingTheory.roundRobinMeanResponse(servers: equal.count, utilization: rho),
@@ -99,7 +100,7 @@ public enum Validation {
             ),
             ValidationCase(
                 name: "power of two choices, \(supermarketServers) FCFS exponential servers, λ = \(supermarketLoad)",
-                router: "p2c",
+                router: .selector(.p2c),
                 configuration: farm(
                     Array(repeating: 1, count: supermarketServers), .fcfs, .exponential, utilization: supermarketLoad
                 ),
@@ -118,7 +119,7 @@ public enum Validation {
         1 - (1 - family) / Double(max(checks, 1))
     }
 
-    /// Runs every case this build can route.
+    /// Runs every case.
     ///
     /// - Parameter starting: called with each case, its index and the number of cases that run,
     ///   just before it starts (a progress line).
@@ -129,29 +130,19 @@ public enum Validation {
         starting: (_ validationCase: ValidationCase, _ index: Int, _ count: Int) -> Void = { _, _, _ in }
     ) throws(SimulationError) -> ValidationReport {
         let cases = cases(jobs: jobs, seed: seed)
-        var runnable: [(ValidationCase, RouterKind)] = []
-        var skipped: [ValidationReport.Skip] = []
-        for validationCase in cases {
-            if let router = RouterKind(name: validationCase.router) {
-                runnable.append((validationCase, router))
-            } else {
-                skipped.append(.init(name: validationCase.name, reason:
-                    "`\(validationCase.router)` is not in this build (no such SelectorKind), so this check cannot run yet"))
-            }
-        }
-        let statistical = runnable.reduce(0) { $0 + $1.0.expectations.count }
+        let statistical = cases.reduce(0) { $0 + $1.expectations.count }
         let confidence = perCheckConfidence(family: familyConfidence, checks: statistical)
         var checks: [ValidationCheck] = []
         var requests = 0
-        for (index, (validationCase, router)) in runnable.enumerated() {
-            starting(validationCase, index, runnable.count)
-            let result = try Simulation.run(validationCase.configuration, router: router)
+        for (index, validationCase) in cases.enumerated() {
+            starting(validationCase, index, cases.count)
+            let result = try Simulation.run(validationCase.configuration, router: validationCase.router)
             checks += validationCase.checks(of: result, confidence: confidence)
             requests += result.simulatedRequests
         }
         return ValidationReport(
             jobs: jobs, warmupJobs: cases[0].configuration.warmupJobs, seed: seed,
-            confidence: confidence, familyConfidence: familyConfidence, checks: checks, skipped: skipped,
+            confidence: confidence, familyConfidence: familyConfidence, checks: checks,
             simulatedRequests: requests
         )
     }

@@ -25,15 +25,14 @@ public struct ValidationCase: Sendable {
 
     /// The model, as a reader knows it ("M/M/1, FCFS, ρ = 0.8").
     public var name: String
-    /// The router, by its command-line name; looked up with `RouterKind(name:)`, so a case
-    /// whose selector this build lacks is skipped, not a build error.
-    public var router: String
+    /// The router that makes the farm the model.
+    public var router: RouterKind
     /// The farm that realises the model.
     public var configuration: SimulationConfiguration
     /// The values the model predicts.
     public var expectations: [Expectation]
 
-    public init(name: String, router: String, configuration: SimulationConfiguration, expectations: [Expectation]) {
+    public init(name: String, router: RouterKind, configuration: SimulationConfiguration, expectations: [Expectation]) {
         self.name = name
         self.router = router
         self.configuration = configuration

@@ -1,16 +1,10 @@
+import LBReporting
+
 /// The outcome of `Validation.run`: every check with theory, measurement, tolerance and
-/// verdict, and the cases this build could not run.
+/// verdict.
 ///
 /// - Note: A value; thread-safe.
 public struct ValidationReport: Sendable {
-    /// A case that was not run, and why.
-    public struct Skip: Sendable {
-        /// The case.
-        public var name: String
-        /// Why it did not run.
-        public var reason: String
-    }
-
     /// The schema name of the JSON form.
     public static let schema = "lbbench.simulation-validation/1"
 
@@ -24,19 +18,17 @@ public struct ValidationReport: Sendable {
     public var confidence: Double
     /// The probability with which a correct simulator passes every statistical check.
     public var familyConfidence: Double
-    /// Every check that ran, in order.
+    /// Every check, in order.
     public var checks: [ValidationCheck]
-    /// The cases this build cannot run.
-    public var skipped: [Skip]
     /// Requests simulated in all cases, warm-up and unmeasured tail included.
     public var simulatedRequests: Int
 
-    /// Whether every check that ran passed.
+    /// Whether every check passed.
     ///
     /// - Complexity: O(checks).
     public var passed: Bool { checks.allSatisfy(\.passed) }
 
-    /// A Markdown table, one check per row, then the skipped cases and the verdict.
+    /// A Markdown table, one check per row, then the verdict.
     ///
     /// - Complexity: O(checks).
     public func markdown() -> String {
@@ -50,55 +42,70 @@ public struct ValidationReport: Sendable {
                 + "≥ \(NumberFormat.significant(familyConfidence * 100, digits: 3))%); Little's law: the exact bound of the "
                 + "requests straddling the measurement window.",
             "",
-            "| check | formula | theory | measured | tolerance | result |",
-            "| --- | --- | --- | --- | --- | --- |",
         ]
+        var table = MarkdownTable(["check", "formula", "theory", "measured", "tolerance", "result"])
         for check in checks {
-            let tolerance = "±" + NumberFormat.significant(check.tolerance, digits: 3)
-            lines.append("| \(Self.cell(check.name)) | \(Self.cell(check.formula)) | \(Self.number(check.theory)) "
-                + "| \(Self.number(check.measured)) | \(tolerance) | \(check.passed ? "PASS" : "FAIL") |")
+            table.append([
+                check.name, check.formula, Self.number(check.theory), Self.number(check.measured),
+                "±" + NumberFormat.significant(check.tolerance, digits: 3), check.passed ? "PASS" : "FAIL",
+            ])
         }
-        for skip in skipped {
-            lines.append("| \(Self.cell(skip.name)) | | | | | SKIP: \(Self.cell(skip.reason)) |")
-        }
+        lines += table.lines
         let failed = checks.filter { !$0.passed }.count
-        lines += ["", failed == 0
-            ? "All \(checks.count) checks passed\(skipped.isEmpty ? "" : "; \(skipped.count) skipped")."
-            : "\(failed) of \(checks.count) checks FAILED."]
+        lines += ["", failed == 0 ? "All \(checks.count) checks passed." : "\(failed) of \(checks.count) checks FAILED."]
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `{"schema": "lbbench.simulation-validation/1", "checks": [...], "skipped": [...], "passed": …}`.
+    /// `lbbench.simulation-validation/1`, ending with a newline.
     ///
     /// - Complexity: O(checks).
-    public func json() -> JSONValue {
-        .object([
-            "schema": .string(Self.schema),
-            "jobs": .int(jobs),
-            "warmupJobs": .int(warmupJobs),
-            "seed": .unsigned(seed),
-            "confidence": .number(confidence),
-            "familyConfidence": .number(familyConfidence),
-            "passed": .bool(passed),
-            "checks": .array(checks.map { check in
-                .object([
-                    "name": .string(check.name),
-                    "formula": .string(check.formula),
-                    "theory": .number(check.theory),
-                    "measured": .number(check.measured),
-                    "tolerance": .number(check.tolerance),
-                    "statistical": .bool(check.isStatistical),
-                    "passed": .bool(check.passed),
-                ])
-            }),
-            "skipped": .array(skipped.map { .object(["name": .string($0.name), "reason": .string($0.reason)]) }),
-        ])
+    public func json() -> String {
+        // Every number is a `ReportNumber`, so encoding cannot fail.
+        try! ReportJSON.render(Document(self))
     }
 
     private static func number(_ value: Double) -> String { NumberFormat.significant(value, digits: 6) }
 
-    /// `text` with its pipes escaped, so a formula like `E[T | S = x]` stays in its table cell.
-    private static func cell(_ text: String) -> String {
-        String(text.flatMap { $0 == "|" ? ["\\", "|"] : [$0] })
+    /// The JSON form (docs/formats.md).
+    private struct Document: Encodable {
+        struct Check: Encodable {
+            var name: String
+            var formula: String
+            var theory: ReportNumber
+            var measured: ReportNumber
+            var tolerance: ReportNumber
+            var statistical: Bool
+            var passed: Bool
+        }
+
+        /// A case that did not run; always empty now that every router is in the library, kept
+        /// so that readers of `/1` find the field.
+        struct Skip: Encodable {}
+
+        var schema = ValidationReport.schema
+        var jobs: Int
+        var warmupJobs: Int
+        var seed: UInt64
+        var confidence: ReportNumber
+        var familyConfidence: ReportNumber
+        var passed: Bool
+        var checks: [Check]
+        var skipped: [Skip] = []
+
+        init(_ report: ValidationReport) {
+            jobs = report.jobs
+            warmupJobs = report.warmupJobs
+            seed = report.seed
+            confidence = ReportNumber(report.confidence)
+            familyConfidence = ReportNumber(report.familyConfidence)
+            passed = report.passed
+            checks = report.checks.map { check in
+                Check(
+                    name: check.name, formula: check.formula, theory: ReportNumber(check.theory),
+                    measured: ReportNumber(check.measured), tolerance: ReportNumber(check.tolerance),
+                    statistical: check.isStatistical, passed: check.passed
+                )
+            }
+        }
     }
 }

@@ -1,8 +1,12 @@
+import LBReporting
+
 /// A JSON document, written with sorted keys and fixed number formatting, so that the same
-/// values always give the same bytes.
+/// values always give the same bytes. Only `lbbench.live/1` still uses it; the other reports
+/// are `Encodable` and written by `ReportJSON` (moving this one there is left until the live
+/// report's fields settle).
 ///
 /// - Note: A value; thread-safe.
-public indirect enum JSONValue: Sendable, Equatable {
+package indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
@@ -15,19 +19,19 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     /// Significant digits of every `number`: more than a simulated mean needs, few enough
     /// that no rounding noise shows.
-    public static let significantDigits = 9
+    package static let significantDigits = ReportNumber.significantDigits
 
     /// A `number`, or `null` for `nil`.
     ///
     /// - Complexity: O(1).
-    public static func number(_ value: Double?) -> JSONValue {
+    package static func number(_ value: Double?) -> JSONValue {
         value.map(JSONValue.number) ?? .null
     }
 
     /// The document, indented by two spaces per level, keys sorted, ending without a newline.
     ///
     /// - Complexity: O(size of the document).
-    public func rendered() -> String {
+    package func rendered() -> String {
         var text = ""
         write(to: &text, indent: 0)
         return text

@@ -1,6 +1,11 @@
-/// Fixed, locale-free number formatting for reports: the same value always prints the same
-/// characters, which byte-identical JSON for the same seed relies on.
-public enum NumberFormat {
+import Foundation
+
+/// The one number formatter of every report: fixed and independent of the user's locale, so
+/// the same value always prints the same characters on every machine (byte-identical reports
+/// for the same seed rely on it).
+///
+/// - Note: Stateless; thread-safe.
+package enum NumberFormat {
     /// `value` rounded to `digits` significant digits, in plain decimal notation (no
     /// exponent): `significant(2.613657, digits: 4)` is `"2.614"`, `significant(0.000123456,
     /// digits: 3)` is `"0.000123"`. Trailing zeros after the point are removed unless
@@ -8,13 +13,13 @@ public enum NumberFormat {
     /// outside [1e-9, 1e15] fall back to Swift's shortest round-trip form.
     ///
     /// - Complexity: O(digits + magnitude of the exponent).
-    public static func significant(_ value: Double, digits: Int, trimmingZeros: Bool = true) -> String {
+    package static func significant(_ value: Double, digits: Int, trimmingZeros: Bool = true) -> String {
         precondition(digits >= 1 && digits <= 12, "between 1 and 12 significant digits")
         guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
         if value == 0 { return "0" }
         let magnitude = abs(value)
         guard magnitude >= 1e-9 && magnitude <= 1e15 else { return "\(value)" }
-        var exponent = Int(LibM.log10(magnitude).rounded(.down))
+        var exponent = Int(log10(magnitude).rounded(.down))
         var mantissa = scaled(magnitude, digits: digits, exponent: exponent)
         // log10 may be off by one near powers of ten; the mantissa must have exactly `digits` digits.
         if mantissa >= power(digits) {
@@ -46,27 +51,47 @@ public enum NumberFormat {
         return value < 0 ? "-" + text : text
     }
 
-    /// A time as the reports print it: four significant digits, zeros kept so columns read
-    /// alike, since response times span 0.01 to 10⁴.
-    ///
-    /// - Complexity: O(1).
-    static func time(_ value: Double) -> String { significant(value, digits: 4, trimmingZeros: false) }
-
     /// `value` with exactly `decimals` digits after the point (`fixed(0.5, decimals: 2)` is
-    /// `"0.50"`), for table columns that must line up.
+    /// `"0.50"`), correctly rounded from the binary value (C's `%.*f`), for table columns that
+    /// must line up. A negative value that rounds to zero prints without its sign (`"0.00"`).
     ///
     /// - Complexity: O(digits).
-    public static func fixed(_ value: Double, decimals: Int) -> String {
+    package static func fixed(_ value: Double, decimals: Int) -> String {
         precondition(decimals >= 0 && decimals <= 9, "between 0 and 9 decimals")
-        guard value.isFinite, abs(value) < 1e15 else { return significant(value, digits: 6) }
-        let scale = power(decimals)
-        let units = Int64((abs(value) * Double(scale)).rounded())
-        var text = String(units / scale)
-        if decimals > 0 {
-            let fraction = String(units % scale)
-            text += "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+        let text = String(format: "%.\(decimals)f", value)
+        return text.hasPrefix("-") && text.allSatisfy({ "-0.".contains($0) }) ? String(text.dropFirst()) : text
+    }
+
+    /// `1234567` → `"1,234,567"`.
+    ///
+    /// - Complexity: O(digits).
+    package static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var result = ""
+        for (offset, digit) in digits.enumerated() {
+            if offset > 0 && (digits.count - offset) % 3 == 0 { result.append(",") }
+            result.append(digit)
         }
-        return value < 0 && units != 0 ? "-" + text : text
+        return value < 0 ? "-" + result : result
+    }
+
+    /// Picks per second as a short figure: `"12.3 M"`, `"845 k"`, `"910"`.
+    ///
+    /// - Complexity: O(1).
+    package static func rate(_ perSecond: Double) -> String {
+        switch perSecond {
+        case 10_000_000...: "\(fixed(perSecond / 1_000_000, decimals: 1)) M"
+        case 1_000_000...: "\(fixed(perSecond / 1_000_000, decimals: 2)) M"
+        case 10_000...: "\(fixed(perSecond / 1_000, decimals: 0)) k"
+        default: fixed(perSecond, decimals: 0)
+        }
+    }
+
+    /// Nanoseconds as a short figure: `"42"`, `"1,234"`.
+    ///
+    /// - Complexity: O(digits).
+    package static func nanoseconds(_ value: UInt64) -> String {
+        grouped(Int(clamping: value))
     }
 
     /// `magnitude` × 10^(digits − 1 − exponent), rounded to an integer. The shift is at most
