@@ -138,7 +138,7 @@ struct LBBenchLive: AsyncParsableCommand {
             for (path, format) in Self.directoryFiles(outputDirectory) { try AtomicFile.write(report.rendered(format), to: path) }
             return
         }
-        let text = report.rendered(try reportFormat())
+        let text = try report.rendered(reportFormat())
         if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
     }
 

@@ -16,7 +16,7 @@ extension LiveReport {
             "proxy_cpu_seconds", "proxy_cpu_share", "sent", "errors", "unfinished",
         ]
         func number(_ value: Double?) -> String {
-            value.map { NumberFormat.significant($0, digits: JSONValue.significantDigits) } ?? ""
+            value.map { NumberFormat.significant($0, digits: ReportNumber.significantDigits) } ?? ""
         }
         var lines = [header.joined(separator: ",")]
         for row in rows {

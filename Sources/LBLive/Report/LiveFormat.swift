@@ -9,10 +9,13 @@ enum LiveFormat {
 
 extension LiveReport {
     /// The report in `format`, ending with a newline.
-    package func rendered(_ format: OutputFormat) -> String {
+    ///
+    /// - Throws: `EncodingError` if the JSON cannot be encoded (it writes non-finite numbers
+    ///   as `null`, so in practice it does not).
+    package func rendered(_ format: OutputFormat) throws -> String {
         switch format {
         case .markdown: markdown()
-        case .json: json().rendered() + "\n"
+        case .json: try json()
         case .csv: csv()
         }
     }

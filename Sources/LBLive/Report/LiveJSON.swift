@@ -1,99 +1,180 @@
+import LBReporting
 import LBSimulation
 
 extension LiveReport {
     /// The schema name of `json()`'s document; documented in `docs/live.md`.
     public static let schema = "lbbench.live/1"
 
-    /// The report as `lbbench.live/1`: `machine`, `farm`, `rows`, `findings`, `notes`, `seconds`.
-    /// Times are in seconds unless a field's name says units.
+    /// The report as `lbbench.live/1` (`machine`, `farm`, `rows`, `findings`, `notes`,
+    /// `seconds`), pretty-printed with sorted keys and a final newline. Times are in seconds
+    /// unless a field's name says units; non-finite numbers are written as `null`.
     ///
     /// - Complexity: O(rows × backends).
-    package func json() -> JSONValue {
-        let machine: [String: JSONValue] = [
-            "cpu": .string(self.machine.cpu), "cores": .int(self.machine.cores), "os": .string(self.machine.os),
-            "swift": .string(self.machine.swift), "build": .string(self.machine.build), "date": .string(self.machine.date),
-        ]
-        var traffic: [String: JSONValue]
+    package func json() throws -> String {
+        try ReportJSON.render(LiveDocument(self))
+    }
+}
+
+/// The `lbbench.live/1` document, field by field as `docs/live.md` describes it.
+private struct LiveDocument: Encodable {
+    struct Machine: Encodable {
+        var cpu: String, cores: Int, os: String, swift: String, build: String, date: String
+    }
+
+    struct Traffic: Encodable {
+        var kind: String
+        var utilization: ReportNumber?
+        var arrivalRate: ReportNumber?
+        var population: Int?
+        var thinkTime: ReportNumber?
+    }
+
+    struct Farm: Encodable {
+        var weights: [Int]
+        var capacity: String
+        var sizes: String
+        var unitSeconds: ReportNumber
+        var traffic: Traffic
+        var warmupSeconds: ReportNumber
+        var durationSeconds: ReportNumber
+        var drainSeconds: ReportNumber
+        var seed: UInt64
+        var proxyThreads: Int
+    }
+
+    struct ShortP99: Encodable {
+        var balancer: String
+        var leastConnections: ReportNumber
+        var roundRobin: ReportNumber
+    }
+
+    struct Findings: Encodable {
+        var shortP99: [ShortP99]
+        var busiestRatioVersusHAProxy: ReportNumber
+    }
+
+    var schema = LiveReport.schema
+    var machine: Machine
+    var farm: Farm
+    var rows: [LiveRowDocument]
+    var findings: Findings
+    var notes: [String]
+    var seconds: ReportNumber
+
+    init(_ report: LiveReport) {
+        let context = report.machine
+        machine = Machine(
+            cpu: context.cpu, cores: context.cores, os: context.os, swift: context.swift,
+            build: context.build, date: context.date)
+        let configuration = report.configuration
+        let traffic: Traffic
         switch configuration.traffic {
         case let .open(utilization):
-            traffic = ["kind": .string("open"), "utilization": .number(utilization), "arrivalRate": .number(configuration.arrivalRate)]
+            traffic = Traffic(
+                kind: "open", utilization: ReportNumber(utilization),
+                arrivalRate: ReportNumber(configuration.arrivalRate))
         case let .closed(population, thinkTime):
-            traffic = ["kind": .string("closed"), "population": .int(population), "thinkTime": .number(thinkTime)]
+            traffic = Traffic(kind: "closed", population: population, thinkTime: ReportNumber(thinkTime))
         }
-        let farm: [String: JSONValue] = [
-            "weights": .array(configuration.weights.map(JSONValue.int)),
-            "capacity": .string(configuration.capacity.description),
-            "sizes": .string(configuration.workload.rawValue),
-            "unitSeconds": .number(configuration.unit),
-            "traffic": .object(traffic),
-            "warmupSeconds": .number(configuration.warmup),
-            "durationSeconds": .number(configuration.duration),
-            "drainSeconds": .number(configuration.drain),
-            "seed": .unsigned(configuration.seed),
-            "proxyThreads": .int(configuration.proxyThreads),
-        ]
-        let findings = LiveFindings(rows)
-        return .object([
-            "schema": .string(Self.schema),
-            "machine": .object(machine),
-            "farm": .object(farm),
-            "rows": .array(rows.map(\.json)),
-            "findings": .object([
-                "shortP99": .array(findings.shortP99.map {
-                    .object(["balancer": .string($0.balancer), "leastConnections": .number($0.leastConnections), "roundRobin": .number($0.roundRobin)])
-                }),
-                "busiestRatioVersusHAProxy": .number(findings.busiestRatioVersusHAProxy),
-            ]),
-            "notes": .array(notes.map(JSONValue.string)),
-            "seconds": .number(seconds),
-        ])
+        farm = Farm(
+            weights: configuration.weights, capacity: configuration.capacity.description,
+            sizes: configuration.workload.rawValue, unitSeconds: ReportNumber(configuration.unit),
+            traffic: traffic, warmupSeconds: ReportNumber(configuration.warmup),
+            durationSeconds: ReportNumber(configuration.duration),
+            drainSeconds: ReportNumber(configuration.drain), seed: configuration.seed,
+            proxyThreads: configuration.proxyThreads)
+        rows = report.rows.map(LiveRowDocument.init)
+        let computed = LiveFindings(report.rows)
+        findings = Findings(
+            shortP99: computed.shortP99.map {
+                ShortP99(
+                    balancer: $0.balancer, leastConnections: ReportNumber($0.leastConnections),
+                    roundRobin: ReportNumber($0.roundRobin))
+            },
+            busiestRatioVersusHAProxy: ReportNumber(computed.busiestRatioVersusHAProxy))
+        notes = report.notes
+        seconds = ReportNumber(report.seconds)
     }
 }
 
-extension LiveRowResult {
-    var json: JSONValue {
-        .object([
-            "balancer": .string(balancer),
-            "algorithm": .string(algorithm),
-            "family": .string(family.rawValue),
-            "requestsPerSecond": .number(requestsPerSecond),
-            "short": short.map(\.json) ?? .null,
-            "long": long.map(\.json) ?? .null,
-            "meanResponseUnits": .number(meanResponseUnits),
-            "perBackend": .object([
-                "requests": .array(backendRequests.map(JSONValue.int)),
-                "meanInFlight": .array(backendMeanInFlight.map(JSONValue.number)),
-                "maxInFlight": .array(backendMaximumInFlight.map(JSONValue.int)),
-            ]),
-            "busiestOverAverageInFlight": .number(busiestOverAverage),
-            "proxyCPUSeconds": .number(proxyCPUSeconds),
-            "proxyCPUShare": .number(proxyCPUShare),
-            "sent": .int(sent),
-            "errors": .int(errors),
-            "unfinished": .int(unfinished),
-            "generatorMaxLagSeconds": .number(generatorMaximumLag),
-            "prediction": prediction.map {
-                .object([
-                    "router": .string($0.router), "meanResponseUnits": .number($0.meanResponse),
-                    "p50Units": .number($0.p50), "p90Units": .number($0.p90), "p99Units": .number($0.p99),
-                    "shortUnits": $0.short.map(\.json) ?? .null, "longUnits": $0.long.map(\.json) ?? .null,
-                ])
-            } ?? .null,
-        ])
-    }
-}
+/// One balancer × algorithm row of `lbbench.live/1`.
+private struct LiveRowDocument: Encodable {
+    struct Latency: Encodable {
+        var count: Int
+        var mean, p50, p90, p99: ReportNumber
+        var max: ReportNumber?
 
-extension LatencySummary {
-    var json: JSONValue {
-        .object([
-            "count": .int(count), "mean": .number(mean), "p50": .number(p50), "p90": .number(p90), "p99": .number(p99),
-            "max": .number(maximum),
-        ])
-    }
-}
+        init(_ summary: LatencySummary) {
+            count = summary.count
+            mean = ReportNumber(summary.mean)
+            p50 = ReportNumber(summary.p50)
+            p90 = ReportNumber(summary.p90)
+            p99 = ReportNumber(summary.p99)
+            max = ReportNumber(summary.maximum)
+        }
 
-extension SimulationResult.SizeClassResponse {
-    var json: JSONValue {
-        .object(["count": .int(count), "mean": .number(mean), "p50": .number(p50), "p90": .number(p90), "p99": .number(p99)])
+        init(_ response: SimulationResult.SizeClassResponse) {
+            count = response.count
+            mean = ReportNumber(response.mean)
+            p50 = ReportNumber(response.p50)
+            p90 = ReportNumber(response.p90)
+            p99 = ReportNumber(response.p99)
+        }
+    }
+
+    struct PerBackend: Encodable {
+        var requests: [Int]
+        var meanInFlight: [ReportNumber]
+        var maxInFlight: [Int]
+    }
+
+    struct Prediction: Encodable {
+        var router: String
+        var meanResponseUnits, p50Units, p90Units, p99Units: ReportNumber
+        var shortUnits, longUnits: ReportNullable<Latency>
+    }
+
+    var balancer: String
+    var algorithm: String
+    var family: String
+    var requestsPerSecond: ReportNumber
+    var short: ReportNullable<Latency>
+    var long: ReportNullable<Latency>
+    var meanResponseUnits: ReportNumber
+    var perBackend: PerBackend
+    var busiestOverAverageInFlight: ReportNumber
+    var proxyCPUSeconds: ReportNumber
+    var proxyCPUShare: ReportNumber
+    var sent: Int
+    var errors: Int
+    var unfinished: Int
+    var generatorMaxLagSeconds: ReportNumber
+    var prediction: ReportNullable<Prediction>
+
+    init(_ row: LiveRowResult) {
+        balancer = row.balancer
+        algorithm = row.algorithm
+        family = row.family.rawValue
+        requestsPerSecond = ReportNumber(row.requestsPerSecond)
+        short = ReportNullable(row.short.map(Latency.init))
+        long = ReportNullable(row.long.map(Latency.init))
+        meanResponseUnits = ReportNumber(row.meanResponseUnits)
+        perBackend = PerBackend(
+            requests: row.backendRequests, meanInFlight: row.backendMeanInFlight.map(ReportNumber.init),
+            maxInFlight: row.backendMaximumInFlight)
+        busiestOverAverageInFlight = ReportNumber(row.busiestOverAverage)
+        proxyCPUSeconds = ReportNumber(row.proxyCPUSeconds)
+        proxyCPUShare = ReportNumber(row.proxyCPUShare)
+        sent = row.sent
+        errors = row.errors
+        unfinished = row.unfinished
+        generatorMaxLagSeconds = ReportNumber(row.generatorMaximumLag)
+        prediction = ReportNullable(row.prediction.map {
+            Prediction(
+                router: $0.router, meanResponseUnits: ReportNumber($0.meanResponse),
+                p50Units: ReportNumber($0.p50), p90Units: ReportNumber($0.p90), p99Units: ReportNumber($0.p99),
+                shortUnits: ReportNullable($0.short.map(Latency.init)),
+                longUnits: ReportNullable($0.long.map(Latency.init)))
+        })
     }
 }
