@@ -13,8 +13,9 @@ import LoadBalancing
 ///    3× cheaper than `linear-scan`.
 /// 3. Under `mixed`, every least-connections selector's `jainLoad` at least `jainMargin` above
 ///    round robin's, on 1 and 2 threads; `p2c` strictly between round robin and the exact ones.
-/// 4. Under `uniform`, round robin's mean pick latency below every least-connections
-///    selector's (lowest of `uniformRepetitions` interleaved cells each), with no worse `jainLoad`.
+/// 4. Under `uniform`, round robin's mean pick latency at most 1.1× the cheapest
+///    least-connections selector's (lowest of `uniformRepetitions` interleaved cells each), with
+///    no worse `jainLoad`.
 /// 5. With weights 1,2,3,4 and uniform durations, every exact selector's share of picks within
 ///    2% (relative) of its weight share.
 /// 6. No connection leaked in any harness cell.
