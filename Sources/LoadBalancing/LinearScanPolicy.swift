@@ -46,33 +46,10 @@ public struct LinearScanPolicy: SelectionPolicy {
 
     @inlinable
     public mutating func pick() -> ServerID? {
+        let hasOneClass = classes.hasOneClass
         let best: Int? = servers.withUnsafeBufferPointer { servers in
-            units.withUnsafeBufferPointer { units in
-                var best = -1
-                var bestActive: UInt64 = 0
-                var bestWeight: UInt64 = 0
-                var bestStamp: UInt64 = 0
-                for index in servers.indices {
-                    let server = servers[index]
-                    if server.weight == 0 { continue }
-                    let left = UInt64(server.active) &* bestWeight
-                    let right = bestActive &* UInt64(server.weight)
-                    // `best < 0` makes the first candidate win outright (bestWeight is still 0).
-                    // Between one weight the stamp alone breaks a tie (within a weight class
-                    // virtual time never decreases in stamp order).
-                    if best < 0 || left < right
-                        || (left == right
-                            && (UInt64(server.weight) == bestWeight
-                                ? server.stamp < bestStamp
-                                : Self.breaksTie(server, units[index], bestWeight, units[best], bestStamp))) {
-                        best = index
-                        bestActive = UInt64(server.active)
-                        bestWeight = UInt64(server.weight)
-                        bestStamp = server.stamp
-                    }
-                }
-                return best < 0 ? nil : best
-            }
+            if hasOneClass { return Self.scanByStamp(servers) }
+            return units.withUnsafeBufferPointer { units in Self.scanByVirtualTime(servers, units) }
         }
         guard let best else { return nil }
         if servers[best].active == UInt32.max { SelectorMisuse.tooManyConnections(ServerID(best)) }
@@ -82,9 +59,74 @@ public struct LinearScanPolicy: SelectionPolicy {
         return ServerID(best)
     }
 
+    /// The server a pick takes when every positive weight is equal (one weight class):
+    /// minimal score, then oldest stamp, since within a class virtual time never decreases in
+    /// stamp order. The scan of the policy before virtual time existed, reading only the
+    /// 16-byte records.
+    ///
+    /// - Complexity: O(n).
+    @inlinable
+    static func scanByStamp(_ servers: UnsafeBufferPointer<Server>) -> Int? {
+        var best = -1
+        var bestActive: UInt64 = 0
+        var bestWeight: UInt64 = 0
+        var bestStamp: UInt64 = 0
+        for index in servers.indices {
+            let server = servers[index]
+            if server.weight == 0 { continue }
+            let left = UInt64(server.active) &* bestWeight
+            let right = bestActive &* UInt64(server.weight)
+            // `best < 0` makes the first candidate win outright (bestWeight is still 0).
+            if best < 0 || left < right || (left == right && server.stamp < bestStamp) {
+                best = index
+                bestActive = UInt64(server.active)
+                bestWeight = UInt64(server.weight)
+                bestStamp = server.stamp
+            }
+        }
+        return best < 0 ? nil : best
+    }
+
+    /// The server a pick takes among several weight classes: minimal score, then earliest
+    /// virtual time, then oldest stamp. Virtual times are read only when two different
+    /// weights tie on score; the best's units are kept in a register.
+    ///
+    /// - Complexity: O(n).
+    @inlinable
+    static func scanByVirtualTime(_ servers: UnsafeBufferPointer<Server>, _ units: UnsafeBufferPointer<UInt64>) -> Int? {
+        var best = -1
+        var bestActive: UInt64 = 0
+        var bestWeight: UInt64 = 0
+        var bestStamp: UInt64 = 0
+        var bestUnits: UInt64 = 0
+        for index in servers.indices {
+            let server = servers[index]
+            if server.weight == 0 { continue }
+            let weight = UInt64(server.weight)
+            let left = UInt64(server.active) &* bestWeight
+            let right = bestActive &* weight
+            // `best < 0` makes the first candidate win outright (bestWeight is still 0).
+            // Between one weight the stamp alone breaks a tie (within a weight class
+            // virtual time never decreases in stamp order).
+            if best < 0 || left < right
+                || (left == right
+                    && (weight == bestWeight
+                        ? server.stamp < bestStamp
+                        : breaksTie(server, units[index], bestWeight, bestUnits, bestStamp))) {
+                best = index
+                bestActive = UInt64(server.active)
+                bestWeight = weight
+                bestStamp = server.stamp
+                bestUnits = units[index]
+            }
+        }
+        return best < 0 ? nil : best
+    }
+
     /// Whether `server`, whose score equals the best so far and whose weight differs from it,
     /// wins the tie: earlier virtual time, then older stamp.
     @inlinable
+    @inline(__always)
     static func breaksTie(
         _ server: Server, _ serverUnits: UInt64, _ bestWeight: UInt64, _ bestUnits: UInt64, _ bestStamp: UInt64
     ) -> Bool {
