@@ -68,21 +68,10 @@ struct ExactSelectorDifferentialTests {
                         try selector.setWeight(weight, for: server)
                     }
                 }
-                if held.count >= 2 || (!held.isEmpty && Bool.random(using: &random)) {
-                    let server = held.remove(at: Int.random(in: 0..<held.count, using: &random))
-                    reference.release(server)
-                    selector.release(server)
-                }
-                let expected = reference.pick()
-                let actual = selector.pick()
-                try #require(actual == expected, "seed \(seed) step \(step): picked \(String(describing: actual)), reference \(String(describing: expected)), weights \(reference.weights()), active \(reference.activeConnections())")
-                if let actual { held.append(actual) }
+                let release = held.count >= 2 || (!held.isEmpty && Bool.random(using: &random))
+                try releaseThenPick(&reference, selector, held: &held, release: release, random: &random, seed: seed, step: step)
             }
-            for server in held {
-                reference.release(server)
-                selector.release(server)
-            }
-            #expect(selector.activeConnections().allSatisfy { $0 == 0 })
+            releaseAll(&reference, selector, held: held)
         }
     }
 
@@ -105,22 +94,37 @@ struct ExactSelectorDifferentialTests {
                     try reference.setWeight(weight, for: server)
                     try selector.setWeight(weight, for: server)
                 }
-                if held.count >= inFlight {
-                    let server = held.remove(at: Int.random(in: 0..<held.count, using: &random))
-                    reference.release(server)
-                    selector.release(server)
-                }
-                let expected = reference.pick()
-                let actual = selector.pick()
-                try #require(actual == expected, "seed \(seed) step \(step): picked \(String(describing: actual)), reference \(String(describing: expected)), weights \(reference.weights()), active \(reference.activeConnections())")
-                if let actual { held.append(actual) }
+                try releaseThenPick(
+                    &reference, selector, held: &held, release: held.count >= inFlight, random: &random, seed: seed, step: step)
             }
-            for server in held {
-                reference.release(server)
-                selector.release(server)
-            }
-            #expect(selector.activeConnections().allSatisfy { $0 == 0 })
+            releaseAll(&reference, selector, held: held)
         }
+    }
+
+    /// One step of a light-load run: with `release`, one connection of `held`, chosen at random,
+    /// is released on both; then both pick, must pick the same server, and it joins `held`.
+    private func releaseThenPick(
+        _ reference: inout ReferenceLeastConnections, _ selector: any ServerSelector, held: inout [ServerID],
+        release: Bool, random: inout SplitMix64, seed: UInt64, step: Int
+    ) throws {
+        if release {
+            let server = held.remove(at: Int.random(in: 0..<held.count, using: &random))
+            reference.release(server)
+            selector.release(server)
+        }
+        let expected = reference.pick()
+        let actual = selector.pick()
+        try #require(actual == expected, "seed \(seed) step \(step): picked \(String(describing: actual)), reference \(String(describing: expected)), weights \(reference.weights()), active \(reference.activeConnections())")
+        if let actual { held.append(actual) }
+    }
+
+    /// Releases every connection in `held` on both; the selector's counts must drain to zero.
+    private func releaseAll(_ reference: inout ReferenceLeastConnections, _ selector: any ServerSelector, held: [ServerID]) {
+        for server in held {
+            reference.release(server)
+            selector.release(server)
+        }
+        #expect(selector.activeConnections().allSatisfy { $0 == 0 })
     }
 
     /// Every sequence of up to `depth` picks and releases, on every weight vector in

@@ -105,8 +105,7 @@ struct IndexedHeap {
         // several weights, ties between different weights are common and their outcome is
         // unpredictable. Between one weight virtual time never decreases in stamp order, so
         // comparing it first gives the same answer as the stamp alone.
-        let (aTime, bTime) = VirtualTime.numerators(a.units, a.weight, b.units, b.weight)
-        let tieGoesToA = aTime < bTime || (aTime == bTime && a.stamp < b.stamp)
+        let tieGoesToA = VirtualTime.precedes(a.units, a.weight, a.stamp, b.units, b.weight, b.stamp)
         return left < right || (left == right && tieGoesToA)
     }
 
