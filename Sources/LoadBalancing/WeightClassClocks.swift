@@ -83,6 +83,9 @@ struct WeightClassClocks {
     var classOfWeight: [UInt32: Int32]
     /// Free class indices, reused before `classes` grows.
     var freeClasses: [Int32]
+    /// Whether every server with weight > 0 is in one class (all positive weights equal):
+    /// then virtual time follows stamp order everywhere and a scan can compare stamps alone.
+    @usableFromInline private(set) var hasOneClass: Bool
 
     /// One class per distinct positive weight, every clock at round 0.
     ///
@@ -94,7 +97,9 @@ struct WeightClassClocks {
         classWeight = []
         classOfWeight = [:]
         freeClasses = []
+        hasOneClass = false
         for (server, weight) in weights.enumerated() where weight > 0 { join(server, weight: UInt32(weight)) }
+        hasOneClass = classOfWeight.count == 1
     }
 
     /// Counts a pick (or assignment) of `server` (weight > 0) in its class's clock and returns
@@ -154,6 +159,7 @@ struct WeightClassClocks {
             }
             classOf[server] = -1
         }
+        defer { hasOneClass = classOfWeight.count == 1 }
         guard weight > 0 else { return nil }
         let start = latestTime().units(atWeight: weight)
         let weightClass = join(server, weight: weight)

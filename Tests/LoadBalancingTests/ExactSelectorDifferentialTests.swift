@@ -46,6 +46,35 @@ struct ExactSelectorDifferentialTests {
         }
     }
 
+    /// One weight class turning into several and back: `linear-scan` and `min-heap` compare
+    /// stamps alone while every positive weight is equal, so every step that adds or removes
+    /// the last server of a second weight must switch them to the full rule, or back.
+    @Test("one weight class and several, in turn", arguments: exactKinds)
+    func oneClassAndSeveral(kind: SelectorKind) throws {
+        for seed in UInt64(0)..<300 {
+            var random = SplitMix64(seed: seed)
+            let serverCount = Int.random(in: 2...9, using: &random)
+            var reference = try ReferenceLeastConnections(weights: Array(repeating: 2, count: serverCount))
+            let selector = try kind.makeSelector(weights: Array(repeating: 2, count: serverCount), seed: seed)
+            var held: [ServerID] = []
+            for step in 0..<300 {
+                if step % 25 == 0 {
+                    // Alternately one server to weight 1, 3 or 0 and every server back to 2.
+                    let odd = ServerID(Int.random(in: 0..<serverCount, using: &random))
+                    for index in 0..<serverCount {
+                        let server = ServerID(index)
+                        let weight = step % 50 == 0 && server == odd ? [0, 1, 3].randomElement(using: &random)! : 2
+                        try reference.setWeight(weight, for: server)
+                        try selector.setWeight(weight, for: server)
+                    }
+                }
+                let release = held.count >= 2 || (!held.isEmpty && Bool.random(using: &random))
+                try releaseThenPick(&reference, selector, held: &held, release: release, random: &random, seed: seed, step: step)
+            }
+            releaseAll(&reference, selector, held: held)
+        }
+    }
+
     /// Light load with different weights: few connections open, so most picks are ties between
     /// servers of different weights, decided by virtual time; weight changes and drains mixed in.
     @Test("ties across different weights at light load", arguments: exactKinds, LockKind.allCases)
@@ -65,22 +94,37 @@ struct ExactSelectorDifferentialTests {
                     try reference.setWeight(weight, for: server)
                     try selector.setWeight(weight, for: server)
                 }
-                if held.count >= inFlight {
-                    let server = held.remove(at: Int.random(in: 0..<held.count, using: &random))
-                    reference.release(server)
-                    selector.release(server)
-                }
-                let expected = reference.pick()
-                let actual = selector.pick()
-                try #require(actual == expected, "seed \(seed) step \(step): picked \(String(describing: actual)), reference \(String(describing: expected)), weights \(reference.weights()), active \(reference.activeConnections())")
-                if let actual { held.append(actual) }
+                try releaseThenPick(
+                    &reference, selector, held: &held, release: held.count >= inFlight, random: &random, seed: seed, step: step)
             }
-            for server in held {
-                reference.release(server)
-                selector.release(server)
-            }
-            #expect(selector.activeConnections().allSatisfy { $0 == 0 })
+            releaseAll(&reference, selector, held: held)
         }
+    }
+
+    /// One step of a light-load run: with `release`, one connection of `held`, chosen at random,
+    /// is released on both; then both pick, must pick the same server, and it joins `held`.
+    private func releaseThenPick(
+        _ reference: inout ReferenceLeastConnections, _ selector: any ServerSelector, held: inout [ServerID],
+        release: Bool, random: inout SplitMix64, seed: UInt64, step: Int
+    ) throws {
+        if release {
+            let server = held.remove(at: Int.random(in: 0..<held.count, using: &random))
+            reference.release(server)
+            selector.release(server)
+        }
+        let expected = reference.pick()
+        let actual = selector.pick()
+        try #require(actual == expected, "seed \(seed) step \(step): picked \(String(describing: actual)), reference \(String(describing: expected)), weights \(reference.weights()), active \(reference.activeConnections())")
+        if let actual { held.append(actual) }
+    }
+
+    /// Releases every connection in `held` on both; the selector's counts must drain to zero.
+    private func releaseAll(_ reference: inout ReferenceLeastConnections, _ selector: any ServerSelector, held: [ServerID]) {
+        for server in held {
+            reference.release(server)
+            selector.release(server)
+        }
+        #expect(selector.activeConnections().allSatisfy { $0 == 0 })
     }
 
     /// Every sequence of up to `depth` picks and releases, on every weight vector in

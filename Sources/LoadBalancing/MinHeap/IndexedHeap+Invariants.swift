@@ -15,7 +15,7 @@ extension IndexedHeap {
     /// damaged heaps to show that `_checkInvariants()` would catch the damage.
     ///
     /// Checks that the position map and `nodes` are inverse permutations of the servers, that
-    /// exactly the nodes in the heap have a positive weight, that no node precedes its parent,
+    /// exactly the nodes in the heap have a positive weight (all one weight if `hasOneWeight`), that no node precedes its parent,
     /// and that stamps are distinct (so the order is total and the root is unique).
     ///
     /// - Complexity: O(n).
@@ -31,6 +31,9 @@ extension IndexedHeap {
             }
             if (slot < count) != (node.weight > 0) {
                 return "server \(server) with weight \(node.weight) in slot \(slot), heap count \(count)"
+            }
+            if hasOneWeight && slot < count && node.weight != nodes[0].weight {
+                return "hasOneWeight, but server \(server) has weight \(node.weight) and the root \(nodes[0].weight)"
             }
             if !stamps.insert(node.stamp).inserted { return "stamp \(node.stamp) appears twice" }
             if slot > 0 && slot < count && Self.precedes(node, nodes[Self.parent(of: slot)]) {

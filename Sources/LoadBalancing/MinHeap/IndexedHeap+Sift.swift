@@ -1,13 +1,32 @@
 /// The sift algorithms, on raw storage. Each moves a "hole" rather than swapping: nodes on
 /// the way are shifted one level and the moving node is written once, at the end, and every
 /// node written records its new slot in the position map.
+///
+/// Each sift takes `oneWeight` (`IndexedHeap.hasOneWeight`) and then runs its loop with the
+/// comparison that fits: `precedesWithOneWeight`, one branch-free 128-bit comparison, when
+/// every node has the same weight, otherwise the full `precedes`. Both give the same order
+/// when the weights are equal.
 extension IndexedHeap {
     /// Places `node` at `slot` or above it, shifting greater ancestors down.
     ///
     /// - Complexity: O(log_arity slot).
     @inline(__always)
     static func siftUp(
-        _ node: Node, from slot: Int, _ nodes: UnsafeMutablePointer<Node>, _ positions: UnsafeMutablePointer<Int32>
+        _ node: Node, from slot: Int, oneWeight: Bool,
+        _ nodes: UnsafeMutablePointer<Node>, _ positions: UnsafeMutablePointer<Int32>
+    ) {
+        if oneWeight {
+            siftUp(node, from: slot, nodes, positions, by: precedesWithOneWeight)
+        } else {
+            siftUp(node, from: slot, nodes, positions, by: precedes)
+        }
+    }
+
+    /// `siftUp` with the comparison `precedes`.
+    @inline(__always)
+    static func siftUp(
+        _ node: Node, from slot: Int, _ nodes: UnsafeMutablePointer<Node>, _ positions: UnsafeMutablePointer<Int32>,
+        by precedes: (Node, Node) -> Bool
     ) {
         var hole = slot
         while hole > 0 {
@@ -28,8 +47,22 @@ extension IndexedHeap {
     /// - Complexity: O(arity · log_arity count).
     @inline(__always)
     static func siftDown(
-        _ node: Node, from slot: Int, count: Int,
+        _ node: Node, from slot: Int, count: Int, oneWeight: Bool,
         _ nodes: UnsafeMutablePointer<Node>, _ positions: UnsafeMutablePointer<Int32>
+    ) {
+        if oneWeight {
+            siftDown(node, from: slot, count: count, nodes, positions, by: precedesWithOneWeight)
+        } else {
+            siftDown(node, from: slot, count: count, nodes, positions, by: precedes)
+        }
+    }
+
+    /// `siftDown` with the comparison `precedes`.
+    @inline(__always)
+    static func siftDown(
+        _ node: Node, from slot: Int, count: Int,
+        _ nodes: UnsafeMutablePointer<Node>, _ positions: UnsafeMutablePointer<Int32>,
+        by precedes: (Node, Node) -> Bool
     ) {
         var hole = slot
         while true {
@@ -61,13 +94,13 @@ extension IndexedHeap {
     ///
     /// - Complexity: O(arity · log_arity count).
     static func reposition(
-        _ node: Node, at slot: Int, count: Int,
+        _ node: Node, at slot: Int, count: Int, oneWeight: Bool,
         _ nodes: UnsafeMutablePointer<Node>, _ positions: UnsafeMutablePointer<Int32>
     ) {
         if slot > 0 && precedes(node, nodes[parent(of: slot)]) {
-            siftUp(node, from: slot, nodes, positions)
+            siftUp(node, from: slot, oneWeight: oneWeight, nodes, positions)
         } else {
-            siftDown(node, from: slot, count: count, nodes, positions)
+            siftDown(node, from: slot, count: count, oneWeight: oneWeight, nodes, positions)
         }
     }
 }

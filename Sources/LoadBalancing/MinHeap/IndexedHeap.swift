@@ -56,16 +56,20 @@ struct IndexedHeap {
     var positions: [Int32]
     /// The number of servers in the heap (weight > 0).
     var count: Int
+    /// Whether every server in the heap has the same weight (set by the policy, from
+    /// `WeightClassClocks.hasOneClass`): then the sifts compare with `precedesWithOneWeight`.
+    var hasOneWeight: Bool
 
     /// A heap of `weights.count` servers with no active connections and virtual time 0, where
-    /// server `i` has stamp `i`.
+    /// server `i` has stamp `i`; `hasOneWeight` says whether all positive weights are equal.
     ///
     /// Servers with weight > 0 are laid out in index order: all scores are 0 and stamps
     /// increase along the array, so the array is sorted and therefore already a heap.
     ///
     /// - Precondition: `weights` passed `WeightValidation`.
     /// - Complexity: O(n).
-    init(weights: [Int]) {
+    init(weights: [Int], hasOneWeight: Bool) {
+        self.hasOneWeight = hasOneWeight
         var nodes: [Node] = []
         nodes.reserveCapacity(weights.count)
         for (server, weight) in weights.enumerated() where weight > 0 {
@@ -89,9 +93,7 @@ struct IndexedHeap {
     var root: Node? { count > 0 ? nodes[0] : nil }
 
     /// Whether node `a` is picked before node `b`: lower score, then earlier virtual time,
-    /// then older stamp. Between nodes of one weight the stamp alone decides (within a weight
-    /// class virtual time never decreases in stamp order), so equal weights cost no more than
-    /// a stamp comparison.
+    /// then older stamp. A heap of one weight sifts with `precedesWithOneWeight` instead.
     ///
     /// Both weights are positive for heap nodes; the score products are at most
     /// `UInt32.max * UInt32.max`, which fits in 64 bits.
@@ -99,18 +101,20 @@ struct IndexedHeap {
     static func precedes(_ a: Node, _ b: Node) -> Bool {
         let left = UInt64(a.active) &* UInt64(b.weight)
         let right = UInt64(b.active) &* UInt64(a.weight)
-        // The common case, different scores or one weight, in the branch-free form of the
-        // score-then-stamp order; a tie between different weights goes to virtual time.
-        if _fastPath(left != right || a.weight == b.weight) { return left < right || (left == right && a.stamp < b.stamp) }
-        return precedesByVirtualTime(a, b)
+        // Every part is computed and the results combined without branches: in a heap of
+        // several weights, ties between different weights are common and their outcome is
+        // unpredictable. Between one weight virtual time never decreases in stamp order, so
+        // comparing it first gives the same answer as the stamp alone.
+        let tieGoesToA = VirtualTime.precedes(a.units, a.weight, a.stamp, b.units, b.weight, b.stamp)
+        return left < right || (left == right && tieGoesToA)
     }
 
-    /// Whether node `a` is picked before node `b`, of equal score and different weights:
-    /// earlier virtual time, then older stamp.
-    @inline(never)
-    static func precedesByVirtualTime(_ a: Node, _ b: Node) -> Bool {
-        let order = VirtualTime.order(a.units, a.weight, b.units, b.weight)
-        return order < 0 || (order == 0 && a.stamp < b.stamp)
+    /// `precedes` for two nodes of the same weight: fewer active connections, then older stamp
+    /// (the score and virtual-time orders then follow these), as one branch-free comparison
+    /// of 128-bit keys.
+    @inline(__always)
+    static func precedesWithOneWeight(_ a: Node, _ b: Node) -> Bool {
+        (UInt128(a.active) &<< 64 | UInt128(a.stamp)) < (UInt128(b.active) &<< 64 | UInt128(b.stamp))
     }
 
     /// The slot of the parent of `slot` (> 0).
@@ -129,6 +133,7 @@ struct IndexedHeap {
     /// - Complexity: O(arity · log_arity n).
     mutating func incrementRoot(units: UInt64, stamp: UInt64) -> Int32? {
         let count = self.count
+        let oneWeight = hasOneWeight
         guard count > 0 else { return nil }
         let server = withStorage { nodes, positions in
             var root = nodes[0]
@@ -136,7 +141,7 @@ struct IndexedHeap {
             root.active &+= 1
             root.units = units
             root.stamp = stamp
-            Self.siftDown(root, from: 0, count: count, nodes, positions)
+            Self.siftDown(root, from: 0, count: count, oneWeight: oneWeight, nodes, positions)
             return root.server
         }
         _checkInvariants()
@@ -153,6 +158,7 @@ struct IndexedHeap {
     /// - Complexity: O(arity · log_arity n).
     mutating func increment(_ server: Int, units: UInt64?, stamp: UInt64) {
         let count = self.count
+        let oneWeight = hasOneWeight
         withStorage { nodes, positions in
             let slot = Int(positions[server])
             var node = nodes[slot]
@@ -161,7 +167,7 @@ struct IndexedHeap {
             if let units { node.units = units }
             node.stamp = stamp
             if slot < count {
-                Self.siftDown(node, from: slot, count: count, nodes, positions)
+                Self.siftDown(node, from: slot, count: count, oneWeight: oneWeight, nodes, positions)
             } else {
                 nodes[slot] = node
             }
@@ -180,6 +186,7 @@ struct IndexedHeap {
     /// - Complexity: O(log_arity n).
     mutating func decrement(_ server: Int, units: UInt64?, stamp: UInt64) {
         let count = self.count
+        let oneWeight = hasOneWeight
         withStorage { nodes, positions in
             let slot = Int(positions[server])
             var node = nodes[slot]
@@ -188,7 +195,7 @@ struct IndexedHeap {
             if let units { node.units = units }
             node.stamp = stamp
             if slot < count {
-                Self.siftUp(node, from: slot, nodes, positions)
+                Self.siftUp(node, from: slot, oneWeight: oneWeight, nodes, positions)
             } else {
                 nodes[slot] = node
             }
@@ -197,11 +204,13 @@ struct IndexedHeap {
     }
 
     /// Sets `server`'s weight, units and stamp: repositions it, takes it out of the heap when the
-    /// weight becomes 0, or puts it back when a drained server gets a positive weight.
+    /// weight becomes 0, or puts it back when a drained server gets a positive weight; then
+    /// records `hasOneWeight`, whether every server in the heap now has one weight. The sifts
+    /// here use the full comparison, right whatever the weights.
     ///
     /// - Precondition: `server` is in `0..<positions.count` (checked by the caller).
     /// - Complexity: O(arity · log_arity n).
-    mutating func setWeight(_ weight: UInt32, of server: Int, units: UInt64, stamp: UInt64) {
+    mutating func setWeight(_ weight: UInt32, of server: Int, units: UInt64, stamp: UInt64, hasOneWeight: Bool) {
         var count = self.count
         withStorage { nodes, positions in
             let slot = Int(positions[server])
@@ -211,13 +220,13 @@ struct IndexedHeap {
             node.stamp = stamp
             switch (slot < count, weight > 0) {
             case (true, true):
-                Self.reposition(node, at: slot, count: count, nodes, positions)
+                Self.reposition(node, at: slot, count: count, oneWeight: false, nodes, positions)
             case (true, false):
                 // Fill the hole with the heap's last node, then park the drained node just
                 // past the shrunken heap.
                 count &-= 1
                 if slot != count {
-                    Self.reposition(nodes[count], at: slot, count: count, nodes, positions)
+                    Self.reposition(nodes[count], at: slot, count: count, oneWeight: false, nodes, positions)
                 }
                 nodes[count] = node
                 positions[server] = Int32(count)
@@ -227,12 +236,13 @@ struct IndexedHeap {
                 nodes[slot] = displaced
                 positions[Int(displaced.server)] = Int32(slot)
                 count &+= 1
-                Self.siftUp(node, from: count &- 1, nodes, positions)
+                Self.siftUp(node, from: count &- 1, oneWeight: false, nodes, positions)
             case (false, false):
                 nodes[slot] = node
             }
         }
         self.count = count
+        self.hasOneWeight = hasOneWeight
         _checkInvariants()
     }
 

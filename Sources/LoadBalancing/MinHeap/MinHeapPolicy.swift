@@ -34,9 +34,9 @@ public struct MinHeapPolicy: SelectionPolicy {
     /// - Complexity: O(n).
     public init(weights: [Int], seed: UInt64 = 0) throws(SelectorConfigurationError) {
         try WeightValidation.validate(weights)
-        heap = IndexedHeap(weights: weights)
-        clock = UInt64(weights.count)
         classes = WeightClassClocks(weights: weights)
+        heap = IndexedHeap(weights: weights, hasOneWeight: classes.hasOneClass)
+        clock = UInt64(weights.count)
     }
 
     public var serverCount: Int { heap.positions.count }
@@ -64,7 +64,9 @@ public struct MinHeapPolicy: SelectionPolicy {
         try WeightValidation.validate(weight, for: server.index)
         let index = server.index
         let joined = classes.reassign(index, to: UInt32(weight))
-        heap.setWeight(UInt32(weight), of: index, units: joined ?? heap.node(of: index).units, stamp: clock)
+        heap.setWeight(
+            UInt32(weight), of: index, units: joined ?? heap.node(of: index).units, stamp: clock,
+            hasOneWeight: classes.hasOneClass)
         clock &+= 1
     }
 
