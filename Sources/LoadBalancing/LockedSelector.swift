@@ -18,7 +18,7 @@
 /// Four allocations (this object, the lock object, its word, the guarded state) and two
 /// pointer hops per operation. A single-allocation layout (lock word and guarded state stored
 /// inline, reached through `_getUnsafePointerToStoredProperties` as swift-atomics'
-/// `ManagedAtomic` does; branch `layout`) was measured and not kept: ns per pick + release at
+/// `ManagedAtomic` does) was built, measured and not kept: ns per pick + release at
 /// 64 servers, one thread, specialized, best of 5 × 10 M pairs, median of 3 interleaved rounds
 /// (2 cores, loaded), before → after: buckets/mutex 30.3 → 30.2, buckets/spin 30.8 → 27.0,
 /// min-heap/mutex 66.5 → 67.5, min-heap/spin 68.7 → 66.6, linear-scan/mutex 155.3 → 151.2,
