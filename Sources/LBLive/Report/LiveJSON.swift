@@ -104,21 +104,26 @@ private struct LiveRowDocument: Encodable {
         var mean, p50, p90, p99: ReportNumber
         var max: ReportNumber?
 
-        init(_ summary: LatencySummary) {
-            count = summary.count
-            mean = ReportNumber(summary.mean)
-            p50 = ReportNumber(summary.p50)
-            p90 = ReportNumber(summary.p90)
-            p99 = ReportNumber(summary.p99)
-            max = ReportNumber(summary.maximum)
+        init(count: Int, mean: Double, p50: Double, p90: Double, p99: Double, maximum: Double?) {
+            self.count = count
+            self.mean = ReportNumber(mean)
+            self.p50 = ReportNumber(p50)
+            self.p90 = ReportNumber(p90)
+            self.p99 = ReportNumber(p99)
+            max = maximum.map(ReportNumber.init)
         }
 
+        init(_ summary: LatencySummary) {
+            self.init(
+                count: summary.count, mean: summary.mean, p50: summary.p50, p90: summary.p90, p99: summary.p99,
+                maximum: summary.maximum)
+        }
+
+        /// A simulated size class has no maximum: the key is left out.
         init(_ response: SimulationResult.SizeClassResponse) {
-            count = response.count
-            mean = ReportNumber(response.mean)
-            p50 = ReportNumber(response.p50)
-            p90 = ReportNumber(response.p90)
-            p99 = ReportNumber(response.p99)
+            self.init(
+                count: response.count, mean: response.mean, p50: response.p50, p90: response.p90, p99: response.p99,
+                maximum: nil)
         }
     }
 
