@@ -6,16 +6,17 @@ package protocol MinHeapKeyed {
 }
 
 /// A binary min-heap in one array, by `heapKey`: the harness's connections in flight (by
-/// virtual finish time) and the simulator's requests inside a processor-sharing server (by
-/// finish tag).
+/// virtual finish time) and the requests inside a processor-sharing server, simulated or live
+/// (by finish tag, `ProcessorSharing`).
 ///
-/// Both only ever look at the smallest element, remove it, and add others, so this is all it
-/// does; `replaceMin(with:)` removes the smallest and adds one more in a single sift-down.
-/// Among equal keys the order is unspecified but deterministic: the same operations give the
-/// same order on every run.
+/// They look at the smallest element, remove it, and add others; `replaceMin(with:)` removes
+/// the smallest and adds one more in a single sift-down. A live server also forgets a request
+/// whose client went away, anywhere in the heap (`removeFirst(where:)`). Among equal keys the
+/// order is unspecified but deterministic: the same operations give the same order on every run.
 ///
-/// - Complexity: `min` O(1); `insert`, `replaceMin(with:)` and `removeMin()` O(log n).
-///   Memory: one array of the elements; nothing is allocated once `capacity` suffices.
+/// - Complexity: `min` O(1); `insert`, `replaceMin(with:)` and `removeMin()` O(log n);
+///   `removeFirst(where:)` O(n). Memory: one array of the elements; nothing is allocated once
+///   `capacity` suffices.
 /// - Note: Not thread-safe: a value type owned by one thread.
 package struct BinaryMinHeap<Element: MinHeapKeyed> {
     @usableFromInline
@@ -46,16 +47,7 @@ package struct BinaryMinHeap<Element: MinHeapKeyed> {
     @inlinable
     package mutating func insert(_ element: Element) {
         storage.append(element)
-        storage.withUnsafeMutableBufferPointer { heap in
-            var child = heap.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                if heap[parent].heapKey <= element.heapKey { break }
-                heap[child] = heap[parent]
-                child = parent
-            }
-            heap[child] = element
-        }
+        storage.withUnsafeMutableBufferPointer { heap in Self.siftUp(element, from: heap.count - 1, in: heap) }
     }
 
     /// Removes the smallest element and adds `element` in one sift-down.
@@ -64,19 +56,7 @@ package struct BinaryMinHeap<Element: MinHeapKeyed> {
     @inlinable
     package mutating func replaceMin(with element: Element) {
         precondition(!storage.isEmpty, "replaceMin(with:) on an empty heap")
-        storage.withUnsafeMutableBufferPointer { heap in
-            let count = heap.count
-            var parent = 0
-            while true {
-                var child = 2 * parent + 1
-                if child >= count { break }
-                if child + 1 < count && heap[child + 1].heapKey < heap[child].heapKey { child += 1 }
-                if element.heapKey <= heap[child].heapKey { break }
-                heap[parent] = heap[child]
-                parent = child
-            }
-            heap[parent] = element
-        }
+        storage.withUnsafeMutableBufferPointer { heap in Self.siftDown(element, from: 0, in: heap) }
     }
 
     /// Removes and returns the smallest element, or `nil` when empty.
@@ -87,5 +67,55 @@ package struct BinaryMinHeap<Element: MinHeapKeyed> {
         guard let smallest = storage.first else { return last }
         replaceMin(with: last)
         return smallest
+    }
+
+    /// Removes and returns the first element, in storage order, that `shouldRemove` accepts,
+    /// or `nil` when none does.
+    ///
+    /// - Complexity: O(n): a linear search, then O(log n) to restore the heap.
+    @discardableResult
+    package mutating func removeFirst(where shouldRemove: (Element) throws -> Bool) rethrows -> Element? {
+        guard let index = try storage.firstIndex(where: shouldRemove) else { return nil }
+        let removed = storage[index]
+        let last = storage.removeLast()
+        guard index < storage.count else { return removed }
+        // `last` fills the hole: it may belong above it (smaller than the hole's parent) or below.
+        storage.withUnsafeMutableBufferPointer { heap in
+            if index > 0 && last.heapKey < heap[(index - 1) / 2].heapKey {
+                Self.siftUp(last, from: index, in: heap)
+            } else {
+                Self.siftDown(last, from: index, in: heap)
+            }
+        }
+        return removed
+    }
+
+    /// Puts `element` in the hole at `start` or above it, moving larger ancestors down.
+    @inlinable @inline(__always)
+    static func siftUp(_ element: Element, from start: Int, in heap: UnsafeMutableBufferPointer<Element>) {
+        var child = start
+        while child > 0 {
+            let parent = (child - 1) / 2
+            if heap[parent].heapKey <= element.heapKey { break }
+            heap[child] = heap[parent]
+            child = parent
+        }
+        heap[child] = element
+    }
+
+    /// Puts `element` in the hole at `start` or below it, moving smaller children up.
+    @inlinable @inline(__always)
+    static func siftDown(_ element: Element, from start: Int, in heap: UnsafeMutableBufferPointer<Element>) {
+        let count = heap.count
+        var parent = start
+        while true {
+            var child = 2 * parent + 1
+            if child >= count { break }
+            if child + 1 < count && heap[child + 1].heapKey < heap[child].heapKey { child += 1 }
+            if element.heapKey <= heap[child].heapKey { break }
+            heap[parent] = heap[child]
+            parent = child
+        }
+        heap[parent] = element
     }
 }

@@ -19,8 +19,7 @@ public enum Simulation {
     /// Simulates `configuration` with every balancer routing by `router`.
     ///
     /// - Complexity: O(jobs · (log n + pick cost)).
-    /// - Throws: `SimulationError` for an invalid configuration, weights the selector refuses,
-    ///   or `refresh` with a router that cannot assign.
+    /// - Throws: `SimulationError` for an invalid configuration or weights the selector refuses.
     public static func run(
         _ configuration: SimulationConfiguration, router: RouterKind
     ) throws(SimulationError) -> SimulationResult {
@@ -52,12 +51,12 @@ public enum Simulation {
         // One specialised loop per discipline.
         switch configuration.discipline {
         case .ps:
-            var engine = try Engine<ProcessorSharingServer, R>(
+            var engine = Engine<ProcessorSharingServer, R>(
                 configuration: configuration, routerName: routerName, routers: routers
             )
             return engine.run()
         case .fcfs:
-            var engine = try Engine<FirstComeFirstServedServer, R>(
+            var engine = Engine<FirstComeFirstServedServer, R>(
                 configuration: configuration, routerName: routerName, routers: routers
             )
             return engine.run()

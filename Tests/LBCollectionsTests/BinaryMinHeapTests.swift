@@ -46,6 +46,29 @@ struct BinaryMinHeapTests {
         }
     }
 
+    @Test("removeFirst(where:) takes out any element and keeps the heap ordered", arguments: 0..<20)
+    func removeAnywhere(seed: Int) {
+        var steps = Steps(state: UInt64(seed))
+        var heap = BinaryMinHeap<Item>(capacity: 8)
+        var reference: [Item] = []
+        for id in 0..<2_000 {
+            if !reference.isEmpty && steps.next(3) == 0 {
+                let target = reference[steps.next(reference.count)]
+                #expect(heap.removeFirst { $0.id == target.id } == target)
+                reference.remove(at: reference.firstIndex(of: target)!)
+            } else {
+                let item = Item(key: steps.next(50), id: id)
+                heap.insert(item)
+                reference.append(item)
+            }
+            #expect(heap.min?.key == reference.map(\.key).min())
+        }
+        #expect(heap.removeFirst { $0.id < 0 } == nil)
+        var drained: [Int] = []
+        while let smallest = heap.removeMin() { drained.append(smallest.key) }
+        #expect(drained == reference.map(\.key).sorted())
+    }
+
     @Test("an empty heap has no minimum and removes nothing")
     func empty() {
         var heap = BinaryMinHeap<Item>()

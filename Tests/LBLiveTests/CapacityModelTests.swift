@@ -58,6 +58,17 @@ struct CapacityModelTests {
         #expect(abs(times[0]! - 1.25) < 1e-9)
     }
 
+    @Test("PS: a late timer delays no other request's service")
+    func processorSharingLateTimer() {
+        // Speed 1: A (work 1) and B (work 2) share it from 0, so A is done at 2, then B has 1
+        // left alone: done at 3, even though A's completion is only taken at 2.5.
+        var model = ProcessorSharingCapacity(speed: 1)
+        model.admit(0, work: 1, at: 0)
+        model.admit(1, work: 2, at: 0)
+        #expect(model.takeCompleted(at: 2.5) == [0])
+        #expect(model.nextCompletion() == 3)
+    }
+
     @Test("PS: zero work completes at once")
     func processorSharingZeroWork() {
         var model = ProcessorSharingCapacity(speed: 1)

@@ -102,7 +102,7 @@ struct AccountingTests {
             }
             try configuration.validate()
             let router = routers[below(routers.count)]
-            // A router that cannot model --refresh, or a selector with a lower weight limit, refuses.
+            // A selector with a lower weight limit refuses.
             guard let result = try? Simulation.run(configuration, router: router) else { continue }
             #expect(result.littlesLaw.holds, "\(router) \(configuration): \(Self.describe(result.littlesLaw))")
             #expect(result.windowLength > 0)

@@ -15,7 +15,7 @@ struct BalancerViewsTests {
 
         init(balancers: Int, servers: Int, refresh: Double?, seed: UInt64) throws {
             let routers = (0..<balancers).map { CountingRouter(serverCount: servers, seed: seed &+ UInt64($0)) }
-            views = try BalancerViews(routers: routers, serverCount: servers, refresh: refresh, routerName: "counting", seed: seed)
+            views = BalancerViews(routers: routers, serverCount: servers, refresh: refresh, seed: seed)
             global = Array(repeating: 0, count: servers)
             own = Array(repeating: global, count: balancers)
             random = SplitMix64(seed: seed ^ 0xABCD)
@@ -74,17 +74,6 @@ struct BalancerViewsTests {
                 let expected = zip(snapshot[balancer], ownSinceRefresh[balancer]).map { $0 + $1 }
                 #expect(driver.views.routers[balancer].counts == expected, "balancer \(balancer) step \(step)")
             }
-        }
-    }
-
-    @Test("shared counts need routers that can assign")
-    func refreshNeedsAssign() {
-        let routers = (0..<2).map { CountingRouter(serverCount: 3, seed: UInt64($0), canAssign: false) }
-        #expect(throws: SimulationError.refreshUnsupported(router: "counting")) {
-            try BalancerViews(routers: routers, serverCount: 3, refresh: 1, routerName: "counting", seed: 0)
-        }
-        #expect(throws: Never.self) {
-            try BalancerViews(routers: routers, serverCount: 3, refresh: nil, routerName: "counting", seed: 0)
         }
     }
 

@@ -19,7 +19,6 @@ struct RotationRouter: Router {
 
     mutating func release(_ server: Int) {}
     mutating func assign(_ server: Int) {}
-    var canAssign: Bool { true }
 }
 
 /// The reference least-connections model as a router, to check that a library selector
@@ -34,19 +33,16 @@ struct ReferenceRouter: Router {
     mutating func pick() -> Int { model.pick()!.index }
     mutating func release(_ server: Int) { model.release(ServerID(server)) }
     mutating func assign(_ server: Int) { model.assign(ServerID(server)) }
-    var canAssign: Bool { true }
 }
 
 /// Counts what it is told and picks servers at random; for checking balancer views.
 struct CountingRouter: Router {
     var counts: [Int]
     var random: SplitMix64
-    let canAssign: Bool
 
-    init(serverCount: Int, seed: UInt64, canAssign: Bool = true) {
+    init(serverCount: Int, seed: UInt64) {
         counts = Array(repeating: 0, count: serverCount)
         random = SplitMix64(seed: seed)
-        self.canAssign = canAssign
     }
 
     mutating func pick() -> Int {
@@ -61,7 +57,6 @@ struct CountingRouter: Router {
     }
 
     mutating func assign(_ server: Int) {
-        precondition(canAssign, "assign on a router that cannot")
         counts[server] += 1
     }
 }

@@ -94,7 +94,7 @@ struct Engine<Server: ServerModel, R: Router> {
     private var jainLoadSum = 0.0
     private var peakToMeanSum = 0.0
 
-    init(configuration: SimulationConfiguration, routerName: String, routers: [R]) throws(SimulationError) {
+    init(configuration: SimulationConfiguration, routerName: String, routers: [R]) {
         self.configuration = configuration
         self.routerName = routerName
         let serverCount = configuration.weights.count
@@ -102,9 +102,8 @@ struct Engine<Server: ServerModel, R: Router> {
         servers = speeds.map { Server(speed: $0) }
         completions = CompletionQueue(serverCount: serverCount)
         let seeds = SeedStreams(seed: configuration.seed)
-        balancers = try BalancerViews(
-            routers: routers, serverCount: serverCount, refresh: configuration.refresh,
-            routerName: routerName, seed: seeds.balancerChoice
+        balancers = BalancerViews(
+            routers: routers, serverCount: serverCount, refresh: configuration.refresh, seed: seeds.balancerChoice
         )
         arrivals = ArrivalProcess(traffic: configuration.traffic, totalSpeed: configuration.totalSpeed, seed: seeds.arrivals)
         sizes = configuration.sizes.distribution

@@ -7,17 +7,11 @@ public enum SimulationError: Error, Equatable, Sendable, CustomStringConvertible
     case invalidConfiguration(String)
     /// The selector library refused the weights.
     case selector(SelectorConfigurationError)
-    /// `refresh` needs a router that can count connections other balancers opened
-    /// (`Router.canAssign`), and this one cannot.
-    case refreshUnsupported(router: String)
 
     public var description: String {
         switch self {
         case let .invalidConfiguration(reason): reason
         case let .selector(error): error.description
-        case let .refreshUnsupported(router):
-            "\(router) cannot count connections other balancers opened (it cannot assign), "
-                + "so it cannot model --refresh"
         }
     }
 }

@@ -65,15 +65,12 @@ struct BalancerViews<R: Router> {
     private var changeClock: UInt64 = 0
 
     /// Balancers routing with `routers` (one each) over `serverCount` servers.
-    ///
-    /// - Throws: `SimulationError.refreshUnsupported` when refreshing and a router cannot assign.
-    init(routers: [R], serverCount: Int, refresh: Double?, routerName: String, seed: UInt64) throws(SimulationError) {
+    init(routers: [R], serverCount: Int, refresh: Double?, seed: UInt64) {
         self.routers = routers
         self.serverCount = serverCount
         self.refresh = refresh
         chooser = SplitMix64(seed: seed)
         guard let refresh, routers.count > 1 else { return }
-        if routers.contains(where: { !$0.canAssign }) { throw .refreshUnsupported(router: routerName) }
         global = Array(repeating: 0, count: serverCount)
         view = Array(repeating: 0, count: routers.count * serverCount)
         dirty = Array(repeating: false, count: routers.count * serverCount)

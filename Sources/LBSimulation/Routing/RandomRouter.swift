@@ -44,6 +44,4 @@ public struct RandomRouter: Router {
 
     /// Random routing counts nothing, so it has nothing to refresh either.
     public mutating func assign(_ server: Int) {}
-
-    public var canAssign: Bool { true }
 }

@@ -9,7 +9,7 @@
 /// - `pick()` returns a server index in `0..<serverCount` and counts a connection on it.
 /// - `release(_:)` is called once for every connection this router counts, when it completes.
 /// - `assign(_:)` counts a connection this router did not pick (another balancer's, seen at a
-///   view refresh). It is called only if `canAssign` is true.
+///   view refresh).
 ///
 /// # Thread safety
 /// None needed: a simulation runs on one thread, and every router belongs to one balancer.
@@ -26,6 +26,4 @@ public protocol Router {
     ///
     /// - Complexity: the conformer's; paid per connection another balancer opened, at refreshes.
     mutating func assign(_ server: Int)
-    /// Whether `assign(_:)` is supported, which modelling shared counts (`refresh`) needs.
-    var canAssign: Bool { get }
 }

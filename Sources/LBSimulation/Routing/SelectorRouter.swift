@@ -32,6 +32,4 @@ public struct SelectorRouter<Selector: ServerSelector>: Router {
     public mutating func assign(_ server: Int) {
         selector.assign(ServerID(server))
     }
-
-    public var canAssign: Bool { true }
 }

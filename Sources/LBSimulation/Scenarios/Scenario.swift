@@ -33,7 +33,7 @@ public struct Scenario: Sendable {
     public var runs: [Run]
     /// How to state what the results show; `nil` for none.
     public var finding: Finding?
-    /// Said before any run: routers this build lacks, for instance.
+    /// Said before any run: how to read the scenario (the mixed workload's, for instance).
     public var notes: [String]
 
     public init(id: String, title: String, runs: [Run], finding: Finding? = nil, notes: [String] = []) {
@@ -44,23 +44,16 @@ public struct Scenario: Sendable {
         self.notes = notes
     }
 
-    /// Runs every simulation in order. A run whose router cannot model `refresh` is skipped
-    /// with a note rather than failing the scenario.
+    /// Runs every simulation in order.
     ///
     /// - Parameter starting: called with each run just before it starts (a progress line).
     /// - Complexity: the sum of the runs'.
     /// - Throws: `SimulationError` for an invalid configuration or weights the library refuses.
     public func run(starting: (Run) -> Void = { _ in }) throws(SimulationError) -> SimulationReport.Section {
         var results: [SimulationResult] = []
-        var notes = self.notes
         for run in runs {
             starting(run)
-            do throws(SimulationError) {
-                results.append(try Simulation.run(run.configuration, router: run.router))
-            } catch .refreshUnsupported(let router) {
-                let note = SimulationError.refreshUnsupported(router: router).description + "; its shared-count runs are skipped."
-                if !notes.contains(note) { notes.append(note) }
-            }
+            results.append(try Simulation.run(run.configuration, router: run.router))
         }
         let findings = finding.map { Findings.describe($0, results: results) } ?? []
         return SimulationReport.Section(id: id, title: title, results: results, findings: findings, notes: notes)
