@@ -62,6 +62,25 @@ struct LiveSmokeTests {
         #expect(report.markdown().contains("sim short p99 ms"))
     }
 
+    @Test("A closed loop side by side: each row gets its own clients, and every request is answered")
+    func closedLoopTogether() async throws {
+        var configuration = LiveConfiguration()
+        configuration.balancers = [.lbbench]
+        configuration.traffic = .closed(population: 4, thinkTime: 0.01)
+        configuration.unit = 0
+        configuration.schedule = .together
+        configuration.warmup = 0.2
+        configuration.duration = 1
+        configuration.drain = 2
+        let report = try await LiveRunner.run(configuration)
+        #expect(report.rows.map(\.algorithm) == ["linear-scan", "round-robin"])
+        for row in report.rows {
+            #expect(row.errors == 0 && row.unfinished == 0)
+            #expect((row.short?.count ?? 0) > 0, "\(row.algorithm) measured no request")
+        }
+        #expect(report.rows[0].prediction == nil, "zero work has no simulated prediction")
+    }
+
     @Test(
         "HAProxy and nginx when installed: rows for each algorithm, stopped by PID afterwards",
         .enabled(if: PeerBalancer.haproxy.executable != nil && PeerBalancer.nginx.executable != nil)

@@ -75,15 +75,17 @@ public enum LiveRunner {
                 var measured = try await measure(
                     stations, configuration: configuration, arrivals: arrivals, generatorLoop: generatorLoop
                 )
-                for station in stations { try await station.stop() }
+                let running = stations
+                stations = []
+                try await Station.stopAll(running)
                 for index in measured.indices {
-                    if let router = stations[index].entry.router {
+                    if let router = running[index].entry.router {
                         measured[index].prediction = try predictions.prediction(for: router)
                     }
                 }
                 rows += measured
             } catch {
-                for station in stations { try? await station.stop() }
+                try? await Station.stopAll(stations)
                 throw error
             }
         }
@@ -264,6 +266,17 @@ private struct Station {
             }
             throw error
         }
+    }
+
+    /// Stops every station, each even when one before it failed to stop.
+    ///
+    /// - Throws: the first error.
+    static func stopAll(_ stations: [Station]) async throws {
+        var failure: (any Error)?
+        for station in stations {
+            do { try await station.stop() } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
     }
 
     /// Stops the balancer, then closes the farm and the proxy's event loops.
