@@ -22,11 +22,14 @@ expect_usage() {  # expect_usage DESCRIPTION ARGS...: exit 64 and exactly one li
 expect_usage "unknown balancer" --balancers lbbench,envoy
 expect_usage "utilisation 1" --utilization 1
 expect_usage "unknown sizes" --sizes bimodal
+expect_usage "no segments" --segments 0
+expect_usage "unknown schedule" --schedule interleaved
+expect_usage "one port for rows side by side" --port 20000
 if command -v python3 >/dev/null; then
     python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(30)' >"$work/port" &
     holder=$!
     for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
-    expect_usage "busy port" --port "$(cat "$work/port")"
+    expect_usage "busy port" --port "$(cat "$work/port")" --schedule sequential
     kill "$holder"
 fi
 
@@ -47,6 +50,9 @@ for row in rows:
     assert row["errors"] == 0 and row["unfinished"] == 0, row
     assert row["short"]["count"] > 0, row
     assert row["prediction"] is not None, row
+    assert sum(segment["shortCount"] for segment in row["segments"]) == row["short"]["count"], row
+# Side by side (the default), every row gets every request.
+assert report["farm"]["schedule"] == "together" and len({row["sent"] for row in rows}) == 1, rows
 print(f"ok: {len(rows)} rows ({', '.join(r['balancer'] + ' ' + r['algorithm'] for r in rows)}), no errors")
 PY
 if pgrep -f "lbbench-live-" >/dev/null; then

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Measures issue 12's targets for `lbbench-live` on this machine (about 18 minutes):
-#   1. the default run 5 times: least connections' short-request p99 below round robin's, per
-#      balancer and repeat; lbbench's busiest ÷ average in-flight against HAProxy leastconn's;
+#   1. the default run 5 times (rows side by side): least connections' short-request p99 below
+#      round robin's, per balancer and repeat, with the short requests behind each p99 and the
+#      window segments where it holds; lbbench's busiest ÷ average in-flight against HAProxy
+#      leastconn's; the generator's lateness and the load average (how loaded the machine was);
 #   2. PS backends with exponential sizes: measured mean response against the simulator's;
 #   3. the zero-work ceiling, requests/s at 64 connections, lbbench's proxy (round robin) against
 #      nginx's round robin, three times in a row (each a ratio within one run; the median is the figure).
@@ -16,6 +18,7 @@ mkdir -p "$out"
 for repeat in 1 2 3 4 5; do
     mkdir -p "$out/default-$repeat"
     /usr/bin/time -f "default run $repeat: %e s" "$live" --output-directory "$out/default-$repeat" 2>&1 | grep -v '^lbbench-live:'
+    echo "  after it: $(uptime)"
 done
 mkdir -p "$out/ps-exponential"
 "$live" --sizes exponential --utilization 0.7 --duration 20 --output-directory "$out/ps-exponential" 2>/dev/null
@@ -37,10 +40,13 @@ for path in sorted(glob.glob(os.path.join(out, "default-*/live.json"))):
     for finding in report["findings"]["shortP99"]:
         ok = finding["leastConnections"] < finding["roundRobin"]
         holds.setdefault(finding["balancer"], []).append(ok)
-        cells.append(f"{finding['balancer']} {finding['leastConnections']*1000:.3g} vs {finding['roundRobin']*1000:.3g} {'ok' if ok else 'NOT'}")
-    # The generator's worst lateness: how long the machine kept this process from running.
+        cells.append(f"{finding['balancer']} {finding['leastConnections']*1000:.3g} vs {finding['roundRobin']*1000:.3g} "
+                     f"{'ok' if ok else 'NOT'} (n = {finding.get('leastConnectionsCount', '?')}/{finding.get('roundRobinCount', '?')}, "
+                     f"segments {finding.get('segmentsBelow', '?')}/{finding.get('segmentsCompared', '?')})")
+    # The generator's lateness: how long the machine kept this process from running.
     lag = max(row["generatorMaxLagSeconds"] for row in report["rows"]) * 1000
-    cells.append(f"generator late ≤ {lag:.0f} ms")
+    mean_lag = max(row.get("generatorMeanLagSeconds") or 0 for row in report["rows"]) * 1000
+    cells.append(f"generator late ≤ {lag:.0f} ms (mean {mean_lag:.2f} ms)")
     ratio = report["findings"]["busiestRatioVersusHAProxy"]
     if ratio is not None:
         ratios.append(ratio)

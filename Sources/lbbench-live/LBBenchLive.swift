@@ -15,9 +15,11 @@ struct LBBenchLive: AsyncParsableCommand {
         abstract: "Real sockets on loopback: backends with a capacity model, an open-loop load generator, and lbbench's "
             + "proxy, HAProxy and nginx balancing them side by side.",
         discussion: """
-            Starts HTTP/1.1 backends on 127.0.0.1 (processor sharing at a speed = weight, or FCFS with slots), then puts \
-            each balancer and algorithm in front of them in turn under the same Poisson load (or a closed loop), measuring \
-            every request's latency itself. HAProxy and nginx run from configurations lbbench-live writes and are stopped \
+            Starts HTTP/1.1 backends on 127.0.0.1 (processor sharing at a speed = weight, or FCFS with slots) and puts \
+            each balancer and algorithm in front of them under the same Poisson load (or a closed loop), measuring every \
+            request's latency itself. By default (open traffic) all rows run side by side, each on its own copy of the \
+            farm, every request sent to every row at the same instant, so noise on the machine lands on all rows alike; \
+            --schedule sequential runs them one after another (the default for a closed loop). HAProxy and nginx run from configurations lbbench-live writes and are stopped \
             by PID (also on Ctrl-C); when one is not installed the report says so (scripts/install-live-peers.sh installs \
             both). Each least-connections / round-robin row carries the simulator's prediction for the same farm and load. \
             The default run (mixed sizes, 4 backends weighted 2,1,1,1) takes under 3 minutes.
@@ -67,6 +69,12 @@ struct LBBenchLive: AsyncParsableCommand {
 
     @Option(help: "Seconds measured per balancer and algorithm.")
     var duration: Double = defaults.duration
+
+    @Option(help: "together (rows side by side, each on its own copy of the farm) or sequential (default: together for Poisson arrivals, sequential for --population).")
+    var schedule: String?
+
+    @Option(help: "Equal segments of the measurement window for the segment-by-segment comparison.")
+    var segments: Int = defaults.segments
 
     @Option(help: "Seconds to wait for outstanding requests after the window.")
     var drain: Double = defaults.drain
@@ -172,6 +180,8 @@ struct LBBenchLive: AsyncParsableCommand {
         configuration.proxyThreads = proxyThreads
         configuration.port = port
         configuration.seed = seed
+        configuration.schedule = try schedule.map { try choice($0, option: "--schedule", of: LiveSchedule.self) }
+        configuration.segments = segments
         do { try configuration.validate() } catch { throw LiveUsageError(error.description) }
         return configuration
     }

@@ -7,7 +7,8 @@ import Testing
 /// Short end-to-end runs on loopback: seconds, bounded requests, everything stopped after.
 @Suite("Live: end to end on loopback", .serialized)
 struct LiveSmokeTests {
-    private func shortConfiguration(_ balancers: [BalancerChoice]) throws -> LiveConfiguration {
+    /// A few seconds of light load; `port` only for one row at a time (`sequential`).
+    private func shortConfiguration(_ balancers: [BalancerChoice], schedule: LiveSchedule) throws -> LiveConfiguration {
         var configuration = LiveConfiguration()
         configuration.balancers = balancers
         configuration.workload = .exponential
@@ -19,13 +20,18 @@ struct LiveSmokeTests {
         configuration.drain = 3
         configuration.maximumRequests = 2_000
         configuration.simulatedJobs = 20_000
-        configuration.port = try LoopbackPort.free()
+        configuration.schedule = schedule
+        configuration.segments = 4
+        if schedule == .sequential { configuration.port = try LoopbackPort.free() }
         return configuration
     }
 
-    @Test("lbbench's proxy, least connections and round robin: every request answered, predictions attached")
-    func ownProxy() async throws {
-        let configuration = try shortConfiguration([.lbbench])
+    @Test(
+        "lbbench's proxy, least connections and round robin: every request answered, predictions attached",
+        arguments: LiveSchedule.allCases
+    )
+    func ownProxy(schedule: LiveSchedule) async throws {
+        let configuration = try shortConfiguration([.lbbench], schedule: schedule)
         let report = try await LiveRunner.run(configuration)
         #expect(report.rows.map(\.algorithm) == ["linear-scan", "round-robin"])
         for row in report.rows {
@@ -39,9 +45,14 @@ struct LiveSmokeTests {
             let short = try #require(row.prediction?.short)
             let long = try #require(row.prediction?.long)
             #expect(short.p99 < long.p99)
+            #expect(row.segments.count == 4)
+            #expect(row.segments.map(\.shortCount).reduce(0, +) == row.short?.count)
+        }
+        if schedule == .together {
+            #expect(report.rows[0].sent == report.rows[1].sent, "side by side, both rows get every request")
         }
         #expect(report.notes.isEmpty)
-        #expect(!LoopbackPort.accepts(configuration.port!), "the proxy stopped listening")
+        if let port = configuration.port { #expect(!LoopbackPort.accepts(port), "the proxy stopped listening") }
         let document = try #require(JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as? [String: Any])
         #expect(document["schema"] as? String == "lbbench.live/1")
         let rows = try #require(document["rows"] as? [[String: Any]])
@@ -51,20 +62,39 @@ struct LiveSmokeTests {
         #expect(report.markdown().contains("sim short p99 ms"))
     }
 
+    @Test("A closed loop side by side: each row gets its own clients, and every request is answered")
+    func closedLoopTogether() async throws {
+        var configuration = LiveConfiguration()
+        configuration.balancers = [.lbbench]
+        configuration.traffic = .closed(population: 4, thinkTime: 0.01)
+        configuration.unit = 0
+        configuration.schedule = .together
+        configuration.warmup = 0.2
+        configuration.duration = 1
+        configuration.drain = 2
+        let report = try await LiveRunner.run(configuration)
+        #expect(report.rows.map(\.algorithm) == ["linear-scan", "round-robin"])
+        for row in report.rows {
+            #expect(row.errors == 0 && row.unfinished == 0)
+            #expect((row.short?.count ?? 0) > 0, "\(row.algorithm) measured no request")
+        }
+        #expect(report.rows[0].prediction == nil, "zero work has no simulated prediction")
+    }
+
     @Test(
         "HAProxy and nginx when installed: rows for each algorithm, stopped by PID afterwards",
         .enabled(if: PeerBalancer.haproxy.executable != nil && PeerBalancer.nginx.executable != nil)
     )
     func peers() async throws {
-        let configuration = try shortConfiguration([.haproxy, .nginx])
+        let configuration = try shortConfiguration([.haproxy, .nginx], schedule: .together)
         let report = try await LiveRunner.run(configuration)
         #expect(report.rows.map(\.algorithm) == ["leastconn", "roundrobin", "least_conn", "round-robin"])
         for row in report.rows {
             #expect(row.errors == 0)
             #expect((row.short?.count ?? 0) > 0)
         }
+        #expect(Set(report.rows.map(\.sent)).count == 1, "side by side, every row gets every request")
         #expect(ChildProcesses.shared.runningCount == 0)
-        #expect(!LoopbackPort.accepts(configuration.port!))
     }
 }
 
@@ -103,6 +133,43 @@ struct LiveConfigurationTests {
             Issue.record("a busy port was accepted")
         } catch {
             #expect(error.option == "--port")
+        }
+    }
+
+    @Test("A port is refused for several rows side by side, accepted one after another")
+    func portWithSchedule() throws {
+        var configuration = LiveConfiguration()
+        configuration.balancers = [.lbbench]
+        configuration.port = try LoopbackPort.free()
+        do {
+            try configuration.validate()
+            Issue.record("one port for two rows side by side was accepted")
+        } catch {
+            #expect(error.option == "--port")
+        }
+        configuration.schedule = .sequential
+        #expect(throws: Never.self) { try configuration.validate() }
+        configuration.schedule = .together
+        configuration.selectors = [.linearScan]
+        #expect(throws: Never.self) { try configuration.validate() }
+    }
+
+    @Test("Open traffic runs rows together by default, a closed loop one after another; segments have bounds")
+    func scheduleDefaults() {
+        var configuration = LiveConfiguration()
+        #expect(configuration.effectiveSchedule == .together)
+        configuration.traffic = .closed(population: 8, thinkTime: 0)
+        #expect(configuration.effectiveSchedule == .sequential)
+        configuration.schedule = .together
+        #expect(configuration.effectiveSchedule == .together)
+        for bad in [0, LiveConfiguration.maximumSegments + 1] {
+            configuration.segments = bad
+            do {
+                try configuration.validate()
+                Issue.record("\(bad) segments accepted")
+            } catch {
+                #expect(error.option == "--segments")
+            }
         }
     }
 

@@ -1,12 +1,21 @@
-/// One completed, measured request: its size and the latency the generator saw.
+/// One completed, measured request: its size, when it was due and the latency the generator saw.
 public struct RequestSample: Sendable, Equatable {
     /// Work in units of the mean request.
     public var size: Double
     /// Seconds from writing the request to reading the response's last byte.
     public var latency: Double
+    /// When the request was due (open loop: its scheduled time; closed loop: when it was sent),
+    /// in seconds after the measurement window opened, in `0..<duration`.
+    public var windowTime: Double
+
+    public init(size: Double, latency: Double, windowTime: Double) {
+        self.size = size
+        self.latency = latency
+        self.windowTime = windowTime
+    }
 }
 
-/// What the load generator saw in one run.
+/// What the load generator saw in one run, for one balancer.
 ///
 /// - Note: A value; thread-safe.
 public struct GeneratorOutcome: Sendable {
@@ -21,6 +30,8 @@ public struct GeneratorOutcome: Sendable {
     /// The latest an open-loop request was written after its scheduled time, in seconds: how far
     /// the generator itself fell behind.
     public var maximumLag = 0.0
+    /// The mean of that lateness over every open-loop arrival, in seconds.
+    public var meanLag = 0.0
     /// Client connections opened.
     public var connectionsOpened = 0
     /// Length of the measurement window, in seconds.

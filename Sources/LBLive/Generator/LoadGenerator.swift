@@ -6,22 +6,26 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// The load generator: sends requests to 127.0.0.1:`port` and measures each one itself, from
-/// writing the request to reading the response's last byte.
+/// The load generator: sends requests to balancers on 127.0.0.1:`ports` and measures each one
+/// itself, from writing the request to reading the response's last byte.
 ///
-/// Open loop (`run(arrivals:)`): requests go out at their scheduled times whatever the
-/// responses do, on idle keep-alive connections or new ones (at most `maximumConnections`;
+/// Open loop (`run(arrivals:)`): every arrival goes to every port at its scheduled time,
+/// whatever the responses do — so balancers measured side by side get the same requests at the
+/// same instants, and whatever slows the machine slows them alike; the order in which one
+/// arrival's copies are written rotates (`sendOrder`), so no balancer is always first. Requests
+/// go out on idle keep-alive connections or new ones (at most `maximumConnections` per port;
 /// beyond that a request waits for a connection and its lateness is recorded). Closed loop
-/// (`run(population:…)`): each client sends, waits for the response, thinks, and sends again.
-/// Only requests sent inside the measurement window (after the warm-up) are measured. A run
-/// ends when every request has completed or `drain` seconds after the window closed, whichever
-/// comes first; then every connection is closed.
+/// (`run(population:…)`): per port, `population` clients each send, wait for the response,
+/// think, and send again, with the same seeds for every port. Only requests sent inside the
+/// measurement window (after the warm-up) are measured. A run ends when every request has
+/// completed or `drain` seconds after the window closed, whichever comes first; then every
+/// connection is closed.
 ///
 /// # Thread safety
 /// A value describing the run; each run's state is confined to the given event loop.
 public struct LoadGenerator: Sendable {
-    /// Where requests go (127.0.0.1).
-    public var port: Int
+    /// Where requests go (127.0.0.1), one balancer per port; at least one.
+    public var ports: [Int]
     /// Seconds of speed-1 work in a request of size 1 (the mean).
     public var unit: Double
     /// Seconds of traffic before measuring starts.
@@ -30,11 +34,12 @@ public struct LoadGenerator: Sendable {
     public var duration: Double
     /// Seconds to wait for outstanding requests after the window closes.
     public var drain: Double
-    /// The most client connections open at once.
+    /// The most client connections open at once, per port.
     public var maximumConnections: Int
 
-    public init(port: Int, unit: Double, warmup: Double, duration: Double, drain: Double, maximumConnections: Int) {
-        self.port = port
+    public init(ports: [Int], unit: Double, warmup: Double, duration: Double, drain: Double, maximumConnections: Int) {
+        precondition(!ports.isEmpty, "a load generator needs a port")
+        self.ports = ports
         self.unit = unit
         self.warmup = warmup
         self.duration = duration
@@ -42,9 +47,9 @@ public struct LoadGenerator: Sendable {
         self.maximumConnections = maximumConnections
     }
 
-    /// Open loop: sends `arrivals` (times relative to the start) and measures those at or after
-    /// `warmup` and before `warmup + duration`.
-    public func run(arrivals: [Arrival], on eventLoop: any EventLoop) async throws -> GeneratorOutcome {
+    /// Open loop: sends `arrivals` (times relative to the start) to every port and measures
+    /// those at or after `warmup` and before `warmup + duration`; one outcome per port, in order.
+    public func run(arrivals: [Arrival], on eventLoop: any EventLoop) async throws -> [GeneratorOutcome] {
         try await eventLoop.flatSubmit {
             let run = GeneratorRun(settings: self, eventLoop: eventLoop)
             run.startOpen(arrivals)
@@ -52,17 +57,41 @@ public struct LoadGenerator: Sendable {
         }.get()
     }
 
-    /// Closed loop: `population` clients, each sending a request of a size drawn from `sizes`,
-    /// waiting for it, then thinking an exponential time of mean `thinkTime` seconds, until
-    /// the window closes.
+    /// Closed loop: per port, `population` clients, each sending a request of a size drawn from
+    /// `sizes`, waiting for it, then thinking an exponential time of mean `thinkTime` seconds,
+    /// until the window closes; one outcome per port, in order.
     public func run(
         population: Int, thinkTime: Double, sizes: DurationDistribution, seed: UInt64, on eventLoop: any EventLoop
-    ) async throws -> GeneratorOutcome {
+    ) async throws -> [GeneratorOutcome] {
         try await eventLoop.flatSubmit {
             let run = GeneratorRun(settings: self, eventLoop: eventLoop)
             run.startClosed(population: population, thinkTime: thinkTime, sizes: sizes, seed: seed)
             return run.finished.futureResult
         }.get()
+    }
+
+    /// The order in which arrival number `arrival` is written to `targets` ports: a rotation,
+    /// so that over any `targets` consecutive arrivals each port is written first once.
+    ///
+    /// - Complexity: O(targets).
+    public static func sendOrder(arrival: Int, targets: Int) -> [Int] {
+        (0..<targets).map { (arrival + $0) % targets }
+    }
+}
+
+/// One port's connections and what was measured through it, confined to the generator's event loop.
+private final class Target {
+    let port: Int
+    var outcome = GeneratorOutcome()
+    var idle: [ClientConnection] = []
+    var open: [ObjectIdentifier: ClientConnection] = [:]
+    var connecting = 0
+    var waitingForConnection: [(ClientConnection?) -> Void] = []
+    var outstanding = 0
+
+    init(port: Int, windowSeconds: Double) {
+        self.port = port
+        outcome.windowSeconds = windowSeconds
     }
 }
 
@@ -70,23 +99,21 @@ public struct LoadGenerator: Sendable {
 private final class GeneratorRun {
     private let settings: LoadGenerator
     private let eventLoop: any EventLoop
-    let finished: EventLoopPromise<GeneratorOutcome>
-    private var outcome = GeneratorOutcome()
+    let finished: EventLoopPromise<[GeneratorOutcome]>
+    private let targets: [Target]
     private var start = 0.0
-    private var idle: [ClientConnection] = []
-    private var open: [ObjectIdentifier: ClientConnection] = [:]
-    private var connecting = 0
-    private var waitingForConnection: [(ClientConnection?) -> Void] = []
-    private var outstanding = 0
     private var stillSending = 0
     private var done = false
     private var drainDeadline: Scheduled<Void>?
+    private var dispatched = 0
+    private var maximumLag = 0.0
+    private var totalLag = 0.0
 
     init(settings: LoadGenerator, eventLoop: any EventLoop) {
         self.settings = settings
         self.eventLoop = eventLoop
         self.finished = eventLoop.makePromise()
-        outcome.windowSeconds = settings.duration
+        targets = settings.ports.map { Target(port: $0, windowSeconds: settings.duration) }
     }
 
     private var windowStart: Double { start + settings.warmup }
@@ -101,13 +128,15 @@ private final class GeneratorRun {
 
     func startClosed(population: Int, thinkTime: Double, sizes: DurationDistribution, seed: UInt64) {
         start = LiveClock.now()
-        stillSending = population
+        stillSending = population * targets.count
         armDrainDeadline()
-        var random = SplitMix64(seed: seed)
-        for _ in 0..<population { clientCycle(thinkTime: thinkTime, sizes: sizes, random: &random) }
+        for target in targets {
+            var random = SplitMix64(seed: seed)
+            for _ in 0..<population { clientCycle(target, thinkTime: thinkTime, sizes: sizes, random: &random) }
+        }
     }
 
-    /// Sends every arrival now due, then sleeps until the next one.
+    /// Sends every arrival now due to every target, then sleeps until the next one.
     private func sendArrivals(_ arrivals: ArraySlice<Arrival>) {
         guard !done else { return }
         let now = LiveClock.now()
@@ -115,8 +144,13 @@ private final class GeneratorRun {
         while let next = rest.first, start + next.time <= now {
             rest.removeFirst()
             let scheduled = start + next.time
-            outcome.maximumLag = max(outcome.maximumLag, now - scheduled)
-            send(size: next.size, measured: scheduled >= windowStart && scheduled < windowEnd) { _ in }
+            maximumLag = max(maximumLag, now - scheduled)
+            totalLag += now - scheduled
+            let measured = scheduled >= windowStart && scheduled < windowEnd
+            for index in LoadGenerator.sendOrder(arrival: dispatched, targets: targets.count) {
+                send(targets[index], size: next.size, due: scheduled, measured: measured) { _ in }
+            }
+            dispatched += 1
         }
         if let next = rest.first {
             schedule(at: start + next.time) { [self] in sendArrivals(rest) }
@@ -126,7 +160,7 @@ private final class GeneratorRun {
         }
     }
 
-    private func clientCycle(thinkTime: Double, sizes: DurationDistribution, random: inout SplitMix64) {
+    private func clientCycle(_ target: Target, thinkTime: Double, sizes: DurationDistribution, random: inout SplitMix64) {
         guard !done else { return }
         let now = LiveClock.now()
         guard now < windowEnd else {
@@ -137,22 +171,26 @@ private final class GeneratorRun {
         let size = sizes.sample(using: &random)
         let think = thinkTime > 0 ? -thinkTime * log(random.nextUnitInterval()) : 0
         var next = SplitMix64(seed: random.next())
-        send(size: size, measured: now >= windowStart) { [self] _ in
+        send(target, size: size, due: now, measured: now >= windowStart) { [self] _ in
             if think > 0 {
-                schedule(at: LiveClock.now() + think) { [self] in clientCycle(thinkTime: thinkTime, sizes: sizes, random: &next) }
+                schedule(at: LiveClock.now() + think) { [self] in
+                    clientCycle(target, thinkTime: thinkTime, sizes: sizes, random: &next)
+                }
             } else {
-                clientCycle(thinkTime: thinkTime, sizes: sizes, random: &next)
+                clientCycle(target, thinkTime: thinkTime, sizes: sizes, random: &next)
             }
         }
     }
 
-    /// Sends one request on an idle connection or a new one; `then` runs after it completed or failed.
-    private func send(size: Double, measured: Bool, then: @escaping (Bool) -> Void) {
-        outstanding += 1
-        outcome.sent += 1
-        withConnection { [self] connection in
+    /// Sends one request to `target` on an idle connection or a new one; `then` runs after it
+    /// completed or failed.
+    private func send(_ target: Target, size: Double, due: Double, measured: Bool, then: @escaping (Bool) -> Void) {
+        target.outstanding += 1
+        target.outcome.sent += 1
+        let windowTime = due - windowStart
+        withConnection(target) { [self] connection in
             guard let connection else {
-                complete(size: size, measured: measured, latency: nil)
+                complete(target, size: size, windowTime: windowTime, measured: measured, latency: nil)
                 then(false)
                 return
             }
@@ -161,43 +199,43 @@ private final class GeneratorRun {
             connection.request(work: work) { [self] reusable in
                 guard !done else { return }
                 let latency = reusable == nil ? nil : LiveClock.now() - sent
-                if reusable == true { giveBack(connection) } else { forget(connection) }
-                complete(size: size, measured: measured, latency: latency)
+                if reusable == true { giveBack(connection, to: target) } else { forget(connection, of: target) }
+                complete(target, size: size, windowTime: windowTime, measured: measured, latency: latency)
                 then(latency != nil)
             }
         }
     }
 
-    private func complete(size: Double, measured: Bool, latency: Double?) {
-        outstanding -= 1
+    private func complete(_ target: Target, size: Double, windowTime: Double, measured: Bool, latency: Double?) {
+        target.outstanding -= 1
         if let latency {
-            if measured { outcome.samples.append(RequestSample(size: size, latency: latency)) }
+            if measured { target.outcome.samples.append(RequestSample(size: size, latency: latency, windowTime: windowTime)) }
         } else {
-            outcome.errors += 1
+            target.outcome.errors += 1
         }
         finishIfIdle()
     }
 
-    private func withConnection(_ body: @escaping (ClientConnection?) -> Void) {
-        while let connection = idle.popLast() {
+    private func withConnection(_ target: Target, _ body: @escaping (ClientConnection?) -> Void) {
+        while let connection = target.idle.popLast() {
             if connection.isActive { return body(connection) }
-            open.removeValue(forKey: ObjectIdentifier(connection))
+            target.open.removeValue(forKey: ObjectIdentifier(connection))
         }
-        guard open.count + connecting < settings.maximumConnections else {
-            waitingForConnection.append(body)
+        guard target.open.count + target.connecting < settings.maximumConnections else {
+            target.waitingForConnection.append(body)
             return
         }
-        connecting += 1
-        outcome.connectionsOpened += 1
-        ClientConnection.connect(port: settings.port, on: eventLoop).assumeIsolated().whenComplete { [self] result in
-            connecting -= 1
+        target.connecting += 1
+        target.outcome.connectionsOpened += 1
+        ClientConnection.connect(port: target.port, on: eventLoop).assumeIsolated().whenComplete { [self] result in
+            target.connecting -= 1
             switch result {
             case let .success(connection):
                 if done {
                     connection.close()
                     return
                 }
-                open[ObjectIdentifier(connection)] = connection
+                target.open[ObjectIdentifier(connection)] = connection
                 body(connection)
             case .failure:
                 body(nil)
@@ -205,19 +243,19 @@ private final class GeneratorRun {
         }
     }
 
-    private func giveBack(_ connection: ClientConnection) {
-        if !waitingForConnection.isEmpty {
-            waitingForConnection.removeFirst()(connection)
+    private func giveBack(_ connection: ClientConnection, to target: Target) {
+        if !target.waitingForConnection.isEmpty {
+            target.waitingForConnection.removeFirst()(connection)
         } else {
-            idle.append(connection)
+            target.idle.append(connection)
         }
     }
 
-    private func forget(_ connection: ClientConnection) {
-        open.removeValue(forKey: ObjectIdentifier(connection))
-        idle.removeAll { $0 === connection }
+    private func forget(_ connection: ClientConnection, of target: Target) {
+        target.open.removeValue(forKey: ObjectIdentifier(connection))
+        target.idle.removeAll { $0 === connection }
         connection.close()
-        if !waitingForConnection.isEmpty { withConnection(waitingForConnection.removeFirst()) }
+        if !target.waitingForConnection.isEmpty { withConnection(target, target.waitingForConnection.removeFirst()) }
     }
 
     /// Runs `task` at `time`; every task checks `done` first, so none needs cancelling.
@@ -231,18 +269,22 @@ private final class GeneratorRun {
     }
 
     private func finishIfIdle() {
-        if stillSending == 0 && outstanding == 0 { finish() }
+        if stillSending == 0 && targets.allSatisfy({ $0.outstanding == 0 }) { finish() }
     }
 
     private func finish() {
         guard !done else { return }
         done = true
-        outcome.unfinished = outstanding
         drainDeadline?.cancel()
-        for connection in open.values { connection.close() }
-        open.removeAll()
-        idle.removeAll()
-        waitingForConnection.removeAll()
-        finished.succeed(outcome)
+        for target in targets {
+            target.outcome.unfinished = target.outstanding
+            target.outcome.maximumLag = maximumLag
+            target.outcome.meanLag = dispatched > 0 ? totalLag / Double(dispatched) : 0
+            for connection in target.open.values { connection.close() }
+            target.open.removeAll()
+            target.idle.removeAll()
+            target.waitingForConnection.removeAll()
+        }
+        finished.succeed(targets.map(\.outcome))
     }
 }

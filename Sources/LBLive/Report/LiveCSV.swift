@@ -14,6 +14,7 @@ extension LiveReport {
             "sim_long_p50_units", "sim_long_p90_units", "sim_long_p99_units",
             "backend_requests", "backend_mean_in_flight", "backend_max_in_flight", "busiest_over_average_in_flight",
             "proxy_cpu_seconds", "proxy_cpu_share", "sent", "errors", "unfinished",
+            "generator_max_lag_seconds", "generator_mean_lag_seconds", "segment_short_counts", "segment_short_p99",
         ]
         func number(_ value: Double?) -> String {
             value.map { NumberFormat.significant($0, digits: ReportNumber.significantDigits) } ?? ""
@@ -33,6 +34,9 @@ extension LiveReport {
                 row.backendMaximumInFlight.map(String.init).joined(separator: "/"),
                 number(row.busiestOverAverage), number(row.proxyCPUSeconds), number(row.proxyCPUShare),
                 String(row.sent), String(row.errors), String(row.unfinished),
+                number(row.generatorMaximumLag), number(row.generatorMeanLag),
+                row.segments.map { String($0.shortCount) }.joined(separator: "/"),
+                row.segments.map { number($0.shortP99) }.joined(separator: "/"),
             ]
             lines.append(cells.joined(separator: ","))
         }

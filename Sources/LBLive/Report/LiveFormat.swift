@@ -34,6 +34,9 @@ extension LiveReport {
             + "\(configuration.capacity); sizes `\(configuration.workload.rawValue)` (mean request "
             + "\(LiveFormat.milliseconds(configuration.unit)) ms of work on a speed-1 backend); \(traffic); "
             + "warm-up \(LiveFormat.number(configuration.warmup)) s, measured \(LiveFormat.number(configuration.duration)) s, "
-            + "drain ≤ \(LiveFormat.number(configuration.drain)) s; seed \(configuration.seed)"
+            + "drain ≤ \(LiveFormat.number(configuration.drain)) s; seed \(configuration.seed); rows "
+            + (configuration.effectiveSchedule == .together
+                ? "side by side (each on its own copy of the farm, every request sent to every row at the same instant)"
+                : "one after another") + ", window in \(configuration.segments) segments"
     }
 }

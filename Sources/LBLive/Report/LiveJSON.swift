@@ -40,12 +40,18 @@ private struct LiveDocument: Encodable {
         var drainSeconds: ReportNumber
         var seed: UInt64
         var proxyThreads: Int
+        var schedule: String
+        var segments: Int
     }
 
     struct ShortP99: Encodable {
         var balancer: String
         var leastConnections: ReportNumber
         var roundRobin: ReportNumber
+        var leastConnectionsCount: Int
+        var roundRobinCount: Int
+        var segmentsCompared: Int
+        var segmentsBelow: Int
     }
 
     struct Findings: Encodable {
@@ -82,14 +88,17 @@ private struct LiveDocument: Encodable {
             traffic: traffic, warmupSeconds: ReportNumber(configuration.warmup),
             durationSeconds: ReportNumber(configuration.duration),
             drainSeconds: ReportNumber(configuration.drain), seed: configuration.seed,
-            proxyThreads: configuration.proxyThreads)
+            proxyThreads: configuration.proxyThreads, schedule: configuration.effectiveSchedule.rawValue,
+            segments: configuration.segments)
         rows = report.rows.map(LiveRowDocument.init)
         let computed = LiveFindings(report.rows)
         findings = Findings(
             shortP99: computed.shortP99.map {
                 ShortP99(
                     balancer: $0.balancer, leastConnections: ReportNumber($0.leastConnections),
-                    roundRobin: ReportNumber($0.roundRobin))
+                    roundRobin: ReportNumber($0.roundRobin), leastConnectionsCount: $0.leastConnectionsCount,
+                    roundRobinCount: $0.roundRobinCount, segmentsCompared: $0.segmentsCompared,
+                    segmentsBelow: $0.segmentsBelow)
             },
             busiestRatioVersusHAProxy: ReportNumber(computed.busiestRatioVersusHAProxy))
         notes = report.notes
@@ -133,6 +142,11 @@ private struct LiveRowDocument: Encodable {
         var maxInFlight: [Int]
     }
 
+    struct Segment: Encodable {
+        var shortCount: Int
+        var shortP99: ReportNumber
+    }
+
     struct Prediction: Encodable {
         var router: String
         var meanResponseUnits, p50Units, p90Units, p99Units: ReportNumber
@@ -154,6 +168,8 @@ private struct LiveRowDocument: Encodable {
     var errors: Int
     var unfinished: Int
     var generatorMaxLagSeconds: ReportNumber
+    var generatorMeanLagSeconds: ReportNumber
+    var segments: [Segment]
     var prediction: ReportNullable<Prediction>
 
     init(_ row: LiveRowResult) {
@@ -174,6 +190,8 @@ private struct LiveRowDocument: Encodable {
         errors = row.errors
         unfinished = row.unfinished
         generatorMaxLagSeconds = ReportNumber(row.generatorMaximumLag)
+        generatorMeanLagSeconds = ReportNumber(row.generatorMeanLag)
+        segments = row.segments.map { Segment(shortCount: $0.shortCount, shortP99: ReportNumber($0.shortP99)) }
         prediction = ReportNullable(row.prediction.map {
             Prediction(
                 router: $0.router, meanResponseUnits: ReportNumber($0.meanResponse),

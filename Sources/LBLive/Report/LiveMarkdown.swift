@@ -14,8 +14,9 @@ extension LiveReport {
         }
         text += "## Latency (short: ≤ mean size; long: > mean size)\n\n"
         text += "| balancer | algorithm | req/s | short p50 ms | short p90 ms | short p99 ms | long p50 s | long p90 s | long p99 s "
-            + "| mean resp (units) | sim mean (units) | sim short p90 ms | sim short p99 ms | sim long p90 s | sim long p99 s | busiest ÷ avg in-flight | proxy CPU | errors | unfinished |\n"
-        text += "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
+            + "| mean resp (units) | sim mean (units) | sim short p90 ms | sim short p99 ms | sim long p90 s | sim long p99 s | busiest ÷ avg in-flight | proxy CPU | errors | unfinished "
+            + "| generator late max ms | generator late mean ms |\n"
+        text += "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
         let unit = configuration.unit
         for row in rows {
             let short = row.short
@@ -35,6 +36,7 @@ extension LiveReport {
                 LiveFormat.number(row.busiestOverAverage),
                 "\(LiveFormat.number(row.proxyCPUShare * 100))%",
                 String(row.errors), String(row.unfinished),
+                LiveFormat.milliseconds(row.generatorMaximumLag), LiveFormat.milliseconds(row.generatorMeanLag),
             ]
             text += MarkdownTable.row(cells) + "\n"
         }
@@ -42,6 +44,7 @@ extension LiveReport {
             + "`linear-scan` for HAProxy and nginx, round robin as `round-robin`); units are the mean request's "
             + "service time on a speed-1 backend; its short and long percentiles are in ms and s like the measured ones. Long requests still running when the drain ended are `unfinished`, "
             + "not in the percentiles.\n\n"
+        text += segmentTable()
         text += "## Per backend (measurement window)\n\n"
         let backendHeader = configuration.weights.indices.map { "b\($0) (w\(configuration.weights[$0]))" }
         var perBackend = MarkdownTable(
@@ -57,5 +60,21 @@ extension LiveReport {
         if !notes.isEmpty { text += "\n## Notes\n\n" + notes.map { "- \($0)\n" }.joined() }
         text += "\nWhole run: \(LiveFormat.number(seconds)) s.\n"
         return text
+    }
+
+    /// Each row's short-request p99 per window segment, with the requests it rests on.
+    private func segmentTable() -> String {
+        let count = configuration.segments
+        let length = configuration.duration / Double(count)
+        let header = (0..<count).map { "\(LiveFormat.number(Double($0) * length))–\(LiveFormat.number(Double($0 + 1) * length)) s" }
+        var table = MarkdownTable(["balancer", "algorithm"] + header)
+        for row in rows {
+            table.append([row.balancer, row.algorithm] + row.segments.map {
+                "\(LiveFormat.optional($0.shortP99, LiveFormat.milliseconds)) (\($0.shortCount))"
+            })
+        }
+        return "## Short-request p99 by window segment, ms (short requests in it)\n\n"
+            + "Rows run \(configuration.effectiveSchedule == .together ? "side by side: a column is the same seconds of the machine for every row" : "one after another: a column is the same part of each row's window")"
+            + ".\n\n" + table.lines.map { $0 + "\n" }.joined() + "\n"
     }
 }

@@ -22,6 +22,17 @@ public enum LiveTraffic: Sendable, Equatable {
     case closed(population: Int, thinkTime: Double)
 }
 
+/// When a run's rows are measured.
+public enum LiveSchedule: String, CaseIterable, Sendable {
+    /// All rows at once, each balancer in front of its own copy of the farm, every request sent
+    /// to every row at the same instant: noise on the machine lands on every row alike, and two
+    /// rows can be compared second by second. The default for open traffic.
+    case together
+    /// One row after another on a fresh farm, each with the whole machine: the default for a
+    /// closed loop, whose throughput is what it measures.
+    case sequential
+}
+
 /// Everything one `lbbench-live` run needs, with the ranges it can honour.
 ///
 /// - Note: A value; thread-safe.
@@ -35,7 +46,9 @@ public struct LiveConfiguration: Sendable {
     /// Seconds of speed-1 work in a mean-size request; 0 (closed traffic only) for zero work.
     public var unit = 0.05
     public var warmup = 4.0
-    public var duration = 16.0
+    /// Seconds measured: about 84 requests/s by default, so each row's short-request p99 rests
+    /// on about 5,000 requests (the 50 slowest lie above it).
+    public var duration = 60.0
     public var drain = 3.0
     /// The most requests sent per balancer and algorithm.
     public var maximumRequests = 200_000
@@ -47,10 +60,14 @@ public struct LiveConfiguration: Sendable {
     public var proxyThreads = 1
     /// The balancers' port on 127.0.0.1; `nil` for a free one chosen per balancer.
     public var port: Int?
-    /// The most client connections the generator opens.
+    /// The most client connections the generator opens to each balancer.
     public var maximumConnections = 2_000
     /// Requests the simulator runs for each prediction.
     public var simulatedJobs = 200_000
+    /// When rows run; `nil` for `together` with open traffic and `sequential` with a closed loop.
+    public var schedule: LiveSchedule?
+    /// Equal segments the measurement window is split into for the paired comparison.
+    public var segments = 6
 
     public init() {}
 
@@ -61,6 +78,19 @@ public struct LiveConfiguration: Sendable {
     public static let maximumRequestsBound = 1_000_000
     public static let maximumPopulation = 4_000
     public static let maximumThreads = 64
+    public static let maximumSegments = 100
+
+    /// The schedule this run uses.
+    public var effectiveSchedule: LiveSchedule {
+        if let schedule { return schedule }
+        if case .open = traffic { return .together }
+        return .sequential
+    }
+
+    /// The rows a run plans, counting every real balancer's algorithms whether installed or not.
+    var plannedRows: Int {
+        balancers.reduce(0) { $0 + ($1.peer?.algorithms.count ?? selectors.count) }
+    }
 
     /// The Poisson arrival rate of open traffic, per second.
     public var arrivalRate: Double? {
@@ -112,7 +142,13 @@ public struct LiveConfiguration: Sendable {
         if proxyThreads < 1 || proxyThreads > Self.maximumThreads {
             try fail("--proxy-threads", proxyThreads, "1...\(Self.maximumThreads)")
         }
+        if segments < 1 || segments > Self.maximumSegments {
+            try fail("--segments", segments, "1...\(Self.maximumSegments)")
+        }
         if let port {
+            if effectiveSchedule == .together && plannedRows > 1 {
+                try fail("--port", port, "left out when \(plannedRows) rows run side by side (or give --schedule sequential)")
+            }
             if port < 1_024 || port > 65_535 { try fail("--port", port, "1024...65535 (unprivileged)") }
             if !LoopbackPort.isFree(port) { try fail("--port", port, "a port free on 127.0.0.1 (it is busy)") }
         }

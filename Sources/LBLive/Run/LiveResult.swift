@@ -79,13 +79,20 @@ public struct LiveRowResult: Sendable {
     public var unfinished: Int
     /// The generator's worst lateness, in seconds (open traffic).
     public var generatorMaximumLag: Double
+    /// The generator's mean lateness over every arrival, in seconds (open traffic).
+    public var generatorMeanLag: Double
+    /// The measurement window in equal segments (`LiveConfiguration.segments`), in time order.
+    public var segments: [LiveSegment]
     public var prediction: SimulatorPrediction?
 
-    /// Splits `samples` into short and long requests and summarises them.
+    /// Splits `samples` into short (at most the mean size) and long requests and summarises them.
     static func summaries(_ samples: [RequestSample]) -> (short: LatencySummary?, long: LatencySummary?) {
-        (LatencySummary(samples.filter { $0.size <= 1 }.map(\.latency)),
-         LatencySummary(samples.filter { $0.size > 1 }.map(\.latency)))
+        (LatencySummary(samples.filter { isShort($0) }.map(\.latency)),
+         LatencySummary(samples.filter { !isShort($0) }.map(\.latency)))
     }
+
+    /// Whether `sample` is a short request: at most the mean size.
+    static func isShort(_ sample: RequestSample) -> Bool { sample.size <= 1 }
 
     /// Busiest ÷ average of `meanInFlight[i] / weights[i]` (`Fairness.peakToMean`).
     static func busiestOverAverage(_ meanInFlight: [Double], weights: [Int]) -> Double {

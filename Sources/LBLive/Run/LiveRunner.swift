@@ -3,13 +3,17 @@ import LoadBalancing
 import NIOCore
 import NIOPosix
 
-/// Runs `lbbench-live`: starts the backends, then puts each balancer and algorithm in front of
-/// them in turn under the same load, measures, stops it, and finally asks the simulator for its
-/// predictions.
+/// Runs `lbbench-live`: puts each balancer and algorithm in front of its backends under the same
+/// load, measures, stops it, and finally asks the simulator for its predictions.
 ///
-/// Every listener is on 127.0.0.1; every run is bounded by `warmup + duration + drain` and by
-/// `maximumRequests`; every process started is stopped by PID before the next balancer starts,
-/// on errors, and on Ctrl-C (`ChildProcesses`).
+/// With the `together` schedule (open traffic's default) every row runs at once, each in front
+/// of its own copy of the farm, and every request goes to every row at the same instant: a
+/// burst of noise on the machine lands on all rows alike. With `sequential` the rows run one
+/// after another, each on a fresh farm.
+///
+/// Every listener is on 127.0.0.1; every group of rows is bounded by `warmup + duration + drain`
+/// and by `maximumRequests` per row; every process started is stopped by PID before the next
+/// group starts, on errors, and on Ctrl-C (`ChildProcesses`).
 ///
 /// - Note: Thread-safe: each call owns its event loops and processes.
 public enum LiveRunner {
@@ -25,36 +29,24 @@ public enum LiveRunner {
         let started = LiveClock.now()
         let backendLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let generatorLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let proxyLoops = MultiThreadedEventLoopGroup(numberOfThreads: configuration.proxyThreads)
         let outcome: Result<LiveReport, any Error>
         do {
             outcome = .success(try await run(
-                configuration, backendLoops: backendLoops, generatorLoops: generatorLoops, proxyLoops: proxyLoops,
+                configuration, backendLoop: backendLoops.next(), generatorLoop: generatorLoops.next(),
                 started: started, progress: progress
             ))
         } catch {
             outcome = .failure(error)
         }
         ChildProcesses.shared.stopAll()
-        for group in [proxyLoops, generatorLoops, backendLoops] { try? await group.shutdownGracefully() }
+        for group in [generatorLoops, backendLoops] { try? await group.shutdownGracefully() }
         return try outcome.get()
     }
 
     private static func run(
-        _ configuration: LiveConfiguration, backendLoops: any EventLoopGroup, generatorLoops: any EventLoopGroup,
-        proxyLoops: any EventLoopGroup, started: Double, progress: @Sendable (String) -> Void
+        _ configuration: LiveConfiguration, backendLoop: any EventLoop, generatorLoop: any EventLoop,
+        started: Double, progress: @Sendable (String) -> Void
     ) async throws -> LiveReport {
-        var backends: [LiveBackend] = []
-        do {
-            for (index, weight) in configuration.weights.enumerated() {
-                backends.append(try await LiveBackend.start(
-                    index: index, speed: weight, capacity: configuration.capacity, on: backendLoops.next()
-                ))
-            }
-        } catch {
-            for backend in backends { try? await backend.close() }
-            throw LivePeerError.startFailed("cannot start a backend on 127.0.0.1: \(error)")
-        }
         var rows: [LiveRowResult] = []
         var notes: [String] = []
         let (entries, missing) = plan(configuration)
@@ -66,38 +58,48 @@ public enum LiveRunner {
                 maximumRequests: configuration.maximumRequests, sizes: configuration.sizes, seed: configuration.seed
             )
         }
-        do {
-            for entry in entries {
-                progress("\(entry.balancer.rawValue) \(entry.algorithm): running for up to "
-                    + "\(Int(configuration.warmup + configuration.duration + configuration.drain)) s")
-                let balancer: RunningBalancer
-                do {
-                    balancer = try await RunningBalancer.start(entry: entry, configuration: configuration, backends: backends, loops: proxyLoops)
-                } catch let error as LivePeerError where entry.balancer != .lbbench {
-                    notes.append("\(entry.balancer.rawValue) \(entry.algorithm) skipped: \(error.description)")
-                    continue
+        let seconds = Int(configuration.warmup + configuration.duration + configuration.drain)
+        for group in groups(entries, schedule: configuration.effectiveSchedule) {
+            progress(group.map { "\($0.balancer.rawValue) \($0.algorithm)" }.joined(separator: ", ")
+                + (group.count > 1 ? " side by side" : "") + ": running for up to \(seconds) s")
+            var stations: [Station] = []
+            do {
+                for entry in group {
+                    if let station = try await Station.start(
+                        entry: entry, configuration: configuration, backendLoop: backendLoop, notes: &notes
+                    ) {
+                        stations.append(station)
+                    }
                 }
-                var row: LiveRowResult
-                do {
-                    row = try await measure(
-                        balancer, entry: entry, configuration: configuration, backends: backends,
-                        arrivals: arrivals, generatorLoop: generatorLoops.next()
-                    )
-                } catch {
-                    try? await balancer.stop()
-                    throw error
+                guard !stations.isEmpty else { continue }
+                var measured = try await measure(
+                    stations, configuration: configuration, arrivals: arrivals, generatorLoop: generatorLoop
+                )
+                let running = stations
+                stations = []
+                try await Station.stopAll(running)
+                for index in measured.indices {
+                    if let router = running[index].entry.router {
+                        measured[index].prediction = try predictions.prediction(for: router)
+                    }
                 }
-                try await balancer.stop()
-                try await waitUntilIdle(backends)
-                if let router = entry.router { row.prediction = try predictions.prediction(for: router) }
-                rows.append(row)
+                rows += measured
+            } catch {
+                try? await Station.stopAll(stations)
+                throw error
             }
-        } catch {
-            for backend in backends { try? await backend.close() }
-            throw error
         }
-        for backend in backends { try await backend.close() }
         return LiveReport(machine: .current(), configuration: configuration, rows: rows, notes: notes, seconds: LiveClock.now() - started)
+    }
+
+    /// The groups of rows measured at once, in order: all of them together, or one by one.
+    ///
+    /// - Complexity: O(entries).
+    static func groups<Row>(_ entries: [Row], schedule: LiveSchedule) -> [[Row]] {
+        switch schedule {
+        case .together: entries.isEmpty ? [] : [entries]
+        case .sequential: entries.map { [$0] }
+        }
     }
 
     /// The rows to run, and a note for each real balancer that is not installed.
@@ -129,19 +131,22 @@ public enum LiveRunner {
         return (entries, notes)
     }
 
-    /// Runs the load through `balancer` and reads what the backends and the balancer counted
-    /// over the measurement window.
+    /// Runs the load through every station's balancer at once and reads what each farm's
+    /// backends and each balancer counted over the measurement window; one row per station.
+    ///
+    /// Each backend's mean in-flight is ∫ in-flight dt over the window divided by the window as
+    /// that backend's own counters timed it, the same for every balancer; requests admitted
+    /// during the warm-up count while they are in flight inside the window, the drain not at all.
     private static func measure(
-        _ balancer: RunningBalancer, entry: Entry, configuration: LiveConfiguration, backends: [LiveBackend],
-        arrivals: [Arrival]?, generatorLoop: any EventLoop
-    ) async throws -> LiveRowResult {
-        for backend in backends { try await backend.resetMaximum() }
+        _ stations: [Station], configuration: LiveConfiguration, arrivals: [Arrival]?, generatorLoop: any EventLoop
+    ) async throws -> [LiveRowResult] {
+        for station in stations { for backend in station.backends { try await backend.resetMaximum() } }
         let generator = LoadGenerator(
-            port: balancer.port, unit: configuration.unit, warmup: configuration.warmup,
+            ports: stations.map(\.balancer.port), unit: configuration.unit, warmup: configuration.warmup,
             duration: configuration.duration, drain: configuration.drain,
             maximumConnections: configuration.maximumConnections
         )
-        let load = Task { () async throws -> GeneratorOutcome in
+        let load = Task { () async throws -> [GeneratorOutcome] in
             switch configuration.traffic {
             case .open:
                 try await generator.run(arrivals: arrivals ?? [], on: generatorLoop)
@@ -153,47 +158,61 @@ public enum LiveRunner {
             }
         }
         try await Task.sleep(nanoseconds: UInt64(configuration.warmup * 1e9))
-        let countersBefore = try await counters(backends)
-        let cpuBefore = try await balancer.cpuSeconds()
+        var before: [(counters: [BackendCounters], cpu: Double)] = []
+        for station in stations { before.append((try await counters(station.backends), try await station.balancer.cpuSeconds())) }
         let windowStart = LiveClock.now()
         try await Task.sleep(nanoseconds: UInt64(configuration.duration * 1e9))
-        let countersAfter = try await counters(backends)
-        let cpuAfter = try await balancer.cpuSeconds()
+        var after: [(counters: [BackendCounters], cpu: Double)] = []
+        for station in stations { after.append((try await counters(station.backends), try await station.balancer.cpuSeconds())) }
         let window = LiveClock.now() - windowStart
-        let outcome = try await load.value
+        let outcomes = try await load.value
 
-        let meanInFlight = zip(countersBefore, countersAfter).map { ($1.inFlightSeconds - $0.inFlightSeconds) / window }
+        return stations.indices.map { index in
+            row(
+                stations[index].entry, outcome: outcomes[index], before: before[index].counters, after: after[index].counters,
+                cpuSeconds: after[index].cpu - before[index].cpu, window: window, configuration: configuration
+            )
+        }
+    }
+
+    /// One row from what the generator saw through a balancer and what its farm's backends
+    /// counted at the window's two ends.
+    private static func row(
+        _ entry: Entry, outcome: GeneratorOutcome, before: [BackendCounters], after: [BackendCounters],
+        cpuSeconds: Double, window: Double, configuration: LiveConfiguration
+    ) -> LiveRowResult {
+        let meanInFlight: [Double] = zip(before, after).map { Self.meanInFlight(before: $0, after: $1) }
         let (short, long) = LiveRowResult.summaries(outcome.samples)
-        let unit = configuration.unit
+        let samples = outcome.samples
+        let meanResponseUnits: Double? = configuration.unit > 0 && !samples.isEmpty
+            ? samples.reduce(0) { $0 + $1.latency } / Double(samples.count) / configuration.unit : nil
+        let backendRequests: [Int] = zip(before, after).map { $1.requests - $0.requests }
+        let segments = LiveSegment.split(samples, duration: configuration.duration, count: configuration.segments)
         return LiveRowResult(
             balancer: entry.balancer.rawValue, algorithm: entry.algorithm, family: entry.family,
-            requestsPerSecond: Double(outcome.samples.count) / configuration.duration,
-            short: short, long: long,
-            meanResponseUnits: unit > 0 && !outcome.samples.isEmpty
-                ? outcome.samples.reduce(0) { $0 + $1.latency } / Double(outcome.samples.count) / unit : nil,
-            backendRequests: zip(countersBefore, countersAfter).map { $1.requests - $0.requests },
-            backendMeanInFlight: meanInFlight,
-            backendMaximumInFlight: countersAfter.map(\.maximumInFlight),
+            requestsPerSecond: Double(samples.count) / configuration.duration,
+            short: short, long: long, meanResponseUnits: meanResponseUnits,
+            backendRequests: backendRequests, backendMeanInFlight: meanInFlight,
+            backendMaximumInFlight: after.map(\.maximumInFlight),
             busiestOverAverage: LiveRowResult.busiestOverAverage(meanInFlight, weights: configuration.weights),
-            proxyCPUSeconds: cpuAfter - cpuBefore, proxyCPUShare: (cpuAfter - cpuBefore) / window,
+            proxyCPUSeconds: cpuSeconds, proxyCPUShare: cpuSeconds / window,
             sent: outcome.sent, errors: outcome.errors, unfinished: outcome.unfinished,
-            generatorMaximumLag: outcome.maximumLag, prediction: nil
+            generatorMaximumLag: outcome.maximumLag, generatorMeanLag: outcome.meanLag,
+            segments: segments, prediction: nil
         )
+    }
+
+    /// Time-averaged requests in flight between two readings of one backend's counters, over
+    /// the time between the readings as the backend itself stamped them.
+    static func meanInFlight(before: BackendCounters, after: BackendCounters) -> Double {
+        let elapsed = after.updated - before.updated
+        return elapsed > 0 ? (after.inFlightSeconds - before.inFlightSeconds) / elapsed : 0
     }
 
     private static func counters(_ backends: [LiveBackend]) async throws -> [BackendCounters] {
         var all: [BackendCounters] = []
         for backend in backends { all.append(try await backend.counters()) }
         return all
-    }
-
-    /// Waits (at most 10 s) until no backend holds a request, so the next balancer starts on an
-    /// empty farm: closing the clients' connections cancels their requests.
-    private static func waitUntilIdle(_ backends: [LiveBackend]) async throws {
-        let deadline = LiveClock.now() + 10
-        while try await counters(backends).contains(where: { $0.inFlight > 0 }) && LiveClock.now() < deadline {
-            try await Task.sleep(nanoseconds: 20_000_000)
-        }
     }
 }
 
@@ -208,6 +227,72 @@ private struct Entry {
     let router: RouterKind?
 }
 
+/// One row's farm and the balancer in front of it, with the event loops of lbbench's proxy.
+private struct Station {
+    let entry: Entry
+    let backends: [LiveBackend]
+    let balancer: RunningBalancer
+    let proxyLoops: MultiThreadedEventLoopGroup?
+
+    /// Starts a farm on `backendLoop` and `entry`'s balancer in front of it; `nil`, with a note,
+    /// when a real balancer cannot start.
+    ///
+    /// - Throws: `LivePeerError.startFailed` when a backend or lbbench's proxy cannot start;
+    ///   nothing is left running.
+    static func start(
+        entry: Entry, configuration: LiveConfiguration, backendLoop: any EventLoop, notes: inout [String]
+    ) async throws -> Station? {
+        var backends: [LiveBackend] = []
+        do {
+            for (index, weight) in configuration.weights.enumerated() {
+                backends.append(try await LiveBackend.start(index: index, speed: weight, capacity: configuration.capacity, on: backendLoop))
+            }
+        } catch {
+            for backend in backends { try? await backend.close() }
+            throw LivePeerError.startFailed("cannot start a backend on 127.0.0.1: \(error)")
+        }
+        let proxyLoops = entry.selector == nil ? nil : MultiThreadedEventLoopGroup(numberOfThreads: configuration.proxyThreads)
+        do {
+            let balancer = try await RunningBalancer.start(
+                entry: entry, configuration: configuration, backends: backends, loops: proxyLoops
+            )
+            return Station(entry: entry, backends: backends, balancer: balancer, proxyLoops: proxyLoops)
+        } catch {
+            for backend in backends { try? await backend.close() }
+            try? await proxyLoops?.shutdownGracefully()
+            if let error = error as? LivePeerError, entry.balancer != .lbbench {
+                notes.append("\(entry.balancer.rawValue) \(entry.algorithm) skipped: \(error.description)")
+                return nil
+            }
+            throw error
+        }
+    }
+
+    /// Stops every station, each even when one before it failed to stop.
+    ///
+    /// - Throws: the first error.
+    static func stopAll(_ stations: [Station]) async throws {
+        var failure: (any Error)?
+        for station in stations {
+            do { try await station.stop() } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Stops the balancer, then closes the farm and the proxy's event loops.
+    ///
+    /// - Throws: the first error, after trying every step.
+    func stop() async throws {
+        var failure: (any Error)?
+        do { try await balancer.stop() } catch { failure = error }
+        for backend in backends {
+            do { try await backend.close() } catch { failure = failure ?? error }
+        }
+        do { try await proxyLoops?.shutdownGracefully() } catch { failure = failure ?? error }
+        if let failure { throw failure }
+    }
+}
+
 /// A balancer in front of the backends: lbbench's proxy or a real one.
 private enum RunningBalancer {
     case lbbench(LiveProxy)
@@ -217,9 +302,9 @@ private enum RunningBalancer {
     ///
     /// - Throws: `LivePeerError.startFailed` with the reason; nothing is left running.
     static func start(
-        entry: Entry, configuration: LiveConfiguration, backends: [LiveBackend], loops: any EventLoopGroup
+        entry: Entry, configuration: LiveConfiguration, backends: [LiveBackend], loops: (any EventLoopGroup)?
     ) async throws -> RunningBalancer {
-        if let kind = entry.selector {
+        if let kind = entry.selector, let loops {
             let selector = try kind.makeSelector(weights: configuration.weights, seed: configuration.seed)
             do {
                 return .lbbench(try await LiveProxy.start(
