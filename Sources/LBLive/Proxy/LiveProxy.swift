@@ -49,10 +49,10 @@ public final class LiveProxy: Sendable {
                     guard let pool = byLoop.first(where: { $0.eventLoop === channel.eventLoop }) else {
                         preconditionFailure("a child channel on an event loop outside the proxy's group")
                     }
-                    // `ProxyHandler` serves one request at a time and answers malformed ones
-                    // itself; outbound headers are the backend's, already parsed and so valid.
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false
+                    // Only a request decoder: `ProxyHandler` serves one request at a time,
+                    // answers malformed ones itself and writes responses as raw bytes.
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes))
                     )
                     try channel.pipeline.syncOperations.addHandler(ProxyHandler(selector: selector, pool: pool.value))
                 }

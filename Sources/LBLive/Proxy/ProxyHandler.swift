@@ -7,6 +7,10 @@ import NIOHTTP1
 /// back, and releases the server exactly once — on the response's end, or on the first error
 /// or close of either side.
 ///
+/// Requests are decoded (the head decides the pick) and encoded again for the backend; the
+/// response is not: `UpstreamResponseForwarder` frames the backend's bytes and they are written
+/// to the client as they arrive, so this channel has no response encoder and writes `ByteBuffer`s.
+///
 /// It serves one request at a time by itself, without NIO's `HTTPServerPipelineHandler`: that
 /// handler holds every `read` while a response is due, which costs two `epoll_ctl` calls per
 /// request (reading off, then on again). Here reads stop only when a client pipelines: parts of
@@ -18,8 +22,8 @@ import NIOHTTP1
 /// - Note: Not thread-safe: runs on its channel's event loop, as does its pool.
 final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private let selector: any ServerSelector
     private let pool: UpstreamPool
@@ -30,8 +34,9 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     /// Request parts read before the upstream connection was ready.
     private var buffered: [HTTPClientRequestPart] = []
     private var requestKeepAlive = true
+    private var requestIsHEAD = false
+    /// Whether some of the response has been written to the client (too late for a 502).
     private var responseStarted = false
-    private var upstreamKeepAlive = true
     /// From a request's head until its response's end: the exchange in progress.
     private var exchanging = false
     /// Whether the current request's end has been read (later parts belong to the next one).
@@ -113,8 +118,8 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
 
     private func startRequest(_ head: HTTPRequestHead) {
         requestKeepAlive = head.isKeepAlive
+        requestIsHEAD = head.method == .HEAD
         responseStarted = false
-        upstreamKeepAlive = true
         exchanging = true
         requestComplete = false
         guard let server = selector.pick() else {
@@ -156,7 +161,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     /// Sends the current request over `connection` and routes its response here.
     private func attach(_ connection: UpstreamConnection) {
         upstream = connection
-        connection.receiver = self
+        connection.expectResponse(for: self, requestIsHEAD: requestIsHEAD, clientKeepAlive: requestKeepAlive)
         guard !buffered.isEmpty else { return }
         let parts = buffered
         buffered = []
@@ -176,35 +181,35 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
 
     // MARK: Response
 
-    func upstreamRead(_ part: HTTPClientResponsePart) {
+    func upstreamBytes(_ bytes: ByteBuffer) {
+        responseStarted = true
+        context?.write(wrapOutboundOut(bytes), promise: nil)
+    }
+
+    func upstreamFlush() {
+        context?.flush()
+    }
+
+    func upstreamResponseEnded(upstreamReusable: Bool, clientMayContinue: Bool) {
+        picked?.release()
+        picked = nil
+        if let upstream {
+            if upstreamReusable { pool.giveBack(upstream) } else { upstream.close() }
+            self.upstream = nil
+        }
         guard let context else { return }
-        switch part {
-        case var .head(head):
-            upstreamKeepAlive = head.isKeepAlive
-            if head.headers.contains(name: "connection") { head.headers.remove(name: "connection") }
-            if !requestKeepAlive { head.headers.add(name: "connection", value: "close") }
-            responseStarted = true
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-        case let .body(body):
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        case let .end(trailers):
-            picked?.release()
-            picked = nil
-            if let upstream {
-                upstream.receiver = nil
-                if upstreamKeepAlive { pool.giveBack(upstream) } else { upstream.close() }
-                self.upstream = nil
-            }
-            if requestKeepAlive {
-                context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
-                finishExchange()
-            } else {
-                context.writeAndFlush(wrapOutboundOut(.end(trailers))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        if requestKeepAlive && clientMayContinue {
+            context.flush()
+            finishExchange()
+        } else {
+            // Closed once everything before this empty write has gone out.
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer())).assumeIsolated().whenComplete { _ in
+                context.close(promise: nil)
             }
         }
     }
 
-    func upstreamClosed() {
+    func upstreamFailed() {
         picked?.release()
         picked = nil
         upstream = nil
@@ -222,7 +227,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
         picked = nil
         buffered = []
         if let upstream {
-            upstream.receiver = nil
+            upstream.detach()
             upstream.close()
             self.upstream = nil
         }
@@ -230,10 +235,9 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
 
     private func respondWithError(_ status: HTTPResponseStatus) {
         guard let context, context.channel.isActive else { return }
-        var headers = HTTPHeaders()
-        headers.add(name: "content-length", value: "0")
-        headers.add(name: "connection", value: "close")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        var response = context.channel.allocator.buffer(capacity: 96)
+        response.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
+        response.writeStaticString("content-length: 0\r\nconnection: close\r\n\r\n")
+        context.writeAndFlush(wrapOutboundOut(response)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 }

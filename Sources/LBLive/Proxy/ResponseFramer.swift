@@ -1,0 +1,471 @@
+/// A strict, incremental HTTP/1.1 response-framing parser: it finds where each response's head
+/// and body end, so the proxy can forward a backend's bytes as they arrive instead of decoding
+/// them into parts and encoding them again (HAProxy's "fast-forwarding").
+///
+/// It reads the status line and the header lines up to the blank line, and frames the body as
+/// RFC 9112 § 6.3 says: none after a HEAD request or for 1xx, 204 and 304; `Transfer-Encoding`
+/// ending in `chunked` (chunk extensions and trailers allowed); `Content-Length`; otherwise until
+/// the connection closes. Body bytes are only counted, never copied; header and chunk-size lines
+/// are kept in one reused line buffer.
+///
+/// Strict where a lenient reading could frame a response differently from the client: a line
+/// must end in CRLF, with no CR inside; no folded header lines; header names are tokens and
+/// values hold no control characters but tab; `Content-Length` is digits (repeats must agree);
+/// `Transfer-Encoding` must end in `chunked` (exactly once), is refused in HTTP/1.0 and next to
+/// `Content-Length`; `101 Switching Protocols` is refused (the proxy cannot tunnel); a head over
+/// `maximumHeadBytes`, trailers over `maximumHeadBytes` in all, or a chunk-size line over
+/// `maximumChunkLineBytes` are refused. Bytes that arrive while no response is expected are an
+/// error too.
+///
+/// - Complexity: O(n) in the bytes given; O(1) memory beyond the longest line (bounded above).
+/// - Note: Not thread-safe: a value owned by one upstream connection's handler.
+struct ResponseFramer {
+    /// The most bytes a response head (status line, headers, blank line) may take.
+    static let maximumHeadBytes = 64 * 1024
+    /// The most bytes a chunk-size line (size, extensions, CRLF) may take.
+    static let maximumChunkLineBytes = 4 * 1024
+
+    /// What a call to `advance` found at the end of the bytes it consumed.
+    enum Event: Equatable {
+        /// Every byte given was consumed, within a head or a body; nothing ended.
+        case needMore
+        /// An interim (1xx) response's head ended; the final response's head comes next.
+        case interimHead
+        /// The final response's head ended. If its framing is `.none`, the response ended too.
+        case head(ResponseHead)
+        /// The final response's body ended: no response is expected any more.
+        case end
+    }
+
+    private enum State: Equatable {
+        /// No response expected: any byte is an error.
+        case idle
+        case statusLine
+        case headerLines
+        case contentLength(remaining: UInt64)
+        case chunkSizeLine
+        case chunkData(remaining: UInt64)
+        /// After a chunk's data: `matched` bytes of its CRLF seen so far.
+        case chunkDataEnd(matched: Int)
+        case trailerLines
+        case untilClose
+    }
+
+    private var state = State.idle
+    private var requestWasHEAD = false
+    /// The line being read (status, header, chunk size or trailer), CRLF included once complete.
+    private var line: [UInt8] = []
+    /// Bytes of the current head so far (lines before `line`), or of the trailers.
+    private var sectionBytes = 0
+    private var head = ResponseHead()
+    private var contentLength: UInt64?
+    private var transferEncoding = TransferCodings()
+
+    init() {
+        line.reserveCapacity(256)
+    }
+
+    /// Whether the bytes now being read belong to a head (they must be kept until it is complete
+    /// rather than forwarded).
+    var isReadingHead: Bool { state == .statusLine || state == .headerLines }
+
+    /// Whether a response is expected or in progress.
+    var isExpectingResponse: Bool { state != .idle }
+
+    /// Expects the response to a request; `requestWasHEAD`: that response has no body.
+    ///
+    /// - Precondition: no response is in progress.
+    mutating func expectResponse(toHEAD requestWasHEAD: Bool) {
+        precondition(state == .idle, "a response is already in progress")
+        self.requestWasHEAD = requestWasHEAD
+        startHead()
+    }
+
+    /// The connection closed: returns whether that ended the response (a body delimited by the
+    /// close); `false` if a response was cut short. Either way no response is expected after.
+    mutating func connectionClosed() -> Bool {
+        let ended = state == .untilClose
+        state = .idle
+        return ended
+    }
+
+    /// Consumes `bytes` up to the first event (or all of them) and returns how many it consumed
+    /// and the event at that point. Call again with the rest after an event.
+    ///
+    /// - Throws: `ResponseFramingError` when the bytes cannot be framed; the connection must then
+    ///   be closed (the parser is left idle).
+    mutating func advance(_ bytes: UnsafeRawBufferPointer) throws(ResponseFramingError) -> (consumed: Int, event: Event) {
+        do {
+            return try scan(bytes)
+        } catch {
+            state = .idle
+            throw error
+        }
+    }
+
+    private mutating func scan(_ bytes: UnsafeRawBufferPointer) throws(ResponseFramingError) -> (consumed: Int, event: Event) {
+        var index = 0
+        while index < bytes.count {
+            switch state {
+            case .idle:
+                throw .unexpectedBytes
+            case .statusLine, .headerLines, .chunkSizeLine, .trailerLines:
+                let newline = bytes[index...].firstIndex(of: ASCII.lineFeed)
+                let end = newline.map { $0 + 1 } ?? bytes.count
+                try appendToLine(UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
+                index = end
+                if newline != nil, let event = try lineCompleted() { return (index, event) }
+            case let .contentLength(remaining):
+                let taken = min(remaining, UInt64(bytes.count - index))
+                index += Int(taken)
+                if taken == remaining { return (index, finishResponse()) }
+                state = .contentLength(remaining: remaining - taken)
+            case let .chunkData(remaining):
+                let taken = min(remaining, UInt64(bytes.count - index))
+                index += Int(taken)
+                state = taken == remaining ? .chunkDataEnd(matched: 0) : .chunkData(remaining: remaining - taken)
+            case let .chunkDataEnd(matched):
+                guard bytes[index] == (matched == 0 ? ASCII.carriageReturn : ASCII.lineFeed) else { throw .malformedChunk }
+                index += 1
+                state = matched == 0 ? .chunkDataEnd(matched: 1) : .chunkSizeLine
+            case .untilClose:
+                index = bytes.count
+            }
+        }
+        return (index, .needMore)
+    }
+
+    private mutating func appendToLine(_ bytes: UnsafeRawBufferPointer) throws(ResponseFramingError) {
+        let limit = state == .chunkSizeLine ? Self.maximumChunkLineBytes : Self.maximumHeadBytes - sectionBytes
+        guard line.count + bytes.count <= limit else {
+            throw state == .chunkSizeLine ? .chunkLineTooLong : .headTooLarge
+        }
+        line.append(contentsOf: bytes)
+    }
+
+    /// Handles the complete line in `line` (CRLF included); returns the event it ends with, if any.
+    private mutating func lineCompleted() throws(ResponseFramingError) -> Event? {
+        guard line.count >= 2, line[line.count - 2] == ASCII.carriageReturn else { throw .bareLineFeed }
+        let lineStart = sectionBytes
+        sectionBytes += line.count
+        // Moved out (no copy) so that handling it may mutate `self`; moved back emptied, its
+        // capacity kept for the next line.
+        var completed: [UInt8] = []
+        swap(&completed, &line)
+        defer {
+            completed.removeAll(keepingCapacity: true)
+            line = completed
+        }
+        let handled = completed.withUnsafeBytes { whole in
+            Result { () throws(ResponseFramingError) in
+                try handleLine(UnsafeRawBufferPointer(rebasing: whole[..<(whole.count - 2)]), lineStart: lineStart)
+            }
+        }
+        return try handled.get()
+    }
+
+    /// Handles a complete line's `content` (CRLF removed) that began `lineStart` bytes into its section.
+    private mutating func handleLine(_ content: UnsafeRawBufferPointer, lineStart: Int) throws(ResponseFramingError) -> Event? {
+        guard !content.contains(ASCII.carriageReturn) else { throw .strayCarriageReturn }
+        switch state {
+        case .statusLine:
+            try readStatusLine(content)
+            state = .headerLines
+            return nil
+        case .headerLines:
+            if content.isEmpty { return try headCompleted() }
+            try readHeaderLine(content, range: lineStart..<sectionBytes)
+            return nil
+        case .chunkSizeLine:
+            let size = try ChunkSizeLine.parse(content)
+            sectionBytes = 0
+            state = size == 0 ? .trailerLines : .chunkData(remaining: size)
+            return nil
+        case .trailerLines:
+            if content.isEmpty { return finishResponse() }
+            _ = try HeaderLine.parse(content)
+            return nil
+        case .idle, .contentLength, .chunkData, .chunkDataEnd, .untilClose:
+            preconditionFailure("a line completed outside a line state")
+        }
+    }
+
+    private mutating func startHead() {
+        state = .statusLine
+        sectionBytes = 0
+        head = ResponseHead()
+        contentLength = nil
+        transferEncoding = TransferCodings()
+    }
+
+    private mutating func readStatusLine(_ content: UnsafeRawBufferPointer) throws(ResponseFramingError) {
+        // HTTP/1.x SP 3DIGIT [ SP reason-phrase ]
+        let prefix = Array("HTTP/1.".utf8)
+        guard content.count >= 12, content.starts(with: prefix),
+              content[7] == ASCII.zero || content[7] == ASCII.zero + 1, content[8] == ASCII.space,
+              content.count == 12 || content[12] == ASCII.space
+        else { throw .malformedStatusLine }
+        var status = 0
+        for offset in 9..<12 {
+            guard ASCII.isDigit(content[offset]) else { throw .malformedStatusLine }
+            status = status * 10 + Int(content[offset] - ASCII.zero)
+        }
+        guard (100...599).contains(status),
+              content.dropFirst(12).allSatisfy({ ASCII.isFieldValueByte($0) })
+        else { throw .malformedStatusLine }
+        head.status = status
+        head.isHTTP11 = content[7] == ASCII.zero + 1
+    }
+
+    private mutating func readHeaderLine(_ content: UnsafeRawBufferPointer, range: Range<Int>) throws(ResponseFramingError) {
+        let field = try HeaderLine.parse(content)
+        let name = UnsafeRawBufferPointer(rebasing: content[field.name])
+        let value = UnsafeRawBufferPointer(rebasing: content[field.value])
+        if ASCII.equalsIgnoringCase(name, "content-length") {
+            let length = try ContentLengthValue.parse(value)
+            if let contentLength, contentLength != length { throw .conflictingContentLength }
+            contentLength = length
+        } else if ASCII.equalsIgnoringCase(name, "transfer-encoding") {
+            try transferEncoding.add(value)
+        } else if ASCII.equalsIgnoringCase(name, "connection") {
+            head.connectionLines.append(range)
+            ASCII.forEachListElement(value) { token in
+                if ASCII.equalsIgnoringCase(token, "close") { head.connectionClose = true }
+                if ASCII.equalsIgnoringCase(token, "keep-alive") { head.connectionKeepAlive = true }
+            }
+        }
+    }
+
+    /// The blank line after the headers: decides the body's framing.
+    private mutating func headCompleted() throws(ResponseFramingError) -> Event {
+        head.length = sectionBytes
+        if head.status < 200 {
+            guard head.status != 101 else { throw .switchingProtocols }
+            startHead()
+            return .interimHead
+        }
+        if transferEncoding.isPresent {
+            guard head.isHTTP11 else { throw .transferEncodingInHTTP10 }
+            guard contentLength == nil else { throw .transferEncodingWithContentLength }
+            guard transferEncoding.endsInChunked else { throw .unframeableTransferEncoding }
+        }
+        if requestWasHEAD || head.status == 204 || head.status == 304 || contentLength == 0 {
+            head.framing = .none
+        } else if transferEncoding.isPresent {
+            head.framing = .chunked
+        } else if let contentLength {
+            head.framing = .contentLength(contentLength)
+        } else {
+            head.framing = .untilClose
+        }
+        switch head.framing {
+        case .none: state = .idle
+        case let .contentLength(length): state = .contentLength(remaining: length)
+        case .chunked: state = .chunkSizeLine
+        case .untilClose: state = .untilClose
+        }
+        return .head(head)
+    }
+
+    private mutating func finishResponse() -> Event {
+        state = .idle
+        return .end
+    }
+}
+
+/// What the framer learned from a final response's head.
+struct ResponseHead: Equatable {
+    /// How a response's body is delimited.
+    enum Framing: Equatable {
+        /// No body: the response ends with its head.
+        case none
+        case contentLength(UInt64)
+        case chunked
+        /// The body ends when the connection closes.
+        case untilClose
+    }
+
+    var status = 0
+    var isHTTP11 = true
+    /// Bytes from the status line to the blank line, both included.
+    var length = 0
+    var framing = Framing.none
+    var connectionClose = false
+    var connectionKeepAlive = false
+    /// Where the head's `Connection` lines lie (CRLF included), as byte offsets into the head.
+    var connectionLines: [Range<Int>] = []
+
+    /// Whether the connection may carry another request after this response.
+    var keepsConnectionAlive: Bool {
+        framing != .untilClose && (isHTTP11 ? !connectionClose : connectionKeepAlive)
+    }
+}
+
+/// Why a response could not be framed.
+enum ResponseFramingError: Error, Equatable {
+    case unexpectedBytes
+    case bareLineFeed
+    case strayCarriageReturn
+    case malformedStatusLine
+    case malformedHeaderLine
+    case obsoleteLineFolding
+    case headTooLarge
+    case malformedContentLength
+    case conflictingContentLength
+    case transferEncodingInHTTP10
+    case transferEncodingWithContentLength
+    case unframeableTransferEncoding
+    case switchingProtocols
+    case malformedChunk
+    case chunkLineTooLong
+}
+
+/// One `name: value` line (without CRLF), checked: the name a token, the value (optional
+/// whitespace trimmed) free of control characters but tab.
+private enum HeaderLine {
+    static func parse(_ content: UnsafeRawBufferPointer) throws(ResponseFramingError) -> (name: Range<Int>, value: Range<Int>) {
+        guard let first = content.first else { throw .malformedHeaderLine }
+        guard !ASCII.isWhitespace(first) else { throw .obsoleteLineFolding }
+        guard let colon = content.firstIndex(of: ASCII.colon), colon > 0,
+              content[..<colon].allSatisfy({ ASCII.isTokenByte($0) }),
+              content[(colon + 1)...].allSatisfy({ ASCII.isFieldValueByte($0) })
+        else { throw .malformedHeaderLine }
+        var start = colon + 1
+        var end = content.count
+        while start < end, ASCII.isWhitespace(content[start]) { start += 1 }
+        while end > start, ASCII.isWhitespace(content[end - 1]) { end -= 1 }
+        return (0..<colon, start..<end)
+    }
+}
+
+/// A `Content-Length` value: digits, or a comma-separated list of equal digit strings.
+private enum ContentLengthValue {
+    static func parse(_ value: UnsafeRawBufferPointer) throws(ResponseFramingError) -> UInt64 {
+        var length: UInt64?
+        var failed = false
+        ASCII.forEachListElement(value, keepingEmpty: true) { element in
+            guard !failed, !element.isEmpty, element.count <= 18, element.allSatisfy({ ASCII.isDigit($0) }) else {
+                failed = true
+                return
+            }
+            let parsed = element.reduce(UInt64(0)) { $0 * 10 + UInt64($1 - ASCII.zero) }
+            if let length, length != parsed { failed = true }
+            length = parsed
+        }
+        guard !failed, let length else { throw .malformedContentLength }
+        return length
+    }
+}
+
+/// The transfer codings of a response, over all its `Transfer-Encoding` lines.
+private struct TransferCodings {
+    private(set) var isPresent = false
+    private(set) var endsInChunked = false
+    private var chunkedNotLast = false
+
+    /// Adds one line's codings; `chunked` anywhere but last (or twice) is an error.
+    mutating func add(_ value: UnsafeRawBufferPointer) throws(ResponseFramingError) {
+        isPresent = true
+        ASCII.forEachListElement(value) { coding in
+            if endsInChunked { chunkedNotLast = true }
+            // A coding may carry parameters (`gzip;q=1`); only its name matters here.
+            let name = UnsafeRawBufferPointer(rebasing: coding[..<(coding.firstIndex(of: ASCII.semicolon) ?? coding.count)])
+            endsInChunked = ASCII.equalsIgnoringCase(ASCII.trimmingWhitespace(name), "chunked")
+        }
+        if chunkedNotLast { throw .unframeableTransferEncoding }
+    }
+}
+
+/// A chunk-size line (without CRLF): hexadecimal digits, then optionally extensions after `;`.
+private enum ChunkSizeLine {
+    static func parse(_ content: UnsafeRawBufferPointer) throws(ResponseFramingError) -> UInt64 {
+        var size: UInt64 = 0
+        var digits = 0
+        while digits < content.count, let digit = ASCII.hexValue(content[digits]) {
+            // 15 digits keep the size well inside UInt64.
+            guard digits < 15 else { throw .malformedChunk }
+            size = size << 4 | UInt64(digit)
+            digits += 1
+        }
+        guard digits > 0 else { throw .malformedChunk }
+        var rest = content[digits...]
+        while let first = rest.first, ASCII.isWhitespace(first) { rest = rest.dropFirst() }
+        guard rest.isEmpty || (rest.first == ASCII.semicolon && rest.allSatisfy({ ASCII.isFieldValueByte($0) })) else {
+            throw .malformedChunk
+        }
+        return size
+    }
+}
+
+/// Byte classes and comparisons of RFC 9110's grammar.
+private enum ASCII {
+    static let lineFeed: UInt8 = 0x0A
+    static let carriageReturn: UInt8 = 0x0D
+    static let space: UInt8 = 0x20
+    static let tab: UInt8 = 0x09
+    static let colon: UInt8 = 0x3A
+    static let semicolon: UInt8 = 0x3B
+    static let comma: UInt8 = 0x2C
+    static let zero: UInt8 = 0x30
+
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= zero && byte <= zero + 9 }
+
+    static func isWhitespace(_ byte: UInt8) -> Bool { byte == space || byte == tab }
+
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: nil
+        }
+    }
+
+    /// tchar: letters, digits and ``!#$%&'*+-.^_`|~``.
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+        case 0x21, 0x23, 0x24, 0x25, 0x26, 0x27, 0x2A, 0x2B, 0x2D, 0x2E, 0x5E, 0x5F, 0x60, 0x7C, 0x7E: true
+        default: false
+        }
+    }
+
+    /// field-vchar, space or tab: anything but control characters (and DEL).
+    static func isFieldValueByte(_ byte: UInt8) -> Bool {
+        byte == tab || (byte >= space && byte != 0x7F)
+    }
+
+    /// Compares `bytes` with a lowercase ASCII `name`, ignoring the case of `bytes`.
+    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
+        guard bytes.count == name.utf8CodeUnitCount else { return false }
+        let expected = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        for offset in 0..<bytes.count {
+            let byte = bytes[offset]
+            let lowered = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+            guard lowered == expected[offset] else { return false }
+        }
+        return true
+    }
+
+    static func trimmingWhitespace(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        var start = 0
+        var end = bytes.count
+        while start < end, isWhitespace(bytes[start]) { start += 1 }
+        while end > start, isWhitespace(bytes[end - 1]) { end -= 1 }
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// Calls `body` with each element of a comma-separated list, whitespace trimmed; empty
+    /// elements are skipped unless `keepingEmpty`.
+    static func forEachListElement(
+        _ list: UnsafeRawBufferPointer, keepingEmpty: Bool = false, _ body: (UnsafeRawBufferPointer) -> Void
+    ) {
+        var start = 0
+        while start <= list.count {
+            let end = list[start...].firstIndex(of: comma) ?? list.count
+            let element = trimmingWhitespace(UnsafeRawBufferPointer(rebasing: list[start..<end]))
+            if keepingEmpty || !element.isEmpty { body(element) }
+            start = end + 1
+        }
+    }
+}
