@@ -129,7 +129,8 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
         let picked = PickedServer(server, of: selector)
         self.picked = picked
         var upstreamHead = head
-        upstreamHead.version = .http1_1
+        // Set only when it differs: the head's storage is shared, so setting it copies.
+        if upstreamHead.version != .http1_1 { upstreamHead.version = .http1_1 }
         // Copy the headers only when there is something to drop (the common request has none).
         if upstreamHead.headers.contains(name: "connection") { upstreamHead.headers.remove(name: "connection") }
         if let connection = pool.takeIdle(server) {
