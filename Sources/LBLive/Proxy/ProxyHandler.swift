@@ -7,44 +7,52 @@ import NIOHTTP1
 /// back, and releases the server exactly once — on the response's end, or on the first error
 /// or close of either side.
 ///
-/// Requests are decoded (the head decides the pick) and encoded again for the backend; the
-/// response is not: `UpstreamResponseForwarder` frames the backend's bytes and they are written
-/// to the client as they arrive, so this channel has no response encoder and writes `ByteBuffer`s.
+/// Neither direction is decoded into HTTP parts and encoded again: an `HTTPFramer` finds where
+/// each request's head and body end in the client's bytes, the head decides the pick, and the
+/// bytes go to the backend as they came (a head is copied only to drop `Connection` lines or to
+/// make `HTTP/1.0` `HTTP/1.1`); `UpstreamResponseForwarder` does the same for the response.
 ///
 /// It serves one request at a time by itself, without NIO's `HTTPServerPipelineHandler`: that
 /// handler holds every `read` while a response is due, which costs two `epoll_ctl` calls per
-/// request (reading off, then on again). Here reads stop only when a client pipelines: parts of
+/// request (reading off, then on again). Here reads stop only when a client pipelines: bytes of
 /// a request that arrive while another is being answered wait in `pipelined`, and reading
-/// resumes once they have all been taken up. A malformed request gets 400 and the connection
-/// closes (as `HTTPServerProtocolErrorHandler` would do).
+/// resumes once they have been taken up. A malformed request gets 400 and the connection closes
+/// (as `HTTPServerProtocolErrorHandler` would do).
 ///
-/// - Complexity: O(1) per request part; `pipelined` holds at most what one read brings in.
+/// - Complexity: O(n) in the bytes read; `pipelined` holds at most what one read cycle brings in
+///   (reading stops while it is not empty).
 /// - Note: Not thread-safe: runs on its channel's event loop, as does its pool.
 final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let selector: any ServerSelector
     private let pool: UpstreamPool
     private var context: ChannelHandlerContext?
+    private var framer = HTTPFramer(role: .request)
+    private var partialHead = PartialHead()
     /// The current request's server, until released.
     private var picked: PickedServer?
     private var upstream: UpstreamConnection?
-    /// Request parts read before the upstream connection was ready.
-    private var buffered: [HTTPClientRequestPart] = []
+    /// Request bytes read before the upstream connection was ready.
+    private var buffered: [ByteBuffer] = []
+    /// Whether request bytes were written upstream since the last flush.
+    private var upstreamUnflushed = false
     private var requestKeepAlive = true
     private var requestIsHEAD = false
-    /// Whether some of the response has been written to the client (too late for a 502).
+    /// Whether some of the response has been written to the client (too late for a 400 or 502).
     private var responseStarted = false
     /// From a request's head until its response's end: the exchange in progress.
     private var exchanging = false
-    /// Whether the current request's end has been read (later parts belong to the next one).
+    /// Whether the current request's end has been read (later bytes belong to the next one).
     private var requestComplete = false
-    /// Parts of pipelined requests, read while an earlier one was still being answered.
-    private var pipelined = CircularBuffer<HTTPServerRequestPart>()
+    /// Bytes of pipelined requests, read while an earlier one was still being answered.
+    private var pipelined: ByteBuffer?
     /// A `read` held back while `pipelined` is not empty.
     private var readHeld = false
+    /// After an error response: the connection is closing and further bytes are ignored.
+    private var closing = false
 
     init(selector: any ServerSelector, pool: UpstreamPool) {
         self.selector = selector
@@ -61,17 +69,19 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        if (exchanging && requestComplete) || !pipelined.isEmpty {
-            pipelined.append(part)
+        let bytes = unwrapInboundIn(data)
+        if closing {
+            return
+        } else if pipelined != nil {
+            pipelined!.writeImmutableBuffer(bytes)
         } else {
-            handle(part)
+            take(bytes)
         }
     }
 
     /// Holds reading back while pipelined requests wait; otherwise reads on.
     func read(context: ChannelHandlerContext) {
-        if pipelined.isEmpty { context.read() } else { readHeld = true }
+        if pipelined == nil { context.read() } else { readHeld = true }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -80,66 +90,67 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        let responding = responseStarted && exchanging
         abandonRequest()
-        pipelined.removeAll()
-        if error is HTTPParserError && !responding {
-            respondWithError(.badRequest)
-        } else {
-            context.close(promise: nil)
-        }
-    }
-
-    private func handle(_ part: HTTPServerRequestPart) {
-        switch part {
-        case let .head(head):
-            startRequest(head)
-        case let .body(body):
-            forward(.body(.byteBuffer(body)), flush: false)
-        case let .end(trailers):
-            requestComplete = true
-            forward(.end(trailers), flush: true)
-        }
-    }
-
-    /// The response has ended: takes up pipelined requests, then lets reading go on.
-    private func finishExchange() {
-        exchanging = false
-        while !(exchanging && requestComplete), let part = pipelined.popFirst() {
-            handle(part)
-        }
-        if pipelined.isEmpty && readHeld {
-            readHeld = false
-            context?.read()
-        }
+        pipelined = nil
+        context.close(promise: nil)
     }
 
     // MARK: Request
 
-    private func startRequest(_ head: HTTPRequestHead) {
-        requestKeepAlive = head.isKeepAlive
-        requestIsHEAD = head.method == .HEAD
+    /// Frames `bytes` request by request, forwarding each as far as it goes; bytes after a
+    /// complete request wait in `pipelined` until its response has ended.
+    private func take(_ bytes: ByteBuffer) {
+        var bytes = bytes
+        defer { flushUpstream() }
+        while bytes.readableBytes > 0 && !closing {
+            if exchanging && requestComplete {
+                pipelined = bytes
+                return
+            }
+            if !framer.isExpectingMessage { framer.expectRequest() }
+            let step: (consumed: Int, event: HTTPFramer.Event)
+            do {
+                step = try bytes.withUnsafeReadableBytes { try framer.advance($0) }
+            } catch {
+                return rejectMalformedRequest()
+            }
+            let slice = bytes.readSlice(length: step.consumed)!
+            switch step.event {
+            case .needMore:
+                if framer.isReadingHead { partialHead.keep(slice) } else { forward(slice) }
+            case let .head(head):
+                requestComplete = head.framing == .none
+                startRequest(head, bytes: partialHead.complete(with: slice))
+            case .end:
+                requestComplete = true
+                forward(slice)
+            case .interimHead:
+                preconditionFailure("a request framer reported an interim response")
+            }
+        }
+    }
+
+    private func startRequest(_ head: MessageHead, bytes: ByteBuffer) {
+        requestKeepAlive = head.keepsConnectionAlive
+        requestIsHEAD = head.isHEADRequest
         responseStarted = false
         exchanging = true
-        requestComplete = false
         guard let server = selector.pick() else {
             respondWithError(.serviceUnavailable)
             return
         }
         let picked = PickedServer(server, of: selector)
         self.picked = picked
-        var upstreamHead = head
-        // Set only when it differs: the head's storage is shared, so setting it copies.
-        if upstreamHead.version != .http1_1 { upstreamHead.version = .http1_1 }
-        // Copy the headers only when there is something to drop (the common request has none).
-        if upstreamHead.headers.contains(name: "connection") { upstreamHead.headers.remove(name: "connection") }
+        // The backend connection is the proxy's: keep it alive whatever the client asked.
+        let allocator = context?.channel.allocator ?? ByteBufferAllocator()
+        let upstreamHead = head.forwardable(bytes, addingClose: false, asHTTP11: true, allocator: allocator)
         if let connection = pool.takeIdle(server) {
-            // The common case: no buffering, the head goes out with the request's end.
+            // The common case: no buffering.
             attach(connection)
-            connection.write(.head(upstreamHead), flush: false)
+            forward(upstreamHead)
             return
         }
-        buffered = [.head(upstreamHead)]
+        buffered = [upstreamHead]
         pool.connect(server).assumeIsolated().whenComplete { [self] result in
             switch result {
             case let .success(connection):
@@ -149,6 +160,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
                     return
                 }
                 attach(connection)
+                flushUpstream()
             case .failure:
                 guard self.picked === picked else { return }
                 picked.release()
@@ -159,24 +171,53 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
         }
     }
 
-    /// Sends the current request over `connection` and routes its response here.
+    /// Sends the current request's bytes so far over `connection` and routes its response here.
     private func attach(_ connection: UpstreamConnection) {
         upstream = connection
         connection.expectResponse(for: self, requestIsHEAD: requestIsHEAD, clientKeepAlive: requestKeepAlive)
-        guard !buffered.isEmpty else { return }
-        let parts = buffered
+        for bytes in buffered { forward(bytes) }
         buffered = []
-        // Flushed with the request's end, whether it is among these parts or arrives later.
-        for part in parts {
-            if case .end = part { connection.write(part, flush: true) } else { connection.write(part, flush: false) }
+    }
+
+    /// Sends request bytes upstream (flushed at the end of the read), or keeps them until the
+    /// connection is ready; drops them when no server is picked (after an error response).
+    private func forward(_ bytes: ByteBuffer) {
+        if let upstream {
+            upstream.write(bytes)
+            upstreamUnflushed = true
+        } else if picked != nil {
+            buffered.append(bytes)
         }
     }
 
-    private func forward(_ part: HTTPClientRequestPart, flush: Bool) {
-        if let upstream {
-            upstream.write(part, flush: flush)
-        } else if picked != nil {
-            buffered.append(part)
+    private func flushUpstream() {
+        guard upstreamUnflushed else { return }
+        upstreamUnflushed = false
+        upstream?.flush()
+    }
+
+    /// A request the framer cannot read: 400 unless the response has begun, then the close.
+    private func rejectMalformedRequest() {
+        let responding = responseStarted && exchanging
+        abandonRequest()
+        pipelined = nil
+        if responding {
+            context?.close(promise: nil)
+        } else {
+            respondWithError(.badRequest)
+        }
+    }
+
+    /// The response has ended: takes up pipelined requests, then lets reading go on.
+    private func finishExchange() {
+        exchanging = false
+        if let bytes = pipelined {
+            pipelined = nil
+            take(bytes)
+        }
+        if pipelined == nil && readHeld {
+            readHeld = false
+            context?.read()
         }
     }
 
@@ -195,7 +236,8 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
         picked?.release()
         picked = nil
         if let upstream {
-            if upstreamReusable { pool.giveBack(upstream) } else { upstream.close() }
+            // A request not fully sent (the backend answered early) leaves the connection mid-request.
+            if upstreamReusable && requestComplete { pool.giveBack(upstream) } else { upstream.close() }
             self.upstream = nil
         }
         guard let context else { return }
@@ -227,6 +269,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
         picked?.release()
         picked = nil
         buffered = []
+        partialHead.reset()
         if let upstream {
             upstream.detach()
             upstream.close()
@@ -235,6 +278,8 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     }
 
     private func respondWithError(_ status: HTTPResponseStatus) {
+        closing = true
+        pipelined = nil
         guard let context, context.channel.isActive else { return }
         var response = context.channel.allocator.buffer(capacity: 96)
         response.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")

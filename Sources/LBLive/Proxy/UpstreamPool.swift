@@ -1,6 +1,5 @@
 import LoadBalancing
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// The proxy's idle keep-alive connections to each backend, one pool per event loop, so a
@@ -44,9 +43,9 @@ final class UpstreamPool {
     }
 }
 
-/// One HTTP/1.1 connection from the proxy to a backend: requests go out through NIO's encoder;
-/// responses come back as raw bytes, framed by `UpstreamResponseForwarder`, for the current
-/// receiver to forward as they are.
+/// One HTTP/1.1 connection from the proxy to a backend: requests go out as the bytes the proxy
+/// framed; responses come back as raw bytes, framed by `UpstreamResponseForwarder`, for the
+/// current receiver to forward as they are.
 ///
 /// - Note: Not thread-safe: used only on its channel's event loop.
 final class UpstreamConnection {
@@ -67,9 +66,8 @@ final class UpstreamConnection {
             .connectTimeout(.seconds(5))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // Requests are the proxy's client's, already parsed and so valid: no second
-                    // check of every byte. No response decoder: the forwarder frames the bytes.
-                    try channel.pipeline.syncOperations.addHandler(HTTPRequestEncoder())
+                    // No HTTP codec: requests are bytes the proxy already framed, and the
+                    // forwarder frames the responses.
                     try channel.pipeline.syncOperations.addHandler(UpstreamResponseForwarder())
                 }
             }
@@ -94,8 +92,13 @@ final class UpstreamConnection {
         forwarder.detach()
     }
 
-    func write(_ part: HTTPClientRequestPart, flush: Bool) {
-        if flush { channel.writeAndFlush(part, promise: nil) } else { channel.write(part, promise: nil) }
+    /// Writes request bytes, to go out at the next `flush()`.
+    func write(_ bytes: ByteBuffer) {
+        channel.write(bytes, promise: nil)
+    }
+
+    func flush() {
+        channel.flush()
     }
 
     func close() {

@@ -15,7 +15,7 @@ protocol UpstreamReceiver: AnyObject {
     func upstreamFailed()
 }
 
-/// Frames an upstream connection's responses with `ResponseFramer` and hands their bytes to the
+/// Frames an upstream connection's responses with `HTTPFramer` and hands their bytes to the
 /// current receiver as they arrive: no decoding into HTTP parts, no encoding again.
 ///
 /// A head is held until complete (one read, nearly always), then forwarded as it came, or
@@ -29,17 +29,16 @@ final class UpstreamResponseForwarder: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     private var receiver: (any UpstreamReceiver)?
-    private var framer = ResponseFramer()
+    private var framer = HTTPFramer(role: .response)
     private var clientKeepAlive = true
     private var upstreamKeepAlive = true
-    /// The first bytes of a head that spans reads.
-    private var partialHead: ByteBuffer?
+    private var partialHead = PartialHead()
 
     /// See `UpstreamConnection.expectResponse(for:requestIsHEAD:clientKeepAlive:)`.
     func expectResponse(for receiver: any UpstreamReceiver, requestIsHEAD: Bool, clientKeepAlive: Bool) {
         self.receiver = receiver
         self.clientKeepAlive = clientKeepAlive
-        partialHead = nil
+        partialHead.reset()
         framer.expectResponse(toHEAD: requestIsHEAD)
     }
 
@@ -60,12 +59,15 @@ final class UpstreamResponseForwarder: ChannelInboundHandler {
                 let bytes = buffer.readSlice(length: consumed)!
                 switch event {
                 case .needMore:
-                    if framer.isReadingHead { keepHeadBytes(bytes) } else { receiver.upstreamBytes(bytes) }
+                    if framer.isReadingHead { partialHead.keep(bytes) } else { receiver.upstreamBytes(bytes) }
                 case .interimHead:
-                    receiver.upstreamBytes(completeHead(bytes))
+                    receiver.upstreamBytes(partialHead.complete(with: bytes))
                 case let .head(head):
                     upstreamKeepAlive = head.keepsConnectionAlive
-                    receiver.upstreamBytes(forwardable(completeHead(bytes), head, allocator: context.channel.allocator))
+                    let forwarded = head.forwardable(
+                        partialHead.complete(with: bytes), addingClose: !clientKeepAlive, asHTTP11: false, allocator: context.channel.allocator
+                    )
+                    receiver.upstreamBytes(forwarded)
                     if head.framing == .none { return finish(receiver, leftover: buffer.readableBytes) }
                 case .end:
                     if bytes.readableBytes > 0 { receiver.upstreamBytes(bytes) }
@@ -102,39 +104,5 @@ final class UpstreamResponseForwarder: ChannelInboundHandler {
     private func finish(_ receiver: any UpstreamReceiver, leftover: Int) {
         self.receiver = nil
         receiver.upstreamResponseEnded(upstreamReusable: upstreamKeepAlive && leftover == 0, clientMayContinue: true)
-    }
-
-    private func keepHeadBytes(_ bytes: ByteBuffer) {
-        if partialHead == nil {
-            partialHead = bytes
-        } else {
-            partialHead!.writeImmutableBuffer(bytes)
-        }
-    }
-
-    /// The whole head, `last` being its final bytes.
-    private func completeHead(_ last: ByteBuffer) -> ByteBuffer {
-        guard var head = partialHead else { return last }
-        partialHead = nil
-        head.writeImmutableBuffer(last)
-        return head
-    }
-
-    /// The head as the client gets it: as it came, unless it has `Connection` lines (dropped) or
-    /// the client asked to close (`connection: close` added before the blank line).
-    private func forwardable(_ bytes: ByteBuffer, _ head: ResponseHead, allocator: ByteBufferAllocator) -> ByteBuffer {
-        if head.connectionLines.isEmpty && clientKeepAlive { return bytes }
-        let closing: StaticString = "connection: close\r\n"
-        var rewritten = allocator.buffer(capacity: bytes.readableBytes + closing.utf8CodeUnitCount)
-        var offset = 0
-        for line in head.connectionLines {
-            rewritten.writeImmutableBuffer(bytes.getSlice(at: bytes.readerIndex + offset, length: line.lowerBound - offset)!)
-            offset = line.upperBound
-        }
-        let blankLine = head.length - 2
-        rewritten.writeImmutableBuffer(bytes.getSlice(at: bytes.readerIndex + offset, length: blankLine - offset)!)
-        if !clientKeepAlive { rewritten.writeStaticString(closing) }
-        rewritten.writeStaticString("\r\n")
-        return rewritten
     }
 }

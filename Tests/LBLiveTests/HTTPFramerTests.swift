@@ -1,26 +1,29 @@
 @testable import LBLive
+import NIOCore
 import Testing
 
 /// The proxy's response-framing parser: every response framed the same however its bytes are
 /// split, the body rules of RFC 9112 § 6.3, and malformed input refused.
 @Suite("Proxy: response framing")
-struct ResponseFramerTests {
+struct HTTPFramerTests {
     /// What framing one response's bytes produced: each event with the byte offset it ends at.
     struct Framed: Equatable {
         var events: [Offset] = []
-        var error: ResponseFramingError?
+        var error: HTTPFramingError?
         var consumed = 0
 
         struct Offset: Equatable {
-            let event: ResponseFramer.Event
+            let event: HTTPFramer.Event
             let at: Int
         }
     }
 
     /// Frames `pieces` in order, as reads from a socket, resuming after each event.
-    static func frame(_ pieces: [[UInt8]], toHEAD: Bool = false, closeAfter: Bool = false) -> (Framed, closedEnded: Bool) {
-        var framer = ResponseFramer()
-        framer.expectResponse(toHEAD: toHEAD)
+    static func frame(
+        _ pieces: [[UInt8]], role: HTTPFramer.Role = .response, toHEAD: Bool = false, closeAfter: Bool = false
+    ) -> (Framed, closedEnded: Bool) {
+        var framer = HTTPFramer(role: role)
+        if role == .request { framer.expectRequest() } else { framer.expectResponse(toHEAD: toHEAD) }
         var framed = Framed()
         for piece in pieces {
             var start = 0
@@ -31,7 +34,7 @@ struct ResponseFramerTests {
                     framed.consumed += consumed
                     if event != .needMore { framed.events.append(.init(event: event, at: framed.consumed)) }
                 } catch {
-                    framed.error = error as? ResponseFramingError
+                    framed.error = error as? HTTPFramingError
                     // How far into the failing bytes it got depends on the split: not compared.
                     framed.consumed = framed.events.last?.at ?? 0
                     return (framed, false)
@@ -42,20 +45,22 @@ struct ResponseFramerTests {
     }
 
     /// Frames `text` whole, split in two at every byte boundary, and one byte at a time; all must agree.
-    static func frameEverySplit(_ text: String, toHEAD: Bool = false, closeAfter: Bool = false) -> (Framed, closedEnded: Bool) {
+    static func frameEverySplit(
+        _ text: String, role: HTTPFramer.Role = .response, toHEAD: Bool = false, closeAfter: Bool = false
+    ) -> (Framed, closedEnded: Bool) {
         let bytes = Array(text.utf8)
-        let whole = frame([bytes], toHEAD: toHEAD, closeAfter: closeAfter)
+        let whole = frame([bytes], role: role, toHEAD: toHEAD, closeAfter: closeAfter)
         for split in 1..<bytes.count {
-            let halves = frame([Array(bytes[..<split]), Array(bytes[split...])], toHEAD: toHEAD, closeAfter: closeAfter)
+            let halves = frame([Array(bytes[..<split]), Array(bytes[split...])], role: role, toHEAD: toHEAD, closeAfter: closeAfter)
             #expect(halves.0 == whole.0, "split at \(split)")
             #expect(halves.closedEnded == whole.closedEnded, "split at \(split)")
         }
-        let single = frame(bytes.map { [$0] }, toHEAD: toHEAD, closeAfter: closeAfter)
+        let single = frame(bytes.map { [$0] }, role: role, toHEAD: toHEAD, closeAfter: closeAfter)
         #expect(single.0 == whole.0, "one byte at a time")
         return whole
     }
 
-    static func head(of framed: Framed) -> ResponseHead? {
+    static func head(of framed: Framed) -> MessageHead? {
         for offset in framed.events { if case let .head(head) = offset.event { return head } }
         return nil
     }
@@ -111,7 +116,7 @@ struct ResponseFramerTests {
         let (framed, _) = Self.frameEverySplit(text, toHEAD: toHEAD)
         #expect(framed.error == nil)
         #expect(framed.events.count == 1)
-        #expect(Self.head(of: framed)?.framing == ResponseHead.Framing.none)
+        #expect(Self.head(of: framed)?.framing == MessageHead.Framing.none)
         #expect(framed.consumed == text.utf8.count)
     }
 
@@ -159,13 +164,13 @@ struct ResponseFramerTests {
     }
 
     @Test("Malformed responses are refused, however they are split", arguments: [
-        ("HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n", ResponseFramingError.bareLineFeed),
+        ("HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n", HTTPFramingError.bareLineFeed),
         ("HTTP/1.1 200 O\rK\r\n\r\n", .strayCarriageReturn),
-        ("HTTP/2.0 200 OK\r\n\r\n", .malformedStatusLine),
-        ("HTTP/1.1 20 OK\r\n\r\n", .malformedStatusLine),
-        ("HTTP/1.1 2000 OK\r\n\r\n", .malformedStatusLine),
-        ("HTTP/1.1 099 Low\r\n\r\n", .malformedStatusLine),
-        ("NOT HTTP\r\n\r\n", .malformedStatusLine),
+        ("HTTP/2.0 200 OK\r\n\r\n", .malformedStartLine),
+        ("HTTP/1.1 20 OK\r\n\r\n", .malformedStartLine),
+        ("HTTP/1.1 2000 OK\r\n\r\n", .malformedStartLine),
+        ("HTTP/1.1 099 Low\r\n\r\n", .malformedStartLine),
+        ("NOT HTTP\r\n\r\n", .malformedStartLine),
         ("HTTP/1.1 200 OK\r\nContent-Length : 1\r\n\r\nx", .malformedHeaderLine),
         ("HTTP/1.1 200 OK\r\nno colon\r\n\r\n", .malformedHeaderLine),
         ("HTTP/1.1 200 OK\r\nX: a\u{1}b\r\n\r\n", .malformedHeaderLine),
@@ -189,43 +194,106 @@ struct ResponseFramerTests {
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nbad trailer\r\n\r\n", .malformedHeaderLine),
         ("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nxy", .unexpectedBytes),
     ])
-    func malformed(text: String, expected: ResponseFramingError) {
+    func malformed(text: String, expected: HTTPFramingError) {
         let (framed, _) = Self.frameEverySplit(text)
         #expect(framed.error == expected)
     }
 
     @Test("A head, trailers or a chunk-size line over its bound is refused")
     func bounds() {
-        let hugeHeader = "X: " + String(repeating: "a", count: ResponseFramer.maximumHeadBytes) + "\r\n"
+        let hugeHeader = "X: " + String(repeating: "a", count: HTTPFramer.maximumHeadBytes) + "\r\n"
         #expect(Self.frame([Array(("HTTP/1.1 200 OK\r\n" + hugeHeader + "\r\n").utf8)]).0.error == .headTooLarge)
         let trailers = "0\r\n" + hugeHeader + "\r\n"
         #expect(Self.frame([Array(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + trailers).utf8)]).0.error == .headTooLarge)
-        let longExtension = "1;" + String(repeating: "e", count: ResponseFramer.maximumChunkLineBytes) + "\r\n"
+        let longExtension = "1;" + String(repeating: "e", count: HTTPFramer.maximumChunkLineBytes) + "\r\n"
         #expect(Self.frame([Array(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + longExtension).utf8)]).0.error == .chunkLineTooLong)
         // Just under the head bound is fine.
-        let fitting = "X: " + String(repeating: "a", count: ResponseFramer.maximumHeadBytes - 64) + "\r\n"
+        let fitting = "X: " + String(repeating: "a", count: HTTPFramer.maximumHeadBytes - 64) + "\r\n"
         #expect(Self.frame([Array(("HTTP/1.1 200 OK\r\n" + fitting + "Content-Length: 0\r\n\r\n").utf8)]).0.error == nil)
     }
 
     @Test("One framer frames responses one after another on a kept-alive connection")
     func successiveResponses() throws {
-        var framer = ResponseFramer()
+        var framer = HTTPFramer(role: .response)
         for body in ["a", "bcd", ""] {
             framer.expectResponse(toHEAD: false)
             let bytes = Array("HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
             var start = 0
-            var last = ResponseFramer.Event.needMore
+            var last = HTTPFramer.Event.needMore
             while start < bytes.count {
                 let (consumed, event) = try bytes[start...].withUnsafeBytes { try framer.advance($0) }
                 start += consumed
                 last = event
             }
-            #expect(!framer.isExpectingResponse)
+            #expect(!framer.isExpectingMessage)
             #expect(body.isEmpty ? Self.isHead(last) : last == .end)
         }
     }
 
-    private static func isHead(_ event: ResponseFramer.Event) -> Bool {
+    @Test("Requests: no body without framing headers, Content-Length and chunked bodies, method and version read")
+    func requests() {
+        let get = "GET /a?b=c HTTP/1.1\r\nHost: x\r\nx-lbbench-work-ns: 5\r\n\r\n"
+        let (plain, _) = Self.frameEverySplit(get, role: .request)
+        #expect(plain.error == nil)
+        #expect(plain.events.count == 1)
+        let head = Self.head(of: plain)
+        #expect(head?.framing == MessageHead.Framing.none)
+        #expect(head?.startLineLength == "GET /a?b=c HTTP/1.1\r\n".utf8.count)
+        #expect(head?.isHEADRequest == false)
+        #expect(head?.keepsConnectionAlive == true)
+
+        let post = "POST / HTTP/1.1\r\nContent-Length: 4\r\n\r\nbody"
+        let (sized, _) = Self.frameEverySplit(post, role: .request)
+        #expect(sized.events.last == .init(event: .end, at: post.utf8.count))
+
+        let chunked = "PUT / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2;x=y\r\nab\r\n0\r\nT: 1\r\n\r\n"
+        let (streamed, _) = Self.frameEverySplit(chunked, role: .request)
+        #expect(Self.head(of: streamed)?.framing == .chunked)
+        #expect(streamed.events.last == .init(event: .end, at: chunked.utf8.count))
+
+        let (old, _) = Self.frameEverySplit("HEAD / HTTP/1.0\r\n\r\n", role: .request)
+        #expect(Self.head(of: old)?.isHEADRequest == true)
+        #expect(Self.head(of: old)?.isHTTP11 == false)
+        #expect(Self.head(of: old)?.keepsConnectionAlive == false)
+    }
+
+    @Test("Malformed requests are refused, however they are split", arguments: [
+        ("NOT HTTP AT ALL\r\n\r\n", HTTPFramingError.malformedStartLine),
+        ("GET /a b HTTP/1.1\r\n\r\n", .malformedStartLine),
+        ("GET  HTTP/1.1\r\n\r\n", .malformedStartLine),
+        ("G(T / HTTP/1.1\r\n\r\n", .malformedStartLine),
+        ("GET / HTTP/2.0\r\n\r\n", .malformedStartLine),
+        ("GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", .conflictingContentLength),
+        ("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", .unframeableTransferEncoding),
+        ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 1\r\n\r\n", .transferEncodingWithContentLength),
+        ("GET / HTTP/1.1\nHost: x\r\n\r\n", .bareLineFeed),
+    ])
+    func malformedRequests(text: String, expected: HTTPFramingError) {
+        let (framed, _) = Self.frameEverySplit(text, role: .request)
+        #expect(framed.error == expected)
+    }
+
+    @Test("Heads forwarded: as they came, or without Connection lines, with close added, HTTP/1.0 made 1.1")
+    func headRewriting() throws {
+        func forwarded(_ text: String, role: HTTPFramer.Role, addingClose: Bool, asHTTP11: Bool) throws -> String {
+            let head = try #require(Self.head(of: Self.frame([Array(text.utf8)], role: role).0))
+            let bytes = ByteBuffer(string: text)
+            let result = head.forwardable(bytes, addingClose: addingClose, asHTTP11: asHTTP11, allocator: ByteBufferAllocator())
+            return String(buffer: result)
+        }
+        let plain = "GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+        #expect(try forwarded(plain, role: .request, addingClose: false, asHTTP11: true) == plain)
+        #expect(
+            try forwarded("GET /p HTTP/1.0\r\nConnection: keep-alive\r\nHost: x\r\nconnection: te\r\n\r\n", role: .request, addingClose: false, asHTTP11: true)
+                == "GET /p HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
+        #expect(
+            try forwarded("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", role: .response, addingClose: true, asHTTP11: false)
+                == "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nconnection: close\r\n\r\n"
+        )
+    }
+
+    private static func isHead(_ event: HTTPFramer.Event) -> Bool {
         if case .head = event { return true }
         return false
     }

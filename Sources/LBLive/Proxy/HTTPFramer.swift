@@ -1,26 +1,33 @@
-/// A strict, incremental HTTP/1.1 response-framing parser: it finds where each response's head
-/// and body end, so the proxy can forward a backend's bytes as they arrive instead of decoding
+/// A strict, incremental HTTP/1.1 framing parser, for requests or responses: it finds where each
+/// message's head and body end, so the proxy can forward bytes as they arrive instead of decoding
 /// them into parts and encoding them again (HAProxy's "fast-forwarding").
 ///
-/// It reads the status line and the header lines up to the blank line, and frames the body as
-/// RFC 9112 § 6.3 says: none after a HEAD request or for 1xx, 204 and 304; `Transfer-Encoding`
-/// ending in `chunked` (chunk extensions and trailers allowed); `Content-Length`; otherwise until
-/// the connection closes. Body bytes are only counted, never copied; header and chunk-size lines
-/// are kept in one reused line buffer.
+/// It reads the start line (request line or status line) and the header lines up to the blank
+/// line, and frames the body as RFC 9112 § 6.3 says. A response has none after a HEAD request or
+/// for 1xx, 204 and 304; otherwise `Transfer-Encoding` ending in `chunked` (chunk extensions and
+/// trailers allowed), `Content-Length`, or else it runs until the connection closes. A request's
+/// body is chunked, `Content-Length` long, or absent. Body bytes are only counted, never copied;
+/// the start, header and chunk-size lines are kept in one reused line buffer.
 ///
-/// Strict where a lenient reading could frame a response differently from the client: a line
-/// must end in CRLF, with no CR inside; no folded header lines; header names are tokens and
-/// values hold no control characters but tab; `Content-Length` is digits (repeats must agree);
+/// Strict where a lenient reading could frame a message differently from its peer: a line must
+/// end in CRLF, with no CR inside; no folded header lines; header names are tokens and values
+/// hold no control characters but tab; `Content-Length` is digits (repeats must agree);
 /// `Transfer-Encoding` must end in `chunked` (exactly once), is refused in HTTP/1.0 and next to
 /// `Content-Length`; `101 Switching Protocols` is refused (the proxy cannot tunnel); a head over
 /// `maximumHeadBytes`, trailers over `maximumHeadBytes` in all, or a chunk-size line over
-/// `maximumChunkLineBytes` are refused. Bytes that arrive while no response is expected are an
+/// `maximumChunkLineBytes` are refused. Bytes that arrive while no message is expected are an
 /// error too.
 ///
 /// - Complexity: O(n) in the bytes given; O(1) memory beyond the longest line (bounded above).
-/// - Note: Not thread-safe: a value owned by one upstream connection's handler.
-struct ResponseFramer {
-    /// The most bytes a response head (status line, headers, blank line) may take.
+/// - Note: Not thread-safe: a value owned by one connection's handler.
+struct HTTPFramer {
+    /// Which messages it frames.
+    enum Role {
+        case request
+        case response
+    }
+
+    /// The most bytes a head (start line, headers, blank line) may take.
     static let maximumHeadBytes = 64 * 1024
     /// The most bytes a chunk-size line (size, extensions, CRLF) may take.
     static let maximumChunkLineBytes = 4 * 1024
@@ -31,16 +38,17 @@ struct ResponseFramer {
         case needMore
         /// An interim (1xx) response's head ended; the final response's head comes next.
         case interimHead
-        /// The final response's head ended. If its framing is `.none`, the response ended too.
-        case head(ResponseHead)
-        /// The final response's body ended: no response is expected any more.
+        /// A request's or final response's head ended. If its framing is `.none`, the message
+        /// ended too.
+        case head(MessageHead)
+        /// The message's body ended: no message is expected any more.
         case end
     }
 
     private enum State: Equatable {
-        /// No response expected: any byte is an error.
+        /// No message expected: any byte is an error.
         case idle
-        case statusLine
+        case startLine
         case headerLines
         case contentLength(remaining: UInt64)
         case chunkSizeLine
@@ -51,38 +59,48 @@ struct ResponseFramer {
         case untilClose
     }
 
+    let role: Role
     private var state = State.idle
     private var requestWasHEAD = false
-    /// The line being read (status, header, chunk size or trailer), CRLF included once complete.
+    /// The line being read (start, header, chunk size or trailer), CRLF included once complete.
     private var line: [UInt8] = []
     /// Bytes of the current head so far (lines before `line`), or of the trailers.
     private var sectionBytes = 0
-    private var head = ResponseHead()
+    private var head = MessageHead()
     private var contentLength: UInt64?
     private var transferEncoding = TransferCodings()
 
-    init() {
+    init(role: Role) {
+        self.role = role
         line.reserveCapacity(256)
     }
 
     /// Whether the bytes now being read belong to a head (they must be kept until it is complete
     /// rather than forwarded).
-    var isReadingHead: Bool { state == .statusLine || state == .headerLines }
+    var isReadingHead: Bool { state == .startLine || state == .headerLines }
 
-    /// Whether a response is expected or in progress.
-    var isExpectingResponse: Bool { state != .idle }
+    /// Whether a message is expected or in progress.
+    var isExpectingMessage: Bool { state != .idle }
 
     /// Expects the response to a request; `requestWasHEAD`: that response has no body.
     ///
-    /// - Precondition: no response is in progress.
+    /// - Precondition: a response framer with no response in progress.
     mutating func expectResponse(toHEAD requestWasHEAD: Bool) {
-        precondition(state == .idle, "a response is already in progress")
+        precondition(role == .response && state == .idle, "not a response framer, or a response is in progress")
         self.requestWasHEAD = requestWasHEAD
         startHead()
     }
 
+    /// Expects the next request.
+    ///
+    /// - Precondition: a request framer with no request in progress.
+    mutating func expectRequest() {
+        precondition(role == .request && state == .idle, "not a request framer, or a request is in progress")
+        startHead()
+    }
+
     /// The connection closed: returns whether that ended the response (a body delimited by the
-    /// close); `false` if a response was cut short. Either way no response is expected after.
+    /// close); `false` if a message was cut short. Either way no message is expected after.
     mutating func connectionClosed() -> Bool {
         let ended = state == .untilClose
         state = .idle
@@ -92,9 +110,9 @@ struct ResponseFramer {
     /// Consumes `bytes` up to the first event (or all of them) and returns how many it consumed
     /// and the event at that point. Call again with the rest after an event.
     ///
-    /// - Throws: `ResponseFramingError` when the bytes cannot be framed; the connection must then
+    /// - Throws: `HTTPFramingError` when the bytes cannot be framed; the connection must then
     ///   be closed (the parser is left idle).
-    mutating func advance(_ bytes: UnsafeRawBufferPointer) throws(ResponseFramingError) -> (consumed: Int, event: Event) {
+    mutating func advance(_ bytes: UnsafeRawBufferPointer) throws(HTTPFramingError) -> (consumed: Int, event: Event) {
         do {
             return try scan(bytes)
         } catch {
@@ -103,13 +121,13 @@ struct ResponseFramer {
         }
     }
 
-    private mutating func scan(_ bytes: UnsafeRawBufferPointer) throws(ResponseFramingError) -> (consumed: Int, event: Event) {
+    private mutating func scan(_ bytes: UnsafeRawBufferPointer) throws(HTTPFramingError) -> (consumed: Int, event: Event) {
         var index = 0
         while index < bytes.count {
             switch state {
             case .idle:
                 throw .unexpectedBytes
-            case .statusLine, .headerLines, .chunkSizeLine, .trailerLines:
+            case .startLine, .headerLines, .chunkSizeLine, .trailerLines:
                 let newline = bytes[index...].firstIndex(of: ASCII.lineFeed)
                 let end = newline.map { $0 + 1 } ?? bytes.count
                 try appendToLine(UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
@@ -118,7 +136,7 @@ struct ResponseFramer {
             case let .contentLength(remaining):
                 let taken = min(remaining, UInt64(bytes.count - index))
                 index += Int(taken)
-                if taken == remaining { return (index, finishResponse()) }
+                if taken == remaining { return (index, finishMessage()) }
                 state = .contentLength(remaining: remaining - taken)
             case let .chunkData(remaining):
                 let taken = min(remaining, UInt64(bytes.count - index))
@@ -135,7 +153,7 @@ struct ResponseFramer {
         return (index, .needMore)
     }
 
-    private mutating func appendToLine(_ bytes: UnsafeRawBufferPointer) throws(ResponseFramingError) {
+    private mutating func appendToLine(_ bytes: UnsafeRawBufferPointer) throws(HTTPFramingError) {
         let limit = state == .chunkSizeLine ? Self.maximumChunkLineBytes : Self.maximumHeadBytes - sectionBytes
         guard line.count + bytes.count <= limit else {
             throw state == .chunkSizeLine ? .chunkLineTooLong : .headTooLarge
@@ -144,7 +162,7 @@ struct ResponseFramer {
     }
 
     /// Handles the complete line in `line` (CRLF included); returns the event it ends with, if any.
-    private mutating func lineCompleted() throws(ResponseFramingError) -> Event? {
+    private mutating func lineCompleted() throws(HTTPFramingError) -> Event? {
         guard line.count >= 2, line[line.count - 2] == ASCII.carriageReturn else { throw .bareLineFeed }
         let lineStart = sectionBytes
         sectionBytes += line.count
@@ -157,7 +175,7 @@ struct ResponseFramer {
             line = completed
         }
         let handled = completed.withUnsafeBytes { whole in
-            Result { () throws(ResponseFramingError) in
+            Result { () throws(HTTPFramingError) in
                 try handleLine(UnsafeRawBufferPointer(rebasing: whole[..<(whole.count - 2)]), lineStart: lineStart)
             }
         }
@@ -165,11 +183,15 @@ struct ResponseFramer {
     }
 
     /// Handles a complete line's `content` (CRLF removed) that began `lineStart` bytes into its section.
-    private mutating func handleLine(_ content: UnsafeRawBufferPointer, lineStart: Int) throws(ResponseFramingError) -> Event? {
+    private mutating func handleLine(_ content: UnsafeRawBufferPointer, lineStart: Int) throws(HTTPFramingError) -> Event? {
         guard !content.contains(ASCII.carriageReturn) else { throw .strayCarriageReturn }
         switch state {
-        case .statusLine:
-            try readStatusLine(content)
+        case .startLine:
+            switch role {
+            case .request: try readRequestLine(content)
+            case .response: try readStatusLine(content)
+            }
+            head.startLineLength = sectionBytes
             state = .headerLines
             return nil
         case .headerLines:
@@ -182,7 +204,7 @@ struct ResponseFramer {
             state = size == 0 ? .trailerLines : .chunkData(remaining: size)
             return nil
         case .trailerLines:
-            if content.isEmpty { return finishResponse() }
+            if content.isEmpty { return finishMessage() }
             _ = try HeaderLine.parse(content)
             return nil
         case .idle, .contentLength, .chunkData, .chunkDataEnd, .untilClose:
@@ -191,33 +213,50 @@ struct ResponseFramer {
     }
 
     private mutating func startHead() {
-        state = .statusLine
+        state = .startLine
         sectionBytes = 0
-        head = ResponseHead()
+        head = MessageHead()
         contentLength = nil
         transferEncoding = TransferCodings()
     }
 
-    private mutating func readStatusLine(_ content: UnsafeRawBufferPointer) throws(ResponseFramingError) {
+    private mutating func readStatusLine(_ content: UnsafeRawBufferPointer) throws(HTTPFramingError) {
         // HTTP/1.x SP 3DIGIT [ SP reason-phrase ]
         let prefix = Array("HTTP/1.".utf8)
         guard content.count >= 12, content.starts(with: prefix),
               content[7] == ASCII.zero || content[7] == ASCII.zero + 1, content[8] == ASCII.space,
               content.count == 12 || content[12] == ASCII.space
-        else { throw .malformedStatusLine }
+        else { throw .malformedStartLine }
         var status = 0
         for offset in 9..<12 {
-            guard ASCII.isDigit(content[offset]) else { throw .malformedStatusLine }
+            guard ASCII.isDigit(content[offset]) else { throw .malformedStartLine }
             status = status * 10 + Int(content[offset] - ASCII.zero)
         }
         guard (100...599).contains(status),
               content.dropFirst(12).allSatisfy({ ASCII.isFieldValueByte($0) })
-        else { throw .malformedStatusLine }
+        else { throw .malformedStartLine }
         head.status = status
         head.isHTTP11 = content[7] == ASCII.zero + 1
     }
 
-    private mutating func readHeaderLine(_ content: UnsafeRawBufferPointer, range: Range<Int>) throws(ResponseFramingError) {
+    private mutating func readRequestLine(_ content: UnsafeRawBufferPointer) throws(HTTPFramingError) {
+        // method SP request-target SP HTTP/1.x
+        let version = Array(" HTTP/1.".utf8)
+        guard content.count >= version.count + 3,
+              content[content.count - 1] == ASCII.zero || content[content.count - 1] == ASCII.zero + 1,
+              content.dropLast().suffix(version.count).elementsEqual(version),
+              let space = content.firstIndex(of: ASCII.space), space > 0,
+              content[..<space].allSatisfy({ ASCII.isTokenByte($0) })
+        else { throw .malformedStartLine }
+        let targetEnd = content.count - 1 - version.count
+        guard targetEnd > space + 1, content[(space + 1)..<targetEnd].allSatisfy({ $0 > ASCII.space && $0 != 0x7F }) else {
+            throw .malformedStartLine
+        }
+        head.isHTTP11 = content[content.count - 1] == ASCII.zero + 1
+        head.isHEADRequest = ASCII.equals(UnsafeRawBufferPointer(rebasing: content[..<space]), "HEAD")
+    }
+
+    private mutating func readHeaderLine(_ content: UnsafeRawBufferPointer, range: Range<Int>) throws(HTTPFramingError) {
         let field = try HeaderLine.parse(content)
         let name = UnsafeRawBufferPointer(rebasing: content[field.name])
         let value = UnsafeRawBufferPointer(rebasing: content[field.value])
@@ -237,9 +276,9 @@ struct ResponseFramer {
     }
 
     /// The blank line after the headers: decides the body's framing.
-    private mutating func headCompleted() throws(ResponseFramingError) -> Event {
+    private mutating func headCompleted() throws(HTTPFramingError) -> Event {
         head.length = sectionBytes
-        if head.status < 200 {
+        if role == .response && head.status < 200 {
             guard head.status != 101 else { throw .switchingProtocols }
             startHead()
             return .interimHead
@@ -249,14 +288,16 @@ struct ResponseFramer {
             guard contentLength == nil else { throw .transferEncodingWithContentLength }
             guard transferEncoding.endsInChunked else { throw .unframeableTransferEncoding }
         }
-        if requestWasHEAD || head.status == 204 || head.status == 304 || contentLength == 0 {
+        let bodiless = role == .response && (requestWasHEAD || head.status == 204 || head.status == 304)
+        if bodiless || contentLength == 0 {
             head.framing = .none
         } else if transferEncoding.isPresent {
             head.framing = .chunked
         } else if let contentLength {
             head.framing = .contentLength(contentLength)
         } else {
-            head.framing = .untilClose
+            // A request without either has no body; a response runs until the close.
+            head.framing = role == .request ? .none : .untilClose
         }
         switch head.framing {
         case .none: state = .idle
@@ -267,15 +308,15 @@ struct ResponseFramer {
         return .head(head)
     }
 
-    private mutating func finishResponse() -> Event {
+    private mutating func finishMessage() -> Event {
         state = .idle
         return .end
     }
 }
 
-/// What the framer learned from a final response's head.
-struct ResponseHead: Equatable {
-    /// How a response's body is delimited.
+/// What the framer learned from a request's or final response's head.
+struct MessageHead: Equatable {
+    /// How a message's body is delimited.
     enum Framing: Equatable {
         /// No body: the response ends with its head.
         case none
@@ -285,8 +326,13 @@ struct ResponseHead: Equatable {
         case untilClose
     }
 
+    /// A response's status code (0 for a request).
     var status = 0
+    /// Whether a request's method is `HEAD`.
+    var isHEADRequest = false
     var isHTTP11 = true
+    /// Bytes of the start line, CRLF included.
+    var startLineLength = 0
     /// Bytes from the status line to the blank line, both included.
     var length = 0
     var framing = Framing.none
@@ -295,18 +341,18 @@ struct ResponseHead: Equatable {
     /// Where the head's `Connection` lines lie (CRLF included), as byte offsets into the head.
     var connectionLines: [Range<Int>] = []
 
-    /// Whether the connection may carry another request after this response.
+    /// Whether the connection may carry another message after this one.
     var keepsConnectionAlive: Bool {
         framing != .untilClose && (isHTTP11 ? !connectionClose : connectionKeepAlive)
     }
 }
 
-/// Why a response could not be framed.
-enum ResponseFramingError: Error, Equatable {
+/// Why a message could not be framed.
+enum HTTPFramingError: Error, Equatable {
     case unexpectedBytes
     case bareLineFeed
     case strayCarriageReturn
-    case malformedStatusLine
+    case malformedStartLine
     case malformedHeaderLine
     case obsoleteLineFolding
     case headTooLarge
@@ -323,7 +369,7 @@ enum ResponseFramingError: Error, Equatable {
 /// One `name: value` line (without CRLF), checked: the name a token, the value (optional
 /// whitespace trimmed) free of control characters but tab.
 private enum HeaderLine {
-    static func parse(_ content: UnsafeRawBufferPointer) throws(ResponseFramingError) -> (name: Range<Int>, value: Range<Int>) {
+    static func parse(_ content: UnsafeRawBufferPointer) throws(HTTPFramingError) -> (name: Range<Int>, value: Range<Int>) {
         guard let first = content.first else { throw .malformedHeaderLine }
         guard !ASCII.isWhitespace(first) else { throw .obsoleteLineFolding }
         guard let colon = content.firstIndex(of: ASCII.colon), colon > 0,
@@ -340,7 +386,7 @@ private enum HeaderLine {
 
 /// A `Content-Length` value: digits, or a comma-separated list of equal digit strings.
 private enum ContentLengthValue {
-    static func parse(_ value: UnsafeRawBufferPointer) throws(ResponseFramingError) -> UInt64 {
+    static func parse(_ value: UnsafeRawBufferPointer) throws(HTTPFramingError) -> UInt64 {
         var length: UInt64?
         var failed = false
         ASCII.forEachListElement(value, keepingEmpty: true) { element in
@@ -364,7 +410,7 @@ private struct TransferCodings {
     private var chunkedNotLast = false
 
     /// Adds one line's codings; `chunked` anywhere but last (or twice) is an error.
-    mutating func add(_ value: UnsafeRawBufferPointer) throws(ResponseFramingError) {
+    mutating func add(_ value: UnsafeRawBufferPointer) throws(HTTPFramingError) {
         isPresent = true
         ASCII.forEachListElement(value) { coding in
             if endsInChunked { chunkedNotLast = true }
@@ -378,7 +424,7 @@ private struct TransferCodings {
 
 /// A chunk-size line (without CRLF): hexadecimal digits, then optionally extensions after `;`.
 private enum ChunkSizeLine {
-    static func parse(_ content: UnsafeRawBufferPointer) throws(ResponseFramingError) -> UInt64 {
+    static func parse(_ content: UnsafeRawBufferPointer) throws(HTTPFramingError) -> UInt64 {
         var size: UInt64 = 0
         var digits = 0
         while digits < content.count, let digit = ASCII.hexValue(content[digits]) {
@@ -445,6 +491,11 @@ private enum ASCII {
             guard lowered == expected[offset] else { return false }
         }
         return true
+    }
+
+    /// Compares `bytes` with `name`, case included.
+    static func equals(_ bytes: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
+        bytes.elementsEqual(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
     }
 
     static func trimmingWhitespace(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
