@@ -222,8 +222,7 @@ struct HTTPFramer {
 
     private mutating func readStatusLine(_ content: UnsafeRawBufferPointer) throws(HTTPFramingError) {
         // HTTP/1.x SP 3DIGIT [ SP reason-phrase ]
-        let prefix = Array("HTTP/1.".utf8)
-        guard content.count >= 12, content.starts(with: prefix),
+        guard content.count >= 12, ASCII.equals(UnsafeRawBufferPointer(rebasing: content[..<7]), "HTTP/1."),
               content[7] == ASCII.zero || content[7] == ASCII.zero + 1, content[8] == ASCII.space,
               content.count == 12 || content[12] == ASCII.space
         else { throw .malformedStartLine }
@@ -241,15 +240,15 @@ struct HTTPFramer {
 
     private mutating func readRequestLine(_ content: UnsafeRawBufferPointer) throws(HTTPFramingError) {
         // method SP request-target SP HTTP/1.x
-        let version = Array(" HTTP/1.".utf8)
-        guard content.count >= version.count + 3,
+        let version: StaticString = " HTTP/1."
+        let versionStart = content.count - 1 - version.utf8CodeUnitCount
+        guard versionStart >= 2,
               content[content.count - 1] == ASCII.zero || content[content.count - 1] == ASCII.zero + 1,
-              content.dropLast().suffix(version.count).elementsEqual(version),
+              ASCII.equals(UnsafeRawBufferPointer(rebasing: content[versionStart..<(content.count - 1)]), version),
               let space = content.firstIndex(of: ASCII.space), space > 0,
               content[..<space].allSatisfy({ ASCII.isTokenByte($0) })
         else { throw .malformedStartLine }
-        let targetEnd = content.count - 1 - version.count
-        guard targetEnd > space + 1, content[(space + 1)..<targetEnd].allSatisfy({ $0 > ASCII.space && $0 != 0x7F }) else {
+        guard versionStart > space + 1, content[(space + 1)..<versionStart].allSatisfy({ $0 > ASCII.space && $0 != 0x7F }) else {
             throw .malformedStartLine
         }
         head.isHTTP11 = content[content.count - 1] == ASCII.zero + 1
