@@ -22,56 +22,56 @@ struct ProxyForwardingTests {
         try await group.shutdownGracefully()
     }
 
-    @Test("A chunked response with extensions and trailers, in pieces, arrives byte for byte; the connection is reused")
-    func chunkedResponse() async throws {
-        let pieces = [
-            "HTTP/1.1 200 OK\r\nTransfer-", "Encoding: chunked\r\n\r\n5;ext=\"a;b\"\r\nhel",
-            "lo\r\n0\r\nTrailer-One: 1\r\n", "\r\n",
-        ]
-        let response = pieces.joined()
+    /// Sends `count` requests on one client connection through the proxy to a backend answering
+    /// with `pieces`; expects each response to arrive as `expected` (the pieces joined), every
+    /// pick released, and `backendConnections` upstream connections for them all.
+    private func expectForwarded(
+        _ pieces: [String], requests count: Int, request: String = RawClient.request(workNanoseconds: 0),
+        expected: String? = nil, backendConnections: Int = 1
+    ) async throws {
+        let expected = expected ?? pieces.joined()
         try await withScriptedBackend(pieces) { proxy, selector, backend in
             let client = try RawClient(port: proxy.port)
-            for _ in 0..<3 {
-                client.send(workNanoseconds: 0)
-                #expect(client.receive(length: response.utf8.count) == response)
+            for _ in 0..<count {
+                client.send(raw: request)
+                #expect(client.receive(length: expected.utf8.count) == expected)
             }
             client.close()
             #expect(try await selector.waitUntilBalanced())
-            #expect(selector.counts.picks == [3])
-            #expect(backend.connections == 1)
+            #expect(selector.counts.picks == [count])
+            #expect(backend.connections == backendConnections)
         }
+    }
+
+    @Test("A chunked response with extensions and trailers, in pieces, arrives byte for byte; the connection is reused")
+    func chunkedResponse() async throws {
+        try await expectForwarded([
+            "HTTP/1.1 200 OK\r\nTransfer-", "Encoding: chunked\r\n\r\n5;ext=\"a;b\"\r\nhel",
+            "lo\r\n0\r\nTrailer-One: 1\r\n", "\r\n",
+        ], requests: 3)
     }
 
     @Test("A Content-Length body in pieces arrives byte for byte, then the next request is served")
     func contentLengthResponse() async throws {
-        let pieces = ["HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nhello", " ", "world!"]
-        let response = pieces.joined()
-        try await withScriptedBackend(pieces) { proxy, selector, backend in
-            let client = try RawClient(port: proxy.port)
-            for _ in 0..<2 {
-                client.send(workNanoseconds: 0)
-                #expect(client.receive(length: response.utf8.count) == response)
-            }
-            client.close()
-            #expect(try await selector.waitUntilBalanced())
-            #expect(selector.counts.picks == [2])
-            #expect(backend.connections == 1)
-        }
+        try await expectForwarded(["HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nhello", " ", "world!"], requests: 2)
     }
 
     @Test("A HEAD request's response ends with its head, whatever its Content-Length says")
     func headRequest() async throws {
-        let head = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"
-        try await withScriptedBackend([head]) { proxy, selector, _ in
-            let client = try RawClient(port: proxy.port)
-            for _ in 0..<2 {
-                client.send(raw: "HEAD / HTTP/1.1\r\nhost: x\r\n\r\n")
-                #expect(client.receive(length: head.utf8.count) == head)
-            }
-            client.close()
-            #expect(try await selector.waitUntilBalanced())
-            #expect(selector.counts.picks == [2])
-        }
+        try await expectForwarded(
+            ["HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"], requests: 2, request: "HEAD / HTTP/1.1\r\nhost: x\r\n\r\n"
+        )
+    }
+
+    @Test("Interim 100 Continue is forwarded before the final response")
+    func interimResponse() async throws {
+        try await expectForwarded(["HTTP/1.1 100 Continue\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx"], requests: 2)
+    }
+
+    @Test("Bytes after a response's end: the client gets the response, the backend connection is not reused")
+    func trailingGarbage() async throws {
+        let response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+        try await expectForwarded([response + "junk"], requests: 2, expected: response, backendConnections: 2)
     }
 
     @Test(
@@ -157,36 +157,6 @@ struct ProxyForwardingTests {
             #expect(selector.counts.picks == [2])
             // The backend's connection stayed pooled for the second client.
             #expect(backend.connections == 1)
-        }
-    }
-
-    @Test("Bytes after a response's end: the client gets the response, the backend connection is not reused")
-    func trailingGarbage() async throws {
-        let response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
-        try await withScriptedBackend([response + "junk"]) { proxy, selector, backend in
-            let client = try RawClient(port: proxy.port)
-            for _ in 0..<2 {
-                client.send(workNanoseconds: 0)
-                #expect(client.receive(length: response.utf8.count) == response)
-            }
-            client.close()
-            #expect(try await selector.waitUntilBalanced())
-            #expect(selector.counts.picks == [2])
-            #expect(backend.connections == 2)
-        }
-    }
-
-    @Test("Interim 100 Continue is forwarded before the final response")
-    func interimResponse() async throws {
-        let pieces = ["HTTP/1.1 100 Continue\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx"]
-        try await withScriptedBackend(pieces) { proxy, selector, _ in
-            let client = try RawClient(port: proxy.port)
-            client.send(workNanoseconds: 0)
-            let response = pieces.joined()
-            #expect(client.receive(length: response.utf8.count) == response)
-            client.close()
-            #expect(try await selector.waitUntilBalanced())
-            #expect(selector.counts.picks == [1])
         }
     }
 }

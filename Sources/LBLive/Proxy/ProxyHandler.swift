@@ -112,7 +112,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
             do {
                 step = try bytes.withUnsafeReadableBytes { try framer.advance($0) }
             } catch {
-                return rejectMalformedRequest()
+                return failExchange(answering: .badRequest)
             }
             let slice = bytes.readSlice(length: step.consumed)!
             switch step.event {
@@ -196,15 +196,17 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
         upstream?.flush()
     }
 
-    /// A request the framer cannot read: 400 unless the response has begun, then the close.
-    private func rejectMalformedRequest() {
+    /// A request the framer cannot read (400) or a response that failed (502): releases the
+    /// server, drops the upstream connection, and answers with `status` unless the response has
+    /// begun; then the connection closes.
+    private func failExchange(answering status: HTTPResponseStatus) {
         let responding = responseStarted && exchanging
         abandonRequest()
         pipelined = nil
         if responding {
             context?.close(promise: nil)
         } else {
-            respondWithError(.badRequest)
+            respondWithError(status)
         }
     }
 
@@ -253,14 +255,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     }
 
     func upstreamFailed() {
-        picked?.release()
-        picked = nil
-        upstream = nil
-        if responseStarted {
-            context?.close(promise: nil)
-        } else {
-            respondWithError(.badGateway)
-        }
+        failExchange(answering: .badGateway)
     }
 
     /// The client went away or the channel failed: release the server and drop the upstream
