@@ -74,6 +74,23 @@ struct ProxyForwardingTests {
         try await expectForwarded([response + "junk"], requests: 2, expected: response, backendConnections: 2)
     }
 
+    @Test("Requests reach the backend byte for byte: a body kept whole, an HTTP/1.0 head made 1.1 without its Connection line")
+    func requestBytes() async throws {
+        let response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+        try await withScriptedBackend([response]) { proxy, selector, backend in
+            let client = try RawClient(port: proxy.port)
+            client.send(raw: "POST /p HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello")
+            #expect(client.receive(length: response.utf8.count) == response)
+            client.send(raw: "GET / HTTP/1.0\r\nConnection: keep-alive\r\nX: y\r\n\r\n")
+            #expect(client.receive(length: response.utf8.count) == response)
+            client.close()
+            #expect(try await selector.waitUntilBalanced())
+            #expect(selector.counts.picks == [2])
+            #expect(backend.received == "POST /p HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello" + "GET / HTTP/1.1\r\nX: y\r\n\r\n")
+            #expect(backend.connections == 1)
+        }
+    }
+
     @Test(
         "A response the proxy cannot frame: 502, released once, the backend connection closed",
         arguments: [

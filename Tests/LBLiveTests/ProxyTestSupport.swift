@@ -23,7 +23,8 @@ func withCountingProxy(
 
 /// A backend that answers every request (a head up to its blank line, no body) with scripted
 /// bytes: `pieces` written and flushed 5 ms apart, so the proxy reads them separately, then
-/// the connection closed if `closeAfter`. It counts the connections it accepted.
+/// the connection closed if `closeAfter`. It counts the connections it accepted and keeps every
+/// byte it received.
 final class ScriptedBackend: Sendable {
     let channel: any Channel
     private let accepted: AcceptedConnections
@@ -36,6 +37,8 @@ final class ScriptedBackend: Sendable {
     var port: Int { channel.localAddress!.port! }
     /// Connections accepted so far.
     var connections: Int { accepted.count }
+    /// Every byte received so far, all connections together, in arrival order.
+    var received: String { accepted.received }
 
     static func start(on group: any EventLoopGroup, pieces: [String], closeAfter: Bool = false) async throws -> ScriptedBackend {
         let accepted = AcceptedConnections()
@@ -44,7 +47,7 @@ final class ScriptedBackend: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     accepted.increment()
-                    try channel.pipeline.syncOperations.addHandler(Responder(pieces: pieces, closeAfter: closeAfter))
+                    try channel.pipeline.syncOperations.addHandler(Responder(pieces: pieces, closeAfter: closeAfter, log: accepted))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -52,11 +55,14 @@ final class ScriptedBackend: Sendable {
     }
 
     private final class AcceptedConnections: @unchecked Sendable {
-        // @unchecked: `value` is touched only under `lock`.
+        // @unchecked: `value` and `bytes` are touched only under `lock`.
         private let lock = NSLock()
         private var value = 0
+        private var bytes = ""
         var count: Int { lock.withLock { value } }
+        var received: String { lock.withLock { bytes } }
         func increment() { lock.withLock { value += 1 } }
+        func record(_ more: String) { lock.withLock { bytes += more } }
     }
 
     private final class Responder: ChannelInboundHandler {
@@ -65,15 +71,19 @@ final class ScriptedBackend: Sendable {
 
         private let pieces: [String]
         private let closeAfter: Bool
+        private let log: AcceptedConnections
         private var received = ""
 
-        init(pieces: [String], closeAfter: Bool) {
+        init(pieces: [String], closeAfter: Bool, log: AcceptedConnections) {
             self.pieces = pieces
             self.closeAfter = closeAfter
+            self.log = log
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            received += String(buffer: unwrapInboundIn(data))
+            let bytes = String(buffer: unwrapInboundIn(data))
+            log.record(bytes)
+            received += bytes
             while let end = received.range(of: "\r\n\r\n") {
                 received.removeSubrange(..<end.upperBound)
                 for (index, piece) in pieces.enumerated() {
