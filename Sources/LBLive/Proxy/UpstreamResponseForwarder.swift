@@ -42,6 +42,7 @@ final class UpstreamResponseForwarder: ChannelInboundHandler {
         framer.expectResponse(toHEAD: requestIsHEAD)
     }
 
+    /// Stops routing the response anywhere (the connection is about to be closed).
     func detach() {
         receiver = nil
     }
