@@ -1,4 +1,5 @@
 @testable import LBLive
+import LBRandom
 import NIOCore
 import Testing
 
@@ -291,6 +292,66 @@ struct HTTPFramerTests {
             try forwarded("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", role: .response, addingClose: true, asHTTP11: false)
                 == "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nconnection: close\r\n\r\n"
         )
+    }
+
+    @Test("Random responses back to back, cut at random points, end exactly where they were built to end")
+    func randomResponses() throws {
+        for seed in UInt64(0)..<300 {
+            var random = SplitMix64(seed: seed)
+            var stream: [UInt8] = []
+            var ends: [Int] = []
+            for _ in 0..<3 {
+                stream += Self.randomResponse(using: &random)
+                ends.append(stream.count)
+            }
+            // Cut the stream into pieces of 1 to 16 bytes.
+            var pieces: [ArraySlice<UInt8>] = []
+            var start = 0
+            while start < stream.count {
+                let end = min(stream.count, start + Int.random(in: 1...16, using: &random))
+                pieces.append(stream[start..<end])
+                start = end
+            }
+            var framer = HTTPFramer(role: .response)
+            var found: [Int] = []
+            var offset = 0
+            for piece in pieces {
+                var index = piece.startIndex
+                while index < piece.endIndex {
+                    if !framer.isExpectingMessage { framer.expectResponse(toHEAD: false) }
+                    let (consumed, event) = try piece[index...].withUnsafeBytes { try framer.advance($0) }
+                    index += consumed
+                    offset += consumed
+                    switch event {
+                    case .end: found.append(offset)
+                    case let .head(head) where head.framing == .none: found.append(offset)
+                    default: break
+                    }
+                }
+            }
+            #expect(found == ends, "seed \(seed)")
+        }
+    }
+
+    /// A response with a random body: Content-Length (possibly 0) or chunked with random chunk
+    /// sizes, extensions and trailers; the body bytes include CR, LF and digits to tempt a
+    /// parser into reading them as framing.
+    private static func randomResponse(using random: inout SplitMix64) -> [UInt8] {
+        let alphabet = Array("ab0\r\n;:".utf8)
+        func body(_ count: Int) -> [UInt8] { (0..<count).map { _ in alphabet.randomElement(using: &random)! } }
+        if Bool.random(using: &random) {
+            let length = Int.random(in: 0...40, using: &random)
+            return Array("HTTP/1.1 200 OK\r\nContent-Length: \(length)\r\n\r\n".utf8) + body(length)
+        }
+        var bytes = Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+        for _ in 0..<Int.random(in: 0...4, using: &random) {
+            let size = Int.random(in: 1...20, using: &random)
+            let chunkExtension = Bool.random(using: &random) ? ";n=\"v\"" : ""
+            bytes += Array((String(size, radix: 16) + chunkExtension + "\r\n").utf8) + body(size) + Array("\r\n".utf8)
+        }
+        bytes += Array("0\r\n".utf8)
+        if Bool.random(using: &random) { bytes += Array("Trailer: t\r\n".utf8) }
+        return bytes + Array("\r\n".utf8)
     }
 
     private static func isHead(_ event: HTTPFramer.Event) -> Bool {
