@@ -32,8 +32,10 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     private var context: ChannelHandlerContext?
     private var framer = HTTPFramer(role: .request)
     private var partialHead = PartialHead()
-    /// The current request's server, until released.
-    private var picked: PickedServer?
+    /// The current request's server, until released (`releasePicked`): exactly once per pick.
+    private var picked: ServerID?
+    /// Counts picks, so a connection attempt can tell whether its request is still current.
+    private var pickNumber: UInt64 = 0
     private var upstream: UpstreamConnection?
     /// Request bytes read before the upstream connection was ready.
     private var buffered: [ByteBuffer] = []
@@ -139,8 +141,9 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
             respondWithError(.serviceUnavailable)
             return
         }
-        let picked = PickedServer(server, of: selector)
-        self.picked = picked
+        picked = server
+        pickNumber &+= 1
+        let pick = pickNumber
         // The backend connection is the proxy's: keep it alive whatever the client asked.
         let allocator = context?.channel.allocator ?? ByteBufferAllocator()
         let upstreamHead = head.forwardable(bytes, addingClose: false, asHTTP11: true, allocator: allocator)
@@ -154,7 +157,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
         pool.connect(server).assumeIsolated().whenComplete { [self] result in
             switch result {
             case let .success(connection):
-                guard self.picked === picked, !picked.isReleased else {
+                guard pickNumber == pick, picked != nil else {
                     // The client went away while connecting: keep the connection for others.
                     pool.giveBack(connection)
                     return
@@ -162,9 +165,8 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
                 attach(connection)
                 flushUpstream()
             case .failure:
-                guard self.picked === picked else { return }
-                picked.release()
-                self.picked = nil
+                guard pickNumber == pick, picked != nil else { return }
+                releasePicked()
                 buffered = []
                 respondWithError(.badGateway)
             }
@@ -235,8 +237,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     }
 
     func upstreamResponseEnded(upstreamReusable: Bool, clientMayContinue: Bool) {
-        picked?.release()
-        picked = nil
+        releasePicked()
         if let upstream {
             // A request not fully sent (the backend answered early) leaves the connection mid-request.
             if upstreamReusable && requestComplete { pool.giveBack(upstream) } else { upstream.close() }
@@ -258,11 +259,19 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
         failExchange(answering: .badGateway)
     }
 
+    /// Releases the current request's server if it has not been released yet (then `picked`
+    /// is `nil`, so a second call does nothing): on the response's end, or on the first error
+    /// or close of either side.
+    private func releasePicked() {
+        guard let server = picked else { return }
+        picked = nil
+        selector.release(server)
+    }
+
     /// The client went away or the channel failed: release the server and drop the upstream
     /// connection, which may still be mid-response and cannot be reused.
     private func abandonRequest() {
-        picked?.release()
-        picked = nil
+        releasePicked()
         buffered = []
         partialHead.reset()
         if let upstream {
