@@ -8,21 +8,10 @@ import Testing
 /// upstream reset or refusal, and when the client goes away mid-request.
 @Suite("Proxy: release exactly once", .serialized)
 struct ReleaseExactlyOnceTests {
-    /// Runs `body` with a proxy over `backendPorts` and a counting selector, then checks every
-    /// pick was released once, and shuts everything down.
     private func withProxy(
         backendPorts: [Int], group: any EventLoopGroup, _ body: (LiveProxy, CountingSelector) async throws -> Void
     ) async throws {
-        let selector = CountingSelector(try SelectorKind.linearScan.makeSelector(weights: backendPorts.map { _ in 1 }))
-        let proxy = try await LiveProxy.start(selector: selector, backendPorts: backendPorts, port: 0, group: group)
-        try await body(proxy, selector)
-        #expect(try await selector.waitUntilBalanced(), "every pick released: \(selector.counts)")
-        // Nothing is released twice, even a while later.
-        try await Task.sleep(nanoseconds: 200_000_000)
-        let (picks, releases) = selector.counts
-        #expect(picks == releases)
-        #expect(selector.activeConnections().allSatisfy { $0 == 0 })
-        try await proxy.close()
+        try await withCountingProxy(backendPorts: backendPorts, group: group, body)
     }
 
     /// `withProxy` in front of one PS backend, closed afterwards; returns the backend's counters.

@@ -1,7 +1,6 @@
 import LBHarness
 import LoadBalancing
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// lbbench's own reverse proxy: HTTP/1.1 on 127.0.0.1, balancing every request with a
@@ -49,11 +48,8 @@ public final class LiveProxy: Sendable {
                     guard let pool = byLoop.first(where: { $0.eventLoop === channel.eventLoop }) else {
                         preconditionFailure("a child channel on an event loop outside the proxy's group")
                     }
-                    // `ProxyHandler` serves one request at a time and answers malformed ones
-                    // itself; outbound headers are the backend's, already parsed and so valid.
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false
-                    )
+                    // No HTTP codec: `ProxyHandler` frames requests itself, serves one at a
+                    // time, answers malformed ones and writes responses as raw bytes.
                     try channel.pipeline.syncOperations.addHandler(ProxyHandler(selector: selector, pool: pool.value))
                 }
             }

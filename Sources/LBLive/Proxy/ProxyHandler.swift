@@ -7,39 +7,54 @@ import NIOHTTP1
 /// back, and releases the server exactly once — on the response's end, or on the first error
 /// or close of either side.
 ///
+/// Neither direction is decoded into HTTP parts and encoded again: an `HTTPFramer` finds where
+/// each request's head and body end in the client's bytes, the head decides the pick, and the
+/// bytes go to the backend as they came (a head is copied only to drop `Connection` lines or to
+/// make `HTTP/1.0` `HTTP/1.1`); `UpstreamResponseForwarder` does the same for the response.
+///
 /// It serves one request at a time by itself, without NIO's `HTTPServerPipelineHandler`: that
 /// handler holds every `read` while a response is due, which costs two `epoll_ctl` calls per
-/// request (reading off, then on again). Here reads stop only when a client pipelines: parts of
+/// request (reading off, then on again). Here reads stop only when a client pipelines: bytes of
 /// a request that arrive while another is being answered wait in `pipelined`, and reading
-/// resumes once they have all been taken up. A malformed request gets 400 and the connection
-/// closes (as `HTTPServerProtocolErrorHandler` would do).
+/// resumes once they have been taken up. A malformed request gets 400 and the connection closes
+/// (as `HTTPServerProtocolErrorHandler` would do).
 ///
-/// - Complexity: O(1) per request part; `pipelined` holds at most what one read brings in.
+/// - Complexity: O(n) in the bytes read; `pipelined` holds at most what one read cycle brings in
+///   (reading stops while it is not empty).
 /// - Note: Not thread-safe: runs on its channel's event loop, as does its pool.
 final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private let selector: any ServerSelector
     private let pool: UpstreamPool
     private var context: ChannelHandlerContext?
-    /// The current request's server, until released.
-    private var picked: PickedServer?
+    private var framer = HTTPFramer(role: .request)
+    private var partialHead = PartialHead()
+    /// The current request's server, until released (`releasePicked`): exactly once per pick.
+    private var picked: ServerID?
+    /// Counts picks, so a connection attempt can tell whether its request is still current.
+    private var pickNumber: UInt64 = 0
     private var upstream: UpstreamConnection?
-    /// Request parts read before the upstream connection was ready.
-    private var buffered: [HTTPClientRequestPart] = []
+    /// Request bytes read before the upstream connection was ready.
+    private var buffered: [ByteBuffer] = []
+    /// Whether request bytes were written upstream since the last flush.
+    private var upstreamUnflushed = false
     private var requestKeepAlive = true
+    private var requestIsHEAD = false
+    /// Whether some of the response has been written to the client (too late for a 400 or 502).
     private var responseStarted = false
-    private var upstreamKeepAlive = true
     /// From a request's head until its response's end: the exchange in progress.
     private var exchanging = false
-    /// Whether the current request's end has been read (later parts belong to the next one).
+    /// Whether the current request's end has been read (later bytes belong to the next one).
     private var requestComplete = false
-    /// Parts of pipelined requests, read while an earlier one was still being answered.
-    private var pipelined = CircularBuffer<HTTPServerRequestPart>()
+    /// Bytes of pipelined requests, read while an earlier one was still being answered.
+    private var pipelined: ByteBuffer?
     /// A `read` held back while `pipelined` is not empty.
     private var readHeld = false
+    /// After an error response: the connection is closing and further bytes are ignored.
+    private var closing = false
 
     init(selector: any ServerSelector, pool: UpstreamPool) {
         self.selector = selector
@@ -56,17 +71,19 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        if (exchanging && requestComplete) || !pipelined.isEmpty {
-            pipelined.append(part)
+        let bytes = unwrapInboundIn(data)
+        if closing {
+            return
+        } else if pipelined != nil {
+            pipelined!.writeImmutableBuffer(bytes)
         } else {
-            handle(part)
+            take(bytes)
         }
     }
 
     /// Holds reading back while pipelined requests wait; otherwise reads on.
     func read(context: ChannelHandlerContext) {
-        if pipelined.isEmpty { context.read() } else { readHeld = true }
+        if pipelined == nil { context.read() } else { readHeld = true }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -75,165 +92,202 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        let responding = responseStarted && exchanging
         abandonRequest()
-        pipelined.removeAll()
-        if error is HTTPParserError && !responding {
-            respondWithError(.badRequest)
-        } else {
-            context.close(promise: nil)
-        }
-    }
-
-    private func handle(_ part: HTTPServerRequestPart) {
-        switch part {
-        case let .head(head):
-            startRequest(head)
-        case let .body(body):
-            forward(.body(.byteBuffer(body)), flush: false)
-        case let .end(trailers):
-            requestComplete = true
-            forward(.end(trailers), flush: true)
-        }
-    }
-
-    /// The response has ended: takes up pipelined requests, then lets reading go on.
-    private func finishExchange() {
-        exchanging = false
-        while !(exchanging && requestComplete), let part = pipelined.popFirst() {
-            handle(part)
-        }
-        if pipelined.isEmpty && readHeld {
-            readHeld = false
-            context?.read()
-        }
+        pipelined = nil
+        context.close(promise: nil)
     }
 
     // MARK: Request
 
-    private func startRequest(_ head: HTTPRequestHead) {
-        requestKeepAlive = head.isKeepAlive
+    /// Frames `bytes` request by request, forwarding each as far as it goes; bytes after a
+    /// complete request wait in `pipelined` until its response has ended.
+    private func take(_ bytes: ByteBuffer) {
+        var bytes = bytes
+        defer { flushUpstream() }
+        while bytes.readableBytes > 0 && !closing {
+            if exchanging && requestComplete {
+                pipelined = bytes
+                return
+            }
+            if !framer.isExpectingMessage { framer.expectRequest() }
+            let step: (consumed: Int, event: HTTPFramer.Event)
+            do {
+                step = try bytes.withUnsafeReadableBytes { try framer.advance($0) }
+            } catch {
+                return failExchange(answering: .badRequest)
+            }
+            let slice = bytes.readSlice(length: step.consumed)!
+            switch step.event {
+            case .needMore:
+                if framer.isReadingHead { partialHead.keep(slice) } else { forward(slice) }
+            case let .head(head):
+                requestComplete = head.framing == .none
+                startRequest(head, bytes: partialHead.complete(with: slice))
+            case .end:
+                requestComplete = true
+                forward(slice)
+            case .interimHead:
+                preconditionFailure("a request framer reported an interim response")
+            }
+        }
+    }
+
+    private func startRequest(_ head: MessageHead, bytes: ByteBuffer) {
+        requestKeepAlive = head.keepsConnectionAlive
+        requestIsHEAD = head.isHEADRequest
         responseStarted = false
-        upstreamKeepAlive = true
         exchanging = true
-        requestComplete = false
         guard let server = selector.pick() else {
             respondWithError(.serviceUnavailable)
             return
         }
-        let picked = PickedServer(server, of: selector)
-        self.picked = picked
-        var upstreamHead = head
-        upstreamHead.version = .http1_1
-        // Copy the headers only when there is something to drop (the common request has none).
-        if upstreamHead.headers.contains(name: "connection") { upstreamHead.headers.remove(name: "connection") }
+        picked = server
+        pickNumber &+= 1
+        let pick = pickNumber
+        // The backend connection is the proxy's: keep it alive whatever the client asked.
+        let allocator = context?.channel.allocator ?? ByteBufferAllocator()
+        let upstreamHead = head.forwardable(bytes, addingClose: false, asHTTP11: true, allocator: allocator)
         if let connection = pool.takeIdle(server) {
-            // The common case: no buffering, the head goes out with the request's end.
+            // The common case: no buffering.
             attach(connection)
-            connection.write(.head(upstreamHead), flush: false)
+            forward(upstreamHead)
             return
         }
-        buffered = [.head(upstreamHead)]
+        buffered = [upstreamHead]
         pool.connect(server).assumeIsolated().whenComplete { [self] result in
             switch result {
             case let .success(connection):
-                guard self.picked === picked, !picked.isReleased else {
+                guard pickNumber == pick, picked != nil else {
                     // The client went away while connecting: keep the connection for others.
                     pool.giveBack(connection)
                     return
                 }
                 attach(connection)
+                flushUpstream()
             case .failure:
-                guard self.picked === picked else { return }
-                picked.release()
-                self.picked = nil
+                guard pickNumber == pick, picked != nil else { return }
+                releasePicked()
                 buffered = []
                 respondWithError(.badGateway)
             }
         }
     }
 
-    /// Sends the current request over `connection` and routes its response here.
+    /// Sends the current request's bytes so far over `connection` and routes its response here.
     private func attach(_ connection: UpstreamConnection) {
         upstream = connection
-        connection.receiver = self
-        guard !buffered.isEmpty else { return }
-        let parts = buffered
+        connection.expectResponse(for: self, requestIsHEAD: requestIsHEAD, clientKeepAlive: requestKeepAlive)
+        for bytes in buffered { forward(bytes) }
         buffered = []
-        // Flushed with the request's end, whether it is among these parts or arrives later.
-        for part in parts {
-            if case .end = part { connection.write(part, flush: true) } else { connection.write(part, flush: false) }
+    }
+
+    /// Sends request bytes upstream (flushed at the end of the read), or keeps them until the
+    /// connection is ready; drops them when no server is picked (after an error response).
+    private func forward(_ bytes: ByteBuffer) {
+        if let upstream {
+            upstream.write(bytes)
+            upstreamUnflushed = true
+        } else if picked != nil {
+            buffered.append(bytes)
         }
     }
 
-    private func forward(_ part: HTTPClientRequestPart, flush: Bool) {
-        if let upstream {
-            upstream.write(part, flush: flush)
-        } else if picked != nil {
-            buffered.append(part)
+    private func flushUpstream() {
+        guard upstreamUnflushed else { return }
+        upstreamUnflushed = false
+        upstream?.flush()
+    }
+
+    /// A request the framer cannot read (400) or a response that failed (502): releases the
+    /// server, drops the upstream connection, and answers with `status` unless the response has
+    /// begun; then the connection closes.
+    private func failExchange(answering status: HTTPResponseStatus) {
+        let responding = responseStarted && exchanging
+        abandonRequest()
+        pipelined = nil
+        if responding {
+            context?.close(promise: nil)
+        } else {
+            respondWithError(status)
+        }
+    }
+
+    /// The response has ended: takes up pipelined requests, then lets reading go on.
+    private func finishExchange() {
+        exchanging = false
+        if let bytes = pipelined {
+            pipelined = nil
+            take(bytes)
+        }
+        if pipelined == nil && readHeld {
+            readHeld = false
+            context?.read()
         }
     }
 
     // MARK: Response
 
-    func upstreamRead(_ part: HTTPClientResponsePart) {
+    func upstreamBytes(_ bytes: ByteBuffer) {
+        responseStarted = true
+        context?.write(wrapOutboundOut(bytes), promise: nil)
+    }
+
+    func upstreamFlush() {
+        context?.flush()
+    }
+
+    func upstreamResponseEnded(upstreamReusable: Bool, clientMayContinue: Bool) {
+        releasePicked()
+        if let upstream {
+            // A request not fully sent (the backend answered early) leaves the connection mid-request.
+            if upstreamReusable && requestComplete { pool.giveBack(upstream) } else { upstream.close() }
+            self.upstream = nil
+        }
         guard let context else { return }
-        switch part {
-        case var .head(head):
-            upstreamKeepAlive = head.isKeepAlive
-            if head.headers.contains(name: "connection") { head.headers.remove(name: "connection") }
-            if !requestKeepAlive { head.headers.add(name: "connection", value: "close") }
-            responseStarted = true
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-        case let .body(body):
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        case let .end(trailers):
-            picked?.release()
-            picked = nil
-            if let upstream {
-                upstream.receiver = nil
-                if upstreamKeepAlive { pool.giveBack(upstream) } else { upstream.close() }
-                self.upstream = nil
-            }
-            if requestKeepAlive {
-                context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
-                finishExchange()
-            } else {
-                context.writeAndFlush(wrapOutboundOut(.end(trailers))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        if requestKeepAlive && clientMayContinue {
+            context.flush()
+            finishExchange()
+        } else {
+            // Closed once everything before this empty write has gone out.
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer())).assumeIsolated().whenComplete { _ in
+                context.close(promise: nil)
             }
         }
     }
 
-    func upstreamClosed() {
-        picked?.release()
+    func upstreamFailed() {
+        failExchange(answering: .badGateway)
+    }
+
+    /// Releases the current request's server if it has not been released yet (then `picked`
+    /// is `nil`, so a second call does nothing): on the response's end, or on the first error
+    /// or close of either side.
+    private func releasePicked() {
+        guard let server = picked else { return }
         picked = nil
-        upstream = nil
-        if responseStarted {
-            context?.close(promise: nil)
-        } else {
-            respondWithError(.badGateway)
-        }
+        selector.release(server)
     }
 
     /// The client went away or the channel failed: release the server and drop the upstream
     /// connection, which may still be mid-response and cannot be reused.
     private func abandonRequest() {
-        picked?.release()
-        picked = nil
+        releasePicked()
         buffered = []
+        partialHead.reset()
         if let upstream {
-            upstream.receiver = nil
+            upstream.detach()
             upstream.close()
             self.upstream = nil
         }
     }
 
     private func respondWithError(_ status: HTTPResponseStatus) {
+        closing = true
+        pipelined = nil
         guard let context, context.channel.isActive else { return }
-        var headers = HTTPHeaders()
-        headers.add(name: "content-length", value: "0")
-        headers.add(name: "connection", value: "close")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        var response = context.channel.allocator.buffer(capacity: 96)
+        response.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
+        response.writeStaticString("content-length: 0\r\nconnection: close\r\n\r\n")
+        context.writeAndFlush(wrapOutboundOut(response)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 }

@@ -1,6 +1,5 @@
 import LoadBalancing
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// The proxy's idle keep-alive connections to each backend, one pool per event loop, so a
@@ -44,68 +43,65 @@ final class UpstreamPool {
     }
 }
 
-/// One HTTP/1.1 connection from the proxy to a backend; while it carries a request, the
-/// response's parts go to `receiver`.
+/// One HTTP/1.1 connection from the proxy to a backend: requests go out as the bytes the proxy
+/// framed; responses come back as raw bytes, framed by `UpstreamResponseForwarder`, for the
+/// current receiver to forward as they are.
 ///
 /// - Note: Not thread-safe: used only on its channel's event loop.
 final class UpstreamConnection {
     let server: ServerID
     private let channel: any Channel
-    private let handler: UpstreamResponseHandler
+    private let forwarder: UpstreamResponseForwarder
 
-    private init(server: ServerID, channel: any Channel, handler: UpstreamResponseHandler) {
+    private init(server: ServerID, channel: any Channel, forwarder: UpstreamResponseForwarder) {
         self.server = server
         self.channel = channel
-        self.handler = handler
+        self.forwarder = forwarder
     }
 
+    /// Connects to 127.0.0.1:`port` on `eventLoop` (TCP_NODELAY, 5 s connect timeout).
     static func connect(port: Int, server: ServerID, on eventLoop: any EventLoop) -> EventLoopFuture<UpstreamConnection> {
-        LoopbackHTTPClient.connect(port: port, on: eventLoop, handler: UpstreamResponseHandler.init)
-            .map { channel, handler in UpstreamConnection(server: server, channel: channel, handler: handler) }
+        ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(5))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    // No HTTP codec: requests are bytes the proxy already framed, and the
+                    // forwarder frames the responses.
+                    try channel.pipeline.syncOperations.addHandler(UpstreamResponseForwarder())
+                }
+            }
+            .connect(host: "127.0.0.1", port: port)
+            .flatMapThrowing { channel in
+                let forwarder = try channel.pipeline.syncOperations.handler(type: UpstreamResponseForwarder.self)
+                return UpstreamConnection(server: server, channel: channel, forwarder: forwarder)
+            }
     }
 
     var isActive: Bool { channel.isActive }
 
-    /// Where response parts and a premature close go; `nil` while idle.
-    var receiver: (any UpstreamReceiver)? {
-        get { handler.receiver }
-        set { handler.receiver = newValue }
+    /// Routes the response to the request about to be written to `receiver`, until it ends.
+    /// `requestIsHEAD`: the response has no body; `clientKeepAlive`: false when the client asked
+    /// to close, so its response head says `connection: close`.
+    func expectResponse(for receiver: any UpstreamReceiver, requestIsHEAD: Bool, clientKeepAlive: Bool) {
+        forwarder.expectResponse(for: receiver, requestIsHEAD: requestIsHEAD, clientKeepAlive: clientKeepAlive)
     }
 
-    func write(_ part: HTTPClientRequestPart, flush: Bool) {
-        if flush { channel.writeAndFlush(part, promise: nil) } else { channel.write(part, promise: nil) }
+    /// Stops routing the response anywhere (the connection is about to be closed).
+    func detach() {
+        forwarder.detach()
+    }
+
+    /// Writes request bytes, to go out at the next `flush()`.
+    func write(_ bytes: ByteBuffer) {
+        channel.write(bytes, promise: nil)
+    }
+
+    func flush() {
+        channel.flush()
     }
 
     func close() {
         channel.close(promise: nil)
-    }
-}
-
-/// What receives an upstream connection's response.
-protocol UpstreamReceiver: AnyObject {
-    func upstreamRead(_ part: HTTPClientResponsePart)
-    /// The connection closed or failed before the response's end.
-    func upstreamClosed()
-}
-
-/// Hands an upstream connection's response parts to its current receiver.
-final class UpstreamResponseHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
-
-    var receiver: (any UpstreamReceiver)?
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        receiver?.upstreamRead(unwrapInboundIn(data))
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        let receiver = receiver
-        self.receiver = nil
-        receiver?.upstreamClosed()
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        context.close(promise: nil)
     }
 }
