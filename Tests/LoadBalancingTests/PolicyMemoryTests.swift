@@ -27,7 +27,7 @@ struct PolicyMemoryTests {
 
     @Test("min-heap: 40 bytes per server (a 32-byte node, a 4-byte position, a 4-byte weight class)")
     func minHeap() throws {
-        #expect(MemoryLayout<IndexedHeap.Node>.stride == 32)
+        #expect(MemoryLayout<ClassHeaps.Node>.stride == 32)
         let measured = try Self.bytesPerServer(MinHeapPolicy.self)
         #expect(abs(measured - 40) < 0.5, "measured \(measured) bytes per server")
     }
