@@ -19,49 +19,25 @@ struct LinearScanPolicyTests {
 
     @Test("setWeight moves records between segments; a class emptied and reborn; new class indices")
     func recordsMoveBetweenSegments() throws {
-        let weights = [1, 2, 3, 4, 1, 2, 3, 4, 0]
-        var policy = try LinearScanPolicy(weights: weights)
-        var reference = try ReferenceLeastConnections(weights: weights)
-        var held: [ServerID] = []
-        func step(_ picks: Int) throws {
-            for _ in 0..<picks {
-                let expected = reference.pick()
-                try #require(policy.pick() == expected)
-                if let expected { held.append(expected) }
-                if held.count > 2 {
-                    let server = held.removeFirst()
-                    reference.release(server)
-                    policy.release(server)
-                }
-            }
-        }
-        func set(_ weight: Int, _ servers: [Int]) throws {
-            for server in servers {
-                try reference.setWeight(weight, for: ServerID(server))
-                try policy.setWeight(weight, for: ServerID(server))
-                try #require(policy._invariantViolation() == nil, "weight \(weight) for \(server)")
-                try #require(policy.weight(of: ServerID(server)) == weight)
-            }
-        }
-        try step(20)
-        #expect(policy.segmentStart == [0, 2, 4, 6, 8, 9])
+        var run = try Lockstep<LinearScanPolicy>(weights: [1, 2, 3, 4, 1, 2, 3, 4, 0]) { $0._invariantViolation() }
+        try run.pick(20)
+        #expect(run.policy.segmentStart == [0, 2, 4, 6, 8, 9])
         // Weight 4's class empties (its servers go to weight 1), then is reborn with others.
-        try set(1, [3, 7])
-        try step(20)
-        try set(4, [0, 5])
-        try step(20)
+        try run.setWeight(1, for: [3, 7])
+        try run.pick(20)
+        try run.setWeight(4, for: [0, 5])
+        try run.pick(20)
         // The drained server returns with a new weight, and five new weights need new segments.
-        try set(9, [8])
-        try set(5, [0]); try set(6, [1]); try set(7, [2]); try set(8, [3])
-        #expect(policy.segmentStart.count >= 10)
-        try step(40)
+        try run.setWeight(9, for: [8])
+        for (weight, server) in [(5, 0), (6, 1), (7, 2), (8, 3)] { try run.setWeight(weight, for: [server]) }
+        #expect(run.policy.segmentStart.count >= 10)
+        try run.pick(40)
         // Everyone drained, then one weight again.
-        try set(0, Array(0..<9))
-        #expect(policy.pick() == nil && reference.pick() == nil)
-        try set(2, Array(0..<9))
-        try step(20)
-        for server in held { reference.release(server); policy.release(server) }
-        #expect(policy.activeConnections() == reference.activeConnections())
+        try run.setWeight(0, for: Array(0..<9))
+        #expect(run.policy.pick() == nil && run.reference.pick() == nil)
+        try run.setWeight(2, for: Array(0..<9))
+        try run.pick(20)
+        try run.releaseAll()
     }
 
     @Test("the invariant checker notices damage")

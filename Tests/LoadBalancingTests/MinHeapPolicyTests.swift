@@ -51,50 +51,25 @@ struct MinHeapPolicyTests {
 
     @Test("setWeight moves servers between class heaps; a class emptied and reborn; the tournament grows")
     func serversMoveBetweenClasses() throws {
-        let weights = [1, 2, 3, 4, 1, 2, 3, 4]
-        var policy = try MinHeapPolicy(weights: weights)
-        var reference = try ReferenceLeastConnections(weights: weights)
-        var held: [ServerID] = []
-        func step(_ picks: Int) throws {
-            for _ in 0..<picks {
-                let expected = reference.pick()
-                try #require(policy.pick() == expected)
-                if let expected { held.append(expected) }
-                if held.count > 2 {
-                    let server = held.removeFirst()
-                    reference.release(server)
-                    policy.release(server)
-                }
-                try #require(policy._invariantViolation() == nil)
-            }
-        }
-        func set(_ weight: Int, _ servers: [Int]) throws {
-            for server in servers {
-                try reference.setWeight(weight, for: ServerID(server))
-                try policy.setWeight(weight, for: ServerID(server))
-                try #require(policy._invariantViolation() == nil)
-            }
-        }
-        try step(20)
+        var run = try Lockstep<MinHeapPolicy>(weights: [1, 2, 3, 4, 1, 2, 3, 4]) { $0._invariantViolation() }
+        try run.pick(20)
         // Weight 4's class loses both members (to weight 1), then comes back with other servers.
-        try set(1, [3, 7])
-        #expect(policy.heaps.regions.filter { $0.count > 0 }.count == 3)
-        try step(20)
-        try set(4, [0, 5])
-        #expect(policy.heaps.regions.filter { $0.count > 0 }.count == 4)
-        try step(20)
+        try run.setWeight(1, for: [3, 7])
+        #expect(run.policy.heaps.regions.filter { $0.count > 0 }.count == 3)
+        try run.pick(20)
+        try run.setWeight(4, for: [0, 5])
+        #expect(run.policy.heaps.regions.filter { $0.count > 0 }.count == 4)
+        try run.pick(20)
         // Eight distinct weights: more classes than the tournament was built for.
-        try set(5, [0]); try set(6, [1]); try set(7, [2]); try set(8, [3]); try set(9, [4])
-        #expect(policy.heaps.tournament.capacity >= 8)
-        try step(40)
+        for (weight, server) in [(5, 0), (6, 1), (7, 2), (8, 3), (9, 4)] { try run.setWeight(weight, for: [server]) }
+        #expect(run.policy.heaps.tournament.capacity >= 8)
+        try run.pick(40)
         // Everyone back to one weight, one class, through drains.
-        try set(0, Array(0..<8))
-        #expect(policy.pick() == nil && reference.pick() == nil)
-        try set(2, Array(0..<8))
-        try step(20)
-        for server in held { reference.release(server); policy.release(server) }
-        #expect(policy.activeConnections() == reference.activeConnections())
-        #expect(policy._invariantViolation() == nil)
+        try run.setWeight(0, for: Array(0..<8))
+        #expect(run.policy.pick() == nil && run.reference.pick() == nil)
+        try run.setWeight(2, for: Array(0..<8))
+        try run.pick(20)
+        try run.releaseAll()
     }
 
     @Test("every server drained: pick is nil, releases still count, undrain picks again")
