@@ -6,26 +6,43 @@
 /// (earliest virtual time, then oldest stamp), so tied servers share picks in proportion to
 /// their weights, as NGINX's smooth weighted rotation among tied peers does.
 ///
-/// Each server is one 16-byte record (count, weight, last-change stamp) in one contiguous
-/// array, so the scan streams through memory as it did before virtual time existed; virtual
-/// times live in a parallel array read only to break a tie between different weights, and
-/// the weight-class clocks apart (`WeightClassClocks`), touched once per operation.
+/// # Layout: one segment per weight class
+/// Each server is one 16-byte record (count, server id, last-change stamp) in one contiguous
+/// array, grouped by weight class: class `c`'s records are the segment
+/// `records[segmentStart[c] ..< segmentStart[c + 1]]`, and the drained servers (weight 0) the
+/// last segment, which a pick never reads. Within a class the weight is one number, so a
+/// lower count is a lower score, and virtual time never decreases in stamp order (see
+/// `ReferenceLeastConnections`): each segment is scanned comparing (count, stamp) alone, with
+/// no multiplication, and only the W segment winners are compared with the whole rule
+/// (cross-multiplied scores, then virtual times, then stamps). `slotOf` finds a server's
+/// record for a release; virtual times live apart, by server, read only for segment winners;
+/// the weight-class clocks apart too (`WeightClassClocks`), touched once per operation.
 ///
-/// - Complexity: pick O(n); release O(1); `setWeight` O(1) expected plus O(W) for W distinct
-///   weights (`WeightClassClocks.reassign`).
-///   Memory: 28 bytes per server, plus about 40 bytes per distinct weight.
+/// - Complexity: pick O(n + W) for W distinct positive weights; release O(1); `setWeight`
+///   O(W): one swap per segment boundary between the old and the new class, plus
+///   `WeightClassClocks.reassign` (O(W) and one dictionary lookup).
+///   Memory: 32 bytes per server (a 16-byte record, 8 bytes of virtual time, a 4-byte slot,
+///   a 4-byte weight class), plus about 44 bytes per distinct weight.
 /// - Note: Not thread-safe (a policy); wrap it in `LockedSelector`.
 public struct LinearScanPolicy: SelectionPolicy {
     @usableFromInline
-    struct Server {
+    struct Record {
         @usableFromInline var active: UInt32
-        @usableFromInline var weight: UInt32
+        /// The server this record describes.
+        @usableFromInline var server: UInt32
         @usableFromInline var stamp: UInt64
     }
 
     public static let isExact = true
 
-    @usableFromInline var servers: [Server]
+    /// Every server's record, grouped by weight class, then the drained ones.
+    @usableFromInline var records: [Record]
+    /// `segmentStart[c]` is where class `c`'s records begin, for every class index `c` of
+    /// `classes` (a free index has an empty segment); then where the drained records begin,
+    /// then the server count.
+    @usableFromInline var segmentStart: [Int32]
+    /// `slotOf[server]`: the index of `server`'s record in `records`.
+    @usableFromInline var slotOf: [Int32]
     /// Each server's virtual time in units of `1 / weight`.
     @usableFromInline var units: [UInt64]
     @usableFromInline var clock: UInt64
@@ -33,113 +50,216 @@ public struct LinearScanPolicy: SelectionPolicy {
 
     public init(weights: [Int], seed: UInt64 = 0) throws(SelectorConfigurationError) {
         try WeightValidation.validate(weights)
-        servers = weights.enumerated().map { index, weight in
-            Server(active: 0, weight: UInt32(weight), stamp: UInt64(index))
+        classes = WeightClassClocks(weights: weights)
+        let classCount = classes.classes.count
+        // Counting sort by class, the drained (class -1) last, each segment in index order.
+        var starts = Array(repeating: Int32(0), count: classCount + 2)
+        for weightClass in classes.classOf { starts[weightClass < 0 ? classCount + 1 : Int(weightClass) + 1] += 1 }
+        for segment in 0...classCount { starts[segment + 1] += starts[segment] }
+        var next = starts
+        next.removeLast()
+        var records = Array(repeating: Record(active: 0, server: 0, stamp: 0), count: weights.count)
+        var slotOf = Array(repeating: Int32(0), count: weights.count)
+        for server in weights.indices {
+            let weightClass = Int(classes.classOf[server])
+            let segment = weightClass < 0 ? classCount : weightClass
+            let slot = Int(next[segment])
+            next[segment] += 1
+            records[slot] = Record(active: 0, server: UInt32(server), stamp: UInt64(server))
+            slotOf[server] = Int32(slot)
         }
+        self.records = records
+        self.slotOf = slotOf
+        segmentStart = starts
         units = Array(repeating: 0, count: weights.count)
         clock = UInt64(weights.count)
-        classes = WeightClassClocks(weights: weights)
+        _checkInvariants()
     }
 
     @inlinable
-    public var serverCount: Int { servers.count }
+    public var serverCount: Int { records.count }
 
     @inlinable
     public mutating func pick() -> ServerID? {
-        let hasOneClass = classes.hasOneClass
-        let best: Int? = servers.withUnsafeBufferPointer { servers in
-            units.withUnsafeBufferPointer { units in
-                // Two copies of the scan, each with `oneClass` a constant folded into its loop.
-                hasOneClass ? Self.scan(servers, units, oneClass: true) : Self.scan(servers, units, oneClass: false)
+        let (slot, weightClass) = records.withUnsafeBufferPointer { records in
+            segmentStart.withUnsafeBufferPointer { starts in
+                classes.classWeight.withUnsafeBufferPointer { weights in
+                    units.withUnsafeBufferPointer { units in Self.scan(records, starts, weights, units) }
+                }
             }
         }
-        guard let best else { return nil }
-        if servers[best].active == UInt32.max { SelectorMisuse.tooManyConnections(ServerID(best)) }
-        servers[best].active &+= 1
-        units[best] = classes.tick(best)
-        touch(best)
-        return ServerID(best)
+        guard slot >= 0 else { return nil }
+        var record = records[slot]
+        if record.active == UInt32.max { SelectorMisuse.tooManyConnections(ServerID(Int(record.server))) }
+        record.active &+= 1
+        let server = Int(record.server)
+        setUnits(classes.tick(inClass: weightClass), of: server)
+        touch(&record)
+        records[slot] = record
+        return ServerID(server)
     }
 
-    /// The server a pick takes: minimal score, then earliest virtual time, then oldest stamp.
-    /// Between one weight the stamp alone breaks a tie (within a weight class virtual time
-    /// never decreases in stamp order), so with `oneClass` (every positive weight equal) the
-    /// scan reads only the 16-byte records, as it did before virtual time existed; otherwise
-    /// it reads a server's units only when it ties on score with a best of another weight,
-    /// and keeps the best's units in a register.
+    /// The slot and class of the record a pick takes (-1 when every server is drained):
+    /// minimal score, then earliest virtual time, then oldest stamp. Each class segment is
+    /// scanned comparing (count, stamp) as one 128-bit key, which orders one class as the
+    /// whole rule does; the segment winners are then compared with the whole rule.
     ///
-    /// - Complexity: O(n).
+    /// - Complexity: O(n + W).
     @inlinable
     @inline(__always)
     static func scan(
-        _ servers: UnsafeBufferPointer<Server>, _ units: UnsafeBufferPointer<UInt64>, oneClass: Bool
-    ) -> Int? {
+        _ records: UnsafeBufferPointer<Record>, _ starts: UnsafeBufferPointer<Int32>,
+        _ weights: UnsafeBufferPointer<UInt32>, _ units: UnsafeBufferPointer<UInt64>
+    ) -> (slot: Int, weightClass: Int) {
         var best = -1
+        var bestClass = -1
         var bestActive: UInt64 = 0
         var bestWeight: UInt64 = 0
         var bestStamp: UInt64 = 0
         var bestUnits: UInt64 = 0
-        for index in servers.indices {
-            let server = servers[index]
-            if server.weight == 0 { continue }
-            let weight = UInt64(server.weight)
-            let left = UInt64(server.active) &* bestWeight
-            let right = bestActive &* weight
-            // `best < 0` makes the first candidate win outright (bestWeight is still 0).
-            if best < 0 || left < right
-                || (left == right
-                    && (oneClass || weight == bestWeight
-                        ? server.stamp < bestStamp
-                        : breaksTie(server, units[index], bestWeight, bestUnits, bestStamp))) {
-                best = index
-                bestActive = UInt64(server.active)
-                bestWeight = weight
-                bestStamp = server.stamp
-                if !oneClass { bestUnits = units[index] }
+        // The last entry of `starts` ends the drained segment, which is not scanned.
+        for weightClass in 0..<(starts.count &- 2) {
+            let start = Int(starts[weightClass])
+            let end = Int(starts[weightClass &+ 1])
+            if start == end { continue }
+            let winner = segmentWinner(records, from: start, to: end)
+            let record = records[winner]
+            let weight = UInt64(weights[weightClass])
+            let recordUnits = units[Int(record.server)]
+            if best >= 0 {
+                let left = UInt64(record.active) &* bestWeight
+                let right = bestActive &* weight
+                if left > right { continue }
+                if left == right
+                    && !VirtualTime.precedes(
+                        recordUnits, UInt32(truncatingIfNeeded: weight), record.stamp,
+                        bestUnits, UInt32(truncatingIfNeeded: bestWeight), bestStamp) {
+                    continue
+                }
             }
+            best = winner
+            bestClass = weightClass
+            bestActive = UInt64(record.active)
+            bestWeight = weight
+            bestStamp = record.stamp
+            bestUnits = recordUnits
         }
-        return best < 0 ? nil : best
+        return (best, bestClass)
     }
 
-    /// Whether `server`, whose score equals the best so far and whose weight differs from it,
-    /// wins the tie: earlier virtual time, then older stamp.
+    /// The slot of the least (count, stamp) among `records[start ..< end]` (not empty).
+    ///
+    /// - Complexity: O(end - start).
     @inlinable
     @inline(__always)
-    static func breaksTie(
-        _ server: Server, _ serverUnits: UInt64, _ bestWeight: UInt64, _ bestUnits: UInt64, _ bestStamp: UInt64
-    ) -> Bool {
-        VirtualTime.precedes(
-            serverUnits, server.weight, server.stamp, bestUnits, UInt32(truncatingIfNeeded: bestWeight), bestStamp)
+    static func segmentWinner(_ records: UnsafeBufferPointer<Record>, from start: Int, to end: Int) -> Int {
+        var best = start
+        var bestKey = UInt128(records[start].active) &<< 64 | UInt128(records[start].stamp)
+        var slot = start &+ 1
+        while slot < end {
+            let key = UInt128(records[slot].active) &<< 64 | UInt128(records[slot].stamp)
+            // Selected without a branch: which record wins is unpredictable.
+            let wins = key < bestKey
+            best = wins ? slot : best
+            bestKey = wins ? key : bestKey
+            slot &+= 1
+        }
+        return best
     }
 
     @inlinable
     public mutating func release(_ server: ServerID) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "release")
-        if servers[server.index].active == 0 { SelectorMisuse.releaseWithoutConnection(server) }
-        servers[server.index].active &-= 1
-        if servers[server.index].weight > 0 { units[server.index] = classes.round(server.index) }
-        touch(server.index)
+        let slot = Int(slotOf[server.index])
+        var record = records[slot]
+        if record.active == 0 { SelectorMisuse.releaseWithoutConnection(server) }
+        record.active &-= 1
+        if classes.classOf[server.index] >= 0 { setUnits(classes.round(server.index), of: server.index) }
+        touch(&record)
+        records[slot] = record
     }
 
+    /// Sets `server`'s virtual time, writing only when it changes: at light load a release
+    /// follows its pick within the same round, and skipping the write skips a uniqueness check.
+    @inlinable
+    @inline(__always)
+    mutating func setUnits(_ newUnits: UInt64, of server: Int) {
+        if units[server] != newUnits { units[server] = newUnits }
+    }
+
+    /// - Complexity: O(W): the record moves from its class's segment to its new class's, one
+    ///   swap per boundary between them.
     public mutating func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
         try WeightValidation.validate(server, serverCount: serverCount)
         try WeightValidation.validate(weight, for: server.index)
         let index = server.index
-        servers[index].weight = UInt32(weight)
-        if let joined = classes.reassign(index, to: UInt32(weight)) { units[index] = joined }
-        touch(index)
+        let oldClass = Int(classes.classOf[index])
+        let joined = classes.reassign(index, to: UInt32(weight))
+        // A new class index gets an empty segment just before the drained one.
+        while segmentStart.count < classes.classes.count + 2 {
+            segmentStart.insert(segmentStart[segmentStart.count - 2], at: segmentStart.count - 2)
+        }
+        let newClass = Int(classes.classOf[index])
+        let drained = classes.classes.count
+        moveRecord(of: index, from: oldClass < 0 ? drained : oldClass, to: newClass < 0 ? drained : newClass)
+        if let joined { units[index] = joined }
+        touch(Int(slotOf[index]))
+        _checkInvariants()
     }
 
-    /// Gives `index` the newest stamp.
+    /// Moves `server`'s record from segment `from` to segment `to`, one boundary at a time: the
+    /// record swaps with the last record of its segment (or the first, going down) and the
+    /// boundary moves past it.
+    ///
+    /// - Complexity: O(|to - from|).
+    private mutating func moveRecord(of server: Int, from: Int, to: Int) {
+        var slot = Int(slotOf[server])
+        var segment = from
+        while segment < to {
+            let last = Int(segmentStart[segment + 1]) - 1
+            swapRecords(slot, last)
+            slot = last
+            segmentStart[segment + 1] -= 1
+            segment += 1
+        }
+        while segment > to {
+            let first = Int(segmentStart[segment])
+            swapRecords(slot, first)
+            slot = first
+            segmentStart[segment] += 1
+            segment -= 1
+        }
+    }
+
+    /// Swaps two records and records their new slots.
+    private mutating func swapRecords(_ a: Int, _ b: Int) {
+        guard a != b else { return }
+        records.swapAt(a, b)
+        slotOf[Int(records[a].server)] = Int32(a)
+        slotOf[Int(records[b].server)] = Int32(b)
+    }
+
+    /// Gives the record at `slot` the newest stamp.
     @inlinable
-    mutating func touch(_ index: Int) {
-        servers[index].stamp = clock
+    mutating func touch(_ slot: Int) {
+        records[slot].stamp = clock
         clock &+= 1
     }
 
-    public func activeConnections(of server: ServerID) -> Int { Int(servers[server.index].active) }
+    /// Gives `record`, a copy about to be stored back, the newest stamp.
+    @inlinable
+    @inline(__always)
+    mutating func touch(_ record: inout Record) {
+        record.stamp = clock
+        clock &+= 1
+    }
 
-    public func weight(of server: ServerID) -> Int { Int(servers[server.index].weight) }
+    public func activeConnections(of server: ServerID) -> Int { Int(records[Int(slotOf[server.index])].active) }
+
+    public func weight(of server: ServerID) -> Int {
+        let weightClass = Int(classes.classOf[server.index])
+        return weightClass < 0 ? 0 : Int(classes.classWeight[weightClass])
+    }
 }
 
 extension LinearScanPolicy {
@@ -150,9 +270,12 @@ extension LinearScanPolicy {
     @inlinable
     public mutating func assign(_ server: ServerID) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
-        if servers[server.index].active == UInt32.max { SelectorMisuse.tooManyConnections(server) }
-        servers[server.index].active &+= 1
-        if servers[server.index].weight > 0 { units[server.index] = classes.tick(server.index) }
-        touch(server.index)
+        let slot = Int(slotOf[server.index])
+        var record = records[slot]
+        if record.active == UInt32.max { SelectorMisuse.tooManyConnections(server) }
+        record.active &+= 1
+        if classes.classOf[server.index] >= 0 { setUnits(classes.tick(server.index), of: server.index) }
+        touch(&record)
+        records[slot] = record
     }
 }

@@ -56,9 +56,10 @@ struct ClassClock: Sendable {
 /// server is in, and each class's `ClassClock` and member count.
 ///
 /// `buckets` keeps the same clock in its own `WeightClass`. Here a class is just an index into
-/// `classes`, found through `classOf` (or handed in by `min-heap`, which keeps it in its
-/// nodes): a pick reads and writes one 16-byte entry, a release reads one; the dictionary
-/// from weight to class is used only when a weight is set.
+/// `classes`, found through `classOf` (or handed in by the pick, which finds the winner's
+/// class as it goes: `linear-scan` keeps a segment, `min-heap` a heap per class index): a
+/// pick reads and writes one 16-byte entry, a release reads one; the dictionary from weight
+/// to class is used only when a weight is set.
 ///
 /// - Complexity: `tick`, `round` O(1); `reassign` O(1) expected (one dictionary lookup);
 ///   `latestTime` O(classes). Memory: 4 bytes per server, about 40 bytes per distinct weight.
@@ -78,14 +79,11 @@ struct WeightClassClocks {
     /// Each class.
     @usableFromInline var classes: [Entry]
     /// Each class's weight.
-    var classWeight: [UInt32]
+    @usableFromInline var classWeight: [UInt32]
     /// The class of each weight some server has.
     var classOfWeight: [UInt32: Int32]
     /// Free class indices, reused before `classes` grows.
     var freeClasses: [Int32]
-    /// Whether every server with weight > 0 is in one class (all positive weights equal):
-    /// then virtual time follows stamp order everywhere and a scan can compare stamps alone.
-    @usableFromInline private(set) var hasOneClass: Bool
 
     /// One class per distinct positive weight, every clock at round 0.
     ///
@@ -97,9 +95,7 @@ struct WeightClassClocks {
         classWeight = []
         classOfWeight = [:]
         freeClasses = []
-        hasOneClass = false
         for (server, weight) in weights.enumerated() where weight > 0 { join(server, weight: UInt32(weight)) }
-        hasOneClass = classOfWeight.count == 1
     }
 
     /// Counts a pick (or assignment) of `server` (weight > 0) in its class's clock and returns
@@ -159,7 +155,6 @@ struct WeightClassClocks {
             }
             classOf[server] = -1
         }
-        defer { hasOneClass = classOfWeight.count == 1 }
         guard weight > 0 else { return nil }
         let start = latestTime().units(atWeight: weight)
         let weightClass = join(server, weight: weight)

@@ -47,8 +47,9 @@ struct ExactSelectorDifferentialTests {
     }
 
     /// One weight class turning into several and back: `linear-scan` and `min-heap` compare
-    /// stamps alone while every positive weight is equal, so every step that adds or removes
-    /// the last server of a second weight must switch them to the full rule, or back.
+    /// (count, stamp) alone within a weight class and the full rule only between classes, so
+    /// every step that adds or removes the last server of a second weight creates or empties
+    /// a class segment or class heap, and the next picks must still match.
     @Test("one weight class and several, in turn", arguments: exactKinds)
     func oneClassAndSeveral(kind: SelectorKind) throws {
         for seed in UInt64(0)..<300 {

@@ -13,7 +13,7 @@ struct MinHeapPolicyTests {
             try driveAgainstReference(
                 MinHeapPolicy.self, serverCount: serverCount, weightChoices: [0, 1, 2, 3, 7, 100],
                 steps: 600, seed: seed
-            ) { $0.heap._invariantViolation() }
+            ) { $0._invariantViolation() }
         }
     }
 
@@ -21,7 +21,7 @@ struct MinHeapPolicyTests {
     func deepEqualWeights() throws {
         try driveAgainstReference(
             MinHeapPolicy.self, serverCount: 5_000, weightChoices: [1], steps: 1_000, seed: 42
-        ) { $0.heap._invariantViolation() }
+        ) { $0._invariantViolation() }
     }
 
     @Test("draining the root, the last heap slot and a middle slot, then bringing them back")
@@ -29,24 +29,47 @@ struct MinHeapPolicyTests {
         var policy = try MinHeapPolicy(weights: Array(repeating: 1, count: 9))
         var reference = try ReferenceLeastConnections(weights: Array(repeating: 1, count: 9))
         for _ in 0..<5 { #expect(policy.pick() == reference.pick()) }
-        let root = Int(policy.heap.nodes[0].server)
-        let last = Int(policy.heap.nodes[policy.heap.count - 1].server)
-        let middle = Int(policy.heap.nodes[3].server)
+        let heap = Array(policy.heaps.heap(ofClass: 0))
+        let (root, last, middle) = (Int(heap[0].server), Int(heap[heap.count - 1].server), Int(heap[3].server))
         for server in [root, last, middle] {
             try policy.setWeight(0, for: ServerID(server))
             try reference.setWeight(0, for: ServerID(server))
-            #expect(policy.heap._invariantViolation() == nil)
+            #expect(policy._invariantViolation() == nil)
         }
-        #expect(policy.heap.count == 6)
+        #expect(policy.heaps.heap(ofClass: 0).count == 6)
+        #expect(policy.heaps.drained.count == 3)
         for _ in 0..<12 { #expect(policy.pick() == reference.pick()) }
         for server in [middle, root, last] {
             try policy.setWeight(3, for: ServerID(server))
             try reference.setWeight(3, for: ServerID(server))
-            #expect(policy.heap._invariantViolation() == nil)
+            #expect(policy._invariantViolation() == nil)
         }
-        #expect(policy.heap.count == 9)
+        #expect(policy.heaps.drained.isEmpty)
         for _ in 0..<12 { #expect(policy.pick() == reference.pick()) }
         #expect(policy.activeConnections() == reference.activeConnections())
+    }
+
+    @Test("setWeight moves servers between class heaps; a class emptied and reborn; the tournament grows")
+    func serversMoveBetweenClasses() throws {
+        var run = try Lockstep<MinHeapPolicy>(weights: [1, 2, 3, 4, 1, 2, 3, 4]) { $0._invariantViolation() }
+        try run.pick(20)
+        // Weight 4's class loses both members (to weight 1), then comes back with other servers.
+        try run.setWeight(1, for: [3, 7])
+        #expect(run.policy.heaps.regions.filter { $0.count > 0 }.count == 3)
+        try run.pick(20)
+        try run.setWeight(4, for: [0, 5])
+        #expect(run.policy.heaps.regions.filter { $0.count > 0 }.count == 4)
+        try run.pick(20)
+        // Eight distinct weights: more classes than the tournament was built for.
+        for (weight, server) in [(5, 0), (6, 1), (7, 2), (8, 3), (9, 4)] { try run.setWeight(weight, for: [server]) }
+        #expect(run.policy.heaps.tournament.capacity >= 8)
+        try run.pick(40)
+        // Everyone back to one weight, one class, through drains.
+        try run.setWeight(0, for: Array(0..<8))
+        #expect(run.policy.pick() == nil && run.reference.pick() == nil)
+        try run.setWeight(2, for: Array(0..<8))
+        try run.pick(20)
+        try run.releaseAll()
     }
 
     @Test("every server drained: pick is nil, releases still count, undrain picks again")
@@ -56,13 +79,13 @@ struct MinHeapPolicyTests {
         let first = try #require(picked)
         try policy.setWeight(0, for: ServerID(0))
         try policy.setWeight(0, for: ServerID(1))
-        #expect(policy.heap.count == 0)
+        #expect(policy.heaps.winningClass == -1)
         #expect(policy.pick() == nil)
         policy.release(first)
         #expect(policy.activeConnections() == [0, 0])
         try policy.setWeight(5, for: ServerID(1))
         #expect(policy.pick() == ServerID(1))
-        #expect(policy.heap._invariantViolation() == nil)
+        #expect(policy._invariantViolation() == nil)
     }
 
     @Test("setting the same weight sends a server behind its equals")
@@ -74,23 +97,45 @@ struct MinHeapPolicyTests {
 
     @Test("the invariant checker notices damage")
     func checkerCatchesDamage() throws {
-        let healthy = try MinHeapPolicy(weights: [1, 2, 0, 1, 1, 3])
-        #expect(healthy.heap._invariantViolation() == nil)
+        var healthy = try MinHeapPolicy(weights: [1, 2, 0, 1, 1, 3, 1])
+        for _ in 0..<4 { _ = healthy.pick() }
+        #expect(healthy._invariantViolation() == nil)
+        let ones = Int(healthy.classes.classOf[0])
 
-        var misplaced = healthy.heap
-        misplaced.nodes.swapAt(0, 1)
+        let base = Int(healthy.heaps.regions[ones].base)
+        let slots = base ..< base + Int(healthy.heaps.regions[ones].count)
+
+        var misplaced = healthy
+        misplaced.heaps.nodes.swapAt(base, base + 1)
         #expect(misplaced._invariantViolation()?.contains("position") == true)
 
-        var outOfOrder = healthy.heap
-        outOfOrder.nodes[0].active = 9
+        var outOfOrder = healthy
+        outOfOrder.heaps.nodes[base].active = 9
         #expect(outOfOrder._invariantViolation()?.contains("precedes its parent") == true)
 
-        var drainedInside = healthy.heap
-        drainedInside.nodes[1].weight = 0
-        #expect(drainedInside._invariantViolation()?.contains("weight 0") == true)
+        var wrongWeight = healthy
+        wrongWeight.heaps.nodes[base + 1].weight = 2
+        #expect(wrongWeight._invariantViolation()?.contains("weight") == true)
 
-        var sharedStamp = healthy.heap
-        sharedStamp.nodes[2].stamp = sharedStamp.nodes[1].stamp
+        var sharedStamp = healthy
+        sharedStamp.heaps.nodes[base + 2].stamp = sharedStamp.heaps.nodes[base + 1].stamp
         #expect(sharedStamp._invariantViolation()?.contains("twice") == true)
+
+        // A member changed later but with an earlier virtual time: the cheap (count, stamp)
+        // order of a class heap would no longer be the whole key's.
+        var timeGoesBack = healthy
+        let newest = slots.max { timeGoesBack.heaps.nodes[$0].stamp < timeGoesBack.heaps.nodes[$1].stamp }!
+        let oldest = slots.min { timeGoesBack.heaps.nodes[$0].stamp < timeGoesBack.heaps.nodes[$1].stamp }!
+        timeGoesBack.heaps.nodes[newest].units = 0
+        timeGoesBack.heaps.nodes[oldest].units = 5
+        #expect(timeGoesBack._invariantViolation()?.contains("earlier virtual time") == true)
+
+        var overlapping = healthy
+        overlapping.heaps.regions[ones].capacity += 1
+        #expect(overlapping._invariantViolation()?.contains("region") == true)
+
+        var wrongWinner = healthy
+        wrongWinner.heaps.tournament.winners[1] = wrongWinner.heaps.tournament.winners[1] == 0 ? 1 : 0
+        #expect(wrongWinner._invariantViolation()?.contains("tournament") == true)
     }
 }

@@ -50,3 +50,57 @@ func driveAgainstReference<Policy: SelectionPolicy>(
     try #require(subject.activeConnections() == reference.activeConnections(), "seed \(seed)")
     try #require(subject.weights() == reference.weights(), "seed \(seed)")
 }
+
+/// A policy and `ReferenceLeastConnections` driven in lockstep by a test's own script of
+/// picks and weight changes: every pick must match, at most `inFlight` connections stay open
+/// (the oldest released first), and `violation` must find nothing after every step.
+struct Lockstep<Policy: SelectionPolicy> {
+    var policy: Policy
+    var reference: ReferenceLeastConnections
+    var held: [ServerID] = []
+    let inFlight: Int
+    let violation: (Policy) -> String?
+
+    init(weights: [Int], inFlight: Int = 2, violation: @escaping (Policy) -> String?) throws {
+        policy = try Policy(weights: weights, seed: 0)
+        reference = try ReferenceLeastConnections(weights: weights)
+        self.inFlight = inFlight
+        self.violation = violation
+    }
+
+    /// `count` picks, each followed by a release of the oldest connection beyond `inFlight`.
+    mutating func pick(_ count: Int) throws {
+        for _ in 0..<count {
+            let expected = reference.pick()
+            try #require(policy.pick() == expected)
+            if let expected { held.append(expected) }
+            if held.count > inFlight {
+                let server = held.removeFirst()
+                reference.release(server)
+                policy.release(server)
+            }
+            try #require(violation(policy) == nil, "\(violation(policy) ?? "")")
+        }
+    }
+
+    /// Sets `weight` for each of `servers` in turn.
+    mutating func setWeight(_ weight: Int, for servers: [Int]) throws {
+        for server in servers {
+            try reference.setWeight(weight, for: ServerID(server))
+            try policy.setWeight(weight, for: ServerID(server))
+            try #require(violation(policy) == nil, "weight \(weight) for \(server): \(violation(policy) ?? "")")
+            try #require(policy.weight(of: ServerID(server)) == weight)
+        }
+    }
+
+    /// Releases every open connection and requires the counts to agree (all 0).
+    mutating func releaseAll() throws {
+        for server in held {
+            reference.release(server)
+            policy.release(server)
+        }
+        held = []
+        try #require(policy.activeConnections() == reference.activeConnections())
+        try #require(violation(policy) == nil)
+    }
+}

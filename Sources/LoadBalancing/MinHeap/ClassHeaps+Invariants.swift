@@ -1,0 +1,104 @@
+extension ClassHeaps {
+    /// The first broken invariant found, or `nil`, given the policy's weight classes (`classes`:
+    /// which class each server is in, each class's weight and member count). `MinHeapPolicy`'s
+    /// `_checkInvariants()` calls it after every mutating operation in debug builds; tests call
+    /// it directly on deliberately damaged heaps to show that the damage would be caught.
+    ///
+    /// Checks that the class regions lie in `nodes` without overlapping; that every server has exactly one node, where `positions` and `classOf` say;
+    /// that drained nodes have weight 0 and class nodes their class's weight, as many as the
+    /// class has members; that no node precedes its parent under `precedesWithOneWeight`;
+    /// that within each class virtual time never decreases in stamp order (what makes that
+    /// comparison exact); that stamps are distinct (so the order is total); and that every match of the tournament has the right winner.
+    ///
+    /// - Complexity: O(n log n).
+    func _invariantViolation(classes: WeightClassClocks) -> String? {
+        let nodeCount = drained.count + regions.reduce(0) { $0 + Int($1.count) }
+        if nodeCount != positions.count { return "\(nodeCount) nodes but \(positions.count) servers" }
+        if let violation = layoutViolation() { return violation }
+        var stamps = Set<UInt64>(minimumCapacity: positions.count)
+        for (slot, node) in drained.enumerated() {
+            if let violation = misplacement(node, slot: slot, weightClass: -1, classes: classes) { return violation }
+            if node.weight != 0 { return "drained server \(node.server) has weight \(node.weight)" }
+            if !stamps.insert(node.stamp).inserted { return "stamp \(node.stamp) appears twice" }
+        }
+        for weightClass in regions.indices {
+            let heap = Array(heap(ofClass: weightClass))
+            let members = weightClass < classes.classes.count ? Int(classes.classes[weightClass].members) : 0
+            if heap.count != members { return "class \(weightClass) heap holds \(heap.count) of \(members) members" }
+            for (slot, node) in heap.enumerated() {
+                if let violation = misplacement(node, slot: slot, weightClass: weightClass, classes: classes) { return violation }
+                if node.weight != classes.classWeight[weightClass] {
+                    return "server \(node.server) has weight \(node.weight) in class \(weightClass) of weight \(classes.classWeight[weightClass])"
+                }
+                if !stamps.insert(node.stamp).inserted { return "stamp \(node.stamp) appears twice" }
+                if slot > 0 && Self.precedesWithOneWeight(node, heap[Self.parent(of: slot)]) {
+                    return "class \(weightClass) slot \(slot) (server \(node.server)) precedes its parent slot \(Self.parent(of: slot))"
+                }
+            }
+            let byStamp = heap.sorted { $0.stamp < $1.stamp }
+            for (earlier, later) in zip(byStamp, byStamp.dropFirst()) where earlier.units > later.units {
+                return "class \(weightClass): server \(later.server) changed after server \(earlier.server) but has an earlier virtual time"
+            }
+        }
+        return tournamentViolation()
+    }
+
+    /// The first wrong entry of the tournament, or `nil`.
+    private func tournamentViolation() -> String? {
+        let capacity = tournament.capacity
+        let winners = tournament.winners
+        if capacity < regions.count || winners.count != 2 * capacity {
+            return "tournament of \(capacity) leaves (\(winners.count) entries) for \(regions.count) classes"
+        }
+        if tournament.winner != Int(winners[1]) { return "tournament winner \(tournament.winner), its root \(winners[1])" }
+        for leaf in 0..<capacity {
+            let present = leaf < regions.count && regions[leaf].count > 0
+            if winners[capacity + leaf] != (present ? Int32(leaf) : -1) {
+                return "tournament leaf \(leaf) holds \(winners[capacity + leaf])"
+            }
+        }
+        return nodes.withUnsafeBufferPointer { nodes in
+            regions.withUnsafeBufferPointer { regions in
+                let roots = ClassRoots(nodes: nodes, regions: regions)
+                for slot in stride(from: capacity - 1, through: 1, by: -1)
+                where winners[slot] != ClassTournament.match(winners[2 * slot], winners[2 * slot + 1], roots) {
+                    return "tournament slot \(slot) holds \(winners[slot])"
+                }
+                return nil
+            }
+        }
+    }
+
+    /// Whether the regions lie inside `nodes` without overlapping, and `deadSlots` counts the
+    /// slots outside them.
+    private func layoutViolation() -> String? {
+        var owner = Array(repeating: -1, count: nodes.count)
+        for (weightClass, region) in regions.enumerated() {
+            if region.count < 0 || region.count > region.capacity || region.base < 0
+                || Int(region.base) + Int(region.capacity) > nodes.count {
+                return "class \(weightClass)'s region \(region) does not fit \(nodes.count) slots"
+            }
+            for slot in Int(region.base) ..< Int(region.base + region.capacity) {
+                if owner[slot] >= 0 { return "slot \(slot) is in the regions of classes \(owner[slot]) and \(weightClass)" }
+                owner[slot] = weightClass
+            }
+        }
+        let outside = owner.count { $0 < 0 }
+        if outside != deadSlots { return "\(outside) slots in no region, but deadSlots says \(deadSlots)" }
+        return nil
+    }
+
+    /// Why `node`, found at `slot` of class `weightClass` (-1: drained), is not where the
+    /// position map and the classes say, or `nil`.
+    private func misplacement(_ node: Node, slot: Int, weightClass: Int, classes: WeightClassClocks) -> String? {
+        let server = Int(node.server)
+        if server < 0 || server >= positions.count { return "class \(weightClass) slot \(slot) holds unknown server \(server)" }
+        if Int(positions[server]) != slot {
+            return "server \(server) sits in slot \(slot) but its position says \(positions[server])"
+        }
+        if Int(classes.classOf[server]) != weightClass {
+            return "server \(server) sits in class \(weightClass) but is in class \(classes.classOf[server])"
+        }
+        return nil
+    }
+}
