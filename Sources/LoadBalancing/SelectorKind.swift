@@ -23,7 +23,7 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
         case .linearScan:
             "lock + array of counts scanned for the minimal score; exact, pick O(n) (NGINX least_conn, IPVS wlc)"
         case .minHeap:
-            "lock + indexed 4-ary min-heap of (score, virtual time, stamp) with a position map; exact, O(log n) (Finagle, APISIX)"
+            "lock + one indexed 4-ary min-heap of (count, stamp) per weight class, a tournament over the class roots; exact, O(log n) (Finagle, APISIX)"
         case .buckets:
             "lock + servers in lists by active count per weight, cached minimum; exact, O(1) equal weights (HAProxy fwlc)"
         case .atomicScan:
