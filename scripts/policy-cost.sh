@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The exact policies' cost alone, A/B between commits (default: 3cae0ef, the commit before the
+# weighted tie rule, against HEAD): builds scripts/policy-cost against a worktree of each commit
+# (release), runs them interleaved for 3 rounds and prints, per cell, the median over the rounds
+# of the fastest sample (ns per pick + release) and the ratio to the first commit.
+# Usage: scripts/policy-cost.sh [COMMIT ...]   (about 2 minutes of builds per commit, 15 s a round)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
+commits=("$@")
+[ ${#commits[@]} -gt 0 ] || commits=(3cae0ef HEAD)
+work=$(mktemp -d /tmp/lbbench-policy-cost.XXXXXX)
+cleanup() {
+    for index in "${!commits[@]}"; do git worktree remove --force "$work/checkout-$index" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+for index in "${!commits[@]}"; do
+    git worktree add --detach "$work/checkout-$index" "${commits[$index]}" >/dev/null 2>&1
+    cp -R scripts/policy-cost "$work/program-$index"
+    LBBENCH_CHECKOUT="$work/checkout-$index" swift build -c release --package-path "$work/program-$index" >/dev/null
+done
+for round in 1 2 3; do
+    for index in "${!commits[@]}"; do
+        "$work/program-$index/.build/release/policy-cost" | sed "s/^/$index /"
+    done
+done > "$work/samples.txt"
+python3 - "$work/samples.txt" "${commits[@]}" <<'PY'
+import collections, statistics, sys
+samples, commits = sys.argv[1], sys.argv[2:]
+fastest = collections.defaultdict(list)
+for line in open(samples):
+    index, selector, servers, weights, best = line.split()[:5]
+    fastest[(selector, int(servers), weights, int(index))].append(float(best))
+cells = sorted({key[:3] for key in fastest})
+print("| selector | servers | weights | " + " | ".join(commits) + " | " + " | ".join(f"{c} ÷ {commits[0]}" for c in commits[1:]) + " |")
+print("|---|--:|---|" + "--:|" * (2 * len(commits) - 1))
+for cell in cells:
+    medians = [statistics.median(fastest[cell + (index,)]) for index in range(len(commits))]
+    ratios = [f"{m / medians[0]:.2f}" for m in medians[1:]]
+    print(f"| {cell[0]} | {cell[1]} | {cell[2]} | " + " | ".join(f"{m:.1f}" for m in medians) + " | " + " | ".join(ratios) + " |")
+PY
