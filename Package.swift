@@ -106,7 +106,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "LBLiveTests", dependencies: ["LBLive", "LoadBalancing", "LBWorkloads"]),
+        .testTarget(name: "LBLiveTests", dependencies: ["LBLive", "LoadBalancing", "LBWorkloads", "LBRandom"]),
     ],
     swiftLanguageModes: [.v6]
 )
