@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Measures issue 12's targets for `lbbench-live` on this machine (about 18 minutes):
-#   1. the default run 5 times (rows side by side): least connections' short-request p99 below
+# Measures issue 12's targets for `lbbench-live` on this machine (about 8 minutes):
+#   1. the default run 5 times, repeat r with --seed r (seed 1 is the default; each repeat is an
+#      independent workload, not the same requests again; LIVE_TARGETS_SAME_SEED=1 keeps seed 1
+#      for all five) with the rows side by side: least connections' short-request p99 below
 #      round robin's, per balancer and repeat, with the short requests behind each p99 and the
 #      window segments where it holds; lbbench's busiest ÷ average in-flight against HAProxy
 #      leastconn's; the generator's lateness and the load average (how loaded the machine was);
@@ -17,7 +19,10 @@ out=${1:-$(mktemp -d /tmp/lbbench-live-targets.XXXXXX)}
 mkdir -p "$out"
 for repeat in 1 2 3 4 5; do
     mkdir -p "$out/default-$repeat"
-    /usr/bin/time -f "default run $repeat: %e s" "$live" --output-directory "$out/default-$repeat" 2>&1 | grep -v '^lbbench-live:'
+    seed=$repeat
+    if [ "${LIVE_TARGETS_SAME_SEED:-0}" = 1 ]; then seed=1; fi
+    /usr/bin/time -f "default run $repeat (seed $seed): %e s" "$live" --seed "$seed" --output-directory "$out/default-$repeat" 2>&1 \
+        | grep -v '^lbbench-live:'
     echo "  after it: $(uptime)"
 done
 mkdir -p "$out/ps-exponential"
@@ -50,7 +55,7 @@ for path in sorted(glob.glob(os.path.join(out, "default-*/live.json"))):
     ratio = report["findings"]["busiestRatioVersusHAProxy"]
     if ratio is not None:
         ratios.append(ratio)
-    print(f"- {os.path.basename(os.path.dirname(path))} ({report['seconds']:.0f} s): " + "; ".join(cells)
+    print(f"- {os.path.basename(os.path.dirname(path))} (seed {report['farm']['seed']}, {report['seconds']:.0f} s): " + "; ".join(cells)
           + (f"; busiest÷avg ratio vs HAProxy {ratio:.3f}" if ratio is not None else ""))
 for balancer, results in holds.items():
     print(f"  {balancer}: ordering held in {sum(results)} of {len(results)}")
