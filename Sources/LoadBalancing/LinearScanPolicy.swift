@@ -113,8 +113,8 @@ public struct LinearScanPolicy: SelectionPolicy {
     ) -> (slot: Int, weightClass: Int) {
         var best = -1
         var bestClass = -1
-        var bestActive: UInt64 = 0
-        var bestWeight: UInt64 = 0
+        var bestActive: UInt32 = 0
+        var bestWeight: UInt32 = 0
         var bestStamp: UInt64 = 0
         var bestUnits: UInt64 = 0
         // The last entry of `starts` ends the drained segment, which is not scanned.
@@ -124,22 +124,16 @@ public struct LinearScanPolicy: SelectionPolicy {
             if start == end { continue }
             let winner = segmentWinner(records, from: start, to: end)
             let record = records[winner]
-            let weight = UInt64(weights[weightClass])
+            let weight = weights[weightClass]
             let recordUnits = units[Int(record.server)]
-            if best >= 0 {
-                let left = UInt64(record.active) &* bestWeight
-                let right = bestActive &* weight
-                if left > right { continue }
-                if left == right
-                    && !VirtualTime.precedes(
-                        recordUnits, UInt32(truncatingIfNeeded: weight), record.stamp,
-                        bestUnits, UInt32(truncatingIfNeeded: bestWeight), bestStamp) {
-                    continue
-                }
+            if best >= 0
+                && !VirtualTime.serverPrecedes(
+                    record.active, weight, recordUnits, record.stamp, bestActive, bestWeight, bestUnits, bestStamp) {
+                continue
             }
             best = winner
             bestClass = weightClass
-            bestActive = UInt64(record.active)
+            bestActive = record.active
             bestWeight = weight
             bestStamp = record.stamp
             bestUnits = recordUnits

@@ -72,6 +72,26 @@ public struct VirtualTime: Sendable, Equatable, CustomStringConvertible {
         return left < right || (left == right && aStamp < bStamp)
     }
 
+    /// The exact policies' whole order between two servers of any weights (see
+    /// `ReferenceLeastConnections`): whether server a, with `aActive` connections, weight
+    /// `aWeight`, virtual time `aUnits / aWeight` and stamp `aStamp`, is picked before server b:
+    /// lower score `active / weight`, then earlier virtual time, then older stamp. Both weights
+    /// positive; the tie rule is computed only on equal scores. `min-heap`'s tournament, `linear-scan`'s segment winners and `buckets`' class
+    /// heads are all compared with it.
+    ///
+    /// - Complexity: O(1): two 32 × 32-bit multiplications for the score, then `precedes`.
+    @inlinable
+    @inline(__always)
+    public static func serverPrecedes(
+        _ aActive: UInt32, _ aWeight: UInt32, _ aUnits: UInt64, _ aStamp: UInt64,
+        _ bActive: UInt32, _ bWeight: UInt32, _ bUnits: UInt64, _ bStamp: UInt64
+    ) -> Bool {
+        let left = UInt64(aActive) &* UInt64(bWeight)
+        let right = UInt64(bActive) &* UInt64(aWeight)
+        if left != right { return left < right }
+        return precedes(aUnits, aWeight, aStamp, bUnits, bWeight, bStamp)
+    }
+
     /// Whether `aUnits / aWeight` is strictly earlier than `bUnits / bWeight` (both weights
     /// positive).
     ///

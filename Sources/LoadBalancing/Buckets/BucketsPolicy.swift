@@ -177,27 +177,21 @@ public struct BucketsPolicy: SelectionPolicy {
     @inline(__always)
     private func leastLoadedHead() -> (weightClass: Int, server: Int)? {
         var best: (weightClass: Int, server: Int)?
-        var bestActive: UInt64 = 0
-        var bestWeight: UInt64 = 0
+        var bestActive: UInt32 = 0
+        var bestWeight: UInt32 = 0
         var bestUnits: UInt64 = 0
         var bestStamp: UInt64 = 0
         for slot in liveClasses.indices {
             let weightClass = Int(liveClasses[slot])
             let minimum = classes[weightClass].minimum
             let head = Int(nodes[Int(classes[weightClass].sentinels[Int(minimum)])].next)
-            let active = UInt64(minimum)
-            let weight = UInt64(classes[weightClass].weight)
+            let active = minimum
+            let weight = classes[weightClass].weight
             let units = nodes[head].units
             let stamp = nodes[head].stamp
-            if best != nil {
-                let left = active &* bestWeight
-                let right = bestActive &* weight
-                if left > right { continue }
-                if left == right {
-                    let (headWeight, otherWeight) = (UInt32(truncatingIfNeeded: weight), UInt32(truncatingIfNeeded: bestWeight))
-                    let order = VirtualTime.order(units, headWeight, bestUnits, otherWeight)
-                    if order > 0 || (order == 0 && stamp > bestStamp) { continue }
-                }
+            if best != nil
+                && !VirtualTime.serverPrecedes(active, weight, units, stamp, bestActive, bestWeight, bestUnits, bestStamp) {
+                continue
             }
             best = (weightClass, head)
             bestActive = active

@@ -157,17 +157,10 @@ struct ClassHeaps {
     /// then older stamp. The tournament compares class roots with it; a class heap, whose
     /// nodes share one weight, sifts with `precedesWithOneWeight` instead.
     ///
-    /// Both weights are positive; the score products are at most `UInt32.max * UInt32.max`,
-    /// which fits in 64 bits.
+    /// Both weights are positive (`VirtualTime.serverPrecedes`).
     @inline(__always)
     static func precedes(_ a: Node, _ b: Node) -> Bool {
-        let left = UInt64(a.active) &* UInt64(b.weight)
-        let right = UInt64(b.active) &* UInt64(a.weight)
-        // Every part is computed and the results combined without branches: between class
-        // roots at light load, ties between different weights are common and their outcome
-        // is unpredictable.
-        let tieGoesToA = VirtualTime.precedes(a.units, a.weight, a.stamp, b.units, b.weight, b.stamp)
-        return left < right || (left == right && tieGoesToA)
+        VirtualTime.serverPrecedes(a.active, a.weight, a.units, a.stamp, b.active, b.weight, b.units, b.stamp)
     }
 
     /// `precedes` for two nodes of the same weight class: fewer active connections, then
