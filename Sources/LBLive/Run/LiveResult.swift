@@ -94,9 +94,10 @@ public struct LiveRowResult: Sendable {
     /// Whether `sample` is a short request: at most the mean size.
     static func isShort(_ sample: RequestSample) -> Bool { sample.size <= 1 }
 
-    /// Busiest ÷ average of `meanInFlight[i] / weights[i]` (`Fairness.peakToMean`).
+    /// Busiest ÷ average of `meanInFlight[i] / weights[i]` (`Fairness.busiestOverAverage`, as the
+    /// simulator's prediction computes it).
     static func busiestOverAverage(_ meanInFlight: [Double], weights: [Int]) -> Double {
-        Fairness.peakToMean(Fairness.weightNormalized(meanInFlight, weights: weights))
+        Fairness.busiestOverAverage(meanInFlight, weights: weights)
     }
 }
 
