@@ -121,8 +121,8 @@ struct Engine<Server: ServerModel, R: Router> {
         busyAtStart = busyTotal
         peak = Array(repeating: 0, count: serverCount)
         assignments = peak
-        heldArea = busyTotal
-        heldSince = busyTotal
+        heldArea = Array(repeating: 0, count: serverCount)
+        heldSince = heldArea
         responseBatches = BatchMeans(batches: configuration.batches)
         slowdownBatches = responseBatches
         // About one sample per n arrivals keeps sampling O(1) per request. A closed population

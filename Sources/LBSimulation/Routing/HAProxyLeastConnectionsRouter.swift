@@ -61,7 +61,7 @@ public struct HAProxyLeastConnectionsRouter: Router {
         effectiveWeights = weights.map { UInt64($0) * Self.weightScale }
         inFlight = Array(repeating: 0, count: weights.count)
         keys = inFlight
-        insertedAt = (0..<UInt64(weights.count)).map { $0 }
+        insertedAt = Array(0..<UInt64(weights.count))
         insertions = UInt64(weights.count)
     }
 
