@@ -88,6 +88,23 @@ struct PeerRouterTests {
         #expect(Self.run(&router, [.release(1), .pick]) == [1])
     }
 
+    @Test(
+        "on the default live farm HAProxy's rule keeps the weight-2 backend busier per weight than lbbench's and nginx's, and its busiest ÷ average lower",
+        arguments: [UInt64(1), 2]
+    )
+    func defaultLiveFarm(seed: UInt64) throws {
+        // lbbench-live's default: speeds 2,1,1,1, PS, ρ = 0.85, mixed sizes; about 20 minutes of it.
+        let farm = SimulationConfiguration(
+            weights: [2, 1, 1, 1], traffic: .open(utilization: 0.85), sizes: .workload(.mixed), jobs: 100_000, seed: seed)
+        let haproxy = try Simulation.run(farm, router: .haproxyLeastConnections)
+        for router in [RouterKind.selector(.linearScan), .nginxLeastConnections] {
+            let other = try Simulation.run(farm, router: router)
+            #expect(haproxy.meanInFlight[0] > other.meanInFlight[0], "\(router): \(other.meanInFlight) against \(haproxy.meanInFlight)")
+            #expect(haproxy.busiestOverAverageInFlight < other.busiestOverAverageInFlight,
+                    "\(router): \(other.busiestOverAverageInFlight) against \(haproxy.busiestOverAverageInFlight)")
+        }
+    }
+
     @Test("the peer models parse by name, list after random, and simulate deterministically")
     func names() throws {
         #expect(RouterKind(name: "haproxy-leastconn") == .haproxyLeastConnections)
