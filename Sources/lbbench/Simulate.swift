@@ -102,6 +102,7 @@ struct Simulate: ParsableCommand {
         try report.check(formats: [.markdown, .json])
         if let problem = (memoryBudget ?? .standard).problem { throw ValidationError(problem) }
         try checkRanges()
+        _ = try routers()
         if describesFarm {
             try checkCost(try farm())
         } else {
