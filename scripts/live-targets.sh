@@ -53,10 +53,12 @@ for path in sorted(glob.glob(os.path.join(out, "default-*/live.json"))):
     mean_lag = max(row.get("generatorMeanLagSeconds") or 0 for row in report["rows"]) * 1000
     cells.append(f"generator late ≤ {lag:.0f} ms (mean {mean_lag:.2f} ms)")
     ratio = report["findings"]["busiestRatioVersusHAProxy"]
+    predicted = report["findings"].get("predictedBusiestRatioVersusHAProxy")
     if ratio is not None:
         ratios.append(ratio)
     print(f"- {os.path.basename(os.path.dirname(path))} (seed {report['farm']['seed']}, {report['seconds']:.0f} s): " + "; ".join(cells)
-          + (f"; busiest÷avg ratio vs HAProxy {ratio:.3f}" if ratio is not None else ""))
+          + (f"; busiest÷avg ratio vs HAProxy {ratio:.3f}" if ratio is not None else "")
+          + (f" (simulator, each one's rule: {predicted:.3f})" if predicted is not None else ""))
 for balancer, results in holds.items():
     print(f"  {balancer}: ordering held in {sum(results)} of {len(results)}")
 if ratios:

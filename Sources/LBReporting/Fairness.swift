@@ -47,4 +47,14 @@ package enum Fairness {
             weight > 0 ? quantity / Double(weight) : nil
         }
     }
+
+    /// Busiest ÷ average of `quantities[i] / weights[i]` (`peakToMean` of `weightNormalized`):
+    /// 1 when every server carries in proportion to its weight. `lbbench-live` and
+    /// `lbbench simulate` compute their busiest ÷ average in-flight with it.
+    ///
+    /// - Precondition: `quantities.count == weights.count`.
+    /// - Complexity: O(n).
+    package static func busiestOverAverage(_ quantities: [Double], weights: [Int]) -> Double {
+        peakToMean(weightNormalized(quantities, weights: weights))
+    }
 }

@@ -1,7 +1,8 @@
 import LoadBalancing
 
 /// `lbbench simulate`'s engine: a discrete-event simulation of a server farm behind one or
-/// more balancers that route with the library's selectors.
+/// more balancers that route with the library's selectors (or random routing, or a model of
+/// HAProxy's or nginx's least-connections rule).
 ///
 /// Servers have speeds proportional to their weights and serve by processor sharing or first
 /// come, first served; requests arrive as a Poisson stream at a target utilisation or from a
@@ -19,7 +20,8 @@ public enum Simulation {
     /// Simulates `configuration` with every balancer routing by `router`.
     ///
     /// - Complexity: O(jobs · (log n + pick cost)).
-    /// - Throws: `SimulationError` for an invalid configuration or weights the selector refuses.
+    /// - Throws: `SimulationError` for an invalid configuration or weights the router refuses
+    ///   (`RouterKind.check(weights:)`).
     public static func run(
         _ configuration: SimulationConfiguration, router: RouterKind
     ) throws(SimulationError) -> SimulationResult {
@@ -31,6 +33,12 @@ public enum Simulation {
                 SelectorSimulation(configuration: configuration, routerName: router.name, weights: weights))
         case .random:
             return try run(configuration, routerName: router.name) { seed in RandomRouter(weights: weights, seed: seed) }
+        case .haproxyLeastConnections:
+            return try run(configuration, routerName: router.name) { (_) throws(SimulationError) in
+                try HAProxyLeastConnectionsRouter(weights: weights)
+            }
+        case .nginxLeastConnections:
+            return try run(configuration, routerName: router.name) { _ in NginxLeastConnectionsRouter(weights: weights) }
         }
     }
 

@@ -19,7 +19,11 @@ struct Simulate: ParsableCommand {
             """
     )
 
-    @Option(help: "Comma-separated routers: selector names (see `lbbench list`), `random`, or `all` (every selector and random). Default: every selector.")
+    @Option(help: """
+        Comma-separated routers: selector names (see `lbbench list`), `random`, the models of HAProxy's and nginx's \
+        least connections `haproxy-leastconn` (weights 1...\(HAProxyLeastConnectionsRouter.maximumWeight), as HAProxy's) and \
+        `nginx-least-conn`, or `all` (every selector, random and both models). Default: every selector.
+        """)
     var selectors: String?
 
     @Option(help: "Number of servers, in \(OptionRange.describe(SimulationLimits.servers)) (default \(DefaultSuite.servers), or the size mix's own farm).")
@@ -104,6 +108,13 @@ struct Simulate: ParsableCommand {
         } else {
             try check(SimulationConfiguration(weights: [1], jobs: jobs ?? DefaultSuite.defaultJobs))
         }
+        for run in try scenarios().flatMap(\.runs) {
+            do {
+                try run.router.check(weights: run.configuration.balancerWeights)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
     }
 
     func run() throws {
@@ -127,14 +138,7 @@ struct Simulate: ParsableCommand {
             requests = report.simulatedRequests
             healthy = report.passed
         } else {
-            let scenarios: [Scenario]
-            if describesFarm {
-                let farm = try farm()
-                let routers = try routers() ?? SelectorKind.allCases.map(RouterKind.selector)
-                scenarios = [Scenario(id: "custom", title: "Custom farm", runs: routers.map { .init(farm, router: $0) })]
-            } else {
-                scenarios = DefaultSuite.scenarios(jobs: jobs, seed: seed.seed, routers: try routers())
-            }
+            let scenarios = try scenarios()
             let runCount = scenarios.reduce(0) { $0 + $1.runs.count }
             var runsStarted = 0
             let sections = try scenarios.map { scenario in
@@ -160,6 +164,15 @@ struct Simulate: ParsableCommand {
         warn("simulated \(requests) requests in \(NumberFormat.fixed(seconds, decimals: 2)) s: "
             + "\(NumberFormat.significant(Double(requests) / seconds / 1e6, digits: 3)) M requests/s")
         if !healthy { throw ExitCode.failure }
+    }
+
+    /// The scenarios to run: the farm the options describe with every router, or the default
+    /// comparison. Nothing is run.
+    private func scenarios() throws -> [Scenario] {
+        guard describesFarm else { return DefaultSuite.scenarios(jobs: jobs, seed: seed.seed, routers: try routers()) }
+        let farm = try farm()
+        let routers = try routers() ?? SelectorKind.allCases.map(RouterKind.selector)
+        return [Scenario(id: "custom", title: "Custom farm", runs: routers.map { .init(farm, router: $0) })]
     }
 
     /// `--selectors` as routers; `nil` when not given (every library selector).

@@ -89,6 +89,7 @@ struct LiveSmokeTests {
         let configuration = try shortConfiguration([.haproxy, .nginx], schedule: .together)
         let report = try await LiveRunner.run(configuration)
         #expect(report.rows.map(\.algorithm) == ["leastconn", "roundrobin", "least_conn", "round-robin"])
+        #expect(report.rows.map { $0.prediction?.router } == ["haproxy-leastconn", "round-robin", "nginx-least-conn", "round-robin"])
         for row in report.rows {
             #expect(row.errors == 0)
             #expect((row.short?.count ?? 0) > 0)

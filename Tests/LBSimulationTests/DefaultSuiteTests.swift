@@ -100,8 +100,8 @@ struct DefaultSuiteTests {
             "scenario", "selector", "servers", "weights", "balancerWeights", "balancers", "refresh", "utilization",
             "population", "thinkTime", "discipline", "sizes", "jobs", "warmupJobs", "batches", "seed", "meanResponse",
             "meanResponseHalfWidth95", "responsePercentiles", "maxResponse", "meanSlowdown", "meanSlowdownHalfWidth95",
-            "slowdownPercentiles", "throughput", "measuredUtilization", "perServer", "fairness", "littlesLaw",
-            "windowLength", "simulatedRequests", "truncatedTail",
+            "slowdownPercentiles", "throughput", "measuredUtilization", "perServer", "busiestOverAverageInFlight",
+            "fairness", "littlesLaw", "windowLength", "simulatedRequests", "truncatedTail",
         ])
         #expect(run["population"] is NSNull && run["thinkTime"] is NSNull && run["refresh"] is NSNull)
         #expect(run["scenario"] as? String == "mixed" && run["selector"] as? String == "linear-scan")
@@ -114,6 +114,11 @@ struct DefaultSuiteTests {
         let perServer = try #require(run["perServer"] as? [String: [Double]])
         #expect(perServer["jobs"]?.map { Int($0) } == result.assignments)
         #expect(perServer["jobs"]?.reduce(0, +) == 3_000)
+        #expect(Set(perServer.keys) == ["utilization", "peakQueue", "jobs", "meanInFlight"])
+        let inFlight = try #require(perServer["meanInFlight"])
+        #expect(zip(inFlight, result.meanInFlight).allSatisfy { abs($0 - $1) <= 1e-8 * $1 })
+        let busiest = try #require(run["busiestOverAverageInFlight"] as? Double)
+        #expect(abs(busiest - result.busiestOverAverageInFlight) <= 1e-8 * busiest)
     }
 
     @Test("round robin left out by --selectors is a finding, not a crash")

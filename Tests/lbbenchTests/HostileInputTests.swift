@@ -173,6 +173,8 @@ struct HostileInputTests {
         .init(["simulate", "--selectors", ""], "--selectors"),
         .init(["simulate", "--selectors", "buckets,"], "--selectors", "empty item"),
         .init(["simulate", "--selectors", "nope"], "--selectors", "random"),
+        .init(["simulate", "--selectors", "haproxy-leastconn", "--weights", "2,300"], "--weights", "300", "1...256"),
+        .init(["simulate", "--selectors", "all", "--weights", "257"], "--weights", "257", "haproxy-leastconn"),
         .init(["simulate", "--seed=-1"], "--seed"),
         .init(["simulate", "--memory-budget", "1k"], "--memory-budget"),
         .init(["simulate", "--servers", "100000", "--balancers", "1024"], "memory budget", "--memory-budget"),

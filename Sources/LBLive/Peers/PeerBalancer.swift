@@ -1,4 +1,5 @@
 import Foundation
+import LBSimulation
 
 /// What a balancing algorithm is, for putting the simulator's prediction next to it.
 public enum AlgorithmFamily: String, Sendable, Codable {
@@ -28,6 +29,20 @@ public enum PeerBalancer: String, CaseIterable, Sendable {
         switch self {
         case .haproxy: [("leastconn", .leastConnections), ("roundrobin", .roundRobin)]
         case .nginx: [("least_conn", .leastConnections), ("round-robin", .roundRobin)]
+        }
+    }
+
+    /// The simulator's model of this balancer's algorithm of `family`, for its prediction:
+    /// least connections as HAProxy's or nginx's own rule (`haproxy-leastconn`,
+    /// `nginx-least-conn`); round robin as the library's `round-robin`, smooth weighted round
+    /// robin, which is nginx's default exactly and has the same per-weight shares as HAProxy's
+    /// `roundrobin` (`lb_fwrr.c`, another interleaving of the same turns); `nil` for `other`.
+    public func simulatorModel(for family: AlgorithmFamily) -> RouterKind? {
+        switch (self, family) {
+        case (.haproxy, .leastConnections): .haproxyLeastConnections
+        case (.nginx, .leastConnections): .nginxLeastConnections
+        case (_, .roundRobin): .selector(.roundRobin)
+        case (_, .other): nil
         }
     }
 

@@ -21,6 +21,11 @@ public struct LiveFindings: Sendable {
     public var shortP99: [ShortP99]
     /// lbbench's least-connections busiest ÷ average in-flight over HAProxy leastconn's.
     public var busiestRatioVersusHAProxy: Double?
+    /// The same ratio as the simulator predicts it: the prediction for lbbench's row (its
+    /// selector) over the one for HAProxy's (`haproxy-leastconn`), over the simulated run.
+    public var predictedBusiestRatioVersusHAProxy: Double?
+    /// The two predictions that ratio is made of, lbbench's then HAProxy's.
+    public var predictedBusiest: (lbbench: Double, haproxy: Double)?
 
     public init(_ rows: [LiveRowResult]) {
         var balancers: [String] = []
@@ -46,6 +51,11 @@ public struct LiveFindings: Sendable {
         if let ours, let theirs, theirs.busiestOverAverage > 0 {
             busiestRatioVersusHAProxy = ours.busiestOverAverage / theirs.busiestOverAverage
         }
+        if let own = ours?.prediction?.busiestOverAverageInFlight,
+            let peer = theirs?.prediction?.busiestOverAverageInFlight, peer > 0 {
+            predictedBusiest = (own, peer)
+            predictedBusiestRatioVersusHAProxy = own / peer
+        }
     }
 
     /// One line per finding, for the top of the Markdown report.
@@ -59,8 +69,14 @@ public struct LiveFindings: Sendable {
                 + "\(finding.segmentsCompared) window segments"
         }
         if let ratio = busiestRatioVersusHAProxy {
-            lines.append("lbbench's least-connections busiest ÷ average in-flight is \(LiveFormat.number(ratio))× "
-                + "HAProxy leastconn's (\(abs(ratio - 1) <= 0.1 ? "within" : "outside") 10%)")
+            var line = "lbbench's least-connections busiest ÷ average in-flight is \(LiveFormat.number(ratio))× "
+                + "HAProxy leastconn's (\(abs(ratio - 1) <= 0.1 ? "within" : "outside") 10%)"
+            if let predicted = predictedBusiestRatioVersusHAProxy, let pair = predictedBusiest {
+                line += "; the simulator predicts \(LiveFormat.number(predicted))× (\(LiveFormat.number(pair.lbbench)) "
+                    + "against \(LiveFormat.number(pair.haproxy)) with HAProxy's rule, over its whole run, which a measured "
+                    + "window scatters around: scripts/busiest-spread.sh)"
+            }
+            lines.append(line)
         }
         return lines
     }

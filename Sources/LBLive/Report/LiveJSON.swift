@@ -57,6 +57,7 @@ private struct LiveDocument: Encodable {
     struct Findings: Encodable {
         var shortP99: [ShortP99]
         var busiestRatioVersusHAProxy: ReportNumber
+        var predictedBusiestRatioVersusHAProxy: ReportNumber
     }
 
     var schema = LiveReport.schema
@@ -100,7 +101,8 @@ private struct LiveDocument: Encodable {
                     roundRobinCount: $0.roundRobinCount, segmentsCompared: $0.segmentsCompared,
                     segmentsBelow: $0.segmentsBelow)
             },
-            busiestRatioVersusHAProxy: ReportNumber(computed.busiestRatioVersusHAProxy))
+            busiestRatioVersusHAProxy: ReportNumber(computed.busiestRatioVersusHAProxy),
+            predictedBusiestRatioVersusHAProxy: ReportNumber(computed.predictedBusiestRatioVersusHAProxy))
         notes = report.notes
         seconds = ReportNumber(report.seconds)
     }
@@ -151,6 +153,8 @@ private struct LiveRowDocument: Encodable {
         var router: String
         var meanResponseUnits, p50Units, p90Units, p99Units: ReportNumber
         var shortUnits, longUnits: ReportNullable<Latency>
+        var meanInFlight: [ReportNumber]
+        var busiestOverAverageInFlight: ReportNumber
     }
 
     var balancer: String
@@ -197,7 +201,9 @@ private struct LiveRowDocument: Encodable {
                 router: $0.router, meanResponseUnits: ReportNumber($0.meanResponse),
                 p50Units: ReportNumber($0.p50), p90Units: ReportNumber($0.p90), p99Units: ReportNumber($0.p99),
                 shortUnits: ReportNullable($0.short.map(Latency.init)),
-                longUnits: ReportNullable($0.long.map(Latency.init)))
+                longUnits: ReportNullable($0.long.map(Latency.init)),
+                meanInFlight: $0.meanInFlight.map(ReportNumber.init),
+                busiestOverAverageInFlight: ReportNumber($0.busiestOverAverageInFlight))
         })
     }
 }

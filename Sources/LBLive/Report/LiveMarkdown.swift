@@ -14,9 +14,9 @@ extension LiveReport {
         }
         text += "## Latency (short: ≤ mean size; long: > mean size)\n\n"
         text += "| balancer | algorithm | req/s | short p50 ms | short p90 ms | short p99 ms | long p50 s | long p90 s | long p99 s "
-            + "| mean resp (units) | sim mean (units) | sim short p90 ms | sim short p99 ms | sim long p90 s | sim long p99 s | busiest ÷ avg in-flight | proxy CPU | errors | unfinished "
-            + "| generator late max ms | generator late mean ms |\n"
-        text += "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
+            + "| mean resp (units) | sim mean (units) | sim short p90 ms | sim short p99 ms | sim long p90 s | sim long p99 s | busiest ÷ avg in-flight | sim busiest ÷ avg | proxy CPU "
+            + "| errors | unfinished | generator late max ms | generator late mean ms |\n"
+        text += "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
         let unit = configuration.unit
         for row in rows {
             let short = row.short
@@ -34,25 +34,30 @@ extension LiveReport {
                 LiveFormat.optional(row.prediction?.long.map { $0.p90 * unit }, LiveFormat.number),
                 LiveFormat.optional(row.prediction?.long.map { $0.p99 * unit }, LiveFormat.number),
                 LiveFormat.number(row.busiestOverAverage),
+                LiveFormat.optional(row.prediction?.busiestOverAverageInFlight, LiveFormat.number),
                 "\(LiveFormat.number(row.proxyCPUShare * 100))%",
                 String(row.errors), String(row.unfinished),
                 LiveFormat.milliseconds(row.generatorMaximumLag), LiveFormat.milliseconds(row.generatorMeanLag),
             ]
             text += MarkdownTable.row(cells) + "\n"
         }
-        text += "\nSimulator columns: `lbbench simulate` on the same farm, sizes and load (least connections as "
-            + "`linear-scan` for HAProxy and nginx, round robin as `round-robin`); units are the mean request's "
-            + "service time on a speed-1 backend; its short and long percentiles are in ms and s like the measured ones. Long requests still running when the drain ended are `unfinished`, "
-            + "not in the percentiles.\n\n"
+        text += "\nSimulator columns: `lbbench simulate` on the same farm, sizes and load, with each row's rule "
+            + "(lbbench's rows their own selector; HAProxy's and nginx's least connections as `haproxy-leastconn` and "
+            + "`nginx-least-conn`, models of their own rules; round robin as `round-robin`); units are the mean request's "
+            + "service time on a speed-1 backend; its short and long percentiles are in ms and s like the measured ones; "
+            + "its busiest ÷ average is over its whole simulated run. Long requests still running when the drain ended are "
+            + "`unfinished`, not in the percentiles.\n\n"
         text += segmentTable()
         text += "## Per backend (measurement window)\n\n"
         let backendHeader = configuration.weights.indices.map { "b\($0) (w\(configuration.weights[$0]))" }
         var perBackend = MarkdownTable(
-            ["balancer", "algorithm", "requests " + backendHeader.joined(separator: " / "), "mean in-flight", "max in-flight"])
+            ["balancer", "algorithm", "requests " + backendHeader.joined(separator: " / "), "mean in-flight", "sim mean in-flight",
+             "max in-flight"])
         for row in rows {
             perBackend.append([
                 row.balancer, row.algorithm, row.backendRequests.map(String.init).joined(separator: " / "),
                 row.backendMeanInFlight.map(LiveFormat.number).joined(separator: " / "),
+                row.prediction.map { $0.meanInFlight.map(LiveFormat.number).joined(separator: " / ") } ?? "–",
                 row.backendMaximumInFlight.map(String.init).joined(separator: " / "),
             ])
         }

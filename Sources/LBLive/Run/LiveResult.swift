@@ -34,7 +34,9 @@ public struct LatencySummary: Sendable, Equatable {
 /// The simulator's prediction for the same farm, sizes and load, in units of the mean request
 /// on a speed-1 server.
 public struct SimulatorPrediction: Sendable, Equatable {
-    /// The simulated router (`linear-scan` for the real balancers' least connections).
+    /// The simulated router: an lbbench row's own selector; `haproxy-leastconn` or
+    /// `nginx-least-conn` for a real balancer's least connections; `round-robin` for its round
+    /// robin (`PeerBalancer.simulatorModel(for:)`).
     public var router: String
     public var meanResponse: Double
     public var p50: Double
@@ -44,6 +46,11 @@ public struct SimulatorPrediction: Sendable, Equatable {
     /// larger ones; `nil` when the simulation measured none of that kind.
     public var short: SimulationResult.SizeClassResponse?
     public var long: SimulationResult.SizeClassResponse?
+    /// Per backend: time-averaged requests in flight in the simulation (requests, like the
+    /// measured `backendMeanInFlight`).
+    public var meanInFlight: [Double]
+    /// Busiest ÷ average of `meanInFlight ÷ weight`, computed as the measured one is.
+    public var busiestOverAverageInFlight: Double
 }
 
 /// One balancer and algorithm on the live farm.
@@ -94,9 +101,10 @@ public struct LiveRowResult: Sendable {
     /// Whether `sample` is a short request: at most the mean size.
     static func isShort(_ sample: RequestSample) -> Bool { sample.size <= 1 }
 
-    /// Busiest ÷ average of `meanInFlight[i] / weights[i]` (`Fairness.peakToMean`).
+    /// Busiest ÷ average of `meanInFlight[i] / weights[i]` (`Fairness.busiestOverAverage`, as the
+    /// simulator's prediction computes it).
     static func busiestOverAverage(_ meanInFlight: [Double], weights: [Int]) -> Double {
-        Fairness.peakToMean(Fairness.weightNormalized(meanInFlight, weights: weights))
+        Fairness.busiestOverAverage(meanInFlight, weights: weights)
     }
 }
 

@@ -114,8 +114,9 @@ public enum LiveRunner {
                     continue
                 }
                 for (name, family) in peer.algorithms {
-                    let router: RouterKind = family == .roundRobin ? .selector(.roundRobin) : .selector(.linearScan)
-                    entries.append(Entry(balancer: choice, algorithm: name, family: family, selector: nil, router: router))
+                    entries.append(Entry(
+                        balancer: choice, algorithm: name, family: family, selector: nil,
+                        router: peer.simulatorModel(for: family)))
                 }
             } else {
                 for kind in configuration.selectors {

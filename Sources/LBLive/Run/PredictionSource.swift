@@ -1,7 +1,8 @@
 import LBSimulation
 import LoadBalancing
 
-/// Runs the simulator on the live run's farm, sizes and load, once per router.
+/// Runs the simulator on the live run's farm, sizes and load, once per router: the row's own
+/// selector for lbbench's proxy, `PeerBalancer.simulatorModel(for:)` for HAProxy and nginx.
 ///
 /// - Note: Not thread-safe: a cache owned by one run.
 final class PredictionSource {
@@ -36,7 +37,8 @@ final class PredictionSource {
         let prediction = SimulatorPrediction(
             router: router.name, meanResponse: result.meanResponse, p50: result.responsePercentiles.p50,
             p90: result.responsePercentiles.p90, p99: result.responsePercentiles.p99,
-            short: result.shortResponse, long: result.longResponse
+            short: result.shortResponse, long: result.longResponse, meanInFlight: result.meanInFlight,
+            busiestOverAverageInFlight: result.busiestOverAverageInFlight
         )
         cache[router] = prediction
         return prediction

@@ -65,6 +65,11 @@ struct Engine<Server: ServerModel, R: Router> {
     private var peak: [Int]
     private var peakAtEnd: [Int] = []
     private var assignments: [Int]
+    /// Per server: ∫ requests held dt since the window opened (frozen when it closes), brought
+    /// up to date only when the server's count changes (`accrueHeld`), so O(1) per event.
+    private var heldArea: [Double]
+    /// Per server: when `heldArea` was last brought up to date.
+    private var heldSince: [Double]
 
     // Per-request measurements.
     private var responses = LogHistogram()
@@ -116,6 +121,8 @@ struct Engine<Server: ServerModel, R: Router> {
         busyAtStart = busyTotal
         peak = Array(repeating: 0, count: serverCount)
         assignments = peak
+        heldArea = Array(repeating: 0, count: serverCount)
+        heldSince = heldArea
         responseBatches = BatchMeans(batches: configuration.batches)
         slowdownBatches = responseBatches
         // About one sample per n arrivals keeps sampling O(1) per request. A closed population
@@ -162,6 +169,7 @@ struct Engine<Server: ServerModel, R: Router> {
         let server = balancers.pick(through: balancer)
         if sequence < firstMeasured { earlierInFarm += 1 }
         if sequence >= firstMeasured && sequence < endOfMeasured { assignments[server] += 1 }
+        accrueHeld(server)
         servers[server].admit(Job(arrival: time, size: size, sequence: Int32(sequence), balancer: Int32(balancer)), at: time)
         inSystem += 1
         let count = servers[server].count
@@ -173,6 +181,7 @@ struct Engine<Server: ServerModel, R: Router> {
 
     private mutating func complete(_ server: Int, at time: Double) {
         advance(to: time)
+        accrueHeld(server)
         let job = servers[server].completeNext(at: time)
         inSystem -= 1
         if servers[server].count == 0 { busyTotal[server] += time - busySince[server] }
@@ -204,17 +213,29 @@ struct Engine<Server: ServerModel, R: Router> {
         phase = .measuring
         windowStart = now
         busyAtStart = busyUpToNow()
-        for server in servers.indices { peak[server] = servers[server].count }
+        for server in servers.indices {
+            peak[server] = servers[server].count
+            heldSince[server] = now
+        }
         nextSample = now + samplePeriod
     }
 
     private mutating func closeWindow() {
+        for server in servers.indices { accrueHeld(server) }
         phase = .finishing
         windowEnd = now
         let length = windowEnd - windowStart
         utilization = zip(busyUpToNow(), busyAtStart).map { length > 0 ? ($0 - $1) / length : 0 }
         peakAtEnd = peak
         nextSample = .infinity
+    }
+
+    /// Adds what `server` held since `heldSince` to its `heldArea`, while the window is open;
+    /// called before its count changes and once more for every server when the window closes.
+    private mutating func accrueHeld(_ server: Int) {
+        guard phase == .measuring else { return }
+        heldArea[server] += Double(servers[server].count) * (now - heldSince[server])
+        heldSince[server] = now
     }
 
     private func busyUpToNow() -> [Double] {
@@ -262,6 +283,7 @@ struct Engine<Server: ServerModel, R: Router> {
             utilization: utilization,
             peakQueue: peakAtEnd,
             assignments: assignments,
+            meanInFlight: heldArea.map { length > 0 ? $0 / length : 0 },
             fairness: .init(
                 jainAssignments: Fairness.jainIndex(fairShares),
                 jainLoad: samples > 0 ? jainLoadSum / samples : 1,

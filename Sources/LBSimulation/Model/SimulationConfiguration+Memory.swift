@@ -2,8 +2,9 @@
 extension SimulationConfiguration {
     /// The process before any farm: code, runtime, Foundation, the report's histograms.
     public static let processBytes = 40 << 20
-    /// Per server, once: its server model, speed, busy-time and peak tallies, assignments
-    /// (measured about 600 B: 100,000 servers, one p2c balancer).
+    /// Per server, once: its server model, speed, busy-time and peak tallies, assignments, the
+    /// in-flight integral (measured about 600 B, 100,000 servers and one p2c balancer, before the
+    /// in-flight integral's 16 B were added).
     public static let engineBytesPerServer = 640
     /// Per server and balancer: the most any router holds per server (its selector's counts,
     /// heap or bucket links, tie stamps and weights): round-robin's, measured 67 B (10,000

@@ -1,9 +1,11 @@
+import LBReporting
+
 /// What one simulated run measured, over its measurement window: from the arrival of the
 /// first measured request to the arrival of the first request after the last measured one.
 ///
 /// Times are in units of the mean request's service time on a weight-1 server.
 ///
-/// - Note: A value; thread-safe. Memory: 24 bytes per server plus 16 per batch.
+/// - Note: A value; thread-safe. Memory: 32 bytes per server plus 16 per batch.
 public struct SimulationResult: Sendable, Equatable {
     /// The router's name (`linear-scan`, `random`, …), with `(unweighted)` when the balancers
     /// were given equal weights.
@@ -38,6 +40,18 @@ public struct SimulationResult: Sendable, Equatable {
     public var peakQueue: [Int]
     /// Per server: measured requests routed to it.
     public var assignments: [Int]
+    /// Per server: time-averaged requests it held (in service or waiting) over the window, as
+    /// `lbbench-live`'s backends count theirs; they add up to `littlesLaw.meanInSystem`.
+    public var meanInFlight: [Double]
+    /// Busiest ÷ average of `meanInFlight` divided by each server's weight (speed): 1 when
+    /// every server holds requests in proportion to its speed. `lbbench-live`'s figure of the
+    /// same name, over the simulated window.
+    ///
+    /// - Complexity: O(n).
+    public var busiestOverAverageInFlight: Double {
+        LBReporting.Fairness.busiestOverAverage(meanInFlight, weights: configuration.weights)
+    }
+
     /// Jain's indexes and peak-to-mean load, as the harness reports them.
     public var fairness: Fairness
     /// Little's law on the measurement window, checked on every run.

@@ -13,8 +13,9 @@ extension SimulationReport {
             "Times are in units of the mean request's service time on a weight-1 server. Mean ± 95% confidence",
             "interval from batch means; percentiles within 0.2%; slowdown = response ÷ the request's service time",
             "alone on its server; Jain load and peak/mean load are averaged over periodic samples of the active",
-            "counts ÷ weight; utilisation and peak queue per server (min–max when more than 4); Little: whether",
-            "L = λT holds on the run, up to the requests straddling its measurement window.",
+            "counts ÷ weight; utilisation, peak queue and mean in flight per server (min–max when more than 4);",
+            "busiest ÷ avg: the largest mean in flight ÷ weight over their mean; Little: whether L = λT holds on the",
+            "run, up to the requests straddling its measurement window.",
         ]
         if !notes.isEmpty {
             lines.append("")
@@ -58,7 +59,7 @@ extension SimulationReport {
         var header = ["selector"]
         if showBalancers { header.append("balancers") }
         header += ["mean ± 95%", "p50", "p90", "p99", "p99.9", "slowdown"]
-        header += ["Jain load", "peak/mean", "utilisation", "peak queue", "Little"]
+        header += ["Jain load", "peak/mean", "utilisation", "peak queue", "in flight", "busiest ÷ avg", "Little"]
         var table = MarkdownTable(header)
         for result in results {
             var cells = [result.selector]
@@ -74,6 +75,8 @@ extension SimulationReport {
                 NumberFormat.fixed(result.fairness.peakToMeanLoad, decimals: 2),
                 perServer(result.utilization) { NumberFormat.fixed($0, decimals: 2) },
                 perServer(result.peakQueue) { String($0) },
+                perServer(result.meanInFlight) { NumberFormat.significant($0, digits: 3) },
+                NumberFormat.fixed(result.busiestOverAverageInFlight, decimals: 3),
                 result.littlesLaw.holds ? "ok" : "FAIL",
             ]
             table.append(cells)

@@ -24,6 +24,7 @@ struct SimulationDocument: Encodable {
         var utilization: [ReportNumber]
         var peakQueue: [Int]
         var jobs: [Int]
+        var meanInFlight: [ReportNumber]
     }
 
     struct Fairness: Encodable {
@@ -63,6 +64,7 @@ struct SimulationDocument: Encodable {
         var throughput: ReportNumber
         var measuredUtilization: ReportNumber
         var perServer: PerServer
+        var busiestOverAverageInFlight: ReportNumber
         var fairness: Fairness
         var littlesLaw: LittlesLaw
         var windowLength: ReportNumber
@@ -105,8 +107,10 @@ struct SimulationDocument: Encodable {
             let busy = zip(result.utilization, configuration.weights).reduce(0) { $0 + $1.0 * Double($1.1) }
             measuredUtilization = ReportNumber(busy / configuration.totalSpeed)
             perServer = PerServer(
-                utilization: result.utilization.map(ReportNumber.init), peakQueue: result.peakQueue, jobs: result.assignments
+                utilization: result.utilization.map(ReportNumber.init), peakQueue: result.peakQueue, jobs: result.assignments,
+                meanInFlight: result.meanInFlight.map(ReportNumber.init)
             )
+            busiestOverAverageInFlight = ReportNumber(result.busiestOverAverageInFlight)
             fairness = Fairness(
                 jainAssignments: ReportNumber(result.fairness.jainAssignments), jainLoad: ReportNumber(result.fairness.jainLoad),
                 peakToMeanLoad: ReportNumber(result.fairness.peakToMeanLoad)

@@ -1,0 +1,103 @@
+import Foundation
+import LBHarness
+@testable import LBLive
+import LBSimulation
+import Testing
+
+/// The simulator's prediction next to each live row: which model stands for which balancer's
+/// algorithm, the predicted busiest ÷ average in-flight, and where the reports carry it.
+@Suite("Live: predictions of busiest ÷ average")
+struct LivePredictionTests {
+    @Test("HAProxy's and nginx's least connections are predicted with models of their own rules; round robin with round-robin")
+    func models() {
+        #expect(PeerBalancer.haproxy.simulatorModel(for: .leastConnections) == .haproxyLeastConnections)
+        #expect(PeerBalancer.nginx.simulatorModel(for: .leastConnections) == .nginxLeastConnections)
+        for peer in PeerBalancer.allCases {
+            #expect(peer.simulatorModel(for: .roundRobin) == .selector(.roundRobin))
+            #expect(peer.simulatorModel(for: .other) == nil)
+            for (_, family) in peer.algorithms { #expect(peer.simulatorModel(for: family) != nil) }
+        }
+    }
+
+    @Test("A prediction carries the simulator's per-backend in flight and its busiest ÷ average, for the row's own router")
+    func predictionSource() throws {
+        var configuration = LiveConfiguration()
+        configuration.simulatedJobs = 5_000
+        let source = PredictionSource(configuration: configuration)
+        for router in [RouterKind.haproxyLeastConnections, .nginxLeastConnections, .selector(.linearScan)] {
+            let prediction = try #require(try source.prediction(for: router))
+            let simulated = try Simulation.run(
+                SimulationConfiguration(
+                    weights: configuration.weights, traffic: .open(utilization: 0.85), sizes: .workload(configuration.workload),
+                    jobs: 5_000, seed: configuration.seed),
+                router: router)
+            #expect(prediction.router == router.name)
+            #expect(prediction.meanInFlight == simulated.meanInFlight && prediction.meanInFlight.count == 4)
+            #expect(prediction.busiestOverAverageInFlight == simulated.busiestOverAverageInFlight)
+            #expect(prediction.busiestOverAverageInFlight >= 1)
+        }
+    }
+
+    @Test("Findings state the measured ratio lbbench ÷ HAProxy and the predicted one; every report carries the prediction")
+    func reports() throws {
+        let ours = Self.row("lbbench", "linear-scan", measured: 1.2, predicted: 1.1, inFlight: [2.5, 1.5, 1.4, 1.6])
+        let theirs = Self.row("haproxy", "leastconn", measured: 1.0, predicted: 1.0, inFlight: [3, 1.5, 1.5, 1.5])
+        var robin = Self.row("haproxy", "roundrobin", measured: 1.3, predicted: 1.25, inFlight: [4, 4, 4, 5])
+        robin.family = .roundRobin
+        let findings = LiveFindings([ours, theirs, robin])
+        #expect(findings.busiestRatioVersusHAProxy == 1.2)
+        #expect(findings.predictedBusiestRatioVersusHAProxy == 1.1)
+        let line = try #require(findings.lines.last)
+        #expect(line.contains("is 1.2× HAProxy leastconn's (outside 10%); the simulator predicts 1.1× (1.1 against 1 with HAProxy's rule"))
+
+        let report = LiveReport(
+            machine: MachineContext(cpu: "cpu", cores: 2, os: "os", swift: "6", build: "debug", date: "now", timerOverheadNs: 1),
+            configuration: LiveConfiguration(), rows: [ours, theirs, robin], notes: [], seconds: 1)
+        let markdown = report.markdown()
+        #expect(markdown.contains("| busiest ÷ avg in-flight | sim busiest ÷ avg |"))
+        #expect(markdown.contains("| 1.2 | 1.1 |") && markdown.contains("| 1.3 | 1.25 |"))
+        #expect(markdown.contains("| 2.5 / 1.5 / 1.4 / 1.6 |"), "the simulated per-backend in flight")
+        #expect(markdown.contains("the simulator predicts 1.1×"))
+
+        let csv = report.csv().split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let header = csv[0]
+        #expect(Array(header.suffix(2)) == ["sim_busiest_over_average_in_flight", "sim_backend_mean_in_flight"])
+        #expect(csv.dropFirst().allSatisfy { $0.count == header.count })
+        #expect(Array(csv[1].suffix(2)) == ["1.1", "2.5/1.5/1.4/1.6"])
+
+        let document = try #require(JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as? [String: Any])
+        let jsonFindings = try #require(document["findings"] as? [String: Any])
+        #expect(jsonFindings["predictedBusiestRatioVersusHAProxy"] as? Double == 1.1)
+        #expect(jsonFindings["busiestRatioVersusHAProxy"] as? Double == 1.2)
+        let rows = try #require(document["rows"] as? [[String: Any]])
+        let prediction = try #require(rows[2]["prediction"] as? [String: Any])
+        #expect(prediction["busiestOverAverageInFlight"] as? Double == 1.25)
+        #expect(prediction["meanInFlight"] as? [Double] == [4, 4, 4, 5])
+    }
+
+    @Test("Without a prediction on both rows, no predicted ratio is claimed")
+    func noPrediction() {
+        var ours = Self.row("lbbench", "linear-scan", measured: 1.2, predicted: 1.1, inFlight: [1, 1, 1, 1])
+        ours.prediction = nil
+        let theirs = Self.row("haproxy", "leastconn", measured: 1.0, predicted: 1.0, inFlight: [1, 1, 1, 1])
+        let findings = LiveFindings([ours, theirs])
+        #expect(findings.busiestRatioVersusHAProxy == 1.2 && findings.predictedBusiestRatioVersusHAProxy == nil)
+        #expect(findings.lines.last?.contains("predicts") == false)
+    }
+
+    private static func row(
+        _ balancer: String, _ algorithm: String, measured: Double, predicted: Double, inFlight: [Double]
+    ) -> LiveRowResult {
+        LiveRowResult(
+            balancer: balancer, algorithm: algorithm, family: .leastConnections, requestsPerSecond: 85,
+            short: LatencySummary([0.001, 0.002]), long: LatencySummary([5]), meanResponseUnits: 2,
+            backendRequests: [40, 20, 20, 20], backendMeanInFlight: [2, 1, 1, 1], backendMaximumInFlight: [5, 3, 3, 3],
+            busiestOverAverage: measured, proxyCPUSeconds: 1, proxyCPUShare: 0.1, sent: 100, errors: 0, unfinished: 0,
+            generatorMaximumLag: 0, generatorMeanLag: 0,
+            segments: Array(repeating: LiveSegment(shortCount: 1, shortP99: 0.002), count: LiveConfiguration().segments),
+            prediction: SimulatorPrediction(
+                router: algorithm, meanResponse: 2, p50: 0.1, p90: 0.2, p99: 90, short: nil, long: nil,
+                meanInFlight: inFlight, busiestOverAverageInFlight: predicted)
+        )
+    }
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# How far apart least-connections rules' busiest ÷ average in-flight land on one window of the
+# default `lbbench-live` farm, in the simulator: for seeds 1..SEEDS, `lbbench simulate` runs the
+# farm (weights = speeds 2,1,1,1, processor sharing, Poisson at ρ = 0.85 = 85 requests/s with
+# the live default unit of 50 ms, `mixed` sizes: 99% × 0.8 ms, 1% × 4.9 s of work) for
+# WINDOW_SECONDS of arrivals (after a warm-up of a tenth as many) with lbbench's rule
+# (`linear-scan`), HAProxy leastconn's (`haproxy-leastconn`) and nginx least_conn's
+# (`nginx-least-conn`) on the same requests, and prints, per rule, in how many windows its busiest
+# ÷ average is within 10% of the HAProxy model's, the median ratio to it, and the median figure.
+# Usage: scripts/busiest-spread.sh [SEEDS (1-10000, default 200)] [WINDOW_SECONDS (10-3600, default 60)]
+# Builds and uses the release lbbench (or runs $LBBENCH); 200 seeds of 60 s take about 15 s, 1,000 a minute.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
+seeds=${1:-200}
+window=${2:-60}
+refuse() { echo "busiest-spread.sh: $1" >&2; exit 64; }
+[[ $seeds =~ ^[0-9]+$ ]] && [ ${#seeds} -le 5 ] && [ "$seeds" -ge 1 ] && [ "$seeds" -le 10000 ] \
+    || refuse "SEEDS $seeds: must be a whole number in 1...10000"
+[[ $window =~ ^[0-9]+$ ]] && [ ${#window} -le 4 ] && [ "$window" -ge 10 ] && [ "$window" -le 3600 ] \
+    || refuse "WINDOW_SECONDS $window: must be a whole number of seconds in 10...3600"
+lbbench=${LBBENCH:-}
+if [ -z "$lbbench" ]; then
+    swift build -c release --product lbbench >/dev/null
+    lbbench=.build/release/lbbench
+fi
+errors=$(mktemp /tmp/lbbench-busiest-spread.XXXXXX)
+trap 'rm -f "$errors"' EXIT
+rate=85 # requests/s: ρ 0.85 × Σ weights 5 ÷ unit 0.05 s, lbbench-live's defaults
+jobs=$((window * rate))
+rules=(linear-scan nginx-least-conn haproxy-leastconn)
+for seed in $(seq 1 "$seeds"); do
+    # Each run's JSON holds one busiestOverAverageInFlight, in the order of --selectors.
+    if ! report=$("$lbbench" simulate --weights 2,1,1,1 --utilization 0.85 --sizes mixed --jobs "$jobs" --seed "$seed" \
+        --selectors "$(IFS=,; echo "${rules[*]}")" --format json 2>"$errors"); then
+        echo "busiest-spread.sh: lbbench simulate failed on seed $seed: $(tail -1 "$errors")" >&2
+        exit 1
+    fi
+    figures=$(grep -o '"busiestOverAverageInFlight" *: *[0-9.eE+-]*' <<<"$report" | sed 's/.*: *//' | tr '\n' ' ')
+    echo "$seed $figures"
+done | awk -v seeds="$seeds" -v window="$window" -v jobs="$jobs" '
+    NF != 4 { print "busiest-spread.sh: seed " $1 ": expected 3 figures, got " NF - 1 > "/dev/stderr"; failed = 1; exit 1 }
+    {
+        for (rule = 1; rule <= 3; rule++) figure[rule, NR] = $(rule + 1)
+        for (rule = 1; rule <= 2; rule++) {
+            ratio[rule, NR] = $(rule + 1) / $4
+            if (ratio[rule, NR] >= 0.9 && ratio[rule, NR] <= 1.1) within[rule]++
+        }
+    }
+    function median(array, rule, count,    values, index_, swapped, step, hold) {
+        for (index_ = 1; index_ <= count; index_++) values[index_] = array[rule, index_]
+        # Insertion sort: at most 10,000 values.
+        for (index_ = 2; index_ <= count; index_++) {
+            hold = values[index_]
+            for (step = index_ - 1; step >= 1 && values[step] > hold; step--) values[step + 1] = values[step]
+            values[step + 1] = hold
+        }
+        return count % 2 ? values[(count + 1) / 2] : (values[count / 2] + values[count / 2 + 1]) / 2
+    }
+    END {
+        if (failed || NR != seeds) exit 1
+        printf "Busiest ÷ average in-flight on the default lbbench-live farm (weights 2,1,1,1, PS, ρ 0.85, mixed sizes),\n"
+        printf "simulated: %d windows of %d s (%d requests after %d of warm-up), seeds 1-%d, same requests for every rule.\n\n", NR, window, jobs, int(jobs / 10), seeds
+        printf "| rule | within 10%% of HAProxy leastconn'"'"'s | median ratio to it | median busiest ÷ avg |\n|---|--:|--:|--:|\n"
+        split("lbbench least connections (linear-scan)|nginx least_conn (nginx-least-conn)", names, "|")
+        for (rule = 1; rule <= 2; rule++)
+            printf "| %s | %d of %d (%.0f%%) | %.3f | %.3f |\n", names[rule], within[rule], NR, 100 * within[rule] / NR, median(ratio, rule, NR), median(figure, rule, NR)
+        printf "| HAProxy leastconn (haproxy-leastconn) | – | – | %.3f |\n", median(figure, 3, NR)
+    }'
