@@ -25,11 +25,11 @@ struct PolicyMemoryTests {
         #expect(abs(measured - 32) < 0.5, "measured \(measured) bytes per server")
     }
 
-    @Test("min-heap: 40 bytes per server (a 32-byte node, a 4-byte position, a 4-byte weight class)")
+    @Test("min-heap: 32 bytes per server (a 24-byte node, a 4-byte position, a 4-byte weight class)")
     func minHeap() throws {
-        #expect(MemoryLayout<ClassHeaps.Node>.stride == 32)
+        #expect(MemoryLayout<ClassHeaps.Node>.stride == 24)
         let measured = try Self.bytesPerServer(MinHeapPolicy.self)
-        #expect(abs(measured - 40) < 0.5, "measured \(measured) bytes per server")
+        #expect(abs(measured - 32) < 0.5, "measured \(measured) bytes per server")
     }
 
     @Test("buckets: 32 bytes per server (a node), buckets apart", arguments: [0, 1, 3])
