@@ -18,7 +18,7 @@ struct PolicyMemoryTests {
         return Double(try owned(servers: 2_000) - owned(servers: 1_000)) / 1_000
     }
 
-    @Test("linear-scan: 32 bytes per server (a 24-byte record with the virtual time, a 4-byte slot, a 4-byte weight class)")
+    @Test("linear-scan: 32 bytes per server (a 24-byte record with virtual time, a 4-byte slot, a 4-byte class)")
     func linearScan() throws {
         #expect(MemoryLayout<LinearScanPolicy.Record>.stride == 24)
         let measured = try Self.bytesPerServer(LinearScanPolicy.self)

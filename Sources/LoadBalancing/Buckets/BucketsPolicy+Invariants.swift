@@ -117,7 +117,8 @@ extension BucketsPolicy {
             return "class \(index) caches minimum \(weightClass.minimum), first non-empty bucket is \(firstNonEmpty)"
         }
         if weightClass.minimumSentinel != weightClass.sentinels[firstNonEmpty] {
-            return "class \(index) caches minimum sentinel \(weightClass.minimumSentinel), bucket \(firstNonEmpty)'s is \(weightClass.sentinels[firstNonEmpty])"
+            let expected = weightClass.sentinels[firstNonEmpty]
+            return "class \(index) caches minimum sentinel \(weightClass.minimumSentinel), bucket \(firstNonEmpty)'s is \(expected)"
         }
         return nil
     }

@@ -25,7 +25,8 @@ extension ClassHeaps {
             let members = weightClass < classes.classes.count ? Int(classes.classes[weightClass].members) : 0
             if heap.count != members { return "class \(weightClass) heap holds \(heap.count) of \(members) members" }
             if members > 0 && regions[weightClass].weight != classes.classWeight[weightClass] {
-                return "class \(weightClass)'s region has weight \(regions[weightClass].weight), the class \(classes.classWeight[weightClass])"
+                let (regionWeight, classWeight) = (regions[weightClass].weight, classes.classWeight[weightClass])
+                return "class \(weightClass)'s region has weight \(regionWeight), the class \(classWeight)"
             }
             for (slot, node) in heap.enumerated() {
                 if let violation = misplacement(node, slot: slot, weightClass: weightClass, classes: classes) { return violation }

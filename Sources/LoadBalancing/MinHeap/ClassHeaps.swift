@@ -23,7 +23,8 @@
 /// 1964, generalized to d children by Johnson 1975). `drained` holds the servers of
 /// weight 0 in no particular order, so a server's count always lives in its node, whether or
 /// not it can be picked; a node's weight is its class's (kept with the class's region, 0 for
-/// `drained`), not in the node, so that a node is 24 bytes and a sift moves less. `positions[server]` is the slot of that server's node in
+/// `drained`), not in the node, so that a node is 24 bytes and a sift moves less.
+/// `positions[server]` is the slot of that server's node in
 /// its class heap (or in `drained`); which class is `WeightClassClocks.classOf`, which the
 /// policy hands in.
 ///
@@ -40,7 +41,8 @@
 ///   `nodes` with twice the room; the slots left behind are compacted away once they are half
 ///   the array, and compaction leaves each class room for at most twice its members (at
 ///   least 4), so after weight changes the node slots stay within about 4 × (n + 4W), plus
-///   the array's own growth. Per class index: a 16-byte region (with the class's weight) and 8 bytes of tournament.
+///   the array's own growth. Per class index: a 16-byte region (with the class's weight) and
+///   8 bytes of tournament.
 /// - Note: Not thread-safe: a value owned by one `MinHeapPolicy`.
 struct ClassHeaps {
     /// One server with its key.
@@ -320,7 +322,8 @@ struct ClassHeaps {
         nodes.append(contentsOf: nodes[Int(region.base) ..< Int(region.base + region.count)])
         nodes.append(contentsOf: repeatElement(Self.filler, count: capacity - Int(region.count)))
         deadSlots += Int(region.capacity)
-        regions[weightClass] = Region(base: Int32(base), count: region.count, capacity: Int32(capacity), weight: region.weight)
+        regions[weightClass] = Region(
+            base: Int32(base), count: region.count, capacity: Int32(capacity), weight: region.weight)
         if deadSlots * 2 > nodes.count { compact() }
     }
 
@@ -337,7 +340,8 @@ struct ClassHeaps {
             let base = compacted.count
             compacted.append(contentsOf: nodes[Int(region.base) ..< Int(region.base + region.count)])
             compacted.append(contentsOf: repeatElement(Self.filler, count: capacity - Int(region.count)))
-            regions[weightClass] = Region(base: Int32(base), count: region.count, capacity: Int32(capacity), weight: region.weight)
+            regions[weightClass] = Region(
+                base: Int32(base), count: region.count, capacity: Int32(capacity), weight: region.weight)
         }
         nodes = compacted
         deadSlots = 0
