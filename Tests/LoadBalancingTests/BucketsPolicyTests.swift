@@ -135,6 +135,10 @@ struct BucketsPolicyTests {
         staleMinimum.classes[unitClass].minimum = 2
         #expect(staleMinimum._invariantViolation()?.contains("caches minimum") == true)
 
+        var staleSentinel = healthy
+        staleSentinel.classes[unitClass].minimumSentinel = staleSentinel.classes[unitClass].sentinels[0]
+        #expect(staleSentinel._invariantViolation()?.contains("caches minimum sentinel") == true)
+
         var wrongMembers = healthy
         wrongMembers.classes[unitClass].members = 2
         #expect(wrongMembers._invariantViolation()?.contains("members") == true)

@@ -114,7 +114,7 @@ struct MinHeapPolicyTests {
         #expect(outOfOrder._invariantViolation()?.contains("precedes its parent") == true)
 
         var wrongWeight = healthy
-        wrongWeight.heaps.nodes[base + 1].weight = 2
+        wrongWeight.heaps.regions[ones].weight = 2
         #expect(wrongWeight._invariantViolation()?.contains("weight") == true)
 
         var sharedStamp = healthy

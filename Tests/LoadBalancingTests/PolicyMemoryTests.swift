@@ -18,18 +18,18 @@ struct PolicyMemoryTests {
         return Double(try owned(servers: 2_000) - owned(servers: 1_000)) / 1_000
     }
 
-    @Test("linear-scan: 32 bytes per server (a 16-byte record, 8 bytes of virtual time, a 4-byte slot, a 4-byte weight class)")
+    @Test("linear-scan: 32 bytes per server (a 24-byte record with virtual time, a 4-byte slot, a 4-byte class)")
     func linearScan() throws {
-        #expect(MemoryLayout<LinearScanPolicy.Record>.stride == 16)
+        #expect(MemoryLayout<LinearScanPolicy.Record>.stride == 24)
         let measured = try Self.bytesPerServer(LinearScanPolicy.self)
         #expect(abs(measured - 32) < 0.5, "measured \(measured) bytes per server")
     }
 
-    @Test("min-heap: 40 bytes per server (a 32-byte node, a 4-byte position, a 4-byte weight class)")
+    @Test("min-heap: 32 bytes per server (a 24-byte node, a 4-byte position, a 4-byte weight class)")
     func minHeap() throws {
-        #expect(MemoryLayout<ClassHeaps.Node>.stride == 32)
+        #expect(MemoryLayout<ClassHeaps.Node>.stride == 24)
         let measured = try Self.bytesPerServer(MinHeapPolicy.self)
-        #expect(abs(measured - 40) < 0.5, "measured \(measured) bytes per server")
+        #expect(abs(measured - 32) < 0.5, "measured \(measured) bytes per server")
     }
 
     @Test("buckets: 32 bytes per server (a node), buckets apart", arguments: [0, 1, 3])

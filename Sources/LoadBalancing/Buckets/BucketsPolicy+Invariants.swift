@@ -116,6 +116,10 @@ extension BucketsPolicy {
         if Int(weightClass.minimum) != firstNonEmpty {
             return "class \(index) caches minimum \(weightClass.minimum), first non-empty bucket is \(firstNonEmpty)"
         }
+        if weightClass.minimumSentinel != weightClass.sentinels[firstNonEmpty] {
+            let expected = weightClass.sentinels[firstNonEmpty]
+            return "class \(index) caches minimum sentinel \(weightClass.minimumSentinel), bucket \(firstNonEmpty)'s is \(expected)"
+        }
         return nil
     }
 }

@@ -34,7 +34,7 @@ extension BucketsPolicy {
         withNodes { nodes in Self.insert(server, before: sentinel, nodes) }
         nodes[server].weightClass = Int32(weightClass)
         if classes[weightClass].members == 0 || UInt32(active) < classes[weightClass].minimum {
-            classes[weightClass].minimum = UInt32(active)
+            setMinimum(UInt32(active), sentinel: Int32(sentinel), of: weightClass)
         }
         classes[weightClass].members &+= 1
     }
@@ -59,7 +59,7 @@ extension BucketsPolicy {
             // Other members remain, all in buckets above this one.
             var bucket = active &+ 1
             while isEmpty(bucket, of: weightClass) { bucket &+= 1 }
-            classes[weightClass].minimum = UInt32(bucket)
+            setMinimum(UInt32(bucket), sentinel: classes[weightClass].sentinels[bucket], of: weightClass)
         }
     }
 
@@ -69,7 +69,8 @@ extension BucketsPolicy {
     mutating func weightClass(for weight: UInt32) -> Int {
         if let existing = classOfWeight[weight] { return Int(existing) }
         let fresh = WeightClass(
-            weight: weight, minimum: 0, members: 0, liveSlot: Int32(liveClasses.count), clock: .zero, sentinels: [])
+            weight: weight, minimum: 0, members: 0, liveSlot: Int32(liveClasses.count), clock: .zero,
+            minimumSentinel: -1, sentinels: [])
         let index: Int
         if let reused = freeClasses.popLast() {
             index = Int(reused)
@@ -93,6 +94,16 @@ extension BucketsPolicy {
     }
 
     /// Whether bucket `bucket` of `weightClass` has no server.
+    /// Makes bucket `bucket`, closed by `sentinel` (its entry in `sentinels`), class
+    /// `weightClass`'s minimum.
+    ///
+    /// - Complexity: O(1).
+    @inline(__always)
+    mutating func setMinimum(_ bucket: UInt32, sentinel: Int32, of weightClass: Int) {
+        classes[weightClass].minimum = bucket
+        classes[weightClass].minimumSentinel = sentinel
+    }
+
     func isEmpty(_ bucket: Int, of weightClass: Int) -> Bool {
         let sentinel = classes[weightClass].sentinels[bucket]
         return nodes[Int(sentinel)].next == sentinel

@@ -110,12 +110,12 @@ public struct BucketsPolicy: SelectionPolicy {
         let from = Int(classes[weightClass].minimum)
         if from == Int(UInt32.max) { SelectorMisuse.tooManyConnections(ServerID(server)) }
         if from &+ 1 == classes[weightClass].sentinels.count { addBucket(to: weightClass) }
-        let source = classes[weightClass].sentinels[from]
+        let source = classes[weightClass].minimumSentinel
         let destination = classes[weightClass].sentinels[from &+ 1]
         let units = classes[weightClass].clock.tick(members: classes[weightClass].members)
         let sourceEmptied = move(server, to: destination, from: source, units: units)
         // The server just landed in the next bucket up, so that is the new minimum.
-        if sourceEmptied { classes[weightClass].minimum &+= 1 }
+        if sourceEmptied { setMinimum(UInt32(from &+ 1), sentinel: destination, of: weightClass) }
         _checkInvariants()
         return ServerID(server)
     }
@@ -136,7 +136,9 @@ public struct BucketsPolicy: SelectionPolicy {
             let source = classes[weightClass].sentinels[from]
             let destination = classes[weightClass].sentinels[from &- 1]
             move(index, to: destination, from: source, units: classes[weightClass].clock.round)
-            if UInt32(from &- 1) < classes[weightClass].minimum { classes[weightClass].minimum = UInt32(from &- 1) }
+            if UInt32(from &- 1) < classes[weightClass].minimum {
+                setMinimum(UInt32(from &- 1), sentinel: destination, of: weightClass)
+            }
         }
         _checkInvariants()
     }
@@ -184,7 +186,7 @@ public struct BucketsPolicy: SelectionPolicy {
         for slot in liveClasses.indices {
             let weightClass = Int(liveClasses[slot])
             let minimum = classes[weightClass].minimum
-            let head = Int(nodes[Int(classes[weightClass].sentinels[Int(minimum)])].next)
+            let head = Int(nodes[Int(classes[weightClass].minimumSentinel)].next)
             let active = minimum
             let weight = classes[weightClass].weight
             let units = nodes[head].units
@@ -229,7 +231,7 @@ extension BucketsPolicy {
             // Only leaving the minimum bucket empty moves the minimum, and then to where the
             // server landed.
             if sourceEmptied && UInt32(from) == classes[weightClass].minimum {
-                classes[weightClass].minimum &+= 1
+                setMinimum(UInt32(from &+ 1), sentinel: destination, of: weightClass)
             }
         }
         _checkInvariants()

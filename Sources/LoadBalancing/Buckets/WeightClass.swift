@@ -21,6 +21,11 @@ struct WeightClass {
     var liveSlot: Int32
     /// The class's clock: its round is the latest virtual time in the class (see `ClassClock`).
     var clock: ClassClock
+    /// `sentinels[minimum]` while the class has members, kept beside the clock (in what would
+    /// be padding) so that a pick finds each class's head without loading `sentinels`:
+    /// one dependent load fewer per class and per pick. Set only with `minimum`
+    /// (`BucketsPolicy.setMinimum`).
+    var minimumSentinel: Int32
     /// `sentinels[k]` is the node that closes bucket `k`'s list. Grows to the highest count a
     /// member has reached and does not shrink while the class lives. Only growth writes it, so
     /// picks and releases just read it.

@@ -5,8 +5,8 @@ extension ClassHeaps {
     /// it directly on deliberately damaged heaps to show that the damage would be caught.
     ///
     /// Checks that the class regions lie in `nodes` without overlapping; that every server has exactly one node, where `positions` and `classOf` say;
-    /// that drained nodes have weight 0 and class nodes their class's weight, as many as the
-    /// class has members; that no node precedes its parent under `precedesWithOneWeight`;
+    /// that each class's heap holds as many nodes as the class has members and its region
+    /// the class's weight; that no node precedes its parent under `precedesWithOneWeight`;
     /// that within each class virtual time never decreases in stamp order (what makes that
     /// comparison exact); that stamps are distinct (so the order is total); and that every match of the tournament has the right winner.
     ///
@@ -18,18 +18,18 @@ extension ClassHeaps {
         var stamps = Set<UInt64>(minimumCapacity: positions.count)
         for (slot, node) in drained.enumerated() {
             if let violation = misplacement(node, slot: slot, weightClass: -1, classes: classes) { return violation }
-            if node.weight != 0 { return "drained server \(node.server) has weight \(node.weight)" }
             if !stamps.insert(node.stamp).inserted { return "stamp \(node.stamp) appears twice" }
         }
         for weightClass in regions.indices {
             let heap = Array(heap(ofClass: weightClass))
             let members = weightClass < classes.classes.count ? Int(classes.classes[weightClass].members) : 0
             if heap.count != members { return "class \(weightClass) heap holds \(heap.count) of \(members) members" }
+            if members > 0 && regions[weightClass].weight != classes.classWeight[weightClass] {
+                let (regionWeight, classWeight) = (regions[weightClass].weight, classes.classWeight[weightClass])
+                return "class \(weightClass)'s region has weight \(regionWeight), the class \(classWeight)"
+            }
             for (slot, node) in heap.enumerated() {
                 if let violation = misplacement(node, slot: slot, weightClass: weightClass, classes: classes) { return violation }
-                if node.weight != classes.classWeight[weightClass] {
-                    return "server \(node.server) has weight \(node.weight) in class \(weightClass) of weight \(classes.classWeight[weightClass])"
-                }
                 if !stamps.insert(node.stamp).inserted { return "stamp \(node.stamp) appears twice" }
                 if slot > 0 && Self.precedesWithOneWeight(node, heap[Self.parent(of: slot)]) {
                     return "class \(weightClass) slot \(slot) (server \(node.server)) precedes its parent slot \(Self.parent(of: slot))"

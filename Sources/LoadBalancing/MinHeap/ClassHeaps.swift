@@ -21,8 +21,10 @@
 /// a single heap); every node's key is
 /// greater than its parent's, where the parent of slot `i` is `(i - 1) / arity` (Williams
 /// 1964, generalized to d children by Johnson 1975). `drained` holds the servers of
-/// weight 0 in no particular order, so a server's count and weight always live in its node,
-/// whether or not it can be picked. `positions[server]` is the slot of that server's node in
+/// weight 0 in no particular order, so a server's count always lives in its node, whether or
+/// not it can be picked; a node's weight is its class's (kept with the class's region, 0 for
+/// `drained`), not in the node, so that a node is 24 bytes and a sift moves less.
+/// `positions[server]` is the slot of that server's node in
 /// its class heap (or in `drained`); which class is `WeightClassClocks.classOf`, which the
 /// policy hands in.
 ///
@@ -34,26 +36,25 @@
 ///
 /// - Complexity: the next pick's node O(1); changing one server's key O(log n) (a sift in its
 ///   class heap, O(log W) root comparisons when the class's root changes).
-///   Memory: 36 bytes per server (a 32-byte node and a 4-byte position) as laid out by `init`.
+///   Memory: 28 bytes per server (a 24-byte node and a 4-byte position) as laid out by `init`.
 ///   A server joining a full class through `setWeight` moves the class's region to the end of
 ///   `nodes` with twice the room; the slots left behind are compacted away once they are half
 ///   the array, and compaction leaves each class room for at most twice its members (at
 ///   least 4), so after weight changes the node slots stay within about 4 × (n + 4W), plus
-///   the array's own growth. Per class index: a 12-byte region and 8 bytes of tournament.
+///   the array's own growth. Per class index: a 16-byte region (with the class's weight) and
+///   8 bytes of tournament.
 /// - Note: Not thread-safe: a value owned by one `MinHeapPolicy`.
 struct ClassHeaps {
     /// One server with its key.
     struct Node {
         /// Active connections.
         var active: UInt32
-        /// The weight; 0 exactly for the drained servers.
-        var weight: UInt32
+        /// The server this node describes.
+        var server: Int32
         /// The virtual time in units of `1 / weight`, the first tie-breaker.
         var units: UInt64
         /// The last-change stamp, which breaks ties between equal scores and virtual times.
         var stamp: UInt64
-        /// The server this node describes.
-        var server: Int32
     }
 
     /// Children per node. Measured with the `SingleThread` benchmark suite (release build,
@@ -73,11 +74,15 @@ struct ClassHeaps {
     static let arity = 4
 
     /// Where one class's heap lies in `nodes`: `nodes[base ..< base + count]`, with room up
-    /// to `base + capacity`.
+    /// to `base + capacity`; and the class's weight, every member's.
     struct Region {
         var base: Int32
         var count: Int32
         var capacity: Int32
+        var weight: UInt32
+
+        /// No room, no members (a class index not in use).
+        static let empty = Region(base: 0, count: 0, capacity: 0, weight: 0)
     }
 
     /// Every class's heap, each a region of its own (`regions`), and slots in none.
@@ -111,14 +116,14 @@ struct ClassHeaps {
         var base: Int32 = 0
         regions = members.map { count in
             defer { base += count }
-            return Region(base: base, count: 0, capacity: count)
+            return Region(base: base, count: 0, capacity: count, weight: 0)
         }
         nodes = Array(repeating: Self.filler, count: Int(base))
         deadSlots = 0
         drained = []
         positions = Array(repeating: 0, count: weights.count)
         for (server, weight) in weights.enumerated() {
-            let node = Node(active: 0, weight: UInt32(weight), units: 0, stamp: UInt64(server), server: Int32(server))
+            let node = Node(active: 0, server: Int32(server), units: 0, stamp: UInt64(server))
             let weightClass = Int(classOf[server])
             if weightClass < 0 {
                 positions[server] = Int32(drained.count)
@@ -128,6 +133,7 @@ struct ClassHeaps {
                 positions[server] = region.count
                 nodes[Int(region.base + region.count)] = node
                 regions[weightClass].count += 1
+                regions[weightClass].weight = UInt32(weight)
             }
         }
         tournament = ClassTournament(classCount: classCount)
@@ -135,7 +141,7 @@ struct ClassHeaps {
     }
 
     /// What a slot in no class's heap holds.
-    static let filler = Node(active: 0, weight: 0, units: 0, stamp: 0, server: -1)
+    static let filler = Node(active: 0, server: -1, units: 0, stamp: 0)
 
     /// The node of `server`, in class `weightClass` (-1: drained).
     func node(of server: Int, inClass weightClass: Int) -> Node {
@@ -153,14 +159,15 @@ struct ClassHeaps {
     /// The class the next pick goes to; -1 when every server is drained.
     var winningClass: Int { tournament.winner }
 
-    /// Whether node `a` is picked before node `b`: lower score, then earlier virtual time,
-    /// then older stamp. The tournament compares class roots with it; a class heap, whose
-    /// nodes share one weight, sifts with `precedesWithOneWeight` instead.
+    /// Whether node `a` of weight `aWeight` is picked before node `b` of weight `bWeight`:
+    /// lower score, then earlier virtual time, then older stamp. The tournament compares class
+    /// roots with it; a class heap, whose nodes share one weight, sifts with
+    /// `precedesWithOneWeight` instead.
     ///
     /// Both weights are positive (`VirtualTime.serverPrecedes`).
     @inline(__always)
-    static func precedes(_ a: Node, _ b: Node) -> Bool {
-        VirtualTime.serverPrecedes(a.active, a.weight, a.units, a.stamp, b.active, b.weight, b.units, b.stamp)
+    static func precedes(_ a: Node, _ aWeight: UInt32, _ b: Node, _ bWeight: UInt32) -> Bool {
+        VirtualTime.serverPrecedes(a.active, aWeight, a.units, a.stamp, b.active, bWeight, b.units, b.stamp)
     }
 
     /// `precedes` for two nodes of the same weight class: fewer active connections, then
@@ -273,7 +280,7 @@ struct ClassHeaps {
         regions[weightClass].count -= 1
         if regions[weightClass].count == 0 {
             deadSlots += Int(region.capacity)
-            regions[weightClass] = Region(base: 0, count: 0, capacity: 0)
+            regions[weightClass] = .empty
         } else if slot < Int(region.count) - 1 {
             withClass(weightClass) { nodes, count, positions in Self.reposition(last, at: slot, count: count, nodes, positions) }
         }
@@ -281,11 +288,11 @@ struct ClassHeaps {
         return node
     }
 
-    /// Puts `node` (whose server is in no heap) into class `weightClass` (-1: drained), which
-    /// may be a class index not seen before.
+    /// Puts `node` (whose server is in no heap) into class `weightClass` of weight `weight`
+    /// (-1 and 0: drained), which may be a class index not seen before.
     ///
     /// - Complexity: O(log_arity n + log W); amortized O(1) more for moving a full region.
-    mutating func insert(_ node: Node, intoClass weightClass: Int) {
+    mutating func insert(_ node: Node, intoClass weightClass: Int, weight: UInt32) {
         let server = Int(node.server)
         guard weightClass >= 0 else {
             positions[server] = Int32(drained.count)
@@ -293,8 +300,9 @@ struct ClassHeaps {
             return
         }
         if weightClass >= regions.count {
-            regions.append(contentsOf: repeatElement(Region(base: 0, count: 0, capacity: 0), count: weightClass + 1 - regions.count))
+            regions.append(contentsOf: repeatElement(Region.empty, count: weightClass + 1 - regions.count))
         }
+        regions[weightClass].weight = weight
         if regions[weightClass].count == regions[weightClass].capacity { moveToEnd(weightClass) }
         regions[weightClass].count += 1
         let landed = withClass(weightClass) { nodes, count, positions in Self.siftUp(node, from: count &- 1, nodes, positions) }
@@ -314,7 +322,8 @@ struct ClassHeaps {
         nodes.append(contentsOf: nodes[Int(region.base) ..< Int(region.base + region.count)])
         nodes.append(contentsOf: repeatElement(Self.filler, count: capacity - Int(region.count)))
         deadSlots += Int(region.capacity)
-        regions[weightClass] = Region(base: Int32(base), count: region.count, capacity: Int32(capacity))
+        regions[weightClass] = Region(
+            base: Int32(base), count: region.count, capacity: Int32(capacity), weight: region.weight)
         if deadSlots * 2 > nodes.count { compact() }
     }
 
@@ -331,7 +340,8 @@ struct ClassHeaps {
             let base = compacted.count
             compacted.append(contentsOf: nodes[Int(region.base) ..< Int(region.base + region.count)])
             compacted.append(contentsOf: repeatElement(Self.filler, count: capacity - Int(region.count)))
-            regions[weightClass] = Region(base: Int32(base), count: region.count, capacity: Int32(capacity))
+            regions[weightClass] = Region(
+                base: Int32(base), count: region.count, capacity: Int32(capacity), weight: region.weight)
         }
         nodes = compacted
         deadSlots = 0
@@ -381,4 +391,8 @@ struct ClassRoots {
     /// The root of class `weightClass`, which has members.
     @inline(__always)
     subscript(weightClass: Int) -> ClassHeaps.Node { nodes[Int(regions[weightClass].base)] }
+
+    /// The weight of class `weightClass`, which has members.
+    @inline(__always)
+    func weight(_ weightClass: Int) -> UInt32 { regions[weightClass].weight }
 }

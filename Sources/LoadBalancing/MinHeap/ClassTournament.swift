@@ -61,7 +61,7 @@ struct ClassTournament {
     static func match(_ a: Int32, _ b: Int32, _ roots: ClassRoots) -> Int32 {
         if b < 0 { return a }
         if a < 0 { return b }
-        return ClassHeaps.precedes(roots[Int(b)], roots[Int(a)]) ? b : a
+        return ClassHeaps.precedes(roots[Int(b)], roots.weight(Int(b)), roots[Int(a)], roots.weight(Int(a))) ? b : a
     }
 
     /// Doubles the leaves until `weightClass` has one, keeping the present classes, and

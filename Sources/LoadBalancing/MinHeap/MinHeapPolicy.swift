@@ -20,7 +20,7 @@
 ///
 /// - Complexity: with W distinct positive weights, pick O(log n + log W); release O(log n),
 ///   plus O(log W) when the server becomes its class's root; `setWeight` O(log n) plus O(W)
-///   (and one dictionary lookup). Memory: 40 bytes per server (a 32-byte node with the key, a
+///   (and one dictionary lookup). Memory: 32 bytes per server (a 24-byte node with the key, a
 ///   4-byte position, a 4-byte weight class) as built; a class heap that servers join through
 ///   `setWeight` can hold spare room up to its own size (Swift's array growth). Per distinct
 ///   weight about 40 bytes of clock plus about 80 of heap header, root copy and tournament.
@@ -80,10 +80,9 @@ public struct MinHeapPolicy: SelectionPolicy {
         let index = server.index
         var node = heaps.remove(index, fromClass: Int(classes.classOf[index]))
         if let joined = classes.reassign(index, to: UInt32(weight)) { node.units = joined }
-        node.weight = UInt32(weight)
         node.stamp = clock
         clock &+= 1
-        heaps.insert(node, intoClass: Int(classes.classOf[index]))
+        heaps.insert(node, intoClass: Int(classes.classOf[index]), weight: UInt32(weight))
         _checkInvariants()
     }
 
@@ -91,7 +90,10 @@ public struct MinHeapPolicy: SelectionPolicy {
     public func activeConnections(of server: ServerID) -> Int { Int(node(of: server.index).active) }
 
     /// - Complexity: O(1).
-    public func weight(of server: ServerID) -> Int { Int(node(of: server.index).weight) }
+    public func weight(of server: ServerID) -> Int {
+        let weightClass = Int(classes.classOf[server.index])
+        return weightClass < 0 ? 0 : Int(classes.classWeight[weightClass])
+    }
 
     /// The node of `server`.
     func node(of server: Int) -> ClassHeaps.Node { heaps.node(of: server, inClass: Int(classes.classOf[server])) }
