@@ -1,5 +1,5 @@
 /// An element of a `BinaryMinHeap`: what the heap orders it by.
-package protocol MinHeapKeyed {
+public protocol MinHeapKeyed {
     associatedtype Key: Comparable
     /// The heap keeps the element with the smallest key at its root.
     var heapKey: Key { get }
@@ -17,35 +17,40 @@ package protocol MinHeapKeyed {
 /// - Complexity: `min` O(1); `insert`, `replaceMin(with:)` and `removeMin()` O(log n);
 ///   `removeFirst(where:)` O(n). Memory: one array of the elements; nothing is allocated once
 ///   `capacity` suffices.
+/// `public` though only the project uses it: this toolchain (Swift 6.3, SwiftPM) specializes
+/// `@inlinable` generic code across modules only when it is `public` (`@inlinable package`
+/// bodies are not serialized), and unspecialized, every operation looked up generic metadata
+/// at run time: the simulator ran 5× slower.
+///
 /// - Note: Not thread-safe: a value type owned by one thread.
-package struct BinaryMinHeap<Element: MinHeapKeyed> {
+public struct BinaryMinHeap<Element: MinHeapKeyed> {
     @usableFromInline
     var storage: [Element]
 
     /// An empty heap with room for `capacity` elements.
     @inlinable
-    package init(capacity: Int = 0) {
+    public init(capacity: Int = 0) {
         storage = []
         storage.reserveCapacity(capacity)
     }
 
     @inlinable
-    package var count: Int { storage.count }
+    public var count: Int { storage.count }
 
     @inlinable
-    package var isEmpty: Bool { storage.isEmpty }
+    public var isEmpty: Bool { storage.isEmpty }
 
     /// The element with the smallest key, or `nil` when empty.
     @inlinable
-    package var min: Element? { storage.first }
+    public var min: Element? { storage.first }
 
     /// Every element, in no particular order.
     @inlinable
-    package var unordered: [Element] { storage }
+    public var unordered: [Element] { storage }
 
     /// Adds `element`.
     @inlinable
-    package mutating func insert(_ element: Element) {
+    public mutating func insert(_ element: Element) {
         storage.append(element)
         storage.withUnsafeMutableBufferPointer { heap in Self.siftUp(element, from: heap.count - 1, in: heap) }
     }
@@ -54,7 +59,7 @@ package struct BinaryMinHeap<Element: MinHeapKeyed> {
     ///
     /// - Precondition: the heap is not empty.
     @inlinable
-    package mutating func replaceMin(with element: Element) {
+    public mutating func replaceMin(with element: Element) {
         precondition(!storage.isEmpty, "replaceMin(with:) on an empty heap")
         storage.withUnsafeMutableBufferPointer { heap in Self.siftDown(element, from: 0, in: heap) }
     }
@@ -62,7 +67,7 @@ package struct BinaryMinHeap<Element: MinHeapKeyed> {
     /// Removes and returns the smallest element, or `nil` when empty.
     @inlinable
     @discardableResult
-    package mutating func removeMin() -> Element? {
+    public mutating func removeMin() -> Element? {
         guard let last = storage.popLast() else { return nil }
         guard let smallest = storage.first else { return last }
         replaceMin(with: last)
@@ -74,7 +79,7 @@ package struct BinaryMinHeap<Element: MinHeapKeyed> {
     ///
     /// - Complexity: O(n): a linear search, then O(log n) to restore the heap.
     @discardableResult
-    package mutating func removeFirst(where shouldRemove: (Element) throws -> Bool) rethrows -> Element? {
+    public mutating func removeFirst(where shouldRemove: (Element) throws -> Bool) rethrows -> Element? {
         guard let index = try storage.firstIndex(where: shouldRemove) else { return nil }
         let removed = storage[index]
         let last = storage.removeLast()

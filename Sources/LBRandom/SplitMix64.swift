@@ -4,25 +4,27 @@
 /// Every random choice in the project (p2c's draws, workload durations, test sequences) uses
 /// it with an explicit seed, so every run is reproducible. It has a module of its own so that
 /// the workloads and the simulator need not depend on the selector library to draw numbers;
-/// `package`, because it is the project's tool, not part of the selector library's API.
+/// `public` (though it is the project's tool, not part of the selector library's API) because
+/// this toolchain (Swift 6.3, SwiftPM) inlines and specializes `@inlinable` code across modules
+/// only when it is `public`: `@inlinable package` bodies are not serialized, so every draw in
+/// a selector or the harness would be a call.
 ///
 /// - Note: Not thread-safe: a value owned by one thread.
-@usableFromInline
-package struct SplitMix64: RandomNumberGenerator, Sendable {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     @usableFromInline
     var state: UInt64
 
     @inlinable
-    package init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
     /// The odd constant added to the state on every step (2^64 divided by the golden ratio).
     /// A step is nothing but this addition, so `P2CSelector` can share one stream between
     /// threads by adding it atomically.
     @inlinable
-    package static var gamma: UInt64 { 0x9E37_79B9_7F4A_7C15 }
+    public static var gamma: UInt64 { 0x9E37_79B9_7F4A_7C15 }
 
     @inlinable
-    package mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= Self.gamma
         var z = state
         z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -32,7 +34,7 @@ package struct SplitMix64: RandomNumberGenerator, Sendable {
 
     /// A uniform double in the open interval (0, 1): never 0, so `log` of it is finite.
     @inlinable
-    package mutating func nextUnitInterval() -> Double {
+    public mutating func nextUnitInterval() -> Double {
         (Double(next() &>> 11) + 0.5) * 0x1p-53
     }
 }

@@ -46,7 +46,7 @@ public indirect enum DurationDistribution: Sendable, Equatable, CustomStringConv
     ///
     /// - Complexity: O(1), or O(components) for a mixture.
     @inlinable
-    package func sample(using random: inout SplitMix64) -> Double {
+    public func sample(using random: inout SplitMix64) -> Double {
         switch self {
         case let .constant(seconds):
             return seconds

@@ -253,11 +253,11 @@ struct Engine<Server: ServerModel, R: Router> {
             points += max(0, later)
         }
         // An empty farm has no load to be unfair about; such samples are left out.
-        let (servers, speeds) = (self.servers, self.speeds)
-        if servers.contains(where: { $0.count > 0 }) {
-            let loads = servers.indices.lazy.map { Double(servers[$0].count) / speeds[$0] }
-            jainLoadSum += points * Fairness.jainIndex(loads)
-            peakToMeanSum += points * Fairness.peakToMean(loads)
+        var loads = Fairness.Sums()
+        for server in servers.indices { loads.add(Double(servers[server].count) / speeds[server]) }
+        if loads.total > 0 {
+            jainLoadSum += points * loads.jainIndex
+            peakToMeanSum += points * loads.peakToMean
             samples += points
         }
         nextSample += points * samplePeriod
