@@ -111,30 +111,25 @@ public struct LinearScanPolicy: SelectionPolicy {
     ) -> (slot: Int, weightClass: Int) {
         var best = -1
         var bestClass = -1
-        var bestActive: UInt32 = 0
-        var bestWeight: UInt32 = 0
-        var bestStamp: UInt64 = 0
-        var bestUnits: UInt64 = 0
         // The last entry of `starts` ends the drained segment, which is not scanned.
         for weightClass in 0..<(starts.count &- 2) {
             let start = Int(starts[weightClass])
             let end = Int(starts[weightClass &+ 1])
             if start == end { continue }
             let winner = segmentWinner(records, from: start, to: end)
-            let record = records[winner]
-            let weight = weights[weightClass]
-            let recordUnits = record.units
-            if best >= 0
-                && !VirtualTime.serverPrecedes(
-                    record.active, weight, recordUnits, record.stamp, bestActive, bestWeight, bestUnits, bestStamp) {
-                continue
+            if best >= 0 {
+                // The best so far is read back (from L1) rather than kept: fewer values live
+                // across the loop, so none spill to the stack and back on every class.
+                let record = records[winner]
+                let held = records[best]
+                if !VirtualTime.serverPrecedes(
+                    record.active, weights[weightClass], record.units, record.stamp,
+                    held.active, weights[bestClass], held.units, held.stamp) {
+                    continue
+                }
             }
             best = winner
             bestClass = weightClass
-            bestActive = record.active
-            bestWeight = weight
-            bestStamp = record.stamp
-            bestUnits = recordUnits
         }
         return (best, bestClass)
     }
