@@ -1,4 +1,5 @@
 @testable import LoadBalancing
+import LBRandom
 import Testing
 
 /// `LinearScanPolicy`'s layout: records grouped in one segment per weight class, the drained
@@ -14,6 +15,41 @@ struct LinearScanPolicyTests {
                 LinearScanPolicy.self, serverCount: serverCount, weightChoices: [0, 1, 2, 3, 7, 100],
                 steps: 600, seed: seed
             ) { $0._invariantViolation() }
+        }
+    }
+
+    @Test("segments just below, at and above the two-chain width match the reference",
+          arguments: [[1], [1, 2], [1, 2, 3, 0]])
+    func segmentsAroundTheWideWidth(weightChoices: [Int]) throws {
+        let wide = LinearScanPolicy.wideSegment
+        for serverCount in [wide - 1, wide, wide + 1, 2 * wide + 1, 3 * wide] {
+            for seed in UInt64(0)..<8 {
+                try driveAgainstReference(
+                    LinearScanPolicy.self, serverCount: serverCount, weightChoices: weightChoices,
+                    steps: 400, seed: seed
+                ) { $0._invariantViolation() }
+            }
+        }
+    }
+
+    @Test("the two-chain winner is the least (count, stamp), every length from 2 to 40, odd and even")
+    func twoChainWinnerIsTheLeast() {
+        var random = SplitMix64(seed: 14)
+        for length in 2...40 {
+            for _ in 0..<200 {
+                // A few records before and after the segment, so that its bounds are not the array's.
+                let stamps = (0..<UInt64(length + 4)).shuffled(using: &random)
+                let records = stamps.map { stamp in
+                    LinearScanPolicy.Record(
+                        active: UInt32.random(in: 0..<3, using: &random), server: 0, stamp: stamp, units: 0)
+                }
+                let segment = 2..<(2 + length)
+                let least = segment.min { (records[$0].active, records[$0].stamp) < (records[$1].active, records[$1].stamp) }!
+                records.withUnsafeBufferPointer { buffer in
+                    #expect(LinearScanPolicy.wideSegmentWinner(buffer, from: segment.lowerBound, to: segment.upperBound) == least)
+                    #expect(LinearScanPolicy.segmentWinner(buffer, from: segment.lowerBound, to: segment.upperBound) == least)
+                }
+            }
         }
     }
 
