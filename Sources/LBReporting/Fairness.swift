@@ -29,7 +29,6 @@ public enum Fairness {
     ///
     /// - Complexity: `add` and both figures O(1).
     /// - Note: Not thread-safe: a value.
-    @frozen
     public struct Sums {
         @usableFromInline var count = 0
         @usableFromInline var sum = 0.0

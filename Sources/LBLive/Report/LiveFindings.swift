@@ -21,11 +21,13 @@ public struct LiveFindings: Sendable {
     public var shortP99: [ShortP99]
     /// lbbench's least-connections busiest ÷ average in-flight over HAProxy leastconn's.
     public var busiestRatioVersusHAProxy: Double?
-    /// The same ratio as the simulator predicts it: the prediction for lbbench's row (its
-    /// selector) over the one for HAProxy's (`haproxy-leastconn`), over the simulated run.
-    public var predictedBusiestRatioVersusHAProxy: Double?
-    /// The two predictions that ratio is made of, lbbench's then HAProxy's.
+    /// The simulator's busiest ÷ average for lbbench's least-connections row (its selector) and
+    /// for HAProxy's (`haproxy-leastconn`), over the simulated run; `nil` without both.
     public var predictedBusiest: (lbbench: Double, haproxy: Double)?
+    /// The ratio `busiestRatioVersusHAProxy` as the simulator predicts it, from `predictedBusiest`.
+    public var predictedBusiestRatioVersusHAProxy: Double? {
+        predictedBusiest.map { $0.lbbench / $0.haproxy }
+    }
 
     public init(_ rows: [LiveRowResult]) {
         var balancers: [String] = []
@@ -54,7 +56,6 @@ public struct LiveFindings: Sendable {
         if let own = ours?.prediction?.busiestOverAverageInFlight,
             let peer = theirs?.prediction?.busiestOverAverageInFlight, peer > 0 {
             predictedBusiest = (own, peer)
-            predictedBusiestRatioVersusHAProxy = own / peer
         }
     }
 

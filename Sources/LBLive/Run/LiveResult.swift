@@ -100,12 +100,6 @@ public struct LiveRowResult: Sendable {
 
     /// Whether `sample` is a short request: at most the mean size.
     static func isShort(_ sample: RequestSample) -> Bool { sample.size <= 1 }
-
-    /// Busiest ÷ average of `meanInFlight[i] / weights[i]` (`Fairness.busiestOverAverage`, as the
-    /// simulator's prediction computes it).
-    static func busiestOverAverage(_ meanInFlight: [Double], weights: [Int]) -> Double {
-        Fairness.busiestOverAverage(meanInFlight, weights: weights)
-    }
 }
 
 /// A whole `lbbench-live` run: its configuration, each balancer's row, and notes (balancers

@@ -1,3 +1,4 @@
+import LBReporting
 import LBSimulation
 import LoadBalancing
 import NIOCore
@@ -195,7 +196,7 @@ public enum LiveRunner {
             short: short, long: long, meanResponseUnits: meanResponseUnits,
             backendRequests: backendRequests, backendMeanInFlight: meanInFlight,
             backendMaximumInFlight: after.map(\.maximumInFlight),
-            busiestOverAverage: LiveRowResult.busiestOverAverage(meanInFlight, weights: configuration.weights),
+            busiestOverAverage: Fairness.busiestOverAverage(meanInFlight, weights: configuration.weights),
             proxyCPUSeconds: cpuSeconds, proxyCPUShare: cpuSeconds / window,
             sent: outcome.sent, errors: outcome.errors, unfinished: outcome.unfinished,
             generatorMaximumLag: outcome.maximumLag, generatorMeanLag: outcome.meanLag,
