@@ -5,7 +5,8 @@
 #      for all five) with the rows side by side: least connections' short-request p99 below
 #      round robin's, per balancer and repeat, with the short requests behind each p99 and the
 #      window segments where it holds; lbbench's busiest ÷ average in-flight against HAProxy
-#      leastconn's; the generator's lateness and the load average (how loaded the machine was);
+#      leastconn's, and whether it lies inside the run's simulated 5–95% window band (busiestRatioBand);
+#      the generator's lateness and the load average (how loaded the machine was);
 #   2. PS backends with exponential sizes: measured mean response against the simulator's;
 #   3. the zero-work ceiling, requests/s at 64 connections, lbbench's proxy (round robin) against
 #      nginx's round robin, three times in a row (each a ratio within one run; the median is the figure).
@@ -39,6 +40,7 @@ out = sys.argv[1]
 print("## Default run: short-request p99 (ms), least connections vs round robin")
 holds = {}
 ratios = []
+inside = []
 for path in sorted(glob.glob(os.path.join(out, "default-*/live.json"))):
     report = json.load(open(path))
     cells = []
@@ -54,15 +56,21 @@ for path in sorted(glob.glob(os.path.join(out, "default-*/live.json"))):
     cells.append(f"generator late ≤ {lag:.0f} ms (mean {mean_lag:.2f} ms)")
     ratio = report["findings"]["busiestRatioVersusHAProxy"]
     predicted = report["findings"].get("predictedBusiestRatioVersusHAProxy")
+    band = report["findings"].get("busiestRatioBand")
     if ratio is not None:
         ratios.append(ratio)
+    if band is not None and band.get("containsMeasured") is not None:
+        inside.append(band["containsMeasured"])
     print(f"- {os.path.basename(os.path.dirname(path))} (seed {report['farm']['seed']}, {report['seconds']:.0f} s): " + "; ".join(cells)
           + (f"; busiest÷avg ratio vs HAProxy {ratio:.3f}" if ratio is not None else "")
-          + (f" (simulator, each one's rule: {predicted:.3f})" if predicted is not None else ""))
+          + (f" (simulator, each one's rule: {predicted:.3f})" if predicted is not None else "")
+          + (f"; simulated {band['windows']}-window band {band['p5']:.3f}–{band['p95']:.3f}, "
+             f"{'inside' if band['containsMeasured'] else 'OUTSIDE'}" if band is not None and ratio is not None else ""))
 for balancer, results in holds.items():
     print(f"  {balancer}: ordering held in {sum(results)} of {len(results)}")
 if ratios:
-    print(f"  busiest÷avg lbbench/HAProxy: median {sorted(ratios)[len(ratios)//2]:.3f}, within 10% in {sum(abs(r-1) <= 0.1 for r in ratios)} of {len(ratios)}")
+    print(f"  busiest÷avg lbbench/HAProxy: median {sorted(ratios)[len(ratios)//2]:.3f}, within 10% in {sum(abs(r-1) <= 0.1 for r in ratios)} of {len(ratios)}"
+          + (f"; inside its run's simulated 5–95% window band in {sum(inside)} of {len(inside)}" if inside else ""))
 print("## PS, exponential sizes: measured mean response ÷ simulator's")
 report = json.load(open(os.path.join(out, "ps-exponential/live.json")))
 for row in report["rows"]:

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# The exact policies' cost alone, A/B between commits (default: 3cae0ef, the commit before the
+# The exact policies' cost, A/B between commits (default: 3cae0ef, the commit before the
 # weighted tie rule, against HEAD): builds scripts/policy-cost against a worktree of each commit
 # (release), runs them interleaved for 3 rounds and prints, per cell, the median over the rounds
-# of the fastest sample (ns per pick + release) and the ratio to the first commit.
-# Usage: scripts/policy-cost.sh [COMMIT ...]   (about 2 minutes of builds per commit, 15 s a round)
+# of the fastest sample (ns per pick + release) and the ratio to the first commit. Each cell
+# twice: the policy alone (`linear-scan`), and behind the default lock (`linear-scan+lock`),
+# as the SingleThread suite's default rows run it, through the concrete selector type (the
+# suite itself reached selectors through an existential before the registration refactor, so
+# running it at 3cae0ef compares more than the policies).
+# Usage: scripts/policy-cost.sh [COMMIT ...]   (about 2 minutes of builds per commit, 30 s a round)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi

@@ -83,7 +83,7 @@ public struct LinearScanPolicy: SelectionPolicy {
     @inlinable
     public var serverCount: Int { records.count }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func pick() -> ServerID? {
         let (slot, weightClass) = records.withUnsafeBufferPointer { records in
             segmentStart.withUnsafeBufferPointer { starts in

@@ -1,5 +1,6 @@
 import Foundation
 import LBHarness
+import LBRandom
 @testable import LBLive
 import LBSimulation
 import Testing
@@ -83,6 +84,73 @@ struct LivePredictionTests {
         let findings = LiveFindings([ours, theirs])
         #expect(findings.busiestRatioVersusHAProxy == 1.2 && findings.predictedBusiestRatioVersusHAProxy == nil)
         #expect(findings.lines.last?.contains("predicts") == false)
+    }
+
+    @Test("The band's percentiles interpolate between ranks; within 10% and containment as stated")
+    func bandFigures() {
+        let band = BusiestRatioBand(ratios: [1.3, 0.8, 1.0, 1.05, 0.95, 1.2, 0.92, 1.08, 1.15, 1.0, 0.85], requestsPerWindow: 500)
+        // Sorted: 0.8 0.85 0.92 0.95 1.0 1.0 1.05 1.08 1.15 1.2 1.3; ranks 0.5, 5 and 9.5 of 0...10.
+        #expect(band.windows == 11 && band.requestsPerWindow == 500)
+        #expect(abs(band.p5 - 0.825) < 1e-12 && band.p50 == 1.0 && abs(band.p95 - 1.25) < 1e-12)
+        #expect(band.withinTenPercent == 6, "0.92 through 1.08")
+        #expect(band.contains(0.9) && band.contains(1.25) && !band.contains(0.82) && !band.contains(1.26))
+    }
+
+    @Test("The band simulates windows of the run's length from seeds of the run's seed, both rules on the same requests")
+    func bandWindows() throws {
+        var configuration = LiveConfiguration()
+        configuration.duration = 10
+        let source = PredictionSource(configuration: configuration)
+        let band = try #require(try source.busiestRatioBand(own: .selector(.linearScan), peer: .haproxyLeastConnections, windows: 6))
+        let requests = Int((try #require(configuration.arrivalRate) * 10).rounded())
+        #expect(band.windows == 6 && band.requestsPerWindow == requests)
+        var seeds = SplitMix64(seed: configuration.seed)
+        let ratios = try (0..<6).map { _ in
+            let window = SimulationConfiguration(
+                weights: configuration.weights, traffic: .open(utilization: 0.85), sizes: .workload(configuration.workload),
+                jobs: requests, seed: seeds.next())
+            return try Simulation.run(window, router: .selector(.linearScan)).busiestOverAverageInFlight
+                / Simulation.run(window, router: .haproxyLeastConnections).busiestOverAverageInFlight
+        }
+        #expect(band == BusiestRatioBand(ratios: ratios, requestsPerWindow: requests))
+        #expect(band.p5 <= band.p50 && band.p50 <= band.p95 && band.p5 > 0)
+        #expect(try source.busiestRatioBand(own: .selector(.linearScan), peer: .haproxyLeastConnections, windows: 6) == band)
+
+        var closed = configuration
+        closed.traffic = .closed(population: 8, thinkTime: 0.1)
+        #expect(try PredictionSource(configuration: closed).busiestRatioBand(
+            own: .selector(.linearScan), peer: .haproxyLeastConnections, windows: 6) == nil)
+    }
+
+    @Test("Findings and JSON put the measured ratio in its band; without a band the JSON says null")
+    func bandReports() throws {
+        let ours = Self.row("lbbench", "linear-scan", measured: 1.2, predicted: 1.1, inFlight: [2.5, 1.5, 1.4, 1.6])
+        let theirs = Self.row("haproxy", "leastconn", measured: 1.0, predicted: 1.0, inFlight: [3, 1.5, 1.5, 1.5])
+        let band = BusiestRatioBand(ratios: [0.92, 1.0, 1.08, 1.25, 1.3], requestsPerWindow: 5_100)
+        let line = try #require(LiveFindings([ours, theirs], band: band).lines.last)
+        #expect(line.contains("in 5 simulated windows of this run's length (5100 requests, both rules on the same requests) that ratio spans 0.936–1.29"))
+        #expect(line.contains("(5th–95th percentile, median 1.08; within 10% in 3 of 5), so this run's 1.2× is inside the window-to-window scatter"))
+        let narrow = BusiestRatioBand(ratios: [1.0, 1.01], requestsPerWindow: 5_100)
+        #expect(LiveFindings([ours, theirs], band: narrow).lines.last?.contains("is OUTSIDE the window-to-window scatter") == true)
+
+        let machine = MachineContext(cpu: "cpu", cores: 2, os: "os", swift: "6", build: "debug", date: "now", timerOverheadNs: 1)
+        for (withBand, expected) in [(band, true), (nil, false)] as [(BusiestRatioBand?, Bool)] {
+            let report = LiveReport(
+                machine: machine, configuration: LiveConfiguration(), rows: [ours, theirs], notes: [], seconds: 1,
+                busiestBand: withBand)
+            let document = try #require(JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as? [String: Any])
+            let findings = try #require(document["findings"] as? [String: Any])
+            if expected {
+                let json = try #require(findings["busiestRatioBand"] as? [String: Any])
+                #expect(json["windows"] as? Int == 5 && json["requestsPerWindow"] as? Int == 5_100)
+                #expect(json["p50"] as? Double == 1.08 && json["withinTenPercent"] as? Int == 3)
+                #expect(json["containsMeasured"] as? Bool == true)
+                #expect(report.markdown().contains("so this run's 1.2× is inside"))
+            } else {
+                #expect(findings["busiestRatioBand"] is NSNull)
+                #expect(!report.markdown().contains("simulated windows"))
+            }
+        }
     }
 
     private static func row(

@@ -1,3 +1,5 @@
+import LBSimulation
+
 /// The comparisons the targets are about, computed from a report's rows.
 ///
 /// - Note: A value; thread-safe.
@@ -28,8 +30,31 @@ public struct LiveFindings: Sendable {
     public var predictedBusiestRatioVersusHAProxy: Double? {
         predictedBusiest.map { $0.lbbench / $0.haproxy }
     }
+    /// The simulated window-to-window scatter of that ratio (`LiveReport.busiestBand`).
+    public var busiestBand: BusiestRatioBand?
 
-    public init(_ rows: [LiveRowResult]) {
+    /// The rows the busiest ÷ average finding compares: lbbench's first least-connections row
+    /// and HAProxy's (leastconn); `nil` without both.
+    static func comparedRows(_ rows: [LiveRowResult]) -> (ours: LiveRowResult, theirs: LiveRowResult)? {
+        let ours = rows.first { $0.balancer == BalancerChoice.lbbench.rawValue && $0.family == .leastConnections }
+        let theirs = rows.first { $0.balancer == BalancerChoice.haproxy.rawValue && $0.family == .leastConnections }
+        guard let ours, let theirs else { return nil }
+        return (ours, theirs)
+    }
+
+    /// The simulator's routers of `comparedRows` (from their predictions); `nil` without both.
+    static func comparedRouters(_ rows: [LiveRowResult]) -> (own: RouterKind, peer: RouterKind)? {
+        guard let (ours, theirs) = comparedRows(rows),
+            let own = ours.prediction.flatMap({ RouterKind(name: $0.router) }),
+            let peer = theirs.prediction.flatMap({ RouterKind(name: $0.router) })
+        else { return nil }
+        return (own, peer)
+    }
+
+    /// The findings of `rows`, with `band` (the run's `LiveReport.busiestBand`) beside the
+    /// busiest ÷ average ratio.
+    public init(_ rows: [LiveRowResult], band: BusiestRatioBand? = nil) {
+        busiestBand = band
         var balancers: [String] = []
         for row in rows where !balancers.contains(row.balancer) { balancers.append(row.balancer) }
         shortP99 = balancers.compactMap { balancer -> ShortP99? in
@@ -48,13 +73,12 @@ public struct LiveFindings: Sendable {
                 segmentsCompared: pairs.count, segmentsBelow: pairs.filter { $0.0 < $0.1 }.count
             )
         }
-        let ours = rows.first { $0.balancer == BalancerChoice.lbbench.rawValue && $0.family == .leastConnections }
-        let theirs = rows.first { $0.balancer == BalancerChoice.haproxy.rawValue && $0.family == .leastConnections }
-        if let ours, let theirs, theirs.busiestOverAverage > 0 {
+        let compared = Self.comparedRows(rows)
+        if let (ours, theirs) = compared, theirs.busiestOverAverage > 0 {
             busiestRatioVersusHAProxy = ours.busiestOverAverage / theirs.busiestOverAverage
         }
-        if let own = ours?.prediction?.busiestOverAverageInFlight,
-            let peer = theirs?.prediction?.busiestOverAverageInFlight, peer > 0 {
+        if let own = compared?.ours.prediction?.busiestOverAverageInFlight,
+            let peer = compared?.theirs.prediction?.busiestOverAverageInFlight, peer > 0 {
             predictedBusiest = (own, peer)
         }
     }
@@ -76,6 +100,13 @@ public struct LiveFindings: Sendable {
                 line += "; the simulator predicts \(LiveFormat.number(predicted))× (\(LiveFormat.number(pair.lbbench)) "
                     + "against \(LiveFormat.number(pair.haproxy)) with HAProxy's rule, over its whole run, which a measured "
                     + "window scatters around: scripts/busiest-spread.sh)"
+            }
+            if let band = busiestBand {
+                line += "; in \(band.windows) simulated windows of this run's length (\(band.requestsPerWindow) requests, "
+                    + "both rules on the same requests) that ratio spans \(LiveFormat.number(band.p5))–"
+                    + "\(LiveFormat.number(band.p95)) (5th–95th percentile, median \(LiveFormat.number(band.p50)); "
+                    + "within 10% in \(band.withinTenPercent) of \(band.windows)), so this run's "
+                    + "\(LiveFormat.number(ratio))× is \(band.contains(ratio) ? "inside" : "OUTSIDE") the window-to-window scatter"
             }
             lines.append(line)
         }

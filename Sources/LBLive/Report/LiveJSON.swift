@@ -58,6 +58,16 @@ private struct LiveDocument: Encodable {
         var shortP99: [ShortP99]
         var busiestRatioVersusHAProxy: ReportNumber
         var predictedBusiestRatioVersusHAProxy: ReportNumber
+        var busiestRatioBand: ReportNullable<Band>
+    }
+
+    /// `BusiestRatioBand`.
+    struct Band: Encodable {
+        var windows: Int
+        var requestsPerWindow: Int
+        var p5, p50, p95: ReportNumber
+        var withinTenPercent: Int
+        var containsMeasured: ReportNullable<Bool>
     }
 
     var schema = LiveReport.schema
@@ -92,7 +102,7 @@ private struct LiveDocument: Encodable {
             proxyThreads: configuration.proxyThreads, schedule: configuration.effectiveSchedule.rawValue,
             segments: configuration.segments)
         rows = report.rows.map(LiveRowDocument.init)
-        let computed = LiveFindings(report.rows)
+        let computed = LiveFindings(report.rows, band: report.busiestBand)
         findings = Findings(
             shortP99: computed.shortP99.map {
                 ShortP99(
@@ -102,7 +112,13 @@ private struct LiveDocument: Encodable {
                     segmentsBelow: $0.segmentsBelow)
             },
             busiestRatioVersusHAProxy: ReportNumber(computed.busiestRatioVersusHAProxy),
-            predictedBusiestRatioVersusHAProxy: ReportNumber(computed.predictedBusiestRatioVersusHAProxy))
+            predictedBusiestRatioVersusHAProxy: ReportNumber(computed.predictedBusiestRatioVersusHAProxy),
+            busiestRatioBand: ReportNullable(computed.busiestBand.map { band in
+                Band(
+                    windows: band.windows, requestsPerWindow: band.requestsPerWindow, p5: ReportNumber(band.p5),
+                    p50: ReportNumber(band.p50), p95: ReportNumber(band.p95), withinTenPercent: band.withinTenPercent,
+                    containsMeasured: ReportNullable(computed.busiestRatioVersusHAProxy.map(band.contains)))
+            }))
         notes = report.notes
         seconds = ReportNumber(report.seconds)
     }

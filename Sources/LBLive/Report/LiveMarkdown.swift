@@ -8,7 +8,7 @@ extension LiveReport {
         var text = "# lbbench live\n\n"
         text += "Machine: \(machine.cpu), \(machine.cores) cores, \(machine.os), Swift \(machine.swift), \(machine.build) build, \(machine.date).\n\n"
         text += "Farm: \(farmDescription).\n\n"
-        let findings = LiveFindings(rows).lines
+        let findings = LiveFindings(rows, band: busiestBand).lines
         if !findings.isEmpty {
             text += "## Findings\n\n" + findings.map { "- \($0)\n" }.joined() + "\n"
         }

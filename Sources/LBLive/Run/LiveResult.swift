@@ -111,4 +111,7 @@ public struct LiveReport: Sendable {
     public var notes: [String]
     /// Seconds the whole run took.
     public var seconds: Double
+    /// The simulated window-to-window scatter of lbbench's least-connections busiest ÷ average
+    /// over HAProxy leastconn's, when the run has both rows and the simulator a model of the farm.
+    public var busiestBand: BusiestRatioBand? = nil
 }

@@ -90,7 +90,24 @@ public enum LiveRunner {
                 throw error
             }
         }
-        return LiveReport(machine: .current(), configuration: configuration, rows: rows, notes: notes, seconds: LiveClock.now() - started)
+        let band = try busiestBand(rows, predictions: predictions, progress: progress)
+        return LiveReport(
+            machine: .current(), configuration: configuration, rows: rows, notes: notes,
+            seconds: LiveClock.now() - started, busiestBand: band)
+    }
+
+    /// Simulated windows for `BusiestRatioBand`: enough that its 5th and 95th percentiles are
+    /// each about 5 windows from the end.
+    static let bandWindows = 100
+
+    /// The band of lbbench's least-connections busiest ÷ average over HAProxy leastconn's, from
+    /// the routers of the two rows `LiveFindings` compares; `nil` without both.
+    private static func busiestBand(
+        _ rows: [LiveRowResult], predictions: PredictionSource, progress: @Sendable (String) -> Void
+    ) throws -> BusiestRatioBand? {
+        guard let (own, peer) = LiveFindings.comparedRouters(rows) else { return nil }
+        progress("simulating \(bandWindows) windows of this run's length for the busiest ÷ average band")
+        return try predictions.busiestRatioBand(own: own, peer: peer, windows: bandWindows)
     }
 
     /// The groups of rows measured at once, in order: all of them together, or one by one.

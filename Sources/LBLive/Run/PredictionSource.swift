@@ -1,8 +1,10 @@
+import LBRandom
 import LBSimulation
 import LoadBalancing
 
 /// Runs the simulator on the live run's farm, sizes and load, once per router: the row's own
-/// selector for lbbench's proxy, `PeerBalancer.simulatorModel(for:)` for HAProxy and nginx.
+/// selector for lbbench's proxy, `PeerBalancer.simulatorModel(for:)` for HAProxy and nginx; and
+/// windows of the run's length for the busiest ÷ average band (`BusiestRatioBand`).
 ///
 /// - Note: Not thread-safe: a cache owned by one run.
 final class PredictionSource {
@@ -17,6 +19,47 @@ final class PredictionSource {
     /// with several slots, or zero work).
     func prediction(for router: RouterKind) throws -> SimulatorPrediction? {
         if let cached = cache[router] { return cached }
+        guard let simulated = simulation(jobs: configuration.simulatedJobs, seed: configuration.seed) else { return nil }
+        let result = try Simulation.run(simulated, router: router)
+        let prediction = SimulatorPrediction(
+            router: router.name, meanResponse: result.meanResponse, p50: result.responsePercentiles.p50,
+            p90: result.responsePercentiles.p90, p99: result.responsePercentiles.p99,
+            short: result.shortResponse, long: result.longResponse, meanInFlight: result.meanInFlight,
+            busiestOverAverageInFlight: result.busiestOverAverageInFlight
+        )
+        cache[router] = prediction
+        return prediction
+    }
+
+    /// The window-to-window scatter of `own`'s busiest ÷ average over `peer`'s
+    /// (`BusiestRatioBand`): `windows` simulated windows of this run's measured length, seeds
+    /// drawn from the run's seed, both routers on the same requests. `nil` for closed traffic
+    /// (no arrival rate to size a window by) and where `prediction(for:)` has no model.
+    ///
+    /// - Complexity: 2 × `windows` simulations of the run's arrival rate × measured seconds
+    ///   requests each (about a second for 100 windows of the default run, release build).
+    func busiestRatioBand(own: RouterKind, peer: RouterKind, windows: Int) throws -> BusiestRatioBand? {
+        guard windows > 0, let rate = configuration.arrivalRate else { return nil }
+        var requests = Int((rate * configuration.duration).rounded())
+        var seeds = SplitMix64(seed: configuration.seed)
+        var ratios: [Double] = []
+        ratios.reserveCapacity(windows)
+        for _ in 0..<windows {
+            guard var window = simulation(jobs: requests, seed: seeds.next()) else { return nil }
+            // The simulator's batch means need 10 requests per batch.
+            window.jobs = Swift.max(window.jobs, 10 * window.batches)
+            requests = window.jobs
+            let ownFigure = try Simulation.run(window, router: own).busiestOverAverageInFlight
+            let peerFigure = try Simulation.run(window, router: peer).busiestOverAverageInFlight
+            if peerFigure > 0 { ratios.append(ownFigure / peerFigure) }
+        }
+        return ratios.isEmpty ? nil : BusiestRatioBand(ratios: ratios, requestsPerWindow: requests)
+    }
+
+    /// The simulator's configuration for this run's farm, sizes and traffic with `jobs` measured
+    /// requests and `seed`; `nil` when the simulator has no model of this farm (FCFS with several
+    /// slots, or zero work).
+    private func simulation(jobs: Int, seed: UInt64) -> SimulationConfiguration? {
         guard configuration.unit > 0 else { return nil }
         let discipline: Discipline
         switch configuration.capacity {
@@ -29,18 +72,9 @@ final class PredictionSource {
         case let .open(utilization): traffic = .open(utilization: utilization)
         case let .closed(population, thinkTime): traffic = .closed(population: population, thinkTime: thinkTime / configuration.unit)
         }
-        let simulated = SimulationConfiguration(
+        return SimulationConfiguration(
             weights: configuration.weights, traffic: traffic, discipline: discipline,
-            sizes: .workload(configuration.workload), jobs: configuration.simulatedJobs, seed: configuration.seed
+            sizes: .workload(configuration.workload), jobs: jobs, seed: seed
         )
-        let result = try Simulation.run(simulated, router: router)
-        let prediction = SimulatorPrediction(
-            router: router.name, meanResponse: result.meanResponse, p50: result.responsePercentiles.p50,
-            p90: result.responsePercentiles.p90, p99: result.responsePercentiles.p99,
-            short: result.shortResponse, long: result.longResponse, meanInFlight: result.meanInFlight,
-            busiestOverAverageInFlight: result.busiestOverAverageInFlight
-        )
-        cache[router] = prediction
-        return prediction
     }
 }

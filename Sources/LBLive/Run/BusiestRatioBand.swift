@@ -1,0 +1,47 @@
+/// How far apart two least-connections rules' busiest ÷ average in-flight land on one window of
+/// a live run's length, in the simulator: the noise a measured ratio lbbench ÷ HAProxy sits in.
+///
+/// On the default farm about 50 long requests (1% of the requests, each seconds of work) hold
+/// most of the in-flight integral of a 60 s window, so where a handful of them land moves the
+/// busiest backend's mean in flight by tenths: a measured ratio between two balancers scatters
+/// around the ratio of their rules by more than 10% from window to window. The band is that
+/// scatter, simulated: `windows` windows of the run's length (its arrival rate × its measured
+/// seconds, after the simulator's warm-up), each with its own seed, both rules on the same
+/// requests, and the spread of the per-window ratios.
+///
+/// - Note: A value; thread-safe.
+public struct BusiestRatioBand: Sendable, Equatable {
+    /// Simulated windows.
+    public var windows: Int
+    /// Requests measured per window (the run's arrival rate × its measured seconds).
+    public var requestsPerWindow: Int
+    /// The ratios' 5th, 50th and 95th percentiles (linear interpolation between ranks).
+    public var p5: Double
+    public var p50: Double
+    public var p95: Double
+    /// Windows whose ratio is within 10% of 1.
+    public var withinTenPercent: Int
+
+    /// The band of `ratios`, one per simulated window (not empty).
+    ///
+    /// - Complexity: O(w log w) for w windows.
+    init(ratios: [Double], requestsPerWindow: Int) {
+        precondition(!ratios.isEmpty, "a band needs at least one window")
+        let sorted = ratios.sorted()
+        func percentile(_ fraction: Double) -> Double {
+            let rank = fraction * Double(sorted.count - 1)
+            let lower = Int(rank.rounded(.down))
+            let upper = Swift.min(lower + 1, sorted.count - 1)
+            return sorted[lower] + (sorted[upper] - sorted[lower]) * (rank - Double(lower))
+        }
+        windows = sorted.count
+        self.requestsPerWindow = requestsPerWindow
+        p5 = percentile(0.05)
+        p50 = percentile(0.5)
+        p95 = percentile(0.95)
+        withinTenPercent = sorted.count { abs($0 - 1) <= 0.1 }
+    }
+
+    /// Whether `ratio` lies inside the 5th–95th percentile band.
+    public func contains(_ ratio: Double) -> Bool { p5 <= ratio && ratio <= p95 }
+}
