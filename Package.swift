@@ -27,12 +27,13 @@ let package = Package(
     targets: [
         .target(
             name: "LoadBalancing",
-            dependencies: ["CFutex", "LBRandom", .product(name: "Atomics", package: "swift-atomics")],
+            dependencies: ["CFutex", "CThreadWord", "LBRandom", .product(name: "Atomics", package: "swift-atomics")],
             // Data structures check their invariants after every mutation in debug builds.
             swiftSettings: [.define("LOADBALANCING_INTERNAL_CHECKS", .when(configuration: .debug))]
         ),
         // The futex system call for `BlockingLock` (Swift cannot call the variadic syscall(2)).
         .target(name: "CFutex"),
+        .target(name: "CThreadWord"),
         // The system zlib, to read `.json.gz` results files (`GzipDecoder`).
         .systemLibrary(name: "CZlib"),
         // The seeded generator behind every random choice: selectors, workloads, simulator, tests.
