@@ -6,8 +6,9 @@
 # twice: the policy alone (`linear-scan`), and behind the default lock (`linear-scan+lock`),
 # as the SingleThread suite's default rows run it, through the concrete selector type (the
 # suite itself reached selectors through an existential before the registration refactor, so
-# running it at 3cae0ef compares more than the policies).
-# Usage: scripts/policy-cost.sh [COMMIT ...]   (about 2 minutes of builds per commit, 30 s a round)
+# running it at 3cae0ef compares more than the policies). Then round-robin, atomic-scan, sharded
+# and p2c, each through its concrete type, as the suite calls them.
+# Usage: scripts/policy-cost.sh [COMMIT ...]   (about 2 minutes of builds per commit, a minute a round)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi

@@ -6,7 +6,9 @@ import LoadBalancing
 // ns of 1,000 pick + release pairs (one connection in flight: at light load every server ties,
 // so the tie rule decides every pick), twice: on the policy alone, and behind the default lock
 // (`LockedSelector<Policy, BlockingLock>`, named `<selector>+lock`), the shape of the
-// `SingleThread` suite's default rows with its concrete selector type. One line per cell:
+// `SingleThread` suite's default rows with its concrete selector type; then the lock-free
+// selectors that existed before the tie rule (`round-robin`, `atomic-scan`, `sharded`, `p2c`),
+// each through its concrete type as the suite calls it. One line per cell:
 // `selector servers equal|w4 fastest median`. `policy-cost NAME` measures one selector only.
 
 /// The monotonic clock in ns.
@@ -57,6 +59,16 @@ func measureLocked<Policy: SelectionPolicy>(_ type: Policy.Type, _ name: String,
     }
 }
 
+/// Measures one lock-free selector on one farm, through its concrete type.
+@inline(never)
+func measureSelector<Selector: ServerSelector>(_ name: String, weights: [Int], samples: Int, _ selector: Selector) {
+    report(name, weights: weights, samples: samples) {
+        guard let server = selector.pick() else { fatalError("no server") }
+        selector.release(server)
+        return server.index
+    }
+}
+
 let only = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : ""
 for servers in [8, 64, 1024] {
     let samples = servers >= 1024 ? 300 : 2000
@@ -72,6 +84,22 @@ for servers in [8, 64, 1024] {
         if only.isEmpty || only == "buckets" {
             measure(BucketsPolicy.self, "buckets", weights: weights, samples: samples)
             measureLocked(BucketsPolicy.self, "buckets", weights: weights, samples: samples)
+        }
+        do {
+            if only.isEmpty || only == "round-robin" {
+                measureSelector("round-robin", weights: weights, samples: samples, try RoundRobinSelector(weights: weights))
+            }
+            if only.isEmpty || only == "atomic-scan" {
+                measureSelector("atomic-scan", weights: weights, samples: samples, try AtomicScanSelector(weights: weights))
+            }
+            if only.isEmpty || only == "sharded" {
+                measureSelector("sharded", weights: weights, samples: samples, try ShardedSelector(weights: weights))
+            }
+            if only.isEmpty || only == "p2c" {
+                measureSelector("p2c", weights: weights, samples: samples, try P2CSelector(weights: weights, seed: 1))
+            }
+        } catch {
+            fatalError("bad weights: \(error)")
         }
     }
 }
