@@ -101,7 +101,7 @@ struct LivePredictionTests {
         var configuration = LiveConfiguration()
         configuration.duration = 10
         let source = PredictionSource(configuration: configuration)
-        let band = try #require(try source.busiestRatioBand(own: .selector(.linearScan), peer: .haproxyLeastConnections, windows: 6))
+        let band = try #require(try source.busiestRatioBand(own: .selector(.linearScan), peer: .haproxyLeastConnections, maximumWindows: 6))
         let requests = Int((try #require(configuration.arrivalRate) * 10).rounded())
         #expect(band.windows == 6 && band.requestsPerWindow == requests)
         var seeds = SplitMix64(seed: configuration.seed)
@@ -114,12 +114,24 @@ struct LivePredictionTests {
         }
         #expect(band == BusiestRatioBand(ratios: ratios, requestsPerWindow: requests))
         #expect(band.p5 <= band.p50 && band.p50 <= band.p95 && band.p5 > 0)
-        #expect(try source.busiestRatioBand(own: .selector(.linearScan), peer: .haproxyLeastConnections, windows: 6) == band)
+        #expect(try source.busiestRatioBand(own: .selector(.linearScan), peer: .haproxyLeastConnections, maximumWindows: 6) == band)
 
         var closed = configuration
         closed.traffic = .closed(population: 8, thinkTime: 0.1)
         #expect(try PredictionSource(configuration: closed).busiestRatioBand(
-            own: .selector(.linearScan), peer: .haproxyLeastConnections, windows: 6) == nil)
+            own: .selector(.linearScan), peer: .haproxyLeastConnections, maximumWindows: 6) == nil)
+
+        // A window is never longer than the run's request cap; long windows come fewer (the
+        // budget: 20 million simulated requests), never fewer than 20.
+        var capped = configuration
+        capped.maximumRequests = 400
+        let short = try #require(try PredictionSource(configuration: capped).busiestRatioBand(
+            own: .selector(.linearScan), peer: .haproxyLeastConnections, maximumWindows: 3))
+        #expect(short.requestsPerWindow == 400 && short.windows == 3)
+        #expect(PredictionSource.bandWindows(requestsPerWindow: 5_100, maximum: 100) == 100)
+        #expect(PredictionSource.bandWindows(requestsPerWindow: 400_000, maximum: 100) == 25)
+        #expect(PredictionSource.bandWindows(requestsPerWindow: 1_000_000, maximum: 100) == 20)
+        #expect(PredictionSource.bandWindows(requestsPerWindow: 1_000_000, maximum: 6) == 6)
     }
 
     @Test("Findings and JSON put the measured ratio in its band; without a band the JSON says null")

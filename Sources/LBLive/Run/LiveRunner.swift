@@ -96,8 +96,9 @@ public enum LiveRunner {
             seconds: LiveClock.now() - started, busiestBand: band)
     }
 
-    /// Simulated windows for `BusiestRatioBand`: enough that its 5th and 95th percentiles are
-    /// each about 5 windows from the end.
+    /// Simulated windows for `BusiestRatioBand` (fewer when windows are long, see
+    /// `PredictionSource.busiestRatioBand`): enough that its 5th and 95th percentiles are each
+    /// about 5 windows from the end.
     static let bandWindows = 100
 
     /// The band of lbbench's least-connections busiest ÷ average over HAProxy leastconn's, from
@@ -106,8 +107,8 @@ public enum LiveRunner {
         _ rows: [LiveRowResult], predictions: PredictionSource, progress: @Sendable (String) -> Void
     ) throws -> BusiestRatioBand? {
         guard let (own, peer) = LiveFindings.comparedRouters(rows) else { return nil }
-        progress("simulating \(bandWindows) windows of this run's length for the busiest ÷ average band")
-        return try predictions.busiestRatioBand(own: own, peer: peer, windows: bandWindows)
+        progress("simulating windows of this run's length for the busiest ÷ average band")
+        return try predictions.busiestRatioBand(own: own, peer: peer, maximumWindows: bandWindows)
     }
 
     /// The groups of rows measured at once, in order: all of them together, or one by one.

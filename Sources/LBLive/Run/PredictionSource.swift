@@ -31,16 +31,35 @@ final class PredictionSource {
         return prediction
     }
 
-    /// The window-to-window scatter of `own`'s busiest ÷ average over `peer`'s
-    /// (`BusiestRatioBand`): `windows` simulated windows of this run's measured length, seeds
-    /// drawn from the run's seed, both routers on the same requests. `nil` for closed traffic
-    /// (no arrival rate to size a window by) and where `prediction(for:)` has no model.
+    /// Simulated requests the band may cost, both routers together: windows beyond
+    /// `bandBudget / 2 / requests` are left out, down to `minimumBandWindows`.
+    static let bandBudget = 20_000_000
+    /// The fewest windows a band is made of, however long they are.
+    static let minimumBandWindows = 20
+
+    /// How many windows of `requestsPerWindow` requests a band simulates: `maximum`, fewer
+    /// when that would cost more than `bandBudget`, never fewer than `minimumBandWindows`
+    /// (nor than `maximum`).
     ///
-    /// - Complexity: 2 × `windows` simulations of the run's arrival rate × measured seconds
-    ///   requests each (about a second for 100 windows of the default run, release build).
-    func busiestRatioBand(own: RouterKind, peer: RouterKind, windows: Int) throws -> BusiestRatioBand? {
-        guard windows > 0, let rate = configuration.arrivalRate else { return nil }
-        var requests = Int((rate * configuration.duration).rounded())
+    /// - Complexity: O(1).
+    static func bandWindows(requestsPerWindow: Int, maximum: Int) -> Int {
+        Swift.min(maximum, Swift.max(minimumBandWindows, bandBudget / 2 / Swift.max(requestsPerWindow, 1)))
+    }
+
+    /// The window-to-window scatter of `own`'s busiest ÷ average over `peer`'s
+    /// (`BusiestRatioBand`): up to `maximumWindows` simulated windows of this run's measured
+    /// length (its arrival rate × its measured seconds, at most `--max-requests`), fewer when the
+    /// windows are long (`bandBudget`, at least `minimumBandWindows`), seeds drawn from the
+    /// run's seed, both routers on the same requests. `nil` for closed traffic (no arrival
+    /// rate to size a window by) and where `prediction(for:)` has no model.
+    ///
+    /// - Complexity: 2 × windows simulations of a window's requests each: at most about
+    ///   `bandBudget` simulated requests, or 2 × `minimumBandWindows` × `--max-requests`
+    ///   (about half a second for the default run, release build).
+    func busiestRatioBand(own: RouterKind, peer: RouterKind, maximumWindows: Int) throws -> BusiestRatioBand? {
+        guard maximumWindows > 0, let rate = configuration.arrivalRate else { return nil }
+        var requests = Int(Swift.min(rate * configuration.duration, Double(configuration.maximumRequests)).rounded())
+        let windows = Self.bandWindows(requestsPerWindow: requests, maximum: maximumWindows)
         var seeds = SplitMix64(seed: configuration.seed)
         var ratios: [Double] = []
         ratios.reserveCapacity(windows)
