@@ -83,6 +83,8 @@ public struct LinearScanPolicy: SelectionPolicy {
     @inlinable
     public var serverCount: Int { records.count }
 
+    /// Forced inline: behind `LockedSelector` the compiler kept it out of line, and the call's
+    /// register saves between the lock's two atomic instructions cost 0.7–0.8 ns at 8 servers.
     @inlinable @inline(__always)
     public mutating func pick() -> ServerID? {
         let (slot, weightClass) = records.withUnsafeBufferPointer { records in

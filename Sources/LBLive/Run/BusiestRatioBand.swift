@@ -13,7 +13,8 @@
 public struct BusiestRatioBand: Sendable, Equatable {
     /// Simulated windows.
     public var windows: Int
-    /// Requests measured per window (the run's arrival rate × its measured seconds).
+    /// Requests measured per window: the run's arrival rate × its measured seconds, at most its
+    /// `--max-requests`, at least the simulator's minimum (10 per batch).
     public var requestsPerWindow: Int
     /// The ratios' 5th, 50th and 95th percentiles (linear interpolation between ranks).
     public var p5: Double

@@ -58,21 +58,21 @@ final class PredictionSource {
     ///   (about half a second for the default run, release build).
     func busiestRatioBand(own: RouterKind, peer: RouterKind, maximumWindows: Int) throws -> BusiestRatioBand? {
         guard maximumWindows > 0, let rate = configuration.arrivalRate else { return nil }
-        var requests = Int(Swift.min(rate * configuration.duration, Double(configuration.maximumRequests)).rounded())
-        let windows = Self.bandWindows(requestsPerWindow: requests, maximum: maximumWindows)
+        let measured = Int(Swift.min(rate * configuration.duration, Double(configuration.maximumRequests)).rounded())
+        guard var window = simulation(jobs: measured, seed: configuration.seed) else { return nil }
+        // The simulator's batch means need 10 requests per batch.
+        window.jobs = Swift.max(window.jobs, 10 * window.batches)
+        let windows = Self.bandWindows(requestsPerWindow: window.jobs, maximum: maximumWindows)
         var seeds = SplitMix64(seed: configuration.seed)
         var ratios: [Double] = []
         ratios.reserveCapacity(windows)
         for _ in 0..<windows {
-            guard var window = simulation(jobs: requests, seed: seeds.next()) else { return nil }
-            // The simulator's batch means need 10 requests per batch.
-            window.jobs = Swift.max(window.jobs, 10 * window.batches)
-            requests = window.jobs
+            window.seed = seeds.next()
             let ownFigure = try Simulation.run(window, router: own).busiestOverAverageInFlight
             let peerFigure = try Simulation.run(window, router: peer).busiestOverAverageInFlight
             if peerFigure > 0 { ratios.append(ownFigure / peerFigure) }
         }
-        return ratios.isEmpty ? nil : BusiestRatioBand(ratios: ratios, requestsPerWindow: requests)
+        return ratios.isEmpty ? nil : BusiestRatioBand(ratios: ratios, requestsPerWindow: window.jobs)
     }
 
     /// The simulator's configuration for this run's farm, sizes and traffic with `jobs` measured

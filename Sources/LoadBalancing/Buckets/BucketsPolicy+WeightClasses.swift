@@ -93,7 +93,6 @@ extension BucketsPolicy {
         return latest
     }
 
-    /// Whether bucket `bucket` of `weightClass` has no server.
     /// Makes bucket `bucket`, closed by `sentinel` (its entry in `sentinels`), class
     /// `weightClass`'s minimum.
     ///
@@ -104,6 +103,7 @@ extension BucketsPolicy {
         classes[weightClass].minimumSentinel = sentinel
     }
 
+    /// Whether bucket `bucket` of `weightClass` has no server.
     func isEmpty(_ bucket: Int, of weightClass: Int) -> Bool {
         let sentinel = classes[weightClass].sentinels[bucket]
         return nodes[Int(sentinel)].next == sentinel
