@@ -31,8 +31,9 @@ extension MatrixConfiguration {
     /// 2 to 8 threads).
     public static let workerBytesPerServer = 10
     /// The most any selector of the library holds per server (counts, heap or bucket links,
-    /// tie stamps, weights): round-robin's, the largest, measured 84 B (1 Mi servers); p2c and
-    /// linear-scan hold under 10 B, atomic-scan about 70.
+    /// tie stamps, weights): round-robin's, the largest, measured 84 B (1 Mi servers); by their
+    /// layouts p2c holds 24 B (packed counts, weights and alias-table columns) and linear-scan
+    /// 32 B, atomic-scan about 70.
     public static let selectorBytesPerServer = 96
     /// A connection in flight: 16 bytes in a worker's heap, 8 in the list of connections still
     /// held at the end (measured 24.5 B: 1 Mi to 8 Mi connections).

@@ -56,43 +56,35 @@ enum P2CDraw {
     /// i's share of all-tied picks is Σⱼ wᵢ / (W (m − 1)) = wᵢ / W. (A uniform pair cannot: it
     /// caps any server at 2/m of the picks, and gave 13.1/23.3/29.6/34.0% for weights 1,2,3,4.)
     ///
-    /// The first draw is a uniform server accepted with probability weight / `weightBound`
-    /// (rejection sampling; with equal weights every draw is accepted without another random
-    /// number), up to `triesPerDraw` times, so it costs `weightBound` ÷ mean eligible weight ×
-    /// n / m draws on average; if the tries run out, one weighted reservoir pass draws it
-    /// (as `candidates`). Any `weightBound` at least the highest weight gives the same
-    /// distribution; a lower one (a reader racing a weight raise) accepts that server always.
+    /// The first draw is one random number through the weights' alias table
+    /// (`WeightAliasTable`, `column(i)` its column `i`): its high half times n is a uniform
+    /// index, its low half the coin, so the draw costs one column load and no loop, whatever the
+    /// weights and however many servers are drained. (A rejection loop, accepting a uniform server
+    /// with probability weight ÷ highest weight, cost 13 ns more per pick with weights 1–4: a
+    /// second random number and an unpredictable branch per try.) With equal weights it is the
+    /// uniform draw of `candidates`. If the drawn server has weight 0 — a table older than the
+    /// weights, read while a writer rebuilds it, or every server drained — one weighted
+    /// reservoir pass draws it instead.
     ///
-    /// - Complexity: O(1) expected while the highest weight is within a small factor of the mean
-    ///   (at most 2 × `triesPerDraw` draws), else one O(n) pass.
+    /// - Complexity: O(1) expected while a fair fraction of servers is eligible (one draw for
+    ///   the first, at most `triesPerDraw` for the second, then one O(n) pass).
     @inline(__always)
     static func weightedCandidates<Random: RandomNumberGenerator>(
-        serverCount: Int, weightBound: UInt32, using random: inout Random, weight: (Int) -> UInt32
+        serverCount: Int, using random: inout Random, column: (Int) -> UInt64, weight: (Int) -> UInt32
     ) -> (first: Int, second: Int?)? {
-        if serverCount > 1 && weightBound > 0 {
+        let value = UInt64(serverCount).multipliedFullWidth(by: random.next())
+        let drawn = Int(truncatingIfNeeded: value.high)
+        let first = WeightAliasTable.resolve(
+            column(drawn), drawn: drawn, coin: UInt32(truncatingIfNeeded: value.low >> 32))
+        guard weight(first) > 0 else { return weightedReservoir(serverCount: serverCount, using: &random, weight: weight) }
+        if serverCount > 1 {
             for _ in 0..<triesPerDraw {
-                let first = index(below: serverCount, using: &random)
-                let firstWeight = weight(first)
-                guard firstWeight > 0,
-                      firstWeight >= weightBound || index(below: Int(weightBound), using: &random) < Int(firstWeight)
-                else { continue }
-                for _ in 0..<triesPerDraw {
-                    var second = index(below: serverCount - 1, using: &random)
-                    if second >= first { second += 1 }
-                    if weight(second) > 0 { return (first, second) }
-                }
-                break
+                var second = index(below: serverCount - 1, using: &random)
+                if second >= first { second += 1 }
+                if weight(second) > 0 { return (first, second) }
             }
         }
-        return weightedReservoir(serverCount: serverCount, using: &random, weight: weight)
-    }
-
-    /// The bound of `weightedCandidates` (the highest weight) after one server's weight went
-    /// from `old` to `new`; `highest` recomputes it, in O(n), only when the highest weight may
-    /// have been lowered.
-    static func bound(after old: UInt32, became new: UInt32, bound: UInt32, highest: () -> UInt32) -> UInt32 {
-        if new >= bound { return new }
-        return old == bound ? highest() : bound
+        return (first, uniformReservoir(serverCount: serverCount, excluding: first, using: &random, weight: weight))
     }
 
     /// Of two candidates, the one with the lower score; a tie goes to one of them with
@@ -116,8 +108,7 @@ enum P2CDraw {
     }
 
     /// Two passes: the first candidate by weighted reservoir sampling (the k-th eligible server
-    /// replaces it with probability wₖ / (w₁ + … + wₖ)), the second by uniform reservoir
-    /// sampling over the other eligible servers.
+    /// replaces it with probability wₖ / (w₁ + … + wₖ)), the second by `uniformReservoir`.
     private static func weightedReservoir<Random: RandomNumberGenerator>(
         serverCount: Int, using random: inout Random, weight: (Int) -> UInt32
     ) -> (first: Int, second: Int?)? {
@@ -132,13 +123,21 @@ enum P2CDraw {
             if index(below: total, using: &random) < serverWeight { first = server }
         }
         guard first >= 0 else { return nil }
+        return (first, uniformReservoir(serverCount: serverCount, excluding: first, using: &random, weight: weight))
+    }
+
+    /// One server drawn uniformly, by reservoir sampling, among those other than `excluded`
+    /// with weight > 0; `nil` when there is none.
+    private static func uniformReservoir<Random: RandomNumberGenerator>(
+        serverCount: Int, excluding excluded: Int, using random: inout Random, weight: (Int) -> UInt32
+    ) -> Int? {
         var seen = 0
-        var second = -1
-        for server in 0..<serverCount where server != first && weight(server) > 0 {
+        var chosen = -1
+        for server in 0..<serverCount where server != excluded && weight(server) > 0 {
             seen += 1
-            if index(below: seen, using: &random) == 0 { second = server }
+            if index(below: seen, using: &random) == 0 { chosen = server }
         }
-        return (first, second < 0 ? nil : second)
+        return chosen < 0 ? nil : chosen
     }
 
     /// One pass of reservoir sampling (Vitter's algorithm R with a reservoir of two).

@@ -19,24 +19,25 @@ import LBRandom
 /// (`drawCandidates()`, `pick(between:and:)`) so that tests and the harness can see the draws.
 ///
 /// - Complexity: pick O(1) expected while a fair fraction of servers is eligible; see
-///   `P2CDraw` for mostly drained configurations (at most 32 draws plus one O(n) pass).
-///   Release O(1); `setWeight` O(1), or O(n) when it lowers the highest weight (the bound
-///   of the weighted draw is recomputed). Memory: 8 bytes per server.
+///   `P2CDraw` for mostly drained configurations (at most 17 draws plus one O(n) pass).
+///   Release O(1); `setWeight` O(n) when it changes a weight (the alias table of the weighted
+///   draw is rebuilt, as Envoy rebuilds its schedulers on a host-set change), else O(1).
+///   Memory: 16 bytes per server.
 /// - Note: Not thread-safe (a policy); `P2CSelector` is the lock-free form.
 public struct P2CPolicy: SelectionPolicy {
     public static let isExact = false
 
     private var active: [UInt32]
     private var weightOf: [UInt32]
-    /// The highest weight: the bound of the weighted first draw.
-    private var weightBound: UInt32
+    /// The alias table of the weighted first draw (`WeightAliasTable`), rebuilt on a weight change.
+    private var columns: [UInt64]
     private var random: SplitMix64
 
     public init(weights: [Int], seed: UInt64 = 0) throws(SelectorConfigurationError) {
         try WeightValidation.validate(weights)
         active = Array(repeating: 0, count: weights.count)
         weightOf = weights.map { UInt32($0) }
-        weightBound = weightOf.max() ?? 0
+        columns = WeightAliasTable.columns(weightOf)
         random = SplitMix64(seed: seed)
     }
 
@@ -56,8 +57,9 @@ public struct P2CPolicy: SelectionPolicy {
         var random = self.random
         defer { self.random = random }
         let weights = weightOf
+        let columns = self.columns
         guard let drawn = P2CDraw.weightedCandidates(
-            serverCount: serverCount, weightBound: weightBound, using: &random, weight: { weights[$0] }
+            serverCount: serverCount, using: &random, column: { columns[$0] }, weight: { weights[$0] }
         ) else {
             return nil
         }
@@ -97,10 +99,9 @@ public struct P2CPolicy: SelectionPolicy {
     public mutating func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
         try WeightValidation.validate(server, serverCount: serverCount)
         try WeightValidation.validate(weight, for: server.index)
-        let old = weightOf[server.index]
+        guard weightOf[server.index] != UInt32(weight) else { return }
         weightOf[server.index] = UInt32(weight)
-        let weights = weightOf
-        weightBound = P2CDraw.bound(after: old, became: UInt32(weight), bound: weightBound, highest: { weights.max() ?? 0 })
+        columns = WeightAliasTable.columns(weightOf)
     }
 
     public func activeConnections(of server: ServerID) -> Int { Int(active[server.index]) }

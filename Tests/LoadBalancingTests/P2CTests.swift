@@ -146,10 +146,11 @@ struct P2CTests {
         }
     }
 
-    @Test("mostly drained: the reservoir fallback keeps the weighted first draw")
+    @Test("mostly drained: the first draw stays weighted")
     func weightedFallback() throws {
-        // 2 of 200 servers eligible, weights 1 and 3: the rejection tries mostly run out, so the
-        // reservoir pass draws; the first candidate is still weight 3 in 3/4 of the draws.
+        // 2 of 200 servers eligible, weights 1 and 3: the alias table sends every first draw to
+        // one of the two, weight 3 in 3/4 of the draws; the second draw's tries mostly run out,
+        // so the reservoir pass finds the other.
         var weights = Array(repeating: 0, count: 200)
         weights[17] = 1
         weights[150] = 3

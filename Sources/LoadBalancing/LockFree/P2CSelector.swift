@@ -26,19 +26,22 @@ import LBRandom
 /// `setWeight(0, …)` returns gets the drained server, and a drain can be waited for: once its
 /// count is seen at 0 it stays 0 (`AtomicWeightTable`).
 ///
-/// - Complexity: pick O(1) expected (two weight and two count loads, one atomic add for the
-///   random stream, one for the count; see `P2CDraw` when most servers are drained); release
-///   O(1) lock-free; `setWeight` O(1) (O(n) when it lowers a weight below the highest),
-///   serialized by a writer lock. Memory: 72 bytes per
-///   server with padded counts (the default up to 4,096 servers), 16 packed (the default
+/// - Complexity: pick O(1) expected (one alias-table column, two weight and two count loads,
+///   an atomic add on the random stream per random number, one for the count; see `P2CDraw`
+///   when most servers are drained); release O(1) lock-free; `setWeight` O(n) when it changes
+///   a weight (the alias table is rebuilt), serialized by a writer lock. Memory: 80 bytes per
+///   server with padded counts (the default up to 4,096 servers), 24 packed (the default
 ///   beyond: see `CounterLayout.forRandomAccess`); plus 64 bytes per thread slot.
 /// - Note: Thread-safe. Approximate (see above); lock-free picks and releases.
 public final class P2CSelector: ServerSelector {
     public let serverCount: Int
     private let weightTable: AtomicWeightTable
-    /// The highest weight, the bound of the weighted first draw; written under the weight
-    /// table's writer lock, read relaxed.
-    private let weightBound: AtomicCounterArray<Int>
+    /// The alias table of the weighted first draw (`WeightAliasTable`), one packed word per
+    /// server: rebuilt in place under the weight table's writer lock, read relaxed. A pick may
+    /// read some columns of the old table and some of the new one while a writer stores it;
+    /// every column still names a server, and one that names a drained server sends the pick
+    /// to `P2CDraw`'s reservoir pass.
+    private let columns: AtomicCounterArray<UInt64>
     private let active: ActiveCounts
     private let slots: ThreadSlots
     private let randomStates: AtomicCounterArray<UInt64>
@@ -53,8 +56,8 @@ public final class P2CSelector: ServerSelector {
         let layout = layout ?? .forRandomAccess(serverCount: weights.count)
         serverCount = weights.count
         weightTable = AtomicWeightTable(validated: weights)
-        weightBound = AtomicCounterArray(count: 1, layout: .cacheLinePerCounter)
-        weightBound[0].store(weights.max() ?? 0, ordering: .relaxed)
+        columns = AtomicCounterArray(count: weights.count, layout: .packed)
+        Self.store(WeightAliasTable.columns(weights.map { UInt32($0) }), in: columns)
         active = ActiveCounts(serverCount: weights.count, layout: layout)
         slots = ThreadSlots()
         randomStates = AtomicCounterArray(count: slots.count, layout: .cacheLinePerCounter)
@@ -67,9 +70,9 @@ public final class P2CSelector: ServerSelector {
     public func pick() -> ServerID? {
         var random = SlotRandom(state: randomStates[slots.current()])
         while true {
-            let bound = UInt32(truncatingIfNeeded: weightBound[0].load(ordering: .relaxed))
             guard let candidates = P2CDraw.weightedCandidates(
-                serverCount: serverCount, weightBound: bound, using: &random,
+                serverCount: serverCount, using: &random,
+                column: { columns[$0].load(ordering: .relaxed) },
                 weight: { UInt32(truncatingIfNeeded: weightTable.weight($0)) }
             ) else {
                 if weightTable.noneEligible() { return nil }
@@ -102,13 +105,17 @@ public final class P2CSelector: ServerSelector {
         active.release(server.index)
     }
 
-    /// - Complexity: O(1), or O(n) when the weight falls below the highest (the bound of the
-    ///   weighted draw is recomputed under the writer lock).
+    /// - Complexity: O(n) when the weight changes: the alias table is rebuilt under the writer
+    ///   lock; O(1) otherwise.
     public func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
         try weightTable.set(weight, for: server) { table in
-            let bound = weightBound[0].load(ordering: .relaxed)
-            weightBound[0].store(weight >= bound ? weight : table.snapshot().max() ?? 0, ordering: .relaxed)
+            Self.store(WeightAliasTable.columns(table.snapshot().map { UInt32($0) }), in: columns)
         }
+    }
+
+    /// Stores a freshly built alias table, column by column (relaxed: see `columns`).
+    private static func store(_ table: [UInt64], in columns: borrowing AtomicCounterArray<UInt64>) {
+        for (server, column) in table.enumerated() { columns[server].store(column, ordering: .relaxed) }
     }
 
     public func activeConnections() -> [Int] { active.snapshot() }

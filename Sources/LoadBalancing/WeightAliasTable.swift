@@ -1,0 +1,77 @@
+/// Walker's alias table over the servers' weights: one uniform index and one coin draw a server
+/// with probability exactly proportional to its weight (to within 2⁻³² per server), with no
+/// rejection loop and no branch on the outcome. `p2c` draws its first candidate with it.
+///
+/// The table has one *column* per server. Column `i` keeps `i` with some probability and
+/// otherwise sends the draw to its *alias*, another server; a drained server (weight 0) keeps
+/// nothing, so a draw never lands on one. Built by Vose's method in integers: server `i`
+/// brings mass `wᵢ × n` into columns of capacity `W` (the total weight), each column filled by
+/// at most two servers, so the probabilities are exact before they are rounded to 32 bits.
+///
+/// A column is one 64-bit word, the alias in the high half and the threshold in the low half
+/// (keep `i` when the coin is below it), so that a lock-free reader loads a consistent pair
+/// with one atomic load. A full column keeps `i` for every coin: its alias is `i` itself. With
+/// equal weights every column is full, and a draw is the uniform index alone.
+///
+/// - Complexity: `columns` O(n) time and 16 bytes per server of scratch; `resolve` O(1).
+/// - Note: Not thread-safe to build (a pure function); readers of a published table must
+///   tolerate a column from an older table while a writer stores a new one (see
+///   `P2CSelector`).
+enum WeightAliasTable {
+    /// The columns for `weights` (at least one positive; with none, every column is full and
+    /// names its own server, which a caller rejects by its weight).
+    ///
+    /// - Complexity: O(n).
+    static func columns(_ weights: [UInt32]) -> [UInt64] {
+        let serverCount = weights.count
+        // Every mass fits: weights are below 2³² and server counts below 2³¹.
+        let total = weights.reduce(UInt64(0)) { $0 + UInt64($1) }
+        var columns = (0..<serverCount).map { full($0) }
+        guard total > 0 else { return columns }
+        var mass = weights.map { UInt64($0) * UInt64(serverCount) }
+        var small: [Int32] = []
+        var large: [Int32] = []
+        for server in 0..<serverCount {
+            if mass[server] < total { small.append(Int32(server)) } else { large.append(Int32(server)) }
+        }
+        // Each step fills one small column from one large server. The unfilled columns always
+        // hold exactly their count × `total` in mass, so both lists empty together, except for
+        // large servers left with exactly `total`: those keep their full column.
+        while let donor = large.last, let filled = small.popLast() {
+            let server = Int(filled)
+            columns[server] = column(keeping: threshold(mass[server], of: total), alias: Int(donor))
+            mass[Int(donor)] -= total - mass[server]
+            if mass[Int(donor)] < total {
+                large.removeLast()
+                small.append(donor)
+            }
+        }
+        return columns
+    }
+
+    /// The server a draw gives: `drawn` (the uniform index) if `coin` is below the column's
+    /// threshold, else its alias. A conditional select, not a branch: the outcome is random.
+    ///
+    /// - Complexity: O(1).
+    @inline(__always)
+    static func resolve(_ column: UInt64, drawn: Int, coin: UInt32) -> Int {
+        let keeps = coin < UInt32(truncatingIfNeeded: column)
+        let alias = Int(truncatingIfNeeded: column >> 32)
+        return keeps ? drawn : alias
+    }
+
+    /// A column that keeps `server` for every coin.
+    private static func full(_ server: Int) -> UInt64 {
+        column(keeping: UInt32.max, alias: server)
+    }
+
+    private static func column(keeping threshold: UInt32, alias: Int) -> UInt64 {
+        UInt64(UInt32(truncatingIfNeeded: alias)) << 32 | UInt64(threshold)
+    }
+
+    /// ⌊mass × 2³² ÷ total⌋, for mass < total: the coin values below it keep the column's server.
+    private static func threshold(_ mass: UInt64, of total: UInt64) -> UInt32 {
+        let scaled = (high: mass >> 32, low: mass << 32)
+        return UInt32(truncatingIfNeeded: total.dividingFullWidth(scaled).quotient)
+    }
+}
