@@ -59,7 +59,8 @@ enum P2CDraw {
     /// The first draw is one random number through the weights' alias table
     /// (`WeightAliasTable`, `column(i)` its column `i`): its high half times n is a uniform
     /// index, its low half the coin, so the draw costs one column load and no loop, whatever the
-    /// weights and however many servers are drained. (A rejection loop, accepting a uniform server
+    /// weights and however many servers are drained; with `uniform` (every weight equal,
+    /// `WeightAliasTable.isUniform`) the index alone, without the column. (A rejection loop, accepting a uniform server
     /// with probability weight ÷ highest weight, cost 13 ns more per pick with weights 1–4: a
     /// second random number and an unpredictable branch per try.) With equal weights it is the
     /// uniform draw of `candidates`. If the drawn server has weight 0 — a table older than the
@@ -70,12 +71,13 @@ enum P2CDraw {
     ///   the first, at most `triesPerDraw` for the second, then one O(n) pass).
     @inline(__always)
     static func weightedCandidates<Random: RandomNumberGenerator>(
-        serverCount: Int, using random: inout Random, column: (Int) -> UInt64, weight: (Int) -> UInt32
+        serverCount: Int, uniform: Bool, using random: inout Random, column: (Int) -> UInt64,
+        weight: (Int) -> UInt32
     ) -> (first: Int, second: Int?)? {
         let value = UInt64(serverCount).multipliedFullWidth(by: random.next())
         let drawn = Int(truncatingIfNeeded: value.high)
-        let first = WeightAliasTable.resolve(
-            column(drawn), drawn: drawn, coin: UInt32(truncatingIfNeeded: value.low >> 32))
+        let first = uniform
+            ? drawn : WeightAliasTable.resolve(column(drawn), drawn: drawn, coin: UInt32(truncatingIfNeeded: value.low >> 32))
         guard weight(first) > 0 else { return weightedReservoir(serverCount: serverCount, using: &random, weight: weight) }
         if serverCount > 1 {
             for _ in 0..<triesPerDraw {

@@ -31,6 +31,8 @@ public struct P2CPolicy: SelectionPolicy {
     private var weightOf: [UInt32]
     /// The alias table of the weighted first draw (`WeightAliasTable`), rebuilt on a weight change.
     private var columns: [UInt64]
+    /// Whether every weight is equal (`WeightAliasTable.isUniform`): the draw skips the table.
+    private var uniform: Bool
     private var random: SplitMix64
 
     public init(weights: [Int], seed: UInt64 = 0) throws(SelectorConfigurationError) {
@@ -38,6 +40,7 @@ public struct P2CPolicy: SelectionPolicy {
         active = Array(repeating: 0, count: weights.count)
         weightOf = weights.map { UInt32($0) }
         columns = WeightAliasTable.columns(weightOf)
+        uniform = WeightAliasTable.isUniform(weightOf)
         random = SplitMix64(seed: seed)
     }
 
@@ -59,7 +62,7 @@ public struct P2CPolicy: SelectionPolicy {
         let weights = weightOf
         let columns = self.columns
         guard let drawn = P2CDraw.weightedCandidates(
-            serverCount: serverCount, using: &random, column: { columns[$0] }, weight: { weights[$0] }
+            serverCount: serverCount, uniform: uniform, using: &random, column: { columns[$0] }, weight: { weights[$0] }
         ) else {
             return nil
         }
@@ -102,6 +105,7 @@ public struct P2CPolicy: SelectionPolicy {
         guard weightOf[server.index] != UInt32(weight) else { return }
         weightOf[server.index] = UInt32(weight)
         columns = WeightAliasTable.columns(weightOf)
+        uniform = WeightAliasTable.isUniform(weightOf)
     }
 
     public func activeConnections(of server: ServerID) -> Int { Int(active[server.index]) }

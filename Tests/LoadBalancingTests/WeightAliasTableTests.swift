@@ -77,7 +77,7 @@ struct WeightAliasTableTests {
         var random = SplitMix64(seed: 41)
         for _ in 0..<3_000 {
             let drawn = P2CDraw.weightedCandidates(
-                serverCount: 3, using: &random, column: { stale[$0] }, weight: { weights[$0] })
+                serverCount: 3, uniform: false, using: &random, column: { stale[$0] }, weight: { weights[$0] })
             let (first, second) = try #require(drawn)
             #expect(Set([first, try #require(second)]) == [0, 2])
         }

@@ -42,6 +42,10 @@ public final class P2CSelector: ServerSelector {
     /// every column still names a server, and one that names a drained server sends the pick
     /// to `P2CDraw`'s reservoir pass.
     private let columns: AtomicCounterArray<UInt64>
+    /// 1 while every weight is equal (`WeightAliasTable.isUniform`): the draw skips the
+    /// table. Written with the table, read relaxed (a stale 1 draws a drained server at worst,
+    /// which sends the pick to the reservoir pass as a stale column does).
+    private let uniform: AtomicCounterArray<Int>
     private let active: ActiveCounts
     private let slots: ThreadSlots
     private let randomStates: AtomicCounterArray<UInt64>
@@ -57,7 +61,8 @@ public final class P2CSelector: ServerSelector {
         serverCount = weights.count
         weightTable = AtomicWeightTable(validated: weights)
         columns = AtomicCounterArray(count: weights.count, layout: .packed)
-        Self.store(WeightAliasTable.columns(weights.map { UInt32($0) }), in: columns)
+        uniform = AtomicCounterArray(count: 1, layout: .cacheLinePerCounter)
+        Self.publish(weights.map { UInt32($0) }, in: columns, uniform)
         active = ActiveCounts(serverCount: weights.count, layout: layout)
         slots = ThreadSlots()
         randomStates = AtomicCounterArray(count: slots.count, layout: .cacheLinePerCounter)
@@ -71,7 +76,7 @@ public final class P2CSelector: ServerSelector {
         var random = SlotRandom(state: randomStates[slots.current()])
         while true {
             guard let candidates = P2CDraw.weightedCandidates(
-                serverCount: serverCount, using: &random,
+                serverCount: serverCount, uniform: uniform[0].load(ordering: .relaxed) != 0, using: &random,
                 column: { columns[$0].load(ordering: .relaxed) },
                 weight: { UInt32(truncatingIfNeeded: weightTable.weight($0)) }
             ) else {
@@ -109,13 +114,21 @@ public final class P2CSelector: ServerSelector {
     ///   lock; O(1) otherwise.
     public func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
         try weightTable.set(weight, for: server) { table in
-            Self.store(WeightAliasTable.columns(table.snapshot().map { UInt32($0) }), in: columns)
+            Self.publish(table.snapshot().map { UInt32($0) }, in: columns, uniform)
         }
     }
 
-    /// Stores a freshly built alias table, column by column (relaxed: see `columns`).
-    private static func store(_ table: [UInt64], in columns: borrowing AtomicCounterArray<UInt64>) {
-        for (server, column) in table.enumerated() { columns[server].store(column, ordering: .relaxed) }
+    /// Builds the alias table of `weights` and stores it, column by column, and whether the
+    /// weights are uniform. Relaxed: a pick that reads a stale flag or column draws one first
+    /// candidate by the old weights, and one that lands on a drained server goes to the
+    /// reservoir pass (see `columns`).
+    private static func publish(
+        _ weights: [UInt32], in columns: borrowing AtomicCounterArray<UInt64>, _ uniform: borrowing AtomicCounterArray<Int>
+    ) {
+        for (server, column) in WeightAliasTable.columns(weights).enumerated() {
+            columns[server].store(column, ordering: .relaxed)
+        }
+        uniform[0].store(WeightAliasTable.isUniform(weights) ? 1 : 0, ordering: .relaxed)
     }
 
     public func activeConnections() -> [Int] { active.snapshot() }
