@@ -40,6 +40,9 @@ final class PublishedSchedule {
 
         let stamp: AtomicCounterArray<Int>
         let period: AtomicCounterArray<Int>
+        /// `PublishedSchedule.reciprocal(of: period)`, written with it: the reader's remainder
+        /// by the period without a division.
+        let reciprocal: AtomicCounterArray<UInt64>
         let entries: AtomicCounterArray<UInt32>
         /// The buffer this one replaced, kept alive for readers that may still hold it.
         let replaced: Buffer?
@@ -47,6 +50,7 @@ final class PublishedSchedule {
         init(capacity: Int, replacing replaced: Buffer?) {
             stamp = AtomicCounterArray(count: 1, layout: .packed, initialValue: Buffer.invalid)
             period = AtomicCounterArray(count: 1, layout: .packed)
+            reciprocal = AtomicCounterArray(count: 1, layout: .packed)
             entries = AtomicCounterArray(count: capacity, layout: .packed)
             self.replaced = replaced
         }
@@ -86,7 +90,9 @@ final class PublishedSchedule {
                 // `period` never exceeds `capacity`, whatever generation it is read from, so
                 // the index is in bounds even when the stamp check below fails.
                 let period = buffer.period[0].load(ordering: .relaxed)
-                let entry = period == 0 ? -1 : Int(buffer.entries[Int(ticket % UInt(period))].load(ordering: .relaxed))
+                let reciprocal = buffer.reciprocal[0].load(ordering: .relaxed)
+                let entry = period == 0
+                    ? -1 : Int(buffer.entries[Self.remainder(ticket, period, reciprocal)].load(ordering: .relaxed))
                 // Acquiring fence: if the loads above saw anything of a later rewrite, the
                 // stamp load below sees that rewrite's `invalid` (or later) stamp.
                 atomicMemoryFence(ordering: .acquiring)
@@ -99,6 +105,28 @@ final class PublishedSchedule {
             case .torn: continue
             }
         }
+    }
+
+    /// Lemire's reciprocal of a period below 2³² for `remainder`: ⌊(2⁶⁴ − 1) ÷ period⌋ + 1
+    /// (0 for a period of 1, which the formula needs as well).
+    static func reciprocal(of period: Int) -> UInt64 {
+        period > 0 && period <= Int(UInt32.max) ? (UInt64.max / UInt64(period)) &+ 1 : 0
+    }
+
+    /// `ticket % period` (`period` > 0). While both are below 2³² (the first 4 billion tickets
+    /// of any schedule this library builds), by Lemire, Kaser and Kurz's "faster remainder by
+    /// direct computation" (2019): two multiplications instead of a division, which sat in the
+    /// middle of every round-robin pick (1 to 2 ns of 12). The result is below `period` even
+    /// with a `reciprocal` from another generation (a torn read), so the index stays in bounds.
+    ///
+    /// - Complexity: O(1).
+    @inline(__always)
+    static func remainder(_ ticket: UInt, _ period: Int, _ reciprocal: UInt64) -> Int {
+        if _fastPath((ticket | UInt(bitPattern: period)) >> 32 == 0) {
+            let fraction = reciprocal &* UInt64(ticket)
+            return Int(truncatingIfNeeded: fraction.multipliedFullWidth(by: UInt64(period)).high)
+        }
+        return Int(ticket % UInt(period))
     }
 
     private enum Read {
@@ -138,6 +166,7 @@ final class PublishedSchedule {
             buffer.entries[index].store(server, ordering: .relaxed)
         }
         buffer.period[0].store(period.count, ordering: .relaxed)
+        buffer.reciprocal[0].store(Self.reciprocal(of: period.count), ordering: .relaxed)
         // Releasing: the entries are complete before the stamp says they are valid...
         buffer.stamp[0].store(next, ordering: .releasing)
         // ...and before readers are sent to this buffer.
