@@ -16,8 +16,8 @@
 /// no multiplication, and only the W segment winners are compared with the whole rule
 /// (cross-multiplied scores, then virtual times, then stamps). `slotOf` finds a server's
 /// record for a release. The virtual time is in the record, not apart, so that a pick or a
-/// release writes one array (one uniqueness check, one dependent load less on a release: about
-/// 6 ns of 20 per pick + release at 8 servers); the weight-class clocks live apart
+/// release writes one array (one dependent load less on a release: about 6 ns of 20 per pick +
+/// release at 8 servers); the weight-class clocks live apart
 /// (`WeightClassClocks`), touched once per operation. A segment of `wideSegment` records or
 /// more is scanned with two running minima over alternate records (`wideSegmentWinner`), so
 /// that the scan is not bound by the latency of one comparison chain (1,024 servers: 0.8 →
@@ -31,7 +31,7 @@
 /// - Note: Not thread-safe (a policy); wrap it in `LockedSelector`.
 public struct LinearScanPolicy: SelectionPolicy {
     @usableFromInline
-    struct Record {
+    struct Record: BitwiseCopyable {
         @usableFromInline var active: UInt32
         /// The server this record describes.
         @usableFromInline var server: UInt32
@@ -42,8 +42,15 @@ public struct LinearScanPolicy: SelectionPolicy {
 
     public static let isExact = true
 
-    /// Every server's record, grouped by weight class, then the drained ones.
-    @usableFromInline var records: [Record]
+    /// Every server's record, grouped by weight class, then the drained ones. Written by every
+    /// pick and release, so a `PolicyArray`, kept unique through `owner`.
+    @usableFromInline var records: PolicyArray<Record>
+    /// Shared with a copy of this policy exactly when `records` and the class clocks are (see
+    /// `PolicyArray`): every mutating operation begins with `makeStorageUnique()`.
+    @usableFromInline var owner = PolicyStorageOwner()
+    /// Set once by `takeExclusiveOwnership()`, inside an owner that never copies the value:
+    /// then no operation tests `owner` (see `ExclusivelyOwnablePolicy`).
+    @usableFromInline var ownedExclusively = false
     /// `segmentStart[c]` is where class `c`'s records begin, for every class index `c` of
     /// `classes` (a free index has an empty segment); then where the drained records begin,
     /// then the server count.
@@ -73,7 +80,7 @@ public struct LinearScanPolicy: SelectionPolicy {
             records[slot] = Record(active: 0, server: UInt32(server), stamp: UInt64(server), units: 0)
             slotOf[server] = Int32(slot)
         }
-        self.records = records
+        self.records = PolicyArray(records)
         self.slotOf = slotOf
         segmentStart = starts
         clock = UInt64(weights.count)
@@ -87,18 +94,20 @@ public struct LinearScanPolicy: SelectionPolicy {
     /// register saves between the lock's two atomic instructions cost 0.7–0.8 ns at 8 servers.
     @inlinable @inline(__always)
     public mutating func pick() -> ServerID? {
+        makeStorageUnique()
         let (slot, weightClass) = records.withUnsafeBufferPointer { records in
             segmentStart.withUnsafeBufferPointer { starts in
                 classes.classWeight.withUnsafeBufferPointer { weights in Self.scan(records, starts, weights) }
             }
         }
         guard slot >= 0 else { return nil }
-        var record = records[slot]
+        // The scan's slot is in range: read and write it without the index check.
+        var record = records.base[slot]
         if record.active == UInt32.max { SelectorMisuse.tooManyConnections(ServerID(Int(record.server))) }
         record.active &+= 1
         record.units = classes.tick(inClass: weightClass)
         touch(&record)
-        records[slot] = record
+        records.base[slot] = record
         return ServerID(Int(record.server))
     }
 
@@ -212,6 +221,7 @@ public struct LinearScanPolicy: SelectionPolicy {
     @inlinable
     public mutating func release(_ server: ServerID) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "release")
+        makeStorageUnique()
         let slot = Int(slotOf[server.index])
         var record = records[slot]
         if record.active == 0 { SelectorMisuse.releaseWithoutConnection(server) }
@@ -226,6 +236,7 @@ public struct LinearScanPolicy: SelectionPolicy {
     public mutating func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
         try WeightValidation.validate(server, serverCount: serverCount)
         try WeightValidation.validate(weight, for: server.index)
+        makeStorageUnique()
         let index = server.index
         let oldClass = Int(classes.classOf[index])
         let joined = classes.reassign(index, to: UInt32(weight))
@@ -273,6 +284,25 @@ public struct LinearScanPolicy: SelectionPolicy {
         slotOf[Int(records[b].server)] = Int32(b)
     }
 
+    /// Makes this policy the only holder of its `PolicyArray`s (`records` and the class
+    /// clocks), copying them if a copy of the policy shares them: one uniqueness test for both.
+    ///
+    /// - Complexity: O(1), or O(n) after the policy was copied.
+    @inlinable
+    @inline(__always)
+    mutating func makeStorageUnique() {
+        if ownedExclusively { return }
+        if _slowPath(!isKnownUniquelyReferenced(&owner)) { copyStorage() }
+    }
+
+    /// Gives `records` and the class clocks storage of their own, then a new owner.
+    @usableFromInline
+    mutating func copyStorage() {
+        records = records.copy()
+        classes.copyArrays()
+        owner = PolicyStorageOwner()
+    }
+
     /// Gives the record at `slot` the newest stamp.
     @inlinable
     mutating func touch(_ slot: Int) {
@@ -304,6 +334,7 @@ extension LinearScanPolicy {
     @inlinable
     public mutating func assign(_ server: ServerID) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
+        makeStorageUnique()
         let slot = Int(slotOf[server.index])
         var record = records[slot]
         if record.active == UInt32.max { SelectorMisuse.tooManyConnections(server) }
@@ -311,5 +342,12 @@ extension LinearScanPolicy {
         if classes.classOf[server.index] >= 0 { record.units = classes.tick(server.index) }
         touch(&record)
         records[slot] = record
+    }
+}
+
+extension LinearScanPolicy: ExclusivelyOwnablePolicy {
+    package mutating func takeExclusiveOwnership() {
+        makeStorageUnique()
+        ownedExclusively = true
     }
 }

@@ -50,12 +50,14 @@ public final class LockedSelector<Policy: SelectionPolicy, Lock: SelectorLock>: 
 
     public let serverCount: Int
 
-    /// Wraps `policy`; the selector owns it from now on.
+    /// Wraps `policy`; the selector owns it from now on: its own copy, which it never copies
+    /// again, so a policy with `PolicyArray`s skips its copy-on-write test here
+    /// (`adoptedForExclusiveOwnership(_:)`).
     public init(policy: Policy, lock: Lock = Lock()) {
         self.lock = lock
         serverCount = policy.serverCount
         guarded = .allocate(capacity: 1)
-        guarded.initialize(to: Guarded(policy: policy))
+        guarded.initialize(to: Guarded(policy: adoptedForExclusiveOwnership(policy)))
     }
 
     /// Builds the policy from `weights` and wraps it.

@@ -12,7 +12,7 @@
 /// - Complexity: every operation O(1).
 /// - Note: Not thread-safe: a value inside one policy.
 @usableFromInline
-struct ClassClock: Sendable {
+struct ClassClock: Sendable, BitwiseCopyable {
     /// The class's virtual time, in units of `1 / weight`.
     @usableFromInline var round: UInt64
     /// Picks of members since the round began.
@@ -69,15 +69,16 @@ struct WeightClassClocks {
     /// One class: its clock and its member count (0 for a free index), side by side so that a
     /// pick touches one entry.
     @usableFromInline
-    struct Entry {
+    struct Entry: BitwiseCopyable {
         @usableFromInline var clock: ClassClock
         @usableFromInline var members: Int32
     }
 
     /// The class of each server; -1 while drained.
     @usableFromInline var classOf: [Int32]
-    /// Each class.
-    @usableFromInline var classes: [Entry]
+    /// Each class: written by every pick, so kept in a `PolicyArray` (the owning policy keeps
+    /// it unique and calls `copyArrays` when a copy of it shares it).
+    @usableFromInline var classes: PolicyArray<Entry>
     /// Each class's weight.
     @usableFromInline var classWeight: [UInt32]
     /// The class of each weight some server has.
@@ -91,7 +92,7 @@ struct WeightClassClocks {
     /// - Complexity: O(n) expected.
     init(weights: [Int]) {
         classOf = Array(repeating: -1, count: weights.count)
-        classes = []
+        classes = PolicyArray([])
         classWeight = []
         classOfWeight = [:]
         freeClasses = []
@@ -159,6 +160,14 @@ struct WeightClassClocks {
         let start = latestTime().units(atWeight: weight)
         let weightClass = join(server, weight: weight)
         return classes[weightClass].clock.lift(to: start)
+    }
+
+    /// Gives the classes storage of their own, for a policy that found its arrays shared with
+    /// a copy of it (see `PolicyArray`).
+    ///
+    /// - Complexity: O(classes).
+    mutating func copyArrays() {
+        classes = classes.copy()
     }
 
     /// Puts `server` in the class of `weight`, creating it at round 0 if needed, and returns

@@ -36,7 +36,7 @@ struct BucketsPolicyTests {
         try policy.setWeight(0, for: ServerID(2))
         #expect(policy.liveClasses.count == 1)
         let retired = try #require(policy.freeClasses.first)
-        #expect(policy.classes[Int(retired)].sentinels.isEmpty)
+        #expect(policy.sentinels[Int(retired)].isEmpty)
         #expect(policy.spareSentinels.count == 1)
         #expect(policy.classOfWeight[2] == nil)
         try policy.setWeight(4, for: ServerID(0))
@@ -58,11 +58,11 @@ struct BucketsPolicyTests {
         #expect(policy.activeConnections() == [50, 50, 150])
         let unitClass = Int(try #require(policy.classOfWeight[1]))
         let heavyClass = Int(try #require(policy.classOfWeight[3]))
-        #expect(policy.classes[unitClass].sentinels.count == 51)
-        #expect(policy.classes[heavyClass].sentinels.count == 151)
+        #expect(policy.sentinels[unitClass].count == 51)
+        #expect(policy.sentinels[heavyClass].count == 151)
         try policy.setWeight(7, for: ServerID(2))
         let newClass = Int(try #require(policy.classOfWeight[7]))
-        #expect(policy.classes[newClass].sentinels.count == 151)
+        #expect(policy.sentinels[newClass].count == 151)
         #expect(policy.spareSentinels.isEmpty, "the retired class's 151 sentinels were reused")
         #expect(policy.nodes.count == 3 + 51 + 151)
         #expect(policy.classes[newClass].minimum == 150)
@@ -132,34 +132,41 @@ struct BucketsPolicyTests {
         let unitClass = Int(try #require(healthy.classOfWeight[1]))
 
         var staleMinimum = healthy
+        staleMinimum.makeStorageUnique()  // damage this copy only
         staleMinimum.classes[unitClass].minimum = 2
         #expect(staleMinimum._invariantViolation()?.contains("caches minimum") == true)
 
         var staleSentinel = healthy
-        staleSentinel.classes[unitClass].minimumSentinel = staleSentinel.classes[unitClass].sentinels[0]
+        staleSentinel.makeStorageUnique()  // damage this copy only
+        staleSentinel.classes[unitClass].minimumSentinel = staleSentinel.sentinels[unitClass][0]
         #expect(staleSentinel._invariantViolation()?.contains("caches minimum sentinel") == true)
 
         var wrongMembers = healthy
+        wrongMembers.makeStorageUnique()  // damage this copy only
         wrongMembers.classes[unitClass].members = 2
         #expect(wrongMembers._invariantViolation()?.contains("members") == true)
 
         var outOfOrder = healthy
-        let head = Int(outOfOrder.nodes[Int(outOfOrder.classes[unitClass].sentinels[1])].next)
+        outOfOrder.makeStorageUnique()  // damage this copy only
+        let head = Int(outOfOrder.nodes[Int(outOfOrder.sentinels[unitClass][1])].next)
         let second = Int(outOfOrder.nodes[head].next)
         (outOfOrder.nodes[head].stamp, outOfOrder.nodes[second].stamp) =
             (outOfOrder.nodes[second].stamp, outOfOrder.nodes[head].stamp)
         #expect(outOfOrder._invariantViolation()?.contains("stamp order") == true)
 
         var wrongBucket = healthy
+        wrongBucket.makeStorageUnique()  // damage this copy only
         wrongBucket.nodes[head].active = 0
         #expect(wrongBucket._invariantViolation()?.contains("in bucket") == true)
 
         var linkedDrained = healthy
+        linkedDrained.makeStorageUnique()  // damage this copy only
         linkedDrained.nodes[4].next = 0
         #expect(linkedDrained._invariantViolation()?.contains("still linked") == true)
 
         var sharedSentinel = healthy
-        sharedSentinel.classes[unitClass].sentinels[0] = sharedSentinel.classes[unitClass].sentinels[1]
+        sharedSentinel.makeStorageUnique()  // damage this copy only
+        sharedSentinel.sentinels[unitClass][0] = sharedSentinel.sentinels[unitClass][1]
         #expect(sharedSentinel._invariantViolation()?.contains("sentinel") == true)
     }
 }

@@ -83,10 +83,12 @@ struct LinearScanPolicyTests {
         #expect(healthy._invariantViolation() == nil)
 
         var swapped = healthy
+        swapped.makeStorageUnique()  // damage this copy only
         swapped.records.swapAt(0, 1)
         #expect(swapped._invariantViolation()?.contains("slot") == true)
 
         var wrongSegment = healthy
+        wrongSegment.makeStorageUnique()  // damage this copy only
         // Server 1 (weight 2) recorded in class 0's segment: slots agree, classes do not.
         wrongSegment.records.swapAt(1, 2)
         wrongSegment.slotOf[Int(wrongSegment.records[1].server)] = 1

@@ -106,10 +106,12 @@ struct MinHeapPolicyTests {
         let slots = base ..< base + Int(healthy.heaps.regions[ones].count)
 
         var misplaced = healthy
+        misplaced.makeStorageUnique()  // damage this copy only
         misplaced.heaps.nodes.swapAt(base, base + 1)
         #expect(misplaced._invariantViolation()?.contains("position") == true)
 
         var outOfOrder = healthy
+        outOfOrder.makeStorageUnique()  // damage this copy only
         outOfOrder.heaps.nodes[base].active = 9
         #expect(outOfOrder._invariantViolation()?.contains("precedes its parent") == true)
 
@@ -118,12 +120,14 @@ struct MinHeapPolicyTests {
         #expect(wrongWeight._invariantViolation()?.contains("weight") == true)
 
         var sharedStamp = healthy
+        sharedStamp.makeStorageUnique()  // damage this copy only
         sharedStamp.heaps.nodes[base + 2].stamp = sharedStamp.heaps.nodes[base + 1].stamp
         #expect(sharedStamp._invariantViolation()?.contains("twice") == true)
 
         // A member changed later but with an earlier virtual time: the cheap (count, stamp)
         // order of a class heap would no longer be the whole key's.
         var timeGoesBack = healthy
+        timeGoesBack.makeStorageUnique()  // damage this copy only
         let newest = slots.max { timeGoesBack.heaps.nodes[$0].stamp < timeGoesBack.heaps.nodes[$1].stamp }!
         let oldest = slots.min { timeGoesBack.heaps.nodes[$0].stamp < timeGoesBack.heaps.nodes[$1].stamp }!
         timeGoesBack.heaps.nodes[newest].units = 0
@@ -135,6 +139,7 @@ struct MinHeapPolicyTests {
         #expect(overlapping._invariantViolation()?.contains("region") == true)
 
         var wrongWinner = healthy
+        wrongWinner.makeStorageUnique()  // damage this copy only
         wrongWinner.heaps.tournament.winners[1] = wrongWinner.heaps.tournament.winners[1] == 0 ? 1 : 0
         #expect(wrongWinner._invariantViolation()?.contains("tournament") == true)
     }

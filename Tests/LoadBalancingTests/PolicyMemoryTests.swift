@@ -35,13 +35,14 @@ struct PolicyMemoryTests {
     @Test("buckets: 32 bytes per server (a node), buckets apart", arguments: [0, 1, 3])
     func buckets(connectionsEach: Int) throws {
         #expect(MemoryLayout<BucketsPolicy.Node>.stride == 32)
-        #expect(MemoryLayout<WeightClass>.stride == 40)
+        #expect(MemoryLayout<WeightClass>.stride == 32)
         let measured = try Self.bytesPerServer(BucketsPolicy.self, connectionsEach: connectionsEach)
         #expect(abs(measured - 32) < 0.5, "measured \(measured) bytes per server")
     }
 
     /// The documented total for equal weights and at most `c` connections on a server:
-    /// 32·n + 36·(c + 1) + 78 bytes (a 40-byte class record), plus at most 512 bytes of spare node room.
+    /// 32·n + 36·(c + 1) + 78 bytes (a 32-byte class record and the 8-byte reference to its
+    /// sentinels), plus at most 512 bytes of spare node room.
     @Test("buckets: under a kilobyte beyond the server nodes, as documented", arguments: [1, 3])
     func bucketsTotal(connectionsEach: Int) throws {
         var policy = try BucketsPolicy(weights: Array(repeating: 1, count: 1_000))
@@ -53,7 +54,8 @@ struct PolicyMemoryTests {
 
 /// The heap bytes `value` owns through its stored properties, recursively: each array's
 /// capacity × its element's stride (plus what the elements own), each dictionary's capacity ×
-/// its entry's size. The policies hold no class references, so nothing is counted twice.
+/// its entry's size, each `PolicyArray`'s capacity likewise. A policy's only other class
+/// reference is its `PolicyStorageOwner`, which owns nothing.
 func ownedHeapBytes(_ value: Any) -> Int {
     if let storage = value as? any OwnsHeapStorage { return storage.ownedBytes }
     return Mirror(reflecting: value).children.reduce(0) { $0 + ownedHeapBytes($1.value) }
@@ -72,4 +74,11 @@ extension Array: OwnsHeapStorage {
 
 extension Dictionary: OwnsHeapStorage {
     var ownedBytes: Int { capacity * (MemoryLayout<Key>.stride + MemoryLayout<Value>.stride) }
+}
+
+extension PolicyArray: OwnsHeapStorage {
+    var ownedBytes: Int {
+        let elements = _isPOD(Element.self) ? 0 : array.reduce(0) { $0 + ownedHeapBytes($1) }
+        return capacity * MemoryLayout<Element>.stride + elements
+    }
 }

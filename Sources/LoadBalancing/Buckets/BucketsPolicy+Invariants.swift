@@ -24,6 +24,7 @@ extension BucketsPolicy {
     ///
     /// - Complexity: O(nodes).
     func _invariantViolation() -> String? {
+        let nodes = self.nodes.array
         if nodes.count < serverCount { return "\(nodes.count) nodes for \(serverCount) servers" }
         var claimed = Array(repeating: false, count: nodes.count)
         var stamps = Set<UInt64>(minimumCapacity: serverCount)
@@ -45,15 +46,16 @@ extension BucketsPolicy {
             if Int(weightClass.liveSlot) != slot { return "class \(index) in live slot \(slot) says \(weightClass.liveSlot)" }
             if weightClass.weight == 0 { return "class \(index) has weight 0" }
             if classOfWeight[weightClass.weight] != live { return "weight \(weightClass.weight) does not map to class \(index)" }
-            if let violation = listViolation(of: index, claiming: &claimed) { return violation }
+            if let violation = listViolation(of: index, in: nodes, claiming: &claimed) { return violation }
         }
         for free in freeClasses {
             if liveClasses.contains(free) { return "class \(free) is both live and free" }
-            if !classes[Int(free)].sentinels.isEmpty { return "free class \(free) kept its sentinels" }
+            if !sentinels[Int(free)].isEmpty { return "free class \(free) kept its sentinels" }
         }
         if liveClasses.count + freeClasses.count != classes.count {
             return "\(classes.count) classes but \(liveClasses.count) live and \(freeClasses.count) free"
         }
+        if sentinels.count != classes.count { return "\(sentinels.count) sentinel lists for \(classes.count) classes" }
         for spare in spareSentinels {
             guard Int(spare) >= serverCount && Int(spare) < nodes.count else { return "spare sentinel \(spare) is no sentinel" }
             if claimed[Int(spare)] { return "spare sentinel \(spare) is also in use" }
@@ -69,11 +71,11 @@ extension BucketsPolicy {
     }
 
     /// Walks every bucket of class `index`, marking its sentinels and servers in `claimed`.
-    private func listViolation(of index: Int, claiming claimed: inout [Bool]) -> String? {
+    private func listViolation(of index: Int, in nodes: [Node], claiming claimed: inout [Bool]) -> String? {
         let weightClass = classes[index]
         var members: Int32 = 0
         var firstNonEmpty: Int?
-        for (count, sentinel) in weightClass.sentinels.enumerated() {
+        for (count, sentinel) in sentinels[index].enumerated() {
             let sentinelIndex = Int(sentinel)
             guard sentinelIndex >= serverCount && sentinelIndex < nodes.count else {
                 return "bucket \(count) of class \(index) has sentinel \(sentinel), not a sentinel node"
@@ -116,8 +118,8 @@ extension BucketsPolicy {
         if Int(weightClass.minimum) != firstNonEmpty {
             return "class \(index) caches minimum \(weightClass.minimum), first non-empty bucket is \(firstNonEmpty)"
         }
-        if weightClass.minimumSentinel != weightClass.sentinels[firstNonEmpty] {
-            let expected = weightClass.sentinels[firstNonEmpty]
+        if weightClass.minimumSentinel != sentinels[index][firstNonEmpty] {
+            let expected = sentinels[index][firstNonEmpty]
             return "class \(index) caches minimum sentinel \(weightClass.minimumSentinel), bucket \(firstNonEmpty)'s is \(expected)"
         }
         return nil

@@ -1,5 +1,4 @@
-/// List moves and weight-class bookkeeping. The list primitives work on raw storage: `nodes`
-/// is made unique once per operation instead of checked on every link written.
+/// List moves and weight-class bookkeeping. The list primitives work on `nodes`'s raw storage.
 extension BucketsPolicy {
     /// Moves `server` from its bucket, closed by sentinel `source`, to the tail of the bucket
     /// closed by `destination`, gives it that bucket's count, `units` (its class's round, after
@@ -29,8 +28,8 @@ extension BucketsPolicy {
     /// - Complexity: O(1) amortized, plus the buckets added up to the server's count.
     mutating func attach(_ server: Int, to weightClass: Int) {
         let active = Int(nodes[server].active)
-        while classes[weightClass].sentinels.count <= active { addBucket(to: weightClass) }
-        let sentinel = Int(classes[weightClass].sentinels[active])
+        while sentinels[weightClass].count <= active { addBucket(to: weightClass) }
+        let sentinel = Int(sentinels[weightClass][active])
         withNodes { nodes in Self.insert(server, before: sentinel, nodes) }
         nodes[server].weightClass = Int32(weightClass)
         if classes[weightClass].members == 0 || UInt32(active) < classes[weightClass].minimum {
@@ -47,7 +46,7 @@ extension BucketsPolicy {
     mutating func detach(_ server: Int) {
         let weightClass = Int(nodes[server].weightClass)
         let active = Int(nodes[server].active)
-        let sentinel = classes[weightClass].sentinels[active]
+        let sentinel = sentinels[weightClass][active]
         withNodes { nodes in Self.unlink(server, nodes) }
         nodes[server].previous = -1
         nodes[server].next = -1
@@ -59,7 +58,7 @@ extension BucketsPolicy {
             // Other members remain, all in buckets above this one.
             var bucket = active &+ 1
             while isEmpty(bucket, of: weightClass) { bucket &+= 1 }
-            setMinimum(UInt32(bucket), sentinel: classes[weightClass].sentinels[bucket], of: weightClass)
+            setMinimum(UInt32(bucket), sentinel: sentinels[weightClass][bucket], of: weightClass)
         }
     }
 
@@ -70,7 +69,7 @@ extension BucketsPolicy {
         if let existing = classOfWeight[weight] { return Int(existing) }
         let fresh = WeightClass(
             weight: weight, minimum: 0, members: 0, liveSlot: Int32(liveClasses.count), clock: .zero,
-            minimumSentinel: -1, sentinels: [])
+            minimumSentinel: -1)
         let index: Int
         if let reused = freeClasses.popLast() {
             index = Int(reused)
@@ -78,6 +77,7 @@ extension BucketsPolicy {
         } else {
             index = classes.count
             classes.append(fresh)
+            sentinels.append([])
         }
         liveClasses.append(Int32(index))
         classOfWeight[weight] = Int32(index)
@@ -105,7 +105,7 @@ extension BucketsPolicy {
 
     /// Whether bucket `bucket` of `weightClass` has no server.
     func isEmpty(_ bucket: Int, of weightClass: Int) -> Bool {
-        let sentinel = classes[weightClass].sentinels[bucket]
+        let sentinel = sentinels[weightClass][bucket]
         return nodes[Int(sentinel)].next == sentinel
     }
 
@@ -126,10 +126,10 @@ extension BucketsPolicy {
             }
             nodes.append(Node(previous: -1, next: -1, active: 0, weightClass: -1, units: 0, stamp: 0))
         }
-        let count = UInt32(classes[weightClass].sentinels.count)
+        let count = UInt32(sentinels[weightClass].count)
         nodes[Int(sentinel)] = Node(
             previous: sentinel, next: sentinel, active: count, weightClass: Int32(weightClass), units: 0, stamp: 0)
-        classes[weightClass].sentinels.append(sentinel)
+        sentinels[weightClass].append(sentinel)
     }
 
     /// Frees `weightClass`, which has no members left: out of `liveClasses` (by swapping the
@@ -144,20 +144,17 @@ extension BucketsPolicy {
             classes[Int(last)].liveSlot = Int32(slot)
         }
         classOfWeight[classes[weightClass].weight] = nil
-        for sentinel in classes[weightClass].sentinels { nodes[Int(sentinel)].weightClass = -1 }
-        spareSentinels.append(contentsOf: classes[weightClass].sentinels)
-        classes[weightClass].sentinels = []
+        for sentinel in sentinels[weightClass] { nodes[Int(sentinel)].weightClass = -1 }
+        spareSentinels.append(contentsOf: sentinels[weightClass])
+        sentinels[weightClass] = []
         classes[weightClass].liveSlot = -1
         freeClasses.append(Int32(weightClass))
     }
 
     /// Runs `body` on the node storage.
     @inline(__always)
-    private mutating func withNodes<Result>(_ body: (UnsafeMutablePointer<Node>) -> Result) -> Result {
-        nodes.withUnsafeMutableBufferPointer { nodes in
-            // There is at least one server, so the storage exists.
-            body(nodes.baseAddress.unsafelyUnwrapped)
-        }
+    private func withNodes<Result>(_ body: (UnsafeMutablePointer<Node>) -> Result) -> Result {
+        body(nodes.base)
     }
 
     /// Unlinks `node` from the circular list it is in.

@@ -19,10 +19,13 @@
 ///
 /// # Layout
 /// Servers and the bucket lists' sentinels are nodes of one array, `nodes`: a move rewrites
-/// links in that array only, so it pays one copy-on-write uniqueness check, and the lists need
-/// no empty-list branches. Keeping the bucket heads in per-class arrays instead cost 3 to 4
-/// uniqueness checks per operation: 23 ns per pick-and-release pair against 17 ns now (policy
-/// alone, 64 servers, release build).
+/// links in that array only, and the lists need no empty-list branches. `nodes` and `classes`,
+/// which every pick and release write, are `PolicyArray`s: writes check no uniqueness, and the
+/// policy keeps its value semantics with one test per operation (none behind `LockedSelector`,
+/// see `ExclusivelyOwnablePolicy`). Keeping the bucket heads in per-class arrays instead cost 3
+/// to 4 uniqueness checks per operation: 23 ns per pick-and-release pair against 17 ns (policy
+/// alone, 64 servers, release build, before the `PolicyArray`s). Each class's sentinels, written
+/// only when the class grows a bucket, are a plain array apart (`sentinels`).
 ///
 /// - Complexity: with W distinct positive weights, pick O(W) — O(1) with equal weights — and
 ///   release O(1). `setWeight` costs O(1) plus, when the server leaves its class's minimum
@@ -32,7 +35,8 @@
 ///   Memory: 32 bytes per server (links, count, class, virtual time, stamp). Buckets: 36
 ///   bytes each (a 32-byte sentinel node and its 4-byte index), one per count from 0 to the
 ///   highest count a member of the class has reached; a retired class's sentinels are kept for
-///   reuse. Per class also a 40-byte record, a 4-byte live-list entry and a dictionary entry.
+///   reuse. Per class also a 32-byte record, an 8-byte reference to its sentinels, a 4-byte
+///   live-list entry and a dictionary entry.
 ///   The node array starts with room for 16 sentinels, then grows by a sixteenth, not by
 ///   doubling, so its spare room is at most 512 bytes or 2 bytes per server.
 ///   With equal weights and at most `c` connections on any server, that is about
@@ -42,7 +46,7 @@
 public struct BucketsPolicy: SelectionPolicy {
     /// A server (`nodes[0..<serverCount]`) or a bucket's sentinel (`nodes[serverCount...]`).
     /// 32 bytes, so a move touches one cache line per node (two at most when unaligned).
-    struct Node {
+    struct Node: BitwiseCopyable {
         /// The previous node in its circular list; -1 for a drained server.
         var previous: Int32
         /// The next node in its circular list; -1 for a drained server.
@@ -61,11 +65,21 @@ public struct BucketsPolicy: SelectionPolicy {
     public static let isExact = true
 
     /// The servers, then the sentinels.
-    var nodes: [Node]
+    var nodes: PolicyArray<Node>
     /// The number of servers: `nodes[0..<serverCount]`.
     public let serverCount: Int
     /// Weight classes by index; indices in `freeClasses` are unused.
-    var classes: [WeightClass]
+    var classes: PolicyArray<WeightClass>
+    /// `sentinels[c][k]` is the node that closes bucket `k`'s list in class `c`. Grows to the
+    /// highest count a member has reached and does not shrink while the class lives (empty for
+    /// a free class index). Only growth writes it, so picks and releases just read it.
+    var sentinels: [[Int32]]
+    /// Shared with a copy of this policy exactly when `nodes` and `classes` are (see
+    /// `PolicyArray`): every mutating operation begins with `makeStorageUnique()`.
+    var owner = PolicyStorageOwner()
+    /// Set once by `takeExclusiveOwnership()`, inside an owner that never copies the value:
+    /// then no operation tests `owner` (see `ExclusivelyOwnablePolicy`).
+    var ownedExclusively = false
     /// The indices of the classes that have members, in no particular order.
     var liveClasses: [Int32]
     /// Unused indices of `classes`, reused before `classes` grows.
@@ -86,12 +100,13 @@ public struct BucketsPolicy: SelectionPolicy {
         try WeightValidation.validate(weights)
         serverCount = weights.count
         // Room for the first 16 sentinels; beyond them the array grows by a sixteenth (`addBucket`).
-        nodes = []
+        nodes = PolicyArray([])
         nodes.reserveCapacity(weights.count + 16)
         nodes.append(contentsOf: (0..<weights.count).lazy.map { index in
             Node(previous: -1, next: -1, active: 0, weightClass: -1, units: 0, stamp: UInt64(index))
         })
-        classes = []
+        classes = PolicyArray([])
+        sentinels = []
         liveClasses = []
         freeClasses = []
         spareSentinels = []
@@ -106,12 +121,13 @@ public struct BucketsPolicy: SelectionPolicy {
 
     /// - Complexity: O(W) for W distinct positive weights; O(1) with equal weights.
     public mutating func pick() -> ServerID? {
+        makeStorageUnique()
         guard let (weightClass, server) = leastLoadedHead() else { return nil }
         let from = Int(classes[weightClass].minimum)
         if from == Int(UInt32.max) { SelectorMisuse.tooManyConnections(ServerID(server)) }
-        if from &+ 1 == classes[weightClass].sentinels.count { addBucket(to: weightClass) }
+        if from &+ 1 == sentinels[weightClass].count { addBucket(to: weightClass) }
         let source = classes[weightClass].minimumSentinel
-        let destination = classes[weightClass].sentinels[from &+ 1]
+        let destination = sentinels[weightClass][from &+ 1]
         let units = classes[weightClass].clock.tick(members: classes[weightClass].members)
         let sourceEmptied = move(server, to: destination, from: source, units: units)
         // The server just landed in the next bucket up, so that is the new minimum.
@@ -123,6 +139,7 @@ public struct BucketsPolicy: SelectionPolicy {
     /// - Complexity: O(1).
     public mutating func release(_ server: ServerID) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "release")
+        makeStorageUnique()
         let index = server.index
         let from = Int(nodes[index].active)
         if from == 0 { SelectorMisuse.releaseWithoutConnection(server) }
@@ -133,8 +150,8 @@ public struct BucketsPolicy: SelectionPolicy {
             nodes[index].stamp = clock
             clock &+= 1
         } else {
-            let source = classes[weightClass].sentinels[from]
-            let destination = classes[weightClass].sentinels[from &- 1]
+            let source = sentinels[weightClass][from]
+            let destination = sentinels[weightClass][from &- 1]
             move(index, to: destination, from: source, units: classes[weightClass].clock.round)
             if UInt32(from &- 1) < classes[weightClass].minimum {
                 setMinimum(UInt32(from &- 1), sentinel: destination, of: weightClass)
@@ -149,6 +166,7 @@ public struct BucketsPolicy: SelectionPolicy {
     public mutating func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
         try WeightValidation.validate(server, serverCount: serverCount)
         try WeightValidation.validate(weight, for: server.index)
+        makeStorageUnique()
         let index = server.index
         if nodes[index].weightClass >= 0 { detach(index) }
         nodes[index].stamp = clock
@@ -213,6 +231,7 @@ extension BucketsPolicy {
     /// - Complexity: O(1) (amortized: the class may grow one bucket).
     public mutating func assign(_ server: ServerID) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
+        makeStorageUnique()
         let index = server.index
         let from = Int(nodes[index].active)
         if from == Int(UInt32.max) { SelectorMisuse.tooManyConnections(server) }
@@ -223,9 +242,9 @@ extension BucketsPolicy {
             nodes[index].stamp = clock
             clock &+= 1
         } else {
-            if from &+ 1 == classes[weightClass].sentinels.count { addBucket(to: weightClass) }
-            let source = classes[weightClass].sentinels[from]
-            let destination = classes[weightClass].sentinels[from &+ 1]
+            if from &+ 1 == sentinels[weightClass].count { addBucket(to: weightClass) }
+            let source = sentinels[weightClass][from]
+            let destination = sentinels[weightClass][from &+ 1]
             let units = classes[weightClass].clock.tick(members: classes[weightClass].members)
             let sourceEmptied = move(index, to: destination, from: source, units: units)
             // Only leaving the minimum bucket empty moves the minimum, and then to where the
@@ -235,5 +254,31 @@ extension BucketsPolicy {
             }
         }
         _checkInvariants()
+    }
+}
+
+extension BucketsPolicy {
+    /// Makes this policy the only holder of its `PolicyArray`s (`nodes`, `classes`), copying
+    /// them if a copy of the policy shares them: one uniqueness test for both.
+    ///
+    /// - Complexity: O(1), or O(n + W) after the policy was copied.
+    @inline(__always)
+    mutating func makeStorageUnique() {
+        if ownedExclusively { return }
+        if _slowPath(!isKnownUniquelyReferenced(&owner)) { copyStorage() }
+    }
+
+    /// Gives `nodes` and `classes` storage of their own, then a new owner.
+    mutating func copyStorage() {
+        nodes = nodes.copy()
+        classes = classes.copy()
+        owner = PolicyStorageOwner()
+    }
+}
+
+extension BucketsPolicy: ExclusivelyOwnablePolicy {
+    package mutating func takeExclusiveOwnership() {
+        makeStorageUnique()
+        ownedExclusively = true
     }
 }

@@ -9,8 +9,11 @@
 /// which no member's units exceed and which never decreases. So the head of bucket `minimum` is the class's canonical
 /// tie winner (see `ReferenceLeastConnections`).
 ///
+/// A plain value (`BitwiseCopyable`), so that the classes live in a `PolicyArray`; each class's
+/// bucket sentinels are in `BucketsPolicy.sentinels`, apart.
+///
 /// - Note: Not thread-safe: part of one `BucketsPolicy`.
-struct WeightClass {
+struct WeightClass: BitwiseCopyable {
     /// The weight every member has; positive.
     var weight: UInt32
     /// The index of the first non-empty bucket while the class has members.
@@ -21,13 +24,9 @@ struct WeightClass {
     var liveSlot: Int32
     /// The class's clock: its round is the latest virtual time in the class (see `ClassClock`).
     var clock: ClassClock
-    /// `sentinels[minimum]` while the class has members, kept beside the clock (in what would
-    /// be padding) so that a pick finds each class's head without loading `sentinels`:
-    /// one dependent load fewer per class and per pick. Set only with `minimum`
+    /// The sentinel of bucket `minimum` while the class has members, kept beside the clock so
+    /// that a pick finds each class's head without loading the class's sentinels: one
+    /// dependent load fewer per class and per pick. Set only with `minimum`
     /// (`BucketsPolicy.setMinimum`).
     var minimumSentinel: Int32
-    /// `sentinels[k]` is the node that closes bucket `k`'s list. Grows to the highest count a
-    /// member has reached and does not shrink while the class lives. Only growth writes it, so
-    /// picks and releases just read it.
-    var sentinels: [Int32]
 }

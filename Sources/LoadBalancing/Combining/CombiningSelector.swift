@@ -68,7 +68,8 @@ public final class CombiningSelector<Policy: SelectionPolicy>: ServerSelector {
     public init(policy: Policy) {
         serverCount = policy.serverCount
         guarded = .allocate(capacity: 1)
-        guarded.initialize(to: Guarded(policy: policy))
+        // Its own copy, never copied again (see `LockedSelector.init(policy:lock:)`).
+        guarded.initialize(to: Guarded(policy: adoptedForExclusiveOwnership(policy)))
         slots = ThreadSlots()
         requests = AtomicCounterArray(count: slots.count, layout: .cacheLinePerCounter)
         waited = AtomicCounterArray(count: slots.count, layout: .cacheLinePerCounter)

@@ -85,8 +85,9 @@ struct ClassHeaps {
         static let empty = Region(base: 0, count: 0, capacity: 0, weight: 0)
     }
 
-    /// Every class's heap, each a region of its own (`regions`), and slots in none.
-    var nodes: [Node]
+    /// Every class's heap, each a region of its own (`regions`), and slots in none. Written by
+    /// every pick and release, so a `PolicyArray` (the policy keeps it unique: `copyArrays`).
+    var nodes: PolicyArray<Node>
     /// `regions[c]`: where class `c`'s heap lies; empty for a class index not in use.
     var regions: [Region]
     /// The slots of `nodes` in no region: left behind when a full region moved to the end, or
@@ -95,8 +96,8 @@ struct ClassHeaps {
     /// The servers of weight 0, in no particular order.
     var drained: [Node]
     /// `positions[server]`: the slot of `server`'s node within its class's region (from its
-    /// base), or in `drained`.
-    var positions: [Int32]
+    /// base), or in `drained`. A `PolicyArray`, as `nodes`.
+    var positions: PolicyArray<Int32>
     /// The winner among the class roots: the class the next pick goes to.
     var tournament: ClassTournament
 
@@ -118,10 +119,10 @@ struct ClassHeaps {
             defer { base += count }
             return Region(base: base, count: 0, capacity: count, weight: 0)
         }
-        nodes = Array(repeating: Self.filler, count: Int(base))
+        nodes = PolicyArray(repeating: Self.filler, count: Int(base))
         deadSlots = 0
         drained = []
-        positions = Array(repeating: 0, count: weights.count)
+        positions = PolicyArray(repeating: 0, count: weights.count)
         for (server, weight) in weights.enumerated() {
             let node = Node(active: 0, server: Int32(server), units: 0, stamp: UInt64(server))
             let weightClass = Int(classOf[server])
@@ -150,10 +151,24 @@ struct ClassHeaps {
     }
 
     /// The heap of class `weightClass`, in slot order.
-    func heap(ofClass weightClass: Int) -> ArraySlice<Node> {
+    func heap(ofClass weightClass: Int) -> [Node] {
         guard weightClass < regions.count else { return [] }
-        let region = regions[weightClass]
-        return nodes[Int(region.base) ..< Int(region.base + region.count)]
+        return nodes(of: regions[weightClass])
+    }
+
+    /// A copy of the nodes of `region`'s heap.
+    private func nodes(of region: Region) -> [Node] {
+        nodes.withUnsafeBufferPointer { Array($0[Int(region.base) ..< Int(region.base + region.count)]) }
+    }
+
+    /// Gives `nodes`, `positions` and the tournament storage of their own, for a policy that
+    /// found its arrays shared with a copy of it (see `PolicyArray`).
+    ///
+    /// - Complexity: O(n + W).
+    mutating func copyArrays() {
+        nodes = nodes.copy()
+        positions = positions.copy()
+        tournament.copyArrays()
     }
 
     /// The class the next pick goes to; -1 when every server is drained.
@@ -319,7 +334,7 @@ struct ClassHeaps {
         let region = regions[weightClass]
         let capacity = Swift.max(4, 2 * Int(region.capacity))
         let base = nodes.count
-        nodes.append(contentsOf: nodes[Int(region.base) ..< Int(region.base + region.count)])
+        nodes.append(contentsOf: nodes(of: region))
         nodes.append(contentsOf: repeatElement(Self.filler, count: capacity - Int(region.count)))
         deadSlots += Int(region.capacity)
         regions[weightClass] = Region(
@@ -338,12 +353,12 @@ struct ClassHeaps {
             let region = regions[weightClass]
             let capacity = Swift.min(Int(region.capacity), Swift.max(4, 2 * Int(region.count)))
             let base = compacted.count
-            compacted.append(contentsOf: nodes[Int(region.base) ..< Int(region.base + region.count)])
+            compacted.append(contentsOf: nodes(of: region))
             compacted.append(contentsOf: repeatElement(Self.filler, count: capacity - Int(region.count)))
             regions[weightClass] = Region(
                 base: Int32(base), count: region.count, capacity: Int32(capacity), weight: region.weight)
         }
-        nodes = compacted
+        nodes = PolicyArray(compacted)
         deadSlots = 0
     }
 

@@ -14,8 +14,9 @@
 struct ClassTournament {
     /// An implicit binary tree in `winners[1...]`: the children of `i` are `2i` and `2i + 1`;
     /// the leaf of class `c` is `capacity + c`. Each entry is a class index, or -1 for none
-    /// (a class index without members, or a match between two such).
-    var winners: [Int32]
+    /// (a class index without members, or a match between two such). Written on every change of
+    /// a class root, so a `PolicyArray` (the policy keeps it unique: `copyArrays`).
+    var winners: PolicyArray<Int32>
     /// `winners[1]`, kept apart so that a pick finds its class with one load.
     private(set) var winner: Int
     /// The number of leaves, a power of two: `winners.count / 2`.
@@ -25,7 +26,7 @@ struct ClassTournament {
     init(classCount: Int) {
         var capacity = 1
         while capacity < classCount { capacity &*= 2 }
-        winners = Array(repeating: -1, count: 2 * capacity)
+        winners = PolicyArray(repeating: -1, count: 2 * capacity)
         winner = -1
         self.capacity = capacity
     }
@@ -56,6 +57,13 @@ struct ClassTournament {
         }
     }
 
+    /// Gives `winners` storage of its own (see `PolicyArray`).
+    ///
+    /// - Complexity: O(capacity).
+    mutating func copyArrays() {
+        winners = winners.copy()
+    }
+
     /// The winner between the roots of classes `a` and `b` (either may be -1 for none).
     @inline(__always)
     static func match(_ a: Int32, _ b: Int32, _ roots: ClassRoots) -> Int32 {
@@ -77,7 +85,7 @@ struct ClassTournament {
         for slot in stride(from: newCapacity - 1, through: 1, by: -1) {
             grown[slot] = Self.match(grown[2 * slot], grown[2 * slot + 1], roots)
         }
-        winners = grown
+        winners = PolicyArray(grown)
         winner = Int(grown[1])
         capacity = newCapacity
     }

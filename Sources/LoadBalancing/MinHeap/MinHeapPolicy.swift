@@ -33,6 +33,12 @@ public struct MinHeapPolicy: SelectionPolicy {
     var clock: UInt64
     /// The weight classes' clocks (see `ReferenceLeastConnections`) and each server's class.
     var classes: WeightClassClocks
+    /// Shared with a copy of this policy exactly when the heaps' and the clocks'
+    /// `PolicyArray`s are: every mutating operation begins with `makeStorageUnique()`.
+    var owner = PolicyStorageOwner()
+    /// Set once by `takeExclusiveOwnership()`, inside an owner that never copies the value:
+    /// then no operation tests `owner` (see `ExclusivelyOwnablePolicy`).
+    var ownedExclusively = false
 
     /// A heap of `weights.count` servers with no active connections; `seed` is unused (the
     /// policy is deterministic).
@@ -52,6 +58,7 @@ public struct MinHeapPolicy: SelectionPolicy {
     /// - Complexity: O(log n + log W): one sift-down of 4-ary nodes in the winning class's
     ///   heap, and that class's tournament path.
     public mutating func pick() -> ServerID? {
+        makeStorageUnique()
         let weightClass = heaps.winningClass
         guard weightClass >= 0 else { return nil }
         let units = classes.tick(inClass: weightClass)
@@ -65,6 +72,7 @@ public struct MinHeapPolicy: SelectionPolicy {
     ///   the server becomes its class's root.
     public mutating func release(_ server: ServerID) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "release")
+        makeStorageUnique()
         let weightClass = Int(classes.classOf[server.index])
         let units = weightClass < 0 ? 0 : classes.classes[weightClass].clock.round
         heaps.decrement(server.index, inClass: weightClass, units: units, stamp: clock)
@@ -77,6 +85,7 @@ public struct MinHeapPolicy: SelectionPolicy {
     public mutating func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
         try WeightValidation.validate(server, serverCount: serverCount)
         try WeightValidation.validate(weight, for: server.index)
+        makeStorageUnique()
         let index = server.index
         var node = heaps.remove(index, fromClass: Int(classes.classOf[index]))
         if let joined = classes.reassign(index, to: UInt32(weight)) { node.units = joined }
@@ -93,6 +102,23 @@ public struct MinHeapPolicy: SelectionPolicy {
     public func weight(of server: ServerID) -> Int {
         let weightClass = Int(classes.classOf[server.index])
         return weightClass < 0 ? 0 : Int(classes.classWeight[weightClass])
+    }
+
+    /// Makes this policy the only holder of its `PolicyArray`s (the heaps' and the class
+    /// clocks'), copying them if a copy of the policy shares them: one uniqueness test for all.
+    ///
+    /// - Complexity: O(1), or O(n + W) after the policy was copied.
+    @inline(__always)
+    mutating func makeStorageUnique() {
+        if ownedExclusively { return }
+        if _slowPath(!isKnownUniquelyReferenced(&owner)) { copyStorage() }
+    }
+
+    /// Gives the heaps and the class clocks storage of their own, then a new owner.
+    mutating func copyStorage() {
+        heaps.copyArrays()
+        classes.copyArrays()
+        owner = PolicyStorageOwner()
     }
 
     /// The node of `server`.
@@ -125,10 +151,18 @@ extension MinHeapPolicy {
     ///   the server was its class's root.
     public mutating func assign(_ server: ServerID) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
+        makeStorageUnique()
         let weightClass = Int(classes.classOf[server.index])
         let units: UInt64? = weightClass < 0 ? nil : classes.tick(inClass: weightClass)
         heaps.increment(server.index, inClass: weightClass, units: units, stamp: clock)
         clock &+= 1
         _checkInvariants()
+    }
+}
+
+extension MinHeapPolicy: ExclusivelyOwnablePolicy {
+    package mutating func takeExclusiveOwnership() {
+        makeStorageUnique()
+        ownedExclusively = true
     }
 }
