@@ -139,11 +139,15 @@ struct PolicyArray<Element: BitwiseCopyable> {
         return base[count]
     }
 
-    /// An array of the same elements in memory of its own.
+    /// An array of the same elements, with the same spare room, in memory of its own (so that
+    /// a copied policy grows when the original would, not at its first append).
     ///
     /// - Complexity: O(count).
     func copy() -> PolicyArray {
-        withUnsafeBufferPointer { PolicyArray($0) }
+        var copy = PolicyArray([])
+        copy.reserveCapacity(capacity)
+        copy.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
+        return copy
     }
 
     /// The elements as an `Array`, for checks and tests.

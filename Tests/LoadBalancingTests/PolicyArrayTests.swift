@@ -17,6 +17,7 @@ struct PolicyArrayTests {
         array.append(contentsOf: [7, 8])
         #expect(array.count == 101 && array[99] == 7 && array[100] == 8)
         let copy = array.copy()
+        #expect(copy.capacity == array.capacity, "a copy keeps the spare room")
         array[0] = -1
         #expect(copy[0] == 0 && array[0] == -1)
         array.swapAt(0, 1)
