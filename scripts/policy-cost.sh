@@ -3,15 +3,16 @@
 # weighted tie rule, against HEAD): builds scripts/policy-cost against a worktree of each commit
 # (release), runs them interleaved for $ROUNDS rounds (default 5), each round a fresh process,
 # and prints, per cell, the median over the rounds of the fastest sample (ns per pick + release)
-# and the ratio to the first commit, then the same ratio for the fastest round. Both, because a
-# policy kept in Swift arrays is bimodal from process to process: where the allocator puts its
-# arrays relative to cache lines moves it between two levels (linear-scan behind the lock at 8
-# servers: 13.9 or 18.8 ns, the same binary), so a median of few rounds can land on either. Each cell
-# twice: the policy alone (`linear-scan`), and behind the default lock (`linear-scan+lock`),
-# as the SingleThread suite's default rows run it, through the concrete selector type (the
-# suite itself reached selectors through an existential before the registration refactor, so
-# running it at 3cae0ef compares more than the policies). Then round-robin, atomic-scan, sharded
-# and p2c, each through its concrete type, as the suite calls them.
+# and in brackets the fastest round's, then the ratios to the first commit, likewise. Both,
+# because a selector is bimodal from process to process: where the allocator puts its arrays and
+# lock relative to cache lines moves it between two levels (linear-scan behind the lock at 8
+# servers: 13.9 or 18.8 ns, the same binary), so a median of few rounds can land on either.
+# Each exact policy is measured twice: alone (`linear-scan`), and behind the default lock
+# (`linear-scan+lock`), as the SingleThread suite's default rows run it, through the concrete
+# selector type (the suite itself reached selectors through an existential before the
+# registration refactor, so running it at 3cae0ef compares more than the policies). Then
+# round-robin, atomic-scan, sharded and p2c, each through its concrete type, as the suite calls
+# them.
 # Usage: [ROUNDS=n] scripts/policy-cost.sh [COMMIT ...]   (about 2 minutes of builds per commit,
 # half a minute per commit and round)
 set -euo pipefail
@@ -44,14 +45,12 @@ for line in open(samples):
     fastest[(selector, int(servers), weights, int(index))].append(float(best))
 cells = sorted({key[:3] for key in fastest})
 print("| selector | servers | weights | " + " | ".join(commits) + " | "
-      + " | ".join(f"{c} ÷ {commits[0]}" for c in commits[1:]) + " | "
-      + " | ".join(f"fastest round, {c} ÷ {commits[0]}" for c in commits[1:]) + " |")
-print("|---|--:|---|" + "--:|" * (3 * len(commits) - 2))
+      + " | ".join(f"{c} ÷ {commits[0]}" for c in commits[1:]) + " |")
+print("|---|--:|---|" + "--:|" * (2 * len(commits) - 1))
 for cell in cells:
     medians = [statistics.median(fastest[cell + (index,)]) for index in range(len(commits))]
     minima = [min(fastest[cell + (index,)]) for index in range(len(commits))]
-    ratios = [f"{m / medians[0]:.2f}" for m in medians[1:]]
-    best = [f"{m / minima[0]:.2f}" for m in minima[1:]]
-    print(f"| {cell[0]} | {cell[1]} | {cell[2]} | " + " | ".join(f"{m:.1f}" for m in medians) + " | "
-          + " | ".join(ratios) + " | " + " | ".join(best) + " |")
+    values = [f"{m:.1f} ({f:.1f})" for m, f in zip(medians, minima)]
+    ratios = [f"{m / medians[0]:.2f} ({f / minima[0]:.2f})" for m, f in zip(medians[1:], minima[1:])]
+    print(f"| {cell[0]} | {cell[1]} | {cell[2]} | " + " | ".join(values) + " | " + " | ".join(ratios) + " |")
 PY
