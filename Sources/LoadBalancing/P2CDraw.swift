@@ -59,11 +59,11 @@ enum P2CDraw {
     /// The first draw is one random number through the weights' alias table
     /// (`WeightAliasTable`, `column(i)` its column `i`): its high half times n is a uniform
     /// index, its low half the coin, so the draw costs one column load and no loop, whatever the
-    /// weights and however many servers are drained; with `uniform` (every weight equal,
-    /// `WeightAliasTable.isUniform`) the index alone, without the column. (A rejection loop, accepting a uniform server
-    /// with probability weight ÷ highest weight, cost 13 ns more per pick with weights 1–4: a
-    /// second random number and an unpredictable branch per try.) With equal weights it is the
-    /// uniform draw of `candidates`. If the drawn server has weight 0 — a table older than the
+    /// weights and however many servers are drained. With `uniform` (every weight equal,
+    /// `WeightAliasTable.isUniform`) it is the index alone, without the column: the uniform draw
+    /// of `candidates`. (A rejection loop, accepting a uniform server with probability weight ÷
+    /// highest weight, cost 13 ns more per pick with weights 1–4: a second random number and an
+    /// unpredictable branch per try.) If the drawn server has weight 0 — a table older than the
     /// weights, read while a writer rebuilds it, or every server drained — one weighted
     /// reservoir pass draws it instead.
     ///
@@ -76,9 +76,11 @@ enum P2CDraw {
     ) -> (first: Int, second: Int?)? {
         let value = UInt64(serverCount).multipliedFullWidth(by: random.next())
         let drawn = Int(truncatingIfNeeded: value.high)
-        let first = uniform
-            ? drawn : WeightAliasTable.resolve(column(drawn), drawn: drawn, coin: UInt32(truncatingIfNeeded: value.low >> 32))
-        guard weight(first) > 0 else { return weightedReservoir(serverCount: serverCount, using: &random, weight: weight) }
+        let coin = UInt32(truncatingIfNeeded: value.low >> 32)
+        let first = uniform ? drawn : WeightAliasTable.resolve(column(drawn), drawn: drawn, coin: coin)
+        guard weight(first) > 0 else {
+            return weightedReservoir(serverCount: serverCount, using: &random, weight: weight)
+        }
         if serverCount > 1 {
             for _ in 0..<triesPerDraw {
                 var second = index(below: serverCount - 1, using: &random)
@@ -86,7 +88,8 @@ enum P2CDraw {
                 if weight(second) > 0 { return (first, second) }
             }
         }
-        return (first, uniformReservoir(serverCount: serverCount, excluding: first, using: &random, weight: weight))
+        let second = uniformReservoir(serverCount: serverCount, excluding: first, using: &random, weight: weight)
+        return (first, second)
     }
 
     /// Of two candidates, the one with the lower score; a tie goes to one of them with
@@ -125,7 +128,8 @@ enum P2CDraw {
             if index(below: total, using: &random) < serverWeight { first = server }
         }
         guard first >= 0 else { return nil }
-        return (first, uniformReservoir(serverCount: serverCount, excluding: first, using: &random, weight: weight))
+        let second = uniformReservoir(serverCount: serverCount, excluding: first, using: &random, weight: weight)
+        return (first, second)
     }
 
     /// One server drawn uniformly, by reservoir sampling, among those other than `excluded`

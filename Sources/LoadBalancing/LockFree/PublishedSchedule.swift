@@ -92,7 +92,8 @@ final class PublishedSchedule {
                 let period = buffer.period[0].load(ordering: .relaxed)
                 let reciprocal = buffer.reciprocal[0].load(ordering: .relaxed)
                 let entry = period == 0
-                    ? -1 : Int(buffer.entries[Self.remainder(ticket, period, reciprocal)].load(ordering: .relaxed))
+                    ? -1
+                    : Int(buffer.entries[Self.remainder(ticket, period, reciprocal)].load(ordering: .relaxed))
                 // Acquiring fence: if the loads above saw anything of a later rewrite, the
                 // stamp load below sees that rewrite's `invalid` (or later) stamp.
                 atomicMemoryFence(ordering: .acquiring)
