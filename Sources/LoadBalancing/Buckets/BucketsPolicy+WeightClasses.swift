@@ -12,14 +12,13 @@ extension BucketsPolicy {
     ) -> Bool {
         let stamp = clock
         clock &+= 1
-        return withNodes { nodes in
-            Self.unlink(server, nodes)
-            nodes[server].active = nodes[Int(destination)].active
-            nodes[server].units = units
-            nodes[server].stamp = stamp
-            Self.insert(server, before: Int(destination), nodes)
-            return nodes[Int(source)].next == source
-        }
+        let nodes = self.nodes.base
+        Self.unlink(server, nodes)
+        nodes[server].active = nodes[Int(destination)].active
+        nodes[server].units = units
+        nodes[server].stamp = stamp
+        Self.insert(server, before: Int(destination), nodes)
+        return nodes[Int(source)].next == source
     }
 
     /// Adds `server` (drained, with its stamp already the newest and its units the class's
@@ -30,7 +29,7 @@ extension BucketsPolicy {
         let active = Int(nodes[server].active)
         while sentinels[weightClass].count <= active { addBucket(to: weightClass) }
         let sentinel = Int(sentinels[weightClass][active])
-        withNodes { nodes in Self.insert(server, before: sentinel, nodes) }
+        Self.insert(server, before: sentinel, nodes.base)
         nodes[server].weightClass = Int32(weightClass)
         if classes[weightClass].members == 0 || UInt32(active) < classes[weightClass].minimum {
             setMinimum(UInt32(active), sentinel: Int32(sentinel), of: weightClass)
@@ -47,7 +46,7 @@ extension BucketsPolicy {
         let weightClass = Int(nodes[server].weightClass)
         let active = Int(nodes[server].active)
         let sentinel = sentinels[weightClass][active]
-        withNodes { nodes in Self.unlink(server, nodes) }
+        Self.unlink(server, nodes.base)
         nodes[server].previous = -1
         nodes[server].next = -1
         nodes[server].weightClass = -1
@@ -149,12 +148,6 @@ extension BucketsPolicy {
         sentinels[weightClass] = []
         classes[weightClass].liveSlot = -1
         freeClasses.append(Int32(weightClass))
-    }
-
-    /// Runs `body` on the node storage.
-    @inline(__always)
-    private func withNodes<Result>(_ body: (UnsafeMutablePointer<Node>) -> Result) -> Result {
-        body(nodes.base)
     }
 
     /// Unlinks `node` from the circular list it is in.

@@ -347,7 +347,7 @@ struct ClassHeaps {
     ///
     /// - Complexity: O(n + W).
     private mutating func compact() {
-        var compacted: [Node] = []
+        var compacted = PolicyArray<Node>([])
         compacted.reserveCapacity(nodes.count - deadSlots)
         for weightClass in regions.indices where regions[weightClass].capacity > 0 {
             let region = regions[weightClass]
@@ -358,7 +358,7 @@ struct ClassHeaps {
             regions[weightClass] = Region(
                 base: Int32(base), count: region.count, capacity: Int32(capacity), weight: region.weight)
         }
-        nodes = PolicyArray(compacted)
+        nodes = compacted
         deadSlots = 0
     }
 
@@ -376,8 +376,8 @@ struct ClassHeaps {
     }
 
     /// Runs `body` on class `weightClass`'s heap storage (with its count, at least 1) and the
-    /// position map. Each array is made unique once, here, rather than checked for uniqueness
-    /// and bounds on every write of a sift.
+    /// position map, so that a sift's writes go to raw storage without index checks (the
+    /// `PolicyArray`s check no uniqueness: the policy did, once per operation).
     @inline(__always)
     private mutating func withClass<Result>(
         _ weightClass: Int, _ body: (UnsafeMutablePointer<Node>, Int, UnsafeMutablePointer<Int32>) -> Result
