@@ -1,6 +1,7 @@
 /// One of the project's claims, what `lbbench check` measured for it, and whether it held.
 public struct ClaimVerdict: Codable, Sendable, Equatable {
-    /// The claim's number in the README's list, with a letter for its parts: "2a".
+    /// The claim's number in the README's list: claim 2's parts carry a letter ("2a" … "2d");
+    /// other claims may give several verdicts under one id (one per farm, selector or lock).
     public var id: String
     /// The claim in words, with its threshold: "buckets at 100,000 servers costs ≤ 2× its cost at 64".
     public var claim: String
@@ -23,5 +24,16 @@ public struct ClaimVerdict: Codable, Sendable, Equatable {
         self.passed = passed
         self.spread = spread
         self.measurements = measurements
+    }
+
+    /// Writes `spread` as `null` when absent, so every claim carries every key.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(claim, forKey: .claim)
+        try container.encode(measured, forKey: .measured)
+        try container.encode(passed, forKey: .passed)
+        try container.encode(spread, forKey: .spread)
+        try container.encode(measurements, forKey: .measurements)
     }
 }

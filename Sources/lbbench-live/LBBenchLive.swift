@@ -82,7 +82,7 @@ struct LBBenchLive: AsyncParsableCommand {
     @Option(help: "The most requests sent per balancer and algorithm.")
     var maxRequests: Int = defaults.maximumRequests
 
-    @Option(help: "The most client connections the load generator opens.")
+    @Option(help: "The most client connections the load generator opens to each balancer.")
     var maxConnections: Int = defaults.maximumConnections
 
     @Option(help: "Event-loop threads of lbbench's proxy (HAProxy and nginx get one worker each).")

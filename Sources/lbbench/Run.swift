@@ -33,7 +33,7 @@ struct Run: ParsableCommand {
     @Option(help: "Selectors, or 'all' (default: all).")
     var selectors: String?
 
-    @Option(help: "Locks for lock-based selectors; lock-free selectors ignore them (default: \(LockKind.default)).")
+    @Option(help: "Locks for the lock-based selectors, each run once per lock; lock-free selectors run once without one, and --locks with only lock-free selectors exits 64 (default: \(LockKind.default)).")
     var locks: String?
 
     @Option(help: "Server counts, each in \(OptionRange.describe(RunConfiguration.Limits.servers)) (default: 8,64,1024, or a workload's own count such as video's 3).")

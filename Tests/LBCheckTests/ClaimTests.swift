@@ -1,3 +1,4 @@
+import Foundation
 @testable import LBCheck
 import LBHarness
 import LBReporting
@@ -137,5 +138,10 @@ struct ClaimTests {
         let json = try report.rendered(.json)
         #expect(json.contains("\"schema\" : \"lbbench.check/1\"") && json.contains("\"passed\" : false"))
         #expect(json.contains("\"measurements\" : 3") && json.contains("\"high\" : 3") && json.contains("\"rounds\" : 2"))
+        // A claim without a spread still carries the key, as null (docs/formats.md).
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let claims = try #require(root["claims"] as? [[String: Any]])
+        #expect(claims.allSatisfy { Set($0.keys) == ["id", "claim", "measured", "passed", "spread", "measurements"] })
+        #expect(claims[0]["spread"] is NSNull)
     }
 }

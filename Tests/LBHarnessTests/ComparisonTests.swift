@@ -114,6 +114,15 @@ struct ComparisonTests {
         let cells = try #require(root["cells"] as? [[String: Any]])
         #expect(cells.allSatisfy { Set($0.keys) == ["cell", "side", "base", "new", "ratios", "moved", "regression"] })
         #expect(try JSONDecoder().decode(ResultsComparison.self, from: Data(json.utf8)) == comparison)
+        #expect(root["failOnRegressionPercent"] as? Double == 10)
+        // Without a threshold the key is still there, as null (docs/formats.md: nullable keys are
+        // never left out).
+        let unthresholded = try Self.compare([Run.run(.p2c)], [Run.run(.p2c)])
+        let bare = try OutputFormat.json.render(unthresholded)
+        let bareRoot = try #require(try JSONSerialization.jsonObject(with: Data(bare.utf8)) as? [String: Any])
+        #expect(Set(bareRoot.keys) == ["schema", "base", "new", "noisePercent", "failOnRegressionPercent", "summary", "cells"])
+        #expect(bareRoot["failOnRegressionPercent"] is NSNull)
+        #expect(try JSONDecoder().decode(ResultsComparison.self, from: Data(bare.utf8)) == unthresholded)
         let rows = try OutputFormat.csv.render(comparison).split(separator: "\n").filter { !$0.hasPrefix("#") }
         #expect(rows.count == comparison.cells.count + 1)
         let columns = rows[0].split(separator: ",").count

@@ -82,6 +82,19 @@ public struct ResultsComparison: Codable, Sendable, Equatable {
             newOnly: cells.count { $0.side == .newOnly })
     }
 
+    /// Writes `failOnRegressionPercent` as `null` when absent, so the document carries every key
+    /// (the synthesized encoder would leave it out).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(schema, forKey: .schema)
+        try container.encode(base, forKey: .base)
+        try container.encode(new, forKey: .new)
+        try container.encode(noisePercent, forKey: .noisePercent)
+        try container.encode(failOnRegressionPercent, forKey: .failOnRegressionPercent)
+        try container.encode(summary, forKey: .summary)
+        try container.encode(cells, forKey: .cells)
+    }
+
     /// Whether any cell regressed past `failOnRegressionPercent` (the command then exits 1).
     public var hasRegression: Bool { summary.regressions > 0 }
 
