@@ -57,9 +57,12 @@ let package = Package(
         ),
         .target(name: "LBCheck", dependencies: ["LoadBalancing", "LBRandom", "LBWorkloads", "LBReporting", "LBHarness"]),
         .target(name: "LBSimulation", dependencies: ["LoadBalancing", "LBRandom", "LBWorkloads", "LBReporting", "LBCollections"]),
+        // How both executables report bad input: one line, exit status 64.
+        .target(name: "LBCommandLine", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "lbbench",
             dependencies: [
+                "LBCommandLine",
                 "LoadBalancing",
                 "LBWorkloads",
                 "LBReporting",
@@ -88,7 +91,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "lbbench-live",
-            dependencies: ["LBLive", "LoadBalancing", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LBLive", "LBCommandLine", "LoadBalancing", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // `LBHarness` for its `StartGate`, the one start barrier.
         .testTarget(name: "LoadBalancingTests", dependencies: ["LoadBalancing", "LBRandom", "LBHarness"]),
@@ -103,7 +106,7 @@ let package = Package(
         .testTarget(
             name: "lbbenchTests",
             dependencies: [
-                "lbbench", "LBHarness", "LBReporting", "LBSimulation", "LBRandom",
+                "lbbench", "LBCommandLine", "LBHarness", "LBReporting", "LBSimulation", "LBRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

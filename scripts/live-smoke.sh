@@ -25,6 +25,12 @@ expect_usage "unknown sizes" --sizes bimodal
 expect_usage "no segments" --segments 0
 expect_usage "unknown schedule" --schedule interleaved
 expect_usage "one port for rows side by side" --port 20000
+expect_usage "utilisation so small the arrival rate rounds to 0 (it once trapped)" --utilization 5e-324
+expect_usage "a unit below a microsecond" --unit-ms 1e-320
+expect_usage "utilisation with a closed loop" --population 10 --utilization 0.5
+expect_usage "think time without a closed loop" --think-time-ms 5
+expect_usage "a value that does not parse (one line, no usage screen)" --seed=-1
+expect_usage "an unknown option" --bogus
 if command -v python3 >/dev/null; then
     python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(30)' >"$work/port" &
     holder=$!

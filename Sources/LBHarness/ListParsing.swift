@@ -1,4 +1,5 @@
 import Foundation
+import LoadBalancing
 
 /// Parses the comma-separated lists every command takes (`--selectors min-heap,p2c`,
 /// `--servers 8,64`), with one rule set for all of them and one-line errors that name the
@@ -30,16 +31,16 @@ public enum ListParsing {
         _ text: String, option: String, all: [Choice], name: (Choice) -> String
     ) throws(RunConfigurationError) -> [Choice] {
         let items = try split(text, option: option)
-        if items.contains("all") { return all }
         var result: [Choice] = []
         var seen: Set<String> = []
-        for item in items {
+        // Every item is checked, also beside `all`: `all,foo` is a typo, not every choice.
+        for item in items where item != "all" {
             guard let value = all.first(where: { name($0) == item }) else {
                 throw .unknownName(option: option, name: item, valid: all.map(name) + ["all"])
             }
             if seen.insert(item).inserted { result.append(value) }
         }
-        return result
+        return items.contains("all") ? all : result
     }
 
     /// Integers in `range`: `"8,64,1024"` → `[8, 64, 1024]`, repeats dropped unless
@@ -62,12 +63,15 @@ public enum ListParsing {
     /// Weights: integers ≥ 0 (0 drains a server), one per server, in order; range checks
     /// are `WeightValidation`'s.
     ///
-    /// - Throws: `RunConfigurationError.invalidWeights` for a negative weight, `.notPositive`
+    /// - Throws: `RunConfigurationError.invalidWeights` for a negative weight, `.notAnInteger`
     ///   for text that is not an integer, `.emptyList` or `.emptyItem`.
     public static func weights(_ text: String) throws(RunConfigurationError) -> [Int] {
         var result: [Int] = []
         for (server, item) in try split(text, option: "--weights").enumerated() {
-            guard let value = Int(item) else { throw .notPositive(option: "--weights", value: item) }
+            guard let value = Int(item) else {
+                throw .notAnInteger(option: "--weights", value: item, range: "0...\(SelectorLimits.maximumWeight)",
+                                    reason: "one weight per server; 0 drains it")
+            }
             if value < 0 { throw .invalidWeights(.negativeWeight(server: server, weight: value)) }
             result.append(value)
         }

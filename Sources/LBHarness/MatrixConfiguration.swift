@@ -1,3 +1,4 @@
+import LBReporting
 import LBWorkloads
 import LoadBalancing
 
@@ -91,7 +92,27 @@ public struct MatrixConfiguration: Sendable, Equatable {
                 }
             }
         }
+        try Self.checkRunTime(cells.count, length: length)
         return cells
+    }
+
+    /// Refuses a run of `--seconds` cells longer than `RunConfiguration.Limits.maximumRunSeconds`
+    /// in all, naming the longest `--seconds` that this many cells may have.
+    static func checkRunTime(_ cellCount: Int, length: RunLength) throws(RunConfigurationError) {
+        guard case let .seconds(seconds) = length else { return }
+        let limit = RunConfiguration.Limits.maximumRunSeconds
+        let total = Double(cellCount) * seconds
+        if total > limit {
+            // The bound as it reads best: whole seconds from one up.
+            let exact = limit / Double(cellCount)
+            let longest = exact >= 1 ? exact.rounded(.down) : exact
+            throw .outOfRange(
+                option: "--seconds", value: OptionRange.describe(seconds),
+                range: "\(OptionRange.describe(RunConfiguration.Limits.seconds.lowerBound))...\(OptionRange.describe(longest)) "
+                    + "for \(cellCount) cells",
+                reason: "a run lasts at most \(OptionRange.describe(limit / 3_600)) hours, all cells together: "
+                    + "\(cellCount) × \(OptionRange.describe(seconds)) s is \(NumberFormat.significant(total / 3_600, digits: 4)) hours")
+        }
     }
 
     /// This matrix with every dimension it leaves `nil` taken from `other` (the seed stays

@@ -1,4 +1,5 @@
 import Foundation
+import LBReporting
 
 /// Reads results files (`lbbench.results/1`), plain JSON or gzip-compressed (`.json.gz`, told
 /// apart by their content, not their name), for `lbbench report` and `lbbench compare`.
@@ -17,7 +18,8 @@ public enum ResultsFileReader {
         var json = data
         if GzipDecoder.isGzip(data) {
             do { json = try GzipDecoder.decompress(data, limit: inflateLimit) } catch {
-                throw .notResults(file: file, reason: "gzip: \(error.description)")
+                let budget = if case .tooLarge = error { " (what the memory budget leaves for it; see --memory-budget)" } else { "" }
+                throw .notResults(file: file, reason: "gzip: \(error.description)\(budget)")
             }
         }
         let document: ResultsDocument
@@ -41,29 +43,27 @@ public enum ResultsFileReader {
     /// - Throws: `ResultsFileError.unreadable`, `.notRegularFile`, `.tooLarge`, or what
     ///   `document(from:file:)` throws.
     public static func document(atPath file: String) throws(ResultsFileError) -> ResultsDocument {
-        var status = stat()
-        guard stat(file, &status) == 0 else { throw .unreadable(file: file) }
-        guard status.st_mode & S_IFMT == S_IFREG else { throw .notRegularFile(file: file) }
-        guard status.st_size <= maximumFileSize else { throw .tooLarge(file: file, limit: maximumFileSize) }
-        guard let data = FileManager.default.contents(atPath: file) else { throw .unreadable(file: file) }
-        return try document(from: data, file: file)
+        let inputs = try ResultsInputs([file], budget: MemoryBudget(bytes: .max), namingEachFileOnce: true)
+        return try inputs.document(at: inputs.files[0])
     }
 }
 
 /// Why a results file could not be read; the description is the one line a command prints.
 public enum ResultsFileError: Error, Equatable, CustomStringConvertible {
-    case unreadable(file: String)
+    case unreadable(file: String, reason: String)
     case notRegularFile(file: String)
     case tooLarge(file: String, limit: Int)
     case notResults(file: String, reason: String?)
     case otherSchema(file: String, schema: String)
+    /// The inputs together would need more memory than the budget allows.
+    case overBudget(MemoryBudget.Excess)
 
     public var description: String {
         switch self {
-        case .unreadable(let file):
-            "cannot read \(file)"
+        case .unreadable(let file, let reason):
+            "cannot read '\(file)': \(reason)"
         case .notRegularFile(let file):
-            "\(file) is not a regular file; name a results file"
+            "\(file) is not a regular file (nor a link to one); name a results file"
         case .tooLarge(let file, let limit):
             "\(file) is larger than \(limit) bytes, more than a results file can be"
         case .notResults(let file, let reason):
@@ -71,6 +71,8 @@ public enum ResultsFileError: Error, Equatable, CustomStringConvertible {
                 + (reason.map { ": \($0)" } ?? "")
         case .otherSchema(let file, let schema):
             "\(file) has schema \(schema); this lbbench reads \(ResultsDocument.currentSchema)"
+        case .overBudget(let excess):
+            excess.description
         }
     }
 }

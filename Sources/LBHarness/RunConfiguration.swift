@@ -28,9 +28,12 @@ public struct RunConfiguration: Sendable, Equatable {
         /// `--servers`.
         public static let servers = 1...maximumServers
         /// `--seconds`: at least a millisecond (a cell shorter than the time to wake its
-        /// workers measures only the start), at most an hour per cell (the deadline is a
-        /// 64-bit count of nanoseconds; an hour keeps a whole matrix of cells within a working day).
+        /// workers measures only the start), at most an hour per cell; a whole run of
+        /// `--seconds` cells is bounded by `maximumRunSeconds` as well.
         public static let seconds = 0.001...3_600.0
+        /// The longest run of `--seconds` cells, all cells together: a day (the default
+        /// matrix has 112 cells, so an hour each would run for 112 hours).
+        public static let maximumRunSeconds = 86_400.0
         /// `--picks`: at most 10⁹ per cell, which takes minutes at the harness's rate of
         /// 5–20 million picks per second on one core (about 100 ns a step), and hours at
         /// linear-scan's O(n) cost on large farms.
@@ -128,13 +131,9 @@ public struct RunConfiguration: Sendable, Equatable {
         }
         if concurrency < threads { throw .concurrencyBelowThreads(concurrency: concurrency, threads: threads) }
         switch length {
-        case let .picks(count) where count < 1:
-            throw .notPositive(option: "--picks", value: String(count))
         case let .picks(count):
             try OptionRange.check(count, option: "--picks", in: Limits.picks,
                                   reason: "10^9 picks take minutes per cell; use --seconds for a fixed time")
-        case let .seconds(seconds) where !(seconds > 0):
-            throw .notPositive(option: "--seconds", value: OptionRange.describe(seconds))
         case let .seconds(seconds):
             try OptionRange.check(seconds, option: "--seconds", in: Limits.seconds,
                                   reason: "from a millisecond to an hour per cell")

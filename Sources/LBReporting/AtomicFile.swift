@@ -117,10 +117,18 @@ package enum AtomicFile {
             }
             written += count
         }
-        // mkstemp creates the file 0600; a report is for everyone to read, as with `>`.
-        let mask = umask(0)
-        umask(mask)
-        guard fchmod(descriptor, 0o666 & ~mask) == 0, fsync(descriptor) == 0 else {
+        // mkstemp creates the file 0600: a file it replaces keeps its permissions; a new one is
+        // for everyone to read, as with `>`.
+        var existing = stat()
+        let mode: mode_t
+        if stat(path, &existing) == 0 {
+            mode = existing.st_mode & 0o7777
+        } else {
+            let mask = umask(0)
+            umask(mask)
+            mode = 0o666 & ~mask
+        }
+        guard fchmod(descriptor, mode) == 0, fsync(descriptor) == 0 else {
             return failure(path, "cannot flush \(temporary)")
         }
         return nil
@@ -131,7 +139,12 @@ package enum AtomicFile {
         var status = stat()
         guard lstat(path, &status) == 0 else { return errno == ENOENT ? nil : systemReason() }
         switch status.st_mode & S_IFMT {
-        case S_IFREG: return nil
+        case S_IFREG:
+            // Read-only for everyone (root included, who could replace it): left alone.
+            if status.st_mode & 0o222 == 0 || access(path, W_OK) != 0 {
+                return "it is read-only (mode \(String(status.st_mode & 0o7777, radix: 8))); make it writable or name another file"
+            }
+            return nil
         case S_IFDIR: return "it is a directory"
         case S_IFLNK: return "it is a symbolic link, which is never replaced nor followed; name the file itself"
         case S_IFIFO: return "it is a FIFO, not a regular file (standard output reaches one)"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LBCommandLine
 import LBHarness
 import LBLive
 import LBReporting
@@ -28,6 +29,21 @@ struct LBBenchLive: AsyncParsableCommand {
             """
     )
 
+    /// Parses, validates and runs the command; bad input found while parsing exits 64 with one
+    /// line, as `lbbench` does (`UsageError`), not with the usage screen.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            UsageError.exit(error, command: Self.self)
+        }
+    }
+
     /// The library's defaults, which the options show and start from.
     private static let defaults = LiveConfiguration()
     private static var defaultUtilization: Double {
@@ -40,58 +56,58 @@ struct LBBenchLive: AsyncParsableCommand {
     @Option(help: "Comma-separated selectors for lbbench's proxy (see `lbbench list`; default \(defaults.selectors.map(\.rawValue).joined(separator: ","))).")
     var selectors: String?
 
-    @Option(help: "Comma-separated backend weights, which are also their speeds (default \(defaults.weights.map(String.init).joined(separator: ","))).")
+    @Option(parsing: .unconditional, help: "Comma-separated backend weights, which are also their speeds (default \(defaults.weights.map(String.init).joined(separator: ","))).")
     var weights: String?
 
     @Option(help: "Backend capacity model: ps (processor sharing) or fcfs (with --slots).")
     var capacity: String = "ps"
 
-    @Option(help: "FCFS slots per backend, each serving at speed ÷ slots.")
+    @Option(parsing: .unconditional, help: "FCFS slots per backend, each serving at speed ÷ slots.")
     var slots: Int = 1
 
     @Option(help: "Request sizes: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")).")
     var sizes: String = defaults.workload.rawValue
 
-    @Option(help: "Target utilisation ρ in (0, 1) of Poisson arrivals.")
-    var utilization: Double = defaultUtilization
+    @Option(parsing: .unconditional, help: "Target utilisation ρ of Poisson arrivals, in \(OptionRange.describe(LiveConfiguration.utilization)) (default \(OptionRange.describe(defaultUtilization))).")
+    var utilization: Double?
 
-    @Option(help: "A closed loop of this many clients instead of Poisson arrivals.")
+    @Option(parsing: .unconditional, help: "A closed loop of this many clients instead of Poisson arrivals.")
     var population: Int?
 
-    @Option(help: "Mean exponential think time of the closed loop, in milliseconds.")
-    var thinkTimeMs: Double = 0
+    @Option(parsing: .unconditional, help: "Mean exponential think time of the closed loop, in milliseconds (default 0; only with --population).")
+    var thinkTimeMs: Double?
 
-    @Option(help: "Milliseconds of work in a mean-size request on a speed-1 backend; 0 = zero work (closed loop only).")
+    @Option(parsing: .unconditional, help: "Milliseconds of work in a mean-size request on a speed-1 backend; 0 = zero work (closed loop only).")
     var unitMs: Double = defaults.unit * 1000
 
-    @Option(help: "Seconds of load before measuring.")
+    @Option(parsing: .unconditional, help: "Seconds of load before measuring.")
     var warmup: Double = defaults.warmup
 
-    @Option(help: "Seconds measured per balancer and algorithm.")
+    @Option(parsing: .unconditional, help: "Seconds measured per balancer and algorithm.")
     var duration: Double = defaults.duration
 
     @Option(help: "together (rows side by side, each on its own copy of the farm) or sequential (default: together for Poisson arrivals, sequential for --population).")
     var schedule: String?
 
-    @Option(help: "Equal segments of the measurement window for the segment-by-segment comparison.")
+    @Option(parsing: .unconditional, help: "Equal segments of the measurement window for the segment-by-segment comparison.")
     var segments: Int = defaults.segments
 
-    @Option(help: "Seconds to wait for outstanding requests after the window.")
+    @Option(parsing: .unconditional, help: "Seconds to wait for outstanding requests after the window.")
     var drain: Double = defaults.drain
 
-    @Option(help: "The most requests sent per balancer and algorithm.")
+    @Option(parsing: .unconditional, help: "The most requests sent per balancer and algorithm.")
     var maxRequests: Int = defaults.maximumRequests
 
-    @Option(help: "The most client connections the load generator opens to each balancer.")
+    @Option(parsing: .unconditional, help: "The most client connections the load generator opens to each balancer.")
     var maxConnections: Int = defaults.maximumConnections
 
-    @Option(help: "Event-loop threads of lbbench's proxy (HAProxy and nginx get one worker each).")
+    @Option(parsing: .unconditional, help: "Event-loop threads of lbbench's proxy (HAProxy and nginx get one worker each).")
     var proxyThreads: Int = defaults.proxyThreads
 
-    @Option(help: "The balancers' port on 127.0.0.1 (default: a free one); a busy port is refused.")
+    @Option(parsing: .unconditional, help: "The balancers' port on 127.0.0.1 (default: a free one); a busy port is refused.")
     var port: Int?
 
-    @Option(help: "Seed of arrivals and sizes; every balancer gets the same requests.")
+    @Option(parsing: .unconditional, help: "Seed of arrivals and sizes; every balancer gets the same requests.")
     var seed: UInt64 = defaults.seed
 
     @Option(help: "Report format: markdown, json (lbbench.live/1) or csv.")
@@ -169,8 +185,15 @@ struct LBBenchLive: AsyncParsableCommand {
         default: throw LiveUsageError("--capacity \(capacity): must be ps or fcfs")
         }
         configuration.workload = try choice(sizes, option: "--sizes", of: Workload.self)
-        configuration.traffic = population.map { .closed(population: $0, thinkTime: thinkTimeMs / 1000) }
-            ?? .open(utilization: utilization)
+        if let population {
+            if utilization != nil {
+                throw LiveUsageError("--utilization is for Poisson arrivals; a closed --population sets its own load")
+            }
+            configuration.traffic = .closed(population: population, thinkTime: (thinkTimeMs ?? 0) / 1000)
+        } else {
+            if let thinkTimeMs { throw LiveUsageError("--think-time-ms \(OptionRange.describe(thinkTimeMs)): only with --population") }
+            configuration.traffic = .open(utilization: utilization ?? Self.defaultUtilization)
+        }
         configuration.unit = unitMs / 1000
         configuration.warmup = warmup
         configuration.duration = duration
@@ -212,14 +235,14 @@ struct LBBenchLive: AsyncParsableCommand {
         do throws(RunConfigurationError) { return try parse() } catch { throw LiveUsageError(error.description) }
     }
 
-    /// Runs `body`; bad input becomes one line on standard error and exit status 64.
+    /// Runs `body`; bad input becomes a `ValidationError`, which `main()` writes as one line
+    /// on standard error with exit status 64 (`UsageError`).
     @discardableResult
     private func usage<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as LiveUsageError {
-            FileHandle.standardError.write(Data("lbbench-live: \(error.description)\n".utf8))
-            throw ExitCode(64)
+            throw ValidationError(error.description)
         }
     }
 }

@@ -19,7 +19,7 @@ struct Compare: ParsableCommand {
     /// Bounds of the percentages: wide enough for any real change, narrow enough to be a typo check.
     static let percentRange = 0.0...1_000.0
 
-    @Argument(help: ArgumentHelp("The base results file, then the new one.", valueName: "base-and-new"))
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The base results file, then the new one.", valueName: "base-and-new"))
     var files: [String] = []
 
     @Option(name: .customLong("base"), help: ArgumentHelp("A base results file (repeatable).", valueName: "file"))
@@ -28,17 +28,26 @@ struct Compare: ParsableCommand {
     @Option(name: .customLong("new"), help: ArgumentHelp("A new results file (repeatable).", valueName: "file"))
     var newFiles: [String] = []
 
-    @Option(help: ArgumentHelp("Noise band in percent, 0 to 1000: ratios within 1 ± PCT/100 are not flagged.",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Noise band in percent, 0 to 1000: ratios within 1 ± PCT/100 are not flagged.",
                                valueName: "pct"))
     var noise = 10.0
 
-    @Option(help: ArgumentHelp("Exit 1 when a cell's picks/s falls, or its pick p99 rises, by more than PCT "
+    @Option(parsing: .unconditional, help: ArgumentHelp("Exit 1 when a cell's picks/s falls, or its pick p99 rises, by more than PCT "
                                + "percent, 0 to 1000.", valueName: "pct"))
     var failOnRegression: Double?
 
     @OptionGroup var report: ReportOptions
 
+    @Option(parsing: .unconditional, help: "Refuse inputs whose decoding would exceed this, e.g. 512MiB or 8GiB, a bare number in MiB (default: \(MemoryBudget.standard)).")
+    var memoryBudget: MemoryBudget?
+
     func validate() throws {
+        // Unrecognized words reach `files` (so that an unknown option is named here, not
+        // counted as a file): a file whose name starts with '-' is given as ./NAME.
+        if let unknown = files.first(where: { $0.hasPrefix("-") }) {
+            throw ValidationError("unknown option '\(unknown)' (a file whose name starts with '-' is given as ./\(unknown))")
+        }
+        if let problem = (memoryBudget ?? .standard).problem { throw ValidationError(problem) }
         if files.isEmpty {
             if baseFiles.isEmpty || newFiles.isEmpty {
                 throw ValidationError("name the base and the new results: BASE NEW, or --base FILE... --new FILE...")
@@ -55,9 +64,12 @@ struct Compare: ParsableCommand {
         let (base, new) = files.isEmpty ? (baseFiles, newFiles) : ([files[0]], [files[1]])
         let comparison: ResultsComparison
         do {
+            // Both sides checked and budgeted together; one file may be on both sides.
+            let inputs = try ResultsInputs(base + new, budget: memoryBudget ?? .standard, namingEachFileOnce: false)
+            try report.checkOutput(isNot: inputs.files)
+            let documents = try inputs.files.map { ($0.path, try inputs.document(at: $0)) }
             comparison = try ResultsComparison(
-                base: try base.map { ($0, try ResultsFileReader.document(atPath: $0)) },
-                new: try new.map { ($0, try ResultsFileReader.document(atPath: $0)) },
+                base: Array(documents.prefix(base.count)), new: Array(documents.dropFirst(base.count)),
                 noisePercent: noise, failOnRegressionPercent: failOnRegression)
         } catch let error as ResultsFileError {
             throw ValidationError(error.description)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LBCommandLine
 
 /// The `lbbench` command: least-connections selectors, measured. `lbbench` alone is `lbbench run`.
 @main

@@ -14,9 +14,9 @@ struct Report: ParsableCommand {
             (CPU, cores, OS without the kernel release, Swift version and build configuration), or \
             the command exits 64. With --allow-mixed-machines, runs from other machines are merged \
             with a machine column. Scaling against one thread is recomputed over the merged runs, \
-            within each machine. A file named twice is read once. Files (plain or .json.gz) are read \
+            within each machine. A file named twice (by any path, or through a link) is read once. Files (plain or .json.gz) are read \
             whole, so their total size is bounded by --memory-budget (decoding holds about \
-            \(Report.memoryPerFileByte) bytes per byte of JSON); larger inputs are refused before they are read.
+            \(ResultsInputs.memoryPerFileByte) bytes per byte of JSON); larger inputs are refused before they are read.
 
             Exit status: 0 on success; 64 for bad input (one line).
             """
@@ -30,71 +30,35 @@ struct Report: ParsableCommand {
 
     @OptionGroup var report: ReportOptions
 
-    @Option(help: "Refuse inputs whose decoding would exceed this, e.g. 512MiB or 8GiB (default: \(MemoryBudget.standard)).")
+    @Option(parsing: .unconditional, help: "Refuse inputs whose decoding would exceed this, e.g. 512MiB or 8GiB (default: \(MemoryBudget.standard)).")
     var memoryBudget: MemoryBudget?
-
-    /// Peak memory per byte of results JSON while it is decoded and rendered (the text, the
-    /// parser's values and the decoded runs): measured 4.8 with `/usr/bin/time -v` on the
-    /// published 100 MB results file, in Markdown and in JSON.
-    static let memoryPerFileByte = 6
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one results file") }
         if let problem = (memoryBudget ?? .standard).problem { throw ValidationError(problem) }
     }
 
-    /// The files, each named once, and their total size, after checking that each is a regular
-    /// file and that their total size fits the memory budget: nothing is read before that.
-    /// (A gzipped file is budgeted again as it inflates, in `run()`.)
-    private func sizedInputs() throws -> (files: [String], bytes: Int) {
-        var unique: [String] = []
-        var seen: Set<String> = []
-        var total = 0
-        for file in files where seen.insert(file).inserted {
-            let attributes: [FileAttributeKey: Any]
-            do {
-                attributes = try FileManager.default.attributesOfItem(atPath: file)
-            } catch {
-                throw ValidationError("cannot read \(file): no such file or no permission")
-            }
-            guard attributes[.type] as? FileAttributeType == .typeRegular else {
-                throw ValidationError("\(file) is not a regular file; report reads results files written with --format json")
-            }
-            total = total.addingReportingOverflow((attributes[.size] as? NSNumber)?.intValue ?? 0).partialValue
-            unique.append(file)
-        }
-        let (estimate, overflow) = total.multipliedReportingOverflow(by: Self.memoryPerFileByte)
-        do {
-            try (memoryBudget ?? .standard).check(
-                estimate: overflow ? .max : estimate, what: "reading the inputs",
-                detail: "\(MemoryBudget.format(total)) of JSON × \(Self.memoryPerFileByte)")
-        } catch {
-            throw ValidationError(error.description)
-        }
-        return (unique, total)
-    }
-
     func run() throws {
         var merged: ResultsDocument?
         var lengths: [String] = []
-        let (files, plainBytes) = try sizedInputs()
-        let inflateBudget = max(0, (memoryBudget ?? .standard).bytes - plainBytes * Self.memoryPerFileByte)
-        for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw ValidationError("cannot read \(file)")
-            }
+        let inputs: ResultsInputs
+        do {
+            inputs = try ResultsInputs(files, budget: memoryBudget ?? .standard, namingEachFileOnce: true)
+            try report.checkOutput(isNot: inputs.files)
+        } catch let error as ResultsFileError {
+            throw ValidationError(error.description)
+        }
+        for file in inputs.files {
             let document: ResultsDocument
             do {
-                // Compressed inputs are budgeted as they inflate: what the plain files leave.
-                document = try ResultsFileReader.document(
-                    from: data, file: file, inflateLimit: inflateBudget / Self.memoryPerFileByte)
+                document = try inputs.document(at: file)
             } catch {
                 throw ValidationError(error.description)
             }
             if !lengths.contains(document.length) { lengths.append(document.length) }
             if let first = merged {
                 guard allowMixedMachines || first.machine.sameMachine(as: document.machine) else {
-                    throw ValidationError("\(file) comes from another machine or build than \(files[0]); "
+                    throw ValidationError("\(file.path) comes from another machine or build than \(inputs.files[0].path); "
                         + "report them separately or pass --allow-mixed-machines")
                 }
                 merged?.merge(document)

@@ -36,25 +36,25 @@ struct Run: ParsableCommand {
     @Option(help: "Locks for the lock-based selectors, each run once per lock; lock-free selectors run once without one, and --locks with only lock-free selectors exits 64 (default: \(LockKind.default)).")
     var locks: String?
 
-    @Option(help: "Server counts, each in \(OptionRange.describe(RunConfiguration.Limits.servers)) (default: 8,64,1024, or a workload's own count such as video's 3).")
+    @Option(parsing: .unconditional, help: "Server counts, each in \(OptionRange.describe(RunConfiguration.Limits.servers)) (default: 8,64,1024, or a workload's own count such as video's 3).")
     var servers: String?
 
-    @Option(help: "Thread counts, each in \(OptionRange.describe(RunConfiguration.Limits.threads)) (default: 1,2).")
+    @Option(parsing: .unconditional, help: "Thread counts, each in \(OptionRange.describe(RunConfiguration.Limits.threads)) (default: 1,2).")
     var threads: String?
 
     @Option(help: "Workloads, or 'all' (default: uniform,mixed,video).")
     var workloads: String?
 
-    @Option(help: "One weight per server; 0 drains a server (default: the workload's own, else all 1).")
+    @Option(parsing: .unconditional, help: "One weight per server; 0 drains a server (default: the workload's own, else all 1).")
     var weights: String?
 
-    @Option(help: "Connections in flight per cell, all threads together, in \(OptionRange.describe(RunConfiguration.Limits.concurrency)) and at least the thread count (default: servers × the workload's per-server count).")
+    @Option(parsing: .unconditional, help: "Connections in flight per cell, all threads together, in \(OptionRange.describe(RunConfiguration.Limits.concurrency)) and at least the thread count (default: servers × the workload's per-server count).")
     var concurrency: Int?
 
-    @Option(help: "Measured picks per cell, all threads together, in \(OptionRange.describe(RunConfiguration.Limits.picks)). Default: \(RunLength.standard); with --quick: \(RunLength.quick).")
+    @Option(parsing: .unconditional, help: "Measured picks per cell, all threads together, in \(OptionRange.describe(RunConfiguration.Limits.picks)). Default: \(RunLength.standard); with --quick: \(RunLength.quick).")
     var picks: Int?
 
-    @Option(help: "Seconds per cell, in \(OptionRange.describe(RunConfiguration.Limits.seconds)), instead of a number of picks.")
+    @Option(parsing: .unconditional, help: "Seconds per cell, in \(OptionRange.describe(RunConfiguration.Limits.seconds)), instead of a number of picks.")
     var seconds: Double?
 
     @OptionGroup var seed: SeedOption
@@ -64,7 +64,7 @@ struct Run: ParsableCommand {
 
     @OptionGroup var report: ReportOptions
 
-    @Option(help: "Refuse a run whose estimated peak memory exceeds this, e.g. 512MiB or 8GiB (default: \(MemoryBudget.standard), the smaller of 4 GiB and half the physical memory; at most the physical memory).")
+    @Option(parsing: .unconditional, help: "Refuse a run whose estimated peak memory exceeds this, e.g. 512MiB or 8GiB (default: \(MemoryBudget.standard), the smaller of 4 GiB and half the physical memory; at most the physical memory).")
     var memoryBudget: MemoryBudget?
 
     func validate() throws {

@@ -26,10 +26,10 @@ struct Simulate: ParsableCommand {
         """)
     var selectors: String?
 
-    @Option(help: "Number of servers, in \(OptionRange.describe(SimulationLimits.servers)) (default \(DefaultSuite.servers), or the size mix's own farm).")
+    @Option(parsing: .unconditional, help: "Number of servers, in \(OptionRange.describe(SimulationLimits.servers)) (default \(DefaultSuite.servers), or the size mix's own farm).")
     var servers: Int?
 
-    @Option(help: """
+    @Option(parsing: .unconditional, help: """
         Comma-separated server weights, which are also their speeds, each in 1...\(SelectorLimits.maximumWeight) \
         (speeds and their sum are exact doubles, so any ratio is simulated) (default: all 1).
         """)
@@ -38,16 +38,16 @@ struct Simulate: ParsableCommand {
     @Flag(help: "Give the balancers weight 1 for every server; the servers keep their speeds.")
     var unweighted = false
 
-    @Option(help: "Target utilisation ρ of Poisson arrivals, in \(OptionRange.describe(SimulationLimits.utilization)) (default \(DefaultSuite.utilization)).")
+    @Option(parsing: .unconditional, help: "Target utilisation ρ of Poisson arrivals, in \(OptionRange.describe(SimulationLimits.utilization)) (default \(DefaultSuite.utilization)).")
     var utilization: Double?
 
-    @Option(help: """
+    @Option(parsing: .unconditional, help: """
         A closed population of this many clients instead of Poisson arrivals: at most the warm-up's requests \
         (a tenth of --jobs), so every client has sent one before measuring starts.
         """)
     var population: Int?
 
-    @Option(help: """
+    @Option(parsing: .unconditional, help: """
         Mean exponential think time of the closed population between requests (default 0): at most \
         2^32 × population ÷ (1.1 × jobs × the largest weight), so the run spans at most 2^32 service times of \
         the fastest server.
@@ -60,7 +60,7 @@ struct Simulate: ParsableCommand {
     @Option(help: "Request sizes: \(RequestSizes.names.joined(separator: ", ")) (default exponential).")
     var sizes: String?
 
-    @Option(help: """
+    @Option(parsing: .unconditional, help: """
         Requests measured per run, in \(OptionRange.describe(SimulationLimits.jobs)), after a warm-up of a tenth as many (default \(DefaultSuite.defaultJobs); \
         \(Simulate.singleFarmJobs) for one farm or --validate).
         """)
@@ -68,10 +68,10 @@ struct Simulate: ParsableCommand {
 
     @OptionGroup var seed: SeedOption
 
-    @Option(help: "Independent balancers, in \(OptionRange.describe(SimulationLimits.balancers)); each request reaches one of them at random (default 1).")
+    @Option(parsing: .unconditional, help: "Independent balancers, in \(OptionRange.describe(SimulationLimits.balancers)); each request reaches one of them at random (default 1).")
     var balancers: Int?
 
-    @Option(help: """
+    @Option(parsing: .unconditional, help: """
         Share counts between balancers: each one's view is reset to the true counts every this many time units, \
         at least balancers / arrival rate (at most one refresh per request) and at most \
         \(OptionRange.describe(SimulationLimits.maximumRefresh)). Without it, each balancer counts only its own connections.
@@ -83,7 +83,7 @@ struct Simulate: ParsableCommand {
     @Flag(name: .customLong("validate"), help: "Check the simulator against queueing theory; exits 1 if a check fails.")
     var validation = false
 
-    @Option(help: "Refuse a farm whose estimated peak memory exceeds this, e.g. 512MiB or 8GiB (default: \(MemoryBudget.standard), the smaller of 4 GiB and half the physical memory).")
+    @Option(parsing: .unconditional, help: "Refuse a farm whose estimated peak memory exceeds this, e.g. 512MiB or 8GiB (default: \(MemoryBudget.standard), the smaller of 4 GiB and half the physical memory).")
     var memoryBudget: MemoryBudget?
 
     /// Requests measured per run of a custom farm or of `--validate` when `--jobs` is not given.
@@ -108,9 +108,25 @@ struct Simulate: ParsableCommand {
         } else {
             try check(SimulationConfiguration(weights: [1], jobs: jobs ?? DefaultSuite.defaultJobs))
         }
-        for run in try scenarios().flatMap(\.runs) {
+        if validation {
+            let cases = Validation.cases(jobs: jobs ?? Self.singleFarmJobs, seed: seed.seed)
+            do {
+                try SimulationLimits.checkTotal(cases.map(\.configuration))
+            } catch {
+                throw ValidationError(error.description)
+            }
+            return
+        }
+        let runs = try scenarios().flatMap(\.runs)
+        do {
+            try SimulationLimits.checkTotal(runs.map(\.configuration))
+        } catch {
+            throw ValidationError(error.description)
+        }
+        for run in runs {
             do {
                 try run.router.check(weights: run.configuration.balancerWeights)
+                try SimulationLimits.checkWork(of: run.router, on: run.configuration)
             } catch {
                 throw ValidationError(error.description)
             }
@@ -192,7 +208,7 @@ struct Simulate: ParsableCommand {
             // A missing option (nil) takes its default, which is in range.
             let counts: [(option: String, value: Int?, range: ClosedRange<Int>, reason: String)] = [
                 ("--servers", servers, SimulationLimits.servers, "one selector per balancer over every server"),
-                ("--jobs", jobs, SimulationLimits.jobs, "10 per confidence batch at least; minutes per router at most"),
+                ("--jobs", jobs, SimulationLimits.jobs, "10 per confidence batch at least; and at most 2·10¹¹ server visits per router"),
                 ("--balancers", balancers, SimulationLimits.balancers, "one selector per balancer"),
             ]
             for count in counts {

@@ -67,9 +67,19 @@ struct MatrixConfigurationTests {
          .tooLarge(option: "--concurrency", value: 5_000_000_000, maximum: 1 << 26,
                    reason: "the harness holds every connection in flight in its workers' heaps")),
         (MatrixConfiguration(threadCounts: [4], concurrency: 2), .concurrencyBelowThreads(concurrency: 2, threads: 4)),
-        (MatrixConfiguration(length: .picks(0)), .notPositive(option: "--picks", value: "0")),
-        (MatrixConfiguration(length: .seconds(-1)), .notPositive(option: "--seconds", value: "-1")),
-        (MatrixConfiguration(length: .seconds(.nan)), .notPositive(option: "--seconds", value: "nan")),
+        (MatrixConfiguration(length: .picks(0)),
+         .outOfRange(option: "--picks", value: "0", range: "1...1000000000",
+                     reason: "10^9 picks take minutes per cell; use --seconds for a fixed time")),
+        (MatrixConfiguration(length: .seconds(-1)),
+         .outOfRange(option: "--seconds", value: "-1", range: "0.001...3600",
+                     reason: "from a millisecond to an hour per cell")),
+        (MatrixConfiguration(length: .seconds(.nan)),
+         .outOfRange(option: "--seconds", value: "nan", range: "0.001...3600",
+                     reason: "from a millisecond to an hour per cell")),
+        // The default matrix's 112 cells at an hour each: 112 hours, more than a run's day.
+        (MatrixConfiguration(length: .seconds(3_600)),
+         .outOfRange(option: "--seconds", value: "3600", range: "0.001...771 for 112 cells",
+                     reason: "a run lasts at most 24 hours, all cells together: 112 × 3600 s is 112 hours")),
         (MatrixConfiguration(length: .seconds(2e10)),
          .outOfRange(option: "--seconds", value: "20000000000", range: "0.001...3600",
                      reason: "from a millisecond to an hour per cell")),
@@ -102,6 +112,13 @@ struct MatrixConfigurationTests {
             try ListParsing.names("", option: "--workloads", as: Workload.self)
         }
         #expect(try ListParsing.names("p2c,all", option: "--selectors", as: SelectorKind.self) == SelectorKind.allCases)
+        // Beside `all`, a typo is still a typo, not every choice.
+        for text in ["all,nope", "nope,all"] {
+            #expect(throws: RunConfigurationError.unknownName(
+                option: "--selectors", name: "nope", valid: SelectorKind.allCases.map(\.rawValue) + ["all"])) {
+                try ListParsing.names(text, option: "--selectors", as: SelectorKind.self)
+            }
+        }
         for text in ["uniform,", ",uniform", "uniform,,mixed", " , "] {
             #expect(throws: RunConfigurationError.emptyItem(option: "--workloads", list: text)) {
                 try ListParsing.names(text, option: "--workloads", as: Workload.self)

@@ -107,12 +107,37 @@ struct LiveConfigurationTests {
         try LiveConfiguration().validate()
     }
 
-    @Test("A utilisation of 1 or more, or 0, is refused naming --utilization", arguments: [1.0, 1.5, 0, -0.1, .nan])
+    @Test(
+        "A utilisation outside 0.001...0.999 is refused naming --utilization (5e-324 once rounded the arrival rate to 0)",
+        arguments: [1.0, 1.5, 0, -0.1, .nan, 5e-324, 0.000_9, 0.999_1])
     func utilization(value: Double) {
         var configuration = LiveConfiguration()
         configuration.traffic = .open(utilization: value)
         #expect(throws: LiveConfigurationError.self) { try configuration.validate() }
         do { try configuration.validate() } catch { #expect(error.option == "--utilization") }
+    }
+
+    @Test("The utilisation's and the unit's bounds themselves are accepted; a unit below a microsecond or above 10 s is not")
+    func unitBounds() throws {
+        var configuration = LiveConfiguration()
+        for utilization in [0.001, 0.999] {
+            configuration.traffic = .open(utilization: utilization)
+            try configuration.validate()
+            #expect(configuration.arrivalRate.map { $0 > 0 && $0.isFinite } == true)
+        }
+        for unit in [1e-6, 10.0] {
+            configuration.unit = unit
+            try configuration.validate()
+        }
+        for unit in [1e-323, 1e-7, 10.001, .infinity, .nan] {
+            configuration.unit = unit
+            do {
+                try configuration.validate()
+                Issue.record("unit \(unit) s accepted")
+            } catch {
+                #expect(error.option == "--unit-ms")
+            }
+        }
     }
 
     @Test("A busy port is refused naming --port")

@@ -35,6 +35,26 @@ struct OutputSafetyTests {
         }
     }
 
+    @Test("a read-only file is not replaced (root included); a replaced file keeps its permissions")
+    func readOnlyAndPermissions() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let readOnly = directory + "/read-only.md"
+        try AtomicFile.write("kept", to: readOnly)
+        #expect(chmod(readOnly, 0o444) == 0)
+        #expect(performing: { try AtomicFile.checkWritable(readOnly) }, throws: Self.refusal(readOnly, "read-only"))
+        #expect(performing: { try AtomicFile.write("lost", to: readOnly) }, throws: Self.refusal(readOnly, "read-only"))
+        #expect(try String(contentsOfFile: readOnly, encoding: .utf8) == "kept")
+        let private_ = directory + "/private.md"
+        try AtomicFile.write("first", to: private_)
+        #expect(chmod(private_, 0o600) == 0)
+        try AtomicFile.write("second", to: private_)
+        var status = stat()
+        #expect(stat(private_, &status) == 0 && status.st_mode & 0o7777 == 0o600, "the replaced file's mode is kept")
+        #expect(try String(contentsOfFile: private_, encoding: .utf8) == "second")
+        #expect(try Self.contents(directory) == ["private.md", "read-only.md"])
+    }
+
     @Test("a FIFO is neither replaced nor opened: refused up front and at write time")
     func fifo() throws {
         let directory = try Self.temporaryDirectory()

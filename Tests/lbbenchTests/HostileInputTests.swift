@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LBCommandLine
 import LBHarness
 import LBReporting
 import LBSimulation
@@ -127,6 +128,19 @@ struct HostileInputTests {
         .init(["--weights", "1,,2"], "--weights", "empty item"),
         .init(["--weights", "1,x"], "--weights"),
         .init(["--weights", "1,-1"], "--weights"),
+        .init(["--weights", "1.5,1,1"], "--weights", "1.5", "0...4294967295"),
+        .init(["--weights", "18446744073709551615,1"], "--weights", "0...4294967295"),
+        // A negative value after a space is the option's value, refused by its range.
+        .init(small + ["--picks", "-1"], "--picks", "1...1000000000"),
+        .init(["--servers", "-1"], "--servers", "-1", "1...16777216"),
+        .init(["--threads", "-2"], "--threads", "-2", "1...128"),
+        // A whole run of --seconds cells lasts at most a day.
+        .init(["--seconds", "3600"], "--seconds", "0.001...771 for 112 cells", "24 hours"),
+        .init(["--matrix", "scaling", "--seconds", "3600"], "--seconds", "24 hours"),
+        // `all` does not hide a typo beside it.
+        .init(["--selectors", "all,nope"], "--selectors", "nope"),
+        .init(["--workloads", "uniform,nope,all"], "--workloads", "nope"),
+        .init(["--locks", "all,nope"], "--locks", "nope"),
         // The memory budget and what exceeds it.
         .init(small + ["--memory-budget", "1k"], "--memory-budget", "64 MiB"),
         .init(small + ["--memory-budget", "0"], "--memory-budget", "64 MiB"),
@@ -179,6 +193,18 @@ struct HostileInputTests {
         .init(["simulate", "--memory-budget", "1k"], "--memory-budget"),
         .init(["simulate", "--servers", "100000", "--balancers", "1024"], "memory budget", "--memory-budget"),
         .init(["simulate", "--format", "xml"], "--format"),
+        .init(["simulate", "--utilization", "-0.5"], "--utilization", "-0.5", "0.001...0.999"),
+        .init(["simulate", "--selectors", "all,nope"], "--selectors", "nope"),
+        // Time: every router and scenario of the default comparison at 10⁹ jobs would take hours;
+        // a scanning router on a large farm, or refreshed views, visit every server per request.
+        .init(["simulate", "--jobs", "1000000000"], "--jobs", "10000000000"),
+        .init(["simulate", "--validate", "--jobs", "1000000000"], "--jobs", "10000000000"),
+        .init(["simulate", "--servers", "100000", "--jobs", "1000000000", "--selectors", "linear-scan"],
+              "--jobs", "linear-scan", "200000000000"),
+        .init(["simulate", "--servers", "100000", "--jobs", "1000000000", "--selectors", "nginx-least-conn"],
+              "--jobs", "nginx-least-conn", "200000000000"),
+        .init(["simulate", "--servers", "1000", "--balancers", "4", "--refresh", "100", "--jobs", "1000000000",
+               "--selectors", "buckets"], "--jobs", "refreshed views"),
     ]
 
     static let otherRefusals: [Refusal] = [
@@ -189,6 +215,11 @@ struct HostileInputTests {
         .init(["report"], "<files>"),
         .init(["report", "x.json", "--memory-budget", "1k"], "--memory-budget"),
         .init(["report", "x.json", "--format", "xml"], "--format"),
+        .init(["report", "x.json", "--memory-budget", "-1"], "--memory-budget"),
+        .init(["compare", "a.json", "--bogus"], "--bogus"),
+        .init(["compare", "a.json", "b.json", "--bogus"], "--bogus"),
+        .init(["compare", "a.json", "b.json", "--noise", "-5"], "--noise", "0 to 1000"),
+        .init(["compare", "a.json", "b.json", "--memory-budget", "1k"], "--memory-budget", "64 MiB"),
     ]
 
     @Test("refused with exit 64 and one line naming the option and its bound",
@@ -215,7 +246,10 @@ struct HostileInputTests {
         ["--selectors", "p2c", "--workloads", "uniform", "--servers", "1", "--threads", "128", "--concurrency", "128"],
         ["run", "--selectors", "all,p2c", "--workloads", "all", "--servers", "8", "--threads", "1", "--picks", "1"],
         ["simulate", "--servers", "1"], ["simulate", "--servers", "100000"], ["simulate", "--jobs", "300"],
-        ["simulate", "--jobs", "1000000000"], ["simulate", "--balancers", "1024"],
+        ["simulate", "--servers", "10", "--jobs", "1000000000"], ["simulate", "--balancers", "1024"],
+        ["simulate", "--servers", "100000", "--jobs", "1800000", "--selectors", "linear-scan"],
+        ["--selectors", "p2c", "--workloads", "uniform", "--servers", "8", "--threads", "1", "--seconds", "3600"],
+        ["--seconds", "771"],
         ["simulate", "--utilization", "0.001"], ["simulate", "--utilization", "0.999"],
         ["simulate", "--balancers", "2", "--refresh", "1000000000000"], ["simulate", "--selectors", "all"],
         ["simulate", "--seed", "18446744073709551615"], ["check", "--seed", "18446744073709551615"],

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LBCommandLine
 import LBHarness
 import LBReporting
 import LoadBalancing
@@ -138,6 +139,60 @@ struct ReportFuzzTests {
                 let line = try #require(UsageError.line(for: error, command: LBBench.self))
                 #expect(line.contains("not a regular file"), "\(line)")
             }
+        }
+    }
+
+    @Test("a file named twice by other spellings or through a link is read once; a link to a results file is followed")
+    func sameFileOnce() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("input.json").path
+        let link = directory.appendingPathComponent("link.json").path
+        let output = directory.appendingPathComponent("merged.json").path
+        try Data(Self.original.utf8).write(to: URL(fileURLWithPath: input))
+        #expect(symlink(input, link) == 0)
+        var command = try LBBench.parseAsRoot(
+            ["report", input, directory.path + "/./input.json", link, "--format", "json", "--output", output])
+        try command.run()
+        let merged = try JSONDecoder().decode(ResultsDocument.self, from: Data(contentsOf: URL(fileURLWithPath: output)))
+        let original = try JSONDecoder().decode(ResultsDocument.self, from: Data(Self.original.utf8))
+        #expect(merged.runs.count == original.runs.count, "a file named three ways was merged more than once")
+    }
+
+    @Test("--output naming an input (by any spelling) is refused, and the input is untouched", arguments: ["report", "compare"])
+    func outputIsNotAnInput(_ subcommand: String) throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("input.json").path
+        try Data(Self.original.utf8).write(to: URL(fileURLWithPath: input))
+        let inputs = subcommand == "report" ? [input] : [input, input]
+        var command = try LBBench.parseAsRoot([subcommand] + inputs + ["--output", directory.path + "/./input.json"])
+        do {
+            try command.run()
+            Issue.record("\(subcommand) replaced its own input")
+        } catch {
+            let line = try #require(UsageError.line(for: error, command: LBBench.self))
+            #expect(line.contains("--output") && line.contains("is the input"), "\(line)")
+        }
+        #expect(try String(contentsOfFile: input, encoding: .utf8) == Self.original)
+    }
+
+    @Test("compare keeps to its memory budget like report: an input too large is refused before it is read")
+    func compareBudget() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("big.json")
+        #expect(FileManager.default.createFile(atPath: input.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: input)
+        try handle.truncate(atOffset: 200 << 20)  // sparse: nothing is written
+        try handle.close()
+        var command = try LBBench.parseAsRoot(["compare", input.path, input.path, "--memory-budget", "1GiB"])
+        do {
+            try command.run()
+            Issue.record("two 200 MiB inputs (× 6 to decode) were accepted under a 1 GiB budget")
+        } catch {
+            let line = try #require(UsageError.line(for: error, command: LBBench.self))
+            #expect(line.contains("memory budget") && line.contains("--memory-budget"), "\(line)")
         }
     }
 

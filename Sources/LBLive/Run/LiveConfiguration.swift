@@ -79,6 +79,12 @@ public struct LiveConfiguration: Sendable {
     public static let maximumPopulation = 4_000
     public static let maximumThreads = 64
     public static let maximumSegments = 100
+    /// Utilisation of open traffic: the simulator's range (`SimulationLimits.utilization`),
+    /// since every row carries its prediction; below it the arrival rate can round to 0.
+    public static let utilization = SimulationLimits.utilization
+    /// Milliseconds of work in a mean-size request: from a microsecond (a backend's timer
+    /// resolution) to 10 s; 0 only for a closed loop (zero work).
+    public static let unitMilliseconds = 0.001...10_000.0
 
     /// The schedule this run uses.
     public var effectiveSchedule: LiveSchedule {
@@ -119,8 +125,12 @@ public struct LiveConfiguration: Sendable {
         }
         switch traffic {
         case let .open(utilization):
-            if !(utilization > 0 && utilization < 1) { try fail("--utilization", utilization, "0 < ρ < 1") }
-            if !(unit > 0) { try fail("--unit-ms", unit * 1000, "> 0 for open traffic (zero work needs --population)") }
+            if !Self.utilization.contains(utilization) {
+                try fail("--utilization", utilization, "in \(Self.utilization.lowerBound)...\(Self.utilization.upperBound)")
+            }
+            if !Self.unitMilliseconds.contains(unit * 1000) {
+                try fail("--unit-ms", unit * 1000, "in \(Self.unitMilliseconds.lowerBound)...\(Self.unitMilliseconds.upperBound) for open traffic (zero work needs --population)")
+            }
         case let .closed(population, thinkTime):
             if population < 1 || population > Self.maximumPopulation {
                 try fail("--population", population, "1...\(Self.maximumPopulation)")
@@ -129,7 +139,9 @@ public struct LiveConfiguration: Sendable {
                 try fail("--think-time-ms", thinkTime * 1000, "0...\(Self.maximumSeconds * 1000)")
             }
         }
-        if !(unit >= 0 && unit <= 10) { try fail("--unit-ms", unit * 1000, "0...10000") }
+        if !(unit == 0 || Self.unitMilliseconds.contains(unit * 1000)) {
+            try fail("--unit-ms", unit * 1000, "0 or \(Self.unitMilliseconds.lowerBound)...\(Self.unitMilliseconds.upperBound)")
+        }
         for (option, value, lower) in [("--warmup", warmup, 0.0), ("--duration", duration, 0.1), ("--drain", drain, 0.0)]
         where !(value >= lower && value <= Self.maximumSeconds) {
             try fail(option, value, "\(lower)...\(Self.maximumSeconds) seconds")

@@ -58,6 +58,17 @@ public enum RouterKind: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { name }
 
+    /// Whether a pick visits every server (O(n)): the scanning library selectors and both peer
+    /// models (each a scan for the least key, as `NginxLeastConnectionsRouter` and
+    /// `HAProxyLeastConnectionsRouter` document); `random` is O(1).
+    public var pickScansEveryServer: Bool {
+        switch self {
+        case let .selector(kind): kind.pickScansEveryServer
+        case .random: false
+        case .haproxyLeastConnections, .nginxLeastConnections: true
+        }
+    }
+
     /// Refuses balancer weights this router cannot be given, with a one-line reason naming the
     /// server, its weight and the bound: HAProxy's model takes HAProxy's weights, 1...256; every
     /// other router takes whatever `SimulationConfiguration.validate()` accepts.

@@ -4,11 +4,11 @@ import Foundation
 /// How every command reports bad input: one line on standard error, exit status 64
 /// (`EX_USAGE`), never the usage screen, whether the problem is found while parsing, in
 /// `validate()`, or inside `run()` (as `report` finds a bad file).
-enum UsageError {
+public enum UsageError {
     /// Exits for `error` the way `ParsableCommand.exit(withError:)` does, except that a usage
     /// error (exit status 64) prints `line(for:)` instead of the message and the usage screen.
     /// Help, version and other statuses are left to argument-parser.
-    static func exit(_ error: any Error, command: any ParsableCommand.Type) -> Never {
+    public static func exit(_ error: any Error, command: any ParsableCommand.Type) -> Never {
         guard let line = line(for: error, command: command) else { command.exit(withError: error) }
         FileHandle.standardError.write(Data((line + "\n").utf8))
         Foundation.exit(ExitCode.validationFailure.rawValue)
@@ -19,7 +19,7 @@ enum UsageError {
     /// is not a usage error (help, a clean exit, an `ExitCode`, a failure).
     ///
     /// - Complexity: O(length of the message and the usage screen).
-    static func line(for error: any Error, command: any ParsableCommand.Type) -> String? {
+    public static func line(for error: any Error, command: any ParsableCommand.Type) -> String? {
         guard command.exitCode(for: error) == .validationFailure else { return nil }
         let lines = command.fullMessage(for: error, columns: 100_000).split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }

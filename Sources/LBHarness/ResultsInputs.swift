@@ -1,0 +1,104 @@
+import Foundation
+import LBReporting
+
+/// The results files one command reads (`lbbench report`, `lbbench compare`), checked before
+/// any byte of them is read: each must be a regular file (a link to one is followed), and
+/// their total size, times what decoding holds per byte, must fit the memory budget. Files are
+/// then read one at a time through `document(at:)`, a gzipped one inflated no further than the
+/// budget leaves.
+///
+/// - Note: A value; thread-safe.
+public struct ResultsInputs: Sendable {
+    /// Peak memory per byte of results JSON while it is decoded and rendered (the text, the
+    /// parser's values and the decoded runs): measured 4.8 with `/usr/bin/time -v` on the
+    /// published 100 MB results file, in Markdown and in JSON.
+    public static let memoryPerFileByte = 6
+
+    /// One checked file.
+    public struct File: Sendable, Equatable {
+        /// The path as the user gave it (for messages).
+        public var path: String
+        /// The file's device and inode: which file it is, however its path is spelled.
+        public var identity: FileIdentity
+        public var bytes: Int
+    }
+
+    /// The files, in the order given.
+    public private(set) var files: [File]
+    /// What decoding may inflate a gzipped file to: the budget left by the plain sizes,
+    /// divided by `memoryPerFileByte`.
+    public let inflateLimit: Int
+
+    /// Checks `paths` and the budget; with `namingEachFileOnce`, a file named twice (by any
+    /// spelling: `a.json`, `./a.json`, a link to it) is kept once.
+    ///
+    /// - Complexity: O(files) system calls; nothing is read.
+    /// - Throws: `ResultsFileError.unreadable`, `.notRegularFile`, `.tooLarge` (one file over
+    ///   `ResultsFileReader.maximumFileSize`), `.overBudget`.
+    public init(_ paths: [String], budget: MemoryBudget, namingEachFileOnce: Bool) throws(ResultsFileError) {
+        var files: [File] = []
+        var seen: Set<FileIdentity> = []
+        var total = 0
+        for path in paths {
+            let file = try Self.check(path)
+            if namingEachFileOnce && !seen.insert(file.identity).inserted { continue }
+            total = total.addingReportingOverflow(file.bytes).partialValue
+            files.append(file)
+        }
+        let (estimate, overflow) = total.multipliedReportingOverflow(by: Self.memoryPerFileByte)
+        do {
+            try budget.check(
+                estimate: overflow ? .max : estimate, what: "reading the inputs",
+                detail: "\(MemoryBudget.format(total)) of JSON × \(Self.memoryPerFileByte)")
+        } catch {
+            throw .overBudget(error)
+        }
+        self.files = files
+        inflateLimit = max(0, budget.bytes - estimate) / Self.memoryPerFileByte
+    }
+
+    /// The results document in `file`, read whole.
+    ///
+    /// - Complexity: O(file size + decompressed size).
+    /// - Throws: `ResultsFileError.unreadable`, or what `ResultsFileReader.document(from:file:inflateLimit:)` throws.
+    public func document(at file: File) throws(ResultsFileError) -> ResultsDocument {
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            throw .unreadable(file: file.path, reason: "it could not be read")
+        }
+        return try ResultsFileReader.document(from: data, file: file.path, inflateLimit: inflateLimit)
+    }
+
+    /// `path` as a checked input.
+    private static func check(_ path: String) throws(ResultsFileError) -> File {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw .unreadable(file: path, reason: String(cString: strerror(errno)))
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw .notRegularFile(file: path) }
+        guard status.st_size <= ResultsFileReader.maximumFileSize else {
+            throw .tooLarge(file: path, limit: ResultsFileReader.maximumFileSize)
+        }
+        return File(path: path, identity: FileIdentity(status), bytes: Int(status.st_size))
+    }
+}
+
+/// Which file a path names: its device and inode, the same for every spelling of the path
+/// and for links to it.
+public struct FileIdentity: Hashable, Sendable {
+    public var device: UInt64
+    public var inode: UInt64
+
+    init(_ status: stat) {
+        device = UInt64(status.st_dev)
+        inode = UInt64(status.st_ino)
+    }
+
+    /// The identity of the file at `path` (links followed), or `nil` when there is none.
+    ///
+    /// - Complexity: one system call.
+    public init?(path: String) {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        self.init(status)
+    }
+}
