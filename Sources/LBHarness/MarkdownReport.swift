@@ -13,12 +13,30 @@ public enum MarkdownReport {
         var workloads: [Workload] = []
         for run in document.runs where !workloads.contains(run.workload) { workloads.append(run.workload) }
         for workload in workloads {
+            let runs = document.runs.filter { $0.workload == workload }
             lines.append("")
-            lines.append("## \(workload): \(workload.summary)")
+            lines.append("## \(workload): \(workload.summary)" + farmNote(workload, runs))
             lines.append("")
-            lines.append(contentsOf: table(document.runs.filter { $0.workload == workload }, machines: document.mergedMachines))
+            lines.append(contentsOf: table(runs, machines: document.mergedMachines))
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// For a workload with a farm of its own (`video`: 3 servers weighted 2,1,1) whose runs
+    /// used other weights (`--weights`, `--servers`): what they used, so the heading does not
+    /// describe a farm the table never ran. Empty otherwise.
+    ///
+    /// - Complexity: O(runs × servers).
+    static func farmNote(_ workload: Workload, _ runs: [RunResult]) -> String {
+        guard let own = workload.defaultWeights else { return "" }
+        var farms: [[Int]] = []
+        for run in runs where run.weights != own && !farms.contains(run.weights) { farms.append(run.weights) }
+        guard !farms.isEmpty else { return "" }
+        let described = farms.prefix(3).map { farm in
+            farm.count <= 16 ? "\(farm.count) servers weighted \(farm.map(String.init).joined(separator: ","))" : "\(farm.count) servers"
+        }
+        let list = described.joined(separator: "; ") + (farms.count > 3 ? "; …" : "")
+        return runs.contains { $0.weights == own } ? " (**this run also:** \(list))" : " (**this run instead:** \(list))"
     }
 
     static func header(_ document: ResultsDocument) -> [String] {

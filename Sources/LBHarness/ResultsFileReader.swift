@@ -29,6 +29,7 @@ public enum ResultsFileReader {
         guard document.schema == ResultsDocument.currentSchema else {
             throw .otherSchema(file: file, schema: document.schema)
         }
+        if let problem = document.firstProblem { throw .notResults(file: file, reason: problem) }
         return document
     }
 

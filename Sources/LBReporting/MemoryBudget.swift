@@ -14,8 +14,10 @@ import Foundation
 ///
 /// - Note: A value; thread-safe.
 public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
-    /// The budget in bytes.
+    /// The budget in bytes (`Int.max` for a spelling beyond it).
     public var bytes: Int
+    /// The text it was parsed from, if any: what a refusal quotes.
+    public var argument: String?
 
     public init(bytes: Int) { self.bytes = bytes }
 
@@ -28,8 +30,8 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
     /// 4 GiB or half the physical memory, whichever is smaller.
     public static var standard: MemoryBudget { MemoryBudget(bytes: min(4 << 30, physicalBytes / 2)) }
 
-    /// Parses `--memory-budget`: a number of bytes with a unit, `512MiB`, `8GiB` (or `M`, `G`,
-    /// `K`, `KiB`, `B`), or a bare number of MiB. `nil` for anything else.
+    /// Parses `--memory-budget`: a whole number with a unit, `512MiB`, `8GiB`, `1TiB` (or `M`,
+    /// `G`, `T`, `K`, `KiB`, `B`, any case), or a bare number of MiB. `nil` for anything else.
     public init?(argument: String) {
         let text = argument.trimmingCharacters(in: .whitespaces)
         let digits = text.prefix { $0.isASCII && $0.isNumber }
@@ -38,19 +40,21 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
         switch text.dropFirst(digits.count).lowercased() {
         case "", "m", "mib", "mb": shift = 20
         case "g", "gib", "gb": shift = 30
+        case "t", "tib", "tb": shift = 40
         case "k", "kib", "kb": shift = 10
         case "b": shift = 0
         default: return nil
         }
         let (bytes, overflow) = amount.multipliedReportingOverflow(by: 1 << shift)
         self.bytes = overflow ? .max : bytes
+        self.argument = argument
     }
 
     /// Why a budget is not one the program can honour (below `minimumBytes` or above the
     /// physical memory), or `nil` when it is.
     public var problem: String? {
         guard bytes < Self.minimumBytes || bytes > Self.physicalBytes else { return nil }
-        return "--memory-budget \(self) is out of range: must be in "
+        return "--memory-budget \(argument ?? description) is out of range: must be in "
             + "\(Self.format(Self.minimumBytes))...\(Self.format(Self.physicalBytes)) (at most the physical memory)"
     }
 
@@ -62,6 +66,9 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { Self.format(bytes) }
+
+    /// Budgets are equal when their bytes are, however they were spelled.
+    public static func == (a: MemoryBudget, b: MemoryBudget) -> Bool { a.bytes == b.bytes }
 
     /// `bytes` in binary units with three significant digits: "4 GiB", "31.9 GiB", "512 MiB".
     public static func format(_ bytes: Int) -> String {

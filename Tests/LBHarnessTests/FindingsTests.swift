@@ -67,4 +67,21 @@ struct FindingsTests {
         #expect(findings.markdown.contains { $0.hasPrefix("- **Busy machine: 1 of 8 multi-thread cells") })
         #expect(MarkdownReport.render(broken).contains("## Findings"))
     }
+
+    @Test("a workload's heading says when the runs used another farm than the workload's own (video with --weights)")
+    func farmInHeading() {
+        let machine = MadeUpResults.machine()
+        var own = MadeUpResults.run(.p2c, workload: .video, servers: 3)
+        own.weights = [2, 1, 1]
+        let other = MadeUpResults.run(.p2c, workload: .video, servers: 4)
+        func heading(_ runs: [RunResult]) -> String {
+            let text = MarkdownReport.render(ResultsDocument(machine: machine, length: "1 s", runs: runs))
+            return text.split(separator: "\n").first { $0.hasPrefix("## video") }.map(String.init) ?? ""
+        }
+        #expect(heading([other]).hasSuffix("(**this run instead:** 4 servers weighted 1,1,1,1)"))
+        #expect(heading([own, other]).hasSuffix("(**this run also:** 4 servers weighted 1,1,1,1)"))
+        #expect(heading([own]).hasSuffix("60 s or more"))
+        // A workload without a farm of its own says nothing about servers.
+        #expect(!heading([MadeUpResults.run(.p2c, workload: .uniform)]).contains("this run"))
+    }
 }

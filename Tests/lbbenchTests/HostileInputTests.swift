@@ -283,6 +283,21 @@ struct HostileInputTests {
         #expect(outcome.seconds < Self.timeLimit)
     }
 
+    @Test("help names one subcommand or none: help foo and help run extra are refused")
+    func helpRequests() throws {
+        for arguments in [["help"], ["help", "run"], ["help", "compare"], ["run", "help"]] {
+            #expect(throws: Never.self) { try LBBench.checkHelpRequest(arguments) }
+        }
+        for arguments in [["help", "foo"], ["help", "run", "extra"]] {
+            let error = #expect(throws: ValidationError.self) { try LBBench.checkHelpRequest(arguments) }
+            let line = try #require(error.map { UsageError.line(for: $0, command: LBBench.self) } ?? nil)
+            #expect(line.contains("name one subcommand") && line.contains(arguments[1]), "\(line)")
+        }
+        // The simulator's population is bounded by its warm-up, and says so with the option's name.
+        let population = Self.parse(["simulate", "--population", "0"])
+        #expect(population.status == 64 && population.line?.contains("--population 0") == true, "\(population.line ?? "")")
+    }
+
     @Test("help states every bound")
     func helpStatesBounds() {
         let run = Run.helpMessage(columns: 100_000)

@@ -12,14 +12,18 @@ struct MemoryBudgetTests {
     @Test("--memory-budget spellings", arguments: [
         ("512", 512 << 20), ("512MiB", 512 << 20), ("8GiB", 8 << 30), ("8g", 8 << 30), ("64M", 64 << 20),
         ("1024k", 1 << 20), ("100B", 100), ("99999999999999999999GiB", nil), ("lots", nil), ("", nil), ("-1", nil),
-        ("1.5GiB", nil), ("8 TiB", nil),
+        ("1.5GiB", nil), ("8 TiB", nil), ("1TiB", 1 << 40), ("2t", 2 << 40), ("17179869184GiB", Int.max),
     ] as [(String, Int?)])
     func spellings(text: String, bytes: Int?) {
         #expect(MemoryBudget(argument: text)?.bytes == bytes)
     }
 
     @Test("a budget below 64 MiB or above the physical memory is refused")
-    func honourable() {
+    func honourable() throws {
+        // The refusal quotes the value as given, not its overflowed or converted bytes.
+        let huge = try #require(MemoryBudget(argument: "17179869184GiB"))
+        #expect(huge.problem?.hasPrefix("--memory-budget 17179869184GiB is out of range") == true, "\(huge.problem ?? "")")
+        #expect(MemoryBudget(argument: "1TiB")?.problem?.contains("1TiB") == true)
         #expect(MemoryBudget(bytes: 64 << 20).problem == nil)
         #expect(MemoryBudget(bytes: (64 << 20) - 1).problem != nil)
         #expect(MemoryBudget(bytes: MemoryBudget.physicalBytes + 1).problem != nil)

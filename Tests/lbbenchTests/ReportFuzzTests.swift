@@ -196,6 +196,23 @@ struct ReportFuzzTests {
         }
     }
 
+    @Test("a run no harness could have written is refused, naming the run and the field", arguments: [
+        ("\"servers\" : 4", "\"servers\" : -5", "servers -5"),
+        ("\"threads\" : 1", "\"threads\" : 0", "threads 0"),
+        ("\"servers\" : 4", "\"servers\" : 5", "4 weights for 5 servers"),
+        ("\"picks\" : 2000", "\"picks\" : -1", "picks -1"),
+    ])
+    func outOfRangeRun(_ original: String, _ replacement: String, _ named: String) throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(Self.original.contains(original))
+        let damaged = Self.original.replacingOccurrences(of: original, with: replacement)
+        let outcome = try Self.report(Data(damaged.utf8), in: directory, format: "markdown")
+        #expect(outcome.status == 64)
+        let line = try #require(outcome.line)
+        #expect(line.contains("run 1 (p2c)") && line.contains(named), "\(line)")
+    }
+
     static func temporaryDirectory() throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-fuzz-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
