@@ -42,7 +42,7 @@ struct CompareCommandTests {
         (["compare", "--base", "a.json"], "name the base and the new results"),
         (["compare", "a.json", "b.json", "--noise", "5000"], "--noise 5000.0 is out of range"),
         (["compare", "a.json", "b.json", "--fail-on-regression=-1"], "--fail-on-regression -1.0 is out of range"),
-        (["compare", "/nonexistent/a.json", "/nonexistent/b.json"], "cannot read /nonexistent/a.json"),
+        (["compare", "/nonexistent/a.json", "/nonexistent/b.json"], "cannot read '/nonexistent/a.json': No such file or directory"),
     ])
     func badInput(arguments: [String], reason: String) throws {
         let outcome = try CommandLineTests.lbbench(arguments)

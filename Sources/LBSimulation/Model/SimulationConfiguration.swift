@@ -129,7 +129,7 @@ public struct SimulationConfiguration: Sendable, Equatable {
         case let .open(utilization):
             if !(utilization > 0 && utilization < 1) { try fail("utilization must be in (0, 1), not \(utilization)") }
         case let .closed(population, thinkTime):
-            if population < 1 || population > min(Int(UInt32.max), warmupJobs) {
+            if population < 1 || population > Int(UInt32.max) {
                 try fail("--population \(population): must be in 1...\(min(Int(UInt32.max), warmupJobs)) (at most the "
                     + "warm-up's requests, a tenth of --jobs, so that every client has sent one before measuring)")
             }
