@@ -31,6 +31,7 @@ expect_usage "utilisation with a closed loop" --population 10 --utilization 0.5
 expect_usage "think time without a closed loop" --think-time-ms 5
 expect_usage "a value that does not parse (one line, no usage screen)" --seed=-1
 expect_usage "an unknown option" --bogus
+expect_usage "selectors without lbbench's proxy among the balancers" --balancers haproxy --selectors p2c
 if command -v python3 >/dev/null; then
     python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(30)' >"$work/port" &
     holder=$!

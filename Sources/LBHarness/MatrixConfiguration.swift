@@ -92,34 +92,60 @@ public struct MatrixConfiguration: Sendable, Equatable {
                 }
             }
         }
-        try Self.checkRunTime(cells.count, length: length)
+        try Self.checkRunTime(cells, length: length)
         return cells
     }
 
-    /// Refuses a run of `--seconds` cells longer than `RunConfiguration.Limits.maximumRunSeconds`
-    /// in all, naming the longest `--seconds` that this many cells may have.
-    static func checkRunTime(_ cellCount: Int, length: RunLength) throws(RunConfigurationError) {
-        guard case let .seconds(seconds) = length else { return }
+    /// Refuses a run expected to last longer than `RunConfiguration.Limits.maximumRunSeconds`,
+    /// all cells together: `--seconds` × cells exactly; for `--picks`, an estimate of each
+    /// cell's fills and picks at `estimatedStepSeconds` each, plus a nanosecond per server a
+    /// scanning selector visits (`RunConfiguration.Limits.serverVisitSeconds`).
+    ///
+    /// - Complexity: O(cells).
+    static func checkRunTime(_ cells: [RunConfiguration], length: RunLength) throws(RunConfigurationError) {
         let limit = RunConfiguration.Limits.maximumRunSeconds
-        let total = Double(cellCount) * seconds
-        if total > limit {
+        switch length {
+        case let .seconds(seconds):
+            let total = Double(cells.count) * seconds
+            guard total > limit else { return }
             // The bound as it reads best: whole seconds from one up.
-            let exact = limit / Double(cellCount)
+            let exact = limit / Double(cells.count)
             let longest = exact >= 1 ? exact.rounded(.down) : exact
             throw .outOfRange(
                 option: "--seconds", value: OptionRange.describe(seconds),
                 range: "\(OptionRange.describe(RunConfiguration.Limits.seconds.lowerBound))...\(OptionRange.describe(longest)) "
-                    + "for \(cellCount) cells",
-                reason: "a run lasts at most \(OptionRange.describe(limit / 3_600)) hours, all cells together: "
-                    + "\(cellCount) × \(OptionRange.describe(seconds)) s is \(NumberFormat.significant(total / 3_600, digits: 4)) hours")
+                    + "for \(cells.count) cells",
+                reason: "a run lasts at most \(OptionRange.describe(limit)) s (24 hours), all cells together: "
+                    + "\(cells.count) × \(OptionRange.describe(seconds)) s is \(NumberFormat.grouped(Int(total.rounded(.up)))) s")
+        case let .picks(picks):
+            let total = cells.reduce(0.0) { $0 + estimatedSeconds($1, picks: picks) }
+            guard total > limit else { return }
+            throw .outOfRange(
+                option: "--picks", value: String(picks), range: "a run of at most 24 hours",
+                reason: "\(cells.count) cells of \(picks) picks would take about "
+                    + "\(NumberFormat.significant(total / 3_600, digits: 3)) hours (estimated at "
+                    + "\(OptionRange.describe(RunConfiguration.Limits.estimatedStepSeconds * 1e9)) ns a pick, plus 1 ns per server "
+                    + "a scanning selector visits); give fewer --picks or fewer cells")
         }
     }
 
+    /// The estimated seconds of one cell of `picks` picks: fills and picks at the harness's
+    /// step cost, and the scanning selectors' server visits.
+    public static func estimatedSeconds(_ cell: RunConfiguration, picks: Int) -> Double {
+        let steps = Double(picks) + Double(cell.concurrency)
+        let visits = RunConfiguration.Limits.scanningSelectors.contains(cell.selector) ? steps * Double(cell.servers) : 0
+        return steps * RunConfiguration.Limits.estimatedStepSeconds + visits * RunConfiguration.Limits.serverVisitSeconds
+    }
+
     /// This matrix with every dimension it leaves `nil` taken from `other` (the seed stays
-    /// this one's): explicit options over a named matrix.
+    /// this one's): explicit options over a named matrix. `other`'s locks come along only
+    /// while some selector uses a lock, so narrowing a named matrix to lock-free selectors
+    /// (`--matrix scaling --selectors p2c`) is not refused for locks nobody gave.
     public func filling(from other: MatrixConfiguration) -> MatrixConfiguration {
-        MatrixConfiguration(
-            selectors: selectors ?? other.selectors, locks: locks ?? other.locks,
+        let selectors = self.selectors ?? other.selectors
+        let anyLockBased = (selectors ?? SelectorKind.allCases).contains(where: \.usesLock)
+        return MatrixConfiguration(
+            selectors: selectors, locks: locks ?? (anyLockBased ? other.locks : nil),
             serverCounts: serverCounts ?? other.serverCounts, threadCounts: threadCounts ?? other.threadCounts,
             workloads: workloads ?? other.workloads, weights: weights ?? other.weights,
             concurrency: concurrency ?? other.concurrency, length: length ?? other.length, seed: seed)

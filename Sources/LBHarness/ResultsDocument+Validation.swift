@@ -7,9 +7,20 @@ extension ResultsDocument {
     ///
     /// - Complexity: O(runs × servers).
     public var firstProblem: String? {
+        if runs.isEmpty { return "it holds no runs" }
+        if let problem = machine.firstProblem { return "machine: \(problem)" }
         for (index, run) in runs.enumerated() {
             if let problem = run.firstProblem { return "run \(index + 1) (\(run.selector)): \(problem)" }
         }
+        return nil
+    }
+}
+
+extension MachineContext {
+    /// The first field outside what `MachineContext.current()` writes, or `nil`.
+    var firstProblem: String? {
+        if cores < 1 { return "cores \(cores) is below 1" }
+        if !(timerOverheadNs >= 0 && timerOverheadNs.isFinite) { return "timerOverheadNs \(timerOverheadNs) is not a finite number ≥ 0" }
         return nil
     }
 }
@@ -32,11 +43,33 @@ extension RunResult {
         for (field, value, range) in counts where !range.contains(value) {
             return "\(field) \(value) is out of range \(range.lowerBound)...\(range.upperBound)"
         }
+        if let problem = machine?.firstProblem { return "machine: \(problem)" }
         if weights.count != servers { return "\(weights.count) weights for \(servers) servers" }
         if let weight = weights.first(where: { $0 < 0 }) { return "weight \(weight) is negative" }
-        let rates: [(String, Double)] = [("seconds", seconds), ("picksPerSecond", picksPerSecond), ("cpuParallelism", cpuParallelism)]
-        for (field, value) in rates where !(value >= 0 && value.isFinite) {
-            return "\(field) \(value) is not a finite number ≥ 0"
+        if !weights.contains(where: { $0 > 0 }) { return "every server is drained (weight 0)" }
+        // Per-server arrays: one entry per server, or none (a report that dropped them).
+        for (field, count) in [("perServer.picks", perServer.picks.count), ("perServer.meanActive", perServer.meanActive.count)]
+        where count != 0 && count != servers {
+            return "\(field) has \(count) entries for \(servers) servers"
+        }
+        if let negative = perServer.picks.first(where: { $0 < 0 }) { return "perServer.picks holds \(negative)" }
+        var figures: [(String, Double, ClosedRange<Double>)] = [
+            ("seconds", seconds, 0...1e7), ("picksPerSecond", picksPerSecond, 0...1e12),
+            ("cpuParallelism", cpuParallelism, 0...Double(RunConfiguration.Limits.maximumThreads)),
+            ("fairness.jainAssignments", fairness.jainAssignments, 0...1), ("fairness.jainLoad", fairness.jainLoad, 0...1),
+            ("fairness.peakToMeanLoad", fairness.peakToMeanLoad, 0...1e9),
+            ("pickLatencyNs.mean", pickLatencyNs.mean, 0...1e12), ("releaseLatencyNs.mean", releaseLatencyNs.mean, 0...1e12),
+        ]
+        figures += perServer.meanActive.map { ("perServer.meanActive", $0, 0...Double(RunConfiguration.Limits.concurrency.upperBound)) }
+        if let scheduling {
+            figures += [("scheduling.runQueueWait", scheduling.runQueueWait, 0...1e6),
+                        ("scheduling.voluntarySleep", scheduling.voluntarySleep, -1e6...1e6)]
+            if scheduling.voluntaryContextSwitches < 0 || scheduling.involuntaryContextSwitches < 0 {
+                return "scheduling's context switches are negative"
+            }
+        }
+        for (field, value, range) in figures where !(range.contains(value)) {
+            return "\(field) \(value) is out of range \(OptionRange.describe(range))"
         }
         return nil
     }

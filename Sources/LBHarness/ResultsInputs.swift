@@ -93,6 +93,15 @@ public struct FileIdentity: Hashable, Sendable {
         inode = UInt64(status.st_ino)
     }
 
+    /// `paths` without those naming a file an earlier one names (paths naming no file are
+    /// kept, for the reader to refuse).
+    ///
+    /// - Complexity: O(paths) system calls.
+    public static func distinct(_ paths: [String]) -> [String] {
+        var seen: Set<FileIdentity> = []
+        return paths.filter { path in FileIdentity(path: path).map { seen.insert($0).inserted } ?? true }
+    }
+
     /// The identity of the file at `path` (links followed), or `nil` when there is none.
     ///
     /// - Complexity: one system call.

@@ -31,9 +31,15 @@ public struct RunConfiguration: Sendable, Equatable {
         /// workers measures only the start), at most an hour per cell; a whole run of
         /// `--seconds` cells is bounded by `maximumRunSeconds` as well.
         public static let seconds = 0.001...3_600.0
-        /// The longest run of `--seconds` cells, all cells together: a day (the default
-        /// matrix has 112 cells, so an hour each would run for 112 hours).
+        /// The longest run, all cells together: a day (the default matrix has 112 cells, so an
+        /// hour each would run for 112 hours). Exact for `--seconds`, estimated for `--picks`.
         public static let maximumRunSeconds = 86_400.0
+        /// A pick's step in the harness (release, pick, duration draw, heap update, timer
+        /// reads), for estimating a `--picks` run: 100 ns, the slow end of the 5–20 million
+        /// steps per second measured on one core.
+        public static let estimatedStepSeconds = 100e-9
+        /// A scanning selector's cost per server visited: linear-scan's measured 1 ns.
+        public static let serverVisitSeconds = 1e-9
         /// `--picks`: at most 10⁹ per cell, which takes minutes at the harness's rate of
         /// 5–20 million picks per second on one core (about 100 ns a step), and hours at
         /// linear-scan's O(n) cost on large farms.

@@ -169,7 +169,10 @@ struct LBBenchLive: AsyncParsableCommand {
     private func liveConfiguration() throws -> LiveConfiguration {
         var configuration = LiveConfiguration()
         if let balancers { configuration.balancers = try choices(balancers, option: "--balancers", of: BalancerChoice.self) }
-        if let selectors { configuration.selectors = try choices(selectors, option: "--selectors", of: SelectorKind.self) }
+        if let selectors {
+            configuration.selectors = try choices(selectors, option: "--selectors", of: SelectorKind.self)
+            configuration.selectorsGiven = true
+        }
         if let weights {
             configuration.weights = try listed { () throws(RunConfigurationError) in
                 try ListParsing.integers(

@@ -61,7 +61,10 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
-        let (base, new) = files.isEmpty ? (baseFiles, newFiles) : ([files[0]], [files[1]])
+        // A file named twice on one side (by any spelling, or through a link) counts once there,
+        // as in `report`; one file may still be on both sides.
+        let (base, new) = files.isEmpty
+            ? (FileIdentity.distinct(baseFiles), FileIdentity.distinct(newFiles)) : ([files[0]], [files[1]])
         let comparison: ResultsComparison
         do {
             // Both sides checked and budgeted together; one file may be on both sides.

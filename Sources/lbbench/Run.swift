@@ -82,6 +82,10 @@ struct Run: ParsableCommand {
     /// The options as the harness's matrix; every list and count is parsed and checked here.
     func matrix() throws(RunConfigurationError) -> MatrixConfiguration {
         if picks != nil && seconds != nil { throw .conflictingLengths }
+        if quick && (picks != nil || seconds != nil) {
+            throw .outOfRange(option: "--quick", value: "with --\(picks != nil ? "picks" : "seconds")", range: "alone",
+                              reason: "--quick sets the length itself (\(RunLength.quick)); give one of them")
+        }
         var matrix = MatrixConfiguration(seed: seed.seed)
         matrix.selectors = try selectors.map { text throws(RunConfigurationError) in
             try ListParsing.names(text, option: "--selectors", as: SelectorKind.self)

@@ -79,7 +79,7 @@ struct MatrixConfigurationTests {
         // The default matrix's 112 cells at an hour each: 112 hours, more than a run's day.
         (MatrixConfiguration(length: .seconds(3_600)),
          .outOfRange(option: "--seconds", value: "3600", range: "0.001...771 for 112 cells",
-                     reason: "a run lasts at most 24 hours, all cells together: 112 × 3600 s is 112 hours")),
+                     reason: "a run lasts at most 86400 s (24 hours), all cells together: 112 × 3600 s is 403,200 s")),
         (MatrixConfiguration(length: .seconds(2e10)),
          .outOfRange(option: "--seconds", value: "20000000000", range: "0.001...3600",
                      reason: "from a millisecond to an hour per cell")),
@@ -95,6 +95,47 @@ struct MatrixConfigurationTests {
     func rejected(matrix: MatrixConfiguration, expected: RunConfigurationError) {
         #expect(throws: expected) { try matrix.cells() }
         #expect(!expected.description.contains("\n"))
+    }
+
+    @Test("a --picks run is bounded at a day by its estimate: linear-scan cells over about 1,000 servers")
+    func picksRunTime() throws {
+        // Each cell: 9·10⁷ picks and about 4,100 fills at 100 ns a step, and about 1,030 server
+        // visits a step at 1 ns: about 101 s. Ten server counts × 100 thread counts is 1,000
+        // cells, 28 hours: refused; × 80 thread counts, 22.6 hours: accepted.
+        func matrix(threadCounts: Int) -> MatrixConfiguration {
+            MatrixConfiguration(selectors: [.linearScan], serverCounts: Array(1_024..<1_034),
+                                threadCounts: Array(1...threadCounts), workloads: [.uniform],
+                                length: .picks(90_000_000), seed: 1)
+        }
+        let cell = try #require(try MatrixConfiguration(
+            selectors: [.linearScan], serverCounts: [1_024], threadCounts: [1], workloads: [.uniform],
+            length: .picks(90_000_000)).cells().first)
+        let seconds = MatrixConfiguration.estimatedSeconds(cell, picks: 90_000_000)
+        #expect(cell.concurrency == 4_096)
+        let steps = 90_004_096.0
+        let expected: Double = steps * 100e-9 + steps * 1_024.0 * 1e-9
+        #expect(abs(seconds - expected) < 1e-6)
+        let tooLong = #expect(throws: RunConfigurationError.self) { try matrix(threadCounts: 100).cells() }
+        let line = tooLong?.description ?? ""
+        #expect(line.contains("--picks 90000000 is out of range") && line.contains("1000 cells"), "\(line)")
+        #expect(line.contains("would take about 28"), "\(line)")
+        #expect(throws: Never.self) { try matrix(threadCounts: 80).cells() }
+    }
+
+    @Test("a named matrix narrowed to lock-free selectors is not refused for the matrix's own locks")
+    func namedMatrixLocks() throws {
+        let scaling = MatrixConfiguration(locks: [.mutex, .spin], seed: 1)
+        let narrowed = MatrixConfiguration(selectors: [.p2c], serverCounts: [8], threadCounts: [1], workloads: [.uniform])
+            .filling(from: scaling)
+        #expect(narrowed.locks == nil)
+        #expect(try narrowed.cells().count == 1)
+        let lockBased = MatrixConfiguration(selectors: [.buckets], serverCounts: [8], threadCounts: [1], workloads: [.uniform])
+            .filling(from: scaling)
+        #expect(lockBased.locks == [.mutex, .spin])
+        // Locks the user gives with lock-free selectors only are still refused.
+        var given = narrowed
+        given.locks = [.spin]
+        #expect(throws: RunConfigurationError.self) { try given.cells() }
     }
 
     @Test("name lists: commas, 'all', and unknown names listing the valid ones")

@@ -140,6 +140,23 @@ struct LiveConfigurationTests {
         }
     }
 
+    @Test("Selectors given without lbbench among the balancers are refused; left at their default they are not")
+    func selectorsWithoutProxy() {
+        var configuration = LiveConfiguration()
+        configuration.balancers = [.haproxy]
+        #expect(throws: Never.self) { try configuration.validate() }
+        configuration.selectors = [.p2c]
+        configuration.selectorsGiven = true
+        do {
+            try configuration.validate()
+            Issue.record("--selectors p2c with --balancers haproxy was accepted")
+        } catch {
+            #expect(error.option == "--selectors" && error.description.contains("lbbench"))
+        }
+        configuration.balancers = [.haproxy, .lbbench]
+        #expect(throws: Never.self) { try configuration.validate() }
+    }
+
     @Test("A busy port is refused naming --port")
     func busyPort() async throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

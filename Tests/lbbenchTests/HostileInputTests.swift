@@ -88,6 +88,12 @@ struct HostileInputTests {
         .init(small + ["--picks", "1e308"], "--picks", "1...1000000000"),
         .init(small + ["--picks", "nan"], "--picks", "1...1000000000"),
         .init(small + ["--picks", "10", "--seconds", "1"], "--picks", "--seconds"),
+        .init(small + ["--quick", "--picks", "100"], "--quick", "--picks"),
+        .init(small + ["--quick", "--seconds", "0.01"], "--quick", "--seconds"),
+        // A --picks run is bounded at a day by its estimate (here about 28 hours of scans).
+        .init(["--selectors", "linear-scan", "--servers", "1024,1025,1026,1027,1028,1029,1030,1031,1032,1033",
+               "--threads", (1...100).map(String.init).joined(separator: ","), "--workloads", "uniform",
+               "--picks", "90000000"], "--picks", "24 hours"),
         // Servers and threads: lists.
         .init(["--servers", "0"], "--servers"),
         .init(["--servers", "16777217"], "--servers", "1...16777216"),
@@ -205,6 +211,9 @@ struct HostileInputTests {
               "--jobs", "nginx-least-conn", "200000000000"),
         .init(["simulate", "--servers", "1000", "--balancers", "4", "--refresh", "100", "--jobs", "1000000000",
                "--selectors", "buckets"], "--jobs", "refreshed views"),
+        // Many balancers' views outgrow the caches: a visit costs about 20 (measured 18.7 ns).
+        .init(["simulate", "--servers", "10000", "--balancers", "1024", "--refresh", "0.114", "--jobs", "18100000",
+               "--selectors", "random"], "--jobs", "outgrow the caches", "--balancers"),
     ]
 
     static let otherRefusals: [Refusal] = [
@@ -249,7 +258,7 @@ struct HostileInputTests {
         ["simulate", "--servers", "10", "--jobs", "1000000000"], ["simulate", "--balancers", "1024"],
         ["simulate", "--servers", "100000", "--jobs", "1800000", "--selectors", "linear-scan"],
         ["--selectors", "p2c", "--workloads", "uniform", "--servers", "8", "--threads", "1", "--seconds", "3600"],
-        ["--seconds", "771"],
+        ["--seconds", "771"], ["--matrix", "scaling", "--selectors", "p2c", "--servers", "8", "--threads", "1"],
         ["simulate", "--utilization", "0.001"], ["simulate", "--utilization", "0.999"],
         ["simulate", "--balancers", "2", "--refresh", "1000000000000"], ["simulate", "--selectors", "all"],
         ["simulate", "--seed", "18446744073709551615"], ["check", "--seed", "18446744073709551615"],

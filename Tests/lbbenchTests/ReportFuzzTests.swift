@@ -159,6 +159,20 @@ struct ReportFuzzTests {
         #expect(merged.runs.count == original.runs.count, "a file named three ways was merged more than once")
     }
 
+    @Test("compare counts a file named twice on one side once, as report does; one file may be on both sides")
+    func compareSameFileOnce() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("input.json").path
+        let output = directory.appendingPathComponent("comparison.json").path
+        try Data(Self.original.utf8).write(to: URL(fileURLWithPath: input))
+        var command = try LBBench.parseAsRoot(["compare", "--base", input, "--base", directory.path + "/./input.json",
+                                               "--new", input, "--format", "json", "--output", output])
+        try command.run()
+        let comparison = try JSONDecoder().decode(ResultsComparison.self, from: Data(contentsOf: URL(fileURLWithPath: output)))
+        #expect(comparison.base.files == [input] && comparison.summary.matched == comparison.cells.count)
+    }
+
     @Test("--output naming an input (by any spelling) is refused, and the input is untouched", arguments: ["report", "compare"])
     func outputIsNotAnInput(_ subcommand: String) throws {
         let directory = try Self.temporaryDirectory()
@@ -211,6 +225,39 @@ struct ReportFuzzTests {
         #expect(outcome.status == 64)
         let line = try #require(outcome.line)
         #expect(line.contains("run 1 (p2c)") && line.contains(named), "\(line)")
+    }
+
+    @Test("nested figures, the machine and an empty file are checked too", arguments: [
+        ("machine cores 0", "cores 0"), ("timer -1", "timerOverheadNs -1"), ("jainLoad 5", "fairness.jainLoad 5"),
+        ("picks per server short", "perServer.picks has 2 entries for 4 servers"), ("no runs", "no runs"),
+        ("all drained", "every server is drained"), ("picks/s 1e308", "picksPerSecond"),
+    ])
+    func nestedFigures(_ change: String, _ named: String) throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var root = try #require(try JSONSerialization.jsonObject(with: Data(Self.original.utf8)) as? [String: Any])
+        var machine = try #require(root["machine"] as? [String: Any])
+        var runs = try #require(root["runs"] as? [[String: Any]])
+        var fairness = try #require(runs[0]["fairness"] as? [String: Any])
+        var perServer = try #require(runs[0]["perServer"] as? [String: Any])
+        switch change {
+        case "machine cores 0": machine["cores"] = 0
+        case "timer -1": machine["timerOverheadNs"] = -1
+        case "jainLoad 5": fairness["jainLoad"] = 5
+        case "picks per server short": perServer["picks"] = [1, 2]
+        case "no runs": runs = []
+        case "all drained": runs[0]["weights"] = [0, 0, 0, 0]
+        default: runs[0]["picksPerSecond"] = 1e308
+        }
+        if !runs.isEmpty {
+            runs[0]["fairness"] = fairness
+            runs[0]["perServer"] = perServer
+        }
+        root["machine"] = machine
+        root["runs"] = runs
+        let outcome = try Self.report(try JSONSerialization.data(withJSONObject: root), in: directory, format: "markdown")
+        #expect(outcome.status == 64, "\(change) was rendered")
+        #expect(outcome.line?.contains(named) == true, "\(outcome.line ?? "")")
     }
 
     static func temporaryDirectory() throws -> URL {

@@ -64,6 +64,9 @@ public struct LiveConfiguration: Sendable {
     public var maximumConnections = 2_000
     /// Requests the simulator runs for each prediction.
     public var simulatedJobs = 200_000
+    /// Whether `selectors` was chosen (`--selectors`), not left at its default: then
+    /// `balancers` must include lbbench's proxy, the only one they apply to.
+    public var selectorsGiven = false
     /// When rows run; `nil` for `together` with open traffic and `sequential` with a closed loop.
     public var schedule: LiveSchedule?
     /// Equal segments the measurement window is split into for the paired comparison.
@@ -115,7 +118,7 @@ public struct LiveConfiguration: Sendable {
             throw LiveConfigurationError(option: option, value: "\(value)", bound: bound)
         }
         if weights.isEmpty || weights.count > Self.maximumBackends {
-            try fail("--weights", weights.count, "1...\(Self.maximumBackends) backends")
+            try fail("--weights", "(\(weights.count) backends)", "1...\(Self.maximumBackends) backends, one weight each")
         }
         if let bad = weights.first(where: { $0 < 1 || $0 > Self.maximumWeight }) {
             try fail("--weights", bad, "every weight in 1...\(Self.maximumWeight)")
@@ -151,6 +154,10 @@ public struct LiveConfiguration: Sendable {
         }
         if balancers.isEmpty { try fail("--balancers", "", "at least one of \(BalancerChoice.allCases.map(\.rawValue))") }
         if balancers.contains(.lbbench) && selectors.isEmpty { try fail("--selectors", "", "at least one selector") }
+        if !balancers.contains(.lbbench) && selectorsGiven {
+            try fail("--selectors", selectors.map(\.rawValue).joined(separator: ","),
+                     "left out unless --balancers includes lbbench (they choose lbbench's proxy's algorithms)")
+        }
         if proxyThreads < 1 || proxyThreads > Self.maximumThreads {
             try fail("--proxy-threads", proxyThreads, "1...\(Self.maximumThreads)")
         }
@@ -158,10 +165,10 @@ public struct LiveConfiguration: Sendable {
             try fail("--segments", segments, "1...\(Self.maximumSegments)")
         }
         if let port {
+            if port < 1_024 || port > 65_535 { try fail("--port", port, "1024...65535 (unprivileged)") }
             if effectiveSchedule == .together && plannedRows > 1 {
                 try fail("--port", port, "left out when \(plannedRows) rows run side by side (or give --schedule sequential)")
             }
-            if port < 1_024 || port > 65_535 { try fail("--port", port, "1024...65535 (unprivileged)") }
             if !LoopbackPort.isFree(port) { try fail("--port", port, "a port free on 127.0.0.1 (it is busy)") }
         }
         if maximumConnections < 1 || maximumConnections > 10_000 {
