@@ -24,7 +24,7 @@ public struct ResultsInputs: Sendable {
     }
 
     /// The files, in the order given.
-    public private(set) var files: [File]
+    public let files: [File]
     /// What decoding may inflate a gzipped file to: the budget left by the plain sizes,
     /// divided by `memoryPerFileByte`.
     public let inflateLimit: Int
