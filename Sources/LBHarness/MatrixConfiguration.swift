@@ -120,21 +120,31 @@ public struct MatrixConfiguration: Sendable, Equatable {
         case let .picks(picks):
             let total = cells.reduce(0.0) { $0 + estimatedSeconds($1, picks: picks) }
             guard total > limit else { return }
+            // The estimate is linear in the picks: the most that fit the day, for these cells.
+            let perPick = cells.reduce(0.0) { $0 + stepSeconds($1) }
+            let fills = cells.reduce(0.0) { $0 + Double($1.concurrency) * stepSeconds($1) }
+            let most = Int(max(0, (limit - fills) / perPick).rounded(.down))
             throw .outOfRange(
-                option: "--picks", value: String(picks), range: "a run of at most 24 hours",
-                reason: "\(cells.count) cells of \(picks) picks would take about "
-                    + "\(NumberFormat.significant(total / 3_600, digits: 3)) hours (estimated at "
-                    + "\(OptionRange.describe(RunConfiguration.Limits.estimatedStepSeconds * 1e9)) ns a pick, plus 1 ns per server "
-                    + "a scanning selector visits); give fewer --picks or fewer cells")
+                option: "--picks", value: String(picks), range: "1...\(most) for \(cells.count) cells",
+                reason: "a run lasts at most 24 hours: these would take about "
+                    + "\(NumberFormat.significant(total / 3_600, digits: 3)) hours, estimated at "
+                    + "\(OptionRange.describe(RunConfiguration.Limits.estimatedStepSeconds * 1e9)) ns a pick plus 1 ns per server "
+                    + "a scanning selector visits")
         }
     }
 
-    /// The estimated seconds of one cell of `picks` picks: fills and picks at the harness's
-    /// step cost, and the scanning selectors' server visits.
+    /// The estimated seconds of one cell of `picks` picks: its fills and picks, each a step
+    /// (`stepSeconds`).
     public static func estimatedSeconds(_ cell: RunConfiguration, picks: Int) -> Double {
-        let steps = Double(picks) + Double(cell.concurrency)
-        let visits = RunConfiguration.Limits.scanningSelectors.contains(cell.selector) ? steps * Double(cell.servers) : 0
-        return steps * RunConfiguration.Limits.estimatedStepSeconds + visits * RunConfiguration.Limits.serverVisitSeconds
+        (Double(picks) + Double(cell.concurrency)) * stepSeconds(cell)
+    }
+
+    /// One step of `cell`: the harness's step cost, plus a visit to every server for a
+    /// selector that scans them all.
+    static func stepSeconds(_ cell: RunConfiguration) -> Double {
+        let scans = RunConfiguration.Limits.scanningSelectors.contains(cell.selector)
+        return RunConfiguration.Limits.estimatedStepSeconds
+            + (scans ? Double(cell.servers) * RunConfiguration.Limits.serverVisitSeconds : 0)
     }
 
     /// This matrix with every dimension it leaves `nil` taken from `other` (the seed stays

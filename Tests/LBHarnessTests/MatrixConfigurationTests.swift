@@ -117,8 +117,14 @@ struct MatrixConfigurationTests {
         #expect(abs(seconds - expected) < 1e-6)
         let tooLong = #expect(throws: RunConfigurationError.self) { try matrix(threadCounts: 100).cells() }
         let line = tooLong?.description ?? ""
-        #expect(line.contains("--picks 90000000 is out of range") && line.contains("1000 cells"), "\(line)")
+        #expect(line.contains("--picks 90000000 is out of range: must be in 1...") && line.contains("for 1000 cells"), "\(line)")
         #expect(line.contains("would take about 28"), "\(line)")
+        // The bound it names fits the day; one pick more per cell does not.
+        let bound = try #require(Int(line.split(separator: "...")[1].split(separator: " ")[0]))
+        #expect(throws: Never.self) { try { var m = matrix(threadCounts: 100); m.length = .picks(bound); return m }().cells() }
+        #expect(throws: RunConfigurationError.self) {
+            try { var m = matrix(threadCounts: 100); m.length = .picks(bound + 1_000); return m }().cells()
+        }
         #expect(throws: Never.self) { try matrix(threadCounts: 80).cells() }
     }
 
