@@ -18,7 +18,7 @@ public enum ResultsFileReader {
         var json = data
         if GzipDecoder.isGzip(data) {
             do { json = try GzipDecoder.decompress(data, limit: inflateLimit) } catch {
-                let budget = if case .tooLarge = error { " (what the memory budget leaves for it; see --memory-budget)" } else { "" }
+                let budget = if case .tooLarge = error { " (at most 1 GiB, and what the memory budget leaves for it; see --memory-budget)" } else { "" }
                 throw .notResults(file: file, reason: "gzip: \(error.description)\(budget)")
             }
         }
@@ -44,7 +44,7 @@ public enum ResultsFileReader {
     /// - Throws: `ResultsFileError.unreadable`, `.notRegularFile`, `.tooLarge`, or what
     ///   `document(from:file:)` throws.
     public static func document(atPath file: String) throws(ResultsFileError) -> ResultsDocument {
-        let inputs = try ResultsInputs([file], budget: MemoryBudget(bytes: .max), namingEachFileOnce: true)
+        let inputs = try ResultsInputs([file], budget: MemoryBudget(bytes: .max))
         return try inputs.document(at: inputs.files[0])
     }
 }

@@ -26,22 +26,21 @@ public struct ResultsInputs: Sendable {
     /// The files, in the order given.
     public let files: [File]
     /// What decoding may inflate a gzipped file to: the budget left by the plain sizes,
-    /// divided by `memoryPerFileByte`.
+    /// divided by `memoryPerFileByte`, and never more than a results file may be
+    /// (`ResultsFileReader.maximumFileSize`).
     public let inflateLimit: Int
 
-    /// Checks `paths` and the budget; with `namingEachFileOnce`, a file named twice (by any
-    /// spelling: `a.json`, `./a.json`, a link to it) is kept once.
+    /// Checks `paths` and the budget. A path named twice is checked and read twice: callers
+    /// that count a file once pass `FileIdentity.distinct(paths)`.
     ///
     /// - Complexity: O(files) system calls; nothing is read.
     /// - Throws: `ResultsFileError.unreadable`, `.notRegularFile`, `.tooLarge` (one file over
     ///   `ResultsFileReader.maximumFileSize`), `.overBudget`.
-    public init(_ paths: [String], budget: MemoryBudget, namingEachFileOnce: Bool) throws(ResultsFileError) {
+    public init(_ paths: [String], budget: MemoryBudget) throws(ResultsFileError) {
         var files: [File] = []
-        var seen: Set<FileIdentity> = []
         var total = 0
         for path in paths {
             let file = try Self.check(path)
-            if namingEachFileOnce && !seen.insert(file.identity).inserted { continue }
             total = total.addingReportingOverflow(file.bytes).partialValue
             files.append(file)
         }
@@ -54,7 +53,7 @@ public struct ResultsInputs: Sendable {
             throw .overBudget(error)
         }
         self.files = files
-        inflateLimit = max(0, budget.bytes - estimate) / Self.memoryPerFileByte
+        inflateLimit = min(ResultsFileReader.maximumFileSize, max(0, budget.bytes - estimate) / Self.memoryPerFileByte)
     }
 
     /// The results document in `file`, read whole.

@@ -68,7 +68,7 @@ struct Compare: ParsableCommand {
         let comparison: ResultsComparison
         do {
             // Both sides checked and budgeted together; one file may be on both sides.
-            let inputs = try ResultsInputs(base + new, budget: memoryBudget ?? .standard, namingEachFileOnce: false)
+            let inputs = try ResultsInputs(base + new, budget: memoryBudget ?? .standard)
             try report.checkOutput(isNot: inputs.files)
             let documents = try inputs.files.map { ($0.path, try inputs.document(at: $0)) }
             comparison = try ResultsComparison(

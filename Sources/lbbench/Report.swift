@@ -43,7 +43,7 @@ struct Report: ParsableCommand {
         var lengths: [String] = []
         let inputs: ResultsInputs
         do {
-            inputs = try ResultsInputs(files, budget: memoryBudget ?? .standard, namingEachFileOnce: true)
+            inputs = try ResultsInputs(FileIdentity.distinct(files), budget: memoryBudget ?? .standard)
             try report.checkOutput(isNot: inputs.files)
         } catch let error as ResultsFileError {
             throw ValidationError(error.description)

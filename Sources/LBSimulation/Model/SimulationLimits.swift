@@ -19,15 +19,15 @@ public enum SimulationLimits {
     public static let utilization = 0.001...0.999
     /// The most servers one run may visit when every request visits every server (a router
     /// that scans, or refreshed views): about 2 minutes at the 0.6 ns a server measured for
-    /// `linear-scan` at 100,000 servers (16,200 requests/s), where `--jobs 10⁹` would take 19 hours.
+    /// `linear-scan` at 100,000 servers (15,900 requests/s), where `--jobs 10⁹` would take 19 hours.
     public static let maximumServerVisits = 200_000_000_000
 
     /// The most per-server entries all balancers together may hold before a visit is counted
     /// as `outOfCacheVisitCost` visits: 2²⁰ (8 MiB of counts), about what the caches hold.
     public static let cachedEntries = 1 << 20
     /// What one visit costs, in cached visits, once the balancers' entries outgrow the caches:
-    /// measured 19 (10,000 servers × 1,024 balancers with `--refresh`: 18.7 ns a server visit,
-    /// against 1 ns at 64 balancers).
+    /// measured 22 (10,000 servers with `--refresh` at one refresh per request, `random`, the
+    /// same 220,000 requests: 21.9 s with 1,024 balancers, 1.0 s with 64).
     public static let outOfCacheVisitCost = 20
 
     /// Refuses a run of `router` on `configuration` whose requests (warm-up included) would
