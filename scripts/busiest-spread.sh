@@ -7,13 +7,14 @@
 # (`linear-scan`), HAProxy leastconn's (`haproxy-leastconn`) and nginx least_conn's
 # (`nginx-least-conn`) on the same requests, and prints, per rule, in how many windows its busiest
 # ÷ average is within 10% of the HAProxy model's, the median ratio to it, and the median figure.
-# Usage: scripts/busiest-spread.sh [SEEDS (1-10000, default 200)] [WINDOW_SECONDS (10-3600, default 60)]
-# Builds and uses the release lbbench (or runs $LBBENCH); 200 seeds of 60 s take about 15 s, 1,000 a minute.
+# Usage: scripts/busiest-spread.sh [SEEDS (1-10000, default 200)] [WINDOW_SECONDS (10-3600, default 150,
+# lbbench-live's default window; it was 60 until 2026-11-30)]
+# Builds and uses the release lbbench (or runs $LBBENCH); 300 seeds of 150 s take about 10 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 seeds=${1:-200}
-window=${2:-60}
+window=${2:-150}
 refuse() { echo "busiest-spread.sh: $1" >&2; exit 64; }
 [[ $seeds =~ ^[0-9]+$ ]] && [ ${#seeds} -le 5 ] && [ "$seeds" -ge 1 ] && [ "$seeds" -le 10000 ] \
     || refuse "SEEDS $seeds: must be a whole number in 1...10000"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Measures issue 12's targets for `lbbench-live` on this machine (about 8 minutes):
+# Measures issue 12's targets for `lbbench-live` on this machine (about 15 minutes):
 #   1. the default run 5 times, repeat r with --seed r (seed 1 is the default; each repeat is an
 #      independent workload, not the same requests again; LIVE_TARGETS_SAME_SEED=1 keeps seed 1
-#      for all five) with the rows side by side: least connections' short-request p99 below
+#      for all five, LIVE_TARGETS_FIRST_SEED=s uses seeds s to s + 4) with the rows side by
+#      side: least connections' short-request p99 below
 #      round robin's, per balancer and repeat, with the short requests behind each p99 and the
 #      window segments where it holds; lbbench's busiest ÷ average in-flight against HAProxy
 #      leastconn's, and whether it lies inside the run's simulated 5–95% window band (busiestRatioBand);
@@ -17,10 +18,12 @@ if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 swift build -c release --product lbbench-live >/dev/null
 live=.build/release/lbbench-live
 out=${1:-$(mktemp -d /tmp/lbbench-live-targets.XXXXXX)}
+first_seed=${LIVE_TARGETS_FIRST_SEED:-1}
+[[ $first_seed =~ ^[0-9]{1,9}$ ]] || { echo "live-targets.sh: LIVE_TARGETS_FIRST_SEED $first_seed: must be a whole number in 0...999999999" >&2; exit 64; }
 mkdir -p "$out"
 for repeat in 1 2 3 4 5; do
     mkdir -p "$out/default-$repeat"
-    seed=$repeat
+    seed=$((repeat - 1 + first_seed))
     if [ "${LIVE_TARGETS_SAME_SEED:-0}" = 1 ]; then seed=1; fi
     /usr/bin/time -f "default run $repeat (seed $seed): %e s" "$live" --seed "$seed" --output-directory "$out/default-$repeat" 2>&1 \
         | grep -v '^lbbench-live:'

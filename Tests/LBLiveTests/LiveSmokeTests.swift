@@ -107,6 +107,16 @@ struct LiveConfigurationTests {
         try LiveConfiguration().validate()
     }
 
+    @Test("The default run's bound leaves room inside issue 12's 3 minutes (158 s measured for 157 s of window)")
+    func defaultRunFitsThreeMinutes() {
+        let configuration = LiveConfiguration()
+        let bound = configuration.warmup + configuration.duration + configuration.drain
+        // About 1 s of start-up and simulation comes on top; 10 s of margin for a loaded machine.
+        #expect(bound <= 170)
+        // The busiest ÷ average target needs the long window (see `LiveConfiguration.duration`).
+        #expect(configuration.duration >= 150)
+    }
+
     @Test(
         "A utilisation outside 0.001...0.999 is refused naming --utilization (5e-324 once rounded the arrival rate to 0)",
         arguments: [1.0, 1.5, 0, -0.1, .nan, 5e-324, 0.000_9, 0.999_1])

@@ -1,10 +1,11 @@
 /// How far apart two least-connections rules' busiest ÷ average in-flight land on one window of
 /// a live run's length, in the simulator: the noise a measured ratio lbbench ÷ HAProxy sits in.
 ///
-/// On the default farm about 50 long requests (1% of the requests, each seconds of work) hold
-/// most of the in-flight integral of a 60 s window, so where a handful of them land moves the
-/// busiest backend's mean in flight by tenths: a measured ratio between two balancers scatters
-/// around the ratio of their rules by more than 10% from window to window. The band is that
+/// On the default farm about 128 long requests (1% of the requests, each seconds of work) hold
+/// most of the in-flight integral of the default 150 s window (about 50 in a 60 s one), so
+/// where a handful of them land moves the busiest backend's mean in flight by tenths: a
+/// measured ratio between two balancers scatters around the ratio of their rules, from window
+/// to window, by up to about 10% at 150 s and more at 60 s. The band is that
 /// scatter, simulated: `windows` windows of the run's length (its arrival rate × its measured
 /// seconds, after the simulator's warm-up), each with its own seed, both rules on the same
 /// requests, and the spread of the per-window ratios.
