@@ -47,7 +47,7 @@ public struct LiveConfiguration: Sendable {
     public var unit = 0.05
     public var warmup = 4.0
     /// Seconds measured: about 84 requests/s by default, so each row's short-request p99 rests
-    /// on about 12,600 requests (the 126 slowest lie above it), and about 128 long requests
+    /// on about 12,600 short requests (the 126 slowest lie above it), and about 128 long requests
     /// (1% of the mixed workload, which carry 98% of its work) make the in-flight figures. At
     /// 60 s only about 50 did, and where a handful of them landed moved busiest ÷ average
     /// by ±0.1 (`scripts/busiest-spread.sh`). 150 s keeps the default run under 3 minutes.
