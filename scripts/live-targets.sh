@@ -15,15 +15,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
+first_seed=${LIVE_TARGETS_FIRST_SEED:-1}
+[[ $first_seed =~ ^[0-9]{1,9}$ ]] || { echo "live-targets.sh: LIVE_TARGETS_FIRST_SEED $first_seed: must be a whole number in 0...999999999" >&2; exit 64; }
 swift build -c release --product lbbench-live >/dev/null
 live=.build/release/lbbench-live
 out=${1:-$(mktemp -d /tmp/lbbench-live-targets.XXXXXX)}
-first_seed=${LIVE_TARGETS_FIRST_SEED:-1}
-[[ $first_seed =~ ^[0-9]{1,9}$ ]] || { echo "live-targets.sh: LIVE_TARGETS_FIRST_SEED $first_seed: must be a whole number in 0...999999999" >&2; exit 64; }
 mkdir -p "$out"
 for repeat in 1 2 3 4 5; do
     mkdir -p "$out/default-$repeat"
-    seed=$((repeat - 1 + first_seed))
+    seed=$((repeat - 1 + 10#$first_seed))  # 10#: a leading 0 is not octal
     if [ "${LIVE_TARGETS_SAME_SEED:-0}" = 1 ]; then seed=1; fi
     /usr/bin/time -f "default run $repeat (seed $seed): %e s" "$live" --seed "$seed" --output-directory "$out/default-$repeat" 2>&1 \
         | grep -v '^lbbench-live:'

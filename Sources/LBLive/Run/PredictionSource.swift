@@ -55,7 +55,8 @@ final class PredictionSource {
     ///
     /// - Complexity: 2 × windows simulations of a window's requests each: at most about
     ///   `bandBudget` simulated requests, or 2 × `minimumBandWindows` × `--max-requests`
-    ///   (about a second for the default 150 s run, release build: 100 windows of 14,000 requests for each of two rules).
+    ///   (about a second for the default 150 s run, release build: 100 windows of about
+    ///   14,000 requests for each of two rules).
     func busiestRatioBand(own: RouterKind, peer: RouterKind, maximumWindows: Int) throws -> BusiestRatioBand? {
         guard maximumWindows > 0, let rate = configuration.arrivalRate else { return nil }
         let measured = Int(Swift.min(rate * configuration.duration, Double(configuration.maximumRequests)).rounded())
