@@ -118,11 +118,12 @@ public struct MatrixConfiguration: Sendable, Equatable {
                 reason: "a run lasts at most \(OptionRange.describe(limit)) s (24 hours), all cells together: "
                     + "\(cells.count) × \(OptionRange.describe(seconds)) s is \(NumberFormat.grouped(Int(total.rounded(.up)))) s")
         case let .picks(picks):
-            let total = cells.reduce(0.0) { $0 + estimatedSeconds($1, picks: picks) }
-            guard total > limit else { return }
-            // The estimate is linear in the picks: the most that fit the day, for these cells.
+            // The estimate is linear in the picks: the fills, then a step per pick in every cell.
+            let fills = cells.reduce(0.0) { $0 + estimatedSeconds($1, picks: 0) }
             let perPick = cells.reduce(0.0) { $0 + stepSeconds($1) }
-            let fills = cells.reduce(0.0) { $0 + Double($1.concurrency) * stepSeconds($1) }
+            let total = fills + Double(picks) * perPick
+            guard total > limit else { return }
+            // The most picks that fit the day, for these cells.
             let most = Int(max(0, (limit - fills) / perPick).rounded(.down))
             throw .outOfRange(
                 option: "--picks", value: String(picks), range: "1...\(most) for \(cells.count) cells",
