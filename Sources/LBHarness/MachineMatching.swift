@@ -1,4 +1,5 @@
 import Foundation
+import LoadBalancing
 
 /// When results from two machines may share one report.
 ///
@@ -48,15 +49,47 @@ extension ResultsDocument {
 
     /// Merges `other`'s runs into this document. Runs from a machine that is not
     /// `sameMachine(as:)` this document's are kept apart: then every run carries its
-    /// machine (`RunResult.machine`) and the reports show a machine column.
+    /// machine (`RunResult.machine`) and the reports show a machine column. A run equal in
+    /// every figure to one already here is the same measurement read twice (a copy of a file:
+    /// two runs measured apart never agree in their seconds, picks and every latency) and is
+    /// left out.
     ///
-    /// - Complexity: O(runs of both).
-    public mutating func merge(_ other: ResultsDocument) {
+    /// - Returns: how many of `other`'s runs were left out as repeats.
+    /// - Complexity: O(runs of both) expected: runs are matched through a hash of their
+    ///   selector, seed, picks and measured seconds, then compared whole.
+    @discardableResult
+    public mutating func merge(_ other: ResultsDocument) -> Int {
         var incoming = other.runs
         if !machine.sameMachine(as: other.machine) || !mergedMachines.isEmpty {
             for index in runs.indices where runs[index].machine == nil { runs[index].machine = machine }
             for index in incoming.indices where incoming[index].machine == nil { incoming[index].machine = other.machine }
         }
-        runs += incoming
+        var earlier: [RepeatKey: [Int]] = [:]
+        for index in runs.indices { earlier[RepeatKey(runs[index]), default: []].append(index) }
+        var repeats = 0
+        for run in incoming {
+            if let candidates = earlier[RepeatKey(run)], candidates.contains(where: { runs[$0] == run }) {
+                repeats += 1
+            } else {
+                runs.append(run)
+            }
+        }
+        return repeats
+    }
+}
+
+/// What two copies of one run share and two measurements almost never do: the hash key under
+/// which `ResultsDocument.merge(_:)` looks for a repeat before comparing runs whole.
+private struct RepeatKey: Hashable {
+    var selector: SelectorKind
+    var seed: UInt64
+    var picks: Int
+    var seconds: UInt64
+
+    init(_ run: RunResult) {
+        selector = run.selector
+        seed = run.seed
+        picks = run.picks
+        seconds = run.seconds.bitPattern
     }
 }

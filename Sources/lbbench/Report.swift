@@ -14,7 +14,8 @@ struct Report: ParsableCommand {
             (CPU, cores, OS without the kernel release, Swift version and build configuration), or \
             the command exits 64. With --allow-mixed-machines, runs from other machines are merged \
             with a machine column. Scaling against one thread is recomputed over the merged runs, \
-            within each machine. A file named twice (by any path, or through a link) is read once. Files (plain or .json.gz) are read \
+            within each machine. A file named twice (by any path, or through a link) is read once, and a run \
+            repeated in another file (a copy) is reported once, with a note on standard error. Files (plain or .json.gz) are read \
             whole, so their total size is bounded by --memory-budget (decoding holds about \
             \(ResultsInputs.memoryPerFileByte) bytes per byte of JSON); larger inputs are refused before they are read.
 
@@ -61,7 +62,11 @@ struct Report: ParsableCommand {
                     throw ValidationError("\(file.path) comes from another machine or build than \(inputs.files[0].path); "
                         + "report them separately or pass --allow-mixed-machines")
                 }
-                merged?.merge(document)
+                let repeats = merged?.merge(document) ?? 0
+                if repeats > 0 {
+                    FileHandle.standardError.write(Data(("note: \(file.path) repeats \(repeats) of \(document.runs.count) runs "
+                        + "already read (a copy of an earlier file?); each is reported once\n").utf8))
+                }
             } else {
                 merged = document
             }

@@ -63,6 +63,21 @@ struct ResultsFileReaderTests {
         #expect(!machine.sameMachine(as: MadeUpResults.machine(build: "debug")))
     }
 
+    @Test("a run repeated in another document (a copy) is merged once; another measurement of the same cell is kept")
+    func repeatedRuns() {
+        let first = MadeUpResults.document([MadeUpResults.run(.p2c), MadeUpResults.run(.roundRobin)])
+        var merged = first
+        #expect(merged.merge(first) == 2)
+        #expect(merged.runs == first.runs)
+        var again = MadeUpResults.run(.p2c)
+        again.seconds += 0.001
+        #expect(merged.merge(MadeUpResults.document([again, MadeUpResults.run(.roundRobin)])) == 1)
+        #expect(merged.runs.map(\.selector) == [.p2c, .roundRobin, .p2c])
+        // The same figures from another machine are not a repeat: they are kept with their machine.
+        #expect(merged.merge(MadeUpResults.document([MadeUpResults.run(.p2c)], machine: MadeUpResults.machine(cores: 16))) == 0)
+        #expect(merged.runs.count == 4)
+    }
+
     @Test("merging another machine's runs tags every run with its machine; the Markdown gets a machine column")
     func mixedMachines() {
         var merged = MadeUpResults.document([MadeUpResults.run(.roundRobin)])

@@ -102,6 +102,33 @@ struct ExactSelectorDifferentialTests {
         }
     }
 
+    /// Runs as long as a real-socket run's (`lbbench-live`'s default farm, weights 2,1,1,1, about
+    /// 13,000 requests in its window): the other tests' sequences are a few hundred steps, and
+    /// class rounds, units and stamps grow with every step, so a divergence that needs them large
+    /// would pass there. Connections in flight wander between 0 and a cap, as a proxy's do.
+    @Test("long runs at lbbench-live's default weights", arguments: exactKinds)
+    func longRuns(kind: SelectorKind) throws {
+        for (seed, weights) in [(UInt64(1), [2, 1, 1, 1]), (2, [2, 1, 1, 1]), (3, [1, 2, 3, 4])] {
+            var random = SplitMix64(seed: seed)
+            let cap = Int.random(in: 4...24, using: &random)
+            var reference = try ReferenceLeastConnections(weights: weights)
+            let selector = try kind.makeSelector(weights: weights, seed: seed)
+            var held: [ServerID] = []
+            for step in 0..<60_000 {
+                if !held.isEmpty && (held.count >= cap || Bool.random(using: &random)) {
+                    let server = held.remove(at: Int.random(in: 0..<held.count, using: &random))
+                    reference.release(server)
+                    selector.release(server)
+                } else {
+                    let expected = reference.pick()
+                    try #require(selector.pick() == expected, "seed \(seed) step \(step), active \(reference.activeConnections())")
+                    if let expected { held.append(expected) }
+                }
+            }
+            releaseAll(&reference, selector, held: held)
+        }
+    }
+
     /// One step of a light-load run: with `release`, one connection of `held`, chosen at random,
     /// is released on both; then both pick, must pick the same server, and it joins `held`.
     private func releaseThenPick(

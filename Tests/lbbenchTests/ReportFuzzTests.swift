@@ -159,6 +159,22 @@ struct ReportFuzzTests {
         #expect(merged.runs.count == original.runs.count, "a file named three ways was merged more than once")
     }
 
+    @Test("a copy of a results file (another file, the same runs) is reported once")
+    func copiedFileOnce() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("input.json")
+        let copy = directory.appendingPathComponent("copy.json")
+        let output = directory.appendingPathComponent("merged.json")
+        try Data(Self.original.utf8).write(to: input)
+        try Data(Self.original.utf8).write(to: copy)
+        var command = try LBBench.parseAsRoot(["report", input.path, copy.path, "--format", "json", "--output", output.path])
+        try command.run()
+        let merged = try JSONDecoder().decode(ResultsDocument.self, from: Data(contentsOf: output))
+        let original = try JSONDecoder().decode(ResultsDocument.self, from: Data(Self.original.utf8))
+        #expect(merged.runs.count == original.runs.count, "a copied file's runs were reported twice")
+    }
+
     @Test("compare counts a file named twice on one side once, as report does; one file may be on both sides")
     func compareSameFileOnce() throws {
         let directory = try Self.temporaryDirectory()
