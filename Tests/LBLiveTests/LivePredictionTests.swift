@@ -62,9 +62,9 @@ struct LivePredictionTests {
 
         let csv = report.csv().split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         let header = csv[0]
-        #expect(Array(header.suffix(2)) == ["sim_busiest_over_average_in_flight", "sim_backend_mean_in_flight"])
+        #expect(Array(header.suffix(3)) == ["sim_busiest_over_average_in_flight", "sim_backend_mean_in_flight", "unreleased_picks"])
         #expect(csv.dropFirst().allSatisfy { $0.count == header.count })
-        #expect(Array(csv[1].suffix(2)) == ["1.1", "2.5/1.5/1.4/1.6"])
+        #expect(Array(csv[1].suffix(3)) == ["1.1", "2.5/1.5/1.4/1.6", ""])
 
         let document = try #require(JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as? [String: Any])
         let jsonFindings = try #require(document["findings"] as? [String: Any])
@@ -163,6 +163,28 @@ struct LivePredictionTests {
                 #expect(!report.markdown().contains("simulated windows"))
             }
         }
+    }
+
+    @Test("Findings say whether lbbench's proxy released every pick; JSON and CSV carry each row's count, null for a peer")
+    func unreleasedPicks() throws {
+        var ours = Self.row("lbbench", "linear-scan", measured: 1.1, predicted: 1.05, inFlight: [2, 1, 1, 1])
+        var robin = Self.row("lbbench", "round-robin", measured: 1.5, predicted: 1.4, inFlight: [2, 1, 1, 1])
+        let theirs = Self.row("haproxy", "leastconn", measured: 1.0, predicted: 1.0, inFlight: [2, 1, 1, 1])
+        ours.unreleasedPicks = 0
+        robin.unreleasedPicks = 0
+        #expect(LiveFindings([ours, robin, theirs]).lines.last?.hasPrefix("lbbench's proxy released every pick") == true)
+        #expect(!LiveFindings([theirs]).lines.contains { $0.contains("released") }, "no lbbench row, no claim")
+        robin.unreleasedPicks = 3
+        let missed = try #require(LiveFindings([ours, robin, theirs]).lines.last)
+        #expect(missed.contains("MISSED RELEASES") && missed.contains("3 under round-robin") && !missed.contains("linear-scan"))
+        let report = LiveReport(
+            machine: MachineContext.current(), configuration: LiveConfiguration(), rows: [ours, robin, theirs], notes: [],
+            seconds: 1)
+        let document = try #require(JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as? [String: Any])
+        let rows = try #require(document["rows"] as? [[String: Any]])
+        #expect(rows.map { $0["unreleasedPicks"] as? Int } == [0, 3, nil] && rows[2]["unreleasedPicks"] is NSNull)
+        let csv = report.csv().split(separator: "\n")
+        #expect(csv[0].hasSuffix(",unreleased_picks") && csv[2].hasSuffix(",3") && csv[3].hasSuffix(","))
     }
 
     private static func row(

@@ -37,6 +37,7 @@ struct LiveSmokeTests {
         for row in report.rows {
             #expect(row.errors == 0)
             #expect(row.unfinished == 0, "\(row.algorithm): sent \(row.sent), errors \(row.errors), backends \(row.backendRequests)")
+            #expect(row.unreleasedPicks == 0, "\(row.algorithm): every pick released exactly once")
             #expect(row.sent > 0 && row.sent <= configuration.maximumRequests)
             #expect((row.short?.count ?? 0) > 0)
             #expect(row.backendRequests.reduce(0, +) > 0)
@@ -81,6 +82,25 @@ struct LiveSmokeTests {
         #expect(report.rows[0].prediction == nil, "zero work has no simulated prediction")
     }
 
+    @Test("Requests cut off by the end of the run are released when the generator closes their connections")
+    func cutOffRequestsReleased() async throws {
+        var configuration = LiveConfiguration()
+        configuration.balancers = [.lbbench]
+        // Four clients, each always waiting on a request of 2 s of work: four are in flight at the end.
+        configuration.traffic = .closed(population: 4, thinkTime: 0)
+        configuration.workload = .uniform
+        configuration.unit = 2
+        configuration.warmup = 0.2
+        configuration.duration = 0.5
+        configuration.drain = 0.1
+        configuration.simulatedJobs = 2_000
+        let report = try await LiveRunner.run(configuration)
+        for row in report.rows {
+            #expect(row.unfinished == 4, "\(row.algorithm): \(row.unfinished) unfinished")
+            #expect(row.unreleasedPicks == 0, "\(row.algorithm): \(String(describing: row.unreleasedPicks)) picks never released")
+        }
+    }
+
     @Test(
         "HAProxy and nginx when installed: rows for each algorithm, stopped by PID afterwards",
         .enabled(if: PeerBalancer.haproxy.executable != nil && PeerBalancer.nginx.executable != nil)
@@ -93,6 +113,7 @@ struct LiveSmokeTests {
         for row in report.rows {
             #expect(row.errors == 0)
             #expect((row.short?.count ?? 0) > 0)
+            #expect(row.unreleasedPicks == nil, "lbbench cannot read a real balancer's counts")
         }
         #expect(Set(report.rows.map(\.sent)).count == 1, "side by side, every row gets every request")
         #expect(ChildProcesses.shared.runningCount == 0)

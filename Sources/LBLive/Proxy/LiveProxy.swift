@@ -16,9 +16,14 @@ public final class LiveProxy: Sendable {
     private let channel: any Channel
     private let group: any EventLoopGroup
     private let pools: [NIOLoopBound<UpstreamPool>]
+    private let selector: any ServerSelector
 
-    private init(port: Int, channel: any Channel, group: any EventLoopGroup, pools: [NIOLoopBound<UpstreamPool>]) {
+    private init(
+        port: Int, channel: any Channel, group: any EventLoopGroup, pools: [NIOLoopBound<UpstreamPool>],
+        selector: any ServerSelector
+    ) {
         self.port = port
+        self.selector = selector
         self.channel = channel
         self.group = group
         self.pools = pools
@@ -54,7 +59,8 @@ public final class LiveProxy: Sendable {
                 }
             }
             .bind(host: "127.0.0.1", port: port).get()
-        return LiveProxy(port: channel.localAddress?.port ?? port, channel: channel, group: group, pools: pools)
+        return LiveProxy(
+            port: channel.localAddress?.port ?? port, channel: channel, group: group, pools: pools, selector: selector)
     }
 
     /// CPU seconds the group's threads have used so far (its event loops run only the proxy).
@@ -64,6 +70,22 @@ public final class LiveProxy: Sendable {
             total += Double(try await loop.submit { ThreadCPUTime.nanoseconds() }.get()) / 1e9
         }
         return total
+    }
+
+    /// Connections the selector still counts: 0 once every pick has been released. Read when no
+    /// client is connected any more (after a run's generator closed its connections): any count
+    /// left then is a release the proxy missed. Polled every 10 ms for up to `timeout` seconds,
+    /// because the proxy learns of closed client connections (whose requests it then releases)
+    /// a moment after they close.
+    ///
+    /// - Complexity: O(servers) per poll.
+    public func unreleasedPicks(waitingAtMost timeout: Double) async throws -> Int {
+        let deadline = LiveClock.now() + timeout
+        while true {
+            let counted = selector.activeConnections().reduce(0, +)
+            if counted == 0 || LiveClock.now() >= deadline { return counted }
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
     }
 
     /// Stops listening and closes the idle upstream connections; connections still serving a

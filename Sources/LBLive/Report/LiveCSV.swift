@@ -15,7 +15,7 @@ extension LiveReport {
             "backend_requests", "backend_mean_in_flight", "backend_max_in_flight", "busiest_over_average_in_flight",
             "proxy_cpu_seconds", "proxy_cpu_share", "sent", "errors", "unfinished",
             "generator_max_lag_seconds", "generator_mean_lag_seconds", "segment_short_counts", "segment_short_p99",
-            "sim_busiest_over_average_in_flight", "sim_backend_mean_in_flight",
+            "sim_busiest_over_average_in_flight", "sim_backend_mean_in_flight", "unreleased_picks",
         ]
         func number(_ value: Double?) -> String {
             value.map { NumberFormat.significant($0, digits: ReportNumber.significantDigits) } ?? ""
@@ -40,6 +40,7 @@ extension LiveReport {
                 row.segments.map { number($0.shortP99) }.joined(separator: "/"),
                 number(row.prediction?.busiestOverAverageInFlight),
                 row.prediction?.meanInFlight.map { number($0) }.joined(separator: "/") ?? "",
+                row.unreleasedPicks.map(String.init) ?? "",
             ]
             lines.append(cells.joined(separator: ","))
         }

@@ -32,6 +32,9 @@ public struct LiveFindings: Sendable {
     }
     /// The simulated window-to-window scatter of that ratio (`LiveReport.busiestBand`).
     public var busiestBand: BusiestRatioBand?
+    /// lbbench's rows (algorithm, `LiveRowResult.unreleasedPicks`): what each proxy's selector
+    /// still counted after the run; every figure 0 when every pick was released exactly once.
+    public var unreleasedPicks: [(algorithm: String, picks: Int)]
 
     /// The rows the busiest ÷ average finding compares: lbbench's first least-connections row
     /// and HAProxy's (leastconn); `nil` without both.
@@ -55,6 +58,7 @@ public struct LiveFindings: Sendable {
     /// busiest ÷ average ratio.
     public init(_ rows: [LiveRowResult], band: BusiestRatioBand? = nil) {
         busiestBand = band
+        unreleasedPicks = rows.compactMap { row in row.unreleasedPicks.map { (row.algorithm, $0) } }
         var balancers: [String] = []
         for row in rows where !balancers.contains(row.balancer) { balancers.append(row.balancer) }
         shortP99 = balancers.compactMap { balancer -> ShortP99? in
@@ -109,6 +113,15 @@ public struct LiveFindings: Sendable {
                     + "\(LiveFormat.number(ratio))× is \(band.contains(ratio) ? "inside" : "OUTSIDE") the window-to-window scatter"
             }
             lines.append(line)
+        }
+        if !unreleasedPicks.isEmpty {
+            let missed = unreleasedPicks.filter { $0.picks != 0 }
+            lines.append(missed.isEmpty
+                ? "lbbench's proxy released every pick: once the generator had closed its connections, its "
+                    + "selector\(unreleasedPicks.count == 1 ? "" : "s") counted 0 connections"
+                : "lbbench's proxy MISSED RELEASES: after the run its selectors still counted "
+                    + missed.map { "\($0.picks) under \($0.algorithm)" }.joined(separator: ", ")
+                    + " (every pick must be released exactly once)")
         }
         return lines
     }

@@ -191,6 +191,7 @@ private struct LiveRowDocument: Encodable {
     var generatorMeanLagSeconds: ReportNumber
     var segments: [Segment]
     var prediction: ReportNullable<Prediction>
+    var unreleasedPicks: ReportNullable<Int>
 
     init(_ row: LiveRowResult) {
         balancer = row.balancer
@@ -221,5 +222,6 @@ private struct LiveRowDocument: Encodable {
                 meanInFlight: $0.meanInFlight.map(ReportNumber.init),
                 busiestOverAverageInFlight: ReportNumber($0.busiestOverAverageInFlight))
         })
+        unreleasedPicks = ReportNullable(row.unreleasedPicks)
     }
 }

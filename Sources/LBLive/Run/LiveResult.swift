@@ -91,6 +91,10 @@ public struct LiveRowResult: Sendable {
     /// The measurement window in equal segments (`LiveConfiguration.segments`), in time order.
     public var segments: [LiveSegment]
     public var prediction: SimulatorPrediction?
+    /// lbbench's proxy only: connections its selector still counted once the generator had
+    /// closed every connection (`LiveProxy.unreleasedPicks`), 0 when every pick was released
+    /// exactly once; `nil` for HAProxy and nginx.
+    public var unreleasedPicks: Int? = nil
 
     /// Splits `samples` into short (at most the mean size) and long requests and summarises them.
     static func summaries(_ samples: [RequestSample]) -> (short: LatencySummary?, long: LatencySummary?) {

@@ -186,12 +186,16 @@ public enum LiveRunner {
         for station in stations { after.append((try await counters(station.backends), try await station.balancer.cpuSeconds())) }
         let window = LiveClock.now() - windowStart
         let outcomes = try await load.value
+        var unreleased: [Int?] = []
+        for station in stations { unreleased.append(try await station.balancer.unreleasedPicks()) }
 
         return stations.indices.map { index in
-            row(
+            var result = row(
                 stations[index].entry, outcome: outcomes[index], before: before[index].counters, after: after[index].counters,
                 cpuSeconds: after[index].cpu - before[index].cpu, window: window, configuration: configuration
             )
+            result.unreleasedPicks = unreleased[index]
+            return result
         }
     }
 
@@ -351,6 +355,15 @@ private enum RunningBalancer {
         switch self {
         case let .lbbench(proxy): try await proxy.cpuSeconds()
         case let .peer(process): process.cpuSeconds()
+        }
+    }
+
+    /// lbbench's proxy's `LiveProxy.unreleasedPicks` (waiting up to a second); `nil` for a real
+    /// balancer, whose counts lbbench cannot read.
+    func unreleasedPicks() async throws -> Int? {
+        switch self {
+        case let .lbbench(proxy): try await proxy.unreleasedPicks(waitingAtMost: 1)
+        case .peer: nil
         }
     }
 
