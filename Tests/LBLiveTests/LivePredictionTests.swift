@@ -58,13 +58,15 @@ struct LivePredictionTests {
         #expect(markdown.contains("| busiest ÷ avg in-flight | sim busiest ÷ avg |"))
         #expect(markdown.contains("| 1.2 | 1.1 |") && markdown.contains("| 1.3 | 1.25 |"))
         #expect(markdown.contains("| 2.5 / 1.5 / 1.4 / 1.6 |"), "the simulated per-backend in flight")
+        #expect(markdown.contains("| long requests |") && markdown.contains("| 40 / 20 / 20 / 20 | 1 / 1 / 0 / 0 |"))
         #expect(markdown.contains("the simulator predicts 1.1×"))
 
         let csv = report.csv().split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         let header = csv[0]
-        #expect(Array(header.suffix(3)) == ["sim_busiest_over_average_in_flight", "sim_backend_mean_in_flight", "unreleased_picks"])
+        #expect(Array(header.suffix(4)) == [
+            "sim_busiest_over_average_in_flight", "sim_backend_mean_in_flight", "unreleased_picks", "backend_long_requests"])
         #expect(csv.dropFirst().allSatisfy { $0.count == header.count })
-        #expect(Array(csv[1].suffix(3)) == ["1.1", "2.5/1.5/1.4/1.6", ""])
+        #expect(Array(csv[1].suffix(4)) == ["1.1", "2.5/1.5/1.4/1.6", "", "1/1/0/0"])
 
         let document = try #require(JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as? [String: Any])
         let jsonFindings = try #require(document["findings"] as? [String: Any])
@@ -74,6 +76,7 @@ struct LivePredictionTests {
         let prediction = try #require(rows[2]["prediction"] as? [String: Any])
         #expect(prediction["busiestOverAverageInFlight"] as? Double == 1.25)
         #expect(prediction["meanInFlight"] as? [Double] == [4, 4, 4, 5])
+        #expect((rows[0]["perBackend"] as? [String: Any])?["longRequests"] as? [Int] == [1, 1, 0, 0])
     }
 
     @Test("Without a prediction on both rows, no predicted ratio is claimed")
@@ -184,7 +187,8 @@ struct LivePredictionTests {
         let rows = try #require(document["rows"] as? [[String: Any]])
         #expect(rows.map { $0["unreleasedPicks"] as? Int } == [0, 3, nil] && rows[2]["unreleasedPicks"] is NSNull)
         let csv = report.csv().split(separator: "\n")
-        #expect(csv[0].hasSuffix(",unreleased_picks") && csv[2].hasSuffix(",3") && csv[3].hasSuffix(","))
+        let unreleased = csv.map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast().last }
+        #expect(unreleased == ["unreleased_picks", "0", "3", ""])
     }
 
     private static func row(
@@ -193,7 +197,7 @@ struct LivePredictionTests {
         LiveRowResult(
             balancer: balancer, algorithm: algorithm, family: .leastConnections, requestsPerSecond: 85,
             short: LatencySummary([0.001, 0.002]), long: LatencySummary([5]), meanResponseUnits: 2,
-            backendRequests: [40, 20, 20, 20], backendMeanInFlight: [2, 1, 1, 1], backendMaximumInFlight: [5, 3, 3, 3],
+            backendRequests: [40, 20, 20, 20], backendLongRequests: [1, 1, 0, 0], backendMeanInFlight: [2, 1, 1, 1], backendMaximumInFlight: [5, 3, 3, 3],
             busiestOverAverage: measured, proxyCPUSeconds: 1, proxyCPUShare: 0.1, sent: 100, errors: 0, unfinished: 0,
             generatorMaximumLag: 0, generatorMeanLag: 0,
             segments: Array(repeating: LiveSegment(shortCount: 1, shortP99: 0.002), count: LiveConfiguration().segments),

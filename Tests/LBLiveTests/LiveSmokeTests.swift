@@ -2,6 +2,7 @@ import Foundation
 @testable import LBLive
 import LBWorkloads
 import LoadBalancing
+import NIOPosix
 import Testing
 
 /// Short end-to-end runs on loopback: seconds, bounded requests, everything stopped after.
@@ -41,6 +42,7 @@ struct LiveSmokeTests {
             #expect(row.sent > 0 && row.sent <= configuration.maximumRequests)
             #expect((row.short?.count ?? 0) > 0)
             #expect(row.backendRequests.reduce(0, +) > 0)
+            #expect((1..<row.backendRequests.reduce(0, +)).contains(row.backendLongRequests.reduce(0, +)), "exponential sizes: some long requests")
             #expect(row.prediction != nil)
             // Exponential sizes: both kinds in the simulation, short below long.
             let short = try #require(row.prediction?.short)
@@ -80,6 +82,22 @@ struct LiveSmokeTests {
             #expect((row.short?.count ?? 0) > 0, "\(row.algorithm) measured no request")
         }
         #expect(report.rows[0].prediction == nil, "zero work has no simulated prediction")
+    }
+
+    @Test("A backend counts as long exactly the requests needing more than its longWork")
+    func backendCountsLongRequests() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let backend = try await LiveBackend.start(index: 0, speed: 1, capacity: .processorSharing, longWork: 0.005, on: group.next())
+        let client = try RawClient(port: backend.port)
+        for work in [1_000_000, 5_000_000, 6_000_000, 0, 20_000_000] {
+            client.send(workNanoseconds: work)
+            #expect(client.readHead().hasPrefix("HTTP/1.1 200"))
+        }
+        client.close()
+        let counters = try await backend.counters()
+        #expect(counters.requests == 5 && counters.longRequests == 2, "5 ms is not more than 5 ms; 6 and 20 ms are")
+        try await backend.close()
+        try await group.shutdownGracefully()
     }
 
     @Test("Requests cut off by the end of the run are released when the generator closes their connections")

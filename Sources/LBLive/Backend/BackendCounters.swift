@@ -9,6 +9,9 @@ import NIOCore
 public struct BackendCounters: Sendable, Equatable {
     /// Requests admitted.
     public var requests = 0
+    /// Requests admitted that need more work than the backend's `longWork` (`LiveBackend.start`):
+    /// with the run's mean size there, the long requests of the report's short/long split.
+    public var longRequests = 0
     /// Connections accepted.
     public var connections = 0
     /// ∫ (requests in flight) dt, in request-seconds.

@@ -33,14 +33,18 @@ public final class LiveBackend: Sendable {
         self.port = channel.localAddress?.port ?? 0
     }
 
-    /// Starts a backend listening on 127.0.0.1 at a port the kernel chooses.
+    /// Starts a backend listening on 127.0.0.1 at a port the kernel chooses; requests needing
+    /// more than `longWork` seconds of work at speed 1 are counted as long
+    /// (`BackendCounters.longRequests`; by default none is).
     ///
     /// - Throws: whatever binding the socket throws.
     public static func start(
-        index: Int, speed: Int, capacity: CapacitySpecification, on eventLoop: any EventLoop
+        index: Int, speed: Int, capacity: CapacitySpecification, longWork: Double = .infinity, on eventLoop: any EventLoop
     ) async throws -> LiveBackend {
         let state = try await eventLoop.submit {
-            NIOLoopBound(BackendState(model: capacity.makeModel(speed: Double(speed)), eventLoop: eventLoop), eventLoop: eventLoop)
+            NIOLoopBound(
+                BackendState(model: capacity.makeModel(speed: Double(speed)), longWork: longWork, eventLoop: eventLoop),
+                eventLoop: eventLoop)
         }.get()
         let channel = try await ServerBootstrap(group: eventLoop, childGroup: eventLoop)
             .serverChannelOption(.backlog, value: 1024)
@@ -84,10 +88,13 @@ final class BackendState {
     private var completions: [UInt64: () -> Void] = [:]
     private var nextJob: UInt64 = 0
     private var timer: Scheduled<Void>?
+    /// Work in seconds at speed 1 above which a request counts as long.
+    private let longWork: Double
     var counters = BackendCounters()
 
-    init(model: any CapacityModel, eventLoop: any EventLoop) {
+    init(model: any CapacityModel, longWork: Double, eventLoop: any EventLoop) {
         self.model = model
+        self.longWork = longWork
         self.eventLoop = eventLoop
     }
 
@@ -99,6 +106,7 @@ final class BackendState {
         completions[job] = completion
         model.admit(job, work: work, at: now)
         counters.requests += 1
+        if work > longWork { counters.longRequests += 1 }
         counters.record(inFlight: model.inFlight, at: now)
         serviceDue(at: now)
         return job

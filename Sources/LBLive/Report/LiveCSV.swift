@@ -16,6 +16,7 @@ extension LiveReport {
             "proxy_cpu_seconds", "proxy_cpu_share", "sent", "errors", "unfinished",
             "generator_max_lag_seconds", "generator_mean_lag_seconds", "segment_short_counts", "segment_short_p99",
             "sim_busiest_over_average_in_flight", "sim_backend_mean_in_flight", "unreleased_picks",
+            "backend_long_requests",
         ]
         func number(_ value: Double?) -> String {
             value.map { NumberFormat.significant($0, digits: ReportNumber.significantDigits) } ?? ""
@@ -41,6 +42,7 @@ extension LiveReport {
                 number(row.prediction?.busiestOverAverageInFlight),
                 row.prediction?.meanInFlight.map { number($0) }.joined(separator: "/") ?? "",
                 row.unreleasedPicks.map(String.init) ?? "",
+                row.backendLongRequests.map(String.init).joined(separator: "/"),
             ]
             lines.append(cells.joined(separator: ","))
         }

@@ -156,6 +156,7 @@ private struct LiveRowDocument: Encodable {
 
     struct PerBackend: Encodable {
         var requests: [Int]
+        var longRequests: [Int]
         var meanInFlight: [ReportNumber]
         var maxInFlight: [Int]
     }
@@ -202,7 +203,7 @@ private struct LiveRowDocument: Encodable {
         long = ReportNullable(row.long.map(Latency.init))
         meanResponseUnits = ReportNumber(row.meanResponseUnits)
         perBackend = PerBackend(
-            requests: row.backendRequests, meanInFlight: row.backendMeanInFlight.map(ReportNumber.init),
+            requests: row.backendRequests, longRequests: row.backendLongRequests, meanInFlight: row.backendMeanInFlight.map(ReportNumber.init),
             maxInFlight: row.backendMaximumInFlight)
         busiestOverAverageInFlight = ReportNumber(row.busiestOverAverage)
         proxyCPUSeconds = ReportNumber(row.proxyCPUSeconds)

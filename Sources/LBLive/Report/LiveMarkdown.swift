@@ -51,11 +51,13 @@ extension LiveReport {
         text += "## Per backend (measurement window)\n\n"
         let backendHeader = configuration.weights.indices.map { "b\($0) (w\(configuration.weights[$0]))" }
         var perBackend = MarkdownTable(
-            ["balancer", "algorithm", "requests " + backendHeader.joined(separator: " / "), "mean in-flight", "sim mean in-flight",
+            ["balancer", "algorithm", "requests " + backendHeader.joined(separator: " / "), "long requests", "mean in-flight",
+             "sim mean in-flight",
              "max in-flight"])
         for row in rows {
             perBackend.append([
                 row.balancer, row.algorithm, row.backendRequests.map(String.init).joined(separator: " / "),
+                row.backendLongRequests.map(String.init).joined(separator: " / "),
                 row.backendMeanInFlight.map(LiveFormat.number).joined(separator: " / "),
                 row.prediction.map { $0.meanInFlight.map(LiveFormat.number).joined(separator: " / ") } ?? "–",
                 row.backendMaximumInFlight.map(String.init).joined(separator: " / "),

@@ -72,6 +72,9 @@ public struct LiveRowResult: Sendable {
     public var meanResponseUnits: Double?
     /// Per backend, over the measurement window: requests admitted.
     public var backendRequests: [Int]
+    /// Per backend, over the measurement window: requests admitted that are larger than the
+    /// mean size (the `long` requests), which carry most of a mixed workload's in-flight time.
+    public var backendLongRequests: [Int]
     /// Per backend, over the measurement window: time-averaged requests in flight.
     public var backendMeanInFlight: [Double]
     /// Per backend: the most requests in flight at once during the run.

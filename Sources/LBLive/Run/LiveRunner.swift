@@ -211,12 +211,13 @@ public enum LiveRunner {
         let meanResponseUnits: Double? = configuration.unit > 0 && !samples.isEmpty
             ? samples.reduce(0) { $0 + $1.latency } / Double(samples.count) / configuration.unit : nil
         let backendRequests: [Int] = zip(before, after).map { $1.requests - $0.requests }
+        let backendLongRequests: [Int] = zip(before, after).map { $1.longRequests - $0.longRequests }
         let segments = LiveSegment.split(samples, duration: configuration.duration, count: configuration.segments)
         return LiveRowResult(
             balancer: entry.balancer.rawValue, algorithm: entry.algorithm, family: entry.family,
             requestsPerSecond: Double(samples.count) / configuration.duration,
             short: short, long: long, meanResponseUnits: meanResponseUnits,
-            backendRequests: backendRequests, backendMeanInFlight: meanInFlight,
+            backendRequests: backendRequests, backendLongRequests: backendLongRequests, backendMeanInFlight: meanInFlight,
             backendMaximumInFlight: after.map(\.maximumInFlight),
             busiestOverAverage: Fairness.busiestOverAverage(meanInFlight, weights: configuration.weights),
             proxyCPUSeconds: cpuSeconds, proxyCPUShare: cpuSeconds / window,
@@ -269,7 +270,8 @@ private struct Station {
         var backends: [LiveBackend] = []
         do {
             for (index, weight) in configuration.weights.enumerated() {
-                backends.append(try await LiveBackend.start(index: index, speed: weight, capacity: configuration.capacity, on: backendLoop))
+                backends.append(try await LiveBackend.start(
+                    index: index, speed: weight, capacity: configuration.capacity, longWork: configuration.unit, on: backendLoop))
             }
         } catch {
             for backend in backends { try? await backend.close() }
