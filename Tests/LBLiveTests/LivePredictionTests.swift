@@ -197,7 +197,8 @@ struct LivePredictionTests {
         LiveRowResult(
             balancer: balancer, algorithm: algorithm, family: .leastConnections, requestsPerSecond: 85,
             short: LatencySummary([0.001, 0.002]), long: LatencySummary([5]), meanResponseUnits: 2,
-            backendRequests: [40, 20, 20, 20], backendLongRequests: [1, 1, 0, 0], backendMeanInFlight: [2, 1, 1, 1], backendMaximumInFlight: [5, 3, 3, 3],
+            backendRequests: [40, 20, 20, 20], backendLongRequests: [1, 1, 0, 0], backendMeanInFlight: [2, 1, 1, 1],
+            backendMaximumInFlight: [5, 3, 3, 3],
             busiestOverAverage: measured, proxyCPUSeconds: 1, proxyCPUShare: 0.1, sent: 100, errors: 0, unfinished: 0,
             generatorMaximumLag: 0, generatorMeanLag: 0,
             segments: Array(repeating: LiveSegment(shortCount: 1, shortP99: 0.002), count: LiveConfiguration().segments),

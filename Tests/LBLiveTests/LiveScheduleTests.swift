@@ -79,7 +79,8 @@ struct LiveScheduleTests {
         LiveRowResult(
             balancer: balancer, algorithm: family.rawValue, family: family, requestsPerSecond: 1,
             short: LatencySummary(shortLatencies), long: nil, meanResponseUnits: nil,
-            backendRequests: [1], backendLongRequests: [0], backendMeanInFlight: [1], backendMaximumInFlight: [1], busiestOverAverage: 1,
+            backendRequests: [1], backendLongRequests: [0], backendMeanInFlight: [1], backendMaximumInFlight: [1],
+            busiestOverAverage: 1,
             proxyCPUSeconds: 0, proxyCPUShare: 0, sent: 1, errors: 0, unfinished: 0,
             generatorMaximumLag: 0, generatorMeanLag: 0,
             segments: segments.map { LiveSegment(shortCount: $0 == nil ? 0 : 1, shortP99: $0) }, prediction: nil

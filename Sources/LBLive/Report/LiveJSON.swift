@@ -203,8 +203,8 @@ private struct LiveRowDocument: Encodable {
         long = ReportNullable(row.long.map(Latency.init))
         meanResponseUnits = ReportNumber(row.meanResponseUnits)
         perBackend = PerBackend(
-            requests: row.backendRequests, longRequests: row.backendLongRequests, meanInFlight: row.backendMeanInFlight.map(ReportNumber.init),
-            maxInFlight: row.backendMaximumInFlight)
+            requests: row.backendRequests, longRequests: row.backendLongRequests,
+            meanInFlight: row.backendMeanInFlight.map(ReportNumber.init), maxInFlight: row.backendMaximumInFlight)
         busiestOverAverageInFlight = ReportNumber(row.busiestOverAverage)
         proxyCPUSeconds = ReportNumber(row.proxyCPUSeconds)
         proxyCPUShare = ReportNumber(row.proxyCPUShare)

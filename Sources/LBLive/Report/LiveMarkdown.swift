@@ -52,8 +52,7 @@ extension LiveReport {
         let backendHeader = configuration.weights.indices.map { "b\($0) (w\(configuration.weights[$0]))" }
         var perBackend = MarkdownTable(
             ["balancer", "algorithm", "requests " + backendHeader.joined(separator: " / "), "long requests", "mean in-flight",
-             "sim mean in-flight",
-             "max in-flight"])
+             "sim mean in-flight", "max in-flight"])
         for row in rows {
             perBackend.append([
                 row.balancer, row.algorithm, row.backendRequests.map(String.init).joined(separator: " / "),
