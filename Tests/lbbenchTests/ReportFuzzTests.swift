@@ -144,35 +144,37 @@ struct ReportFuzzTests {
 
     @Test("a file named twice by other spellings or through a link is read once; a link to a results file is followed")
     func sameFileOnce() throws {
-        let directory = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let input = directory.appendingPathComponent("input.json").path
-        let link = directory.appendingPathComponent("link.json").path
-        let output = directory.appendingPathComponent("merged.json").path
-        try Data(Self.original.utf8).write(to: URL(fileURLWithPath: input))
-        #expect(symlink(input, link) == 0)
-        var command = try LBBench.parseAsRoot(
-            ["report", input, directory.path + "/./input.json", link, "--format", "json", "--output", output])
-        try command.run()
-        let merged = try JSONDecoder().decode(ResultsDocument.self, from: Data(contentsOf: URL(fileURLWithPath: output)))
-        let original = try JSONDecoder().decode(ResultsDocument.self, from: Data(Self.original.utf8))
-        #expect(merged.runs.count == original.runs.count, "a file named three ways was merged more than once")
+        let counts = try Self.reportedRuns { directory in
+            let input = directory.appendingPathComponent("input.json").path
+            let link = directory.appendingPathComponent("link.json").path
+            try Data(Self.original.utf8).write(to: URL(fileURLWithPath: input))
+            #expect(symlink(input, link) == 0)
+            return [input, directory.path + "/./input.json", link]
+        }
+        #expect(counts.merged == counts.original, "a file named three ways was merged more than once")
     }
 
     @Test("a copy of a results file (another file, the same runs) is reported once")
     func copiedFileOnce() throws {
-        let directory = try Self.temporaryDirectory()
+        let counts = try Self.reportedRuns { directory in
+            let files = ["input.json", "copy.json"].map { directory.appendingPathComponent($0) }
+            for file in files { try Data(Self.original.utf8).write(to: file) }
+            return files.map(\.path)
+        }
+        #expect(counts.merged == counts.original, "a copied file's runs were reported twice")
+    }
+
+    /// Runs `report --format json` on the files `inputs` writes into a temporary directory, and
+    /// counts the runs of the merged report and of `original`.
+    static func reportedRuns(_ inputs: (URL) throws -> [String]) throws -> (merged: Int, original: Int) {
+        let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let input = directory.appendingPathComponent("input.json")
-        let copy = directory.appendingPathComponent("copy.json")
         let output = directory.appendingPathComponent("merged.json")
-        try Data(Self.original.utf8).write(to: input)
-        try Data(Self.original.utf8).write(to: copy)
-        var command = try LBBench.parseAsRoot(["report", input.path, copy.path, "--format", "json", "--output", output.path])
+        var command = try LBBench.parseAsRoot(["report"] + inputs(directory) + ["--format", "json", "--output", output.path])
         try command.run()
         let merged = try JSONDecoder().decode(ResultsDocument.self, from: Data(contentsOf: output))
         let original = try JSONDecoder().decode(ResultsDocument.self, from: Data(Self.original.utf8))
-        #expect(merged.runs.count == original.runs.count, "a copied file's runs were reported twice")
+        return (merged.runs.count, original.runs.count)
     }
 
     @Test("compare counts a file named twice on one side once, as report does; one file may be on both sides")
