@@ -360,11 +360,12 @@ private enum RunningBalancer {
         }
     }
 
-    /// lbbench's proxy's `LiveProxy.unreleasedPicks` (waiting up to a second); `nil` for a real
-    /// balancer, whose counts lbbench cannot read.
+    /// lbbench's proxy's `LiveProxy.unreleasedPicks`, waiting up to 3 s (a loaded machine may be
+    /// slow to deliver the closes; a count of 0 returns at once); `nil` for a real balancer,
+    /// whose counts lbbench cannot read.
     func unreleasedPicks() async throws -> Int? {
         switch self {
-        case let .lbbench(proxy): try await proxy.unreleasedPicks(waitingAtMost: 1)
+        case let .lbbench(proxy): try await proxy.unreleasedPicks(waitingAtMost: 3)
         case .peer: nil
         }
     }
