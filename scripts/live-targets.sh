@@ -7,7 +7,9 @@
 #      round robin's, per balancer and repeat, with the short requests behind each p99 and the
 #      window segments where it holds; lbbench's busiest ÷ average in-flight against HAProxy
 #      leastconn's, and whether it lies inside the run's simulated 5–95% window band (busiestRatioBand);
-#      the generator's lateness and the load average (how loaded the machine was);
+#      the generator's lateness and the load average (how loaded the machine was); the picks
+#      lbbench's proxy left unreleased (must be 0) and each least-connections row's long requests
+#      per backend;
 #   2. PS backends with exponential sizes: measured mean response against the simulator's;
 #   3. the zero-work ceiling, requests/s at 64 connections, lbbench's proxy (round robin) against
 #      nginx's round robin, three times in a row (each a ratio within one run; the median is the figure).
@@ -57,6 +59,14 @@ for path in sorted(glob.glob(os.path.join(out, "default-*/live.json"))):
     lag = max(row["generatorMaxLagSeconds"] for row in report["rows"]) * 1000
     mean_lag = max(row.get("generatorMeanLagSeconds") or 0 for row in report["rows"]) * 1000
     cells.append(f"generator late ≤ {lag:.0f} ms (mean {mean_lag:.2f} ms)")
+    # Every pick of lbbench's proxy released (0), and where each least-connections row sent its long requests.
+    unreleased = [row.get("unreleasedPicks") for row in report["rows"] if row["balancer"] == "lbbench"]
+    if any(value is not None for value in unreleased):
+        cells.append("lbbench unreleased picks " + "/".join(str(value) for value in unreleased))
+    longs = [f"{row['balancer']} {'/'.join(map(str, row['perBackend']['longRequests']))}" for row in report["rows"]
+             if row["family"] == "least-connections" and "longRequests" in row["perBackend"]]
+    if longs:
+        cells.append("long requests per backend: " + ", ".join(longs))
     ratio = report["findings"]["busiestRatioVersusHAProxy"]
     predicted = report["findings"].get("predictedBusiestRatioVersusHAProxy")
     band = report["findings"].get("busiestRatioBand")
