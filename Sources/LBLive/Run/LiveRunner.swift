@@ -190,20 +190,19 @@ public enum LiveRunner {
         for station in stations { unreleased.append(try await station.balancer.unreleasedPicks()) }
 
         return stations.indices.map { index in
-            var result = row(
+            row(
                 stations[index].entry, outcome: outcomes[index], before: before[index].counters, after: after[index].counters,
-                cpuSeconds: after[index].cpu - before[index].cpu, window: window, configuration: configuration
+                cpuSeconds: after[index].cpu - before[index].cpu, unreleasedPicks: unreleased[index], window: window,
+                configuration: configuration
             )
-            result.unreleasedPicks = unreleased[index]
-            return result
         }
     }
 
-    /// One row from what the generator saw through a balancer and what its farm's backends
-    /// counted at the window's two ends.
+    /// One row from what the generator saw through a balancer, what its farm's backends
+    /// counted at the window's two ends, and what lbbench's proxy left unreleased (`nil` for a peer).
     private static func row(
         _ entry: Entry, outcome: GeneratorOutcome, before: [BackendCounters], after: [BackendCounters],
-        cpuSeconds: Double, window: Double, configuration: LiveConfiguration
+        cpuSeconds: Double, unreleasedPicks: Int?, window: Double, configuration: LiveConfiguration
     ) -> LiveRowResult {
         let meanInFlight: [Double] = zip(before, after).map { Self.meanInFlight(before: $0, after: $1) }
         let (short, long) = LiveRowResult.summaries(outcome.samples)
@@ -223,7 +222,7 @@ public enum LiveRunner {
             proxyCPUSeconds: cpuSeconds, proxyCPUShare: cpuSeconds / window,
             sent: outcome.sent, errors: outcome.errors, unfinished: outcome.unfinished,
             generatorMaximumLag: outcome.maximumLag, generatorMeanLag: outcome.meanLag,
-            segments: segments, prediction: nil
+            segments: segments, prediction: nil, unreleasedPicks: unreleasedPicks
         )
     }
 
