@@ -3,7 +3,7 @@
 /// the end, and every node written records its new slot in the position map.
 ///
 /// Every node of a class heap has the class's weight, so each compares with
-/// `precedesWithOneWeight`, one branch-free 128-bit comparison.
+/// `precedesWithOneWeight`: the count, then the stamp.
 extension ClassHeaps {
     /// Places `node` at `slot` or above it, shifting greater ancestors down, and returns the
     /// slot where it lands.
