@@ -188,9 +188,10 @@ struct ClassHeaps {
     /// `precedes` for two nodes of the same weight class: fewer active connections, then
     /// older stamp (the score and virtual-time orders then follow these). Written with
     /// short-circuit branches, not as one branch-free comparison of 128-bit (active, stamp)
-    /// keys: at light load every count is 0 and the first comparison is always false, and on
-    /// an Intel Xeon VM the branch-free form made a 1,024-server pick + release 1.4–1.6× slower
-    /// than before the tie rule, this form 0.90–1.07× (`docs/tie-rule-cost.md`).
+    /// keys: at light load the counts compare the same way pick after pick (the sifted root
+    /// 1, every other server 0), so the branches are predicted; on an Intel Xeon VM the
+    /// branch-free form made a 1,024-server pick + release 1.4–1.6× slower than before the tie
+    /// rule, this form 0.90–1.07× (`docs/tie-rule-cost.md`).
     @inline(__always)
     static func precedesWithOneWeight(_ a: Node, _ b: Node) -> Bool {
         a.active < b.active || (a.active == b.active && a.stamp < b.stamp)
