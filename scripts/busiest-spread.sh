@@ -1,25 +1,38 @@
 #!/usr/bin/env bash
 # How far apart least-connections rules' busiest ÷ average in-flight land on one window of the
 # default `lbbench-live` farm, in the simulator: for seeds 1..SEEDS, `lbbench simulate` runs the
-# farm (weights = speeds 2,1,1,1, processor sharing, Poisson at ρ = 0.85 = 85 requests/s with
-# the live default unit of 50 ms, `mixed` sizes: 99% × 0.8 ms, 1% × 4.9 s of work) for
+# farm (weights = speeds 2,1,1,1, processor sharing, Poisson at ρ = 0.85, `mixed` sizes: 99% short
+# requests, 1% long ones, which carry 98% of the work) at the arrival rate of `lbbench-live
+# --unit-ms UNIT_MS` (ρ × Σ weights ÷ unit: 85 requests/s at the default 50 ms, 425 at 10 ms) for
 # WINDOW_SECONDS of arrivals (after a warm-up of a tenth as many) with lbbench's rule
 # (`linear-scan`), HAProxy leastconn's (`haproxy-leastconn`) and nginx least_conn's
 # (`nginx-least-conn`) on the same requests, and prints, per rule, in how many windows its busiest
 # ÷ average is within 10% of the HAProxy model's, the median ratio to it, and the median figure.
 # Usage: scripts/busiest-spread.sh [SEEDS (1-10000, default 200)] [WINDOW_SECONDS (10-3600, default 150,
-# lbbench-live's default window; it was 60 until 2026-11-30)]
-# Builds and uses the release lbbench (or runs $LBBENCH); 300 seeds of 150 s take about 10 s.
+# lbbench-live's default window; it was 60 until 2026-11-30)] [UNIT_MS (1-10000, default 50,
+# lbbench-live's default --unit-ms)]
+# Only the number of requests in a window matters (the simulator has no clock of its own), so
+# a window at 10 ms is one five times as long at 50 ms.
+# Builds and uses the release lbbench (or runs $LBBENCH); 300 seeds of 150 s at 50 ms take about
+# 10 s, at 10 ms about 30 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 seeds=${1:-200}
 window=${2:-150}
+unit=${3:-50}
 refuse() { echo "busiest-spread.sh: $1" >&2; exit 64; }
 [[ $seeds =~ ^[0-9]+$ ]] && [ ${#seeds} -le 5 ] && [ "$seeds" -ge 1 ] && [ "$seeds" -le 10000 ] \
     || refuse "SEEDS $seeds: must be a whole number in 1...10000"
 [[ $window =~ ^[0-9]+$ ]] && [ ${#window} -le 4 ] && [ "$window" -ge 10 ] && [ "$window" -le 3600 ] \
     || refuse "WINDOW_SECONDS $window: must be a whole number of seconds in 10...3600"
+[[ $unit =~ ^[0-9]+$ ]] && [ ${#unit} -le 5 ] && [ "$unit" -ge 1 ] && [ "$unit" -le 10000 ] \
+    || refuse "UNIT_MS $unit: must be a whole number of milliseconds in 1...10000"
+seeds=$((10#$seeds)) window=$((10#$window)) unit=$((10#$unit))  # 10#: a leading 0 is not octal
+# Requests in the window: ρ 0.85 × Σ weights 5 ÷ (UNIT_MS / 1000 s) × WINDOW_SECONDS.
+jobs=$((window * 4250 / unit))
+[ "$jobs" -ge 300 ] \
+    || refuse "WINDOW_SECONDS $window at UNIT_MS $unit: $jobs requests, fewer than the 300 the simulator measures at least"
 lbbench=${LBBENCH:-}
 if [ -z "$lbbench" ]; then
     swift build -c release --product lbbench >/dev/null
@@ -27,8 +40,6 @@ if [ -z "$lbbench" ]; then
 fi
 errors=$(mktemp /tmp/lbbench-busiest-spread.XXXXXX)
 trap 'rm -f "$errors"' EXIT
-rate=85 # requests/s: ρ 0.85 × Σ weights 5 ÷ unit 0.05 s, lbbench-live's defaults
-jobs=$((window * rate))
 rules=(linear-scan nginx-least-conn haproxy-leastconn)
 for seed in $(seq 1 "$seeds"); do
     # Each run's JSON holds one busiestOverAverageInFlight, in the order of --selectors.
@@ -39,7 +50,7 @@ for seed in $(seq 1 "$seeds"); do
     fi
     figures=$(grep -o '"busiestOverAverageInFlight" *: *[0-9.eE+-]*' <<<"$report" | sed 's/.*: *//' | tr '\n' ' ')
     echo "$seed $figures"
-done | awk -v seeds="$seeds" -v window="$window" -v jobs="$jobs" '
+done | awk -v seeds="$seeds" -v window="$window" -v jobs="$jobs" -v unit="$unit" '
     NF != 4 { print "busiest-spread.sh: seed " $1 ": expected 3 figures, got " NF - 1 > "/dev/stderr"; failed = 1; exit 1 }
     {
         for (rule = 1; rule <= 3; rule++) figure[rule, NR] = $(rule + 1)
@@ -61,7 +72,7 @@ done | awk -v seeds="$seeds" -v window="$window" -v jobs="$jobs" '
     END {
         if (failed || NR != seeds) exit 1
         printf "Busiest ÷ average in-flight on the default lbbench-live farm (weights 2,1,1,1, PS, ρ 0.85, mixed sizes),\n"
-        printf "simulated: %d windows of %d s (%d requests after %d of warm-up), seeds 1-%d, same requests for every rule.\n\n", NR, window, jobs, int(jobs / 10), seeds
+        printf "simulated: %d windows of %d s at --unit-ms %d (%d requests after %d of warm-up), seeds 1-%d, same requests for every rule.\n\n", NR, window, unit, jobs, int(jobs / 10), seeds
         printf "| rule | within 10%% of HAProxy leastconn'"'"'s | median ratio to it | median busiest ÷ avg |\n|---|--:|--:|--:|\n"
         split("lbbench least connections (linear-scan)|nginx least_conn (nginx-least-conn)", names, "|")
         for (rule = 1; rule <= 2; rule++)
