@@ -2,12 +2,10 @@ import LBHarness
 import LBReporting
 
 extension CheckReport {
-    /// The formats `lbbench check` writes its verdicts in: Markdown (the machine context, then
-    /// one table row per claim: claim, measured, the spread of the rounds behind it,
-    /// PASS/FAIL) and `lbbench.check/1` JSON, with the harness cells behind the verdicts.
-    package static let formats: [OutputFormat] = [.markdown, .json]
-
-    /// The report in `format`, one of `formats`, ending with a newline.
+    /// The report in `format`, ending with a newline: Markdown (the machine context, then one
+    /// table row per claim: claim, measured, the spread of the rounds behind it, PASS/FAIL) or
+    /// `lbbench.check/1` JSON, with the harness cells behind the verdicts. There is no CSV form
+    /// (`lbbench check --format` takes only the other two).
     ///
     /// - Throws: `EncodingError` from JSON encoding (only for non-finite numbers).
     package func rendered(_ format: OutputFormat) throws -> String {

@@ -27,16 +27,12 @@ struct Check: ParsableCommand {
 
     @OptionGroup var seed: SeedOption
 
-    @OptionGroup var report: ReportOptions
+    @OptionGroup var report: ReportOptions<MarkdownOrJSON>
 
     /// Measures a regression on purpose, to show the timing claims catch it
     /// (`scripts/check-false-failures.sh --inject`); hidden from `--help`.
     @Option(name: .customLong("inject-regression"), help: .private)
     var injectedRegressions: [InjectedRegression] = []
-
-    func validate() throws {
-        try report.check(formats: CheckReport.formats)
-    }
 
     func run() throws {
         let progress = ProgressLine.ifTerminal()
@@ -44,7 +40,7 @@ struct Check: ParsableCommand {
         claims.injectedRegressions = Set(injectedRegressions)
         let report = try claims.run { progress?.show($0) }
         progress?.finish()
-        try self.report.write(try report.rendered(self.report.format))
+        try self.report.write(try report.rendered(self.report.format.outputFormat))
         if !report.passed {
             let failed = report.claims.filter { !$0.passed }.map { "lbbench check: FAIL \($0.id): \($0.claim): \($0.measured)\n" }
             FileHandle.standardError.write(Data(failed.joined().utf8))

@@ -36,7 +36,7 @@ struct Compare: ParsableCommand {
                                + "percent, 0 to 1000.", valueName: "pct"))
     var failOnRegression: Double?
 
-    @OptionGroup var report: ReportOptions
+    @OptionGroup var report: ReportOptions<OutputFormat>
 
     @Option(parsing: .unconditional, help: "Refuse inputs whose decoding would exceed this, e.g. 512MiB or 8GiB, a bare number in MiB (default: \(MemoryBudget.standard)).")
     var memoryBudget: MemoryBudget?

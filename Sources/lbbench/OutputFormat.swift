@@ -2,8 +2,31 @@ import ArgumentParser
 import LBHarness
 import LBReporting
 
-// `--format` takes the one format enum of every report, spelled by its raw values (so `--help`
-// lists them).
-extension OutputFormat: ExpressibleByArgument {}
+/// What `--format` parses into: the formats one command writes, spelled by their raw values
+/// (so `--help` and a refusal list them), each one of the reports' `OutputFormat`s.
+protocol ReportFormat: ExpressibleByArgument, CaseIterable, Sendable {
+    /// Markdown, every command's default.
+    static var markdown: Self { get }
+    /// The report format this one is.
+    var outputFormat: OutputFormat { get }
+}
+
+// `run`, `report` and `compare` write every format.
+extension OutputFormat: ReportFormat {
+    var outputFormat: OutputFormat { self }
+}
+
+/// The formats of `check` and `simulate`, which have no CSV form.
+enum MarkdownOrJSON: String, ReportFormat {
+    case markdown
+    case json
+
+    var outputFormat: OutputFormat {
+        switch self {
+        case .markdown: .markdown
+        case .json: .json
+        }
+    }
+}
 // `--matrix` likewise takes the harness's named matrices.
 extension NamedMatrix: ExpressibleByArgument {}

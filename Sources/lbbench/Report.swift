@@ -29,7 +29,7 @@ struct Report: ParsableCommand {
     @Flag(help: "Merge runs from different machines or builds, with a machine column.")
     var allowMixedMachines = false
 
-    @OptionGroup var report: ReportOptions
+    @OptionGroup var report: ReportOptions<OutputFormat>
 
     @Option(parsing: .unconditional, help: "Refuse inputs whose decoding would exceed this, e.g. 512MiB or 8GiB (default: \(MemoryBudget.standard)).")
     var memoryBudget: MemoryBudget?

@@ -2,12 +2,14 @@ import ArgumentParser
 import LBHarness
 import LBReporting
 
-/// `--format` and `--output`, shared by every command that writes a report: the format is
-/// checked against the ones the command writes and the destination for writability before any
-/// work starts (exit 64, one line); the report is written at the end (`ReportOutput`).
-struct ReportOptions: ParsableArguments {
-    @Option(help: "Report format (check and simulate write markdown or json).")
-    var format: OutputFormat = .markdown
+/// `--format` and `--output`, shared by every command that writes a report: `Format` is the
+/// formats the command writes (`OutputFormat`, or `MarkdownOrJSON` for `check` and `simulate`),
+/// so `--help` and the refusal of another one (exit 64, one line) name exactly those; the
+/// destination is checked for writability before any work starts, and the report written at the
+/// end (`ReportOutput`).
+struct ReportOptions<Format: ReportFormat>: ParsableArguments {
+    @Option(help: "Report format.")
+    var format: Format = .markdown
 
     @Option(help: "Write the report to this file, atomically, instead of standard output; an existing regular file is replaced (keeping its permissions), never one of the command's inputs.")
     var output: String?
@@ -27,16 +29,6 @@ struct ReportOptions: ParsableArguments {
         guard let output, let identity = FileIdentity(path: output),
               let input = inputs.first(where: { $0.identity == identity }) else { return }
         throw ValidationError("--output \(output) is the input \(input.path); the report would replace it: name another file")
-    }
-
-    /// Refuses a format the command does not write.
-    ///
-    /// - Throws: `ValidationError` (exit 64) naming the formats it does write.
-    func check(formats: [OutputFormat]) throws {
-        guard formats.contains(format) else {
-            throw ValidationError("--format \(format.rawValue): this command writes "
-                + formats.map(\.rawValue).joined(separator: " or "))
-        }
     }
 
     /// Writes `text` to `--output`, or to standard output.

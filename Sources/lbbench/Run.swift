@@ -62,7 +62,7 @@ struct Run: ParsableCommand {
     @Flag(help: "A short run for CI: the same matrix, \(RunLength.quick).")
     var quick = false
 
-    @OptionGroup var report: ReportOptions
+    @OptionGroup var report: ReportOptions<OutputFormat>
 
     @Option(parsing: .unconditional, help: "Refuse a run whose estimated peak memory exceeds this, e.g. 512MiB or 8GiB (default: \(MemoryBudget.standard), the smaller of 4 GiB and half the physical memory; at most the physical memory).")
     var memoryBudget: MemoryBudget?

@@ -78,7 +78,7 @@ struct Simulate: ParsableCommand {
         """)
     var refresh: Double?
 
-    @OptionGroup var report: ReportOptions
+    @OptionGroup var report: ReportOptions<MarkdownOrJSON>
 
     @Flag(name: .customLong("validate"), help: "Check the simulator against queueing theory; exits 1 if a check fails.")
     var validation = false
@@ -99,7 +99,6 @@ struct Simulate: ParsableCommand {
         if validation && (describesFarm || selectors != nil) {
             throw ValidationError("--validate runs its own farms; combine it only with --jobs, --seed, --format and --output")
         }
-        try report.check(formats: [.markdown, .json])
         if let problem = (memoryBudget ?? .standard).problem { throw ValidationError(problem) }
         try checkRanges()
         _ = try routers()

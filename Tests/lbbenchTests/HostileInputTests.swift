@@ -271,6 +271,21 @@ struct HostileInputTests {
         #expect(outcome.seconds < Self.timeLimit)
     }
 
+    @Test("an unknown --format is refused naming exactly the formats that command writes")
+    func formatsPerCommand() throws {
+        for command in [["check"], ["simulate"]] {
+            let line = try #require(Self.parse(command + ["--format", "xml"]).line)
+            #expect(line.contains("'markdown' and 'json'") && !line.contains("csv"), "\(line)")
+            #expect(Self.parse(command + ["--format", "csv"]).status == 64)
+            #expect(Self.parse(command + ["--format", "json"]).status == 0)
+        }
+        for command in [["run"], ["report", "x.json"], ["compare", "a.json", "b.json"]] {
+            let line = try #require(Self.parse(command + ["--format", "xml"]).line)
+            #expect(line.contains("'markdown', 'json' or 'csv'"), "\(line)")
+            #expect(Self.parse(command + ["--format", "csv"]).status == 0)
+        }
+    }
+
     @Test("a repeated list item makes one cell or run, for every command")
     func duplicatesKeptOnce() throws {
         let run = try #require(Self.parse(["run", "--servers", "8,8", "--threads", "1,1", "--selectors", "buckets,buckets",
