@@ -7,7 +7,9 @@
 # WINDOW_SECONDS of arrivals (after a warm-up of a tenth as many) with lbbench's rule
 # (`linear-scan`), HAProxy leastconn's (`haproxy-leastconn`) and nginx least_conn's
 # (`nginx-least-conn`) on the same requests, and prints, per rule, in how many windows its busiest
-# ÷ average is within 10% of the HAProxy model's, the median ratio to it, and the median figure.
+# ÷ average is within 10% of the HAProxy model's, the median ratio to it, the median figure, and
+# the weight-2 backend's share of the in-flight over the windows (mean and standard deviation:
+# how far one window's balance wanders under each rule).
 # Usage: scripts/busiest-spread.sh [SEEDS (1-10000, default 200)] [WINDOW_SECONDS (10-3600, default 150,
 # lbbench-live's default window; it was 60 until 2026-11-30)] [UNIT_MS (1-10000, default 50,
 # lbbench-live's default --unit-ms)]
@@ -49,11 +51,18 @@ for seed in $(seq 1 "$seeds"); do
         exit 1
     fi
     figures=$(grep -o '"busiestOverAverageInFlight" *: *[0-9.eE+-]*' <<<"$report" | sed 's/.*: *//' | tr '\n' ' ')
-    echo "$seed $figures"
+    # Each run's per-server mean in-flight, one array per run: the first server's share of it.
+    shares=$(tr -d ' \n' <<<"$report" | grep -o '"meanInFlight":\[[^]]*\]' | sed 's/.*\[//; s/\]//' \
+        | awk -F, '{ sum = 0; for (i = 1; i <= NF; i++) sum += $i; printf "%s ", (sum > 0 ? $1 / sum : 0) }')
+    echo "$seed $figures$shares"
 done | awk -v seeds="$seeds" -v window="$window" -v jobs="$jobs" -v unit="$unit" '
-    NF != 4 { print "busiest-spread.sh: seed " $1 ": expected 3 figures, got " NF - 1 > "/dev/stderr"; failed = 1; exit 1 }
+    NF != 7 { print "busiest-spread.sh: seed " $1 ": expected 3 figures and 3 shares, got " NF - 1 " values" > "/dev/stderr"; failed = 1; exit 1 }
     {
-        for (rule = 1; rule <= 3; rule++) figure[rule, NR] = $(rule + 1)
+        for (rule = 1; rule <= 3; rule++) {
+            figure[rule, NR] = $(rule + 1)
+            share[rule] += $(rule + 4)
+            shareSquares[rule] += $(rule + 4) * $(rule + 4)
+        }
         for (rule = 1; rule <= 2; rule++) {
             ratio[rule, NR] = $(rule + 1) / $4
             if (ratio[rule, NR] >= 0.9 && ratio[rule, NR] <= 1.1) within[rule]++
@@ -69,13 +78,20 @@ done | awk -v seeds="$seeds" -v window="$window" -v jobs="$jobs" -v unit="$unit"
         }
         return count % 2 ? values[(count + 1) / 2] : (values[count / 2] + values[count / 2 + 1]) / 2
     }
+    # The standard deviation of the shares over the windows (n − 1 in the denominator; 0 for one window).
+    function deviation(rule,    mean, variance) {
+        if (NR < 2) return 0
+        mean = share[rule] / NR
+        variance = (shareSquares[rule] - NR * mean * mean) / (NR - 1)
+        return variance > 0 ? sqrt(variance) : 0
+    }
     END {
         if (failed || NR != seeds) exit 1
         printf "Busiest ÷ average in-flight on the default lbbench-live farm (weights 2,1,1,1, PS, ρ 0.85, mixed sizes),\n"
         printf "simulated: %d windows of %d s at --unit-ms %d (%d requests after %d of warm-up), seeds 1-%d, same requests for every rule.\n\n", NR, window, unit, jobs, int(jobs / 10), seeds
-        printf "| rule | within 10%% of HAProxy leastconn'"'"'s | median ratio to it | median busiest ÷ avg |\n|---|--:|--:|--:|\n"
+        printf "| rule | within 10%% of HAProxy leastconn'"'"'s | median ratio to it | median busiest ÷ avg | weight-2 share of in-flight, mean ± sd |\n|---|--:|--:|--:|--:|\n"
         split("lbbench least connections (linear-scan)|nginx least_conn (nginx-least-conn)", names, "|")
         for (rule = 1; rule <= 2; rule++)
-            printf "| %s | %d of %d (%.0f%%) | %.3f | %.3f |\n", names[rule], within[rule], NR, 100 * within[rule] / NR, median(ratio, rule, NR), median(figure, rule, NR)
-        printf "| HAProxy leastconn (haproxy-leastconn) | – | – | %.3f |\n", median(figure, 3, NR)
+            printf "| %s | %d of %d (%.0f%%) | %.3f | %.3f | %.3f ± %.3f |\n", names[rule], within[rule], NR, 100 * within[rule] / NR, median(ratio, rule, NR), median(figure, rule, NR), share[rule] / NR, deviation(rule)
+        printf "| HAProxy leastconn (haproxy-leastconn) | – | – | %.3f | %.3f ± %.3f |\n", median(figure, 3, NR), share[3] / NR, deviation(3)
     }'
