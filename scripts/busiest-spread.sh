@@ -16,7 +16,7 @@
 # Only the number of requests in a window matters (the simulator has no clock of its own), so
 # a window at 10 ms is one five times as long at 50 ms.
 # Builds and uses the release lbbench (or runs $LBBENCH); 300 seeds of 150 s at 50 ms take about
-# 10 s, at 10 ms about 30 s.
+# 15 s, at 10 ms about 30 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi

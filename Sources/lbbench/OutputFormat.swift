@@ -28,5 +28,6 @@ enum MarkdownOrJSON: String, ReportFormat {
         }
     }
 }
-// `--matrix` likewise takes the harness's named matrices.
+
+// `--matrix` takes the harness's named matrices, spelled by their raw values.
 extension NamedMatrix: ExpressibleByArgument {}
