@@ -32,6 +32,13 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return z ^ (z &>> 31)
     }
 
+    /// Skips `steps` values, as `steps` calls of `next()` would: one multiplication and one
+    /// addition.
+    @inlinable
+    public mutating func skip(_ steps: UInt64) {
+        state &+= Self.gamma &* steps
+    }
+
     /// A uniform double in the open interval (0, 1): never 0, so `log` of it is finite.
     @inlinable
     public mutating func nextUnitInterval() -> Double {

@@ -13,8 +13,8 @@ import LBRandom
 /// proxies with many workers use it. Approximate by design: it picks the better of two
 /// servers, not the best of all, though never the busier of the two it drew.
 ///
-/// Every random choice comes from a `SplitMix64` seeded with `seed`, so a run is reproducible.
-/// `P2CSelector` makes exactly the same choices when called from one thread with the same
+/// Every random choice comes from a `SplitMix64` seeded with `seed`, taken a pick at a time in
+/// blocks (`PickRandom`), so a run is reproducible. `P2CSelector` makes exactly the same choices when called from one thread with the same
 /// seed, so this policy is its model in the simulator. The two steps of a pick are public
 /// (`drawCandidates()`, `pick(between:and:)`) so that tests and the harness can see the draws.
 ///
@@ -33,7 +33,9 @@ public struct P2CPolicy: SelectionPolicy {
     private var columns: [UInt64]
     /// Whether every weight is equal (`WeightAliasTable.isUniform`): the draw skips the table.
     private var uniform: Bool
-    private var random: SplitMix64
+    /// Taken a pick at a time (`drawCandidates()` begins a pick), as `P2CSelector` takes its
+    /// slot's stream.
+    private var random: PickRandom
 
     public init(weights: [Int], seed: UInt64 = 0) throws(SelectorConfigurationError) {
         try WeightValidation.validate(weights)
@@ -41,7 +43,7 @@ public struct P2CPolicy: SelectionPolicy {
         weightOf = weights.map { UInt32($0) }
         columns = WeightAliasTable.columns(weightOf)
         uniform = WeightAliasTable.isUniform(weightOf)
-        random = SplitMix64(seed: seed)
+        random = PickRandom(seed: seed)
     }
 
     public var serverCount: Int { active.count }
@@ -59,6 +61,7 @@ public struct P2CPolicy: SelectionPolicy {
     public mutating func drawCandidates() -> (first: ServerID, second: ServerID?)? {
         var random = self.random
         defer { self.random = random }
+        random.beginPick()
         let weights = weightOf
         let columns = self.columns
         guard let drawn = P2CDraw.weightedCandidates(

@@ -28,14 +28,27 @@ struct SplitMix64Tests {
         #expect((0..<3).map { _ in random.nextUnitInterval() } == [0.7415648787718234, 0.15991039287692016, 0.2786011302551387])
     }
 
-    /// `P2CSelector` shares a stream between threads by adding `gamma` to its state atomically
-    /// and seeding a fresh generator with the state it found: that must be the stream itself.
+    /// `SlotRandom` shares a stream between threads by adding `gamma` (a block's worth of it) to
+    /// its state atomically and seeding a fresh generator with the state it found: that must be
+    /// the stream itself.
     @Test("the i-th output is a fresh generator seeded with seed + i × gamma")
     func stepIsAnAddition() {
         var stream = SplitMix64(seed: 99)
         for step in UInt64(0)..<5 {
             var fresh = SplitMix64(seed: 99 &+ step &* SplitMix64.gamma)
             #expect(stream.next() == fresh.next())
+        }
+    }
+
+    /// `PickRandom` skips what a pick leaves of its block with `skip`.
+    @Test("skip(k) lands where k calls of next() land")
+    func skipIsSteps() {
+        for steps in UInt64(0)..<9 {
+            var stepped = SplitMix64(seed: 7)
+            var skipped = SplitMix64(seed: 7)
+            for _ in 0..<steps { _ = stepped.next() }
+            skipped.skip(steps)
+            #expect(stepped.next() == skipped.next(), "\(steps) steps")
         }
     }
 }

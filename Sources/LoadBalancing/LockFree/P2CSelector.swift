@@ -13,9 +13,10 @@ import LBRandom
 /// # Randomness and what is reproducible
 /// Each thread slot (`ThreadSlots`) has its own `SplitMix64` stream in its own cache line:
 /// slot 0 starts from `seed` itself, slot `s` from the `s`-th output of `SplitMix64(seed)`.
-/// A step of `SplitMix64` is one addition, done here as an atomic add, so threads that share
-/// a slot still never reuse a random value. A program that calls the selector from one thread
-/// gets slot 0 and makes exactly the choices of `P2CPolicy(weights:seed:)`. With several
+/// A pick takes its random numbers from its slot's stream a block at a time, with one atomic
+/// add (`SlotRandom`), so threads that share a slot still never reuse a random value. A
+/// program that calls the selector from one thread gets slot 0 and makes exactly the choices
+/// of `P2CPolicy(weights:seed:)`, which takes its stream in the same blocks (`PickRandom`). With several
 /// threads, each slot's stream is still fixed by the seed, but which thread gets which slot
 /// (the order of their first calls) and how their picks interleave depend on scheduling, so
 /// concurrent runs are reproducible in distribution, not pick for pick.
@@ -27,8 +28,8 @@ import LBRandom
 /// count is seen at 0 it stays 0 (`AtomicWeightTable`).
 ///
 /// - Complexity: pick O(1) expected (one alias-table column, two weight and two count loads,
-///   an atomic add on the random stream per random number, one for the count; see `P2CDraw`
-///   when most servers are drained); release O(1) lock-free; `setWeight` O(n) when it changes
+///   one atomic add on the random stream per block of random numbers (`SlotRandom`), one for
+///   the count; see `P2CDraw` when most servers are drained); release O(1) lock-free; `setWeight` O(n) when it changes
 ///   a weight (the alias table is rebuilt), serialized by a writer lock. Memory: 80 bytes per
 ///   server with padded counts (the default up to 4,096 servers), 24 packed (the default
 ///   beyond: see `CounterLayout.forRandomAccess`); plus 64 bytes per thread slot.
@@ -142,20 +143,6 @@ public final class P2CSelector: ServerSelector {
 
 /// Every mutable field is an atomic; weight changes are serialized by the table's lock.
 extension P2CSelector: @unchecked Sendable {}
-
-/// One slot's `SplitMix64` stream, stepped by an atomic add so that threads sharing the slot
-/// each get distinct values.
-struct SlotRandom: RandomNumberGenerator {
-    let state: UnsafeAtomic<UInt64>
-
-    @inline(__always)
-    mutating func next() -> UInt64 {
-        // Relaxed: every add hands out a distinct state; random values publish no memory.
-        let previous = state.loadThenWrappingIncrement(by: SplitMix64.gamma, ordering: .relaxed)
-        var generator = SplitMix64(seed: previous)
-        return generator.next()
-    }
-}
 
 extension P2CSelector {
     /// Counts one more active connection on `server`, chosen by the caller.
