@@ -46,7 +46,7 @@ swift test
 
 step "swift test --sanitize=thread (concurrency tests)"
 swift test --sanitize=thread --scratch-path .build-tsan \
-    --filter 'ConcurrencyStressTests|DrainUnderLoadTests|LockFreeSelectorTests|ThreadSlotsTests|LockTests|LBHarnessTests|CombiningSelectorTests|ShardedHerdingTests|ShardedTieTests|RoundRobinBlockTests|PartitionedSelectorTests|OutputSafetyTests|AtomicFileTests|LBLiveTests|StatisticsConcurrencyTests'
+    --filter 'ConcurrencyStressTests|DrainUnderLoadTests|LockFreeSelectorTests|ThreadSlotsTests|LockTests|LBHarnessTests|CombiningSelectorTests|ShardedHerdingTests|ShardedTieTests|RoundRobinBlockTests|PartitionedSelectorTests|PickRandomTests|OutputSafetyTests|AtomicFileTests|LBLiveTests|StatisticsConcurrencyTests'
 
 step "lbbench --quick (release; fails on a leaked connection)"
 swift build -c release

@@ -14,9 +14,10 @@ import LBRandom
 /// servers, not the best of all, though never the busier of the two it drew.
 ///
 /// Every random choice comes from a `SplitMix64` seeded with `seed`, taken a pick at a time in
-/// blocks (`PickRandom`), so a run is reproducible. `P2CSelector` makes exactly the same choices when called from one thread with the same
-/// seed, so this policy is its model in the simulator. The two steps of a pick are public
-/// (`drawCandidates()`, `pick(between:and:)`) so that tests and the harness can see the draws.
+/// blocks (`PickRandom`), so a run is reproducible. `P2CSelector` makes exactly the same choices
+/// when called from one thread with the same seed, so this policy is its model in the simulator.
+/// The two steps of a pick are public (`drawCandidates()`, `pick(between:and:)`) so that tests and
+/// the harness can see the draws.
 ///
 /// - Complexity: pick O(1) expected while a fair fraction of servers is eligible; see
 ///   `P2CDraw` for mostly drained configurations (at most 17 draws plus one O(n) pass).

@@ -159,7 +159,7 @@ struct LiveConfigurationTests {
 
     @Test(
         "A utilisation outside 0.001...0.999 is refused naming --utilization (5e-324 once rounded the arrival rate to 0)",
-        arguments: [1.0, 1.5, 0, -0.1, .nan, 5e-324, 0.000_9, 0.999_1])
+        arguments: [1.0, 1.5, 0, -0.1, .nan, .leastNonzeroMagnitude, 0.000_9, 0.999_1])
     func utilization(value: Double) {
         var configuration = LiveConfiguration()
         configuration.traffic = .open(utilization: value)
@@ -179,7 +179,7 @@ struct LiveConfigurationTests {
             configuration.unit = unit
             try configuration.validate()
         }
-        for unit in [1e-323, 1e-7, 10.001, .infinity, .nan] {
+        for unit: Double in [2 * .leastNonzeroMagnitude, 1e-7, 10.001, .infinity, .nan] {
             configuration.unit = unit
             do {
                 try configuration.validate()

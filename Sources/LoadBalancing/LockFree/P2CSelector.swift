@@ -11,15 +11,15 @@ import LBRandom
 /// the races of the two servers involved.
 ///
 /// # Randomness and what is reproducible
-/// Each thread slot (`ThreadSlots`) has its own `SplitMix64` stream in its own cache line:
-/// slot 0 starts from `seed` itself, slot `s` from the `s`-th output of `SplitMix64(seed)`.
-/// A pick takes its random numbers from its slot's stream a block at a time, with one atomic
-/// add (`SlotRandom`), so threads that share a slot still never reuse a random value. A
-/// program that calls the selector from one thread gets slot 0 and makes exactly the choices
-/// of `P2CPolicy(weights:seed:)`, which takes its stream in the same blocks (`PickRandom`). With several
-/// threads, each slot's stream is still fixed by the seed, but which thread gets which slot
-/// (the order of their first calls) and how their picks interleave depend on scheduling, so
-/// concurrent runs are reproducible in distribution, not pick for pick.
+/// Each thread slot (`ThreadSlots`) has its own `SplitMix64` stream in its own cache line: slot 0
+/// starts from `seed` itself, slot `s` from the `s`-th output of `SplitMix64(seed)`. A pick takes
+/// its random numbers from its slot's stream a block at a time, with one atomic add (`SlotRandom`),
+/// so threads that share a slot still never reuse a random value. A program that calls the selector
+/// from one thread gets slot 0 and makes exactly the choices of `P2CPolicy(weights:seed:)`, which
+/// takes its stream in the same blocks (`PickRandom`). With several threads, each slot's stream is
+/// still fixed by the seed, but which thread gets which slot (the order of their first calls) and
+/// how their picks interleave depend on scheduling, so concurrent runs are reproducible in
+/// distribution, not pick for pick.
 ///
 /// # Drain
 /// Drained servers are never drawn (see `P2CDraw`); a server drained between the draw and the
@@ -29,10 +29,11 @@ import LBRandom
 ///
 /// - Complexity: pick O(1) expected (one alias-table column, two weight and two count loads,
 ///   one atomic add on the random stream per block of random numbers (`SlotRandom`), one for
-///   the count; see `P2CDraw` when most servers are drained); release O(1) lock-free; `setWeight` O(n) when it changes
-///   a weight (the alias table is rebuilt), serialized by a writer lock. Memory: 80 bytes per
-///   server with padded counts (the default up to 4,096 servers), 24 packed (the default
-///   beyond: see `CounterLayout.forRandomAccess`); plus 64 bytes per thread slot.
+///   the count; see `P2CDraw` when most servers are drained); release O(1) lock-free;
+///   `setWeight` O(n) when it changes a weight (the alias table is rebuilt), serialized by a
+///   writer lock. Memory: 80 bytes per server with padded counts (the default up to 4,096
+///   servers), 24 packed (the default beyond: see `CounterLayout.forRandomAccess`); plus 64
+///   bytes per thread slot.
 /// - Note: Thread-safe. Approximate (see above); lock-free picks and releases.
 public final class P2CSelector: ServerSelector {
     public let serverCount: Int
