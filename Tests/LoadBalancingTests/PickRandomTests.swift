@@ -26,8 +26,8 @@ struct PickRandomTests {
             for draw in 0..<draws {
                 #expect(random.next() == stream.next(), "draw \(draw) of a pick starting at value \(position)")
             }
-            position += max(1, (draws + length - 1) / length) * length
-            if draws == 0 { position -= length }  // a pick that draws nothing reserves nothing
+            // Whole blocks, as many as the draws need; a pick that draws nothing reserves none.
+            position += (draws + length - 1) / length * length
         }
     }
 

@@ -11,7 +11,8 @@ import LBRandom
 ///
 /// One atomic add per pick instead of one per draw: on a machine whose locked instructions
 /// are slow (the project's Intel Xeon VM, about 10 ns each) `p2c`'s pick + release went from
-/// 68–74 to 42–49 ns; where they are cheap (the AMD EPYC VM) the same change measured nothing.
+/// 66–75 to 42–53 ns (a scratch A/B, 2026-12-01); where they are cheap (the AMD EPYC VM) the
+/// same change measured nothing.
 ///
 /// - Complexity: `next()` O(1): one atomic add per block.
 /// - Note: Not thread-safe itself (a value owned by one pick); the slot's state it draws from
