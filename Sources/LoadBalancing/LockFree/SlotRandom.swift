@@ -11,8 +11,8 @@ import LBRandom
 ///
 /// One atomic add per pick instead of one per draw: on a machine whose locked instructions
 /// are slow (the project's Intel Xeon VM, about 10 ns each) `p2c`'s pick + release went from
-/// 66–75 to 42–53 ns (a scratch A/B, 2026-12-01); where they are cheap (the AMD EPYC VM) the
-/// same change measured nothing.
+/// 66–75 to 42–53 ns (a scratch A/B, 2026-12-01); where they are cheap (the project's first
+/// AMD EPYC VM, 1–3 ns) the same change measured nothing.
 ///
 /// - Complexity: `next()` O(1): one atomic add per block.
 /// - Note: Not thread-safe itself (a value owned by one pick); the slot's state it draws from
