@@ -98,8 +98,8 @@ public struct MatrixConfiguration: Sendable, Equatable {
 
     /// Refuses a run expected to last longer than `RunConfiguration.Limits.maximumRunSeconds`,
     /// all cells together: `--seconds` × cells exactly; for `--picks`, an estimate of each
-    /// cell's fills and picks at `estimatedStepSeconds` each, plus a nanosecond per server a
-    /// scanning selector visits (`RunConfiguration.Limits.serverVisitSeconds`).
+    /// cell's fills and picks at `estimatedStepSeconds` each, plus the servers a scanning
+    /// selector visits at its `RunConfiguration.Limits.scanVisitCost`.
     ///
     /// - Complexity: O(cells).
     static func checkRunTime(_ cells: [RunConfiguration], length: RunLength) throws(RunConfigurationError) {
@@ -129,8 +129,8 @@ public struct MatrixConfiguration: Sendable, Equatable {
                 option: "--picks", value: String(picks), range: "1...\(most) for \(cells.count) cells",
                 reason: "a run lasts at most 24 hours: these would take about "
                     + "\(NumberFormat.significant(total / 3_600, digits: 3)) hours, estimated at "
-                    + "\(OptionRange.describe(RunConfiguration.Limits.estimatedStepSeconds * 1e9)) ns a pick plus 1 ns per server "
-                    + "a scanning selector visits")
+                    + "\(OptionRange.describe(RunConfiguration.Limits.estimatedStepSeconds * 1e9)) ns a pick plus, for a scanning selector, "
+                    + "its measured cost per server visited")
         }
     }
 
@@ -143,9 +143,8 @@ public struct MatrixConfiguration: Sendable, Equatable {
     /// One step of `cell`: the harness's step cost, plus a visit to every server for a
     /// selector that scans them all.
     static func stepSeconds(_ cell: RunConfiguration) -> Double {
-        let scans = RunConfiguration.Limits.scanningSelectors.contains(cell.selector)
-        return RunConfiguration.Limits.estimatedStepSeconds
-            + (scans ? Double(cell.servers) * RunConfiguration.Limits.serverVisitSeconds : 0)
+        RunConfiguration.Limits.estimatedStepSeconds
+            + RunConfiguration.Limits.scanSeconds(cell.selector, servers: cell.servers, steps: 1)
     }
 
     /// This matrix with every dimension it leaves `nil` taken from `other` (the seed stays

@@ -1,3 +1,4 @@
+import LBReporting
 import LBWorkloads
 import LoadBalancing
 
@@ -38,19 +39,50 @@ public struct RunConfiguration: Sendable, Equatable {
         /// reads), for estimating a `--picks` run: 100 ns, the slow end of the 5–20 million
         /// steps per second measured on one core.
         public static let estimatedStepSeconds = 100e-9
-        /// A scanning selector's cost per server visited: linear-scan's measured 1 ns.
-        public static let serverVisitSeconds = 1e-9
         /// `--picks`: at most 10⁹ per cell, which takes minutes at the harness's rate of
         /// 5–20 million picks per second on one core (about 100 ns a step), and hours at
         /// linear-scan's O(n) cost on large farms.
         public static let picks = 1...1_000_000_000
-        /// Selectors whose pick scans every server (O(n)): a cell of
-        /// theirs costs its fills and picks times the servers.
-        public static let scanningSelectors = Set(SelectorKind.allCases.filter(\.pickScansEveryServer))
-        /// The most servers a scanning selector's cell may visit (fills and picks × servers):
-        /// about 2 minutes at linear-scan's measured 1 ns a server, where
-        /// `--servers 16777216 --selectors linear-scan` with the default picks would take days.
-        public static let maximumServerVisits = 100_000_000_000
+        /// The longest a scanning selector's cell may scan, estimated before it starts (fills
+        /// and picks × servers × `scanVisitCost`): about 2 minutes, where
+        /// `--servers 16777216 --selectors linear-scan` with the default picks would take weeks.
+        public static let maximumScanSeconds = 120.0
+
+        /// What one server visit of `selector`'s pick costs in a cell, or `nil` for a selector
+        /// whose pick does not visit every server. Measured with one worker filling
+        /// `--concurrency` connections (`lbbench run --threads 1 --picks 1`, 3·10⁹ visits a
+        /// run, start-up subtracted) on the Zen 1 EPYC VM, 2026-12-01, the slowest machine
+        /// seen: `linear-scan` 1.1–1.2 ns up to 131,072 servers (its 24-byte records fit the
+        /// caches), 2.3 at 256 Ki, 3.0 at 1 Mi, 2.5 at 16 Mi; `atomic-scan` 3.1 at 32,768 and
+        /// 4.1 at 65,536 (a padded line per count), 8.5 at 128 Ki, 8.0 at 1 Mi, 8.4 at 16 Mi;
+        /// `sharded` 3.2–3.4 up to 65,536, 4.0 at 128 Ki and 1 Mi, 4.3 at 16 Mi. Checked against
+        /// whole cells estimated at 20 s: they took 16–19 s.
+        ///
+        /// - Complexity: O(1).
+        public static func scanVisitCost(of selector: SelectorKind) -> ScanVisitCost? {
+            switch selector {
+            case .linearScan:
+                ScanVisitCost(cachedNanoseconds: 1.2, cachedEntries: 131_072, uncachedNanoseconds: 3, uncachedEntries: 262_144)
+            case .atomicScan: slowestScanVisitCost
+            case .sharded:
+                ScanVisitCost(cachedNanoseconds: 3.5, cachedEntries: 65_536, uncachedNanoseconds: 4.5, uncachedEntries: 131_072)
+            // A scanning selector not measured yet is bounded as the slowest measured one.
+            default: selector.pickScansEveryServer ? slowestScanVisitCost : nil
+            }
+        }
+
+        /// `atomic-scan`'s visit cost, the slowest measured.
+        static let slowestScanVisitCost =
+            ScanVisitCost(cachedNanoseconds: 4.2, cachedEntries: 65_536, uncachedNanoseconds: 9, uncachedEntries: 131_072)
+
+        /// The estimated seconds a cell of `selector` on `servers` servers spends visiting
+        /// servers in `steps` fills and picks (0 for a selector that does not scan).
+        ///
+        /// - Complexity: O(1).
+        public static func scanSeconds(_ selector: SelectorKind, servers: Int, steps: Int) -> Double {
+            guard let cost = scanVisitCost(of: selector) else { return 0 }
+            return cost.seconds(visits: Double(servers) * Double(steps), entries: servers)
+        }
     }
 
     /// The selector under test.
@@ -116,12 +148,12 @@ public struct RunConfiguration: Sendable, Equatable {
                             reason: "the harness keeps per-server tallies in every worker")
         }
         // Before the O(n) weight check: a hopeless cell is refused without touching its farm.
-        if Limits.scanningSelectors.contains(selector) {
+        if let cost = Limits.scanVisitCost(of: selector) {
             let picks = if case let .picks(count) = length { count } else { 0 }
-            let visits = servers.multipliedReportingOverflow(by: concurrency.saturatingAdd(picks))
-            if visits.overflow || visits.partialValue > Limits.maximumServerVisits {
+            let seconds = Limits.scanSeconds(selector, servers: servers, steps: concurrency.saturatingAdd(picks))
+            if seconds > Limits.maximumScanSeconds {
                 throw .tooMuchWork(selector: selector.rawValue, servers: servers, fills: concurrency, picks: picks,
-                                   maximum: Limits.maximumServerVisits)
+                                   estimatedSeconds: seconds, nanosecondsPerVisit: cost.nanoseconds(entries: servers))
             }
         }
         do { try WeightValidation.validate(weights) } catch { throw .invalidWeights(error) }

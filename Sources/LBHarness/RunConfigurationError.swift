@@ -27,8 +27,9 @@ public enum RunConfigurationError: Error, Equatable, Sendable, CustomStringConve
     case outOfRange(option: String, value: String, range: String, reason: String)
     /// Text where an integer in `range` was expected.
     case notAnInteger(option: String, value: String, range: String, reason: String)
-    /// A selector that scans every server would visit more than `maximum` servers in one cell.
-    case tooMuchWork(selector: String, servers: Int, fills: Int, picks: Int, maximum: Int)
+    /// A selector that scans every server would scan for longer than
+    /// `RunConfiguration.Limits.maximumScanSeconds` in one cell, by the estimate given.
+    case tooMuchWork(selector: String, servers: Int, fills: Int, picks: Int, estimatedSeconds: Double, nanosecondsPerVisit: Double)
     /// The run's estimated peak memory exceeds the budget.
     case overMemoryBudget(MemoryBudget.Excess)
     /// `--locks` given, but no selector of the run uses a lock or other synchronization.
@@ -58,10 +59,11 @@ public enum RunConfigurationError: Error, Equatable, Sendable, CustomStringConve
             "\(option) \(value) is out of range: must be in \(range) (\(reason))"
         case let .notAnInteger(option, value, range, reason):
             "\(option) '\(value)' is not an integer: must be one in \(range) (\(reason))"
-        case let .tooMuchWork(selector, servers, fills, picks, maximum):
+        case let .tooMuchWork(selector, servers, fills, picks, seconds, nanoseconds):
             "\(selector) scans all \(servers) servers on every pick: \(fills) connections to fill"
-                + (picks > 0 ? " and \(picks) picks" : "") + " would visit more than the \(maximum) servers a cell may "
-                + "(about 2 minutes); give fewer --servers, --concurrency or --picks"
+                + (picks > 0 ? " and \(picks) picks" : "") + " would take about \(NumberFormat.duration(seconds)) "
+                + "(\(NumberFormat.significant(nanoseconds, digits: 2)) ns a server visited), and a cell may scan for at most "
+                + "\(NumberFormat.duration(RunConfiguration.Limits.maximumScanSeconds)); give fewer --servers, --concurrency or --picks"
         case let .overMemoryBudget(excess):
             excess.description
         case let .locksWithoutLockBasedSelector(selectors):

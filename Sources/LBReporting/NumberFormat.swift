@@ -87,6 +87,19 @@ package enum NumberFormat {
         }
     }
 
+    /// An estimated duration in the unit it reads best in, two significant digits (see
+    /// `significant`): `"45 s"`, `"3.5 minutes"`, `"2.7 hours"`, `"41 days"`.
+    ///
+    /// - Complexity: O(1).
+    package static func duration(_ seconds: Double) -> String {
+        switch seconds {
+        case ..<120: "\(significant(seconds, digits: 2)) s"
+        case ..<7_200: "\(significant(seconds / 60, digits: 2)) minutes"
+        case ..<172_800: "\(significant(seconds / 3_600, digits: 2)) hours"
+        default: "\(significant(seconds / 86_400, digits: 2)) days"
+        }
+    }
+
     /// Nanoseconds as a short figure: `"42"`, `"1,234"`.
     ///
     /// - Complexity: O(digits).

@@ -207,7 +207,8 @@ struct Simulate: ParsableCommand {
             // A missing option (nil) takes its default, which is in range.
             let counts: [(option: String, value: Int?, range: ClosedRange<Int>, reason: String)] = [
                 ("--servers", servers, SimulationLimits.servers, "one selector per balancer over every server"),
-                ("--jobs", jobs, SimulationLimits.jobs, "10 per confidence batch at least; and at most 2·10¹¹ server visits per router"),
+                ("--jobs", jobs, SimulationLimits.jobs,
+                 "10 per confidence batch at least; at most 10⁹, so that requests with the warm-up stay 32-bit numbers"),
                 ("--balancers", balancers, SimulationLimits.balancers, "one selector per balancer"),
             ]
             for count in counts {

@@ -100,8 +100,9 @@ struct MatrixConfigurationTests {
     @Test("a --picks run is bounded at a day by its estimate: linear-scan cells over about 1,000 servers")
     func picksRunTime() throws {
         // Each cell: 9·10⁷ picks and about 4,100 fills at 100 ns a step, and about 1,030 server
-        // visits a step at 1 ns: about 101 s. Ten server counts × 100 thread counts is 1,000
-        // cells, 28 hours: refused; × 80 thread counts, 22.6 hours: accepted.
+        // visits a step at linear-scan's 1.2 ns in the caches: about 120 s. Ten server counts ×
+        // 100 thread counts is 1,000 cells, 33 hours: refused; × 70 thread counts, 23.3 hours:
+        // accepted.
         func matrix(threadCounts: Int) -> MatrixConfiguration {
             MatrixConfiguration(selectors: [.linearScan], serverCounts: Array(1_024..<1_034),
                                 threadCounts: Array(1...threadCounts), workloads: [.uniform],
@@ -113,19 +114,19 @@ struct MatrixConfigurationTests {
         let seconds = MatrixConfiguration.estimatedSeconds(cell, picks: 90_000_000)
         #expect(cell.concurrency == 4_096)
         let steps = 90_004_096.0
-        let expected: Double = steps * 100e-9 + steps * 1_024.0 * 1e-9
+        let expected: Double = steps * 100e-9 + steps * 1_024.0 * 1.2e-9
         #expect(abs(seconds - expected) < 1e-6)
         let tooLong = #expect(throws: RunConfigurationError.self) { try matrix(threadCounts: 100).cells() }
         let line = tooLong?.description ?? ""
         #expect(line.contains("--picks 90000000 is out of range: must be in 1...") && line.contains("for 1000 cells"), "\(line)")
-        #expect(line.contains("would take about 28"), "\(line)")
+        #expect(line.contains("would take about 33"), "\(line)")
         // The bound it names fits the day; one pick more per cell does not.
         let bound = try #require(Int(line.split(separator: "...")[1].split(separator: " ")[0]))
         #expect(throws: Never.self) { try { var m = matrix(threadCounts: 100); m.length = .picks(bound); return m }().cells() }
         #expect(throws: RunConfigurationError.self) {
             try { var m = matrix(threadCounts: 100); m.length = .picks(bound + 1_000); return m }().cells()
         }
-        #expect(throws: Never.self) { try matrix(threadCounts: 80).cells() }
+        #expect(throws: Never.self) { try matrix(threadCounts: 70).cells() }
     }
 
     @Test("a named matrix narrowed to lock-free selectors is not refused for the matrix's own locks")
@@ -200,15 +201,48 @@ struct MatrixConfigurationTests {
         }
     }
 
-    @Test("a scanning selector's cell is refused when it would visit too many servers")
+    @Test("a scanning selector's cell is refused when its estimated scan exceeds 2 minutes")
     func scanningWork() {
         let slow = MatrixConfiguration(selectors: [.linearScan], serverCounts: [1 << 24], threadCounts: [1],
                                        workloads: [.uniform], length: .picks(400_000))
-        #expect(throws: RunConfigurationError.tooMuchWork(
-            selector: "linear-scan", servers: 1 << 24, fills: 4 << 24, picks: 400_000,
-            maximum: RunConfiguration.Limits.maximumServerVisits)) { try slow.cells() }
+        do {
+            _ = try slow.cells()
+            Issue.record("a cell of about 39 days was accepted")
+        } catch {
+            guard case let .tooMuchWork(selector, servers, fills, picks, seconds, nanoseconds) = error else {
+                Issue.record("unexpected error \(error)")
+                return
+            }
+            #expect(selector == "linear-scan" && servers == 1 << 24 && fills == 4 << 24 && picks == 400_000)
+            // Beyond the caches, 3 ns a visit: 2^24 × (2^26 + 400,000) visits.
+            #expect(nanoseconds == 3)
+            #expect(abs(seconds / (Double(1 << 24) * Double((4 << 24) + 400_000) * 3e-9) - 1) < 1e-12)
+            #expect(error.description.contains("would take about 39 days (3 ns a server visited)"))
+            #expect(error.description.contains("a cell may scan for at most 2 minutes"))
+        }
         let fast = MatrixConfiguration(selectors: [.p2c], serverCounts: [1 << 20], threadCounts: [1],
                                        workloads: [.uniform], length: .picks(400_000))
         #expect(throws: Never.self) { try fast.cells() }
+    }
+
+    /// The most fills and picks of a cell that scans for at most 2 minutes: `servers` × steps
+    /// × the visit cost ≤ 120 s.
+    @Test("the scan bound sits where each selector's visit cost puts it, in and beyond the caches",
+          arguments: [
+              (SelectorKind.linearScan, 131_072, 762_939),  // 1.2 ns: 119.99993 s; one more 120.00009
+              (SelectorKind.linearScan, 262_144, 152_587),  // beyond the caches, 3 ns
+              (SelectorKind.atomicScan, 65_536, 435_965),  // 4.2 ns
+              (SelectorKind.atomicScan, 131_072, 101_725),  // 9 ns
+              (SelectorKind.sharded, 65_536, 523_158),  // 3.5 ns
+              (SelectorKind.sharded, 131_072, 203_450),  // 4.5 ns
+          ])
+    func scanBound(selector: SelectorKind, servers: Int, steps: Int) {
+        func cell(_ steps: Int) -> MatrixConfiguration {
+            MatrixConfiguration(selectors: [selector], serverCounts: [servers], threadCounts: [1], workloads: [.uniform],
+                                concurrency: 1, length: .picks(steps - 1))
+        }
+        #expect(throws: Never.self) { try cell(steps).cells() }
+        #expect(throws: RunConfigurationError.self) { try cell(steps + 1).cells() }
+        #expect(RunConfiguration.Limits.scanVisitCost(of: .buckets) == nil)
     }
 }

@@ -46,6 +46,36 @@ struct NumberFormatTests {
         #expect(NumberFormat.rate(910.4) == "910")
         #expect(NumberFormat.nanoseconds(UInt64.max) == "9,223,372,036,854,775,807")
     }
+
+    @Test("durations in the unit they read best in")
+    func duration() {
+        #expect(NumberFormat.duration(45.2) == "45 s")
+        #expect(NumberFormat.duration(119.4) == "120 s")
+        #expect(NumberFormat.duration(120) == "2 minutes")
+        #expect(NumberFormat.duration(1_620) == "27 minutes")
+        #expect(NumberFormat.duration(7_200) == "2 hours")
+        #expect(NumberFormat.duration(9_720) == "2.7 hours")
+        #expect(NumberFormat.duration(172_800) == "2 days")
+        #expect(NumberFormat.duration(3.5e6) == "41 days")
+    }
+}
+
+@Suite("Scan visit cost")
+struct ScanVisitCostTests {
+    @Test("the cached cost up to the cached entries, log-linear to the uncached; seconds never overflow")
+    func tiers() {
+        let cost = ScanVisitCost(cachedNanoseconds: 1.5, cachedEntries: 1_000, uncachedNanoseconds: 4, uncachedEntries: 4_000)
+        #expect(cost.nanoseconds(entries: 1) == 1.5)
+        #expect(cost.nanoseconds(entries: 1_000) == 1.5)
+        #expect(cost.nanoseconds(entries: 1_001) > 1.5)
+        #expect(abs(cost.nanoseconds(entries: 2_000) - 2.75) < 1e-12)
+        #expect(cost.nanoseconds(entries: 3_999) < 4)
+        #expect(cost.nanoseconds(entries: 4_000) == 4)
+        #expect(cost.nanoseconds(entries: Int.max) == 4)
+        #expect(abs(cost.seconds(visits: 2e9, entries: 10) - 3) < 1e-12)
+        #expect(abs(cost.seconds(visits: 2e9, entries: Int.max) - 8) < 1e-12)
+        #expect(cost.seconds(visits: Double(Int.max) * Double(Int.max), entries: 1).isFinite)
+    }
 }
 
 @Suite("Markdown tables")

@@ -1,3 +1,5 @@
+import LBReporting
+
 /// The ranges of the simulator's numeric inputs that its command line checks before any work
 /// starts: each one what the simulator can honour in time, memory or precision.
 ///
@@ -17,40 +19,71 @@ public enum SimulationLimits {
     /// away. Above 0.999 the queues do not reach steady state within a run (an M/M/1 queue at
     /// ρ = 0.999 holds 999 requests on average, relaxing over millions of service times).
     public static let utilization = 0.001...0.999
-    /// The most servers one run may visit when every request visits every server (a router
-    /// that scans, or refreshed views): about 2 minutes at the 0.6 ns a server measured for
-    /// `linear-scan` at 100,000 servers (15,900 requests/s), where `--jobs 10⁹` would take 19 hours.
-    public static let maximumServerVisits = 200_000_000_000
+    /// The longest one run may spend visiting servers, estimated before it starts, when every
+    /// request visits every server (a router that scans, or refreshed views): about 2 minutes,
+    /// where `--servers 100000 --jobs 1000000000 --selectors nginx-least-conn` would take
+    /// weeks.
+    public static let maximumScanSeconds = 120.0
 
-    /// The most per-server entries all balancers together may hold before a visit is counted
-    /// as `outOfCacheVisitCost` visits: 2²⁰ (8 MiB of counts), about what the caches hold.
-    public static let cachedEntries = 1 << 20
-    /// What one visit costs, in cached visits, once the balancers' entries outgrow the caches:
-    /// measured 22 (10,000 servers with `--refresh` at one refresh per request, `random`, the
-    /// same 220,000 requests: 21.9 s with 1,024 balancers, 1.0 s with 64).
-    public static let outOfCacheVisitCost = 20
+    /// What one server visit of `router`'s pick costs in a run, or `nil` for a router that does
+    /// not scan; cached while servers × balancers (each balancer scans its own counts) stay
+    /// within 4,096, uncached from 65,536. Measured on the Zen 1 EPYC VM, 2026-12-01, the
+    /// slowest machine seen (`lbbench simulate --selectors R --servers N --jobs J`, 1.5–3·10⁹
+    /// visits a run, the whole run's time over its visits): at 1,024–4,096 servers
+    /// `linear-scan` 1.4–1.7 ns, `atomic-scan` 3.3–3.5, `sharded` 4.1–4.3,
+    /// `haproxy-leastconn` 2.0–2.5, `nginx-least-conn` 6.2–7.4; at 8,192 2.0, 4.9, 6.6, 3.4
+    /// and 10.9; from 16,384 to 100,000 2.6–2.7, 6.5–14.3, 8.0–11.3, 3.3–3.6 and 12.4–16.3 ns.
+    /// Checked against whole runs estimated at 20 s: they took 13–18 s.
+    ///
+    /// - Complexity: O(1).
+    public static func scanVisitCost(of router: RouterKind) -> ScanVisitCost? {
+        guard router.pickScansEveryServer else { return nil }
+        let (cached, uncached) = switch router {
+        case .selector(.linearScan): (1.7, 2.7)
+        case .selector(.sharded): (4.3, 11.5)
+        case .haproxyLeastConnections: (2.5, 3.7)
+        case .nginxLeastConnections: (7.4, 16.5)
+        // `atomic-scan`, and a scanning selector not measured yet, as the slowest library scan.
+        default: (3.5, 14.5)
+        }
+        return ScanVisitCost(
+            cachedNanoseconds: cached, cachedEntries: 4_096, uncachedNanoseconds: uncached, uncachedEntries: 65_536)
+    }
+
+    /// What copying one server's count into a balancer's refreshed view costs: 0.6 ns while all
+    /// views together hold at most 2²⁰ counts (8 MiB), 20 times that from 2²² (measured 22:
+    /// 10,000 servers with `--refresh` at one refresh per request, `random`, the same 220,000
+    /// requests: 21.9 s with 1,024 balancers, 1.0 s with 64).
+    public static let refreshVisitCost =
+        ScanVisitCost(cachedNanoseconds: 0.6, cachedEntries: 1 << 20, uncachedNanoseconds: 12, uncachedEntries: 1 << 22)
 
     /// Refuses a run of `router` on `configuration` whose requests (warm-up included) would
-    /// visit more than `maximumServerVisits` servers: every request when the router scans or the
-    /// balancers' views are refreshed (at most once per request), each visit counted
-    /// `outOfCacheVisitCost` times when servers × balancers outgrow `cachedEntries`.
+    /// spend longer than `maximumScanSeconds` visiting servers: every request visits every
+    /// server once when the router scans (`scanVisitCost`) and once more when the balancers'
+    /// views are refreshed (at most once per request, `refreshVisitCost`).
     ///
     /// - Complexity: O(1).
     public static func checkWork(of router: RouterKind, on configuration: SimulationConfiguration) throws(SimulationError) {
-        guard router.pickScansEveryServer || configuration.refresh != nil else { return }
+        let scan = scanVisitCost(of: router)
+        let refresh = configuration.refresh == nil ? nil : refreshVisitCost
+        guard scan != nil || refresh != nil else { return }
         let servers = configuration.weights.count
         let requests = configuration.jobs.addingReportingOverflow(configuration.warmupJobs).partialValue
         let entries = servers.multipliedReportingOverflow(by: configuration.balancers)
-        let cost = entries.overflow || entries.partialValue > cachedEntries ? outOfCacheVisitCost : 1
-        let visits = requests.multipliedReportingOverflow(by: servers)
-        let weighted = visits.partialValue.multipliedReportingOverflow(by: cost)
-        guard visits.overflow || weighted.overflow || weighted.partialValue > maximumServerVisits else { return }
-        let why = router.pickScansEveryServer ? "\(router.name) scans all \(servers) servers on every request"
+        let views = entries.overflow ? Int.max : entries.partialValue
+        let nanoseconds = (scan?.nanoseconds(entries: views) ?? 0) + (refresh?.nanoseconds(entries: views) ?? 0)
+        let seconds = Double(requests) * Double(servers) * nanoseconds * 1e-9
+        guard seconds > maximumScanSeconds else { return }
+        let why = scan != nil ? "\(router.name) scans all \(servers) servers on every request"
             : "refreshed views copy all \(servers) servers' counts up to once a request"
-        let slower = cost > 1 ? " (each visit counting \(cost): \(servers) servers × \(configuration.balancers) balancers outgrow the caches)" : ""
+        let outgrown = [scan, refresh].contains { cost in cost.map { views > $0.cachedEntries } ?? false }
+        let counts = configuration.balancers == 1
+            ? "\(servers) servers" : "\(servers) servers × \(configuration.balancers) balancers"
+        let uncached = outgrown ? "; the counts of \(counts) outgrow the caches" : ""
         throw .invalidConfiguration(
-            "--jobs \(configuration.jobs): \(why), and \(requests) requests (a tenth more for the warm-up) would visit "
-                + "more than the \(maximumServerVisits) servers a run may (about 2 minutes)\(slower); give fewer --jobs, "
+            "--jobs \(configuration.jobs): \(why), and \(requests) requests (a tenth more for the warm-up) would take about "
+                + "\(NumberFormat.duration(seconds)) (\(NumberFormat.significant(nanoseconds, digits: 2)) ns a server visited"
+                + "\(uncached)), and a run may scan for at most \(NumberFormat.duration(maximumScanSeconds)); give fewer --jobs, "
                 + "--servers or --balancers")
     }
 
