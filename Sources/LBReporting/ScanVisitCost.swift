@@ -7,9 +7,9 @@ import Foundation
 /// it starts (`lbbench run`'s cells, `lbbench simulate`'s runs) by multiplying the visits by
 /// this cost; each keeps a table of its own, measured through itself.
 ///
-/// The figures are the slowest measured on the slowest 2-core machine the project has run on
-/// (an AMD EPYC Zen 1 VM at 2.0 GHz), so that a bound stated in minutes holds there and is
-/// pessimistic elsewhere.
+/// Each table says where its figures come from; the scan tables hold the slowest measured on the
+/// slowest 2-core machine the project has run on (an AMD EPYC Zen 1 VM at 2.0 GHz), so that a
+/// bound stated in minutes holds there and is pessimistic elsewhere.
 ///
 /// - Note: A value; thread-safe.
 public struct ScanVisitCost: Sendable, Equatable {

@@ -223,6 +223,7 @@ struct MatrixConfigurationTests {
         let fast = MatrixConfiguration(selectors: [.p2c], serverCounts: [1 << 20], threadCounts: [1],
                                        workloads: [.uniform], length: .picks(400_000))
         #expect(throws: Never.self) { try fast.cells() }
+        #expect(RunConfiguration.Limits.scanVisitCost(of: .p2c) == nil)
     }
 
     /// The most fills and picks of a cell that scans for at most 2 minutes: `servers` × steps
@@ -243,6 +244,5 @@ struct MatrixConfigurationTests {
         }
         #expect(throws: Never.self) { try cell(steps).cells() }
         #expect(throws: RunConfigurationError.self) { try cell(steps + 1).cells() }
-        #expect(RunConfiguration.Limits.scanVisitCost(of: .buckets) == nil)
     }
 }
