@@ -12,11 +12,15 @@ struct BalancerViewsTests {
         var global: [Int]
         var own: [[Int]]
         var random: SplitMix64
+        /// Per server, the step of its newest pick or release.
+        var lastChange: [Int]
+        var steps = 0
 
-        init(balancers: Int, servers: Int, refresh: Double?, seed: UInt64) throws {
+        init(balancers: Int, servers: Int, refresh: Double?, seed: UInt64, logCapacity: Int? = nil) throws {
             let routers = (0..<balancers).map { CountingRouter(serverCount: servers, seed: seed &+ UInt64($0)) }
-            views = BalancerViews(routers: routers, serverCount: servers, refresh: refresh, seed: seed)
+            views = BalancerViews(routers: routers, serverCount: servers, refresh: refresh, seed: seed, logCapacity: logCapacity)
             global = Array(repeating: 0, count: servers)
+            lastChange = global
             own = Array(repeating: global, count: balancers)
             random = SplitMix64(seed: seed ^ 0xABCD)
         }
@@ -28,12 +32,15 @@ struct BalancerViewsTests {
                 open.append((server, balancer))
                 global[server] += 1
                 own[balancer][server] += 1
+                lastChange[server] = steps
             } else {
                 let (server, balancer) = open.remove(at: Int(random.next(upperBound: UInt64(open.count))))
                 views.release(server, through: balancer)
                 global[server] -= 1
                 own[balancer][server] -= 1
+                lastChange[server] = steps
             }
+            steps += 1
         }
     }
 
@@ -75,6 +82,44 @@ struct BalancerViewsTests {
                 #expect(driver.views.routers[balancer].counts == expected, "balancer \(balancer) step \(step)")
             }
         }
+    }
+
+    /// The corrections a refresh of `balancer` must make, in the order the changes happened:
+    /// every server whose count differs from the truth, the one whose newest change is oldest
+    /// first, one release or assign per connection of difference.
+    private static func expectedCorrections(of driver: Driver, balancer: Int) -> [(server: Int, delta: Int)] {
+        let counts = driver.views.routers[balancer].counts
+        let differing = counts.indices.filter { counts[$0] != driver.global[$0] }.sorted { driver.lastChange[$0] < driver.lastChange[$1] }
+        return differing.flatMap { server in
+            let difference = driver.global[server] - counts[server]
+            return Array(repeating: (server, difference.signum()), count: abs(difference))
+        }
+    }
+
+    @Test("a refresh corrects a view server by server, oldest newest change first, from the log or, once the log has dropped the balancer's last refresh, from the whole view",
+          arguments: [(nil, 5), (2, 5), (9, 5), (9, 23), (40, 3), (nil, 41)] as [(Int?, Int)])
+    func correctionOrder(logCapacity: Int?, refreshEvery: Int) throws {
+        let balancers = 4
+        var driver = try Driver(balancers: balancers, servers: 9, refresh: 2, seed: UInt64(refreshEvery), logCapacity: logCapacity)
+        var refreshes = 0
+        for step in 0..<6_000 {
+            driver.step()
+            guard step % refreshEvery == refreshEvery - 1 else { continue }
+            // Now and then a quiet spell: more refreshes in a row than balancers, after which the
+            // views are all current and the log starts afresh.
+            for _ in 0..<(step % 997 < refreshEvery ? balancers + 2 : 1) {
+                let balancer = driver.views.nextRefreshBalancer
+                let expected = Self.expectedCorrections(of: driver, balancer: balancer)
+                let earlier = driver.views.routers[balancer].changes.count
+                driver.views.refreshNext(nextChangeAt: 0)
+                let made = driver.views.routers[balancer].changes[earlier...]
+                #expect(made.map(\.server) == expected.map(\.server) && made.map(\.delta) == expected.map(\.delta),
+                        "step \(step), balancer \(balancer)")
+                #expect(driver.views.routers[balancer].counts == driver.global)
+                refreshes += 1
+            }
+        }
+        #expect(refreshes > 100)
     }
 
     @Test("stale shared counts herd an exact selector; fresher ones herd it less")

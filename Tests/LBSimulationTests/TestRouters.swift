@@ -39,6 +39,8 @@ struct ReferenceRouter: Router {
 struct CountingRouter: Router {
     var counts: [Int]
     var random: SplitMix64
+    /// Every release (-1) and assign (+1), in order, until a test empties it.
+    var changes: [(server: Int, delta: Int)] = []
 
     init(serverCount: Int, seed: UInt64) {
         counts = Array(repeating: 0, count: serverCount)
@@ -54,9 +56,11 @@ struct CountingRouter: Router {
     mutating func release(_ server: Int) {
         precondition(counts[server] > 0, "released server \(server) below 0")
         counts[server] -= 1
+        changes.append((server, -1))
     }
 
     mutating func assign(_ server: Int) {
         counts[server] += 1
+        changes.append((server, 1))
     }
 }

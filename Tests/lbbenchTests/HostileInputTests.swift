@@ -216,9 +216,15 @@ struct HostileInputTests {
               "about 2 minutes", "at most 2 minutes"),
         .init(["simulate", "--servers", "1000", "--balancers", "4", "--refresh", "100", "--jobs", "1000000000",
                "--selectors", "buckets"], "--jobs", "refreshed views"),
-        // Many balancers' views outgrow the caches: a visit costs 20 times more (measured 22).
+        // Every pick and release is replayed into the other 1,023 balancers' selectors.
         .init(["simulate", "--servers", "10000", "--balancers", "1024", "--refresh", "0.114", "--jobs", "18100000",
-               "--selectors", "random"], "--jobs", "outgrow the caches", "--balancers"),
+               "--selectors", "random"], "--jobs", "the other 1023 balancers", "--balancers"),
+        // Just past the bound accepted below: 4.4 million requests at 31.8 µs of replays each, about 140 s.
+        .init(["simulate", "--servers", "1000", "--balancers", "256", "--refresh", "0.2845", "--jobs", "4000000",
+               "--selectors", "random"], "--jobs 4000000", "about 2.3 minutes", "the other 255 balancers"),
+        // A heap's replays cost more than a count's: the same farm, a quarter of the jobs.
+        .init(["simulate", "--servers", "1000", "--balancers", "256", "--refresh", "0.2845", "--jobs", "1000000",
+               "--selectors", "min-heap"], "--jobs 1000000", "about 2.3 minutes", "the other 255 balancers"),
     ]
 
     static let otherRefusals: [Refusal] = [
@@ -270,6 +276,9 @@ struct HostileInputTests {
         ["--seconds", "771"], ["--matrix", "scaling", "--selectors", "p2c", "--servers", "8", "--threads", "1"],
         ["simulate", "--utilization", "0.001"], ["simulate", "--utilization", "0.999"],
         ["simulate", "--balancers", "2", "--refresh", "1000000000000"], ["simulate", "--selectors", "all"],
+        // 3.3 million requests at 31.8 µs of replays each: about 105 s of the 120.
+        ["simulate", "--servers", "1000", "--balancers", "256", "--refresh", "0.2845", "--jobs", "3000000",
+         "--selectors", "random"],
         ["simulate", "--seed", "18446744073709551615"], ["check", "--seed", "18446744073709551615"],
     ]
 

@@ -10,16 +10,21 @@ extension SimulationConfiguration {
     /// heap or bucket links, tie stamps and weights): round-robin's, measured 67 B (10,000
     /// servers × 256 balancers; atomic-scan 63, the others 8 to 20).
     public static let routerBytesPerServer = 80
-    /// Per server and balancer with shared counts (`refresh`): its view, dirty flag and dirty
-    /// list entry (measured 5 B).
-    public static let refreshBytesPerServer = 8
+    /// Per server and balancer with shared counts (`refresh`): its count in the balancer's view
+    /// (4 B).
+    public static let refreshBytesPerServer = 4
+    /// Per server, once, with shared counts: the true count, the change log's (at most 4n +
+    /// 4,096) entries, the newest change's number, a refresh's mark and its sort key and replay
+    /// entry (44 B, from the types' sizes).
+    public static let refreshBytesPerServerOnce = 48
     /// Per request in the system at once (a closed population holds all of its requests): a
     /// job and its place in a server's queue or heap (not measured: an upper bound from the
     /// types' sizes).
     public static let bytesPerRequestInSystem = 64
 
     /// The estimated peak resident memory of running this farm with one router:
-    /// `processBytes + n·engineBytesPerServer + K·n·(routerBytesPerServer [+ refreshBytesPerServer])`
+    /// `processBytes + n·(engineBytesPerServer [+ refreshBytesPerServerOnce])`
+    /// `+ K·n·(routerBytesPerServer [+ refreshBytesPerServer])`
     /// `+ population·bytesPerRequestInSystem`, an upper bound, coefficients measured with
     /// `/usr/bin/time -v` on the release build (`simulate --servers 100000 --balancers 1024`
     /// measured 6.8 GiB; this estimates 7.7 GiB).
@@ -31,7 +36,8 @@ extension SimulationConfiguration {
         let perBalancer = Double(Self.routerBytesPerServer + (refresh == nil ? 0 : Self.refreshBytesPerServer))
         var population = 0.0
         if case let .closed(count, _) = traffic { population = Double(count) }
-        let bytes = Double(Self.processBytes) + servers * Double(Self.engineBytesPerServer)
+        let perServer = Double(Self.engineBytesPerServer + (refresh == nil ? 0 : Self.refreshBytesPerServerOnce))
+        let bytes = Double(Self.processBytes) + servers * perServer
             + servers * Double(balancers) * perBalancer + population * Double(Self.bytesPerRequestInSystem)
         return bytes < 0x1p62 ? Int(bytes) : .max
     }

@@ -20,7 +20,8 @@ public enum SimulationLimits {
     /// ρ = 0.999 holds 999 requests on average, relaxing over millions of service times).
     public static let utilization = 0.001...0.999
     /// The longest one run may spend visiting servers, estimated before it starts, when every
-    /// request visits every server (a router that scans, or refreshed views): about 2 minutes,
+    /// request visits every server (a router that scans) or every balancer (refreshed views,
+    /// `refreshSeconds`): about 2 minutes,
     /// where `--servers 100000 --jobs 1000000000 --selectors nginx-least-conn` would take
     /// weeks.
     public static let maximumScanSeconds = 120.0
@@ -50,48 +51,90 @@ public enum SimulationLimits {
             cachedNanoseconds: cached, cachedEntries: 4_096, uncachedNanoseconds: uncached, uncachedEntries: 65_536)
     }
 
-    /// What copying one server's count into a balancer's refreshed view costs: 0.6 ns while all
-    /// views together hold at most 2²⁰ counts (8 MiB), 20 times that from 2²² (measured 22:
-    /// 10,000 servers with `--refresh` at one refresh per request, `random`, the same 220,000
-    /// requests: 21.9 s with 1,024 balancers, 1.0 s with 64, on an earlier machine).
+    /// What one refresh costs besides its corrections: the event, its schedule and the walk's
+    /// set-up, about 0.3 µs measured (1,000 servers × 4 balancers, one refresh a request).
+    public static let refreshEventNanoseconds = 500.0
+
+    /// What reading one logged pick or release costs a refresh (`BalancerViews` walks the shared
+    /// change log back to the balancer's previous refresh; every change is read by every
+    /// balancer), at most about 4 ns measured (100 servers × 1,024 balancers, `random`).
+    public static let refreshLogReadNanoseconds = 4.0
+
+    /// What replaying one pick or release into another balancer's selector costs
+    /// (`ServerSelector.assign` or `release` on a server of that balancer's view), by the
+    /// servers each selector holds: the replay lands on a server whose state that selector has
+    /// not touched since its previous refresh. Measured on the Zen 1 EPYC VM, 2026-12-01 (`lbbench
+    /// simulate --selectors R --servers N --balancers K --refresh` at one refresh a request,
+    /// 1.5–300 µs a request, the run's time less the same run without `--refresh`, over the
+    /// 2(K − 1) replays a request makes when no pick and its release fall between two refreshes
+    /// of a balancer): `random`, `round-robin` and `nginx-least-conn` (a count and little more
+    /// per server) 23–52 ns at 1,000 servers and 45–104 at 10,000; every other router (heaps,
+    /// buckets, ties, stamps) 32–57 ns at 300 servers, 78–246 at 1,000, 180–357 at 10,000 and
+    /// 580–850 at 100,000.
     ///
-    /// - Note: Not what a refresh costs with many balancers and few servers: `BalancerViews`
-    ///   marks every other view on each pick and release (O(K)) and a refresh replays up to
-    ///   min(n, changes) servers after sorting them. Measured on the Zen 1 VM (2026-12-01,
-    ///   `--selectors random`, `--refresh` at one refresh per request, the run's time less the
-    ///   same run without `--refresh`): 100 servers × 1,024 balancers 15.6 µs a request (this
-    ///   model: 0.06 µs), 1,000 × 256 50.7 µs (0.6), 1,000 × 64 8.9 µs (0.6), 1,000 × 4 0.67 µs.
-    public static let refreshVisitCost =
-        ScanVisitCost(cachedNanoseconds: 0.6, cachedEntries: 1 << 20, uncachedNanoseconds: 12, uncachedEntries: 1 << 22)
+    /// - Complexity: O(1).
+    public static func refreshReplayCost(of router: RouterKind) -> ScanVisitCost {
+        let countsOnly = router == .random || router == .selector(.roundRobin) || router == .nginxLeastConnections
+        return ScanVisitCost(cachedNanoseconds: countsOnly ? 30 : 60, cachedEntries: 256,
+                             uncachedNanoseconds: countsOnly ? 150 : 850, uncachedEntries: 100_000)
+    }
+
+    /// The estimated seconds a run of `router` on `configuration` spends keeping its balancers'
+    /// refreshed views, or 0 without `refresh` or with one balancer. Meant as an upper bound: it assumes
+    /// every pick and release reaches every other balancer's selector (no pick and its release
+    /// between two refreshes of a balancer), and refreshes as often as the lowest arrival rate
+    /// allows. Measured against it (Zen 1 EPYC VM, 2026-12-01; 49 runs of 5,000–100,000 jobs,
+    /// 11 routers, 16–1,024 balancers, one or a tenth of a refresh a request): 0.03–1.01 of it,
+    /// most 0.3–0.8, the least where most picks and their releases cancel between refreshes
+    /// (100 servers × 1,024 balancers, `random`); four runs it put at 20 s took 5.1–16 s.
+    ///
+    /// - Complexity: O(1).
+    public static func refreshSeconds(of router: RouterKind, on configuration: SimulationConfiguration) -> Double {
+        guard let period = configuration.refresh, configuration.balancers > 1 else { return 0 }
+        let balancers = Double(configuration.balancers)
+        let requests = Double(configuration.jobs) + Double(configuration.warmupJobs)
+        let rate = configuration.lowestArrivalRate ?? .infinity
+        let refreshesPerRequest = min(1, balancers / (rate * period))
+        let replay = refreshReplayCost(of: router).nanoseconds(entries: configuration.weights.count)
+        let nanoseconds = refreshesPerRequest * refreshEventNanoseconds + 2 * balancers * refreshLogReadNanoseconds
+            + 2 * (balancers - 1) * replay
+        return requests * nanoseconds * 1e-9
+    }
 
     /// Refuses a run of `router` on `configuration` whose requests (warm-up included) would
-    /// spend longer than `maximumScanSeconds` visiting servers: every request visits every
-    /// server once when the router scans (`scanVisitCost`) and once more when the balancers'
-    /// views are refreshed (at most once per request, `refreshVisitCost`).
+    /// spend longer than `maximumScanSeconds` visiting servers when the router scans every
+    /// server once a request (`scanVisitCost`) plus keeping the balancers' refreshed views
+    /// (`refreshSeconds`).
     ///
     /// - Complexity: O(1).
     public static func checkWork(of router: RouterKind, on configuration: SimulationConfiguration) throws(SimulationError) {
-        let scan = scanVisitCost(of: router)
-        let refresh = configuration.refresh == nil ? nil : refreshVisitCost
-        guard scan != nil || refresh != nil else { return }
         let servers = configuration.weights.count
         let requests = configuration.jobs.addingReportingOverflow(configuration.warmupJobs).partialValue
         let entries = servers.multipliedReportingOverflow(by: configuration.balancers)
         let views = entries.overflow ? Int.max : entries.partialValue
-        let nanoseconds = (scan?.nanoseconds(entries: views) ?? 0) + (refresh?.nanoseconds(entries: views) ?? 0)
-        let seconds = Double(requests) * Double(servers) * nanoseconds * 1e-9
+        let scan = scanVisitCost(of: router)
+        let scanSeconds = scan.map { $0.seconds(visits: Double(requests) * Double(servers), entries: views) } ?? 0
+        let refreshSeconds = refreshSeconds(of: router, on: configuration)
+        let seconds = scanSeconds + refreshSeconds
         guard seconds > maximumScanSeconds else { return }
-        let why = scan != nil ? "\(router.name) scans all \(servers) servers on every request"
-            : "refreshed views copy all \(servers) servers' counts up to once a request"
-        let outgrown = [scan, refresh].contains { cost in cost.map { views > $0.cachedEntries } ?? false }
         let counts = configuration.balancers == 1
             ? "\(servers) servers" : "\(servers) servers × \(configuration.balancers) balancers"
-        let uncached = outgrown ? "; the counts of \(counts) outgrow the caches" : ""
+        var why: [String] = []
+        if let scan {
+            let nanoseconds = scan.nanoseconds(entries: views)
+            let uncached = views > scan.cachedEntries ? "; the counts of \(counts) outgrow the caches" : ""
+            why.append("\(router.name) scans all \(servers) servers on every request "
+                + "(\(NumberFormat.significant(nanoseconds, digits: 2)) ns a server visited\(uncached): "
+                + "\(NumberFormat.duration(scanSeconds)))")
+        }
+        if refreshSeconds > 0 {
+            why.append("refreshed views replay each pick and release into the other \(configuration.balancers - 1) "
+                + "balancers' selectors (\(NumberFormat.duration(refreshSeconds)))")
+        }
         throw .invalidConfiguration(
-            "--jobs \(configuration.jobs): \(why), and \(requests) requests (a tenth more for the warm-up) would take about "
-                + "\(NumberFormat.duration(seconds)) (\(NumberFormat.significant(nanoseconds, digits: 2)) ns a server visited"
-                + "\(uncached)), and a run may scan for at most \(NumberFormat.duration(maximumScanSeconds)); give fewer --jobs, "
-                + "--servers or --balancers")
+            "--jobs \(configuration.jobs): \(requests) requests (a tenth more for the warm-up) would take about "
+                + "\(NumberFormat.duration(seconds)), and a run may take at most \(NumberFormat.duration(maximumScanSeconds)): "
+                + "\(why.joined(separator: ", and ")); give fewer --jobs, --servers or --balancers")
     }
 
     /// The most requests one command may simulate over all its runs, warm-ups included: about
