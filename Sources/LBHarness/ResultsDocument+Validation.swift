@@ -20,7 +20,7 @@ extension MachineContext {
     /// The first field outside what `MachineContext.current()` writes, or `nil`.
     var firstProblem: String? {
         if cores < 1 { return "cores \(cores) is below 1" }
-        if !(timerOverheadNs >= 0 && timerOverheadNs.isFinite) { return "timerOverheadNs \(timerOverheadNs) is not a finite number ≥ 0" }
+        if !(timerOverheadNs >= 0 && timerOverheadNs <= 1e9) { return "timerOverheadNs \(timerOverheadNs) is out of range 0...1e9" }
         return nil
     }
 }
@@ -39,6 +39,7 @@ extension RunResult {
             ("unservedPicks", unservedPicks, 0...Int.max),
             ("workersOverlapped", workersOverlapped, 0...max(threads, 0)),
             ("loadSamples", loadSamples, 0...Int.max),
+            ("loadSampleInterval", loadSampleInterval, 1...Int.max),
         ]
         for (field, value, range) in counts where !range.contains(value) {
             return "\(field) \(value) is out of range \(range.lowerBound)...\(range.upperBound)"
@@ -60,6 +61,13 @@ extension RunResult {
             ("fairness.peakToMeanLoad", fairness.peakToMeanLoad, 0...1e9),
             ("pickLatencyNs.mean", pickLatencyNs.mean, 0...1e12), ("releaseLatencyNs.mean", releaseLatencyNs.mean, 0...1e12),
         ]
+        let optionalFigures: [(String, Double?, ClosedRange<Double>)] = [
+            ("scalingVsOneThread", scalingVsOneThread, 0...1e6),
+            ("contention.lockContendedFraction", contention.lockContendedFraction, 0...1),
+            ("contention.lockWaitNsPerPick", contention.lockWaitNsPerPick, 0...1e12),
+            ("contention.casRetriesPerPick", contention.casRetriesPerPick, 0...1e12),
+        ]
+        figures += optionalFigures.compactMap { field, value, range in value.map { (field, $0, range) } }
         figures += perServer.meanActive.map { ("perServer.meanActive", $0, 0...Double(RunConfiguration.Limits.concurrency.upperBound)) }
         if let scheduling {
             figures += [("scheduling.runQueueWait", scheduling.runQueueWait, 0...1e6),

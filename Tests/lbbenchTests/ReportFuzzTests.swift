@@ -249,6 +249,9 @@ struct ReportFuzzTests {
         ("machine cores 0", "cores 0"), ("timer -1", "timerOverheadNs -1"), ("jainLoad 5", "fairness.jainLoad 5"),
         ("picks per server short", "perServer.picks has 2 entries for 4 servers"), ("no runs", "no runs"),
         ("all drained", "every server is drained"), ("picks/s 1e308", "picksPerSecond"),
+        ("timer 1e308", "timerOverheadNs"), ("sample interval 0", "loadSampleInterval 0"),
+        ("scaling -1", "scalingVsOneThread -1"), ("contended 2", "contention.lockContendedFraction 2"),
+        ("lock wait -1", "contention.lockWaitNsPerPick -1"), ("retries 1e308", "contention.casRetriesPerPick"),
     ])
     func nestedFigures(_ change: String, _ named: String) throws {
         let directory = try Self.temporaryDirectory()
@@ -258,6 +261,7 @@ struct ReportFuzzTests {
         var runs = try #require(root["runs"] as? [[String: Any]])
         var fairness = try #require(runs[0]["fairness"] as? [String: Any])
         var perServer = try #require(runs[0]["perServer"] as? [String: Any])
+        var contention = try #require(runs[0]["contention"] as? [String: Any])
         switch change {
         case "machine cores 0": machine["cores"] = 0
         case "timer -1": machine["timerOverheadNs"] = -1
@@ -265,11 +269,18 @@ struct ReportFuzzTests {
         case "picks per server short": perServer["picks"] = [1, 2]
         case "no runs": runs = []
         case "all drained": runs[0]["weights"] = [0, 0, 0, 0]
+        case "timer 1e308": machine["timerOverheadNs"] = 1e308
+        case "sample interval 0": runs[0]["loadSampleInterval"] = 0
+        case "scaling -1": runs[0]["scalingVsOneThread"] = -1
+        case "contended 2": contention["lockContendedFraction"] = 2
+        case "lock wait -1": contention["lockWaitNsPerPick"] = -1
+        case "retries 1e308": contention["casRetriesPerPick"] = 1e308
         default: runs[0]["picksPerSecond"] = 1e308
         }
         if !runs.isEmpty {
             runs[0]["fairness"] = fairness
             runs[0]["perServer"] = perServer
+            runs[0]["contention"] = contention
         }
         root["machine"] = machine
         root["runs"] = runs
