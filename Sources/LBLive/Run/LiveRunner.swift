@@ -59,10 +59,10 @@ public enum LiveRunner {
                 maximumRequests: configuration.maximumRequests, sizes: configuration.sizes, seed: configuration.seed
             )
         }
-        let seconds = Int(configuration.warmup + configuration.duration + configuration.drain)
+        let longest = NumberFormat.duration(configuration.warmup + configuration.duration + configuration.drain)
         for group in groups(entries, schedule: configuration.effectiveSchedule) {
             progress(group.map { "\($0.balancer.rawValue) \($0.algorithm)" }.joined(separator: ", ")
-                + (group.count > 1 ? " side by side" : "") + ": running for up to \(seconds) s")
+                + (group.count > 1 ? " side by side" : "") + ": running for up to \(longest)")
             var stations: [Station] = []
             do {
                 for entry in group {
