@@ -69,17 +69,21 @@ public struct ReferenceLeastConnections: SelectionPolicy {
 
     public var serverCount: Int { active.count }
 
-    /// Whether `aUnits / aWeight < bUnits / bWeight`.
-    private static func isBelow(_ aUnits: Int128, _ aWeight: Int, _ bUnits: Int128, _ bWeight: Int) -> Bool {
-        aUnits * Int128(bWeight) < bUnits * Int128(aWeight)
+    /// Whether `aUnits / aWeight < bUnits / bWeight` (weights > 0), compared exactly as full-width
+    /// products (concrete integer operations: a debug build's differential tests call this
+    /// millions of times, where `Int128`'s generic conversions cost several times more).
+    private static func isBelow(_ aUnits: UInt64, _ aWeight: Int, _ bUnits: UInt64, _ bWeight: Int) -> Bool {
+        let left = aUnits.multipliedFullWidth(by: UInt64(bWeight))
+        let right = bUnits.multipliedFullWidth(by: UInt64(aWeight))
+        return left.high != right.high ? left.high < right.high : left.low < right.low
     }
 
     /// Whether server `a` should be picked before server `b` (both have weight > 0).
     private func precedes(_ a: Int, _ b: Int) -> Bool {
-        let (activeA, activeB) = (Int128(active[a]), Int128(active[b]))
+        let (activeA, activeB) = (UInt64(active[a]), UInt64(active[b]))
         if Self.isBelow(activeA, weightOf[a], activeB, weightOf[b]) { return true }
         if Self.isBelow(activeB, weightOf[b], activeA, weightOf[a]) { return false }
-        let (unitsA, unitsB) = (Int128(units[a]), Int128(units[b]))
+        let (unitsA, unitsB) = (units[a], units[b])
         if Self.isBelow(unitsA, weightOf[a], unitsB, weightOf[b]) { return true }
         if Self.isBelow(unitsB, weightOf[b], unitsA, weightOf[a]) { return false }
         return stamp[a] < stamp[b]
@@ -131,7 +135,7 @@ public struct ReferenceLeastConnections: SelectionPolicy {
             // The latest virtual time of the classes that remain, as (units, weight).
             var latest: (units: UInt64, weight: Int) = (0, 1)
             for (classWeight, clock) in classClock
-            where Self.isBelow(Int128(latest.units), latest.weight, Int128(clock.round), classWeight) {
+            where Self.isBelow(latest.units, latest.weight, clock.round, classWeight) {
                 latest = (clock.round, classWeight)
             }
             // In units of the new weight, rounded up.
