@@ -13,9 +13,9 @@ extension SimulationConfiguration {
     /// Per server and balancer with shared counts (`refresh`): its count in the balancer's view
     /// (4 B).
     public static let refreshBytesPerServer = 4
-    /// Per server, once, with shared counts: the true count, the change log's (at most 4n +
-    /// 4,096) entries, the newest change's number, a refresh's mark and its sort key and replay
-    /// entry (44 B, from the types' sizes).
+    /// Per server, once, with shared counts, from the types' sizes: the true count (4 B), the
+    /// change log's at most 4n + 4,096 entries (16 B, and 16 KiB in all), the newest change's
+    /// number (8 B), a refresh's mark (8 B), sort key (8 B) and replay entry (4 B).
     public static let refreshBytesPerServerOnce = 48
     /// Per request in the system at once (a closed population holds all of its requests): a
     /// job and its place in a server's queue or heap (not measured: an upper bound from the

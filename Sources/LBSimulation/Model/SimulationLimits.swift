@@ -52,12 +52,14 @@ public enum SimulationLimits {
     }
 
     /// What one refresh costs besides its corrections: the event, its schedule and the walk's
-    /// set-up, about 0.3 µs measured (1,000 servers × 4 balancers, one refresh a request).
+    /// set-up; about 0.3 µs measured (1,000 servers × 4 balancers, one refresh a request: 0.46 µs
+    /// a request, less its 6 replays and 8 log reads).
     public static let refreshEventNanoseconds = 500.0
 
     /// What reading one logged pick or release costs a refresh (`BalancerViews` walks the shared
     /// change log back to the balancer's previous refresh; every change is read by every
-    /// balancer), at most about 4 ns measured (100 servers × 1,024 balancers, `random`).
+    /// balancer): about 4 ns measured (100 servers × 1,024 balancers, `random`, one refresh a
+    /// request: 8.8 µs a request, nearly all of it the walk of 2,048 entries).
     public static let refreshLogReadNanoseconds = 4.0
 
     /// What replaying one pick or release into another balancer's selector costs
@@ -65,13 +67,12 @@ public enum SimulationLimits {
     /// servers each selector holds: the replay lands on a server whose state that selector has
     /// not touched since its previous refresh. Measured on the Zen 1 EPYC VM, 2026-12-01 (`lbbench
     /// simulate --selectors R --servers N --balancers K --refresh` at one refresh a request,
-    /// 1.5–300 µs a request, the run's time less the same run without `--refresh`, over the
-    /// 2(K − 1) replays a request makes when no pick and its release fall between two refreshes
-    /// of a balancer): `random`, `round-robin` and `nginx-least-conn` (a count and little more
-    /// per server) 23–52 ns at 1,000 servers and 45–104 at 10,000; every other router (heaps,
-    /// buckets, ties, stamps) 32–57 ns at 300 servers, 78–246 at 1,000, 180–357 at 10,000 and
-    /// 580–850 at 100,000.
-    ///
+    /// 0.5–310 µs a request, the run's time less the same run without `--refresh`, less the
+    /// refresh events and log reads above, over the 2(K − 1) replays a request makes when no
+    /// pick and its release fall between two refreshes of a balancer); the slowest at each size:
+    /// `random`, `round-robin` and `nginx-least-conn` (a count and little more per server) 48 ns
+    /// at 1,000 servers and 101 at 10,000; every other router (heaps, buckets, ties, stamps) 49 ns
+    /// at 300 servers, 242 at 1,000, 354 at 10,000 and 825 at 100,000.    ///
     /// - Complexity: O(1).
     public static func refreshReplayCost(of router: RouterKind) -> ScanVisitCost {
         let countsOnly = router == .random || router == .selector(.roundRobin) || router == .nginxLeastConnections
@@ -86,7 +87,9 @@ public enum SimulationLimits {
     /// allows. Measured against it (Zen 1 EPYC VM, 2026-12-01; 49 runs of 5,000–100,000 jobs,
     /// 11 routers, 16–1,024 balancers, one or a tenth of a refresh a request): 0.03–1.01 of it,
     /// most 0.3–0.8, the least where most picks and their releases cancel between refreshes
-    /// (100 servers × 1,024 balancers, `random`); four runs it put at 20 s took 5.1–16 s.
+    /// (100 servers × 1,024 balancers, `random`); the refresh work of four runs it put at 20 s
+    /// took 5.1, 8.4, 10.9 and about 16 s (the last a 25.3-s run of 100,000 servers, less about
+    /// 9 s for the same farm without `--refresh`, scaled from a run of 100,000 jobs).
     ///
     /// - Complexity: O(1).
     public static func refreshSeconds(of router: RouterKind, on configuration: SimulationConfiguration) -> Double {

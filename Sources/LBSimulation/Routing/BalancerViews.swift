@@ -67,7 +67,7 @@ struct BalancerViews<R: Router> {
     private var log: [Int32] = []
     private var logStart: UInt64 = 0
     /// The most entries `log` keeps before dropping its older half.
-    let logCapacity: Int
+    private let logCapacity: Int
     /// Refresh mode: per balancer, the number of the first change its last refresh did not see.
     private var refreshedUpTo: [UInt64] = []
     /// Refresh mode: per server, the number of its newest change (to replay by it once a
