@@ -11,12 +11,12 @@ protocol ReportFormat: ExpressibleByArgument, CaseIterable, Sendable {
     var outputFormat: OutputFormat { get }
 }
 
-// `run`, `report` and `compare` write every format.
+// `run`, `report`, `compare` and `simulate` write every format.
 extension OutputFormat: ReportFormat {
     var outputFormat: OutputFormat { self }
 }
 
-/// The formats of `check` and `simulate`, which have no CSV form.
+/// The formats of `check`, which has no CSV form (its verdicts are sentences).
 enum MarkdownOrJSON: String, ReportFormat {
     case markdown
     case json

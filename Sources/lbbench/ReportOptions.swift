@@ -3,7 +3,7 @@ import LBHarness
 import LBReporting
 
 /// `--format` and `--output`, shared by every command that writes a report: `Format` is the
-/// formats the command writes (`OutputFormat`, or `MarkdownOrJSON` for `check` and `simulate`),
+/// formats the command writes (`OutputFormat`, or `MarkdownOrJSON` for `check`),
 /// so `--help` and the refusal of another one (exit 64, one line) name exactly those; the
 /// destination is checked for writability before any work starts, and the report written at the
 /// end (`ReportOutput`).

@@ -78,7 +78,7 @@ struct Simulate: ParsableCommand {
         """)
     var refresh: Double?
 
-    @OptionGroup var report: ReportOptions<MarkdownOrJSON>
+    @OptionGroup var report: ReportOptions<OutputFormat>
 
     @Flag(name: .customLong("validate"), help: "Check the simulator against queueing theory; exits 1 if a check fails.")
     var validation = false
@@ -149,7 +149,11 @@ struct Simulate: ParsableCommand {
                 showProgress(index, count, validationCase.name)
             }
             progress?.finish()
-            text = self.report.format == .json ? report.json() : report.markdown()
+            text = switch self.report.format {
+            case .markdown: report.markdown()
+            case .json: report.json()
+            case .csv: report.csv()
+            }
             requests = report.simulatedRequests
             healthy = report.passed
         } else {
@@ -164,7 +168,11 @@ struct Simulate: ParsableCommand {
             }
             progress?.finish()
             let report = SimulationReport(sections: sections)
-            text = self.report.format == .json ? report.json() : report.markdown()
+            text = switch self.report.format {
+            case .markdown: report.markdown()
+            case .json: report.json()
+            case .csv: report.csv()
+            }
             requests = report.simulatedRequests
             let broken = report.results.filter { !$0.littlesLaw.holds }
             for result in broken {

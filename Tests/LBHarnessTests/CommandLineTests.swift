@@ -106,6 +106,22 @@ struct CommandLineTests {
         #expect(csv.standardOutput.contains("\nlinear-scan,mutex,uniform,4,1,16,1;1;1;1,1,2000,"))
     }
 
+    @Test("simulate --format csv: a header and one row per router; --validate one row per check")
+    func simulateCSV() throws {
+        let farm = try Self.lbbench(["simulate", "--selectors", "random,buckets", "--servers", "3", "--weights", "2,1,1",
+                                     "--jobs", "300", "--format", "csv"])
+        #expect(farm.status == 0, "\(farm.standardError)")
+        let rows = farm.standardOutput.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(rows.count == 3 && rows[0].hasPrefix("scenario,selector,servers,weights,"))
+        #expect(rows.dropFirst().map { $0.prefix(while: { $0 != "," }) } == ["custom", "custom"])
+        #expect(rows[1].hasPrefix("custom,random,3,2;1;1,2;1;1,1,,0.9,,,ps,exponential,300,"))
+        #expect(rows[2].hasPrefix("custom,buckets,3,"))
+        let validation = try Self.lbbench(["simulate", "--validate", "--jobs", "300", "--format", "csv"])
+        let checks = validation.standardOutput.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(checks.first == "check,formula,theory,measured,tolerance,statistical,passed")
+        #expect(checks.count == 22, "21 checks and the header")
+    }
+
     @Test("--matrix scaling: its dimensions where no option replaces them (every lock, 64 and 4,096 servers)")
     func namedMatrix() throws {
         let outcome = try Self.lbbench(["run", "--matrix", "scaling", "--selectors", "buckets", "--threads", "1",

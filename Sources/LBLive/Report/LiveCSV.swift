@@ -18,9 +18,7 @@ extension LiveReport {
             "sim_busiest_over_average_in_flight", "sim_backend_mean_in_flight", "unreleased_picks",
             "backend_long_requests",
         ]
-        func number(_ value: Double?) -> String {
-            value.map { NumberFormat.significant($0, digits: ReportNumber.significantDigits) } ?? ""
-        }
+        func number(_ value: Double?) -> String { CSVField.number(value) }
         var lines = [header.joined(separator: ",")]
         for row in rows {
             let cells: [String] = [

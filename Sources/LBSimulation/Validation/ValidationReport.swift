@@ -64,6 +64,31 @@ public struct ValidationReport: Sendable {
         try! ReportJSON.render(Document(self))
     }
 
+    /// One row per check, for spreadsheets and scripts: `#` comment lines with the schema, the
+    /// run's requests, seed and confidences and the verdict, then a header row (`check`,
+    /// `formula`, `theory`, `measured`, `tolerance`, `statistical`, `passed`). Numbers to the
+    /// JSON's digits; names and formulas quoted where they hold a comma (docs/formats.md).
+    ///
+    /// - Complexity: O(checks).
+    public func csv() -> String {
+        let failed = checks.filter { !$0.passed }.count
+        var lines = [
+            CSVField.comment("lbbench simulator validation (\(Self.schema)): \(jobs) requests measured per case after "
+                + "a \(warmupJobs)-request warm-up, seed \(seed); confidence \(CSVField.number(confidence)) per check, "
+                + "\(CSVField.number(familyConfidence)) for all"),
+            CSVField.comment(failed == 0 ? "all \(checks.count) checks passed" : "\(failed) of \(checks.count) checks FAILED"),
+            "check,formula,theory,measured,tolerance,statistical,passed",
+        ]
+        for check in checks {
+            lines.append([
+                CSVField.text(check.name), CSVField.text(check.formula), CSVField.number(check.theory),
+                CSVField.number(check.measured), CSVField.number(check.tolerance), String(check.isStatistical),
+                String(check.passed),
+            ].joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     private static func number(_ value: Double) -> String { NumberFormat.significant(value, digits: 6) }
 
     /// The JSON form (docs/formats.md).
