@@ -4,14 +4,15 @@ import Testing
 
 /// Every exact selector, driven single-threaded, must make the very choices of
 /// `ReferenceLeastConnections`: the same server on every pick (ties included), the same
-/// counts after every step.
+/// counts after every step. Tests with a lock argument split their seeds between the locks
+/// (`LockKind.share(of:)`): each seed runs once per exact selector, under one lock.
 @Suite("Exact selectors match the reference model")
 struct ExactSelectorDifferentialTests {
     static let exactKinds = SelectorKind.allCases.filter(\.isExact)
 
     @Test("random pick/release/setWeight sequences", arguments: exactKinds, LockKind.allCases)
     func randomSequences(kind: SelectorKind, lock: LockKind) throws {
-        for seed in UInt64(0)..<2_000 {
+        for seed in lock.share(of: UInt64(0)..<2_000) {
             var random = SplitMix64(seed: seed)
             let serverCount = Int.random(in: 1...12, using: &random)
             let maxWeight = [1, 3, 10, 1_000][Int.random(in: 0..<4, using: &random)]
@@ -44,6 +45,16 @@ struct ExactSelectorDifferentialTests {
             for server in held { selector.release(server) }
             #expect(selector.activeConnections().allSatisfy { $0 == 0 })
         }
+    }
+
+    @Test("the locks' shares of a test's seeds take every seed exactly once")
+    func lockShares() {
+        for range in [UInt64(0)..<2_000, 7..<8, 5..<5, 3..<14] {
+            let shares = LockKind.allCases.map { Array($0.share(of: range)) }
+            #expect(shares.flatMap { $0 }.sorted() == Array(range), "\(range)")
+            #expect(shares.allSatisfy { $0.count >= range.count / LockKind.allCases.count })
+        }
+        #expect(Array(LockKind.allCases[1].share(of: 0..<7)) == [1, 4])
     }
 
     /// One weight class turning into several and back: `linear-scan` and `min-heap` compare
@@ -80,7 +91,7 @@ struct ExactSelectorDifferentialTests {
     /// servers of different weights, decided by virtual time; weight changes and drains mixed in.
     @Test("ties across different weights at light load", arguments: exactKinds, LockKind.allCases)
     func tiesAcrossWeights(kind: SelectorKind, lock: LockKind) throws {
-        for seed in UInt64(0)..<1_000 {
+        for seed in lock.share(of: UInt64(0)..<1_000) {
             var random = SplitMix64(seed: seed)
             let serverCount = Int.random(in: 2...10, using: &random)
             let weights = (0..<serverCount).map { _ in Int.random(in: 1...4, using: &random) }

@@ -2,8 +2,9 @@ import LoadBalancing
 import Testing
 
 /// At light load every idle server scores 0, so the tie rule alone decides where traffic goes:
-/// it must follow the weights (`ReferenceLeastConnections`), for every exact selector and both
-/// locks. Connections finish in the order they started (equal durations), as in the harness's
+/// it must follow the weights (`ReferenceLeastConnections`), for every exact selector behind
+/// every lock (each case runs once per selector, under one of the locks: `LockKind.share(of:)`).
+/// Connections finish in the order they started (equal durations), as in the harness's
 /// `uniform` workload.
 @Suite("Light load follows the weights")
 struct LightLoadWeightTests {
@@ -39,7 +40,8 @@ struct LightLoadWeightTests {
 
     @Test("one connection in flight: shares within 2% of weight shares", arguments: exactKinds, LockKind.allCases)
     func oneInFlight(kind: SelectorKind, lock: LockKind) throws {
-        for weights in [[1, 2, 3, 4], [1, 1, 4, 4], [5, 1, 1, 1, 1, 1], [3, 7]] {
+        let cases = [[1, 2, 3, 4], [1, 1, 4, 4], [5, 1, 1, 1, 1, 1], [3, 7]]
+        for weights in lock.share(of: cases.indices).map({ cases[$0] }) {
             let selector = try kind.makeSelector(weights: weights, lock: lock)
             let shares = try Self.shares(selector, servers: weights.count, inFlight: 1, picks: 10_000)
             #expect(Self.largestRelativeGap(shares, weights: weights) < 0.02, "\(kind) \(weights): \(shares)")
@@ -50,7 +52,8 @@ struct LightLoadWeightTests {
     func fewerConnectionsThanServers(kind: SelectorKind, lock: LockKind) throws {
         // One server per weight, and no weight share above 1 / connections (a server holds at
         // most one connection while another is idle, so it cannot take more).
-        for (weights, inFlight) in [([1, 2, 3, 4], 2), ([1, 2, 3, 4, 5, 6, 7, 8], 3), ([2, 3, 5, 7, 11, 13], 2)] {
+        let cases = [([1, 2, 3, 4], 2), ([1, 2, 3, 4, 5, 6, 7, 8], 3), ([2, 3, 5, 7, 11, 13], 2)]
+        for (weights, inFlight) in lock.share(of: cases.indices).map({ cases[$0] }) {
             let selector = try kind.makeSelector(weights: weights, lock: lock)
             let shares = try Self.shares(selector, servers: weights.count, inFlight: inFlight, picks: 10_000)
             #expect(Self.largestRelativeGap(shares, weights: weights) < 0.02, "\(kind) \(weights), \(inFlight) in flight: \(shares)")
@@ -65,7 +68,7 @@ struct LightLoadWeightTests {
             ([1, 2, 3, 4, 1, 2, 3, 4], 2), ([1, 2, 3, 4, 1, 2, 3, 4], 3), ([1, 1, 2, 2], 2),
             ([1, 2, 2, 4], 2), ([1, 1, 1, 5, 5, 5], 2), ([2, 2, 2, 2, 3, 3, 7], 3),
         ]
-        for (weights, inFlight) in cases {
+        for (weights, inFlight) in lock.share(of: cases.indices).map({ cases[$0] }) {
             let selector = try kind.makeSelector(weights: weights, lock: lock)
             let shares = try Self.shares(selector, servers: weights.count, inFlight: inFlight, picks: 20_000)
             #expect(Self.largestRelativeGap(shares, weights: weights) < 0.02, "\(kind) \(weights), \(inFlight) in flight: \(shares)")
