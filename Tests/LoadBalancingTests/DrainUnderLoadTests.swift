@@ -100,8 +100,14 @@ struct DrainUnderLoadTests {
         #expect(selector.weights() == Self.weights)
     }
 
+    /// The selectors whose pick can overlap a weight change. Behind one lock (`usesLock`) a
+    /// pick never does, so no hand-over can race it (their drain contract under concurrency is
+    /// `drainUndrain`'s); run here, they only measured how long two pickers passing a barging
+    /// lock between them keep the controller waiting for it.
+    static let unlockedKinds = SelectorKind.allCases.filter { !$0.usesLock }
+
     @Test("a pick racing the drain of one server and the undrain of another never returns nil",
-          arguments: SelectorKind.allCases)
+          arguments: unlockedKinds)
     func handOver(kind: SelectorKind) throws {
         // Servers 1 and 254 of 256 take turns being the only eligible one. Each hand-over
         // undrains the next server before draining the current one, so some server is
