@@ -149,11 +149,7 @@ struct Simulate: ParsableCommand {
                 showProgress(index, count, validationCase.name)
             }
             progress?.finish()
-            text = switch self.report.format {
-            case .markdown: report.markdown()
-            case .json: report.json()
-            case .csv: report.csv()
-            }
+            text = report.rendered(self.report.format)
             requests = report.simulatedRequests
             healthy = report.passed
         } else {
@@ -168,11 +164,7 @@ struct Simulate: ParsableCommand {
             }
             progress?.finish()
             let report = SimulationReport(sections: sections)
-            text = switch self.report.format {
-            case .markdown: report.markdown()
-            case .json: report.json()
-            case .csv: report.csv()
-            }
+            text = report.rendered(self.report.format)
             requests = report.simulatedRequests
             let broken = report.results.filter { !$0.littlesLaw.holds }
             for result in broken {

@@ -41,7 +41,7 @@ struct LightLoadWeightTests {
     @Test("one connection in flight: shares within 2% of weight shares", arguments: exactKinds, LockKind.allCases)
     func oneInFlight(kind: SelectorKind, lock: LockKind) throws {
         let cases = [[1, 2, 3, 4], [1, 1, 4, 4], [5, 1, 1, 1, 1, 1], [3, 7]]
-        for weights in lock.share(of: cases.indices).map({ cases[$0] }) {
+        for weights in lock.share(of: cases) {
             let selector = try kind.makeSelector(weights: weights, lock: lock)
             let shares = try Self.shares(selector, servers: weights.count, inFlight: 1, picks: 10_000)
             #expect(Self.largestRelativeGap(shares, weights: weights) < 0.02, "\(kind) \(weights): \(shares)")
@@ -53,7 +53,7 @@ struct LightLoadWeightTests {
         // One server per weight, and no weight share above 1 / connections (a server holds at
         // most one connection while another is idle, so it cannot take more).
         let cases = [([1, 2, 3, 4], 2), ([1, 2, 3, 4, 5, 6, 7, 8], 3), ([2, 3, 5, 7, 11, 13], 2)]
-        for (weights, inFlight) in lock.share(of: cases.indices).map({ cases[$0] }) {
+        for (weights, inFlight) in lock.share(of: cases) {
             let selector = try kind.makeSelector(weights: weights, lock: lock)
             let shares = try Self.shares(selector, servers: weights.count, inFlight: inFlight, picks: 10_000)
             #expect(Self.largestRelativeGap(shares, weights: weights) < 0.02, "\(kind) \(weights), \(inFlight) in flight: \(shares)")
@@ -68,7 +68,7 @@ struct LightLoadWeightTests {
             ([1, 2, 3, 4, 1, 2, 3, 4], 2), ([1, 2, 3, 4, 1, 2, 3, 4], 3), ([1, 1, 2, 2], 2),
             ([1, 2, 2, 4], 2), ([1, 1, 1, 5, 5, 5], 2), ([2, 2, 2, 2, 3, 3, 7], 3),
         ]
-        for (weights, inFlight) in lock.share(of: cases.indices).map({ cases[$0] }) {
+        for (weights, inFlight) in lock.share(of: cases) {
             let selector = try kind.makeSelector(weights: weights, lock: lock)
             let shares = try Self.shares(selector, servers: weights.count, inFlight: inFlight, picks: 20_000)
             #expect(Self.largestRelativeGap(shares, weights: weights) < 0.02, "\(kind) \(weights), \(inFlight) in flight: \(shares)")

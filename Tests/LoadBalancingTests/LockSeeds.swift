@@ -17,4 +17,11 @@ extension LockKind {
         let position = Item.Stride(Self.allCases.firstIndex(of: self)!)
         return stride(from: items.lowerBound.advanced(by: position), to: items.upperBound, by: Item.Stride(Self.allCases.count))
     }
+
+    /// This lock's share of a test's `cases`, in order: those at the indices `share(of:)` gives it.
+    ///
+    /// - Complexity: O(cases.count / allCases.count).
+    func share<Case>(of cases: [Case]) -> [Case] {
+        share(of: cases.indices).map { cases[$0] }
+    }
 }

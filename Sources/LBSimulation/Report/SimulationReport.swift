@@ -52,6 +52,17 @@ public struct SimulationReport: Sendable {
         results.reduce(0) { $0 + $1.simulatedRequests }
     }
 
+    /// The report in `format`, ending with a newline: `markdown()`, `json()` or `csv()`.
+    ///
+    /// - Complexity: O(runs · servers).
+    package func rendered(_ format: OutputFormat) -> String {
+        switch format {
+        case .markdown: markdown()
+        case .json: json()
+        case .csv: csv()
+        }
+    }
+
     /// `lbbench.simulation/1` (docs/formats.md), keys sorted, ending with a newline.
     ///
     /// - Complexity: O(runs · servers).

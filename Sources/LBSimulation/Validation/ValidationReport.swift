@@ -56,6 +56,17 @@ public struct ValidationReport: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The report in `format`, ending with a newline: `markdown()`, `json()` or `csv()`.
+    ///
+    /// - Complexity: O(checks).
+    package func rendered(_ format: OutputFormat) -> String {
+        switch format {
+        case .markdown: markdown()
+        case .json: json()
+        case .csv: csv()
+        }
+    }
+
     /// `lbbench.simulation-validation/1`, ending with a newline.
     ///
     /// - Complexity: O(checks).
