@@ -71,4 +71,4 @@ scripts/live-smoke.sh
 
 step "benchmark thresholds (every row has its file; mallocs 0; deterministic fairness unchanged)"
 scripts/check-benchmark-threshold-files.sh SingleThread Fairness
-(cd Benchmarks && swift package benchmark thresholds check --target SingleThread --target Fairness --no-progress)
+(cd Benchmarks && LBBENCH_BENCHMARK_SECONDS=0.1 swift package benchmark thresholds check --target SingleThread --target Fairness --no-progress)
