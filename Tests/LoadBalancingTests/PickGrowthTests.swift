@@ -1,3 +1,4 @@
+import LBRandom
 @testable import LoadBalancing
 import Testing
 
@@ -9,14 +10,18 @@ import Testing
 /// It guards what once made `partitioned`'s 8-server rows count 8 mallocs a sample: each of
 /// its 8 shards is a one-server `buckets` policy whose node array, sized for the server and
 /// bucket 0's sentinel, reallocated at the first pick to take bucket 1's sentinel.
+///
+/// The benchmark sees only a fresh selector's first 1,000 pairs with one connection in flight;
+/// the second test checks a long steady state under load, which no benchmark row reaches.
 @Suite("Picks and releases grow nothing")
 struct PickGrowthTests {
+    static var policies: [any SelectionPolicy.Type] {
+        [RoundRobinPolicy.self, LinearScanPolicy.self, MinHeapPolicy.self, BucketsPolicy.self, P2CPolicy.self]
+    }
+
     @Test("a fresh policy's picks and releases leave its heap storage as init sized it", arguments: [1, 2, 8, 64])
     func noGrowth(servers: Int) throws {
-        let policies: [any SelectionPolicy.Type] = [
-            RoundRobinPolicy.self, LinearScanPolicy.self, MinHeapPolicy.self, BucketsPolicy.self, P2CPolicy.self,
-        ]
-        for policyType in policies {
+        for policyType in Self.policies {
             for weights in [Array(repeating: 1, count: servers), (0..<servers).map { $0 % 4 + 1 }] {
                 try Self.expectNoGrowth(policyType, weights: weights)
             }
@@ -34,6 +39,52 @@ struct PickGrowthTests {
             }
             policy.release(server)
         }
+        #expect(ownedHeapBytes(policy) == owned, "\(Policy.self), weights \(weights.prefix(4))…, \(weights.count) servers")
+    }
+
+    @Test("under load: once every server has held its most connections, picks and releases grow nothing",
+          arguments: [8, 64])
+    func noGrowthUnderLoad(servers: Int) throws {
+        for policyType in Self.policies {
+            for weights in [Array(repeating: 1, count: servers), (0..<servers).map { $0 % 4 + 1 }] {
+                try Self.expectNoGrowthUnderLoad(policyType, weights: weights)
+            }
+        }
+    }
+
+    /// A proxy's steady state: up to `peak` connections in flight, picked and released in a
+    /// random order for 10,000 steps. Growth while the farm first reaches a count is allowed
+    /// (`buckets` adds a bucket per new count), so the policy is first taken to twice the peak
+    /// and back to idle: with at most `peak` in flight an exact selector never takes a server
+    /// past the counts it held then (its pick goes to a minimal score).
+    static func expectNoGrowthUnderLoad<Policy: SelectionPolicy>(_ type: Policy.Type, weights: [Int]) throws {
+        var policy = try Policy(weights: weights, seed: 1)
+        let peak = weights.count * 4
+        var held: [ServerID] = []
+        func pick() -> Bool {
+            guard let server = policy.pick() else {
+                Issue.record("\(Policy.self) picked nothing: no server is drained here")
+                return false
+            }
+            held.append(server)
+            return true
+        }
+        for _ in 0..<(2 * peak) {
+            guard pick() else { return }
+        }
+        while let server = held.popLast() { policy.release(server) }
+        let owned = ownedHeapBytes(policy)
+        var random = SplitMix64(seed: UInt64(weights.count))
+        for _ in 0..<10_000 {
+            if held.count == peak || (!held.isEmpty && random.next() & 1 == 0) {
+                let index = Int(random.next() % UInt64(held.count))
+                held.swapAt(index, held.count - 1)
+                policy.release(held.removeLast())
+            } else if !pick() {
+                return
+            }
+        }
+        while let server = held.popLast() { policy.release(server) }
         #expect(ownedHeapBytes(policy) == owned, "\(Policy.self), weights \(weights.prefix(4))…, \(weights.count) servers")
     }
 }
