@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of `lbbench-live` on loopback (about half a minute): bad input exits 64 with one
-# line; a short run through lbbench's proxy, and through HAProxy and nginx when installed
-# (scripts/install-live-peers.sh), answers every request; nothing it started keeps running.
+# line (also through `lbbench live`, word for word); a short run through lbbench's proxy, and
+# through HAProxy and nginx when installed (scripts/install-live-peers.sh), answers every
+# request; nothing it started keeps running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
@@ -32,6 +33,15 @@ expect_usage "think time without a closed loop" --think-time-ms 5
 expect_usage "a value that does not parse (one line, no usage screen)" --seed=-1
 expect_usage "an unknown option" --bogus
 expect_usage "selectors without lbbench's proxy among the balancers" --balancers haproxy --selectors p2c
+# `lbbench live` is lbbench-live under lbbench's name: the same refusal, word for word.
+swift build -c release --product lbbench >/dev/null
+status=0
+.build/release/lbbench live --balancers lbbench,envoy >"$work/out" 2>"$work/err.forwarded" || status=$?
+"$live" --balancers lbbench,envoy >"$work/out" 2>"$work/err" || true
+if [ "$status" -ne 64 ] || ! cmp -s "$work/err" "$work/err.forwarded"; then
+    echo "FAIL: lbbench live: exit $status, stderr:"; cat "$work/err.forwarded"; exit 1
+fi
+echo "ok: lbbench live forwards to lbbench-live -> $(cat "$work/err.forwarded")"
 if command -v python3 >/dev/null; then
     python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(30)' >"$work/port" &
     holder=$!

@@ -7,7 +7,7 @@ struct LBBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lbbench",
         abstract: "Measure least-connections server selectors: pick latency, contention and fairness.",
-        subcommands: [Run.self, List.self, Simulate.self, Check.self, Report.self, Compare.self],
+        subcommands: [Run.self, List.self, Simulate.self, Check.self, Report.self, Compare.self, Live.self],
         defaultSubcommand: Run.self
     )
 

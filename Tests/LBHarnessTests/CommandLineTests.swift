@@ -96,6 +96,27 @@ struct CommandLineTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["results.json"])
     }
 
+    @Test("lbbench live is lbbench-live: the same arguments, exit status and messages; without it, exit 64")
+    func live() throws {
+        let direct = try Self.lbbench(["--balancers", "lbbench,envoy"],
+                                      executable: Self.executable.deletingLastPathComponent().appendingPathComponent("lbbench-live"))
+        let forwarded = try Self.lbbench(["live", "--balancers", "lbbench,envoy"])
+        #expect(direct.status == 64 && forwarded.status == 64)
+        #expect(!forwarded.standardError.isEmpty && forwarded.standardError == direct.standardError)
+        #expect(try Self.lbbench(["live", "--help"]).standardOutput.contains("--balancers"))
+
+        // lbbench alone in a directory: no lbbench-live beside it.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-live-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let alone = directory.appendingPathComponent("lbbench")
+        try FileManager.default.copyItem(at: Self.executable, to: alone)
+        let missing = try Self.lbbench(["live"], executable: alone)
+        #expect(missing.status == 64)
+        #expect(missing.standardError.split(separator: "\n").count == 1)
+        #expect(missing.standardError.contains("swift build -c release --product lbbench-live"), "\(missing.standardError)")
+    }
+
     @Test("plain lbbench is lbbench run; markdown and CSV go to stdout")
     func defaultSubcommand() throws {
         let markdown = try Self.lbbench(Self.tiny)
