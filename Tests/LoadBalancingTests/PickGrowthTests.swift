@@ -12,7 +12,7 @@ import Testing
 /// bucket 0's sentinel, reallocated at the first pick to take bucket 1's sentinel.
 ///
 /// The benchmark sees only a fresh selector's first 1,000 pairs with one connection in flight;
-/// the second test checks a long steady state under load, which no benchmark row reaches.
+/// the `underLoad` cases check a long steady state under load, which no benchmark row reaches.
 @Suite("Picks and releases grow nothing")
 struct PickGrowthTests {
     static var policies: [any SelectionPolicy.Type] {
@@ -50,8 +50,9 @@ struct PickGrowthTests {
     /// A proxy's steady state: up to `peak` connections in flight, picked and released in a
     /// random order for 10,000 steps. Growth while the farm first reaches a count is allowed
     /// (`buckets` adds a bucket per new count), so the policy is first taken to twice the peak
-    /// and back to idle: with at most `peak` in flight an exact selector never takes a server
-    /// past the counts it held then (its pick goes to a minimal score).
+    /// and back to idle: with at most `peak` in flight an exact policy never takes a server
+    /// past the counts it held then (its pick goes to a minimal score); `round-robin` and `p2c`
+    /// keep their counts in arrays sized at `init`, whatever the counts reach.
     static func expectNoGrowthUnderLoad<Policy: SelectionPolicy>(_ type: Policy.Type, weights: [Int]) throws {
         var policy = try Policy(weights: weights, seed: 1)
         let peak = weights.count * 4
