@@ -28,7 +28,8 @@ extension BucketsPolicy {
         if nodes.count < serverCount { return "\(nodes.count) nodes for \(serverCount) servers" }
         var claimed = Array(repeating: false, count: nodes.count)
         var stamps = Set<UInt64>(minimumCapacity: serverCount)
-        for (index, server) in nodes[0..<serverCount].enumerated() {
+        for index in 0..<serverCount {
+            let server = nodes[index]
             if server.stamp >= clock { return "server \(index) has stamp \(server.stamp), clock \(clock)" }
             if !stamps.insert(server.stamp).inserted { return "stamp \(server.stamp) appears twice" }
             if server.weightClass < 0 && (server.previous != -1 || server.next != -1) {
@@ -39,7 +40,8 @@ extension BucketsPolicy {
         if classOfWeight.count != liveClasses.count {
             return "\(classOfWeight.count) weights mapped but \(liveClasses.count) live classes"
         }
-        for (slot, live) in liveClasses.enumerated() {
+        for slot in liveClasses.indices {
+            let live = liveClasses[slot]
             let index = Int(live)
             guard index >= 0 && index < classes.count else { return "live class \(index) does not exist" }
             let weightClass = classes[index]
@@ -62,9 +64,9 @@ extension BucketsPolicy {
             claimed[Int(spare)] = true
             if nodes[Int(spare)].weightClass != -1 { return "spare sentinel \(spare) says class \(nodes[Int(spare)].weightClass)" }
         }
-        for (index, node) in nodes.enumerated() where (index >= serverCount || node.weightClass >= 0) != claimed[index] {
+        for index in nodes.indices where (index >= serverCount || nodes[index].weightClass >= 0) != claimed[index] {
             return index < serverCount
-                ? "server \(index) of class \(node.weightClass) is in no bucket"
+                ? "server \(index) of class \(nodes[index].weightClass) is in no bucket"
                 : "sentinel \(index) belongs to no class and is not spare"
         }
         return nil
@@ -75,7 +77,9 @@ extension BucketsPolicy {
         let weightClass = classes[index]
         var members: Int32 = 0
         var firstNonEmpty: Int?
-        for (count, sentinel) in sentinels[index].enumerated() {
+        let buckets = sentinels[index]
+        for count in buckets.indices {
+            let sentinel = buckets[count]
             let sentinelIndex = Int(sentinel)
             guard sentinelIndex >= serverCount && sentinelIndex < nodes.count else {
                 return "bucket \(count) of class \(index) has sentinel \(sentinel), not a sentinel node"

@@ -16,7 +16,8 @@ extension ClassHeaps {
         if nodeCount != positions.count { return "\(nodeCount) nodes but \(positions.count) servers" }
         if let violation = layoutViolation() { return violation }
         var stamps = Set<UInt64>(minimumCapacity: positions.count)
-        for (slot, node) in drained.enumerated() {
+        for slot in drained.indices {
+            let node = drained[slot]
             if let violation = misplacement(node, slot: slot, weightClass: -1, classes: classes) { return violation }
             if !stamps.insert(node.stamp).inserted { return "stamp \(node.stamp) appears twice" }
         }
@@ -28,7 +29,8 @@ extension ClassHeaps {
                 let (regionWeight, classWeight) = (regions[weightClass].weight, classes.classWeight[weightClass])
                 return "class \(weightClass)'s region has weight \(regionWeight), the class \(classWeight)"
             }
-            for (slot, node) in heap.enumerated() {
+            for slot in heap.indices {
+                let node = heap[slot]
                 if let violation = misplacement(node, slot: slot, weightClass: weightClass, classes: classes) { return violation }
                 if !stamps.insert(node.stamp).inserted { return "stamp \(node.stamp) appears twice" }
                 if slot > 0 && Self.precedesWithOneWeight(node, heap[Self.parent(of: slot)]) {
@@ -36,8 +38,9 @@ extension ClassHeaps {
                 }
             }
             let byStamp = heap.sorted { $0.stamp < $1.stamp }
-            for (earlier, later) in zip(byStamp, byStamp.dropFirst()) where earlier.units > later.units {
-                return "class \(weightClass): server \(later.server) changed after server \(earlier.server) but has an earlier virtual time"
+            for later in byStamp.indices.dropFirst() where byStamp[later - 1].units > byStamp[later].units {
+                let (earlierServer, laterServer) = (byStamp[later - 1].server, byStamp[later].server)
+                return "class \(weightClass): server \(laterServer) changed after server \(earlierServer) but has an earlier virtual time"
             }
         }
         return tournamentViolation()
@@ -73,7 +76,8 @@ extension ClassHeaps {
     /// slots outside them.
     private func layoutViolation() -> String? {
         var owner = Array(repeating: -1, count: nodes.count)
-        for (weightClass, region) in regions.enumerated() {
+        for weightClass in regions.indices {
+            let region = regions[weightClass]
             if region.count < 0 || region.count > region.capacity || region.base < 0
                 || Int(region.base) + Int(region.capacity) > nodes.count {
                 return "class \(weightClass)'s region \(region) does not fit \(nodes.count) slots"
