@@ -9,6 +9,7 @@ extension ClassHeaps {
     /// the class's weight; that no node precedes its parent under `precedesWithOneWeight`;
     /// that within each class virtual time never decreases in stamp order (what makes that
     /// comparison exact); that stamps are distinct (so the order is total); and that every match of the tournament has the right winner.
+    /// Loops run over indices, not `enumerated()` or `zip` (see `BucketsPolicy._invariantViolation()`).
     ///
     /// - Complexity: O(n log n).
     func _invariantViolation(classes: WeightClassClocks) -> String? {
