@@ -24,7 +24,7 @@ extension BucketsPolicy {
     ///
     /// Loops run over indices, not `enumerated()`: in a debug build every element of that
     /// iterator looks up generic metadata, and this check runs after every operation (with
-    /// `ClassHeaps`' it took a quarter of the debug test run).
+    /// `ClassHeaps`' it took a quarter of the differential tests' time in debug).
     ///
     /// - Complexity: O(nodes).
     func _invariantViolation() -> String? {
