@@ -6,13 +6,14 @@ import Testing
 /// `ReferenceLeastConnections`: the same server on every pick (ties included), the same
 /// counts after every step. Tests with a lock argument split their seeds between the locks
 /// (`LockKind.share(of:)`): each seed runs once per exact selector, under one lock.
+/// `LBBENCH_DIFFERENTIAL_SEEDS` multiplies the seed counts (`DifferentialSeeds`).
 @Suite("Exact selectors match the reference model")
 struct ExactSelectorDifferentialTests {
     static let exactKinds = SelectorKind.allCases.filter(\.isExact)
 
     @Test("random pick/release/setWeight sequences", arguments: exactKinds, LockKind.allCases)
     func randomSequences(kind: SelectorKind, lock: LockKind) throws {
-        for seed in lock.share(of: UInt64(0)..<2_000) {
+        for seed in lock.share(of: DifferentialSeeds.seeds(usually: 2_000)) {
             var random = SplitMix64(seed: seed)
             let serverCount = Int.random(in: 1...12, using: &random)
             let maxWeight = [1, 3, 10, 1_000][Int.random(in: 0..<4, using: &random)]
@@ -63,7 +64,7 @@ struct ExactSelectorDifferentialTests {
     /// a class segment or class heap, and the next picks must still match.
     @Test("one weight class and several, in turn", arguments: exactKinds)
     func oneClassAndSeveral(kind: SelectorKind) throws {
-        for seed in UInt64(0)..<300 {
+        for seed in DifferentialSeeds.seeds(usually: 300) {
             var random = SplitMix64(seed: seed)
             let serverCount = Int.random(in: 2...9, using: &random)
             var reference = try ReferenceLeastConnections(weights: Array(repeating: 2, count: serverCount))
@@ -91,7 +92,7 @@ struct ExactSelectorDifferentialTests {
     /// servers of different weights, decided by virtual time; weight changes and drains mixed in.
     @Test("ties across different weights at light load", arguments: exactKinds, LockKind.allCases)
     func tiesAcrossWeights(kind: SelectorKind, lock: LockKind) throws {
-        for seed in lock.share(of: UInt64(0)..<1_000) {
+        for seed in lock.share(of: DifferentialSeeds.seeds(usually: 1_000)) {
             var random = SplitMix64(seed: seed)
             let serverCount = Int.random(in: 2...10, using: &random)
             let weights = (0..<serverCount).map { _ in Int.random(in: 1...4, using: &random) }
