@@ -3,8 +3,9 @@ import Testing
 
 /// How many seeds the differential tests run: their usual count times
 /// `LBBENCH_DIFFERENTIAL_SEEDS` (an integer in 1...10,000; 1 when unset), for a deeper search
-/// by hand than CI's — `LBBENCH_DIFFERENTIAL_SEEDS=50 swift test --filter Differential`.
-/// A value outside the range is recorded as a test issue, and the usual count runs.
+/// by hand than CI's: `LBBENCH_DIFFERENTIAL_SEEDS=25 swift test --filter
+/// 'Differential|AssignTests/differential'` (28 minutes on 2 cores). A value outside the range
+/// is recorded as a test issue, and the usual count runs.
 enum DifferentialSeeds {
     /// The environment variable that scales the seed counts.
     static let variable = "LBBENCH_DIFFERENTIAL_SEEDS"
