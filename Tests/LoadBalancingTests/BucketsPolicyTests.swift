@@ -164,6 +164,11 @@ struct BucketsPolicyTests {
         linkedDrained.nodes[4].next = 0
         #expect(linkedDrained._invariantViolation()?.contains("still linked") == true)
 
+        var unlisted = healthy
+        unlisted.makeStorageUnique()  // damage this copy only
+        unlisted.nodes[4].weightClass = Int32(unitClass)  // a class, but in none of its buckets
+        #expect(unlisted._invariantViolation()?.contains("is in no bucket") == true)
+
         var sharedSentinel = healthy
         sharedSentinel.makeStorageUnique()  // damage this copy only
         sharedSentinel.sentinels[unitClass][0] = sharedSentinel.sentinels[unitClass][1]
