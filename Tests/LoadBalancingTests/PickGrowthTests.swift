@@ -11,8 +11,10 @@ import Testing
 /// its 8 shards is a one-server `buckets` policy whose node array, sized for the server and
 /// bucket 0's sentinel, reallocated at the first pick to take bucket 1's sentinel.
 ///
-/// The benchmark sees only a fresh selector's first 1,000 pairs with one connection in flight;
-/// the `underLoad` cases check a long steady state under load, which no benchmark row reaches.
+/// The benchmark's pick + release rows see only a fresh selector's first 1,000 pairs with one
+/// connection in flight; the `underLoad` cases check a steady state under load, as the
+/// benchmark's `.steady` rows do by counting mallocs (those also reach the lock-free selectors
+/// and `CombiningSelector`, whose raw-pointer storage `ownedHeapBytes` cannot see).
 @Suite("Picks and releases grow nothing")
 struct PickGrowthTests {
     static var policies: [any SelectionPolicy.Type] {
