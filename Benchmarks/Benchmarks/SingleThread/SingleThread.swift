@@ -60,12 +60,12 @@ let benchmarks: @Sendable () -> Void = {
     let serverCounts = [8, 64, 1_024, 100_000]
     for kind in SelectorKind.allCases {
         for servers in serverCounts {
-            pickAndRelease(kind, weights: Array(repeating: 1, count: servers), name: "\(kind).servers:\(servers)")
-            pickAndRelease(
-                kind, weights: (0..<servers).map { $0 % 4 + 1 }, name: "\(kind).servers:\(servers).weights:4")
+            register(.pickAndRelease, kind, weights: Array(repeating: 1, count: servers), name: "\(kind).servers:\(servers)")
+            register(
+                .pickAndRelease, kind, weights: (0..<servers).map { $0 % 4 + 1 }, name: "\(kind).servers:\(servers).weights:4")
             for lock in LockKind.allCases where kind.usesLock && lock != .default {
-                pickAndRelease(
-                    kind, weights: Array(repeating: 1, count: servers), lock: lock,
+                register(
+                    .pickAndRelease, kind, weights: Array(repeating: 1, count: servers), lock: lock,
                     name: "\(kind).servers:\(servers).lock:\(lock)")
             }
         }
@@ -74,9 +74,9 @@ let benchmarks: @Sendable () -> Void = {
     // A steady state under load, its mallocs counted over a million operations (`SteadyState`).
     let steadyWeights = (0..<64).map { $0 % 4 + 1 }
     for kind in SelectorKind.allCases {
-        steadyState(kind, weights: steadyWeights, name: "\(kind).servers:64.weights:4.steady")
+        register(.steadyState, kind, weights: steadyWeights, name: "\(kind).servers:64.weights:4.steady")
         for lock in LockKind.allCases where kind.usesLock && lock != .default {
-            steadyState(kind, weights: steadyWeights, lock: lock, name: "\(kind).servers:64.weights:4.lock:\(lock).steady")
+            register(.steadyState, kind, weights: steadyWeights, lock: lock, name: "\(kind).servers:64.weights:4.lock:\(lock).steady")
         }
     }
 
@@ -111,30 +111,50 @@ let benchmarks: @Sendable () -> Void = {
     }
 }
 
-/// Registers a benchmark of `pick()` then `release(_:)` on a fresh selector of `kind`, timed
-/// through the selector's concrete type (`SelectorKind.withSelectorType`), as a proxy that
-/// names its selector type would call it.
-func pickAndRelease(_ kind: SelectorKind, weights: [Int], lock: LockKind = .default, name: String) {
-    kind.withSelectorType(lock: lock, PickAndRelease(name: name, weights: weights))
+/// What a selector row measures.
+enum RowShape {
+    /// `pick()` then `release(_:)` on a fresh selector (`pickAndReleaseRow`).
+    case pickAndRelease
+    /// A million picks and releases under load on a warmed selector (`steadyStateRow`).
+    case steadyState
 }
 
-/// `pickAndRelease`'s body for one concrete selector type.
-struct PickAndRelease: SelectorVisitor {
+/// Registers the row `name` of `shape` for a selector of `kind`, timed through the selector's
+/// concrete type (`SelectorKind.withSelectorType`), as a proxy that names its selector type
+/// would call it.
+func register(_ shape: RowShape, _ kind: SelectorKind, weights: [Int], lock: LockKind = .default, name: String) {
+    kind.withSelectorType(lock: lock, SelectorRow(shape: shape, name: name, weights: weights))
+}
+
+/// `register`'s visitor: the row for one concrete selector type.
+struct SelectorRow: SelectorVisitor {
     typealias Failure = Never
+    let shape: RowShape
     let name: String
     let weights: [Int]
 
     func visit<Selector: ServerSelector>(
         _ makeSelector: @escaping (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
     ) {
-        Benchmark(name) { [weights, name] benchmark in
-            let selector = try makeSelector(weights, 1)
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                guard let server = selector.pick() else { fatalError("\(name) picked nothing: no server is drained here") }
-                selector.release(server)
-                blackHole(server)
-            }
+        switch shape {
+        case .pickAndRelease: pickAndReleaseRow(name, weights: weights, makeSelector)
+        case .steadyState: steadyStateRow(name, weights: weights, makeSelector)
+        }
+    }
+}
+
+/// Registers `name`: `pick()` then `release(_:)` on a fresh selector, 1,000 pairs a sample.
+func pickAndReleaseRow<Selector: ServerSelector>(
+    _ name: String, weights: [Int],
+    _ makeSelector: @escaping (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
+) {
+    Benchmark(name) { benchmark in
+        let selector = try makeSelector(weights, 1)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            guard let server = selector.pick() else { fatalError("\(name) picked nothing: no server is drained here") }
+            selector.release(server)
+            blackHole(server)
         }
     }
 }
