@@ -8,7 +8,7 @@ import PackageDescription
 func suite(_ name: String, using products: [String]) -> Target {
     .executableTarget(
         name: name,
-        dependencies: [.product(name: "Benchmark", package: "benchmark")]
+        dependencies: [.product(name: "Benchmark", package: "benchmark"), "BenchmarkSupport"]
             + products.map { .product(name: $0, package: "lbbench") },
         path: "Benchmarks/\(name)",
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // What more than one suite uses: the steady-state rows' held connections, the rows' duration.
+        .target(name: "BenchmarkSupport", dependencies: [.product(name: "LoadBalancing", package: "lbbench")], path: "Support"),
         suite("SingleThread", using: ["LoadBalancing"]),
         suite("Contention", using: ["LoadBalancing", "LBHarness"]),
         suite("Fairness", using: ["LoadBalancing", "LBHarness", "LBWorkloads"]),

@@ -5,7 +5,7 @@
 # selector, workload or lock row would never be gated. Run it before `thresholds check`
 # (scripts/test.sh does); `scripts/update-benchmark-thresholds.sh` writes the missing files.
 #
-# Usage: scripts/check-benchmark-threshold-files.sh [TARGET...]   (default: SingleThread Fairness)
+# Usage: scripts/check-benchmark-threshold-files.sh [TARGET...]   (default: SingleThread Contention Fairness)
 # Exits 0 when every row has its file, 1 (listing the rows) when some do not, 2 when the suites
 # could not be listed.
 set -euo pipefail
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../Benchmarks"
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 
 targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then targets=(SingleThread Fairness); fi
+if [ ${#targets[@]} -eq 0 ]; then targets=(SingleThread Contention Fairness); fi
 target_options=()
 for target in "${targets[@]}"; do target_options+=(--target "$target"); done
 

@@ -11,8 +11,9 @@
 #      then the lbbench-live smoke test (bad input exits 64; a short run through lbbench's proxy, and
 #      HAProxy and nginx when installed, answers every request; nothing is left running);
 #   5. the package-benchmark thresholds: every row has a threshold file (a row without one
-#      would go unchecked), pick and release allocate nothing, and the deterministic fairness
-#      figures are unchanged (Benchmarks/Thresholds/).
+#      would go unchecked), pick and release allocate nothing, on one thread and with two at
+#      work on one selector, and the deterministic fairness figures are unchanged
+#      (Benchmarks/Thresholds/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
@@ -69,6 +70,6 @@ python3 scripts/test_results_scripts.py
 step "lbbench-live smoke test (real sockets on loopback; HAProxy and nginx when installed)"
 scripts/live-smoke.sh
 
-step "benchmark thresholds (every row has its file; mallocs 0; deterministic fairness unchanged)"
-scripts/check-benchmark-threshold-files.sh SingleThread Fairness
-(cd Benchmarks && LBBENCH_BENCHMARK_SECONDS=0.1 swift package benchmark thresholds check --target SingleThread --target Fairness --no-progress)
+step "benchmark thresholds (every row has its file; mallocs 0, one thread and two; deterministic fairness unchanged)"
+scripts/check-benchmark-threshold-files.sh SingleThread Contention Fairness
+(cd Benchmarks && LBBENCH_BENCHMARK_SECONDS=0.1 swift package benchmark thresholds check --target SingleThread --target Contention --target Fairness --no-progress)

@@ -14,7 +14,8 @@ import Testing
 /// The benchmark's pick + release rows see only a fresh selector's first 1,000 pairs with one
 /// connection in flight; the `underLoad` cases check a steady state under load, as the
 /// benchmark's `.steady` rows do by counting mallocs (those also reach the lock-free selectors
-/// and `CombiningSelector`, whose raw-pointer storage `ownedHeapBytes` cannot see).
+/// and `CombiningSelector`, whose raw-pointer storage `ownedHeapBytes` cannot see; the
+/// Contention suite's rows count them with two threads at work on one selector).
 @Suite("Picks and releases grow nothing")
 struct PickGrowthTests {
     static var policies: [any SelectionPolicy.Type] {

@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import LoadBalancing
 
 /// Registers `name`: a selector in a proxy's steady state, where its mallocs are
@@ -36,64 +37,5 @@ func steadyStateRow<Selector: ServerSelector>(
         load.churn(selector, operations: operations)
         benchmark.stopMeasurement()
         load.drain(selector)
-    }
-}
-
-/// The connections a steady-state row holds, in storage reserved up front so that holding and
-/// letting go of them allocates nothing.
-///
-/// - Note: Not thread-safe; one per benchmark sample.
-struct HeldConnections {
-    /// The most connections held during `churn`.
-    let peak: Int
-    /// The row's name, for the one message a selector can cause (no server to pick).
-    let name: String
-    private var held: [ServerID]
-    /// xorshift64's state: which connection goes, and whether to pick or release.
-    private var random: UInt64 = 0x9E37_79B9_7F4A_7C15
-
-    init(peak: Int, name: String) {
-        self.peak = peak
-        self.name = name
-        held = []
-        held.reserveCapacity(2 * peak)
-    }
-
-    /// Picks until `count` connections are held. O(count) picks.
-    mutating func fill(_ selector: some ServerSelector, to count: Int) {
-        while held.count < count { pick(selector) }
-    }
-
-    /// Releases every held connection, the newest first. O(held) releases.
-    mutating func drain(_ selector: some ServerSelector) {
-        while let server = held.popLast() { selector.release(server) }
-    }
-
-    /// `operations` picks and releases in a random order, never more than `peak` held: a
-    /// release (of a random held connection) when at the peak, a pick when none is held,
-    /// otherwise either with probability ½.
-    mutating func churn(_ selector: some ServerSelector, operations: Int) {
-        for _ in 0..<operations {
-            let draw = nextRandom()
-            if held.count == peak || (!held.isEmpty && draw & 1 == 0) {
-                let index = Int((draw >> 1) % UInt64(held.count))
-                held.swapAt(index, held.count - 1)
-                selector.release(held.removeLast())
-            } else {
-                pick(selector)
-            }
-        }
-    }
-
-    private mutating func pick(_ selector: some ServerSelector) {
-        guard let server = selector.pick() else { fatalError("\(name) picked nothing: no server is drained here") }
-        held.append(server)
-    }
-
-    private mutating func nextRandom() -> UInt64 {
-        random ^= random << 13
-        random ^= random >> 7
-        random ^= random << 17
-        return random
     }
 }
