@@ -130,7 +130,7 @@ public struct MatrixConfiguration: Sendable, Equatable {
                 reason: "a run lasts at most 24 hours: these would take about "
                     + "\(NumberFormat.significant(total / 3_600, digits: 3)) hours, estimated at "
                     + "\(OptionRange.describe(RunConfiguration.Limits.estimatedStepSeconds * 1e9)) ns a pick plus, for a scanning selector, "
-                    + "its measured cost per server visited")
+                    + "its measured cost per server (or weight class) visited")
         }
     }
 
@@ -141,10 +141,10 @@ public struct MatrixConfiguration: Sendable, Equatable {
     }
 
     /// One step of `cell`: the harness's step cost, plus a visit to every server for a
-    /// selector that scans them all.
+    /// selector that scans them all, or to every weight class for one that compares them.
     static func stepSeconds(_ cell: RunConfiguration) -> Double {
         RunConfiguration.Limits.estimatedStepSeconds
-            + RunConfiguration.Limits.scanSeconds(cell.selector, servers: cell.servers, steps: 1)
+            + (cell.scanVisits.map { RunConfiguration.Limits.scanSeconds(cell.selector, visits: $0, steps: 1) } ?? 0)
     }
 
     /// This matrix with every dimension it leaves `nil` taken from `other` (the seed stays

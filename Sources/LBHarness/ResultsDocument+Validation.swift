@@ -62,7 +62,7 @@ extension RunResult {
             ("pickLatencyNs.mean", pickLatencyNs.mean, 0...1e12), ("releaseLatencyNs.mean", releaseLatencyNs.mean, 0...1e12),
         ]
         let optionalFigures: [(String, Double?, ClosedRange<Double>)] = [
-            ("scalingVsOneThread", scalingVsOneThread, 0...1e6),
+            ("scalingVsOneThread", scalingVsOneThread, RunResult.scalingRange),
             ("contention.lockContendedFraction", contention.lockContendedFraction, 0...1),
             ("contention.lockWaitNsPerPick", contention.lockWaitNsPerPick, 0...1e12),
             ("contention.casRetriesPerPick", contention.casRetriesPerPick, 0...1e12),

@@ -54,7 +54,10 @@ public struct ResultsDocument: Codable, Sendable, Equatable {
     }
 
     /// Fills each run's `scalingVsOneThread` from the first run with the same selector, lock,
-    /// workload, weights and concurrency on one thread (and machine), where there is one.
+    /// workload, weights and concurrency on one thread (and machine), where there is one; `nil`
+    /// where that run's picks/s is 0 or the ratio leaves `RunResult.scalingRange` (a document
+    /// read back from a file can hold figures no run measures, such as 1e-300 picks/s, whose
+    /// ratio would not even be finite).
     ///
     /// - Complexity: O(runs × servers) expected (one hash of the weights per run), not O(runs²).
     public mutating func computeScaling() {
@@ -73,7 +76,10 @@ public struct ResultsDocument: Codable, Sendable, Equatable {
         }
         for index in runs.indices {
             let single = singleThreaded[Key(runs[index])]
-            runs[index].scalingVsOneThread = single.flatMap { $0 > 0 ? runs[index].picksPerSecond / $0 : nil }
+            runs[index].scalingVsOneThread = single.flatMap { single in
+                let scaling = runs[index].picksPerSecond / single
+                return single > 0 && RunResult.scalingRange.contains(scaling) ? scaling : nil
+            }
         }
     }
 }

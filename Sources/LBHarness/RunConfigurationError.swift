@@ -29,7 +29,7 @@ public enum RunConfigurationError: Error, Equatable, Sendable, CustomStringConve
     case notAnInteger(option: String, value: String, range: String, reason: String)
     /// A selector that scans every server would scan for longer than
     /// `RunConfiguration.Limits.maximumScanSeconds` in one cell, by the estimate given.
-    case tooMuchWork(selector: String, servers: Int, fills: Int, picks: Int, estimatedSeconds: Double, nanosecondsPerVisit: Double)
+    case tooMuchWork(selector: String, visits: ScanVisits, fills: Int, picks: Int, estimatedSeconds: Double, nanosecondsPerVisit: Double)
     /// The run's estimated peak memory exceeds the budget.
     case overMemoryBudget(MemoryBudget.Excess)
     /// `--locks` given, but no selector of the run uses a lock or other synchronization.
@@ -59,11 +59,15 @@ public enum RunConfigurationError: Error, Equatable, Sendable, CustomStringConve
             "\(option) \(value) is out of range: must be in \(range) (\(reason))"
         case let .notAnInteger(option, value, range, reason):
             "\(option) '\(value)' is not an integer: must be one in \(range) (\(reason))"
-        case let .tooMuchWork(selector, servers, fills, picks, seconds, nanoseconds):
-            "\(selector) scans all \(servers) servers on every pick: \(fills) connections to fill"
+        case let .tooMuchWork(selector, visits, fills, picks, seconds, nanoseconds):
+            "\(selector) "
+                + (visits.kind == .servers
+                    ? "scans all \(visits.entries) servers" : "compares all \(visits.entries) weight classes (distinct weights)")
+                + " on every pick: \(fills) connections to fill"
                 + (picks > 0 ? " and \(picks) picks" : "") + " would take about \(NumberFormat.duration(seconds)) "
-                + "(\(NumberFormat.significant(nanoseconds, digits: 2)) ns a server visited), and a cell may scan for at most "
-                + "\(NumberFormat.duration(RunConfiguration.Limits.maximumScanSeconds)); give fewer --servers, --concurrency or --picks"
+                + "(\(NumberFormat.significant(nanoseconds, digits: 2)) ns a \(visits.kind == .servers ? "server" : "weight class") visited), "
+                + "and a cell may scan for at most \(NumberFormat.duration(RunConfiguration.Limits.maximumScanSeconds)); give fewer "
+                + (visits.kind == .servers ? "--servers" : "distinct --weights") + ", --concurrency or --picks"
         case let .overMemoryBudget(excess):
             excess.description
         case let .locksWithoutLockBasedSelector(selectors):

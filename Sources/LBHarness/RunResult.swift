@@ -26,8 +26,11 @@ public struct RunResult: Codable, Sendable, Equatable {
     /// pick, duration draw, heap update and three timer reads), not the selector alone.
     public var picksPerSecond: Double
     /// This cell's `picksPerSecond` over the same cell's with one thread; `null` when the run
-    /// has no one-thread cell to compare with.
+    /// has no one-thread cell to compare with (or its ratio leaves `scalingRange`).
     public var scalingVsOneThread: Double?
+    /// The values `scalingVsOneThread` may take: what a document's reader accepts and what
+    /// `ResultsDocument.computeScaling()` writes.
+    public static let scalingRange: ClosedRange<Double> = 0...1e6
     /// Raw pick latency, each including about one timer read (`machine.timerOverheadNs`).
     public var pickLatencyNs: LatencySummary
     /// Raw release latency, each including about one timer read.

@@ -66,6 +66,11 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
         }
     }
 
+    /// Whether a pick compares one entry per weight class (O(W) for W distinct positive
+    /// weights: `buckets` compares the head of each class's minimum bucket), so that a cell's
+    /// cost grows with the distinct weights (the harness bounds such cells as well).
+    public var pickVisitsEveryWeightClass: Bool { self == .buckets }
+
     /// Runs `visitor` with this kind's concrete selector type (under `lock` for lock-based
     /// kinds; lock-free ones ignore it): the one switch that names every selector type, so a
     /// generic body (the harness's worker loop, a benchmark, the simulator's router) runs

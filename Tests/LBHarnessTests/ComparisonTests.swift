@@ -57,6 +57,16 @@ struct ComparisonTests {
         #expect(zeroToZero.cells[0].ratios?[.contention] == 1)
     }
 
+    @Test("a ratio too large for a Double has none (and is not flagged), so the JSON can be written")
+    func overflowingRatio() throws {
+        // Both figures pass the reader's range (picks/s 0...1e12), but 1e12 ÷ 1e-300 is infinite.
+        let comparison = try Self.compare([Run.run(.p2c, picksPerSecond: 1e-300)], [Run.run(.p2c, picksPerSecond: 1e12)])
+        #expect(comparison.cells[0].ratios?[.picksPerSecond] == nil)
+        #expect(!comparison.cells[0].moved.contains(.picksPerSecond))
+        let json = try JSONEncoder().encode(comparison)
+        #expect(!json.isEmpty)
+    }
+
     @Test("a regression: picks/s falls or pick p99 rises past the threshold; improvements and small moves are not")
     func regressions() throws {
         let base = [Run.run(.p2c, threads: 1), Run.run(.p2c, threads: 2), Run.run(.p2c, threads: 4), Run.run(.p2c, threads: 8)]

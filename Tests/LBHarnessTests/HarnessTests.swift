@@ -97,4 +97,19 @@ struct HarnessTests {
         #expect(document.runs[0].scalingVsOneThread == 1)
         #expect(document.runs[1].scalingVsOneThread == two.picksPerSecond / one.picksPerSecond)
     }
+
+    @Test("scaling outside what a reader accepts (or not finite) is left out, so the document reads back")
+    func scalingOutOfRange() throws {
+        // Figures a file may hold: each in range, their ratio not (1e12 ÷ 1e-300 is infinite).
+        for (single, double) in [(1e-300, 1e12), (1e-3, 1e12)] {
+            var runs = [MadeUpResults.run(.p2c, threads: 1, picksPerSecond: single),
+                        MadeUpResults.run(.p2c, threads: 2, picksPerSecond: double)]
+            for index in runs.indices { runs[index].seconds = 1 }  // picks ÷ picks/s would be out of range
+            var document = MadeUpResults.document(runs)
+            document.computeScaling()
+            #expect(document.runs[1].scalingVsOneThread == nil, "\(double) ÷ \(single)")
+            #expect(document.firstProblem == nil, "\(String(describing: document.firstProblem))")
+            #expect(try !JSONEncoder().encode(document).isEmpty)
+        }
+    }
 }

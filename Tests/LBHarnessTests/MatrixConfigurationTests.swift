@@ -209,11 +209,12 @@ struct MatrixConfigurationTests {
             _ = try slow.cells()
             Issue.record("a cell of about 39 days was accepted")
         } catch {
-            guard case let .tooMuchWork(selector, servers, fills, picks, seconds, nanoseconds) = error else {
+            guard case let .tooMuchWork(selector, visits, fills, picks, seconds, nanoseconds) = error else {
                 Issue.record("unexpected error \(error)")
                 return
             }
-            #expect(selector == "linear-scan" && servers == 1 << 24 && fills == 4 << 24 && picks == 400_000)
+            #expect(selector == "linear-scan" && visits == ScanVisits(entries: 1 << 24, kind: .servers))
+            #expect(fills == 4 << 24 && picks == 400_000)
             // Beyond the caches, 3 ns a visit: 2^24 × (2^26 + 400,000) visits.
             #expect(nanoseconds == 3)
             #expect(abs(seconds / (Double(1 << 24) * Double((4 << 24) + 400_000) * 3e-9) - 1) < 1e-12)
@@ -224,6 +225,34 @@ struct MatrixConfigurationTests {
                                        workloads: [.uniform], length: .picks(400_000))
         #expect(throws: Never.self) { try fast.cells() }
         #expect(RunConfiguration.Limits.scanVisitCost(of: .p2c) == nil)
+    }
+
+    @Test("buckets' cell is refused when comparing its weight classes would take over 2 minutes; equal weights never are")
+    func weightClassWork() throws {
+        // 20,000 distinct weights: 20 ns a class visited, so 300,000 steps take 120 s.
+        let distinct = Array(1...20_000)
+        func cell(_ weights: [Int], picks: Int) -> MatrixConfiguration {
+            MatrixConfiguration(selectors: [.buckets], serverCounts: [weights.count], threadCounts: [1], workloads: [.uniform],
+                                weights: weights, concurrency: 1, length: .picks(picks))
+        }
+        #expect(throws: Never.self) { try cell(distinct, picks: 299_000).cells() }
+        do {
+            _ = try cell(distinct, picks: 1_000_000_000).cells()
+            Issue.record("a buckets cell of about 2 days was accepted")
+        } catch {
+            guard case let .tooMuchWork(selector, visits, _, _, _, nanoseconds) = error else {
+                Issue.record("unexpected error \(error)")
+                return
+            }
+            #expect(selector == "buckets" && visits == ScanVisits(entries: 20_000, kind: .weightClasses) && nanoseconds == 20)
+            #expect(error.description.contains("compares all 20000 weight classes (distinct weights) on every pick"))
+            #expect(error.description.contains("give fewer distinct --weights, --concurrency or --picks"))
+        }
+        // The same farm with weights 1–4: four classes, nothing to bound.
+        #expect(throws: Never.self) { try cell(distinct.map { $0 % 4 + 1 }, picks: 1_000_000_000).cells() }
+        // Drained servers form no class.
+        let drained = cell(distinct.map { $0 > 4 ? 0 : $0 }, picks: 1_000_000_000)
+        #expect(try drained.cells().first?.scanVisits == ScanVisits(entries: 4, kind: .weightClasses))
     }
 
     /// The most fills and picks of a cell that scans for at most 2 minutes: `servers` × steps

@@ -48,7 +48,10 @@ struct HostileInputTests {
     struct Refusal: CustomTestStringConvertible, Sendable {
         var arguments: [String]
         var mentions: [String]
-        var testDescription: String { arguments.joined(separator: " ") }
+        /// The arguments, a long one (a list of 20,000 weights) shortened to its length.
+        var testDescription: String {
+            arguments.map { $0.count > 80 ? "\($0.prefix(24))… (\($0.count) characters)" : $0 }.joined(separator: " ")
+        }
         init(_ arguments: [String], _ mentions: String...) {
             self.init(arguments, mentions: mentions)
         }
@@ -163,7 +166,14 @@ struct HostileInputTests {
               "linear-scan", "--servers", "about 39 days", "at most 2 minutes"),
         .init(["--selectors", "atomic-scan", "--servers", "1000000", "--concurrency", "1000000", "--seconds", "1",
                "--threads", "1", "--workloads", "uniform"], "atomic-scan", "--concurrency"),
+        // A pick of `buckets` compares every weight class: 20,000 distinct weights, 10⁹ picks.
+        .init(["--selectors", "buckets", "--servers", "20000", "--weights", distinctWeights, "--picks", "1000000000",
+               "--threads", "1", "--workloads", "uniform"],
+              "buckets", "compares all 20000 weight classes", "about 4.6 days", "at most 2 minutes", "distinct --weights"),
     ]
+
+    /// 1, 2, …, 20,000: as many weight classes as servers.
+    static let distinctWeights = (1...20_000).map(String.init).joined(separator: ",")
 
     static let simulateRefusals: [Refusal] = [
         .init(["simulate", "--servers", "0"], "--servers", "1...100000"),
@@ -214,6 +224,9 @@ struct HostileInputTests {
         // Just past the bound accepted below: 444,510 requests, 120.02 s.
         .init(["simulate", "--servers", "100000", "--jobs", "404100", "--selectors", "linear-scan"], "--jobs 404100",
               "about 2 minutes", "at most 2 minutes"),
+        // `buckets` compares all 20,000 weight classes on every request: 1.1·10⁸ requests at 8 ns.
+        .init(["simulate", "--selectors", "buckets", "--weights", distinctWeights, "--jobs", "100000000"],
+              "--jobs", "buckets compares all 20000 weight classes", "at most 2 minutes", "distinct --weights"),
         .init(["simulate", "--servers", "1000", "--balancers", "4", "--refresh", "100", "--jobs", "1000000000",
                "--selectors", "buckets"], "--jobs", "refreshed views"),
         // Every pick and release is replayed into the other 1,023 balancers' selectors.

@@ -58,10 +58,13 @@ public struct CellComparison: Codable, Sendable, Equatable {
         regression = false
     }
 
-    /// `after ÷ before`; 1 when both are 0, `nil` when only `before` is.
+    /// `after ÷ before`; 1 when both are 0, `nil` when only `before` is or when the quotient
+    /// is not finite (figures read from a file may be as small as 1e-300, and 1e12 ÷ 1e-300
+    /// overflows: JSON cannot hold infinity, and no noise band means anything there).
     static func ratio(_ after: Double, over before: Double) -> Double? {
         if before == 0 { return after == 0 ? 1 : nil }
-        return after / before
+        let quotient = after / before
+        return quotient.isFinite ? quotient : nil
     }
 
     /// Writes `base`, `new` and `ratios` as `null` when absent, so every cell carries every key.
