@@ -15,13 +15,26 @@ public enum ResultsFileReader {
     public static func document(
         from data: Data, file: String, inflateLimit: Int = GzipDecoder.defaultLimit
     ) throws(ResultsFileError) -> ResultsDocument {
-        var json = data
-        if GzipDecoder.isGzip(data) {
-            do { json = try GzipDecoder.decompress(data, limit: inflateLimit) } catch {
-                let budget = if case .tooLarge = error { " (at most 1 GiB, and what the memory budget leaves for it; see --memory-budget)" } else { "" }
-                throw .notResults(file: file, reason: "gzip: \(error.description)\(budget)")
-            }
+        try decode(json(from: data, file: file, inflateLimit: inflateLimit), file: file)
+    }
+
+    /// The JSON text in `data`: `data` itself, or gzip inflated to at most `inflateLimit` bytes.
+    ///
+    /// - Complexity: O(size of the decompressed text).
+    /// - Throws: `ResultsFileError.notResults` for gzip that cannot be inflated within the limit.
+    public static func json(from data: Data, file: String, inflateLimit: Int = GzipDecoder.defaultLimit) throws(ResultsFileError) -> Data {
+        guard GzipDecoder.isGzip(data) else { return data }
+        do { return try GzipDecoder.decompress(data, limit: inflateLimit) } catch {
+            let budget = if case .tooLarge = error { " (at most 1 GiB, and what the memory budget leaves for it; see --memory-budget)" } else { "" }
+            throw .notResults(file: file, reason: "gzip: \(error.description)\(budget)")
         }
+    }
+
+    /// The results document in the JSON text `json`, the contents of `file`.
+    ///
+    /// - Complexity: O(json.count).
+    /// - Throws: `ResultsFileError.notResults`, `.otherSchema`.
+    public static func decode(_ json: Data, file: String) throws(ResultsFileError) -> ResultsDocument {
         let document: ResultsDocument
         do { document = try JSONReport.parse(json) } catch {
             throw .notResults(file: file, reason: nil)

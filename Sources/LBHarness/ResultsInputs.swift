@@ -29,6 +29,10 @@ public struct ResultsInputs: Sendable {
     /// divided by `memoryPerFileByte`, and never more than a results file may be
     /// (`ResultsFileReader.maximumFileSize`).
     public let inflateLimit: Int
+    /// The memory budget the inputs were checked against.
+    public let budget: MemoryBudget
+    /// The plain sizes' estimate: their total × `memoryPerFileByte`.
+    let sizeEstimate: Int
 
     /// Checks `paths` and the budget. A path named twice is checked and read twice: callers
     /// that count a file once pass `FileIdentity.distinct(paths)`.
@@ -53,18 +57,36 @@ public struct ResultsInputs: Sendable {
             throw .overBudget(error)
         }
         self.files = files
+        self.budget = budget
+        sizeEstimate = overflow ? .max : estimate
         inflateLimit = min(ResultsFileReader.maximumFileSize, max(0, budget.bytes - estimate) / Self.memoryPerFileByte)
     }
 
-    /// The results document in `file`, read whole.
+    /// The results document in `file`, read whole. Before decoding, the text's own cost
+    /// (`JSONDecodingCost`, which a densely packed text makes 20–25× its size) replaces this
+    /// file's share of the plain sizes' estimate, and the total must still fit the budget.
     ///
     /// - Complexity: O(file size + decompressed size).
-    /// - Throws: `ResultsFileError.unreadable`, or what `ResultsFileReader.document(from:file:inflateLimit:)` throws.
+    /// - Throws: `ResultsFileError.unreadable`, `.overBudget`, or what `ResultsFileReader`'s
+    ///   `json(from:file:inflateLimit:)` and `decode(_:file:)` throw.
     public func document(at file: File) throws(ResultsFileError) -> ResultsDocument {
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw .unreadable(file: file.path, reason: "it could not be read")
         }
-        return try ResultsFileReader.document(from: data, file: file.path, inflateLimit: inflateLimit)
+        let json = try ResultsFileReader.json(from: data, file: file.path, inflateLimit: inflateLimit)
+        let cost = JSONDecodingCost.peakBytes(of: json)
+        let others = sizeEstimate == .max ? Int.max : sizeEstimate - file.bytes * Self.memoryPerFileByte
+        let (total, overflow) = others.addingReportingOverflow(cost.bytes)
+        do {
+            try budget.check(
+                estimate: overflow ? .max : total, what: "decoding \(file.path)",
+                detail: "\(NumberFormat.grouped(cost.tokens)) JSON values × \(JSONDecodingCost.bytesPerToken) B + "
+                    + "\(JSONDecodingCost.copiesOfText) × \(MemoryBudget.format(json.count)) of text"
+                    + (files.count > 1 ? " + the other inputs" : ""))
+        } catch {
+            throw .overBudget(error)
+        }
+        return try ResultsFileReader.decode(json, file: file.path)
     }
 
     /// `path` as a checked input.
