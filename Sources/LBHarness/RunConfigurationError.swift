@@ -21,6 +21,8 @@ public enum RunConfigurationError: Error, Equatable, Sendable, CustomStringConve
     case concurrencyBelowThreads(concurrency: Int, threads: Int)
     /// `--picks` and `--seconds` both given.
     case conflictingLengths
+    /// `--quick`, which sets the length, given with `option` (`--picks` or `--seconds`).
+    case quickWithLength(option: String)
     /// A list has an empty item (`8,,64`, `buckets,`).
     case emptyItem(option: String, list: String)
     /// A number outside the range the program can honour; `range` reads like `1...128`.
@@ -53,6 +55,8 @@ public enum RunConfigurationError: Error, Equatable, Sendable, CustomStringConve
             "--concurrency \(concurrency) is below the thread count \(threads): every worker must hold a connection"
         case .conflictingLengths:
             "give --picks or --seconds, not both"
+        case let .quickWithLength(option):
+            "give --quick or \(option), not both: --quick sets the length itself (\(RunLength.quick))"
         case let .emptyItem(option, list):
             "\(option) '\(list)' has an empty item; separate values with single commas"
         case let .outOfRange(option, value, range, reason):

@@ -83,8 +83,7 @@ struct Run: ParsableCommand {
     func matrix() throws(RunConfigurationError) -> MatrixConfiguration {
         if picks != nil && seconds != nil { throw .conflictingLengths }
         if quick && (picks != nil || seconds != nil) {
-            throw .outOfRange(option: "--quick", value: "with --\(picks != nil ? "picks" : "seconds")", range: "alone",
-                              reason: "--quick sets the length itself (\(RunLength.quick)); give one of them")
+            throw .quickWithLength(option: picks != nil ? "--picks" : "--seconds")
         }
         var matrix = MatrixConfiguration(seed: seed.seed)
         matrix.selectors = try selectors.map { text throws(RunConfigurationError) in

@@ -91,7 +91,8 @@ struct HostileInputTests {
         .init(small + ["--picks", "1e308"], "--picks", "1...1000000000"),
         .init(small + ["--picks", "nan"], "--picks", "1...1000000000"),
         .init(small + ["--picks", "10", "--seconds", "1"], "--picks", "--seconds"),
-        .init(small + ["--quick", "--picks", "100"], "--quick", "--picks"),
+        .init(small + ["--quick", "--picks", "100"], "give --quick or --picks, not both", "20,000 picks"),
+        .init(small + ["--quick", "--seconds", "1"], "give --quick or --seconds, not both"),
         .init(small + ["--quick", "--seconds", "0.01"], "--quick", "--seconds"),
         // A --picks run is bounded at a day by its estimate (here about 28 hours of scans).
         .init(["--selectors", "linear-scan", "--servers", "1024,1025,1026,1027,1028,1029,1030,1031,1032,1033",
