@@ -191,7 +191,7 @@ struct LivePredictionTests {
         #expect(unreleased == ["unreleased_picks", "0", "3", ""])
     }
 
-    private static func row(
+    static func row(
         _ balancer: String, _ algorithm: String, measured: Double, predicted: Double, inFlight: [Double]
     ) -> LiveRowResult {
         LiveRowResult(
@@ -206,5 +206,34 @@ struct LivePredictionTests {
                 router: algorithm, meanResponse: 2, p50: 0.1, p90: 0.2, p99: 90, short: nil, long: nil,
                 meanInFlight: inFlight, busiestOverAverageInFlight: predicted)
         )
+    }
+}
+
+/// The warning that the machine did not keep up: a late generator or rows that lost requests.
+@Suite("Live: overload finding")
+struct LiveOverloadTests {
+    @Test("a late generator or a row losing over 5% of its requests is called out first, in the lines and the JSON; a run that kept up is not")
+    func overload() throws {
+        var kept = LivePredictionTests.row("lbbench", "linear-scan", measured: 1, predicted: 1, inFlight: [2, 1, 1, 1])
+        kept.sent = 1_000
+        kept.unfinished = 50  // exactly 5%: not over
+        kept.generatorMeanLag = 0.001  // exactly 1 ms: not over
+        let calm = LiveFindings([kept])
+        #expect(calm.overloadedRows.isEmpty && calm.lateGenerator == nil && calm.overloadLine == nil)
+        #expect(!calm.lines.contains { $0.hasPrefix("OVERLOADED") })
+
+        var lost = kept
+        lost.algorithm = "round-robin"
+        lost.unfinished = 40
+        lost.errors = 20
+        lost.generatorMeanLag = 0.02
+        lost.generatorMaximumLag = 0.2
+        let findings = LiveFindings([kept, lost])
+        #expect(findings.overloadedRows == [.init(balancer: "lbbench", algorithm: "round-robin", sent: 1_000, lost: 60)])
+        #expect(findings.lateGenerator?.mean == 0.02 && findings.lateGenerator?.worst == 0.2)
+        let first = try #require(findings.lines.first)
+        #expect(first.hasPrefix("OVERLOADED: this machine did not keep up"))
+        #expect(first.contains("20 ms late on average (up to 200 ms)"))
+        #expect(first.contains("lbbench round-robin left 60 of 1000 requests unfinished or failed (6%)"))
     }
 }

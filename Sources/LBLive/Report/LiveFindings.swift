@@ -36,6 +36,28 @@ public struct LiveFindings: Sendable {
     /// still counted after the run; every figure 0 when every pick was released exactly once.
     public var unreleasedPicks: [(algorithm: String, picks: Int)]
 
+    /// One row the machine did not keep up with: more than `overloadShare` of the requests sent
+    /// to it unfinished when the drain ended, or failed.
+    public struct OverloadedRow: Sendable, Equatable {
+        public var balancer: String
+        public var algorithm: String
+        public var sent: Int
+        /// Unfinished and failed requests.
+        public var lost: Int
+    }
+
+    /// The share of a row's requests unfinished or failed above which the row is overloaded: 5%
+    /// (a default run leaves a few long requests of thousands unfinished, well under 1%).
+    public static let overloadShare = 0.05
+    /// The generator's mean lateness above which it did not send on schedule: 1 ms (a default
+    /// run's is below 0.1 ms, against 12 ms between arrivals).
+    public static let lateGeneratorSeconds = 0.001
+    /// Rows over `overloadShare`, in report order.
+    public var overloadedRows: [OverloadedRow]
+    /// The generator's largest mean and worst lateness over the rows, in seconds, when the mean
+    /// exceeds `lateGeneratorSeconds`; `nil` otherwise (and for a closed loop, which is never late).
+    public var lateGenerator: (mean: Double, worst: Double)?
+
     /// The rows the busiest ÷ average finding compares: lbbench's first least-connections row
     /// and HAProxy's (leastconn); `nil` without both.
     static func comparedRows(_ rows: [LiveRowResult]) -> (ours: LiveRowResult, theirs: LiveRowResult)? {
@@ -59,6 +81,13 @@ public struct LiveFindings: Sendable {
     public init(_ rows: [LiveRowResult], band: BusiestRatioBand? = nil) {
         busiestBand = band
         unreleasedPicks = rows.compactMap { row in row.unreleasedPicks.map { (row.algorithm, $0) } }
+        overloadedRows = rows.compactMap { row in
+            let lost = row.unfinished + row.errors
+            guard row.sent > 0, Double(lost) > Self.overloadShare * Double(row.sent) else { return nil }
+            return OverloadedRow(balancer: row.balancer, algorithm: row.algorithm, sent: row.sent, lost: lost)
+        }
+        let meanLag = rows.map(\.generatorMeanLag).max() ?? 0
+        lateGenerator = meanLag > Self.lateGeneratorSeconds ? (meanLag, rows.map(\.generatorMaximumLag).max() ?? meanLag) : nil
         var balancers: [String] = []
         for row in rows where !balancers.contains(row.balancer) { balancers.append(row.balancer) }
         shortP99 = balancers.compactMap { balancer -> ShortP99? in
@@ -114,6 +143,7 @@ public struct LiveFindings: Sendable {
             }
             lines.append(line)
         }
+        if let overload = overloadLine { lines.insert(overload, at: 0) }
         if !unreleasedPicks.isEmpty {
             let missed = unreleasedPicks.filter { $0.picks != 0 }
             lines.append(missed.isEmpty
@@ -124,5 +154,22 @@ public struct LiveFindings: Sendable {
                     + " (every pick must be released exactly once)")
         }
         return lines
+    }
+
+    /// The warning that the machine did not keep up with the offered load, or `nil` when it did.
+    var overloadLine: String? {
+        guard lateGenerator != nil || !overloadedRows.isEmpty else { return nil }
+        var causes: [String] = []
+        if let late = lateGenerator {
+            causes.append("the load generator sent \(LiveFormat.milliseconds(late.mean)) ms late on average (up to "
+                + "\(LiveFormat.milliseconds(late.worst)) ms), so arrivals were not the Poisson process asked for")
+        }
+        causes += overloadedRows.map { row in
+            "\(row.balancer) \(row.algorithm) left \(row.lost) of \(row.sent) requests unfinished or failed "
+                + "(\(Int((Double(row.lost) / Double(row.sent) * 100).rounded()))%)"
+        }
+        return "OVERLOADED: this machine did not keep up with the offered load: " + causes.joined(separator: "; ")
+            + "; these figures describe the machine, not the algorithms: lower --utilization, raise --unit-ms, "
+            + "or run fewer rows (--balancers, --selectors)"
     }
 }

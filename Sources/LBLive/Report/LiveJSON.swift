@@ -59,6 +59,20 @@ private struct LiveDocument: Encodable {
         var busiestRatioVersusHAProxy: ReportNumber
         var predictedBusiestRatioVersusHAProxy: ReportNumber
         var busiestRatioBand: ReportNullable<Band>
+        var overload: Overload
+    }
+
+    /// `LiveFindings.overloadedRows` and `.lateGenerator`: empty and `null` when the machine kept up.
+    struct Overload: Encodable {
+        struct Row: Encodable {
+            var balancer: String
+            var algorithm: String
+            var sent: Int
+            var unfinishedOrFailed: Int
+        }
+        var rows: [Row]
+        var generatorMeanLagSeconds: ReportNumber
+        var generatorMaximumLagSeconds: ReportNumber
     }
 
     /// `BusiestRatioBand`.
@@ -118,7 +132,13 @@ private struct LiveDocument: Encodable {
                     windows: band.windows, requestsPerWindow: band.requestsPerWindow, p5: ReportNumber(band.p5),
                     p50: ReportNumber(band.p50), p95: ReportNumber(band.p95), withinTenPercent: band.withinTenPercent,
                     containsMeasured: ReportNullable(computed.busiestRatioVersusHAProxy.map(band.contains)))
-            }))
+            }),
+            overload: Overload(
+                rows: computed.overloadedRows.map {
+                    Overload.Row(balancer: $0.balancer, algorithm: $0.algorithm, sent: $0.sent, unfinishedOrFailed: $0.lost)
+                },
+                generatorMeanLagSeconds: ReportNumber(computed.lateGenerator?.mean),
+                generatorMaximumLagSeconds: ReportNumber(computed.lateGenerator?.worst)))
         notes = report.notes
         seconds = ReportNumber(report.seconds)
     }
