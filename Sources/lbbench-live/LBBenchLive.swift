@@ -33,7 +33,9 @@ struct LBBenchLive: AsyncParsableCommand {
     /// line, as `lbbench` does (`UsageError`), not with the usage screen.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            try RepeatedOptions.check(arguments)
+            var command = try parseAsRoot(arguments)
             if var asynchronous = command as? any AsyncParsableCommand {
                 try await asynchronous.run()
             } else {

@@ -14,12 +14,19 @@ struct LBBench: ParsableCommand {
     /// Parses, validates and runs the command; bad input exits 64 with one line (`UsageError`).
     static func main() {
         do {
-            try checkHelpRequest(Array(CommandLine.arguments.dropFirst()))
-            var command = try parseAsRoot()
+            var command = try parseChecked(Array(CommandLine.arguments.dropFirst()))
             try command.run()
         } catch {
             UsageError.exit(error, command: Self.self)
         }
+    }
+
+    /// `arguments` parsed and validated, after the checks argument-parser does not make: `help`
+    /// with more than a subcommand's name, and an option given twice (`RepeatedOptions`).
+    static func parseChecked(_ arguments: [String]) throws -> any ParsableCommand {
+        try checkHelpRequest(arguments)
+        try RepeatedOptions.check(arguments)
+        return try parseAsRoot(arguments)
     }
 
     /// Refuses `help` followed by anything but one subcommand's name: argument-parser would

@@ -27,7 +27,7 @@ struct HostileInputTests {
         let clock = ContinuousClock()
         let start = clock.now
         do {
-            let command = try LBBench.parseAsRoot(arguments)
+            let command = try LBBench.parseChecked(arguments)
             return Outcome(command: command, status: 0, line: nil, seconds: seconds(clock.now - start))
         } catch {
             return Outcome(command: nil, status: LBBench.exitCode(for: error).rawValue,
@@ -93,6 +93,10 @@ struct HostileInputTests {
         .init(small + ["--picks", "10", "--seconds", "1"], "--picks", "--seconds"),
         .init(small + ["--quick", "--picks", "100"], "give --quick or --picks, not both", "20,000 picks"),
         .init(small + ["--quick", "--seconds", "1"], "give --quick or --seconds, not both"),
+        // A repeated option: argument-parser would keep the last value and ignore the first.
+        .init(["--servers", "0", "--servers", "8"], "--servers is given more than once"),
+        .init(["--picks=0", "--picks", "100"], "--picks is given more than once"),
+        .init(small + ["--quick", "--quick"], "--quick is given more than once"),
         .init(small + ["--quick", "--seconds", "0.01"], "--quick", "--seconds"),
         // A --picks run is bounded at a day by its estimate (here about 28 hours of scans).
         .init(["--selectors", "linear-scan", "--servers", "1024,1025,1026,1027,1028,1029,1030,1031,1032,1033",
@@ -207,6 +211,7 @@ struct HostileInputTests {
         .init(["simulate", "--selectors", "haproxy-leastconn", "--weights", "2,300"], "--weights", "300", "1...256"),
         .init(["simulate", "--selectors", "all", "--weights", "257"], "--weights", "257", "haproxy-leastconn"),
         .init(["simulate", "--seed=-1"], "--seed"),
+        .init(["simulate", "--servers", "0", "--servers", "2"], "--servers is given more than once"),
         .init(["simulate", "--memory-budget", "1k"], "--memory-budget"),
         .init(["simulate", "--servers", "100000", "--balancers", "1024"], "memory budget", "--memory-budget"),
         .init(["simulate", "--format", "xml"], "--format"),
@@ -335,6 +340,15 @@ struct HostileInputTests {
         // 16 Mi servers × 128 threads × 8 B of tallies alone is 16 GiB.
         #expect(line.contains("GiB") && line.contains(MemoryBudget.standard.description), "\(line)")
         #expect(outcome.seconds < Self.timeLimit)
+    }
+
+    @Test("an option given twice is refused, by name or with =; nothing after a lone -- counts, and --help may repeat")
+    func repeatedOptions() {
+        #expect(throws: ValidationError.self) { try RepeatedOptions.check(["--weights", "0", "--weights=1"]) }
+        #expect(throws: ValidationError.self) { try RepeatedOptions.check(["live", "--seed", "1", "--format", "csv", "--seed", "2"]) }
+        #expect(throws: Never.self) { try RepeatedOptions.check(["--servers", "8", "--threads", "8", "a", "a"]) }
+        #expect(throws: Never.self) { try RepeatedOptions.check(["--help", "--help", "--", "--servers", "--servers"]) }
+        #expect(throws: Never.self) { try RepeatedOptions.check(["--seed=-1", "-h", "-h", "--", "--"]) }
     }
 
     @Test("help names one subcommand or none: help foo and help run extra are refused")
