@@ -97,7 +97,7 @@ struct Simulate: ParsableCommand {
 
     func validate() throws {
         if validation && (describesFarm || selectors != nil) {
-            throw ValidationError("--validate runs its own farms; combine it only with --jobs, --seed, --format and --output")
+            throw ValidationError("--validate runs its own farms; combine it only with --jobs, --seed, --memory-budget, --format and --output")
         }
         if let problem = (memoryBudget ?? .standard).problem { throw ValidationError(problem) }
         try checkRanges()
