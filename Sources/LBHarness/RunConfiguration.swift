@@ -176,6 +176,15 @@ public struct RunConfiguration: Sendable, Equatable {
             throw .tooLarge(option: "--servers", value: servers, maximum: Limits.maximumServers,
                             reason: "the harness keeps per-server tallies in every worker")
         }
+        // The length's own range first: a count out of range is refused as such, not as a scan.
+        switch length {
+        case let .picks(count):
+            try OptionRange.check(count, option: "--picks", in: Limits.picks,
+                                  reason: "10^9 picks take minutes per cell; use --seconds for a fixed time")
+        case let .seconds(seconds):
+            try OptionRange.check(seconds, option: "--seconds", in: Limits.seconds,
+                                  reason: "from a millisecond to an hour per cell")
+        }
         // Before the O(n) weight check: a hopeless scanning cell is refused without touching its
         // farm (a cell that compares weight classes counts them first, O(n)).
         if let visits = scanVisits, let cost = Limits.visitCost(selector) {
@@ -198,14 +207,6 @@ public struct RunConfiguration: Sendable, Equatable {
                             reason: "the harness holds every connection in flight in its workers' heaps")
         }
         if concurrency < threads { throw .concurrencyBelowThreads(concurrency: concurrency, threads: threads) }
-        switch length {
-        case let .picks(count):
-            try OptionRange.check(count, option: "--picks", in: Limits.picks,
-                                  reason: "10^9 picks take minutes per cell; use --seconds for a fixed time")
-        case let .seconds(seconds):
-            try OptionRange.check(seconds, option: "--seconds", in: Limits.seconds,
-                                  reason: "from a millisecond to an hour per cell")
-        }
         if loadSampleInterval < 1 {
             throw .notPositive(option: "load sample interval", value: String(loadSampleInterval))
         }

@@ -93,6 +93,8 @@ struct HostileInputTests {
         .init(small + ["--picks", "10", "--seconds", "1"], "--picks", "--seconds"),
         .init(small + ["--quick", "--picks", "100"], "give --quick or --picks, not both", "20,000 picks"),
         .init(small + ["--quick", "--seconds", "1"], "give --quick or --seconds, not both"),
+        // Out of range is said as such, before any estimate of a scanning selector's work.
+        .init(["--selectors", "linear-scan", "--servers", "8", "--picks", "99999999999"], "--picks", "1...1000000000"),
         // A repeated option: argument-parser would keep the last value and ignore the first.
         .init(["--servers", "0", "--servers", "8"], "--servers is given more than once"),
         .init(["--picks=0", "--picks", "100"], "--picks is given more than once"),
