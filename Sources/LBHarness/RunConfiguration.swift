@@ -148,7 +148,7 @@ public struct RunConfiguration: Sendable, Equatable {
     public var scanVisits: ScanVisits? {
         if Limits.scanVisitCost(of: selector) != nil { return ScanVisits(entries: servers, kind: .servers) }
         guard selector.pickVisitsEveryWeightClass else { return nil }
-        return ScanVisits(entries: Set(weights.lazy.filter { $0 > 0 }).count, kind: .weightClasses)
+        return ScanVisits(entries: SelectorKind.weightClasses(in: weights), kind: .weightClasses)
     }
 
     /// A row name in google/benchmark style: `linear-scan+mutex/uniform/servers:64/threads:2`.

@@ -71,6 +71,20 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
     /// cost grows with the distinct weights (the harness bounds such cells as well).
     public var pickVisitsEveryWeightClass: Bool { self == .buckets }
 
+    /// The weight classes of `weights`: how many distinct positive weights it holds.
+    ///
+    /// - Complexity: O(n) expected; a run of equal weights costs one comparison a server (no
+    ///   hashing), so equal weights cost a pass of comparisons.
+    public static func weightClasses(in weights: [Int]) -> Int {
+        var seen: Set<Int> = []
+        var previous = 0
+        for weight in weights where weight > 0 && weight != previous {
+            seen.insert(weight)
+            previous = weight
+        }
+        return seen.count
+    }
+
     /// Runs `visitor` with this kind's concrete selector type (under `lock` for lock-based
     /// kinds; lock-free ones ignore it): the one switch that names every selector type, so a
     /// generic body (the harness's worker loop, a benchmark, the simulator's router) runs

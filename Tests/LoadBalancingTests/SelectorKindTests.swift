@@ -46,4 +46,15 @@ struct SelectorKindTests {
             #expect(kind.isExact == (kind.category == .exact), "\(kind)")
         }
     }
+
+    @Test("weight classes: distinct positive weights, drained servers in none; only buckets' pick visits each class")
+    func weightClasses() {
+        #expect(SelectorKind.weightClasses(in: []) == 0)
+        #expect(SelectorKind.weightClasses(in: [1, 1, 1]) == 1)
+        #expect(SelectorKind.weightClasses(in: [1, 2, 1, 2]) == 2)
+        #expect(SelectorKind.weightClasses(in: [2, 0, 2, 0, 3]) == 2)
+        #expect(SelectorKind.weightClasses(in: [0, 0]) == 0)
+        #expect(SelectorKind.weightClasses(in: Array(1...1_000) + Array(1...1_000)) == 1_000)
+        #expect(SelectorKind.allCases.filter(\.pickVisitsEveryWeightClass) == [.buckets])
+    }
 }

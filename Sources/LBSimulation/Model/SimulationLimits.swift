@@ -1,4 +1,5 @@
 import LBReporting
+import LoadBalancing
 
 /// The ranges of the simulator's numeric inputs that its command line checks before any work
 /// starts: each one what the simulator can honour in time, memory or precision.
@@ -119,7 +120,7 @@ public enum SimulationLimits {
     /// - Complexity: O(servers) expected for such a router, O(1) otherwise.
     static func classesVisited(by router: RouterKind, on configuration: SimulationConfiguration) -> Int {
         guard case let .selector(kind) = router, kind.pickVisitsEveryWeightClass else { return 0 }
-        return Set(configuration.weights.lazy.filter { $0 > 0 }).count
+        return SelectorKind.weightClasses(in: configuration.weights)
     }
 
     /// Refuses a run of `router` on `configuration` whose requests (warm-up included) would
