@@ -55,7 +55,7 @@ public enum SimulationLimits {
     /// What one weight-class visit of a router that compares every weight class on a pick
     /// (`SelectorKind.pickVisitsEveryWeightClass`: `buckets`) costs, by the classes each of its
     /// selectors holds. Measured on the Zen 1 EPYC VM, 2026-12-02 (`lbbench simulate --selectors
-    /// buckets --weights 1,2,…,W --jobs J`, 0.9–0.8·10⁹ visits a run, the whole run's time over
+    /// buckets --weights 1,2,…,W --jobs J`, about 0.9·10⁹ visits a command, its time over
     /// its visits): 5.8 ns at 2,000 classes, 5.9 at 8,192, 7.0 at 20,000 (about the most
     /// distinct weights a command line can carry).
     public static let weightClassVisitCost =
