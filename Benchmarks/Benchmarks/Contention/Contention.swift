@@ -112,8 +112,8 @@ struct TwoThreadRow: SelectorVisitor {
     }
 }
 
-/// Runs `work` on two threads at once, thread `index` 0 and 1; the measurement spans the part
-/// both run together. Each thread runs `prepare(index)`, then waits at a gate; once both wait,
+/// Runs `prepare` and then `measured` on two threads at once, thread `index` 0 and 1; the
+/// measurement spans the part both run together. Each thread runs `prepare(index)`, then waits at a gate; once both wait,
 /// the measurement starts and the gate opens; each runs `measured(index)`; the measurement stops
 /// when both are done, and only then do the threads exit (a thread's exit is never measured).
 ///
