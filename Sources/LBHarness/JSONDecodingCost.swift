@@ -4,7 +4,7 @@ import Foundation
 /// pass over its bytes, so that a reader can refuse a document before the decoder allocates.
 ///
 /// The decoder holds the text, a copy of it, and a parsed entry for every value, key and
-/// container; a text that packs its values densely (`[1,1,1,…]`, `[[],[],…]`) costs 20–25× its
+/// container; a text that packs its values densely (`[1,1,1,…]`, `[[],[],…]`) costs 20–26× its
 /// size where an ordinary results file costs about 5×. The estimate counts the structural
 /// tokens that start an entry (`,` `:` `[` `{`, outside strings), an upper bound on the entries,
 /// at `bytesPerToken` each, plus `copiesOfText` copies of the text. Measured with `/usr/bin/time

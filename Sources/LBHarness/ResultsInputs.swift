@@ -63,7 +63,7 @@ public struct ResultsInputs: Sendable {
     }
 
     /// The results document in `file`, read whole. Before decoding, the text's own cost
-    /// (`JSONDecodingCost`, which a densely packed text makes 20–25× its size) replaces this
+    /// (`JSONDecodingCost`, which a densely packed text makes 20–26× its size) replaces this
     /// file's share of the plain sizes' estimate, and the total must still fit the budget.
     ///
     /// - Complexity: O(file size + decompressed size).
