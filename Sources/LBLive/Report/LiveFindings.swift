@@ -50,7 +50,7 @@ public struct LiveFindings: Sendable {
     /// (a default run leaves a few long requests of thousands unfinished, well under 1%).
     public static let overloadShare = 0.05
     /// The generator's mean lateness above which it did not send on schedule: 1 ms (a default
-    /// run's is below 0.1 ms, against 12 ms between arrivals).
+    /// run's is about 0.1 ms, against 12 ms between arrivals).
     public static let lateGeneratorSeconds = 0.001
     /// Rows over `overloadShare`, in report order.
     public var overloadedRows: [OverloadedRow]
