@@ -10,14 +10,12 @@ public enum RepeatedOptions {
     ///
     /// - Complexity: O(arguments) expected.
     public static func check(_ arguments: [String]) throws(ValidationError) {
-        var seen: [Substring: Int] = [:]
+        var seen: Set<Substring> = []
         for argument in arguments {
             if argument == "--" { return }
             guard argument.hasPrefix("--"), argument.count > 2 else { continue }
             let name = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0]
-            if name == "--help" { continue }
-            seen[name, default: 0] += 1
-            if seen[name] == 2 {
+            if name != "--help" && !seen.insert(name).inserted {
                 throw ValidationError("\(name) is given more than once: give each option once (a list takes comma-separated values)")
             }
         }

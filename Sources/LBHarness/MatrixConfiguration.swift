@@ -144,7 +144,7 @@ public struct MatrixConfiguration: Sendable, Equatable {
     /// selector that scans them all, or to every weight class for one that compares them.
     static func stepSeconds(_ cell: RunConfiguration) -> Double {
         RunConfiguration.Limits.estimatedStepSeconds
-            + (cell.scanVisits.map { RunConfiguration.Limits.scanSeconds(cell.selector, visits: $0, steps: 1) } ?? 0)
+            + cell.scanSeconds(steps: 1)
     }
 
     /// This matrix with every dimension it leaves `nil` taken from `other` (the seed stays

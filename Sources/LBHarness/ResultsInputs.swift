@@ -30,7 +30,7 @@ public struct ResultsInputs: Sendable {
     /// (`ResultsFileReader.maximumFileSize`).
     public let inflateLimit: Int
     /// The memory budget the inputs were checked against.
-    public let budget: MemoryBudget
+    let budget: MemoryBudget
     /// The plain sizes' estimate: their total × `memoryPerFileByte`.
     let sizeEstimate: Int
 

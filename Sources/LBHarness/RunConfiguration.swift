@@ -84,23 +84,6 @@ public struct RunConfiguration: Sendable, Equatable {
         static let weightClassVisitCost =
             ScanVisitCost(cachedNanoseconds: 5.5, cachedEntries: 8_192, uncachedNanoseconds: 20, uncachedEntries: 20_000)
 
-        /// The estimated seconds a cell of `selector` spends visiting servers (a selector that
-        /// scans them: `scanVisitCost`) or weight classes (`weightClassVisitCost`) in `steps`
-        /// fills and picks; 0 for a selector that does neither.
-        ///
-        /// - Complexity: O(1).
-        public static func scanSeconds(_ selector: SelectorKind, visits: ScanVisits, steps: Int) -> Double {
-            guard let cost = visitCost(selector) else { return 0 }
-            return cost.seconds(visits: Double(visits.entries) * Double(steps), entries: visits.entries)
-        }
-
-        /// What one visit of `selector`'s pick costs, or `nil` for a pick that visits neither
-        /// every server nor every weight class.
-        ///
-        /// - Complexity: O(1).
-        static func visitCost(_ selector: SelectorKind) -> ScanVisitCost? {
-            scanVisitCost(of: selector) ?? (selector.pickVisitsEveryWeightClass ? weightClassVisitCost : nil)
-        }
     }
 
     /// The selector under test.
@@ -145,10 +128,23 @@ public struct RunConfiguration: Sendable, Equatable {
     ///
     /// - Complexity: O(servers) expected for a selector that compares weight classes (it counts
     ///   the distinct positive weights), O(1) otherwise.
-    public var scanVisits: ScanVisits? {
-        if Limits.scanVisitCost(of: selector) != nil { return ScanVisits(entries: servers, kind: .servers) }
+    public var scanVisits: ScanVisits? { scanWork?.visits }
+
+    /// The estimated seconds this cell spends visiting servers (a selector that scans them:
+    /// `Limits.scanVisitCost`) or weight classes (`Limits.weightClassVisitCost`) in `steps` fills
+    /// and picks; 0 for a selector that does neither.
+    ///
+    /// - Complexity: as `scanVisits`.
+    public func scanSeconds(steps: Int) -> Double {
+        scanWork.map { $0.visits.seconds(steps: steps, at: $0.cost) } ?? 0
+    }
+
+    /// What one pick visits and what one visit costs, or `nil` for a pick whose cost does not
+    /// grow with the farm: the one place that tells the two kinds of scan apart.
+    private var scanWork: (visits: ScanVisits, cost: ScanVisitCost)? {
+        if let cost = Limits.scanVisitCost(of: selector) { return (ScanVisits(entries: servers, kind: .servers), cost) }
         guard selector.pickVisitsEveryWeightClass else { return nil }
-        return ScanVisits(entries: SelectorKind.weightClasses(in: weights), kind: .weightClasses)
+        return (ScanVisits(entries: SelectorKind.weightClasses(in: weights), kind: .weightClasses), Limits.weightClassVisitCost)
     }
 
     /// A row name in google/benchmark style: `linear-scan+mutex/uniform/servers:64/threads:2`.
@@ -187,9 +183,9 @@ public struct RunConfiguration: Sendable, Equatable {
         }
         // Before the O(n) weight check: a hopeless scanning cell is refused without touching its
         // farm (a cell that compares weight classes counts them first, O(n)).
-        if let visits = scanVisits, let cost = Limits.visitCost(selector) {
+        if let (visits, cost) = scanWork {
             let picks = if case let .picks(count) = length { count } else { 0 }
-            let seconds = Limits.scanSeconds(selector, visits: visits, steps: concurrency.saturatingAdd(picks))
+            let seconds = visits.seconds(steps: concurrency.saturatingAdd(picks), at: cost)
             if seconds > Limits.maximumScanSeconds {
                 throw .tooMuchWork(selector: selector.rawValue, visits: visits, fills: concurrency, picks: picks,
                                    estimatedSeconds: seconds, nanosecondsPerVisit: cost.nanoseconds(entries: visits.entries))
@@ -231,5 +227,12 @@ public struct ScanVisits: Sendable, Equatable {
     public init(entries: Int, kind: Kind) {
         self.entries = entries
         self.kind = kind
+    }
+
+    /// The estimated seconds of `steps` picks, each visiting `entries` at `cost`.
+    ///
+    /// - Complexity: O(1).
+    public func seconds(steps: Int, at cost: ScanVisitCost) -> Double {
+        cost.seconds(visits: Double(entries) * Double(steps), entries: entries)
     }
 }

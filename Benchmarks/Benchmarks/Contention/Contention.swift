@@ -73,14 +73,6 @@ enum ContentionMetric {
 
 let pairsPerThread = 50_000
 
-/// What a two-thread row measures.
-enum RowShape {
-    /// Pick + release pairs on a fresh selector (`twoThreads`).
-    case pickAndRelease
-    /// A million picks and releases a thread under load on a warmed selector (`twoThreadsSteady`).
-    case steadyState
-}
-
 /// Registers one row of `shape`: a fresh selector of the visited type over `weights`, timed
 /// through its concrete type (`SelectorKind.withSelectorType`).
 struct TwoThreadRow: SelectorVisitor {

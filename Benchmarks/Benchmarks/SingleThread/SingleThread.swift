@@ -112,14 +112,6 @@ let benchmarks: @Sendable () -> Void = {
     }
 }
 
-/// What a selector row measures.
-enum RowShape {
-    /// `pick()` then `release(_:)` on a fresh selector (`pickAndReleaseRow`).
-    case pickAndRelease
-    /// A million picks and releases under load on a warmed selector (`steadyStateRow`).
-    case steadyState
-}
-
 /// Registers the row `name` of `shape` for a selector of `kind`, timed through the selector's
 /// concrete type (`SelectorKind.withSelectorType`), as a proxy that names its selector type
 /// would call it.
