@@ -22,10 +22,12 @@ struct LBBench: ParsableCommand {
     }
 
     /// `arguments` parsed and validated, after the checks argument-parser does not make: `help`
-    /// with more than a subcommand's name, and an option given twice (`RepeatedOptions`).
+    /// with more than a subcommand's name, an option given twice (`RepeatedOptions`), and
+    /// `--help` beside arguments that would be refused without it (`HelpFlags`).
     static func parseChecked(_ arguments: [String]) throws -> any ParsableCommand {
         try checkHelpRequest(arguments)
         try RepeatedOptions.check(arguments)
+        try HelpFlags.check(arguments) { _ = try parseAsRoot($0) }
         return try parseAsRoot(arguments)
     }
 

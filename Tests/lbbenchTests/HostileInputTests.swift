@@ -368,6 +368,24 @@ struct HostileInputTests {
         #expect(population.status == 64 && population.line?.contains("--population 0") == true, "\(population.line ?? "")")
     }
 
+    @Test("--help beside an argument the command refuses is refused like it; beside good ones it is help")
+    func helpFlagsBesideArguments() throws {
+        for (arguments, expected) in [(["run", "--help", "extra"], "Unexpected argument 'extra'"),
+                                      (["-h", "simulate", "--jobs", "1"], "--jobs"),
+                                      (["check", "--format", "csv", "--help"], "csv")] {
+            let outcome = Self.parse(arguments)
+            #expect(outcome.status == 64 && outcome.line?.contains(expected) == true, "\(arguments): \(outcome.line ?? "accepted")")
+        }
+        for arguments in [["--help"], ["run", "--servers", "8", "--help"], ["simulate", "-h"], ["live", "--help", "extra"],
+                          ["run", "--", "--help", "extra"]] {
+            #expect(throws: Never.self, "\(arguments)") { try HelpFlags.check(arguments) { _ = try LBBench.parseAsRoot($0) } }
+        }
+        // What the parse sees: the arguments without their help flags, up to a lone --.
+        var seen: [String] = []
+        try HelpFlags.check(["-h", "run", "--help", "x", "--", "--help"]) { seen = $0 }
+        #expect(seen == ["run", "x", "--", "--help"])
+    }
+
     @Test("help states every bound")
     func helpStatesBounds() {
         let run = Run.helpMessage(columns: 100_000)
