@@ -35,7 +35,7 @@ struct LBBenchLive: AsyncParsableCommand {
         do {
             let arguments = Array(CommandLine.arguments.dropFirst())
             try RepeatedOptions.check(arguments)
-            try HelpFlags.check(arguments) { _ = try parseAsRoot($0) }
+            try HelpFlags.check(arguments, as: Self.self)
             var command = try parseAsRoot(arguments)
             if var asynchronous = command as? any AsyncParsableCommand {
                 try await asynchronous.run()

@@ -19,6 +19,10 @@ struct Compare: ParsableCommand {
     /// Bounds of the percentages: wide enough for any real change, narrow enough to be a typo check.
     static let percentRange = 0.0...1_000.0
 
+    /// The options a command line may give more than once (`RepeatedOptions`): a side of the
+    /// comparison may hold several files.
+    static let repeatableOptions: Set<String> = ["--base", "--new"]
+
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The base results file, then the new one.", valueName: "base-and-new"))
     var files: [String] = []
 

@@ -26,8 +26,8 @@ struct LBBench: ParsableCommand {
     /// `--help` beside arguments that would be refused without it (`HelpFlags`).
     static func parseChecked(_ arguments: [String]) throws -> any ParsableCommand {
         try checkHelpRequest(arguments)
-        try RepeatedOptions.check(arguments)
-        try HelpFlags.check(arguments) { _ = try parseAsRoot($0) }
+        try RepeatedOptions.check(arguments, repeatable: Compare.repeatableOptions)
+        try HelpFlags.check(arguments, as: Self.self)
         return try parseAsRoot(arguments)
     }
 

@@ -184,7 +184,8 @@ struct ReportFuzzTests {
         let input = directory.appendingPathComponent("input.json").path
         let output = directory.appendingPathComponent("comparison.json").path
         try Data(Self.original.utf8).write(to: URL(fileURLWithPath: input))
-        var command = try LBBench.parseAsRoot(["compare", "--base", input, "--base", directory.path + "/./input.json",
+        // Parsed as the binary parses (`parseChecked`): --base and --new may repeat.
+        var command = try LBBench.parseChecked(["compare", "--base", input, "--base", directory.path + "/./input.json",
                                                "--new", input, "--format", "json", "--output", output])
         try command.run()
         let comparison = try JSONDecoder().decode(ResultsComparison.self, from: Data(contentsOf: URL(fileURLWithPath: output)))
