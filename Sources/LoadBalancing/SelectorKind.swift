@@ -131,6 +131,7 @@ public enum SelectorKind: String, CaseIterable, Codable, Sendable, CustomStringC
     /// for lock-based kinds than a specialized call; see `withSelectorType(lock:_:)`).
     ///
     /// - Parameters:
+    ///   - weights: one per server, each in 0 … `SelectorLimits.maximumWeight` (0 drains it), at least one positive.
     ///   - lock: the lock for lock-based kinds; ignored by lock-free ones.
     ///   - seed: drives any randomness the selector uses.
     /// - Throws: `SelectorConfigurationError` for bad weights.

@@ -47,7 +47,9 @@ public final class AtomicScanSelector: ServerSelector {
     private let slots: ThreadSlots
     private let cursors: AtomicCounterArray<Int>
 
-    /// - Parameter layout: how the per-server counts are laid out; one cache line each by default.
+    /// - Parameters:
+    ///   - weights: one per server, each in 0 … `SelectorLimits.maximumWeight` (0 drains it), at least one positive.
+    ///   - layout: how the per-server counts are laid out; one cache line each by default.
     /// - Throws: `SelectorConfigurationError` for bad weights.
     public init(weights: [Int], layout: CounterLayout = .cacheLinePerCounter) throws(SelectorConfigurationError) {
         try WeightValidation.validate(weights)

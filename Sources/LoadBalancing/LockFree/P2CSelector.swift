@@ -53,6 +53,7 @@ public final class P2CSelector: ServerSelector {
     private let randomStates: AtomicCounterArray<UInt64>
 
     /// - Parameters:
+    ///   - weights: one per server, each in 0 … `SelectorLimits.maximumWeight` (0 drains it), at least one positive.
     ///   - seed: fixes every slot's random stream.
     ///   - layout: how the per-server counts are laid out; by default one cache line each up
     ///     to 4,096 servers and packed beyond (`CounterLayout.forRandomAccess`).

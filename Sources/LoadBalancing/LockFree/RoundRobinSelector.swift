@@ -56,8 +56,10 @@ public final class RoundRobinSelector: ServerSelector {
     static let ticketsPerBlock = 32
     private let schedule: PublishedSchedule
 
-    /// - Parameter layout: how the per-server counts are laid out; padded by default, since
-    ///   consecutive tickets go to neighbouring servers.
+    /// - Parameters:
+    ///   - weights: one per server, each in 0 … `SelectorLimits.maximumWeight` (0 drains it), at least one positive.
+    ///   - layout: how the per-server counts are laid out; padded by default, since
+    ///     consecutive tickets go to neighbouring servers.
     /// - Throws: `SelectorConfigurationError` for bad weights.
     public init(weights: [Int], layout: CounterLayout = .cacheLinePerCounter) throws(SelectorConfigurationError) {
         try WeightValidation.validate(weights)

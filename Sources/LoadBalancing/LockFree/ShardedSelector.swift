@@ -105,7 +105,9 @@ public final class ShardedSelector: ServerSelector {
     /// least 2 and at most 64 (more stripes than processors never run at once).
     public static var defaultStripeCount: Int { ThreadSlots.defaultCount }
 
-    /// - Parameter stripes: a power of two, at most 64.
+    /// - Parameters:
+    ///   - weights: one per server, each in 0 … `SelectorLimits.maximumWeight` (0 drains it), at least one positive.
+    ///   - stripes: a power of two, at most 64.
     /// - Throws: `SelectorConfigurationError` for bad weights.
     public convenience init(weights: [Int], stripes: Int = ShardedSelector.defaultStripeCount) throws(SelectorConfigurationError) {
         try self.init(weights: weights, stripes: stripes, afterScan: nil)

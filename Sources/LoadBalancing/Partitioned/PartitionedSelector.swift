@@ -99,6 +99,7 @@ public final class PartitionedSelector: ServerSelector {
     public static func defaultShardCount(servers: Int) -> Int { max(1, min(servers, 16)) }
 
     /// - Parameters:
+    ///   - weights: one per server, each in 0 … `SelectorLimits.maximumWeight` (0 drains it), at least one positive.
     ///   - shards: the number of shards, 1 … `weights.count`; by default `defaultShardCount`.
     ///   - seed: fixes every slot's random stream.
     /// - Throws: `SelectorConfigurationError` for bad weights.
