@@ -9,7 +9,8 @@ if command -v haproxy >/dev/null && command -v nginx >/dev/null; then
 fi
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 sudo_if_needed apt-get update -q
-# policy-rc.d keeps Debian's post-install scripts from starting the services.
+# RUNLEVEL=1 makes invoke-rc.d, which Debian's post-install scripts call, leave the services
+# stopped (lbbench-live starts its own instances).
 sudo_if_needed env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -q --no-install-recommends haproxy nginx-light
 haproxy -v | head -1
 nginx -v

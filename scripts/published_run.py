@@ -7,7 +7,7 @@ scripts/publish-results.sh measures two kinds of cells into one results file:
   scaling cells   uniform durations; 8 … 100,000 servers; 8 connections in flight per server,
                   capped at 16,384 (SCALING_CONNECTION_CAP); each a fixed time (0.5 s);
   workload cells  every workload at 8, 64 and 1,024 servers (video at its own 3), at lbbench's
-                  default connections in flight (4 per server, long-lived 64); 400,000 picks each.
+                  default connections in flight (4 per server, video 8, long-lived 64); 400,000 picks each.
 Both have uniform cells at 8, 64 and 1,024 servers, which the harness tables (no concurrency
 column) cannot tell apart. A cell is a scaling cell when its workload is uniform and its
 concurrency is the scaling step's, min(8 × servers, 16,384); every other cell is a workload cell.

@@ -9,8 +9,8 @@
 #                    per workload and server count; threads beyond the machine's cores shaded
 #   check.md         lbbench check
 #   summary.txt      the command, the time it took, the commit
-#   README.md        all of the above on one page (folders under results/ are also listed in
-#                    results/README.md)
+#   README.md        all of the above on one page, when the folder is under results/ and
+#                    matplotlib is available (such folders are also listed in results/README.md)
 #
 # Usage:
 #   scripts/scaling-run.sh [--binary PATH | --no-build] [--out DIR] [--skip-check] [-- RUN OPTIONS…]

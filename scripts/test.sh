@@ -2,8 +2,8 @@
 # The whole test suite, as the README and CI run it. Exits non-zero on the first failure.
 #   1. every unit, differential, exhaustive, exit, stress and simulator-validation test (debug
 #      build, the data structures' internal invariant checks on);
-#   1b. the library's API documentation (DocC), a warning failing it (a symbol a comment names
-#      that does not exist, a parameter left undocumented);
+#   1b. the library's API documentation (DocC), a warning failing it (a ``symbol`` link that
+#      resolves to nothing, a parameter left undocumented);
 #   2. the concurrency tests again under ThreadSanitizer (own build folder, so the two builds
 #      do not invalidate each other);
 #   3. release build: a --quick harness run of the default matrix (exits 70 if a selector

@@ -3,7 +3,7 @@ import LoadBalancing
 
 /// What one cell measured: one element of `runs` in the results JSON (`lbbench.results/1`).
 ///
-/// Field names are the contract in `DESIGN.md`; fields may be added, never renamed without
+/// Field names are the contract in `docs/formats.md` ("`lbbench.results/1`"); fields may be added, never renamed without
 /// a schema bump. Optional fields are written as `null`, never left out.
 public struct RunResult: Codable, Sendable, Equatable {
     /// The selector; written as its command-line name.

@@ -22,7 +22,8 @@ struct LBBenchLive: AsyncParsableCommand {
             farm, every request sent to every row at the same instant, so noise on the machine lands on all rows alike; \
             --schedule sequential runs them one after another (the default for a closed loop). HAProxy and nginx run from configurations lbbench-live writes and are stopped \
             by PID (also on Ctrl-C); when one is not installed the report says so (scripts/install-live-peers.sh installs \
-            both). Each least-connections / round-robin row carries the simulator's prediction for the same farm and load. \
+            both). Each least-connections / round-robin row carries the simulator's prediction for the same farm and load \
+            (none for zero work or FCFS with several slots). \
             The default run (mixed sizes, 4 backends weighted 2,1,1,1) takes under 3 minutes.
             Exit status: 0 on success; 64 for bad input (one line naming the option); 1 when a backend or lbbench's proxy \
             cannot start.

@@ -4,7 +4,7 @@ import LBWorkloads
 import LoadBalancing
 import Testing
 
-/// `RunResult`'s JSON contract (`DESIGN.md`): typed fields written by their command-line
+/// `RunResult`'s JSON contract (`docs/formats.md`, "`lbbench.results/1`"): typed fields written by their command-line
 /// names, every optional field written as `null` rather than left out, and the published
 /// results under `results/` still read.
 @Suite("RunResult JSON")

@@ -14,9 +14,9 @@ import Atomics
 /// until it is undrained: a drain can be waited for. (A pick racing the drain may raise the
 /// count by one for an instant before it gives its claim back.)
 ///
-/// `eligibleCount` counts the servers with weight > 0 and is what makes `pick` return `nil`
-/// only when every server is drained: a scan that found no eligible server may have raced
-/// with a drain and an undrain, so the pick returns `nil` only if `eligibleCount` is 0. The
+/// The eligible count (`eligible[0]`) counts the servers with weight > 0 and is what makes
+/// `pick` return `nil` only when every server is drained: a scan that found no eligible server
+/// may have raced with a drain and an undrain, so the pick returns `nil` only if that count is 0. The
 /// writer raises the count *before* storing a positive weight and lowers it *after* storing
 /// a 0, so at every point of the sequentially consistent order it is at least the true number.
 ///
