@@ -157,6 +157,8 @@ def main():
     if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
     results = Path(sys.argv[1])
+    if not results.is_dir():
+        sys.exit(f"{results}: not a results folder\n{__doc__}")
     if len(sys.argv) == 3:
         run_dir = results / sys.argv[2]
         if kind(run_dir) == "published":
