@@ -10,8 +10,9 @@ public enum HelpFlags {
     /// The flags argument-parser answers with the help screen.
     static let flags: Set<String> = ["--help", "-h"]
 
-    /// The beginnings of argument-parser's messages for an argument no command takes.
-    static let notTaken = ["Unexpected argument", "Unknown option"]
+    /// The beginnings of the messages for an argument the command does not take, lowercased:
+    /// argument-parser's, and `compare`'s own for a word its file list caught.
+    static let notTaken = ["unexpected argument", "unknown option"]
 
     /// When `arguments` hold a help flag before any lone `--`, parses them without their help
     /// flags as `command` (parsing and validating; nothing runs) and rethrows what it throws
@@ -26,7 +27,7 @@ public enum HelpFlags {
         do {
             _ = try command.parseAsRoot(Array(withoutHelp))
         } catch {
-            let message = command.message(for: error)
+            let message = command.message(for: error).lowercased()
             if notTaken.contains(where: message.hasPrefix) { throw error }
         }
     }

@@ -104,6 +104,14 @@ struct CommandLineTests {
         #expect(direct.status == 64 && forwarded.status == 64)
         #expect(!forwarded.standardError.isEmpty && forwarded.standardError == direct.standardError)
         #expect(try Self.lbbench(["live", "--help"]).standardOutput.contains("--balancers"))
+        // lbbench-live's own checks before parsing: an option given twice, --help beside an argument it does not take.
+        // (The out-of-range --utilization keeps a build without the check from starting a run: it fails on the message.)
+        for (arguments, message) in [(["--seed", "1", "--seed", "2", "--utilization", "2"], "--seed is given more than once"),
+                                     (["--help", "extra"], "Unexpected argument 'extra'")] {
+            let refused = try Self.lbbench(arguments, executable: Self.executable.deletingLastPathComponent().appendingPathComponent("lbbench-live"))
+            #expect(refused.status == 64 && refused.standardError.contains(message)
+                    && refused.standardError.split(separator: "\n").count == 1, "\(arguments): \(refused.standardError)")
+        }
 
         // lbbench alone in a directory: no lbbench-live beside it.
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-live-\(UUID())")
@@ -179,5 +187,24 @@ struct CommandLineTests {
         #expect(merged.status == 0, "stderr: \(merged.standardError)")
         let rows = merged.standardOutput.split(separator: "\n").filter { $0.hasPrefix("| linear-scan") || $0.hasPrefix("| min-heap") }
         #expect(rows.count == 2 && rows[0].hasPrefix("| linear-scan") && rows[1].hasPrefix("| min-heap"), "\(rows)")
+    }
+
+    /// The merge would drop repeated runs either way; what tells a file read once from one read
+    /// three times is the note `report` writes for runs it has already read.
+    @Test("report reads a file named three ways (another spelling, a link) once; a copy's runs are noted as repeats")
+    func reportReadsAFileOnce() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-once-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("a.json").path
+        let link = directory.appendingPathComponent("link.json").path
+        let copy = directory.appendingPathComponent("copy.json").path
+        #expect(try Self.lbbench(Self.tiny + ["--format", "json", "--output", file]).status == 0)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: file)
+        try FileManager.default.copyItem(atPath: file, toPath: copy)
+        let once = try Self.lbbench(["report", file, directory.path + "/./a.json", link])
+        #expect(once.status == 0 && once.standardError.isEmpty, "stderr: \(once.standardError)")
+        let copied = try Self.lbbench(["report", file, copy])
+        #expect(copied.status == 0 && copied.standardError.contains("repeats 1 of 1 runs"), "stderr: \(copied.standardError)")
     }
 }

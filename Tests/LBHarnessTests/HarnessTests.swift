@@ -66,6 +66,9 @@ struct HarnessTests {
         let result = try Harness.run(cell)
         #expect(result.picks > 0)
         #expect(result.seconds >= 0.05)
+        // Stops on time: a bound no correct run comes near (under ThreadSanitizer either), far
+        // below what ignoring the length would take.
+        #expect(result.seconds < 10, "a 0.05 s run took \(result.seconds) s")
         #expect(result.leakedConnections == 0)
     }
 

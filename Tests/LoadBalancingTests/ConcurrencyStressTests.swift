@@ -1,5 +1,6 @@
 import LBRandom
 import LoadBalancing
+import Synchronization
 import Testing
 
 /// Each selector hammered by several real threads; afterwards every count is exactly 0 and
@@ -43,6 +44,9 @@ struct ConcurrencyStressTests {
     @Test("weights change while threads pick", arguments: SelectorKind.allCases)
     func setWeightUnderLoad(kind: SelectorKind) throws {
         let selector = try kind.makeSelector(weights: Array(repeating: 1, count: 16), seed: 5)
+        // Server s only ever gets weight s % 4, so three in four stay eligible throughout and
+        // no pick may return nil.
+        let served = ServedPicks()
         runConcurrently(threads: 3) { worker in
             if worker == 0 {
                 for round in 0..<2_000 {
@@ -51,13 +55,22 @@ struct ConcurrencyStressTests {
                 for server in 0..<16 { try! selector.setWeight(1, for: ServerID(server)) }
             } else {
                 for _ in 0..<20_000 {
-                    if let server = selector.pick() { selector.release(server) }
+                    if let server = selector.pick() {
+                        selector.release(server)
+                        served.count.add(1, ordering: .relaxed)
+                    }
                 }
             }
         }
+        #expect(served.count.load(ordering: .relaxed) == 2 * 20_000, "a pick returned nil while servers were eligible")
         #expect(selector.activeConnections() == Array(repeating: 0, count: 16))
         #expect(selector.weights() == Array(repeating: 1, count: 16))
     }
+}
+
+/// Picks that returned a server, counted by every worker.
+final class ServedPicks: Sendable {
+    let count = Atomic<Int>(0)
 }
 
 /// Per-thread pick tallies: worker `w` writes only row `w` of one flat buffer, and rows are

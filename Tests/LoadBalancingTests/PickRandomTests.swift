@@ -1,4 +1,5 @@
 import Atomics
+import Foundation
 import LBRandom
 @testable import LoadBalancing
 import Testing
@@ -49,27 +50,44 @@ struct PickRandomTests {
     /// stream has no repeated values in this range, so a duplicate would be a block handed to
     /// two picks (as a plain load and store instead of the atomic add would do).
     @Test("threads sharing a slot never draw the same value")
-    func sharedSlotValuesAreDistinct() async {
+    func sharedSlotValuesAreDistinct() {
         let state = UnsafeAtomic<UInt64>.create(5)
         defer { state.destroy() }
         let threads = 4
         let picks = 20_000
-        let drawn = await withTaskGroup(of: [UInt64].self) { group in
-            for thread in 0..<threads {
-                group.addTask {
-                    var values: [UInt64] = []
-                    values.reserveCapacity(picks * 3)
-                    for pick in 0..<picks {
-                        var random = SlotRandom(state: state)
-                        for _ in 0..<((pick + thread) % 6) { values.append(random.next()) }
-                    }
-                    return values
-                }
+        let collected = DrawnValues()
+        // Real threads released together (`runConcurrently`), so the draws overlap: tasks on a
+        // pool could run one after another on 2 cores and never race.
+        runConcurrently(threads: threads) { thread in
+            var values: [UInt64] = []
+            values.reserveCapacity(picks * 3)
+            for pick in 0..<picks {
+                var random = SlotRandom(state: state)
+                for _ in 0..<((pick + thread) % 6) { values.append(random.next()) }
             }
-            var all: [UInt64] = []
-            for await values in group { all += values }
-            return all
+            collected.append(values)
         }
+        let drawn = collected.all
+        let expected = (0..<threads).reduce(0) { sum, thread in sum + (0..<picks).reduce(0) { $0 + ($1 + thread) % 6 } }
+        #expect(drawn.count == expected, "every thread drew its values")
         #expect(Set(drawn).count == drawn.count, "\(drawn.count - Set(drawn).count) values drawn twice")
+    }
+}
+
+/// What the threads of `sharedSlotValuesAreDistinct` drew: each appends once, under a lock.
+private final class DrawnValues: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [UInt64] = []
+
+    func append(_ drawn: [UInt64]) {
+        lock.lock()
+        values += drawn
+        lock.unlock()
+    }
+
+    var all: [UInt64] {
+        lock.lock()
+        defer { lock.unlock() }
+        return values
     }
 }

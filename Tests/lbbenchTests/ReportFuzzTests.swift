@@ -35,7 +35,7 @@ struct ReportFuzzTests {
         let output = directory.appendingPathComponent("report.out")
         try text.write(to: input)
         do {
-            var command = try LBBench.parseAsRoot(["report", input.path, "--format", format, "--output", output.path])
+            var command = try LBBench.parseChecked(["report", input.path, "--format", format, "--output", output.path])
             try command.run()
             return (0, nil)
         } catch {
@@ -118,7 +118,7 @@ struct ReportFuzzTests {
         let handle = try FileHandle(forWritingTo: input)
         try handle.truncate(atOffset: 1 << 30)
         try handle.close()
-        var command = try LBBench.parseAsRoot(["report", input.path, "--memory-budget", "1GiB"])
+        var command = try LBBench.parseChecked(["report", input.path, "--memory-budget", "1GiB"])
         do {
             try command.run()
             Issue.record("a 1 GiB input was accepted under a 1 GiB budget")
@@ -131,7 +131,7 @@ struct ReportFuzzTests {
     @Test("a directory or a device is refused, not read")
     func notRegularFiles() throws {
         for path in [FileManager.default.temporaryDirectory.path, "/dev/zero"] {
-            var command = try LBBench.parseAsRoot(["report", path])
+            var command = try LBBench.parseChecked(["report", path])
             do {
                 try command.run()
                 Issue.record("\(path) was accepted")
@@ -170,7 +170,7 @@ struct ReportFuzzTests {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let output = directory.appendingPathComponent("merged.json")
-        var command = try LBBench.parseAsRoot(["report"] + inputs(directory) + ["--format", "json", "--output", output.path])
+        var command = try LBBench.parseChecked(["report"] + inputs(directory) + ["--format", "json", "--output", output.path])
         try command.run()
         let merged = try JSONDecoder().decode(ResultsDocument.self, from: Data(contentsOf: output))
         let original = try JSONDecoder().decode(ResultsDocument.self, from: Data(Self.original.utf8))
@@ -199,7 +199,7 @@ struct ReportFuzzTests {
         let input = directory.appendingPathComponent("input.json").path
         try Data(Self.original.utf8).write(to: URL(fileURLWithPath: input))
         let inputs = subcommand == "report" ? [input] : [input, input]
-        var command = try LBBench.parseAsRoot([subcommand] + inputs + ["--output", directory.path + "/./input.json"])
+        var command = try LBBench.parseChecked([subcommand] + inputs + ["--output", directory.path + "/./input.json"])
         do {
             try command.run()
             Issue.record("\(subcommand) replaced its own input")
@@ -219,7 +219,7 @@ struct ReportFuzzTests {
         let handle = try FileHandle(forWritingTo: input)
         try handle.truncate(atOffset: 200 << 20)  // sparse: nothing is written
         try handle.close()
-        var command = try LBBench.parseAsRoot(["compare", input.path, input.path, "--memory-budget", "1GiB"])
+        var command = try LBBench.parseChecked(["compare", input.path, input.path, "--memory-budget", "1GiB"])
         do {
             try command.run()
             Issue.record("two 200 MiB inputs (× 6 to decode) were accepted under a 1 GiB budget")
