@@ -114,6 +114,7 @@ struct LiveSmokeTests {
         configuration.drain = 0.1
         configuration.simulatedJobs = 2_000
         let report = try await LiveRunner.run(configuration)
+        #expect(report.rows.map(\.algorithm) == ["linear-scan", "round-robin"])
         for row in report.rows {
             #expect(row.unfinished == 4, "\(row.algorithm): \(row.unfinished) unfinished")
             #expect(row.unreleasedPicks == 0, "\(row.algorithm): \(String(describing: row.unreleasedPicks)) picks never released")

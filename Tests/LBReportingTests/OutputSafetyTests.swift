@@ -163,10 +163,22 @@ struct OutputSafetyTests {
     func concurrentWrites() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        DispatchQueue.concurrentPerform(iterations: 8) { index in
-            let text = String(repeating: "\(index)", count: 100_000)
-            #expect(throws: Never.self) { try AtomicFile.write(text, to: directory + "/report-\(index)") }
+        // Eight real threads released together, so the writes overlap (their shared state is
+        // `InterruptCleanup`'s path buffer and the signal handlers, under its lock: what
+        // ThreadSanitizer checks here); a pool could run them one after another on 2 cores.
+        let start = DispatchSemaphore(value: 0)
+        let finished = DispatchGroup()
+        for index in 0..<8 {
+            finished.enter()
+            Thread {
+                start.wait()
+                let text = String(repeating: "\(index)", count: 100_000)
+                #expect(throws: Never.self) { try AtomicFile.write(text, to: directory + "/report-\(index)") }
+                finished.leave()
+            }.start()
         }
+        for _ in 0..<8 { start.signal() }
+        finished.wait()
         for index in 0..<8 {
             #expect(try String(contentsOfFile: directory + "/report-\(index)", encoding: .utf8) == String(repeating: "\(index)", count: 100_000))
         }

@@ -32,6 +32,14 @@ struct DurationDistributionTests {
             #expect(abs(workload.durations.normalizedToUnitMean.mean - 1) < 1e-12, "\(workload)")
         }
         #expect(DurationDistribution.exponential(mean: 0.5).normalizedToUnitMean == .exponential(mean: 1))
+        // The shape, for every kind: each has mean 4 here, so every time scales by 1/4 exactly
+        // and the shape parameters (α, the mixture's weights) stay.
+        #expect(DurationDistribution.pareto(alpha: 2, minimum: 2).normalizedToUnitMean == .pareto(alpha: 2, minimum: 0.5))
+        #expect(DurationDistribution.constant(seconds: 4).normalizedToUnitMean == .constant(seconds: 1))
+        #expect(DurationDistribution.shiftedExponential(minimum: 1, extraMean: 3).normalizedToUnitMean
+                == .shiftedExponential(minimum: 0.25, extraMean: 0.75))
+        let mixture = DurationDistribution.mixture([.init(weight: 3, .constant(seconds: 2)), .init(weight: 1, .exponential(mean: 10))])
+        #expect(mixture.normalizedToUnitMean == .mixture([.init(weight: 3, .constant(seconds: 0.5)), .init(weight: 1, .exponential(mean: 2.5))]))
     }
 
     @Test("video encodes last at least 60 s")

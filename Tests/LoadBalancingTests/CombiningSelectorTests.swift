@@ -78,7 +78,7 @@ struct CombiningSelectorTests {
             for server in held { selector.release(server) }
             picked.append(nil)
         }
-        #expect(picked.count == threads)
+        #expect(picked.count == threads, "every worker finished")
         #expect(selector.activeConnections() == [0, 0, 0, 0, 0])
     }
 }

@@ -29,6 +29,10 @@ struct DrainUnderLoadTests {
         let startedAfterDrain = Atomic<Int>(0)
         let afterIdle = Atomic<Int>(0)
         let nils = Atomic<Int>(0)
+        /// `handOver`: hand-overs completed, and picks during which at least one completed
+        /// (the race the test is about, seen to happen).
+        let handOvers = Atomic<Int>(0)
+        let spanningPicks = Atomic<Int>(0)
 
         /// Waits until the pickers have made `count` more picks, yielding the processor (a
         /// yield can cost a whole time slice) or, for short waits, spinning.
@@ -125,6 +129,7 @@ struct DrainUnderLoadTests {
                     let (current, next) = round % 2 == 0 ? pair : (pair.1, pair.0)
                     try! selector.setWeight(1, for: ServerID(next))
                     try! selector.setWeight(0, for: ServerID(current))
+                    board.handOvers.add(1, ordering: .sequentiallyConsistent)
                     // Let the pickers be mid-scan when the next hand-over comes.
                     board.waitForPicks(4, spinning: true)
                 }
@@ -133,7 +138,12 @@ struct DrainUnderLoadTests {
             }
             while !board.finished.load(ordering: .sequentiallyConsistent) {
                 board.picks.add(1, ordering: .relaxed)
-                if let server = selector.pick() {
+                let handOversBefore = board.handOvers.load(ordering: .sequentiallyConsistent)
+                let picked = selector.pick()
+                if board.handOvers.load(ordering: .sequentiallyConsistent) != handOversBefore {
+                    board.spanningPicks.add(1, ordering: .relaxed)
+                }
+                if let server = picked {
                     if server.index != pair.0 && server.index != pair.1 { board.startedAfterDrain.add(1, ordering: .relaxed) }
                     selector.release(server)
                 } else {
@@ -142,6 +152,7 @@ struct DrainUnderLoadTests {
             }
         }
         #expect(board.nils.load(ordering: .relaxed) == 0, "pick returned nil while a server was eligible")
+        #expect(board.spanningPicks.load(ordering: .relaxed) > 0, "no pick overlapped a hand-over: the race did not happen")
         #expect(board.startedAfterDrain.load(ordering: .relaxed) == 0, "a server drained throughout was picked")
         #expect(selector.activeConnections() == Array(repeating: 0, count: serverCount))
     }
