@@ -35,6 +35,13 @@ struct CommandLineTests {
                        standardError: String(decoding: errorData, as: UTF8.self))
     }
 
+    /// A new, empty directory under the system's temporary directory; the caller removes it.
+    static func temporaryDirectory(_ prefix: String) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
     static let tiny = ["--selectors", "linear-scan", "--servers", "4", "--threads", "1", "--workloads", "uniform",
                        "--picks", "2000"]
 
@@ -82,8 +89,7 @@ struct CommandLineTests {
 
     @Test("a small run writes its JSON atomically and keeps stdout clean")
     func output() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-cli-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.temporaryDirectory("lbbench-cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("results.json").path
         let outcome = try Self.lbbench(Self.tiny + ["--format", "json", "--output", path])
@@ -114,8 +120,7 @@ struct CommandLineTests {
         }
 
         // lbbench alone in a directory: no lbbench-live beside it.
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-live-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.temporaryDirectory("lbbench-live")
         defer { try? FileManager.default.removeItem(at: directory) }
         let alone = directory.appendingPathComponent("lbbench")
         try FileManager.default.copyItem(at: Self.executable, to: alone)
@@ -175,8 +180,7 @@ struct CommandLineTests {
 
     @Test("report merges results files into one report, rows in catalogue order")
     func report() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-report-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.temporaryDirectory("lbbench-report")
         defer { try? FileManager.default.removeItem(at: directory) }
         let first = directory.appendingPathComponent("a.json").path
         let second = directory.appendingPathComponent("b.json").path
@@ -193,8 +197,7 @@ struct CommandLineTests {
     /// three times is the note `report` writes for runs it has already read.
     @Test("report reads a file named three ways (another spelling, a link) once; a copy's runs are noted as repeats")
     func reportReadsAFileOnce() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-once-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.temporaryDirectory("lbbench-once")
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("a.json").path
         let link = directory.appendingPathComponent("link.json").path
