@@ -107,9 +107,10 @@ struct AssignTests {
 
     @Test("assigning an unknown server stops the process")
     func unknownAssign() async {
-        await #expect(processExitsWith: .failure) {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let selector = try! SelectorKind.linearScan.makeSelector(weights: [1, 1])
             selector.assign(ServerID(2))
         }
+        expectStopped(result, saying: "assign(server 2) but servers are numbered 0..<2")
     }
 }

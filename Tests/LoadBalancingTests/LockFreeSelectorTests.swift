@@ -79,13 +79,14 @@ struct LockFreeSelectorTests {
 
     @Test("a connection released twice from another thread stops the process", arguments: lockFreeKinds)
     func crossThreadDoubleRelease(kind: SelectorKind) async {
-        await #expect(processExitsWith: .failure) { [kind] in
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { [kind] in
             let selector = try! kind.makeSelector(weights: [1, 1, 1])
             let server = selector.pick()!
             _ = selector.pick()
             runConcurrently(threads: 1) { _ in selector.release(server) }
             runConcurrently(threads: 1) { _ in selector.release(server) }
         }
+        expectStopped(result, saying: "but it has no active connection")
     }
 
     @Test("lock-free selectors report compare-and-swap retries, lock-based ones lock statistics")

@@ -54,23 +54,35 @@ struct MisuseTests {
 
     @Test("releasing a server with no active connection stops the process", arguments: SelectorKind.allCases)
     func doubleRelease(kind: SelectorKind) async {
-        await #expect(processExitsWith: .failure) { [kind] in
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { [kind] in
             let selector = try! kind.makeSelector(weights: [1, 1])
             let server = selector.pick()!
             selector.release(server)
             selector.release(server)
         }
+        expectStopped(result, saying: "but it has no active connection (released twice, or never picked)")
     }
 
     @Test("releasing an unknown server stops the process", arguments: SelectorKind.allCases)
     func unknownRelease(kind: SelectorKind) async {
-        await #expect(processExitsWith: .failure) { [kind] in
+        let tooLarge = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { [kind] in
             let selector = try! kind.makeSelector(weights: [1, 1])
             selector.release(ServerID(5))
         }
-        await #expect(processExitsWith: .failure) { [kind] in
+        expectStopped(tooLarge, saying: "release(server 5) but servers are numbered 0..<2")
+        let negative = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { [kind] in
             let selector = try! kind.makeSelector(weights: [1, 1])
             selector.release(ServerID(-1))
         }
+        expectStopped(negative, saying: "release(server -1) but servers are numbered 0..<2")
     }
+}
+
+/// Checks that an exit test stopped with the selector's own message (`SelectorMisuse`), so
+/// that a crash elsewhere (a `try!` or `!` in its setup) does not pass for the check.
+func expectStopped(_ result: ExitTest.Result?, saying message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    // nil: the exit test did not end as expected, which `#expect` has recorded.
+    guard let result else { return }
+    let standardError = String(decoding: result.standardErrorContent, as: UTF8.self)
+    #expect(standardError.contains("LoadBalancing: ") && standardError.contains(message), "\(standardError)", sourceLocation: sourceLocation)
 }
