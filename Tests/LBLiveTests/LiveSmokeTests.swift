@@ -85,6 +85,24 @@ struct LiveSmokeTests {
         #expect(report.rows[0].prediction == nil, "zero work has no simulated prediction")
     }
 
+    @Test("--max-requests bounds a closed loop too: each row sends that many, and the report says the window was cut")
+    func closedLoopRequestCap() async throws {
+        var configuration = LiveConfiguration()
+        configuration.balancers = [.lbbench]
+        configuration.traffic = .closed(population: 4, thinkTime: 0)
+        configuration.unit = 0
+        configuration.warmup = 0.2
+        configuration.duration = 1
+        configuration.drain = 1
+        configuration.maximumRequests = 40
+        let report = try await LiveRunner.run(configuration)
+        #expect(report.rows.map(\.algorithm) == ["linear-scan", "round-robin"])
+        for row in report.rows {
+            #expect(row.sent == 40 && row.errors == 0 && row.unfinished == 0, "\(row.algorithm): sent \(row.sent)")
+        }
+        #expect(report.notes.contains { $0.contains("stopped at --max-requests 40") }, "\(report.notes)")
+    }
+
     @Test("A backend counts as long exactly the requests needing more than its longWork")
     func backendCountsLongRequests() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)

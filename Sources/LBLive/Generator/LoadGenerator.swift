@@ -59,16 +59,22 @@ public struct LoadGenerator: Sendable {
 
     /// Closed loop: per port, `population` clients, each sending a request of a size drawn from
     /// `sizes`, waiting for it, then thinking an exponential time of mean `thinkTime` seconds,
-    /// until the window closes; one outcome per port, in order.
+    /// until the window closes or `maximumRequests` were sent to the port; a client whose request
+    /// failed waits `failureBackoff` seconds before its next one (a balancer that refuses
+    /// connections is not hammered). One outcome per port, in order.
     public func run(
-        population: Int, thinkTime: Double, sizes: DurationDistribution, seed: UInt64, on eventLoop: any EventLoop
+        population: Int, thinkTime: Double, sizes: DurationDistribution, seed: UInt64, maximumRequests: Int = .max,
+        on eventLoop: any EventLoop
     ) async throws -> [GeneratorOutcome] {
         try await eventLoop.flatSubmit {
             let run = GeneratorRun(settings: self, eventLoop: eventLoop)
-            run.startClosed(population: population, thinkTime: thinkTime, sizes: sizes, seed: seed)
+            run.startClosed(population: population, thinkTime: thinkTime, sizes: sizes, seed: seed, maximumRequests: maximumRequests)
             return run.finished.futureResult
         }.get()
     }
+
+    /// Seconds a closed-loop client waits after a failed request.
+    public static let failureBackoff = 0.01
 
     /// The order in which arrival number `arrival` is written to `targets` ports: a rotation,
     /// so that over any `targets` consecutive arrivals each port is written first once.
@@ -108,6 +114,8 @@ private final class GeneratorRun {
     private var dispatched = 0
     private var maximumLag = 0.0
     private var totalLag = 0.0
+    /// Closed loop: the most requests sent to one target.
+    private var maximumRequests = Int.max
 
     init(settings: LoadGenerator, eventLoop: any EventLoop) {
         self.settings = settings
@@ -126,7 +134,8 @@ private final class GeneratorRun {
         sendArrivals(arrivals[...])
     }
 
-    func startClosed(population: Int, thinkTime: Double, sizes: DurationDistribution, seed: UInt64) {
+    func startClosed(population: Int, thinkTime: Double, sizes: DurationDistribution, seed: UInt64, maximumRequests: Int) {
+        self.maximumRequests = maximumRequests
         start = LiveClock.now()
         stillSending = population * targets.count
         armDrainDeadline()
@@ -163,7 +172,7 @@ private final class GeneratorRun {
     private func clientCycle(_ target: Target, thinkTime: Double, sizes: DurationDistribution, random: inout SplitMix64) {
         guard !done else { return }
         let now = LiveClock.now()
-        guard now < windowEnd else {
+        guard now < windowEnd, target.outcome.sent < maximumRequests else {
             stillSending -= 1
             finishIfIdle()
             return
@@ -171,9 +180,10 @@ private final class GeneratorRun {
         let size = sizes.sample(using: &random)
         let think = thinkTime > 0 ? -thinkTime * log(random.nextUnitInterval()) : 0
         var next = SplitMix64(seed: random.next())
-        send(target, size: size, due: now, measured: now >= windowStart) { [self] _ in
-            if think > 0 {
-                schedule(at: LiveClock.now() + think) { [self] in
+        send(target, size: size, due: now, measured: now >= windowStart) { [self] succeeded in
+            let wait = succeeded ? think : max(think, LoadGenerator.failureBackoff)
+            if wait > 0 {
+                schedule(at: LiveClock.now() + wait) { [self] in
                     clientCycle(target, thinkTime: thinkTime, sizes: sizes, random: &next)
                 }
             } else {

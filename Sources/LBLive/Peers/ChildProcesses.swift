@@ -12,9 +12,16 @@ final class ChildProcesses: @unchecked Sendable {
     private var processes: [pid_t: Process] = [:]
     private var directories: Set<String> = []
     private var signalSources: [any DispatchSourceSignal] = []
+    /// Set by an interrupt: a process registered after it is stopped at once (it was started
+    /// while the handler was stopping the others).
+    private var interrupted = false
 
     func register(_ process: Process) {
-        lock.withLock { processes[process.processIdentifier] = process }
+        let late = lock.withLock {
+            processes[process.processIdentifier] = process
+            return interrupted
+        }
+        if late { stopAll(grace: 1) }
     }
 
     func unregister(_ process: Process) {
@@ -45,7 +52,8 @@ final class ChildProcesses: @unchecked Sendable {
         for path in paths { try? FileManager.default.removeItem(atPath: path) }
     }
 
-    /// On SIGINT or SIGTERM: stop every child, remove every directory, exit 130.
+    /// On SIGINT or SIGTERM: stop every child, remove every directory, exit 128 + the signal
+    /// (130 for Ctrl-C, 143 for SIGTERM), as a shell reports a process the signal ended.
     func installSignalHandlers() {
         lock.withLock {
             guard signalSources.isEmpty else { return }
@@ -54,8 +62,9 @@ final class ChildProcesses: @unchecked Sendable {
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
                 source.setEventHandler {
                     FileHandle.standardError.write(Data("lbbench-live: interrupted; stopping every process it started\n".utf8))
+                    ChildProcesses.shared.lock.withLock { ChildProcesses.shared.interrupted = true }
                     ChildProcesses.shared.stopAll(grace: 1)
-                    exit(130)
+                    exit(128 + signalNumber)
                 }
                 source.resume()
                 signalSources.append(source)
@@ -63,16 +72,37 @@ final class ChildProcesses: @unchecked Sendable {
         }
     }
 
-    /// Stops `process` and its children (nginx's workers) by PID: SIGTERM, then SIGKILL.
+    /// Stops `process` and the rest of its process group (nginx's workers) by PID: SIGTERM to
+    /// the group, then SIGKILL. Foundation starts every child as the leader of a process group
+    /// of its own, so the group's id is the child's PID; a worker whose master died before the
+    /// stop stays in that group (holding its port) and is stopped too.
     static func stop(_ process: Process, grace: Double) {
-        guard process.isRunning else { return }
-        let pid = process.processIdentifier
-        let children = ProcessCPU.children(of: pid)
-        kill(pid, SIGTERM)
-        let deadline = Date().addingTimeInterval(grace)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(pid, SIGKILL) }
-        process.waitUntilExit()
-        for child in children where kill(child, 0) == 0 { kill(child, SIGKILL) }
+        let group = process.processIdentifier
+        if process.isRunning {
+            kill(-group, SIGTERM)
+            let deadline = Date().addingTimeInterval(grace)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            if process.isRunning { kill(-group, SIGKILL) }
+            process.waitUntilExit()
+        }
+        // What is left of the group, by PID. Not its leader's number: once the leader is gone,
+        // a process holding that number is not ours.
+        for member in members(ofGroup: group) where member != group { kill(member, SIGKILL) }
+    }
+
+    /// The processes whose process group is `group`, from `/proc/PID/stat` (field 5).
+    ///
+    /// - Complexity: O(processes on the machine).
+    static func members(ofGroup group: pid_t) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> pid_t? in
+            guard let pid = pid_t(entry),
+                  let text = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = text.lastIndex(of: ")")
+            else { return nil }
+            // After the command name (in parentheses, may hold spaces): state, ppid, pgrp.
+            let fields = text[text.index(after: close)...].split(separator: " ")
+            return fields.count > 2 && pid_t(fields[2]) == group ? pid : nil
+        }
     }
 }

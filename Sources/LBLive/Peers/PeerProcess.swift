@@ -58,6 +58,16 @@ final class PeerProcess: Sendable {
                 }
                 usleep(20_000)
             }
+            // Something accepts on the port; it is this balancer only if it is still running a
+            // moment later (one that lost the port to another process exits at once).
+            usleep(100_000)
+            guard process.isRunning else {
+                let reason = peer.outputTail()
+                peer.stop()
+                throw LivePeerError.startFailed(
+                    "\(balancer.rawValue) exited after 127.0.0.1:\(listenPort) began to accept: \(reason.isEmpty ? "no output" : reason)"
+                )
+            }
             return peer
         } catch {
             try? FileManager.default.removeItem(atPath: directory)

@@ -90,10 +90,28 @@ public enum LiveRunner {
                 throw error
             }
         }
+        if let note = requestCapNote(configuration, arrivals: arrivals, rows: rows) { notes.append(note) }
         let band = try busiestBand(rows, predictions: predictions, progress: progress)
         return LiveReport(
             machine: .current(), configuration: configuration, rows: rows, notes: notes,
             seconds: LiveClock.now() - started, busiestBand: band)
+    }
+
+    /// A note when `--max-requests` ended the traffic before the window did (the open loop's
+    /// schedule ran out, or a closed-loop row sent that many), so that requests/s and the
+    /// latencies cover only part of the window; `nil` otherwise.
+    static func requestCapNote(_ configuration: LiveConfiguration, arrivals: [Arrival]?, rows: [LiveRowResult]) -> String? {
+        let cap = configuration.maximumRequests
+        let end = configuration.warmup + configuration.duration
+        if let arrivals, arrivals.count == cap, let last = arrivals.last, last.time < end {
+            return "the arrivals stopped at --max-requests \(cap), \(NumberFormat.duration(last.time)) into a run of "
+                + "\(NumberFormat.duration(end)): the window's end had no traffic; raise --max-requests or shorten --duration"
+        }
+        let capped = rows.filter { $0.sent >= cap }
+        guard arrivals == nil, !capped.isEmpty else { return nil }
+        return "closed-loop traffic stopped at --max-requests \(cap) for "
+            + capped.map { "\($0.balancer) \($0.algorithm)" }.joined(separator: ", ")
+            + " before the window ended: requests/s and latencies cover part of it; raise --max-requests or shorten --duration"
     }
 
     /// Simulated windows for `BusiestRatioBand` (fewer when windows are long, see
@@ -173,7 +191,7 @@ public enum LiveRunner {
             case let .closed(population, thinkTime):
                 try await generator.run(
                     population: population, thinkTime: thinkTime, sizes: configuration.sizes,
-                    seed: configuration.seed, on: generatorLoop
+                    seed: configuration.seed, maximumRequests: configuration.maximumRequests, on: generatorLoop
                 )
             }
         }
