@@ -2,19 +2,25 @@
 # Smoke test of `lbbench-live` on loopback (about half a minute): bad input exits 64 with one
 # line (also through `lbbench live`, word for word); a short run through lbbench's proxy, and
 # through HAProxy and nginx when installed (scripts/install-live-peers.sh), answers every
-# request; nothing it started keeps running.
+# request; nothing it started keeps running. Every run is bounded by `timeout` (SIGTERM first, so
+# lbbench-live stops what it started), and so is the port holder it starts itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 swift build -c release --product lbbench-live >/dev/null
 live=".build/release/lbbench-live"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+holder=""
+cleanup() {
+    if [ -n "$holder" ]; then kill "$holder" 2>/dev/null || true; wait "$holder" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
 
 expect_usage() {  # expect_usage DESCRIPTION ARGS...: exit 64 and exactly one line on stderr
     local what=$1; shift
     local status=0
-    "$live" "$@" >"$work/out" 2>"$work/err" || status=$?
+    timeout --kill-after=5 30 "$live" "$@" >"$work/out" 2>"$work/err" || status=$?
     if [ "$status" -ne 64 ] || [ "$(wc -l <"$work/err")" -ne 1 ]; then
         echo "FAIL: $what: exit $status, stderr:"; cat "$work/err"; exit 1
     fi
@@ -46,15 +52,23 @@ if command -v python3 >/dev/null; then
     python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(30)' >"$work/port" &
     holder=$!
     for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
+    if [ ! -s "$work/port" ]; then echo "FAIL: the port holder did not start"; exit 1; fi
     expect_usage "busy port" --port "$(cat "$work/port")" --schedule sequential
-    kill "$holder"
+    kill "$holder" 2>/dev/null || true
+    wait "$holder" 2>/dev/null || true
+    holder=""
 fi
 
 balancers=lbbench
 for peer in haproxy nginx; do
     if PATH="$PATH:/usr/sbin:/sbin" command -v "$peer" >/dev/null; then balancers="$balancers,$peer"; else echo "note: $peer not installed"; fi
 done
-"$live" --balancers "$balancers" --sizes exponential --unit-ms 20 --utilization 0.5 --warmup 0.5 --duration 2 --drain 2 \
+# Its peers' configurations go under $work/tmp, so that the check at the end sees this run's
+# processes only (an nginx worker renames itself and is found by lbbench-live's own stop, by its
+# process group, not here).
+mkdir "$work/tmp"
+TMPDIR="$work/tmp" timeout --signal=TERM --kill-after=15 120 \
+    "$live" --balancers "$balancers" --sizes exponential --unit-ms 20 --utilization 0.5 --warmup 0.5 --duration 2 --drain 2 \
     --format json --output "$work/live.json"
 python3 - "$work/live.json" "$balancers" <<'PY'
 import json, sys
@@ -72,7 +86,12 @@ for row in rows:
 assert report["farm"]["schedule"] == "together" and len({row["sent"] for row in rows}) == 1, rows
 print(f"ok: {len(rows)} rows ({', '.join(r['balancer'] + ' ' + r['algorithm'] for r in rows)}), no errors")
 PY
-if pgrep -f "lbbench-live-" >/dev/null; then
-    echo "FAIL: a balancer lbbench-live started is still running:"; pgrep -af "lbbench-live-"; exit 1
+left=""
+for process in /proc/[0-9]*; do
+    command_line=$(tr '\0' ' ' <"$process/cmdline" 2>/dev/null || true)
+    if [[ $command_line == *"$work/tmp"* ]]; then left="$left${process#/proc/}: $command_line"$'\n'; fi
+done
+if [ -n "$left" ]; then
+    echo "FAIL: a balancer lbbench-live started is still running:"; printf '%s' "$left"; exit 1
 fi
 echo "ok: nothing left running"
