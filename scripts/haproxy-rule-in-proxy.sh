@@ -27,16 +27,23 @@ for peer in haproxy nginx; do
     command -v "$peer" >/dev/null || [ -x "/usr/sbin/$peer" ] \
         || { echo "haproxy-rule-in-proxy.sh: $peer is not installed (scripts/install-live-peers.sh)" >&2; exit 1; }
 done
-checkout=$(mktemp -d /tmp/lbbench-haproxy-rule-checkout.XXXXXX)
+# The worktree lives in a fresh directory of its own (no name freed and reused), and goes with
+# its git bookkeeping on every exit; the report folder goes too when it holds no report.
+parent=$(mktemp -d /tmp/lbbench-haproxy-rule-checkout.XXXXXX)
+checkout="$parent/checkout"
 out=$(mktemp -d /tmp/lbbench-haproxy-rule.XXXXXX)
-cleanup() { git worktree remove --force "$checkout" 2>/dev/null || rm -rf "$checkout"; }
+cleanup() {
+    git worktree remove --force "$checkout" 2>/dev/null || true
+    rm -rf "$parent"
+    git worktree prune
+    if ! compgen -G "$out/seed-*/*" >/dev/null; then rm -rf "$out"; fi
+}
 trap cleanup EXIT
-rmdir "$checkout"
 git worktree add --detach "$checkout" HEAD >/dev/null 2>&1
 git -C "$checkout" apply "$PWD/scripts/haproxy-rule-in-proxy/haproxy-rule.patch"
 if ! swift build -c release --product lbbench-live --package-path "$checkout" >"$out/build.log" 2>&1; then
     tail -20 "$out/build.log" >&2
-    echo "haproxy-rule-in-proxy.sh: the patched build failed (whole log: $out/build.log)" >&2
+    echo "haproxy-rule-in-proxy.sh: the patched build failed" >&2
     exit 1
 fi
 for seed in "${seeds[@]}"; do

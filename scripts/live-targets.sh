@@ -21,21 +21,23 @@ first_seed=${LIVE_TARGETS_FIRST_SEED:-1}
 [[ $first_seed =~ ^[0-9]{1,9}$ ]] || { echo "live-targets.sh: LIVE_TARGETS_FIRST_SEED $first_seed: must be a whole number in 0...999999999" >&2; exit 64; }
 swift build -c release --product lbbench-live >/dev/null
 live=.build/release/lbbench-live
+# A hang is stopped: SIGTERM first, so lbbench-live stops what it started; each run is far shorter.
+bounded=(timeout --signal=TERM --kill-after=15 900)
 out=${1:-$(mktemp -d /tmp/lbbench-live-targets.XXXXXX)}
 mkdir -p "$out"
 for repeat in 1 2 3 4 5; do
     mkdir -p "$out/default-$repeat"
     seed=$((repeat - 1 + 10#$first_seed))  # 10#: a leading 0 is not octal
     if [ "${LIVE_TARGETS_SAME_SEED:-0}" = 1 ]; then seed=1; fi
-    /usr/bin/time -f "default run $repeat (seed $seed): %e s" "$live" --seed "$seed" --output-directory "$out/default-$repeat" 2>&1 \
+    /usr/bin/time -f "default run $repeat (seed $seed): %e s" "${bounded[@]}" "$live" --seed "$seed" --output-directory "$out/default-$repeat" 2>&1 \
         | grep -v '^lbbench-live:'
     echo "  after it: $(uptime)"
 done
 mkdir -p "$out/ps-exponential"
-"$live" --sizes exponential --utilization 0.7 --duration 20 --output-directory "$out/ps-exponential" 2>/dev/null
+"${bounded[@]}" "$live" --sizes exponential --utilization 0.7 --duration 20 --output-directory "$out/ps-exponential" 2>/dev/null
 for repeat in 1 2 3; do
     mkdir -p "$out/ceiling-$repeat"
-    "$live" --balancers lbbench,nginx --selectors round-robin --population 64 --unit-ms 0 --warmup 1 --duration 8 --drain 2 \
+    "${bounded[@]}" "$live" --balancers lbbench,nginx --selectors round-robin --population 64 --unit-ms 0 --warmup 1 --duration 8 --drain 2 \
         --output-directory "$out/ceiling-$repeat" 2>/dev/null
 done
 echo "reports in $out"

@@ -4,14 +4,22 @@
  * on is busy and every cache and memory controller it shares with `lbbench check` is contended.
  *
  * Usage: memory-hog MEBIBYTES   (1 to 4096; the buffer is touched before the loop starts)
- * Stops only when killed (the script stops it by PID).
+ * Stops when killed (the script stops it by PID), when the process that started it ends (even by
+ * SIGKILL, which runs no trap), and in any case after an hour (bounded in time).
  */
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 int main(int argc, char **argv) {
+    pid_t parent = getppid();
+    /* Killed with its parent; if the parent is already gone, stop now. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) return 70;
+    alarm(3600);
     long mebibytes = argc == 2 ? strtol(argv[1], NULL, 10) : 0;
     if (mebibytes < 1 || mebibytes > 4096) {
         fprintf(stderr, "usage: memory-hog MEBIBYTES (1 to 4096)\n");

@@ -24,6 +24,7 @@ work=$(mktemp -d /tmp/lbbench-policy-cost.XXXXXX)
 cleanup() {
     for index in "${!commits[@]}"; do git worktree remove --force "$work/checkout-$index" 2>/dev/null || true; done
     rm -rf "$work"
+    git worktree prune
 }
 trap cleanup EXIT
 for index in "${!commits[@]}"; do

@@ -14,7 +14,12 @@ machine=${LBBENCH_MACHINE:-$(echo "$cpu $(nproc)cores" | tr 'A-Z' 'a-z' | tr -cs
 directory="results/$(date -u +%Y-%m-%d)-live-$machine"
 if [ -e "$directory" ]; then directory="$directory-$(date -u +%H%M)"; fi
 mkdir -p "$directory"
-.build/release/lbbench-live "$@" --output-directory "$directory"
+# A run that fails or is interrupted leaves no half-made folder under results/.
+published=""
+trap 'if [ -z "$published" ]; then rm -rf "$directory"; fi' EXIT
+# A hang is stopped (SIGTERM first, so lbbench-live stops what it started); lbbench-live bounds
+# its own run far below this.
+timeout --signal=TERM --kill-after=15 7200 .build/release/lbbench-live "$@" --output-directory "$directory"
 if ! .venv/bin/python -c "import matplotlib" 2>/dev/null; then
     python3 -m venv .venv
     .venv/bin/pip install --quiet matplotlib
@@ -33,4 +38,5 @@ fi
     grep -v '^# ' "$directory/live.md"
 } >"$directory/README.md"
 .venv/bin/python scripts/refresh_results_readme.py results   # the index of every results folder
+published=1
 echo "published $directory"

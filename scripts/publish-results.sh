@@ -45,7 +45,9 @@ name="$(date -u +%Y-%m-%d)-$machine"
 out="results/$name"
 if [ -e "$out" ]; then name="$name-$(date -u +%H%M)"; out="results/$name"; fi
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# A run that fails or is interrupted leaves no half-made results folder.
+completed=""
+trap 'rm -rf "$work"; if [ -z "$completed" ] && [ -n "${created_out:-}" ]; then rm -rf "$out"; fi' EXIT
 
 step "release build"
 swift build -c release --product lbbench >&2
@@ -103,6 +105,7 @@ for round in 1 2 3; do
 done
 
 step "writing $out"
+created_out=1
 mkdir -p "$out"
 parts=("$work"/scaling-*.json "$work/workloads.json" "$work/video.json")
 "$lbbench" report "${parts[@]}" --format json --output "$work/results.json"
@@ -125,4 +128,5 @@ $cells cells plus $allocator_cells allocator cells, measured by \`scripts/publis
 16,384 connections in flight; workload cells 400,000 picks each. Lock-based selectors use the default lock (mutex).
 SUMMARY
 render "$out"
+completed=1
 step "done in $elapsed s: $out (and results/README.md)"

@@ -102,12 +102,17 @@ fi
 lbbench=${binary:-.build-static/release/lbbench}
 [ -x "$lbbench" ] || die "no executable lbbench at $lbbench (build it, or give --binary PATH)"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# A run that fails or is interrupted leaves no half-made folder it created (a folder that was
+# already there is left).
+created_out=""
+completed=""
+trap 'rm -rf "$work"; if [ -n "$created_out" ] && [ -z "$completed" ]; then rm -rf "$out"; fi' EXIT
 
 step "lbbench run --matrix scaling ${run_options[*]}"
 run_started=$(date +%s)
 "$lbbench" run --matrix scaling "${run_options[@]}" --format json --output "$work/scaling.json"
 run_seconds=$(( $(date +%s) - run_started ))
+if [ ! -e "$out" ]; then created_out=1; fi
 mkdir -p "$out"
 gzip -9 -c "$work/scaling.json" > "$out/scaling.json.gz"
 "$lbbench" report "$work/scaling.json" --format markdown --output "$out/scaling.md"
@@ -129,4 +134,5 @@ SUMMARY
 
 step "plot"
 plot_and_publish "$out"
+completed=1
 step "done in $(( $(date +%s) - started )) s: $out"

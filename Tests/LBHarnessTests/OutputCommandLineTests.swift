@@ -89,6 +89,11 @@ struct OutputCommandLineTests {
         process.standardError = error
         process.standardOutput = FileHandle.nullDevice
         try process.run()
+        // On every way out of this test, an early throw included: the child waits for a signal.
+        defer {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
         // The child says "holding PATH" once the temporary file exists, then waits for a signal.
         var said = ""
         while !said.contains("\n") {
