@@ -36,6 +36,8 @@ cleanup() {
     git worktree remove --force "$checkout" 2>/dev/null || true
     rm -rf "$parent"
     git worktree prune
+    # SwiftPM's lock files for the worktree's build, named after its path.
+    rm -f "${TMPDIR:-/tmp}/$(printf '%s' "$checkout" | tr / _)"_.build*.lock
     if ! compgen -G "$out/seed-*/*" >/dev/null; then rm -rf "$out"; fi
 }
 trap cleanup EXIT
