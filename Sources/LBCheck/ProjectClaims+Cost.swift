@@ -39,13 +39,14 @@ extension ProjectClaims {
         let subjects = CostSubjects(largeFarm: largeFarm)
         func ns(_ subject: Subject) -> String { "\(NumberFormat.fixed(cost.cost(subject), decimals: 1)) ns" }
         func verdict(
-            _ id: String, claim: String, _ numerator: Subject, over denominator: Subject, passed: (Double) -> Bool
+            _ id: String, claim: String, _ numerator: Subject, over denominator: Subject, bound: Double,
+            passed: (Double) -> Bool
         ) -> ClaimVerdict {
             let ratio = cost.ratio(numerator, over: denominator)
             let paired = cost.pairedRatios(numerator, over: denominator)
             return ClaimVerdict(
                 id: id, claim: claim,
-                measured: "\(NumberFormat.fixed(ratio, decimals: ratio < 10 ? 2 : 1))× (fastest rounds: \(ns(numerator)) "
+                measured: "\(BoundedFigure.fixed(ratio, decimals: ratio < 10 ? 2 : 1, against: bound))× (fastest rounds: \(ns(numerator)) "
                     + "vs \(ns(denominator)))" + Self.remeasuredNote(measurements, rounds: paired.count),
                 passed: passed(ratio),
                 spread: ClaimSpread("the ratio per paired round (×)", of: paired),
@@ -55,14 +56,14 @@ extension ProjectClaims {
             verdict(
                 id, claim: "\(at64.kind) pick + release at \(NumberFormat.grouped(large.servers)) servers costs at most 2× "
                     + "its cost at 64",
-                large, over: at64, passed: { $0 <= 2 })
+                large, over: at64, bound: 2, passed: { $0 <= 2 })
         }
         func faster(_ id: String, _ subject: Subject, by factor: Double) -> ClaimVerdict {
             let linear = subjects.linear
             return verdict(
                 id, claim: "\(subject.kind) (\(subject.lock)) at least \(NumberFormat.fixed(factor, decimals: 0))× "
                     + "cheaper than linear-scan (\(linear.lock)) at 1,024 servers",
-                linear, over: subject, passed: { $0 >= factor })
+                linear, over: subject, bound: factor, passed: { $0 >= factor })
         }
         return [
             flat("2a", subjects.buckets64, subjects.bucketsLarge),

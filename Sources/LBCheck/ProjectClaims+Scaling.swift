@@ -18,7 +18,9 @@ extension ProjectClaims {
             guard let partitioned = cells.first(where: { $0.selector == .partitioned }),
                   let p2c = cells.first(where: { $0.selector == .p2c })
             else { preconditionFailure("the mixed cells must include partitioned and p2c") }
-            let jain = { (run: RunResult) in NumberFormat.fixed(run.fairness.jainLoad, decimals: 3) }
+            let jain = { (run: RunResult) in
+                BoundedFigure.fixed(run.fairness.jainLoad, decimals: 3, against: Self.partitionedJainFloor)
+            }
             return ClaimVerdict(
                 id: "8",
                 claim: "mixed, \(servers) servers, \(threads == 1 ? "1 thread" : "\(threads) threads"): "

@@ -125,12 +125,13 @@ extension ProjectClaims {
                     + "\(NumberFormat.fixed(Self.roundRobinCostTolerance, decimals: 2))× the cheapest "
                     + "least-connections selector's (lowest of each over \(repetitions.count) runs)",
                 measured: "round-robin \(nanoseconds(meanPick[rr]!)); cheapest other: \(cheapest) "
-                    + "\(nanoseconds(meanPick[cheapest]!)) (\(NumberFormat.fixed(meanPick[cheapest]! / meanPick[rr]!, decimals: 2))×)"
+                    + "\(nanoseconds(meanPick[cheapest]!)); round robin ÷ cheapest "
+                    + "\(BoundedFigure.fixed(meanPick[rr]! / meanPick[cheapest]!, decimals: 2, against: Self.roundRobinCostTolerance))×"
                     + note,
                 passed: meanPick[rr]! <= Self.roundRobinCostTolerance * meanPick[cheapest]!,
                 spread: ClaimSpread(
-                    "cheapest other's mean pick ÷ round robin's, per run (×)",
-                    of: rounds.map { run in others.map { meanPicks[$0]![run] }.min()! / meanPicks[rr]![run] }),
+                    "round robin's mean pick ÷ the cheapest other's, per run (×)",
+                    of: rounds.map { run in meanPicks[rr]![run] / others.map { meanPicks[$0]![run] }.min()! }),
                 measurements: measurements),
             ClaimVerdict(
                 id: "4",

@@ -50,6 +50,11 @@ public struct Findings: Sendable, Equatable {
     /// a rise is within the run-to-run noise of a shared machine.
     public static let scalingGain = 0.10
 
+    /// What `OnCPUDiagnosis.isBusyMachine` tests, in the findings' words.
+    static let busyMachineTest = "workers waiting for free cores for over \(Int(OnCPUDiagnosis.threshold * 100))% of them "
+        + "while preempted; without scheduler statistics, under \(Int((1 - OnCPUDiagnosis.threshold) * 100))% of a core "
+        + "per usable core"
+
     /// Selectors by median pick p50 over their one-thread cells (all cells when the run has none),
     /// cheapest first; ties broken by the higher median picks/s.
     public var pickCost: [Ranked]
@@ -137,14 +142,14 @@ public struct Findings: Sendable, Equatable {
         }
         if problems.isEmpty && timeSlicedCells == 0 {
             lines.append("- Failures: none. No connection leaked, every pick was served, all workers of every cell "
-                + "ran at once, every multi-thread cell had at least 90% of a core per worker.")
+                + "ran at once, and no multi-thread cell found the machine busy (\(Self.busyMachineTest)).")
         } else {
             if !problems.isEmpty {
                 lines.append("- **Failures: \(problems.count) (the warnings above).**")
             }
             if timeSlicedCells > 0 {
-                lines.append("- **Busy machine: \(timeSlicedCells) of \(multiThreadCells) multi-thread cells had less "
-                    + "than 90% of a core per worker; their contention and scaling are understated.**")
+                lines.append("- **Busy machine: \(timeSlicedCells) of \(multiThreadCells) multi-thread cells found it busy "
+                    + "(\(Self.busyMachineTest)); their contention and scaling are understated.**")
             }
         }
         return lines

@@ -1,3 +1,5 @@
+import LBReporting
+
 /// Periodic snapshots of every server's active connections, accumulated into the load
 /// fairness figures: `jainLoad`, `peakToMeanLoad` and each server's mean active count.
 ///
@@ -26,31 +28,24 @@ public struct LoadSamples: Sendable {
     /// - Precondition: `active.count == weights.count`.
     public mutating func record(_ active: [Int]) {
         precondition(active.count == weights.count, "one active count per server")
-        var sum = 0.0
-        var sumOfSquares = 0.0
-        var peak = 0.0
-        var weighted = 0
+        var snapshot = Fairness.Sums()
         for server in active.indices {
             activeSums[server] += Double(active[server])
             let weight = weights[server]
             guard weight > 0 else { continue }
-            let load = Double(active[server]) / Double(weight)
-            sum += load
-            sumOfSquares += load * load
-            peak = max(peak, load)
-            weighted += 1
+            snapshot.add(Double(active[server]) / Double(weight))
         }
-        // Same conventions as `Fairness`: a snapshot with nothing in flight counts as even.
-        jainSum += sumOfSquares > 0 ? sum * sum / (Double(weighted) * sumOfSquares) : 1
-        peakToMeanSum += sum > 0 ? peak / (sum / Double(weighted)) : 1
+        // `Fairness`'s conventions: a snapshot with nothing in flight counts as even.
+        jainSum += snapshot.jainIndex
+        peakToMeanSum += snapshot.peakToMean
         count += 1
     }
 
     /// The mean over snapshots of Jain's index of weight-normalised active counts; 1 with no snapshot.
-    public var jainLoad: Double { count == 0 ? 1 : jainSum / Double(count) }
+    public var jainLoad: Double { count == 0 ? 1 : min(1, jainSum / Double(count)) }
 
     /// The mean over snapshots of max / mean of weight-normalised active counts; 1 with no snapshot.
-    public var peakToMeanLoad: Double { count == 0 ? 1 : peakToMeanSum / Double(count) }
+    public var peakToMeanLoad: Double { count == 0 ? 1 : max(1, peakToMeanSum / Double(count)) }
 
     /// Each server's mean active connections over the snapshots (not normalised, drained
     /// servers included); zeros with no snapshot.

@@ -62,14 +62,17 @@ public enum Fairness {
         @inlinable
         public var jainIndex: Double {
             guard sumOfSquares > 0 else { return 1 }
-            return sum * sum / (Double(count) * sumOfSquares)
+            // At most 1 in exact arithmetic; rounding can land a hair above it (three equal
+            // values of 7/9 give 1.0000000000000002), which the results reader refuses.
+            return min(1, sum * sum / (Double(count) * sumOfSquares))
         }
 
         /// The largest value added over their mean (`Fairness.peakToMean`).
         @inlinable
         public var peakToMean: Double {
             guard sum > 0 else { return 1 }
-            return peak / (sum / Double(count))
+            // At least 1 in exact arithmetic; likewise kept there against rounding.
+            return max(1, peak / (sum / Double(count)))
         }
     }
 

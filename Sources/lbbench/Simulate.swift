@@ -108,6 +108,10 @@ struct Simulate: ParsableCommand {
             try check(SimulationConfiguration(weights: [1], jobs: jobs ?? DefaultSuite.defaultJobs))
         }
         if validation {
+            if let jobs, jobs < Validation.minimumJobs {
+                throw ValidationError("--jobs \(jobs) is too few for --validate: at least \(Validation.minimumJobs), so that the "
+                    + "warm-up (a tenth) puts about 10 requests on each of its \(Validation.supermarketServers) servers")
+            }
             let cases = Validation.cases(jobs: jobs ?? Self.singleFarmJobs, seed: seed.seed)
             do {
                 try SimulationLimits.checkTotal(cases.map(\.configuration))

@@ -49,6 +49,28 @@ struct ComparisonTests {
         #expect(try Self.compare(base, new, noise: 30).cells[0].moved == [.pickP50Ns, .contention])
     }
 
+    @Test("a change of exactly the band is inside it, up or down, as the regression threshold's edge is")
+    func bandEdgesSymmetric() throws {
+        let base = [Run.run(.p2c, picksPerSecond: 1_000_000, pickP99: 1_000)]
+        let edges: [(picks: Double, p99: UInt64)] = [(1_100_000, 1_000), (900_000, 1_000), (1_000_000, 1_100), (1_000_000, 900)]
+        for (picks, p99) in edges {
+            let cell = try Self.compare(base, [Run.run(.p2c, picksPerSecond: picks, pickP99: p99)], noise: 10, failOn: 10).cells[0]
+            #expect(cell.moved.isEmpty && !cell.regression, "picks/s \(picks), p99 \(p99): \(cell.moved)")
+        }
+        let beyond = try Self.compare(base, [Run.run(.p2c, picksPerSecond: 1_110_000, pickP99: 1_000)], noise: 10).cells[0]
+        #expect(beyond.moved == [.picksPerSecond])
+    }
+
+    @Test("the band and the regression edges print exactly; a change prints with the band's decimals")
+    func markdownDecimals() throws {
+        let base = [Run.run(.p2c, picksPerSecond: 1_000_000)]
+        let text = ComparisonMarkdown.render(
+            try Self.compare(base, [Run.run(.p2c, picksPerSecond: 1_004_000)], noise: 0.3, failOn: 2.5))
+        #expect(text.contains("0.997×–1.003×") && text.contains("below 0.975×") && text.contains("above 1.025×"), "\(text)")
+        #expect(text.contains("picks/s +0.4% (better)"), "\(text)")
+        #expect(ComparisonMarkdown.render(try Self.compare(base, base)).contains("0.90×–1.10×"))
+    }
+
     @Test("contention from zero has no ratio and is not flagged; zero to zero is unchanged")
     func zeroContention() throws {
         let fromZero = try Self.compare([Run.run(.p2c, casRetriesPerPick: 0)], [Run.run(.p2c, casRetriesPerPick: 0.2)])

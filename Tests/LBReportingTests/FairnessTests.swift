@@ -4,6 +4,19 @@ import Testing
 /// Every expected value here is computed by hand from J(x) = (Σx)² / (n·Σx²).
 @Suite("Fairness figures")
 struct FairnessTests {
+    @Test("equal values give exactly 1 for both figures, where rounding alone lands a hair beyond it")
+    func roundingKeptInRange() {
+        let values = Array(repeating: 7.0 / 9, count: 3)
+        #expect(Fairness.jainIndex(values) == 1)
+        #expect(Fairness.peakToMean(values) >= 1)
+        for count in 1...64 {
+            for value in [7.0 / 9, 1.0 / 3, 0.1, 2.0 / 3] {
+                let equal = Array(repeating: value, count: count)
+                #expect(Fairness.jainIndex(equal) <= 1 && Fairness.peakToMean(equal) >= 1, "\(count) × \(value)")
+            }
+        }
+    }
+
     @Test("Jain's index on hand-computed vectors", arguments: [
         ([1.0, 1, 1, 1], 1.0),
         ([1.0, 0, 0, 0], 0.25),

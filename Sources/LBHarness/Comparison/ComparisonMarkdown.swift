@@ -14,7 +14,7 @@ public enum ComparisonMarkdown {
             let headings = ["cell", "base picks/s", "new picks/s"] + ComparedMetric.allCases.map(\.label) + ["moved"]
             let numeric = Array(repeating: MarkdownTable.Alignment.right, count: headings.count - 2)
             var table = MarkdownTable(headings, alignments: [.left] + numeric + [.left])
-            for cell in matched { table.append(row(cell)) }
+            for cell in matched { table.append(row(cell, changeDecimals: fractionDigits(comparison.noisePercent))) }
             lines += table.lines
         }
         for (side, title) in [(CellComparison.Side.baseOnly, "Only in base"), (.newOnly, "Only in new")] {
@@ -57,7 +57,9 @@ public enum ComparisonMarkdown {
         return lines
     }
 
-    static func row(_ cell: CellComparison) -> [String] {
+    /// One cell's row; a moved metric's change in percent with `changeDecimals` decimals (those
+    /// of the noise band, so that a change just beyond the band does not print as inside it).
+    static func row(_ cell: CellComparison, changeDecimals: Int = 0) -> [String] {
         let ratios = ComparedMetric.allCases.map { metric in
             cell.ratios?[metric].map { "\(NumberFormat.fixed($0, decimals: metric == .jainLoad ? 3 : 2))×" } ?? "—"
         }
@@ -66,7 +68,7 @@ public enum ComparisonMarkdown {
                 let change = (ratio - 1) * 100
                 let sign = change >= 0 ? "+" : "−"
                 let better = (ratio > 1) == metric.higherIsBetter ? "better" : "worse"
-                return "\(metric.label) \(sign)\(NumberFormat.fixed(abs(change), decimals: 0))% (\(better))"
+                return "\(metric.label) \(sign)\(NumberFormat.fixed(abs(change), decimals: changeDecimals))% (\(better))"
             }
         }.joined(separator: ", ")
         if cell.regression { moved = "**REGRESSION** " + moved }
@@ -79,10 +81,23 @@ public enum ComparisonMarkdown {
         value == value.rounded() ? NumberFormat.fixed(value, decimals: 0) : "\(value)"
     }
 
-    /// The band's ends as ratios: `0.90–1.10`, or one end (`side` −1 or 1): `0.90×`.
+    /// Decimal places `percent` needs, 0 to 4: 0 for `10`, 1 for `2.5` and `0.3`, 2 for `0.25`.
+    static func fractionDigits(_ percent: Double) -> Int {
+        var digits = 0
+        var scaled = percent
+        while digits < 4 && abs(scaled - scaled.rounded()) > 1e-9 * max(1, abs(scaled)) {
+            scaled *= 10
+            digits += 1
+        }
+        return digits
+    }
+
+    /// The band's ends as ratios, exactly: `0.90–1.10`, `0.975–1.025`; or one end (`side` −1
+    /// or 1): `0.90×`.
     static func bounds(_ percent: Double, side: Int = 0) -> String {
-        let low = "\(NumberFormat.fixed(1 - percent / 100, decimals: 2))×"
-        let high = "\(NumberFormat.fixed(1 + percent / 100, decimals: 2))×"
+        let decimals = 2 + fractionDigits(percent)
+        let low = "\(NumberFormat.fixed(1 - percent / 100, decimals: decimals))×"
+        let high = "\(NumberFormat.fixed(1 + percent / 100, decimals: decimals))×"
         switch side {
         case ..<0: return low
         case 1...: return high
