@@ -22,8 +22,9 @@ struct LBBench: ParsableCommand {
     }
 
     /// `arguments` parsed and validated, after the checks argument-parser does not make: `help`
-    /// with more than a subcommand's name, an option given twice (`RepeatedOptions`), and
-    /// `--help` beside arguments that would be refused without it (`HelpFlags`).
+    /// with more than a subcommand's name, an option given twice (`RepeatedOptions`; `compare`'s
+    /// `--base` and `--new` may repeat), and `--help` beside an argument the command does not
+    /// take (`HelpFlags`).
     static func parseChecked(_ arguments: [String]) throws -> any ParsableCommand {
         try checkHelpRequest(arguments)
         try RepeatedOptions.check(arguments, repeatable: Compare.repeatableOptions)

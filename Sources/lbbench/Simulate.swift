@@ -62,7 +62,7 @@ struct Simulate: ParsableCommand {
 
     @Option(parsing: .unconditional, help: """
         Requests measured per run, in \(OptionRange.describe(SimulationLimits.jobs)), after a warm-up of a tenth as many (default \(DefaultSuite.defaultJobs); \
-        \(Simulate.singleFarmJobs) for one farm or --validate).
+        \(Simulate.singleFarmJobs) for one farm or --validate; --validate takes at least \(Validation.minimumJobs)).
         """)
     var jobs: Int?
 
