@@ -17,9 +17,10 @@ mkdir -p "$directory"
 # A run that fails or is interrupted leaves no half-made folder under results/.
 published=""
 trap 'if [ -z "$published" ]; then rm -rf "$directory"; fi' EXIT
-# A hang is stopped (SIGTERM first, so lbbench-live stops what it started); lbbench-live bounds
-# its own run far below this.
-timeout --signal=TERM --kill-after=15 7200 .build/release/lbbench-live "$@" --output-directory "$directory"
+# A hang is stopped after a day (SIGTERM first, so lbbench-live stops what it started); a run
+# lbbench-live accepts lasts at most 30 minutes per group of rows (warm-up, window and drain
+# each at most 600 s).
+timeout --signal=TERM --kill-after=15 86400 .build/release/lbbench-live "$@" --output-directory "$directory"
 if ! .venv/bin/python -c "import matplotlib" 2>/dev/null; then
     python3 -m venv .venv
     .venv/bin/pip install --quiet matplotlib
