@@ -96,12 +96,8 @@ final class ChildProcesses: @unchecked Sendable {
     static func members(ofGroup group: pid_t) -> [pid_t] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { entry -> pid_t? in
-            guard let pid = pid_t(entry),
-                  let text = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let close = text.lastIndex(of: ")")
-            else { return nil }
-            // After the command name (in parentheses, may hold spaces): state, ppid, pgrp.
-            let fields = text[text.index(after: close)...].split(separator: " ")
+            // pgrp is the third field after the command name.
+            guard let pid = pid_t(entry), let fields = ProcessCPU.statFields(of: pid) else { return nil }
             return fields.count > 2 && pid_t(fields[2]) == group ? pid : nil
         }
     }

@@ -24,13 +24,20 @@ enum ProcessCPU {
     }
 
     private static func ownSeconds(_ pid: pid_t) -> Double {
-        // Fields after the command name, which is in parentheses and may contain spaces:
-        // state is field 3, utime 14 and stime 15 (proc(5)).
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = text.lastIndex(of: ")")
+        // utime is field 14 and stime 15 (proc(5)).
+        guard let fields = statFields(of: pid), fields.count > 12,
+              let user = Double(fields[11]), let system = Double(fields[12])
         else { return 0 }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// The fields of `/proc/PID/stat` after the command name (which is in parentheses and may
+    /// contain spaces): state (field 3 of proc(5)) first, then ppid, pgrp, …; `nil` for a
+    /// process that is gone.
+    static func statFields(of pid: pid_t) -> [Substring]? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")")
+        else { return nil }
+        return text[text.index(after: close)...].split(separator: " ")
     }
 }
