@@ -9,20 +9,31 @@ import Darwin
 #endif
 
 /// Hands every thread that calls a selector one of the selector's `count` slots: the index of
-/// its counter stripe (`sharded`), its scan cursor (`atomic-scan`, `sharded`) or its random
-/// stream (`p2c`).
+/// its counter stripe (`sharded`), its scan cursor (`atomic-scan`, `sharded`), its block of
+/// tickets (`round-robin`), its random stream (`p2c`, `partitioned`), its remembered shard
+/// (`partitioned`) or its request word (`combining`).
 ///
 /// Slots are handed out in the order threads first call the selector (0, 1, 2, …, wrapping
 /// at `count`), so up to `count` threads never share one, and a single-threaded program
 /// always gets slot 0, which makes its random streams reproducible. The calling thread
-/// remembers its slot in one thread-local word (`lb_thread_word`, a C11 `_Thread_local`
-/// holding the selector's unique owner id and the slot), so finding it again costs one load
-/// and a compare (`pthread_getspecific`, used before, was a call through the PLT: 2–3 ns a
-/// pick, measured on `round-robin` and `p2c`). A thread that alternates between several selectors
-/// claims a new slot at each switch (one shared atomic add); that is correct, just slower.
+/// remembers its slot in thread-local words (`lb_thread_words`, a C11 `_Thread_local`: for
+/// each of the selectors it called last, the selector's unique owner id and the slot, most
+/// recent first), so
+/// finding it again costs one load and a compare (`pthread_getspecific`, used before, was a
+/// call through the PLT: 2–3 ns a pick, measured on `round-robin` and `p2c`). A thread that
+/// alternates between selectors — an event loop serving several upstream pools — finds its
+/// slot in each of the last `rememberedSelectors` it called a few loads further, and keeps it:
+/// its round-robin rotation, its scan cursor and its random stream stay its own. (With one
+/// word per thread, as before, every switch claimed a new slot: one thread alternating
+/// between two `round-robin` selectors sent `count` picks in a row to one server.) A thread
+/// that returns to a selector it called more than `rememberedSelectors` selectors ago claims
+/// a new slot, which is still correct: only the rotation's order, the cursor or the stream
+/// changes, as when threads share a slot.
 /// Several threads may share a slot, so everything kept in one must still be atomic.
 ///
-/// - Complexity: `current()` O(1). Memory: 8 bytes plus one padded claim counter.
+/// - Complexity: `current()` O(1): one load for the selector the thread called last, at most
+///   `rememberedSelectors` otherwise. Memory: 8 bytes plus one padded claim counter per
+///   selector; 8 × `rememberedSelectors` bytes per thread.
 /// - Note: Thread-safe.
 @usableFromInline
 struct ThreadSlots: ~Copyable {
@@ -54,18 +65,26 @@ struct ThreadSlots: ~Copyable {
         claims = AtomicCounterArray(count: 1, layout: .cacheLinePerCounter)
     }
 
+    /// How many selectors a thread remembers its slot in (`LB_THREAD_WORDS`).
+    static let rememberedSelectors = Int(LB_THREAD_WORDS)
+
     /// The calling thread's slot, `0..<count`.
     @usableFromInline
     func current() -> Int {
         let remembered = UInt(lb_thread_word_get())
         if remembered &>> 16 == owner { return Int(remembered & 0xFFFF) }
-        return claim()
+        return recallOrClaim()
     }
 
-    private func claim() -> Int {
+    /// The slot the calling thread remembers for this selector among its other words, or a
+    /// newly claimed one.
+    @inline(never)
+    private func recallOrClaim() -> Int {
+        let recalled = UInt(lb_thread_word_recall(owner))
+        if recalled != 0 { return Int(recalled & 0xFFFF) }
         // Relaxed: the claim counter only spreads threads over slots.
         let slot = claims[0].loadThenWrappingIncrement(ordering: .relaxed) & (count - 1)
-        lb_thread_word_set(owner &<< 16 | UInt(slot))
+        lb_thread_word_remember(owner &<< 16 | UInt(slot))
         return slot
     }
 }
