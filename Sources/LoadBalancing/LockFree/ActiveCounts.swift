@@ -69,7 +69,11 @@ struct ActiveCounts: ~Copyable {
 
     /// Every count, each read separately.
     func snapshot() -> [Int] {
-        (0..<counts.count).map { load($0) }
+        // Sequentially consistent (a plain load on x86-64, `ldar` on ARM): an operator waiting
+        // for a drain reads the count after storing the 0 weight, and the drain argument of
+        // `AtomicWeightTable` orders that read against the picks' claims in the single total
+        // order; relaxed, it relied on the read-modify-write the drain happens to do between.
+        (0..<counts.count).map { counts[$0].load(ordering: .sequentiallyConsistent) }
     }
 
     /// Failed compare-and-swaps so far.

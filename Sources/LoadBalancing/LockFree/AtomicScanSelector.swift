@@ -32,7 +32,8 @@ import Atomics
 /// # Drain
 /// Drained servers are skipped; a server drained between the scan and the claim is given back
 /// and the pick scans again, so no pick that starts after `setWeight(0, …)` returns gets it,
-/// and once its count is seen at 0 it stays 0 (`AtomicWeightTable`). A pick returns `nil`
+/// and once its count is seen at 0 no connection to it is returned again (`AtomicWeightTable`;
+/// a pick racing the drain may raise the count for an instant). A pick returns `nil`
 /// only if every server was drained at one moment, not merely when its scan saw them so.
 ///
 /// - Complexity: pick O(n) loads (plus a rescan per lost race); release O(1) lock-free;

@@ -73,12 +73,14 @@ struct AtomicWeightTable: ~Copyable {
     }
 
     /// Validates and stores `weight` for `server`; if that changed the weight, runs
-    /// `afterChange` with the writer lock still held (round-robin republishes its schedule there).
+    /// `afterChange` with the table and the server's weight before the change, with the writer
+    /// lock still held (round-robin republishes its schedule there; `sharded` moves an undrained
+    /// server's pass, knowing from the old weight that it was drained).
     ///
     /// - Throws: `SelectorConfigurationError` for an unknown server or an invalid weight;
     ///   nothing changes then.
     func set(
-        _ weight: Int, for server: ServerID, afterChange: (borrowing AtomicWeightTable) -> Void = { _ in }
+        _ weight: Int, for server: ServerID, afterChange: (borrowing AtomicWeightTable, _ old: Int) -> Void = { _, _ in }
     ) throws(SelectorConfigurationError) {
         try WeightValidation.validate(server, serverCount: serverCount)
         try WeightValidation.validate(weight, for: server.index)
@@ -99,6 +101,6 @@ struct AtomicWeightTable: ~Copyable {
         } else {
             return
         }
-        afterChange(self)
+        afterChange(self, old)
     }
 }

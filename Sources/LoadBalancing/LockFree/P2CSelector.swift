@@ -25,7 +25,8 @@ import LBRandom
 /// Drained servers are never drawn (see `P2CDraw`); a server drained between the draw and the
 /// claim is given back and the pick draws again, so no pick that starts after
 /// `setWeight(0, …)` returns gets the drained server, and a drain can be waited for: once its
-/// count is seen at 0 it stays 0 (`AtomicWeightTable`).
+/// count is seen at 0 no connection to it is returned again (`AtomicWeightTable`; a pick
+/// racing the drain may raise the count for an instant).
 ///
 /// - Complexity: pick O(1) expected (one alias-table column, two weight and two count loads,
 ///   one atomic add on the random stream per block of random numbers (`SlotRandom`), one for
@@ -116,7 +117,7 @@ public final class P2CSelector: ServerSelector {
     /// - Complexity: O(n) when the weight changes: the alias table is rebuilt under the writer
     ///   lock; O(1) otherwise.
     public func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
-        try weightTable.set(weight, for: server) { table in
+        try weightTable.set(weight, for: server) { table, _ in
             Self.publish(table.snapshot().map { UInt32($0) }, in: columns, uniform)
         }
     }

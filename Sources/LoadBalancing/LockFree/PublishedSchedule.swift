@@ -24,8 +24,10 @@ import Atomics
 ///   generation, so that read is still valid) and is freed with the schedule. Doubling keeps
 ///   the retired buffers of a side smaller, all together, than its live one.
 ///
-/// Memory: at most about 4 × 4 bytes × the longest period ever published (two sides, each
-/// with its retired buffers), never growing with the number of changes. Entries are
+/// Memory: under 8 × 4 bytes × the longest period ever published, never growing with the
+/// number of changes: a side's live buffer is at most twice that period (a buffer replaced
+/// for a period one entry longer doubles), its retired buffers together smaller than its
+/// live one, and there are two sides. Entries are
 /// `UInt32` atomics: the seqlock reads them while the writer may be writing, and they must be
 /// atomic for that read to be defined (and for ThreadSanitizer to agree).
 ///

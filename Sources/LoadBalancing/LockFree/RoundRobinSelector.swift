@@ -16,7 +16,8 @@ import Atomics
 /// of a server drained since the old schedule was built finds the 0 after claiming it
 /// (`AtomicWeightTable`), gives the connection back and takes the next ticket, so no pick that
 /// starts after `setWeight(0, …)` returns gets the drained server and a drain can be waited for
-/// (its count, once seen at 0, stays 0). If every server of the old
+/// (once its count is seen at 0, no connection to it is returned again; a pick racing the drain
+/// may still raise the count for an instant before giving its claim back). If every server of the old
 /// schedule was drained, picks keep taking tickets until the writer publishes (the only
 /// moment a pick depends on the writer's progress).
 ///
@@ -41,8 +42,9 @@ import Atomics
 ///   release O(1) (compare-and-swap that refuses to go below 0); `setWeight` O(n + W·D) as
 ///   `RoundRobinPolicy`, serialized by a writer lock.
 ///   Memory: 72 bytes per server (a padded count and a packed weight) plus the schedule,
-///   at most 4 × 4 bytes per entry (16 bytes per server when weights are equal), plus 64
-///   bytes per thread slot.
+///   4 bytes per entry of its period (4 bytes per server when weights are equal) and, once
+///   `setWeight` republished it, under 32 bytes per entry of the longest period published
+///   (`PublishedSchedule`), plus 64 bytes per thread slot.
 /// - Note: Thread-safe. Lock-free picks and releases.
 public final class RoundRobinSelector: ServerSelector {
     public let serverCount: Int
@@ -143,7 +145,7 @@ public final class RoundRobinSelector: ServerSelector {
     }
 
     public func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
-        try weightTable.set(weight, for: server) { table in
+        try weightTable.set(weight, for: server) { table, _ in
             schedule.publish(SmoothWeightedSchedule.period(weights: table.snapshot()))
         }
     }

@@ -64,7 +64,8 @@ import Atomics
 /// # Drain
 /// Drained servers are skipped; a server drained between the scan and the claim is given back
 /// and the pick scans again, so no pick that starts after `setWeight(0, …)` returns gets it,
-/// and once its count is seen at 0 it stays 0 (`AtomicWeightTable`). A pick returns `nil`
+/// and once its count is seen at 0 no connection to it is returned again (`AtomicWeightTable`;
+/// a pick racing the drain may raise the count for an instant). A pick returns `nil`
 /// only if every server was drained at one moment, not merely when its scan saw them so.
 ///
 /// - Complexity: pick O(n), plus a rescan for each lost compare-and-swap; release O(1) when
@@ -144,7 +145,9 @@ public final class ShardedSelector: ServerSelector {
     private func count(of server: Int) -> Int {
         var sum = 0
         for stripe in 0..<stripeCount {
-            sum &+= word(server, stripe: stripe).load(ordering: .relaxed) & Self.countMask
+            // Sequentially consistent: read by `activeConnections()` after a drain, ordered
+            // against the picks' claims as `ActiveCounts.snapshot()` is.
+            sum &+= word(server, stripe: stripe).load(ordering: .sequentiallyConsistent) & Self.countMask
         }
         return sum
     }
@@ -282,9 +285,10 @@ public final class ShardedSelector: ServerSelector {
     /// An undrained server rejoins the rotation behind the others: its pass is set to the
     /// largest pass of the eligible servers, so a long drain does not buy it a run of ties.
     public func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError) {
-        let wasDrained = server.index >= 0 && server.index < serverCount && weightTable.weight(server.index) == 0
-        try weightTable.set(weight, for: server) { table in
-            guard wasDrained && weight > 0 else { return }
+        try weightTable.set(weight, for: server) { table, old in
+            // The old weight as the writer lock saw it: a concurrent setWeight cannot make a
+            // drained server look undrained here, or the reverse.
+            guard old == 0 && weight > 0 else { return }
             var latest = passes[server.index].load(ordering: .relaxed)
             for other in 0..<serverCount where table.weight(other) > 0 {
                 let pass = passes[other].load(ordering: .relaxed)
