@@ -27,10 +27,11 @@ public struct GeneratorOutcome: Sendable {
     public var errors = 0
     /// Requests still waiting for a response when the drain time ran out (closed, not counted).
     public var unfinished = 0
-    /// The latest an open-loop request was written after its scheduled time, in seconds: how far
-    /// the generator itself fell behind.
+    /// The latest an open-loop request was written to this port after its scheduled time, in
+    /// seconds: how far the generator fell behind, itself or waiting for a connection (the
+    /// latency, from the write, leaves that out). 0 in a closed loop.
     public var maximumLag = 0.0
-    /// The mean of that lateness over every open-loop arrival, in seconds.
+    /// The mean of that lateness over every open-loop request written to this port, in seconds.
     public var meanLag = 0.0
     /// Client connections opened.
     public var connectionsOpened = 0

@@ -14,7 +14,10 @@ import NIOPosix
 /// same instants, and whatever slows the machine slows them alike; the order in which one
 /// arrival's copies are written rotates (`sendOrder`), so no balancer is always first. Requests
 /// go out on idle keep-alive connections or new ones (at most `maximumConnections` per port;
-/// beyond that a request waits for a connection and its lateness is recorded). Closed loop
+/// beyond that a request waits for a connection). A request's latency runs from writing it;
+/// how late it was written after its scheduled time — the generator's own delay, a wait for a
+/// connection, a new connection's connect — is recorded per port as its lateness
+/// (`GeneratorOutcome.meanLag`), so a wait the latency leaves out is seen. Closed loop
 /// (`run(population:…)`): per port, `population` clients each send, wait for the response,
 /// think, and send again, with the same seeds for every port. Only requests sent inside the
 /// measurement window (after the warm-up) are measured. A run ends when every request has
@@ -94,6 +97,11 @@ private final class Target {
     var connecting = 0
     var waitingForConnection: [(ClientConnection?) -> Void] = []
     var outstanding = 0
+    /// Open loop: the sum, count and largest of the seconds between a request's scheduled time
+    /// and its write.
+    var totalLag = 0.0
+    var lateWrites = 0
+    var maximumLag = 0.0
 
     init(port: Int, windowSeconds: Double) {
         self.port = port
@@ -112,8 +120,8 @@ private final class GeneratorRun {
     private var done = false
     private var drainDeadline: Scheduled<Void>?
     private var dispatched = 0
-    private var maximumLag = 0.0
-    private var totalLag = 0.0
+    /// Whether requests follow a schedule (open loop), so that lateness means something.
+    private var isOpenLoop = false
     /// Closed loop: the most requests sent to one target.
     private var maximumRequests = Int.max
 
@@ -129,6 +137,7 @@ private final class GeneratorRun {
 
     func startOpen(_ arrivals: [Arrival]) {
         start = LiveClock.now()
+        isOpenLoop = true
         stillSending = 1
         armDrainDeadline()
         sendArrivals(arrivals[...])
@@ -153,8 +162,6 @@ private final class GeneratorRun {
         while let next = rest.first, start + next.time <= now {
             rest.removeFirst()
             let scheduled = start + next.time
-            maximumLag = max(maximumLag, now - scheduled)
-            totalLag += now - scheduled
             let measured = scheduled >= windowStart && scheduled < windowEnd
             for index in LoadGenerator.sendOrder(arrival: dispatched, targets: targets.count) {
                 send(targets[index], size: next.size, due: scheduled, measured: measured) { _ in }
@@ -205,6 +212,11 @@ private final class GeneratorRun {
                 return
             }
             let sent = LiveClock.now()
+            if isOpenLoop {
+                target.totalLag += sent - due
+                target.lateWrites += 1
+                target.maximumLag = max(target.maximumLag, sent - due)
+            }
             let work = Int((size * settings.unit * 1e9).rounded())
             connection.request(work: work) { [self] reusable in
                 guard !done else { return }
@@ -249,6 +261,13 @@ private final class GeneratorRun {
                 body(connection)
             case .failure:
                 body(nil)
+                // The slot this connect held is free: a request waiting for a connection tries
+                // one now (on the next loop turn, so failures in a row do not nest).
+                eventLoop.assumeIsolated().execute { [self] in
+                    if !done, !target.waitingForConnection.isEmpty, target.open.count + target.connecting < settings.maximumConnections {
+                        withConnection(target, target.waitingForConnection.removeFirst())
+                    }
+                }
             }
         }
     }
@@ -288,8 +307,8 @@ private final class GeneratorRun {
         drainDeadline?.cancel()
         for target in targets {
             target.outcome.unfinished = target.outstanding
-            target.outcome.maximumLag = maximumLag
-            target.outcome.meanLag = dispatched > 0 ? totalLag / Double(dispatched) : 0
+            target.outcome.maximumLag = target.maximumLag
+            target.outcome.meanLag = target.lateWrites > 0 ? target.totalLag / Double(target.lateWrites) : 0
             for connection in target.open.values { connection.close() }
             target.open.removeAll()
             target.idle.removeAll()

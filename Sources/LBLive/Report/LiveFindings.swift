@@ -162,7 +162,8 @@ public struct LiveFindings: Sendable {
         var causes: [String] = []
         if let late = lateGenerator {
             causes.append("the load generator sent \(LiveFormat.milliseconds(late.mean)) ms late on average (up to "
-                + "\(LiveFormat.milliseconds(late.worst)) ms), so arrivals were not the Poisson process asked for")
+                + "\(LiveFormat.milliseconds(late.worst)) ms; busy, or waiting for a connection), so arrivals were not "
+                + "the Poisson process asked for")
         }
         causes += overloadedRows.map { row in
             "\(row.balancer) \(row.algorithm) left \(row.lost) of \(row.sent) requests unfinished or failed "

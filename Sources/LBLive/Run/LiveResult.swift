@@ -87,9 +87,11 @@ public struct LiveRowResult: Sendable {
     public var sent: Int
     public var errors: Int
     public var unfinished: Int
-    /// The generator's worst lateness, in seconds (open traffic).
+    /// The generator's worst lateness writing to this row's balancer, in seconds (open traffic;
+    /// `GeneratorOutcome.maximumLag`: its own delay or a wait for a connection).
     public var generatorMaximumLag: Double
-    /// The generator's mean lateness over every arrival, in seconds (open traffic).
+    /// The generator's mean lateness over every request written to this row's balancer, in
+    /// seconds (open traffic).
     public var generatorMeanLag: Double
     /// The measurement window in equal segments (`LiveConfiguration.segments`), in time order.
     public var segments: [LiveSegment]
