@@ -19,8 +19,18 @@ import NIOHTTP1
 /// resumes once they have been taken up. A malformed request gets 400 and the connection closes
 /// (as `HTTPServerProtocolErrorHandler` would do).
 ///
+/// Back-pressure both ways, so a slow reader costs the proxy no memory beyond NIO's high water
+/// marks and a few reads: while the client's channel is not writable (a response arriving
+/// faster than the client reads it), the upstream connection stops reading
+/// (`UpstreamConnection.pauseReading()`) until it is writable again; while the upstream
+/// channel is not writable (a request body sent faster than the backend reads it), or more
+/// than `bufferLimit` bytes wait for a connection being opened, the client's reads are held.
+/// While they are, a client's close waits behind its unread bytes: the exchange ends (and the
+/// server is released) when the backend reads on, answers, closes or fails — as in any proxy
+/// without an upload timeout.
+///
 /// - Complexity: O(n) in the bytes read; `pipelined` holds at most what one read cycle brings in
-///   (reading stops while it is not empty).
+///   (reading stops while it is not empty), `buffered` at most `bufferLimit` plus one read.
 /// - Note: Not thread-safe: runs on its channel's event loop, as does its pool.
 final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     typealias InboundIn = ByteBuffer
@@ -37,8 +47,14 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     /// Counts picks, so a connection attempt can tell whether its request is still current.
     private var pickNumber: UInt64 = 0
     private var upstream: UpstreamConnection?
-    /// Request bytes read before the upstream connection was ready.
+    /// Request bytes read before the upstream connection was ready, and how many.
     private var buffered: [ByteBuffer] = []
+    private var bufferedBytes = 0
+    /// Request bytes kept while a connection opens, above which the client's reads are held.
+    static let bufferLimit = 64 * 1024
+    /// Whether request bytes cannot go upstream without piling up (the upstream channel is not
+    /// writable, or `buffered` is over `bufferLimit`): the client's reads are held meanwhile.
+    private var upstreamFull = false
     /// Whether request bytes were written upstream since the last flush.
     private var upstreamUnflushed = false
     private var requestKeepAlive = true
@@ -51,7 +67,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     private var requestComplete = false
     /// Bytes of pipelined requests, read while an earlier one was still being answered.
     private var pipelined: ByteBuffer?
-    /// A `read` held back while `pipelined` is not empty.
+    /// A `read` held back while `pipelined` is not empty or `upstreamFull`.
     private var readHeld = false
     /// After an error response: the connection is closing and further bytes are ignored.
     private var closing = false
@@ -81,9 +97,23 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
         }
     }
 
-    /// Holds reading back while pipelined requests wait; otherwise reads on.
+    /// Holds reading back while pipelined requests wait or the upstream is full; otherwise
+    /// reads on.
     func read(context: ChannelHandlerContext) {
-        if pipelined == nil { context.read() } else { readHeld = true }
+        if pipelined == nil && !upstreamFull { context.read() } else { readHeld = true }
+    }
+
+    /// Issues the `read` held back, once nothing holds it any more.
+    private func resumeClientReads() {
+        guard readHeld && pipelined == nil && !upstreamFull else { return }
+        readHeld = false
+        context?.read()
+    }
+
+    /// The client takes bytes again: the response may be read on.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { upstream?.resumeReading() }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -154,6 +184,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
             return
         }
         buffered = [upstreamHead]
+        bufferedBytes = upstreamHead.readableBytes
         pool.connect(server).assumeIsolated().whenComplete { [self] result in
             switch result {
             case let .success(connection):
@@ -167,7 +198,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
             case .failure:
                 guard pickNumber == pick, picked != nil else { return }
                 releasePicked()
-                buffered = []
+                dropBuffered()
                 respondWithError(.badGateway)
             }
         }
@@ -177,8 +208,18 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     private func attach(_ connection: UpstreamConnection) {
         upstream = connection
         connection.expectResponse(for: self, requestIsHEAD: requestIsHEAD, clientKeepAlive: requestKeepAlive)
-        for bytes in buffered { forward(bytes) }
+        let waiting = buffered
+        dropBuffered()
+        for bytes in waiting { forward(bytes) }
+        upstreamFull = !connection.isWritable
+        resumeClientReads()
+    }
+
+    /// Forgets request bytes kept for a connection; the client may be read again.
+    private func dropBuffered() {
         buffered = []
+        bufferedBytes = 0
+        upstreamFull = false
     }
 
     /// Sends request bytes upstream (flushed at the end of the read), or keeps them until the
@@ -187,8 +228,11 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
         if let upstream {
             upstream.write(bytes)
             upstreamUnflushed = true
+            if !upstream.isWritable { upstreamFull = true }
         } else if picked != nil {
             buffered.append(bytes)
+            bufferedBytes += bytes.readableBytes
+            if bufferedBytes > Self.bufferLimit { upstreamFull = true }
         }
     }
 
@@ -215,21 +259,27 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     /// The response has ended: takes up pipelined requests, then lets reading go on.
     private func finishExchange() {
         exchanging = false
+        upstreamFull = false
         if let bytes = pipelined {
             pipelined = nil
             take(bytes)
         }
-        if pipelined == nil && readHeld {
-            readHeld = false
-            context?.read()
-        }
+        resumeClientReads()
     }
 
     // MARK: Response
 
     func upstreamBytes(_ bytes: ByteBuffer) {
         responseStarted = true
-        context?.write(wrapOutboundOut(bytes), promise: nil)
+        guard let context else { return }
+        context.write(wrapOutboundOut(bytes), promise: nil)
+        // Over the client's high water mark: stop reading the response until it drains.
+        if !context.channel.isWritable { upstream?.pauseReading() }
+    }
+
+    func upstreamWritable() {
+        upstreamFull = false
+        resumeClientReads()
     }
 
     func upstreamFlush() {
@@ -239,6 +289,8 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     func upstreamResponseEnded(upstreamReusable: Bool, clientMayContinue: Bool) {
         releasePicked()
         if let upstream {
+            // Reading was perhaps paused for a slow client; idle, it must see the backend close.
+            upstream.resumeReading()
             // A request not fully sent (the backend answered early) leaves the connection mid-request.
             if upstreamReusable && requestComplete { pool.giveBack(upstream) } else { upstream.close() }
             self.upstream = nil
@@ -272,7 +324,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     /// connection, which may still be mid-response and cannot be reused.
     private func abandonRequest() {
         releasePicked()
-        buffered = []
+        dropBuffered()
         partialHead.reset()
         if let upstream {
             upstream.detach()

@@ -92,6 +92,20 @@ final class UpstreamConnection {
         forwarder.detach()
     }
 
+    /// Whether the connection takes request bytes without piling them up: its outbound
+    /// buffer is below its high water mark.
+    var isWritable: Bool { channel.isWritable }
+
+    /// Holds reading the response until `resumeReading()`: the client is not taking it fast
+    /// enough (see `UpstreamResponseForwarder`). A new `expectResponse` resumes it.
+    func pauseReading() {
+        forwarder.pauseReading()
+    }
+
+    func resumeReading() {
+        forwarder.resumeReading()
+    }
+
     /// Writes request bytes, to go out at the next `flush()`.
     func write(_ bytes: ByteBuffer) {
         channel.write(bytes, promise: nil)

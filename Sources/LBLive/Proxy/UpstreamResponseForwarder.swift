@@ -13,6 +13,9 @@ protocol UpstreamReceiver: AnyObject {
     /// The connection closed or failed, or the response could not be framed, before its end;
     /// the connection is closing.
     func upstreamFailed()
+    /// The connection can take request bytes again after its outbound buffer was over its high
+    /// water mark (`Channel.isWritable`).
+    func upstreamWritable()
 }
 
 /// Frames an upstream connection's responses with `HTTPFramer` and hands their bytes to the
@@ -23,16 +26,34 @@ protocol UpstreamReceiver: AnyObject {
 /// the backend's) or the client asked to close (`connection: close` added). Bytes left after a
 /// response's end, or arriving while none is expected, make the connection unusable.
 ///
+/// Back-pressure: while the receiver's client cannot take more (`pauseReading()`), the
+/// forwarder holds the channel's `read`s, so the backend's bytes wait in the kernel's socket
+/// buffers and TCP slows the backend, instead of piling up in the proxy's memory.
+///
 /// - Complexity: O(n) in the bytes read; a head spanning several reads is copied once.
 /// - Note: Not thread-safe: runs on its channel's event loop.
-final class UpstreamResponseForwarder: ChannelInboundHandler {
+final class UpstreamResponseForwarder: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private var receiver: (any UpstreamReceiver)?
     private var framer = HTTPFramer(role: .response)
     private var clientKeepAlive = true
     private var upstreamKeepAlive = true
     private var partialHead = PartialHead()
+    private var context: ChannelHandlerContext?
+    /// Whether reading is held back (`pauseReading()`), and whether a `read` was held.
+    private var readingPaused = false
+    private var readHeld = false
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
 
     /// See `UpstreamConnection.expectResponse(for:requestIsHEAD:clientKeepAlive:)`.
     func expectResponse(for receiver: any UpstreamReceiver, requestIsHEAD: Bool, clientKeepAlive: Bool) {
@@ -40,6 +61,31 @@ final class UpstreamResponseForwarder: ChannelInboundHandler {
         self.clientKeepAlive = clientKeepAlive
         partialHead.reset()
         framer.expectResponse(toHEAD: requestIsHEAD)
+        resumeReading()
+    }
+
+    /// Holds further reads from the backend until `resumeReading()` (bytes already read are
+    /// still forwarded).
+    func pauseReading() {
+        readingPaused = true
+    }
+
+    /// Lets reading go on, issuing the `read` held meanwhile.
+    func resumeReading() {
+        readingPaused = false
+        if readHeld {
+            readHeld = false
+            context?.read()
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if readingPaused { readHeld = true } else { context.read() }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { receiver?.upstreamWritable() }
+        context.fireChannelWritabilityChanged()
     }
 
     /// Stops routing the response anywhere (the connection is about to be closed).
