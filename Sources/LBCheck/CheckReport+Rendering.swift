@@ -24,6 +24,8 @@ extension CheckReport {
             "- Machine: \(machine.cpu), \(machine.cores) cores, \(machine.os), Swift \(machine.swift), "
                 + "\(machine.isDebugBuild ? "DEBUG BUILD: COSTS ARE NOT REPRESENTATIVE" : "\(machine.build) build"), \(machine.date)",
             "- Every ratio compares figures measured in this one process, so a slow machine slows both sides.",
+            "- A clock read costs \(NumberFormat.fixed(machine.timerOverheadNs, decimals: 0)) ns here; claim 4's pick "
+                + "latencies each include one (the harness times every pick).",
             "- Timing claims (2, 4) compare each side's fastest round, which noise cannot inflate; a failing one "
                 + "is re-measured before FAIL stands. *spread*: the figure's lowest–highest over the rounds behind it.",
             "",

@@ -14,13 +14,14 @@ import LoadBalancing
 /// 3. Under `mixed`, every least-connections selector's `jainLoad` at least `jainMargin` above
 ///    round robin's, on 1 and 2 threads; `p2c` strictly between round robin and the exact ones.
 /// 4. Under `uniform`, round robin's mean pick latency at most 1.1× the cheapest
-///    least-connections selector's (lowest of `uniformRepetitions` interleaved cells each), with
-///    no worse `jainLoad`.
+///    least-connections selector's (lowest of `uniformRepetitions` interleaved cells each, one
+///    clock read per pick included in both), with a `jainLoad` no worse than the exact
+///    selectors' (within 0.01).
 /// 5. With weights 1,2,3,4 and uniform durations, every exact selector's share of picks within
 ///    2% (relative) of its weight share.
 /// 6. No connection leaked in any harness cell.
-/// 7. Weights count at light load: with one connection in flight, and with two on four
-///    servers, every exact selector's share of picks within 2% of its weight share
+/// 7. Weights count at light load: with one connection in flight and two on four servers, and
+///    two and three on eight, every exact selector's share of picks within 2% of its weight share
 ///    (`ProjectClaims+LightLoadWeights.swift`).
 /// 8. Under `mixed`, `partitioned`'s `jainLoad` at least 0.99 and above `p2c`'s, on 1 and 2
 ///    threads (`ProjectClaims+Scaling.swift`).

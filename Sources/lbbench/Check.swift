@@ -17,7 +17,8 @@ struct Check: ParsableCommand {
             cheaper than linear-scan at 1,024 servers; 3. under mixed, least connections' jainLoad clearly \
             above round robin's, p2c between; 4. under uniform, round robin's pick at most 1.1× the \
             cheapest, its fairness no worse; 5. weights 1,2,3,4: shares of picks within 2% of weight shares; 6. no leaked \
-            connection; 7. the same shares at light load (1 and 2 connections in flight); 8. under mixed, \
+            connection; 7. the same shares at light load (1 connection in flight on 4 servers, 2 on 4 \
+            and on 8, 3 on 8); 8. under mixed, \
             partitioned fairer than p2c. Takes about 6 s on an idle 2-core machine.
 
             Exit status: 0 when every claim holds; 1 when one fails (the report is still written); 64 \

@@ -46,8 +46,16 @@ struct ClaimTests {
 
     @Test("mixed: fails when a least-connections selector is within the margin of round robin")
     func mixedMarginFails() {
-        let verdicts = claims.mixedFairnessClaims(Self.mixed(roundRobin: 0.8, p2c: 0.82, lowest: 0.84))
+        let verdicts = claims.mixedFairnessClaims(Self.mixed(roundRobin: 0.8, p2c: 0.9, lowest: 0.84))
         #expect(!verdicts[0].passed && verdicts[0].measured.contains("sharded"))
+    }
+
+    @Test("mixed: p2c counts among the least-connections selectors held to the margin")
+    func mixedMarginIncludesP2C() {
+        // p2c 0.01 above round robin is still between it and the exact selectors, but not 0.05 above.
+        let verdicts = claims.mixedFairnessClaims(Self.mixed(roundRobin: 0.8, p2c: 0.81))
+        #expect(!verdicts[0].passed && verdicts[0].measured.contains("p2c"), "\(verdicts[0].measured)")
+        #expect(verdicts[1].passed)
     }
 
     @Test("mixed: fails when p2c is not between round robin and the exact selectors")
@@ -76,6 +84,15 @@ struct ClaimTests {
         // Weight 1 gets 10.25% of the picks instead of 10%: 2.5% relative.
         let skewed = ProjectClaims.exactKinds.map { Self.run($0, picks: [1_025, 2_000, 3_000, 3_975], lock: .mutex) }
         #expect(claims.weightShareClaims(skewed).allSatisfy { !$0.passed })
+    }
+
+    @Test("weights 1,2,3,4: a cell without a single pick fails, not passes on 0 ÷ 0")
+    func weightSharesWithoutPicks() {
+        var exact = ProjectClaims.exactKinds.map { Self.run($0, picks: [1_000, 2_000, 3_000, 4_000], lock: .mutex) }
+        exact[0] = Self.run(exact[0].selector, picks: [0, 0, 0, 0], lock: .mutex)
+        let verdicts = claims.weightShareClaims(exact)
+        #expect(!verdicts[0].passed, "\(verdicts[0].measured)")
+        #expect(verdicts.dropFirst().allSatisfy { $0.passed })
     }
 
     @Test("claim 7 on the real selectors: every light-load case passes, repeated weights included; 2.5% off fails")
