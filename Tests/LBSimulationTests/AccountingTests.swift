@@ -8,7 +8,7 @@ import Testing
 @Suite("Simulation accounting")
 struct AccountingTests {
     private static func describe(_ little: SimulationResult.LittlesLaw) -> String {
-        "L \(little.meanInSystem), λT \(little.arrivalRateTimesMeanResponse), boundary \(little.boundary)"
+        "L \(little.meanInSystem), λT \(little.arrivalRateTimesMeanResponse), before \(little.before), after \(little.after)"
     }
 
     @Test(

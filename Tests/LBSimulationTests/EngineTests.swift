@@ -93,12 +93,21 @@ struct EngineTests {
         }
         let result = try Simulation.run(configuration, router: .selector(.linearScan))
         let little = result.littlesLaw
-        #expect(little.holds, "L \(little.meanInSystem), λT \(little.arrivalRateTimesMeanResponse), boundary \(little.boundary)")
+        #expect(little.holds, "L \(little.meanInSystem), λT \(little.arrivalRateTimesMeanResponse), before \(little.before), after \(little.after)")
         // The bound is only worth something if the straddling requests are a small part of the window.
         #expect(little.boundary < 0.1 * little.meanInSystem)
         #expect(result.assignments.reduce(0, +) == configuration.jobs)
         #expect(result.utilization.allSatisfy { $0 > 0 && $0 <= 1 })
         #expect(!result.truncatedTail, "a stable farm never reaches the tail cap")
+    }
+
+    @Test("Little's law: L − λT must equal before − after, not merely lie within before + after")
+    func littlesLawIsAnIdentity() {
+        typealias Little = SimulationResult.LittlesLaw
+        #expect(Little(meanInSystem: 10, arrivalRateTimesMeanResponse: 10.3, before: 0.2, after: 0.5).holds)
+        // Off by 0.2 (a request lost or mis-timed) yet within the straddlers' 0.7 in all.
+        let off = Little(meanInSystem: 10, arrivalRateTimesMeanResponse: 10.5, before: 0.2, after: 0.5)
+        #expect(!off.holds && abs(off.meanInSystem - off.arrivalRateTimesMeanResponse) <= off.boundary)
     }
 
     @Test("an overloaded farm still ends: arrivals stop at the tail cap and the result says so")
@@ -108,6 +117,7 @@ struct EngineTests {
         configuration.unweighted = true
         let result = try Simulation.run(configuration, routerName: "rotation") { _ in RotationRouter(serverCount: 3) }
         #expect(result.truncatedTail)
+        #expect(result.littlesLaw.holds, "the tail drains: every measured request completes")
         #expect(result.simulatedRequests == 2 * (configuration.warmupJobs + configuration.jobs))
         #expect(result.utilization[1] > 0.99 && result.utilization[2] > 0.99)
         let markdown = SimulationReport(sections: [.init(id: "o", title: "o", results: [result])]).markdown()

@@ -292,7 +292,8 @@ struct Engine<Server: ServerModel, R: Router> {
             littlesLaw: .init(
                 meanInSystem: area / length,
                 arrivalRateTimesMeanResponse: responseSum / length,
-                boundary: (boundaryBefore + Double(earlierInFarm) * length + boundaryAfter) / length
+                before: (boundaryBefore + Double(earlierInFarm) * length) / length,
+                after: boundaryAfter / length
             ),
             windowLength: length,
             simulatedRequests: issued,

@@ -4,8 +4,10 @@ import LoadBalancing
 /// Independent random streams derived from a run's seed, one per source of randomness.
 ///
 /// Arrivals and sizes have their own streams, separate from the balancers', so every router
-/// compared under the same seed sees exactly the same requests at the same times (common
-/// random numbers): differences between routers are the routers', not sampling noise.
+/// compared under the same seed sees exactly the same requests (common random numbers):
+/// differences between routers are the routers', not sampling noise. With open traffic they
+/// arrive at the same times too; a closed population's arrivals follow its completions, so
+/// there only the sizes, by arrival index, are the same.
 struct SeedStreams {
     let seed: UInt64
 

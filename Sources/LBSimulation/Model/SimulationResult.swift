@@ -110,21 +110,37 @@ public struct SimulationResult: Sendable, Equatable {
     ///
     /// `L` is the time-average number of requests in the farm, integrated event by event;
     /// `λ T` is the measured arrival rate times the mean response time, from per-request
-    /// times. They differ only by the requests that straddle the window's ends: the time
-    /// earlier requests still spent inside after it opened, and the time measured requests
-    /// spent inside after it closed. Both are measured, so `boundary` bounds `|L − λT|` exactly
-    /// (up to rounding): a violation means the simulator lost or mis-timed a request.
+    /// times. They differ only by the requests that straddle the window's ends: `L` counts the
+    /// time earlier requests still spent inside after it opened (`before`), `λ T` the time
+    /// measured requests spent inside after it closed (`after`). Both are measured, so
+    /// `L − λT = before − after` exactly, up to rounding: a difference means the simulator lost
+    /// or mis-timed a request. (Checking only `|L − λT| ≤ before + after` would let an error
+    /// as large as twice either term pass.)
     public struct LittlesLaw: Sendable, Equatable {
         /// `L`: time-average requests in the farm.
         public var meanInSystem: Double
         /// `λ T`.
         public var arrivalRateTimesMeanResponse: Double
-        /// The straddling requests' share, the exact bound on `|L − λT|`.
-        public var boundary: Double
+        /// The straddling requests' shares, per unit of window: before it opened (in `L`, not
+        /// in `λ T`) and after it closed (in `λ T`, not in `L`).
+        public var before: Double
+        public var after: Double
 
-        /// Whether `|L − λT| ≤ boundary`, allowing relative rounding of 1e-9.
+        public init(meanInSystem: Double, arrivalRateTimesMeanResponse: Double, before: Double, after: Double) {
+            self.meanInSystem = meanInSystem
+            self.arrivalRateTimesMeanResponse = arrivalRateTimesMeanResponse
+            self.before = before
+            self.after = after
+        }
+
+        /// The straddling requests' share in all, the bound on `|L − λT|` the reports print.
+        public var boundary: Double { before + after }
+
+        /// Whether `L − λT = before − after`, allowing relative rounding of 1e-7 (sums over up
+        /// to millions of events).
         public var holds: Bool {
-            abs(meanInSystem - arrivalRateTimesMeanResponse) <= boundary + 1e-9 * max(meanInSystem, 1)
+            let scale = max(meanInSystem, arrivalRateTimesMeanResponse, boundary, 1)
+            return abs((meanInSystem - arrivalRateTimesMeanResponse) - (before - after)) <= 1e-7 * scale
         }
     }
 }

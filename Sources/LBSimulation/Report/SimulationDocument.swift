@@ -32,7 +32,7 @@ struct SimulationDocument: Encodable {
     }
 
     struct LittlesLaw: Encodable {
-        var meanInSystem, arrivalRateTimesMeanResponse, boundary: ReportNumber
+        var meanInSystem, arrivalRateTimesMeanResponse, boundary, before, after: ReportNumber
         var holds: Bool
     }
 
@@ -119,7 +119,8 @@ struct SimulationDocument: Encodable {
             littlesLaw = LittlesLaw(
                 meanInSystem: ReportNumber(little.meanInSystem),
                 arrivalRateTimesMeanResponse: ReportNumber(little.arrivalRateTimesMeanResponse),
-                boundary: ReportNumber(little.boundary), holds: little.holds
+                boundary: ReportNumber(little.boundary), before: ReportNumber(little.before),
+                after: ReportNumber(little.after), holds: little.holds
             )
             windowLength = ReportNumber(result.windowLength)
             simulatedRequests = result.simulatedRequests

@@ -57,9 +57,10 @@ public struct ValidationCase: Sendable {
         }
         let little = result.littlesLaw
         checks.append(ValidationCheck(
-            name: "\(name): Little's law", formula: "L = λT, up to requests straddling the window",
-            theory: little.arrivalRateTimesMeanResponse, measured: little.meanInSystem,
-            tolerance: little.boundary + 1e-9 * max(little.meanInSystem, 1), isStatistical: false
+            name: "\(name): Little's law", formula: "L = λT + before − after (requests straddling the window)",
+            theory: little.arrivalRateTimesMeanResponse + little.before - little.after, measured: little.meanInSystem,
+            tolerance: 1e-7 * max(little.meanInSystem, little.arrivalRateTimesMeanResponse, little.boundary, 1),
+            isStatistical: false
         ))
         return checks
     }

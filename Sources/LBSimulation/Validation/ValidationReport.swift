@@ -39,8 +39,8 @@ public struct ValidationReport: Sendable {
             "\(jobs) requests measured per case (after a \(warmupJobs)-request warm-up), seed \(seed). Tolerance: half-width of a "
                 + "\(NumberFormat.significant(confidence * 100, digits: 4))% confidence interval from 30 batch means "
                 + "(Bonferroni over \(statistical) checks: a correct simulator passes all of them with probability "
-                + "≥ \(NumberFormat.significant(familyConfidence * 100, digits: 3))%); Little's law: the exact bound of the "
-                + "requests straddling the measurement window.",
+                + "≥ \(NumberFormat.significant(familyConfidence * 100, digits: 3))%); Little's law: an identity, once the "
+                + "requests straddling the measurement window are counted (relative rounding of 1e-7).",
             "",
         ]
         var table = MarkdownTable(["check", "formula", "theory", "measured", "tolerance", "result"])
