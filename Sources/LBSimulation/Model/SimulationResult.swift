@@ -126,13 +126,6 @@ public struct SimulationResult: Sendable, Equatable {
         public var before: Double
         public var after: Double
 
-        public init(meanInSystem: Double, arrivalRateTimesMeanResponse: Double, before: Double, after: Double) {
-            self.meanInSystem = meanInSystem
-            self.arrivalRateTimesMeanResponse = arrivalRateTimesMeanResponse
-            self.before = before
-            self.after = after
-        }
-
         /// The straddling requests' share in all, the bound on `|L − λT|` the reports print.
         public var boundary: Double { before + after }
 
