@@ -133,12 +133,12 @@ struct Engine<Server: ServerModel, R: Router> {
     mutating func run() -> SimulationResult {
         while phase != .finishing || measuredDone < configuration.jobs {
             let (server, completion) = completions.top
-            var arrival = arrivals.nextTime
-            if issued == endOfArrivals {
-                arrival = .infinity
-                truncatedTail = true
-            }
+            let capped = issued == endOfArrivals
+            let arrival = capped ? .infinity : arrivals.nextTime
             let refresh = balancers.nextRefreshTime
+            // The tail is truncated only if an arrival was held back before an event still to
+            // come, not merely because the cap was reached.
+            if capped && arrivals.nextTime < min(completion, nextSample, refresh) { truncatedTail = true }
             if completion <= arrival && completion <= nextSample && completion <= refresh {
                 complete(server, at: completion)
             } else if arrival <= nextSample && arrival <= refresh {
