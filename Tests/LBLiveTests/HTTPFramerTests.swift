@@ -274,22 +274,21 @@ struct HTTPFramerTests {
         #expect(framed.error == expected)
     }
 
-    @Test("Heads forwarded: as they came, or without Connection lines, with close added, HTTP/1.0 made 1.1")
+    @Test("Heads forwarded: as they came, or without Connection lines, with close or keep-alive added")
     func headRewriting() throws {
-        func forwarded(_ text: String, role: HTTPFramer.Role, addingClose: Bool, asHTTP11: Bool) throws -> String {
+        func forwarded(_ text: String, role: HTTPFramer.Role, adding line: ConnectionLine?) throws -> String {
             let head = try #require(Self.head(of: Self.frame([Array(text.utf8)], role: role).0))
             let bytes = ByteBuffer(string: text)
-            let result = head.forwardable(bytes, addingClose: addingClose, asHTTP11: asHTTP11, allocator: ByteBufferAllocator())
-            return String(buffer: result)
+            return String(buffer: head.forwardable(bytes, adding: line, allocator: ByteBufferAllocator()))
         }
         let plain = "GET / HTTP/1.1\r\nHost: x\r\n\r\n"
-        #expect(try forwarded(plain, role: .request, addingClose: false, asHTTP11: true) == plain)
+        #expect(try forwarded(plain, role: .request, adding: nil) == plain)
         #expect(
-            try forwarded("GET /p HTTP/1.0\r\nConnection: keep-alive\r\nHost: x\r\nconnection: te\r\n\r\n", role: .request, addingClose: false, asHTTP11: true)
-                == "GET /p HTTP/1.1\r\nHost: x\r\n\r\n"
+            try forwarded("GET /p HTTP/1.0\r\nConnection: keep-alive\r\nHost: x\r\nconnection: te\r\n\r\n", role: .request, adding: .keepAlive)
+                == "GET /p HTTP/1.0\r\nHost: x\r\nconnection: keep-alive\r\n\r\n"
         )
         #expect(
-            try forwarded("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", role: .response, addingClose: true, asHTTP11: false)
+            try forwarded("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", role: .response, adding: .close)
                 == "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nconnection: close\r\n\r\n"
         )
     }

@@ -74,20 +74,38 @@ struct ProxyForwardingTests {
         try await expectForwarded([response + "junk"], requests: 2, expected: response, backendConnections: 2)
     }
 
-    @Test("Requests reach the backend byte for byte: a body kept whole, an HTTP/1.0 head made 1.1 without its Connection line")
+    @Test("Requests reach the backend byte for byte: a body kept whole, an HTTP/1.0 head asking for keep-alive in its own line")
     func requestBytes() async throws {
         let response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+        // The HTTP/1.0 client asked for keep-alive: its response says so, or it would wait for a close.
+        let keptAlive = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nconnection: keep-alive\r\n\r\nok"
         try await withScriptedBackend([response]) { proxy, selector, backend in
             let client = try RawClient(port: proxy.port)
             client.send(raw: "POST /p HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello")
             #expect(client.receive(length: response.utf8.count) == response)
-            client.send(raw: "GET / HTTP/1.0\r\nConnection: keep-alive\r\nX: y\r\n\r\n")
-            #expect(client.receive(length: response.utf8.count) == response)
+            for _ in 0..<2 {
+                client.send(raw: "GET / HTTP/1.0\r\nConnection: keep-alive\r\nX: y\r\n\r\n")
+                #expect(client.receive(length: keptAlive.utf8.count) == keptAlive)
+            }
             client.close()
             #expect(try await selector.waitUntilBalanced())
-            #expect(selector.counts.picks == [2])
-            #expect(backend.received == "POST /p HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello" + "GET / HTTP/1.1\r\nX: y\r\n\r\n")
+            #expect(selector.counts.picks == [3])
+            let oneZero = "GET / HTTP/1.0\r\nX: y\r\nconnection: keep-alive\r\n\r\n"
+            #expect(backend.received == "POST /p HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello" + oneZero + oneZero)
             #expect(backend.connections == 1)
+        }
+    }
+
+    @Test("An HTTP/1.0 client gets no interim response, only the final one")
+    func interimDroppedForHTTP10() async throws {
+        let final = "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx"
+        try await withScriptedBackend(["HTTP/1.1 100 Continue\r\n\r\n", final]) { proxy, selector, _ in
+            let client = try RawClient(port: proxy.port)
+            client.send(raw: "GET / HTTP/1.0\r\n\r\n")
+            #expect(client.receiveUntilClosed() == "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nconnection: close\r\n\r\nx")
+            client.close()
+            #expect(try await selector.waitUntilBalanced())
+            #expect(selector.counts.picks == [1])
         }
     }
 

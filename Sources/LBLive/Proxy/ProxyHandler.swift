@@ -9,8 +9,14 @@ import NIOHTTP1
 ///
 /// Neither direction is decoded into HTTP parts and encoded again: an `HTTPFramer` finds where
 /// each request's head and body end in the client's bytes, the head decides the pick, and the
-/// bytes go to the backend as they came (a head is copied only to drop `Connection` lines or to
-/// make `HTTP/1.0` `HTTP/1.1`); `UpstreamResponseForwarder` does the same for the response.
+/// bytes go to the backend as they came (a head is copied only to drop `Connection` lines, and
+/// an HTTP/1.0 one to ask for keep-alive); `UpstreamResponseForwarder` does the same for the
+/// response.
+///
+/// An HTTP/1.0 request goes upstream as HTTP/1.0 with `connection: keep-alive` (so the backend
+/// keeps the pooled connection, and owes the client neither a chunked body nor an interim
+/// response), and its response carries `connection: keep-alive` when the client asked for it —
+/// a 1.0 client reads a response without it as the last one.
 ///
 /// It serves one request at a time by itself, without NIO's `HTTPServerPipelineHandler`: that
 /// handler holds every `read` while a response is due, which costs two `epoll_ctl` calls per
@@ -58,6 +64,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     /// Whether request bytes were written upstream since the last flush.
     private var upstreamUnflushed = false
     private var requestKeepAlive = true
+    private var requestIsHTTP11 = true
     private var requestIsHEAD = false
     /// Whether some of the response has been written to the client (too late for a 400 or 502).
     private var responseStarted = false
@@ -164,6 +171,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
 
     private func startRequest(_ head: MessageHead, bytes: ByteBuffer) {
         requestKeepAlive = head.keepsConnectionAlive
+        requestIsHTTP11 = head.isHTTP11
         requestIsHEAD = head.isHEADRequest
         responseStarted = false
         exchanging = true
@@ -176,7 +184,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
         let pick = pickNumber
         // The backend connection is the proxy's: keep it alive whatever the client asked.
         let allocator = context?.channel.allocator ?? ByteBufferAllocator()
-        let upstreamHead = head.forwardable(bytes, addingClose: false, asHTTP11: true, allocator: allocator)
+        let upstreamHead = head.forwardable(bytes, adding: head.isHTTP11 ? nil : .keepAlive, allocator: allocator)
         if let connection = pool.takeIdle(server) {
             // The common case: no buffering.
             attach(connection)
@@ -207,7 +215,8 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
     /// Sends the current request's bytes so far over `connection` and routes its response here.
     private func attach(_ connection: UpstreamConnection) {
         upstream = connection
-        connection.expectResponse(for: self, requestIsHEAD: requestIsHEAD, clientKeepAlive: requestKeepAlive)
+        connection.expectResponse(
+            for: self, requestIsHEAD: requestIsHEAD, clientKeepAlive: requestKeepAlive, clientIsHTTP11: requestIsHTTP11)
         let waiting = buffered
         dropBuffered()
         for bytes in waiting { forward(bytes) }

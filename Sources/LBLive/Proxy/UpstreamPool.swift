@@ -82,9 +82,12 @@ final class UpstreamConnection {
 
     /// Routes the response to the request about to be written to `receiver`, until it ends.
     /// `requestIsHEAD`: the response has no body; `clientKeepAlive`: false when the client asked
-    /// to close, so its response head says `connection: close`.
-    func expectResponse(for receiver: any UpstreamReceiver, requestIsHEAD: Bool, clientKeepAlive: Bool) {
-        forwarder.expectResponse(for: receiver, requestIsHEAD: requestIsHEAD, clientKeepAlive: clientKeepAlive)
+    /// to close, so its response head says `connection: close`; `clientIsHTTP11`: false for an
+    /// HTTP/1.0 client, whose kept-alive response says `connection: keep-alive` and which gets
+    /// no interim response.
+    func expectResponse(for receiver: any UpstreamReceiver, requestIsHEAD: Bool, clientKeepAlive: Bool, clientIsHTTP11: Bool) {
+        forwarder.expectResponse(
+            for: receiver, requestIsHEAD: requestIsHEAD, clientKeepAlive: clientKeepAlive, clientIsHTTP11: clientIsHTTP11)
     }
 
     /// Stops routing the response anywhere (the connection is about to be closed).

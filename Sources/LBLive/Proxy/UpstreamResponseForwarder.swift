@@ -23,7 +23,9 @@ protocol UpstreamReceiver: AnyObject {
 ///
 /// A head is held until complete (one read, nearly always), then forwarded as it came, or
 /// rewritten when it has `Connection` lines (hop-by-hop: the proxy's client connection is not
-/// the backend's) or the client asked to close (`connection: close` added). Bytes left after a
+/// the backend's), the client asked to close (`connection: close` added) or is an HTTP/1.0
+/// client keeping its connection (`connection: keep-alive` added). An HTTP/1.0 client gets no
+/// interim (1xx) response: they are dropped. Bytes left after a
 /// response's end, or arriving while none is expected, make the connection unusable.
 ///
 /// Back-pressure: while the receiver's client cannot take more (`pauseReading()`), the
@@ -40,6 +42,7 @@ final class UpstreamResponseForwarder: ChannelDuplexHandler {
     private var receiver: (any UpstreamReceiver)?
     private var framer = HTTPFramer(role: .response)
     private var clientKeepAlive = true
+    private var clientIsHTTP11 = true
     private var upstreamKeepAlive = true
     private var partialHead = PartialHead()
     private var context: ChannelHandlerContext?
@@ -55,10 +58,11 @@ final class UpstreamResponseForwarder: ChannelDuplexHandler {
         self.context = nil
     }
 
-    /// See `UpstreamConnection.expectResponse(for:requestIsHEAD:clientKeepAlive:)`.
-    func expectResponse(for receiver: any UpstreamReceiver, requestIsHEAD: Bool, clientKeepAlive: Bool) {
+    /// See `UpstreamConnection.expectResponse(for:requestIsHEAD:clientKeepAlive:clientIsHTTP11:)`.
+    func expectResponse(for receiver: any UpstreamReceiver, requestIsHEAD: Bool, clientKeepAlive: Bool, clientIsHTTP11: Bool) {
         self.receiver = receiver
         self.clientKeepAlive = clientKeepAlive
+        self.clientIsHTTP11 = clientIsHTTP11
         partialHead.reset()
         framer.expectResponse(toHEAD: requestIsHEAD)
         resumeReading()
@@ -108,12 +112,12 @@ final class UpstreamResponseForwarder: ChannelDuplexHandler {
                 case .needMore:
                     if framer.isReadingHead { partialHead.keep(bytes) } else { receiver.upstreamBytes(bytes) }
                 case .interimHead:
-                    receiver.upstreamBytes(partialHead.complete(with: bytes))
+                    let interim = partialHead.complete(with: bytes)
+                    if clientIsHTTP11 { receiver.upstreamBytes(interim) }
                 case let .head(head):
                     upstreamKeepAlive = head.keepsConnectionAlive
-                    let forwarded = head.forwardable(
-                        partialHead.complete(with: bytes), addingClose: !clientKeepAlive, asHTTP11: false, allocator: context.channel.allocator
-                    )
+                    let line: ConnectionLine? = !clientKeepAlive ? .close : clientIsHTTP11 ? nil : .keepAlive
+                    let forwarded = head.forwardable(partialHead.complete(with: bytes), adding: line, allocator: context.channel.allocator)
                     receiver.upstreamBytes(forwarded)
                     if head.framing == .none { return finish(receiver, leftover: buffer.readableBytes) }
                 case .end:
