@@ -59,7 +59,10 @@ public enum Harness {
         for outcome in outcomes {
             for server in outcome.held { selector.release(server) }
         }
-        let leaked = selector.activeConnections().reduce(0, +)
+        // Absolute values: a count above 0 on one server and below on another is two faults,
+        // not none (the library's selectors stop the process before a count goes below 0; a
+        // selector from elsewhere may not).
+        let leaked = selector.activeConnections().reduce(0) { $0 + abs($1) }
         return result(of: configuration, outcomes: outcomes, contention: ContentionFigures(
             before: before, after: after, picks: outcomes.reduce(0) { $0 + $1.picks }),
             leaked: leaked, overlapped: coordination.overlap.maximum)

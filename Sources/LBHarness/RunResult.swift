@@ -38,7 +38,8 @@ public struct RunResult: Codable, Sendable, Equatable {
     public var contention: ContentionFigures
     public var fairness: FairnessFigures
     public var perServer: PerServerFigures
-    /// Active connections left after every connection the workers held was released: must be 0.
+    /// Active connections left after every connection the workers held was released, summed
+    /// over servers as absolute values (a negative count is a fault too): must be 0.
     public var leakedConnections: Int
     /// Picks that returned no server although one had weight > 0: must be 0.
     public var unservedPicks: Int

@@ -19,10 +19,17 @@ import LoadBalancing
 /// raw: a latency includes about one timer read. The loop allocates nothing except worker 0's
 /// load snapshot, taken every `loadSampleInterval` steps before the timed calls.
 enum WorkerLoop {
-    /// Picks claimed from the shared budget at a time: small enough that workers stop within
-    /// a fraction of a millisecond of each other, large enough that the shared counter is
-    /// touched once per thousand picks.
+    /// Picks claimed from the shared budget at a time, at most: large enough that the shared
+    /// counter is touched once per thousand picks.
     static let budgetBatch = 1_024
+
+    /// The batch a worker claims for a run of `total` picks on `threads` threads: `budgetBatch`,
+    /// or an eighth of a worker's share when that is smaller, so that in a short run every
+    /// worker gets picks (with whole batches of 1,024, `--picks 1000` on 2 threads went to
+    /// whichever worker woke first) and workers end within a few batches of each other.
+    static func batch(total: Int, threads: Int) -> Int {
+        min(budgetBatch, max(1, total / (threads * 8)))
+    }
 
     /// Runs worker `worker` of `configuration` on `selector` and returns what it measured.
     /// Generic, so that a concrete selector type gets a loop of its own with its pick and
@@ -54,8 +61,21 @@ enum WorkerLoop {
         var stepsToNextSample = 0
         var granted = 0
 
+        let batch = switch configuration.length {
+        case let .picks(total): Self.batch(total: total, threads: configuration.threads)
+        case .seconds: budgetBatch
+        }
         coordination.gate.arriveAndWait()
-        coordination.overlap.enter()
+        // Worker 0's first load sample, before it claims anything: the steady state every
+        // worker's fill left, so a run always has a sample even if worker 0 gets no picks.
+        if samplesLoad {
+            loadSamples?.record(selector.activeConnections())
+            stepsToNextSample = configuration.loadSampleInterval
+        }
+        granted = coordination.budget?.claim(upTo: batch) ?? .max
+        // Only a worker with picks to make counts as running alongside the others.
+        let takesPart = granted > 0
+        if takesPart { coordination.overlap.enter() }
         let schedulingStart = ThreadSchedulingSample.current()
         let cpuStart = ThreadCPUTime.nanoseconds()
         let start = MonotonicClock.nanoseconds()
@@ -65,7 +85,7 @@ enum WorkerLoop {
         }
         while !inFlight.isEmpty {
             if granted == 0 {
-                granted = coordination.budget?.claim(upTo: budgetBatch) ?? .max
+                granted = coordination.budget?.claim(upTo: batch) ?? .max
                 if granted == 0 { break }
             }
             granted -= 1
@@ -101,7 +121,7 @@ enum WorkerLoop {
         let end = MonotonicClock.nanoseconds()
         let cpuEnd = ThreadCPUTime.nanoseconds()
         let schedulingEnd = ThreadSchedulingSample.current()
-        coordination.overlap.leave()
+        if takesPart { coordination.overlap.leave() }
         let scheduling = schedulingStart.flatMap { start in schedulingEnd.map { $0.since(start) } }
         return WorkerOutcome(
             pickLatency: pickLatency, releaseLatency: releaseLatency, picksPerServer: picksPerServer,

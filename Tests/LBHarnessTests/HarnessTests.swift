@@ -1,5 +1,5 @@
 import Foundation
-import LBHarness
+@testable import LBHarness
 import LBWorkloads
 import LoadBalancing
 import Testing
@@ -57,6 +57,25 @@ struct HarnessTests {
         #expect(result.cpuParallelism > 0 && result.cpuParallelism <= cores * 1.05, "\(result.cpuParallelism)")
         #expect(result.picks == 200_000)
         #expect(result.leakedConnections == 0)
+    }
+
+    @Test("a run of fewer picks than a batch: only workers with picks count as overlapped, and the load is sampled")
+    func tinyRun() throws {
+        // One pick for four threads: exactly one worker can take part. Worker 0 samples the
+        // load before it claims, so the figures rest on a sample even when it gets nothing.
+        for _ in 0..<20 {
+            let result = try Harness.run(Self.cell(threads: 4, concurrency: 16, picks: 1))
+            #expect(result.picks == 1 && result.workersOverlapped == 1, "\(result.workersOverlapped) overlapped")
+            #expect(result.loadSamples >= 1)
+        }
+    }
+
+    @Test("a short run in picks is shared by its workers: batches shrink to an eighth of a worker's share")
+    func shortRunBatches() {
+        #expect(WorkerLoop.batch(total: 1_000, threads: 2) == 62)
+        #expect(WorkerLoop.batch(total: 20_000, threads: 32) == 78)
+        #expect(WorkerLoop.batch(total: 1, threads: 4) == 1)
+        #expect(WorkerLoop.batch(total: 1_000_000, threads: 2) == WorkerLoop.budgetBatch)
     }
 
     @Test("a run measured in seconds stops on time")
