@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "LBCheck", dependencies: ["LoadBalancing", "LBRandom", "LBWorkloads", "LBReporting", "LBHarness"]),
         .target(name: "LBSimulation", dependencies: ["LoadBalancing", "LBRandom", "LBWorkloads", "LBReporting", "LBCollections"]),
         // How both executables report bad input: one line, exit status 64.
-        .target(name: "LBCommandLine", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "LBCommandLine", dependencies: ["LBReporting", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "lbbench",
             dependencies: [

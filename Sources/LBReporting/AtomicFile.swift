@@ -117,12 +117,17 @@ package enum AtomicFile {
             }
             written += count
         }
-        // mkstemp creates the file 0600: a file it replaces keeps its permissions; a new one is
+        // mkstemp creates the file 0600, owned by the caller: a file it replaces keeps its
+        // permissions, and its owner and group where the caller may give them (as root, or its
+        // own group), so a shared file stays writable to those who could write it; a new one is
         // for everyone to read, as with `>`.
         var existing = stat()
         let mode: mode_t
         if stat(path, &existing) == 0 {
             mode = existing.st_mode & 0o7777
+            // Not allowed (EPERM) for another user's file: it then becomes the caller's, as
+            // any editor's save-by-rename does.
+            _ = fchown(descriptor, existing.st_uid, existing.st_gid)
         } else {
             let mask = umask(0)
             umask(mask)

@@ -18,6 +18,10 @@ import Atomics
 /// ignored (`nohup`) stays ignored; one with a handler of its own gets that handler after the
 /// cleanup; one with the default action is re-raised with the default action.
 ///
+/// A file size limit (`ulimit -f`) is not a signal to die of here: SIGXFSZ is ignored while a
+/// write is protected, so the `write` past the limit fails with `EFBIG` instead, the temporary
+/// file is removed on that error path and the command exits 73, as for any failed write.
+///
 /// - Note: Thread-safe: `protect(_:)` serialises callers; the handler may run on any thread.
 enum InterruptCleanup {
     /// The signals that end a process which is being written from: ^C, `kill`, a closed terminal.
@@ -58,9 +62,11 @@ enum InterruptCleanup {
                 installed.append((signalNumber, old))
             }
         }
+        let fileSizeHandler = signal(SIGXFSZ, SIG_IGN)
         defer {
             armed.store(false, ordering: .sequentiallyConsistent)
             for (signalNumber, old) in installed { signal(signalNumber, old) }
+            signal(SIGXFSZ, fileSizeHandler)
         }
         return try body()
     }

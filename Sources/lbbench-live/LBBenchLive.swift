@@ -163,11 +163,13 @@ struct LBBenchLive: AsyncParsableCommand {
             throw ExitCode.failure
         }
         if let outputDirectory {
-            for (path, format) in Self.directoryFiles(outputDirectory) { try AtomicFile.write(report.rendered(format), to: path) }
+            for (path, format) in Self.directoryFiles(outputDirectory) {
+                try ReportOutput.write(report.rendered(format), to: path, option: "--output-directory")
+            }
             return
         }
         let text = try report.rendered(reportFormat())
-        if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
+        try ReportOutput.write(text, to: output)
     }
 
     private func liveConfiguration() throws -> LiveConfiguration {

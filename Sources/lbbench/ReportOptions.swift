@@ -1,4 +1,5 @@
 import ArgumentParser
+import LBCommandLine
 import LBHarness
 import LBReporting
 

@@ -63,8 +63,10 @@ struct OutputCommandLineTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/report.md"
         try "old".write(toFile: path, atomically: false, encoding: .utf8)
-        // `ulimit -f 0` makes every write to a file fail with EFBIG once SIGXFSZ is ignored.
-        let command = (["trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\"", CommandLineTests.executable.path]
+        // `ulimit -f 0`: the first write to a file raises SIGXFSZ, whose default action would
+        // kill the process and leave the temporary file; lbbench ignores it while writing, so
+        // the write fails with EFBIG instead.
+        let command = (["ulimit -f 0; exec \"$0\" \"$@\"", CommandLineTests.executable.path]
             + Self.tinySimulation + ["--output", path])
         let outcome = try CommandLineTests.lbbench(["-c"] + command, executable: URL(fileURLWithPath: "/bin/sh"))
         #expect(outcome.status == 73, "exit \(outcome.status): \(outcome.standardError)")

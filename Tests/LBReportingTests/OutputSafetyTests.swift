@@ -55,6 +55,22 @@ struct OutputSafetyTests {
         #expect(try Self.contents(directory) == ["private.md", "read-only.md"])
     }
 
+    @Test("a replaced file keeps its owner and group where the writer may give them (as root)",
+          .enabled(if: getuid() == 0, "only root may give a file to another user"))
+    func ownerKept() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let shared = directory + "/shared.md"
+        try AtomicFile.write("first", to: shared)
+        #expect(chown(shared, 65_534, 65_534) == 0 && chmod(shared, 0o664) == 0)
+        try AtomicFile.write("second", to: shared)
+        var status = stat()
+        #expect(stat(shared, &status) == 0)
+        #expect(status.st_uid == 65_534 && status.st_gid == 65_534, "owner \(status.st_uid):\(status.st_gid)")
+        #expect(status.st_mode & 0o7777 == 0o664)
+        #expect(try String(contentsOfFile: shared, encoding: .utf8) == "second")
+    }
+
     @Test("a FIFO is neither replaced nor opened: refused up front and at write time")
     func fifo() throws {
         let directory = try Self.temporaryDirectory()

@@ -2,31 +2,33 @@ import ArgumentParser
 import Foundation
 import LBReporting
 
-/// `--output` of every subcommand: checked before any work starts (a bad destination exits 64
-/// naming the option, the value and the problem), written at the end through `AtomicFile`
-/// (a write that fails then exits 73, `EX_CANTCREAT`, with one line), or standard output when
-/// no file is given.
-enum ReportOutput {
+/// `--output` of every subcommand of `lbbench` and of `lbbench-live` (and its
+/// `--output-directory`): checked before any work starts (a bad destination exits 64 naming
+/// the option, the value and the problem), written at the end through `AtomicFile` (a write
+/// that fails then exits 73, `EX_CANTCREAT`, with one line), or standard output when no file is
+/// given.
+public enum ReportOutput {
     /// `EX_CANTCREAT` from `sysexits.h`: the output file could not be written.
-    static let cannotCreateExitCode: Int32 = 73
+    public static let cannotCreateExitCode: Int32 = 73
 
     /// Test hook: with this variable set, the process stops once the temporary file exists
     /// and waits for a signal (whatever signal mask it inherited: a test runner's threads
     /// block some), so a test can interrupt a write at a known moment.
-    static let holdTemporaryFileVariable = "LBBENCH_TEST_HOLD_TEMPORARY_FILE"
+    public static let holdTemporaryFileVariable = "LBBENCH_TEST_HOLD_TEMPORARY_FILE"
 
     /// Refuses a destination that cannot be written, before the run.
     ///
     /// - Throws: `ValidationError` (exit 64).
-    static func validate(_ output: String?) throws {
+    public static func validate(_ output: String?) throws {
         guard let output else { return }
-        do { try AtomicFile.checkWritable(output) } catch { throw ValidationError(message(output, error)) }
+        do { try AtomicFile.checkWritable(output) } catch { throw ValidationError(message(output, error, option: "--output")) }
     }
 
-    /// Writes `text` to `output`, or to standard output when it is `nil`.
+    /// Writes `text` to `output`, or to standard output when it is `nil`; `option` names the
+    /// file in the message (`--output`, or `--output-directory` for a file in it).
     ///
     /// - Throws: `ExitCode(73)` after one line on standard error when the file cannot be written.
-    static func write(_ text: String, to output: String?) throws {
+    public static func write(_ text: String, to output: String?, option: String = "--output") throws {
         guard let output else {
             print(text, terminator: "")
             return
@@ -34,13 +36,13 @@ enum ReportOutput {
         do {
             try AtomicFile.write(text, to: output, afterCreatingTemporaryFile: holdIfTesting)
         } catch {
-            FileHandle.standardError.write(Data("Error: \(message(output, error))\n".utf8))
+            FileHandle.standardError.write(Data("Error: \(message(output, error, option: option))\n".utf8))
             throw ExitCode(cannotCreateExitCode)
         }
     }
 
-    private static func message(_ output: String, _ error: AtomicFile.WriteError) -> String {
-        "--output '\(output)': \(error.problem)"
+    private static func message(_ output: String, _ error: AtomicFile.WriteError, option: String) -> String {
+        "\(option) '\(output)': \(error.problem)"
     }
 
     private static func holdIfTesting(_ temporary: String) {
