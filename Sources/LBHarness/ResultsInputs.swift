@@ -70,9 +70,7 @@ public struct ResultsInputs: Sendable {
     /// - Throws: `ResultsFileError.unreadable`, `.overBudget`, or what `ResultsFileReader`'s
     ///   `json(from:file:inflateLimit:)` and `decode(_:file:)` throw.
     public func document(at file: File) throws(ResultsFileError) -> ResultsDocument {
-        guard let data = FileManager.default.contents(atPath: file.path) else {
-            throw .unreadable(file: file.path, reason: "it could not be read")
-        }
+        let data = try Self.read(file)
         let json = try ResultsFileReader.json(from: data, file: file.path, inflateLimit: inflateLimit)
         let cost = JSONDecodingCost.peakBytes(of: json)
         let others = sizeEstimate == .max ? Int.max : sizeEstimate - file.bytes * Self.memoryPerFileByte
@@ -87,6 +85,40 @@ public struct ResultsInputs: Sendable {
             throw .overBudget(error)
         }
         return try ResultsFileReader.decode(json, file: file.path)
+    }
+
+    /// `file`'s bytes, no more than it had when checked: opened once (never blocking, so a
+    /// FIFO swapped in meanwhile cannot hang the read), confirmed by its descriptor to be the
+    /// regular file that was checked, and read up to its checked size. A file that holds more
+    /// (it grew, or is a kernel file such as `/proc/self/pagemap`, which reports a size of 0
+    /// and holds gigabytes) is refused rather than read on past the memory budget.
+    ///
+    /// - Complexity: O(file size).
+    static func read(_ file: File) throws(ResultsFileError) -> Data {
+        let descriptor = open(file.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .unreadable(file: file.path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, FileIdentity(status) == file.identity else {
+            throw .unreadable(file: file.path, reason: "it was replaced after it was checked")
+        }
+        // One byte more than checked, to see whether there is more.
+        var data = Data(count: file.bytes + 1)
+        var filled = 0
+        while filled < data.count {
+            let count = data.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { throw .unreadable(file: file.path, reason: String(cString: strerror(errno))) }
+            if count == 0 { break }
+            filled += count
+        }
+        guard filled <= file.bytes else {
+            throw .unreadable(
+                file: file.path,
+                reason: "it holds more than the \(file.bytes) bytes it reported (it grew while being read, or is a kernel file)")
+        }
+        data.count = filled
+        return data
     }
 
     /// `path` as a checked input.
@@ -131,4 +163,9 @@ public struct FileIdentity: Hashable, Sendable {
         guard stat(path, &status) == 0 else { return nil }
         self.init(status)
     }
+}
+
+/// The C library's `read(2)`, which `ResultsInputs.read(_:)` shadows inside the type.
+private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
 }

@@ -142,6 +142,19 @@ struct ReportFuzzTests {
         }
     }
 
+    @Test("a kernel file that reports a size of 0 is read no further than that: refused, not read on")
+    func kernelFile() throws {
+        // /proc files are regular files of size 0 (/proc/self/pagemap holds hundreds of GiB).
+        var command = try LBBench.parseChecked(["report", "/proc/self/status"])
+        do {
+            try command.run()
+            Issue.record("/proc/self/status was accepted")
+        } catch {
+            let line = try #require(UsageError.line(for: error, command: LBBench.self))
+            #expect(line.contains("holds more than the 0 bytes it reported"), "\(line)")
+        }
+    }
+
     @Test("a file named twice by other spellings or through a link is read once; a link to a results file is followed")
     func sameFileOnce() throws {
         let counts = try Self.reportedRuns { directory in
