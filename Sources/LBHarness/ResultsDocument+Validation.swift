@@ -8,6 +8,7 @@ extension ResultsDocument {
     /// - Complexity: O(runs × servers).
     public var firstProblem: String? {
         if runs.isEmpty { return "it holds no runs" }
+        if let problem = MachineContext.textProblem("length", length) { return problem }
         if let problem = machine.firstProblem { return "machine: \(problem)" }
         for (index, run) in runs.enumerated() {
             if let problem = run.firstProblem { return "run \(index + 1) (\(run.selector)): \(problem)" }
@@ -21,6 +22,25 @@ extension MachineContext {
     var firstProblem: String? {
         if cores < 1 { return "cores \(cores) is below 1" }
         if !(timerOverheadNs >= 0 && timerOverheadNs <= 1e9) { return "timerOverheadNs \(timerOverheadNs) is out of range 0...1e9" }
+        for (field, text) in [("cpu", cpu), ("os", os), ("swift", swift), ("build", build), ("date", date), ("timer", timer)] {
+            if let problem = Self.textProblem(field, text) { return problem }
+        }
+        return nil
+    }
+
+    /// Why `text`, the results file's `field`, is not text `current()` or the harness writes,
+    /// or `nil`: the reports copy it into Markdown lines and CSV comments and fields, where a
+    /// line break, a control character or a double quote would forge lines or columns, and a
+    /// leading `=`, `+`, `-` or `@` makes a spreadsheet formula.
+    ///
+    /// - Complexity: O(length of `text`).
+    static func textProblem(_ field: String, _ text: String) -> String? {
+        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\"" }) {
+            return "\(field) holds a line break, a control character or a double quote"
+        }
+        if let first = text.first, "=+-@".contains(first) {
+            return "\(field) begins with '\(first)', which a spreadsheet reads as a formula"
+        }
         return nil
     }
 }

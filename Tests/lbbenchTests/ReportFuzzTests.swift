@@ -266,6 +266,8 @@ struct ReportFuzzTests {
         ("timer 1e308", "timerOverheadNs"), ("sample interval 0", "loadSampleInterval 0"),
         ("scaling -1", "scalingVsOneThread -1"), ("contended 2", "contention.lockContendedFraction 2"),
         ("lock wait -1", "contention.lockWaitNsPerPick -1"), ("retries 1e308", "contention.casRetriesPerPick"),
+        ("cpu with a line break", "cpu holds a line break"), ("os with a quote", "os holds a line break, a control character or a double quote"),
+        ("cpu formula", "cpu begins with '='"), ("length with a line break", "length holds a line break"),
     ])
     func nestedFigures(_ change: String, _ named: String) throws {
         let directory = try Self.temporaryDirectory()
@@ -289,6 +291,10 @@ struct ReportFuzzTests {
         case "contended 2": contention["lockContendedFraction"] = 2
         case "lock wait -1": contention["lockWaitNsPerPick"] = -1
         case "retries 1e308": contention["casRetriesPerPick"] = 1e308
+        case "cpu with a line break": machine["cpu"] = "x\nselector,lock"
+        case "os with a quote": machine["os"] = "Linux \"6\""
+        case "cpu formula": machine["cpu"] = "=1+2"
+        case "length with a line break": root["length"] = "1 s\n- forged line"
         default: runs[0]["picksPerSecond"] = 1e308
         }
         if !runs.isEmpty {
