@@ -128,30 +128,19 @@ struct ReportFuzzTests {
         }
     }
 
-    @Test("a directory or a device is refused, not read")
-    func notRegularFiles() throws {
-        for path in [FileManager.default.temporaryDirectory.path, "/dev/zero"] {
-            var command = try LBBench.parseChecked(["report", path])
-            do {
-                try command.run()
-                Issue.record("\(path) was accepted")
-            } catch {
-                let line = try #require(UsageError.line(for: error, command: LBBench.self))
-                #expect(line.contains("not a regular file"), "\(line)")
-            }
-        }
-    }
-
-    @Test("a kernel file that reports a size of 0 is read no further than that: refused, not read on")
-    func kernelFile() throws {
+    @Test("a directory or a device is refused, not read; a kernel file that reports 0 bytes is read no further", arguments: [
+        (FileManager.default.temporaryDirectory.path, "not a regular file"), ("/dev/zero", "not a regular file"),
         // /proc files are regular files of size 0 (/proc/self/pagemap holds hundreds of GiB).
-        var command = try LBBench.parseChecked(["report", "/proc/self/status"])
+        ("/proc/self/status", "holds more than the 0 bytes it reported"),
+    ])
+    func notResultsFiles(path: String, refusal: String) throws {
+        var command = try LBBench.parseChecked(["report", path])
         do {
             try command.run()
-            Issue.record("/proc/self/status was accepted")
+            Issue.record("\(path) was accepted")
         } catch {
             let line = try #require(UsageError.line(for: error, command: LBBench.self))
-            #expect(line.contains("holds more than the 0 bytes it reported"), "\(line)")
+            #expect(line.contains(refusal), "\(line)")
         }
     }
 
