@@ -39,9 +39,20 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         state &+= Self.gamma &* steps
     }
 
-    /// A uniform double in the open interval (0, 1): never 0, so `log` of it is finite.
+    /// A uniform double in the open interval (0, 1): never 0, so `log` of it is finite, and
+    /// never 1.
     @inlinable
     public mutating func nextUnitInterval() -> Double {
-        (Double(next() &>> 11) + 0.5) * 0x1p-53
+        Self.unitInterval(next())
+    }
+
+    /// `bits` as a double in the open interval (0, 1): the midpoint of its top 53 bits' cell.
+    /// The last cell's midpoint, 1 − 2^-54, rounds to 1.0 (a double has 53 significant bits),
+    /// so that one value (a draw in 2^53) is returned as the largest double below 1 instead;
+    /// every other value maps as before, so seeded streams keep their draws.
+    @inlinable
+    public static func unitInterval(_ bits: UInt64) -> Double {
+        let value = (Double(bits &>> 11) + 0.5) * 0x1p-53
+        return value < 1 ? value : 1.0.nextDown
     }
 }

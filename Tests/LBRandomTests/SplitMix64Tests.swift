@@ -51,4 +51,12 @@ struct SplitMix64Tests {
             #expect(stepped.next() == skipped.next(), "\(steps) steps")
         }
     }
+
+    @Test("unit-interval draws are strictly inside (0, 1) at both extremes, and unchanged elsewhere")
+    func unitIntervalIsOpen() {
+        #expect(SplitMix64.unitInterval(0) == 0x1p-54)
+        // The top 53 bits all set: the cell's midpoint rounds to 1.0 in a double.
+        #expect(SplitMix64.unitInterval(.max) == 1.0.nextDown)
+        #expect(SplitMix64.unitInterval(.max - (1 << 11)) == (Double((UInt64.max - (1 << 11)) >> 11) + 0.5) * 0x1p-53)
+    }
 }
