@@ -97,11 +97,10 @@ private final class Target {
     var connecting = 0
     var waitingForConnection: [(ClientConnection?) -> Void] = []
     var outstanding = 0
-    /// Open loop: the sum, count and largest of the seconds between a request's scheduled time
-    /// and its write.
+    /// Open loop: the sum and count of the seconds between a request's scheduled time and its
+    /// write (the largest goes straight to `outcome.maximumLag`).
     var totalLag = 0.0
     var lateWrites = 0
-    var maximumLag = 0.0
 
     init(port: Int, windowSeconds: Double) {
         self.port = port
@@ -215,7 +214,7 @@ private final class GeneratorRun {
             if isOpenLoop {
                 target.totalLag += sent - due
                 target.lateWrites += 1
-                target.maximumLag = max(target.maximumLag, sent - due)
+                target.outcome.maximumLag = max(target.outcome.maximumLag, sent - due)
             }
             let work = Int((size * settings.unit * 1e9).rounded())
             connection.request(work: work) { [self] reusable in
@@ -263,11 +262,7 @@ private final class GeneratorRun {
                 body(nil)
                 // The slot this connect held is free: a request waiting for a connection tries
                 // one now (on the next loop turn, so failures in a row do not nest).
-                eventLoop.assumeIsolated().execute { [self] in
-                    if !done, !target.waitingForConnection.isEmpty, target.open.count + target.connecting < settings.maximumConnections {
-                        withConnection(target, target.waitingForConnection.removeFirst())
-                    }
-                }
+                eventLoop.assumeIsolated().execute { [self] in serveNextWaiting(target) }
             }
         }
     }
@@ -284,7 +279,16 @@ private final class GeneratorRun {
         target.open.removeValue(forKey: ObjectIdentifier(connection))
         target.idle.removeAll { $0 === connection }
         connection.close()
-        if !target.waitingForConnection.isEmpty { withConnection(target, target.waitingForConnection.removeFirst()) }
+        serveNextWaiting(target)
+    }
+
+    /// Gives the first request waiting for a connection to `target` one, if a connection may
+    /// be opened now (a slot was freed: a connection closed, or a connect failed).
+    private func serveNextWaiting(_ target: Target) {
+        guard !done, !target.waitingForConnection.isEmpty,
+              target.open.count + target.connecting < settings.maximumConnections
+        else { return }
+        withConnection(target, target.waitingForConnection.removeFirst())
     }
 
     /// Runs `task` at `time`; every task checks `done` first, so none needs cancelling.
@@ -307,7 +311,6 @@ private final class GeneratorRun {
         drainDeadline?.cancel()
         for target in targets {
             target.outcome.unfinished = target.outstanding
-            target.outcome.maximumLag = target.maximumLag
             target.outcome.meanLag = target.lateWrites > 0 ? target.totalLag / Double(target.lateWrites) : 0
             for connection in target.open.values { connection.close() }
             target.open.removeAll()

@@ -105,6 +105,7 @@ final class UpstreamConnection {
         forwarder.pauseReading()
     }
 
+    /// Lets reading the response go on after `pauseReading()`.
     func resumeReading() {
         forwarder.resumeReading()
     }
