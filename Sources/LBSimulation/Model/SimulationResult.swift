@@ -129,11 +129,14 @@ public struct SimulationResult: Sendable, Equatable {
         /// The straddling requests' share in all, the bound on `|L − λT|` the reports print.
         public var boundary: Double { before + after }
 
-        /// Whether `L − λT = before − after`, allowing relative rounding of 1e-7 (sums over up
-        /// to millions of events).
-        public var holds: Bool {
-            let scale = max(meanInSystem, arrivalRateTimesMeanResponse, boundary, 1)
-            return abs((meanInSystem - arrivalRateTimesMeanResponse) - (before - after)) <= 1e-7 * scale
-        }
+        /// What `L` must be: `λT + before − after`.
+        public var expectedMeanInSystem: Double { arrivalRateTimesMeanResponse + before - after }
+
+        /// The rounding allowed between `L` and `expectedMeanInSystem`: 1e-7 relative (sums over
+        /// up to millions of events).
+        public var tolerance: Double { 1e-7 * max(meanInSystem, arrivalRateTimesMeanResponse, boundary, 1) }
+
+        /// Whether `L − λT = before − after`, up to `tolerance`.
+        public var holds: Bool { abs(meanInSystem - expectedMeanInSystem) <= tolerance }
     }
 }

@@ -58,8 +58,7 @@ public struct ValidationCase: Sendable {
         let little = result.littlesLaw
         checks.append(ValidationCheck(
             name: "\(name): Little's law", formula: "L = λT + before − after (requests straddling the window)",
-            theory: little.arrivalRateTimesMeanResponse + little.before - little.after, measured: little.meanInSystem,
-            tolerance: 1e-7 * max(little.meanInSystem, little.arrivalRateTimesMeanResponse, little.boundary, 1),
+            theory: little.expectedMeanInSystem, measured: little.meanInSystem, tolerance: little.tolerance,
             isStatistical: false
         ))
         return checks
