@@ -1,5 +1,4 @@
 import Foundation
-import LoadBalancing
 
 /// A one-shot gate: workers arrive and block until the coordinator opens it, or, where there
 /// is no coordinator, until every worker has arrived (a barrier).
@@ -16,21 +15,15 @@ public final class StartGate {
     private let parties: Int
     private var arrived = 0
     private var isOpen = false
-    /// `MonotonicClock` nanoseconds when `open()` ran.
-    private var openedAt: UInt64 = 0
 
     public init(parties: Int) { self.parties = parties }
 
-    /// Called by each worker: counts its arrival and blocks until the gate opens; returns when
-    /// it opened (`MonotonicClock` nanoseconds), one instant for every worker however late each
-    /// wakes.
-    @discardableResult
-    public func arriveAndWait() -> UInt64 {
+    /// Called by each worker: counts its arrival and blocks until the gate opens.
+    public func arriveAndWait() {
         condition.lock()
         defer { condition.unlock() }
         arrive()
         while !isOpen { condition.wait() }
-        return openedAt
     }
 
     /// Called by each worker when there is no coordinator: counts its arrival and blocks until
@@ -60,7 +53,6 @@ public final class StartGate {
         condition.lock()
         defer { condition.unlock() }
         isOpen = true
-        openedAt = MonotonicClock.nanoseconds()
         condition.broadcast()
     }
 }

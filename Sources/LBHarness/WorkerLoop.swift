@@ -65,7 +65,7 @@ enum WorkerLoop {
         case let .picks(total): Self.batch(total: total, threads: configuration.threads)
         case .seconds: budgetBatch
         }
-        let opened = coordination.gate.arriveAndWait()
+        coordination.gate.arriveAndWait()
         // Worker 0's first load sample, before it claims anything: the steady state every
         // worker's fill left, so a run always has a sample even if worker 0 gets no picks.
         if samplesLoad {
@@ -81,9 +81,7 @@ enum WorkerLoop {
         let start = MonotonicClock.nanoseconds()
         let deadline: UInt64 = switch configuration.length {
         case .picks: .max
-        // From the gate's opening, the same instant for every worker: one that wakes late
-        // measures less, rather than running on alone after the others stopped.
-        case let .seconds(seconds): opened &+ UInt64(seconds * 1e9)
+        case let .seconds(seconds): start &+ UInt64(seconds * 1e9)
         }
         while !inFlight.isEmpty {
             if granted == 0 {

@@ -78,37 +78,13 @@ struct HarnessTests {
         #expect(WorkerLoop.batch(total: 1_000_000, threads: 2) == WorkerLoop.budgetBatch)
     }
 
-    @Test("the start gate gives every worker the one instant it opened, which a run in seconds counts from")
-    func gateOpeningInstant() {
-        let workers = 4
-        let gate = StartGate(parties: workers)
-        let lock = NSLock()
-        nonisolated(unsafe) var seen: [UInt64] = []
-        let group = DispatchGroup()
-        for _ in 0..<workers {
-            DispatchQueue.global().async(group: group) {
-                let opened = gate.arriveAndWait()
-                lock.withLock { seen.append(opened) }
-            }
-        }
-        gate.waitForEveryone()
-        let before = MonotonicClock.nanoseconds()
-        gate.open()
-        let after = MonotonicClock.nanoseconds()
-        group.wait()
-        #expect(seen.count == workers && Set(seen).count == 1, "\(seen)")
-        #expect(seen.allSatisfy { $0 >= before && $0 <= after })
-    }
-
     @Test("a run measured in seconds stops on time")
     func secondsLength() throws {
         var cell = Self.cell(threads: 2)
         cell.length = .seconds(0.05)
         let result = try Harness.run(cell)
         #expect(result.picks > 0)
-        // Every worker stops 0.05 s after the gate opened; the cell's seconds run from the first
-        // worker's start, a thread's wake-up later, so a little under 0.05 s.
-        #expect(result.seconds >= 0.04, "a 0.05 s run took \(result.seconds) s")
+        #expect(result.seconds >= 0.05)
         // Stops on time: a bound no correct run comes near (under ThreadSanitizer either), far
         // below what ignoring the length would take.
         #expect(result.seconds < 10, "a 0.05 s run took \(result.seconds) s")
