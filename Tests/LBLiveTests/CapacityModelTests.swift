@@ -69,6 +69,38 @@ struct CapacityModelTests {
         #expect(model.nextCompletion() == 3)
     }
 
+    @Test("PS: an arrival after a missed completion does not stretch it nor share its time")
+    func processorSharingArrivalAfterLateTimer() {
+        // A (work 1) alone from 0 is done at 1; B (work 1) arrives at 1.5, before the timer
+        // fired: B runs alone from 1.5 and is done at 2.5, not 3.
+        var model = ProcessorSharingCapacity(speed: 1)
+        model.admit(0, work: 1, at: 0)
+        model.admit(1, work: 1, at: 1.5)
+        #expect(model.takeCompleted(at: 1.5) == [0])
+        #expect(abs(model.nextCompletion()! - 2.5) < 1e-9)
+        // A (work 1) and C (work 10) share it from 0, so A is done at 2; C alone has 1 done by
+        // 3, when D (work 1) arrives: D needs 2 more seconds of half the speed, done at 5.
+        var shared = ProcessorSharingCapacity(speed: 1)
+        shared.admit(0, work: 1, at: 0)
+        shared.admit(2, work: 10, at: 0)
+        shared.admit(3, work: 1, at: 3)
+        #expect(shared.takeCompleted(at: 3) == [0])
+        #expect(abs(shared.nextCompletion()! - 5) < 1e-9)
+    }
+
+    @Test("PS: a cancel after a missed completion leaves that completion at its own time")
+    func processorSharingCancelAfterLateTimer() {
+        // A (work 1) and C (work 10) share it from 0: A done at 2. C cancelled at 3, A's timer
+        // late: A still completes, and the server is then empty.
+        var model = ProcessorSharingCapacity(speed: 1)
+        model.admit(0, work: 1, at: 0)
+        model.admit(2, work: 10, at: 0)
+        model.cancel(2, at: 3)
+        #expect(model.takeCompleted(at: 3) == [0])
+        #expect(model.nextCompletion() == nil)
+        #expect(model.inFlight == 0)
+    }
+
     @Test("PS: zero work completes at once")
     func processorSharingZeroWork() {
         var model = ProcessorSharingCapacity(speed: 1)
@@ -102,6 +134,33 @@ struct CapacityModelTests {
         model.admit(1, work: 1, at: 0)
         #expect(model.takeCompleted(at: 1.7) == [0])
         #expect(model.nextCompletion() == 2)
+    }
+
+    @Test("FCFS: an arrival after a missed completion starts when it arrives, not before")
+    func firstComeFirstServedArrivalAfterLateTimer() {
+        // One slot: A (work 1) done at 1; B (work 1) arrives at 1.5, before the timer fired:
+        // the slot is free then, so B is done at 2.5 (not 2, which would start it before it came).
+        var model = SlotsCapacity(speed: 1, slots: 1)
+        model.admit(0, work: 1, at: 0)
+        model.admit(1, work: 1, at: 1.5)
+        #expect(model.takeCompleted(at: 1.5) == [0])
+        #expect(abs(model.nextCompletion()! - 2.5) < 1e-9)
+    }
+
+    @Test("FCFS: a cancel after a missed completion starts the next request at that completion")
+    func firstComeFirstServedCancelAfterLateTimer() {
+        // Two slots at speed 1 each: A (work 1) and X (work 5) in service, B (work 1) waiting.
+        // A was done at 1, so B took A's slot at 1; X is cancelled at 1.5, before the timer
+        // fired: B is done at 2 (not 2.5, which would start it in X's slot at the cancel).
+        var model = SlotsCapacity(speed: 2, slots: 2)
+        model.admit(0, work: 1, at: 0)
+        model.admit(1, work: 5, at: 0)
+        model.admit(2, work: 1, at: 0)
+        model.cancel(1, at: 1.5)
+        #expect(model.takeCompleted(at: 1.5) == [0])
+        #expect(abs(model.nextCompletion()! - 2) < 1e-9)
+        #expect(model.takeCompleted(at: 10) == [2])
+        #expect(model.inFlight == 0)
     }
 
     @Test("FCFS: cancelling the request in service starts the next one then")

@@ -4,7 +4,8 @@
 /// One slot is the simulator's `fcfs` server: requests of work `w` admitted together complete
 /// at `w / speed`, `2w / speed`, … A waiting request starts the instant a slot frees (the
 /// finishing request's completion time, not when the timer happened to fire), so a late timer
-/// never shifts later completions.
+/// never shifts later completions; an arrival or a cancel first completes what was due before
+/// it (`settle`), so a request never starts before it arrived nor out of arrival order.
 ///
 /// - Complexity: `admit` O(1); completions O(slots); `cancel` O(slots + queue).
 /// - Note: Not thread-safe: owned by one backend's event loop.
@@ -20,6 +21,8 @@ struct SlotsCapacity: CapacityModel {
     private var serving: [InService] = []
     private var waiting: [(job: UInt64, work: Double)] = []
     private var waitingHead = 0
+    /// Requests complete by the last `settle`, not yet taken, earliest first.
+    private var due: [UInt64] = []
 
     init(speed: Double, slots: Int) {
         precondition(speed > 0 && slots >= 1, "a backend needs a positive speed and at least one slot")
@@ -30,6 +33,7 @@ struct SlotsCapacity: CapacityModel {
     var inFlight: Int { serving.count + waiting.count - waitingHead }
 
     mutating func admit(_ job: UInt64, work: Double, at now: Double) {
+        settle(at: now)
         if serving.count < slots {
             serving.append(InService(job: job, finish: now + max(work, 0) / slotSpeed))
         } else {
@@ -38,6 +42,7 @@ struct SlotsCapacity: CapacityModel {
     }
 
     mutating func cancel(_ job: UInt64, at now: Double) {
+        settle(at: now)
         if let index = serving.firstIndex(where: { $0.job == job }) {
             serving.remove(at: index)
             startWaiting(at: now)
@@ -51,15 +56,21 @@ struct SlotsCapacity: CapacityModel {
     }
 
     mutating func takeCompleted(at now: Double) -> [UInt64] {
-        var completed: [UInt64] = []
+        settle(at: now)
+        defer { due.removeAll(keepingCapacity: true) }
+        return due
+    }
+
+    /// Completes, each at its own instant, every request due by `now`, into `due`; a waiting
+    /// request takes the freed slot from that instant.
+    private mutating func settle(at now: Double) {
         while let index = serving.indices.min(by: { serving[$0].finish < serving[$1].finish }),
             serving[index].finish <= now
         {
             let done = serving.remove(at: index)
-            completed.append(done.job)
+            due.append(done.job)
             startWaiting(at: done.finish)
         }
-        return completed
     }
 
     private mutating func startWaiting(at start: Double) {
