@@ -37,6 +37,14 @@ import Atomics
 /// weights of the schedule. (The word was a compare-and-swap loop on the next ticket before:
 /// one load more per pick, 11.2–11.7 → 10.8 ns per pick + release at 8 servers here.)
 ///
+/// A slot hands its block's tickets out starting at its own offset (`rotation`: slot `s` starts
+/// at `s mod ticketsPerBlock` and wraps round the block), so each block is still used whole.
+/// Without it, slots were in phase whenever the schedule's period divides the block (equal
+/// weights on 2, 4, 8, 16 or 32 servers): every slot's block began at entry 0, so threads that
+/// started together all picked server 0, then all server 1, …, and in a closed loop stayed in
+/// step, every connection on one server at a time. Slot 0 has rotation 0, so one thread
+/// alone still takes tickets 0, 1, 2, …
+///
 /// - Complexity: pick O(1) (one atomic add on the slot's word, one on the shared block
 ///   counter and a compare-and-swap per `ticketsPerBlock` picks, one on the server's count);
 ///   release O(1) (compare-and-swap that refuses to go below 0); `setWeight` O(n + W·D) as
@@ -54,7 +62,8 @@ public final class RoundRobinSelector: ServerSelector {
     private let slots: ThreadSlots
     private let slotTickets: AtomicCounterArray<Int>
 
-    /// Tickets a thread slot takes from the shared counter at once.
+    /// Tickets a thread slot takes from the shared counter at once: a power of two (a slot's
+    /// rotation wraps round the block with a mask).
     static let ticketsPerBlock = 32
     private let schedule: PublishedSchedule
 
@@ -92,19 +101,27 @@ public final class RoundRobinSelector: ServerSelector {
     /// The calling thread's next ticket: from its slot's block, or the first of a new block.
     @inline(__always)
     func nextTicket() -> UInt {
-        let word = slotTickets[slots.current()]
-        return Self.takeTicket(from: word) ?? refill(word)
+        let slot = slots.current()
+        let word = slotTickets[slot]
+        return Self.takeTicket(from: word, slot: slot) ?? refill(word, slot: slot)
     }
 
-    /// The next ticket of the block in slot word `word` (one atomic add), or `nil` when the
-    /// block is used up: then the caller refills the slot.
+    /// The next ticket of the block in slot word `word` of slot `slot` (one atomic add), or
+    /// `nil` when the block is used up: then the caller refills the slot.
     @inline(__always)
-    static func takeTicket(from word: UnsafeAtomic<Int>) -> UInt? {
+    static func takeTicket(from word: UnsafeAtomic<Int>, slot: Int) -> UInt? {
         // Relaxed: tickets only order the rotation; the schedule read synchronizes itself.
         let taken = word.loadThenWrappingIncrement(ordering: .relaxed)
         let offset = taken & offsetMask
         guard _fastPath(offset < ticketsPerBlock) else { return nil }
-        return UInt(bitPattern: (taken &>> offsetBits) &* ticketsPerBlock &+ offset)
+        return ticket(block: taken &>> offsetBits, offset: offset, slot: slot)
+    }
+
+    /// The ticket a slot's `offset`-th take of block `block` yields: the block's tickets,
+    /// starting at the slot's rotation and wrapping round the block.
+    @inline(__always)
+    static func ticket(block: Int, offset: Int, slot: Int) -> UInt {
+        UInt(bitPattern: block &* ticketsPerBlock &+ ((offset &+ slot) & (ticketsPerBlock &- 1)))
     }
 
     /// Slot `slot`'s word, for tests that play out two threads sharing a slot step by step.
@@ -114,10 +131,9 @@ public final class RoundRobinSelector: ServerSelector {
     /// taken, and returns that ticket. If a thread sharing the slot installed one meanwhile,
     /// keeps only the first ticket of its own block (see "Tickets in blocks").
     @inline(never)
-    func refill(_ word: UnsafeAtomic<Int>) -> UInt {
+    func refill(_ word: UnsafeAtomic<Int>, slot: Int) -> UInt {
         // Relaxed: the block counter only hands out distinct blocks.
         let block = blocks[0].loadThenWrappingIncrement(ordering: .relaxed)
-        let first = block &* Self.ticketsPerBlock
         var current = word.load(ordering: .relaxed)
         while current & Self.offsetMask >= Self.ticketsPerBlock {
             let (exchanged, found) = word.compareExchange(
@@ -125,7 +141,7 @@ public final class RoundRobinSelector: ServerSelector {
             if exchanged { break }
             current = found
         }
-        return UInt(bitPattern: first)
+        return Self.ticket(block: block, offset: 0, slot: slot)
     }
 
     /// A slot word is `block << offsetBits | offset`: the slot's block (its tickets are
