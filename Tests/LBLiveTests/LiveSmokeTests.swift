@@ -302,4 +302,28 @@ struct LiveConfigurationTests {
         population.traffic = .closed(population: 0, thinkTime: 0)
         #expect(throws: LiveConfigurationError.self) { try population.validate() }
     }
+
+    /// A think time the simulator cannot predict used to pass here, run its whole measurement
+    /// and then fail in the prediction (exit 1, no report, a message in simulator units).
+    @Test("A think time beyond what the simulator can predict is refused before the run, naming --think-time-ms")
+    func thinkTimeWithinThePrediction() throws {
+        var configuration = LiveConfiguration()
+        configuration.weights = [100]
+        configuration.unit = 0.001
+        configuration.traffic = .closed(population: 1, thinkTime: 1)
+        let bound = try #require(PredictionSource.maximumThinkTime(configuration))
+        #expect(bound < 1, "the farm of this test must make 1 s unpredictable: \(bound)")
+        do {
+            try configuration.validate()
+            Issue.record("a think time of 1 s accepted where the prediction allows \(bound) s")
+        } catch {
+            #expect(error.option == "--think-time-ms")
+            #expect(error.bound.contains("\(bound * 1000)"))
+        }
+        configuration.traffic = .closed(population: 1, thinkTime: bound)
+        #expect(throws: Never.self) { try configuration.validate() }
+        configuration.unit = 0  // zero work: no prediction, so only the plain bound applies
+        configuration.traffic = .closed(population: 1, thinkTime: 1)
+        #expect(throws: Never.self) { try configuration.validate() }
+    }
 }

@@ -144,6 +144,10 @@ public struct LiveConfiguration: Sendable {
             if !(thinkTime >= 0 && thinkTime <= Self.maximumSeconds) {
                 try fail("--think-time-ms", thinkTime * 1000, "0...\(Self.maximumSeconds * 1000)")
             }
+            if let bound = PredictionSource.maximumThinkTime(self), thinkTime > bound {
+                try fail("--think-time-ms", thinkTime * 1000,
+                         "0...\(bound * 1000) for this farm, population and --unit-ms (the simulator's prediction of the run spans at most 2^32 service times of the fastest backend)")
+            }
         }
         if !(unit == 0 || Self.unitMilliseconds.contains(unit * 1000)) {
             try fail("--unit-ms", unit * 1000, "0 or \(Self.unitMilliseconds.lowerBound)...\(Self.unitMilliseconds.upperBound)")

@@ -76,10 +76,27 @@ final class PredictionSource {
         return ratios.isEmpty ? nil : BusiestRatioBand(ratios: ratios, requestsPerWindow: window.jobs)
     }
 
-    /// The simulator's configuration for this run's farm, sizes and traffic with `jobs` measured
-    /// requests and `seed`; `nil` when the simulator has no model of this farm (FCFS with several
-    /// slots, or zero work).
+    /// The longest mean think time, in seconds, for which the simulator can predict this closed
+    /// run (`SimulationConfiguration.maximumThinkTime` of the prediction's farm and requests);
+    /// `nil` for open traffic or where there is no prediction. `LiveConfiguration.validate`
+    /// checks it, so that a run never measures for minutes and then fails in its prediction.
+    ///
+    /// - Complexity: O(backends).
+    static func maximumThinkTime(_ configuration: LiveConfiguration) -> Double? {
+        guard case .closed = configuration.traffic,
+            let simulated = simulation(configuration, jobs: configuration.simulatedJobs, seed: configuration.seed)
+        else { return nil }
+        return simulated.maximumThinkTime * configuration.unit
+    }
+
     private func simulation(jobs: Int, seed: UInt64) -> SimulationConfiguration? {
+        Self.simulation(configuration, jobs: jobs, seed: seed)
+    }
+
+    /// The simulator's configuration for `configuration`'s farm, sizes and traffic with `jobs`
+    /// measured requests and `seed`; `nil` when the simulator has no model of this farm (FCFS
+    /// with several slots, or zero work).
+    private static func simulation(_ configuration: LiveConfiguration, jobs: Int, seed: UInt64) -> SimulationConfiguration? {
         guard configuration.unit > 0 else { return nil }
         let discipline: Discipline
         switch configuration.capacity {
