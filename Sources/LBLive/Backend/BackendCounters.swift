@@ -16,7 +16,8 @@ public struct BackendCounters: Sendable, Equatable {
     public var connections = 0
     /// ∫ (requests in flight) dt, in request-seconds.
     public var inFlightSeconds = 0.0
-    /// The most requests in flight at once since `resetMaximum()`.
+    /// The most requests in flight at once since the reading that started the window
+    /// (`LiveBackend.counters(startingWindow:)`), or since the backend started.
     public var maximumInFlight = 0
     /// Requests in flight now.
     public var inFlight = 0

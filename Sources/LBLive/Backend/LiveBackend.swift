@@ -60,18 +60,15 @@ public final class LiveBackend: Sendable {
         return LiveBackend(index: index, speed: speed, eventLoop: eventLoop, channel: channel, state: state)
     }
 
-    /// The counters now (integral brought up to this instant).
-    public func counters() async throws -> BackendCounters {
+    /// The counters now (integral brought up to this instant); with `startingWindow`, the
+    /// maximum in flight then starts again from the requests in flight now, in the same step, so
+    /// that the window's end reports the window's own maximum.
+    public func counters(startingWindow: Bool = false) async throws -> BackendCounters {
         try await eventLoop.submit { [state] in
             state.value.counters.record(inFlight: state.value.counters.inFlight, at: LiveClock.now())
-            return state.value.counters
-        }.get()
-    }
-
-    /// Forgets the maximum in flight so far, so the next run reports its own.
-    public func resetMaximum() async throws {
-        try await eventLoop.submit { [state] in
-            state.value.counters.maximumInFlight = state.value.counters.inFlight
+            let reading = state.value.counters
+            if startingWindow { state.value.counters.maximumInFlight = state.value.counters.inFlight }
+            return reading
         }.get()
     }
 

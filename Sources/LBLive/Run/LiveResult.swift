@@ -77,7 +77,8 @@ public struct LiveRowResult: Sendable {
     public var backendLongRequests: [Int]
     /// Per backend, over the measurement window: time-averaged requests in flight.
     public var backendMeanInFlight: [Double]
-    /// Per backend: the most requests in flight at once during the run.
+    /// Per backend: the most requests in flight at once during the measurement window (from the
+    /// reading after the warm-up to the one at the window's end; the drain does not count).
     public var backendMaximumInFlight: [Int]
     /// Busiest ÷ average of the weight-normalised mean in-flight counts (1: in proportion to weight).
     public var busiestOverAverage: Double

@@ -178,7 +178,6 @@ public enum LiveRunner {
     private static func measure(
         _ stations: [Station], configuration: LiveConfiguration, arrivals: [Arrival]?, generatorLoop: any EventLoop
     ) async throws -> [LiveRowResult] {
-        for station in stations { for backend in station.backends { try await backend.resetMaximum() } }
         let generator = LoadGenerator(
             ports: stations.map(\.balancer.port), unit: configuration.unit, warmup: configuration.warmup,
             duration: configuration.duration, drain: configuration.drain,
@@ -197,7 +196,9 @@ public enum LiveRunner {
         }
         try await Task.sleep(nanoseconds: UInt64(configuration.warmup * 1e9))
         var before: [(counters: [BackendCounters], cpu: Double)] = []
-        for station in stations { before.append((try await counters(station.backends), try await station.balancer.cpuSeconds())) }
+        for station in stations {
+            before.append((try await counters(station.backends, startingWindow: true), try await station.balancer.cpuSeconds()))
+        }
         let windowStart = LiveClock.now()
         try await Task.sleep(nanoseconds: UInt64(configuration.duration * 1e9))
         var after: [(counters: [BackendCounters], cpu: Double)] = []
@@ -251,9 +252,9 @@ public enum LiveRunner {
         return elapsed > 0 ? (after.inFlightSeconds - before.inFlightSeconds) / elapsed : 0
     }
 
-    private static func counters(_ backends: [LiveBackend]) async throws -> [BackendCounters] {
+    private static func counters(_ backends: [LiveBackend], startingWindow: Bool = false) async throws -> [BackendCounters] {
         var all: [BackendCounters] = []
-        for backend in backends { all.append(try await backend.counters()) }
+        for backend in backends { all.append(try await backend.counters(startingWindow: startingWindow)) }
         return all
     }
 }

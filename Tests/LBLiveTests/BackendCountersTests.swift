@@ -1,0 +1,33 @@
+@testable import LBLive
+import NIOCore
+import NIOPosix
+import Testing
+
+/// A backend's counters as a live run reads them at its window's two ends.
+@Suite("Backend counters: the measurement window", .serialized)
+struct BackendCountersTests {
+    /// The maximum was reset before the warm-up, so a burst during the warm-up was reported as
+    /// the window's maximum.
+    @Test("The reading that starts the window starts the maximum in flight again")
+    func maximumStartsWithTheWindow() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let backend = try await LiveBackend.start(index: 0, speed: 1, capacity: .processorSharing, on: group.next())
+        // The "warm-up": three requests in flight at once.
+        let clients = try (0..<3).map { _ in try RawClient(port: backend.port) }
+        for client in clients { client.send(workNanoseconds: 30_000_000) }
+        for client in clients { #expect(client.readHead().hasPrefix("HTTP/1.1 200")) }
+        let start = try await backend.counters(startingWindow: true)
+        #expect(start.maximumInFlight == 3, "the reading itself still reports what came before it")
+        // The "window": one request at a time.
+        for _ in 0..<2 {
+            clients[0].send(workNanoseconds: 1_000_000)
+            #expect(clients[0].readHead().hasPrefix("HTTP/1.1 200"))
+        }
+        let end = try await backend.counters()
+        #expect(end.maximumInFlight == 1)
+        #expect(end.requests - start.requests == 2)
+        for client in clients { client.close() }
+        try await backend.close()
+        try await group.shutdownGracefully()
+    }
+}
