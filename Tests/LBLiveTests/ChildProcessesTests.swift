@@ -62,4 +62,42 @@ struct ChildProcessesTests {
         #expect(!process.isRunning)
         if !Self.ended(child) { kill(child, SIGKILL) }
     }
+
+    /// An interrupt between a child's start and its registration used to stop every child it
+    /// knew of and exit, leaving that one running (a peer holding its port).
+    @Test("an interrupt while a child starts waits for its registration and stops it")
+    func interruptWhileStarting() throws {
+        let children = ChildProcesses()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        process.arguments = ["300"]
+        let started = DispatchSemaphore(value: 0)
+        let proceed = DispatchSemaphore(value: 0)
+        let launched = DispatchSemaphore(value: 0)
+        let interrupted = DispatchSemaphore(value: 0)
+        // Threads of their own: a Dispatch queue may not run the second block while the first waits.
+        Thread {
+            try? children.launch(process) {
+                started.signal()
+                proceed.wait()
+            }
+            launched.signal()
+        }.start()
+        started.wait()
+        #expect(!Self.ended(process.processIdentifier), "the child runs, not yet registered")
+        Thread {
+            children.stopForInterrupt()
+            interrupted.signal()
+        }.start()
+        // The interrupt must not finish while the start is held between run and registration.
+        #expect(interrupted.wait(timeout: .now() + 0.3) == .timedOut, "the interrupt did not wait for the start")
+        proceed.signal()
+        #expect(launched.wait(timeout: .now() + 30) == .success)
+        #expect(interrupted.wait(timeout: .now() + 30) == .success)
+        let deadline = Date().addingTimeInterval(5)
+        while !Self.ended(process.processIdentifier) && Date() < deadline { usleep(10_000) }
+        #expect(Self.ended(process.processIdentifier), "the child started during the interrupt outlived it")
+        if !Self.ended(process.processIdentifier) { kill(process.processIdentifier, SIGKILL) }
+        #expect(children.runningCount == 0)
+    }
 }

@@ -9,12 +9,29 @@ final class ChildProcesses: @unchecked Sendable {
     static let shared = ChildProcesses()
 
     private let lock = NSLock()
+    /// Held from a child's start to its registration (`launch`), and taken by an interrupt
+    /// before it stops everything, so a child started just then is never missed.
+    private let launching = NSLock()
     private var processes: [pid_t: Process] = [:]
     private var directories: Set<String> = []
     private var signalSources: [any DispatchSourceSignal] = []
     /// Set by an interrupt: a process registered after it is stopped at once (it was started
     /// while the handler was stopping the others).
     private var interrupted = false
+
+    /// Starts `process` and registers it, as one step for an interrupt: one that arrives while
+    /// it starts waits until it is registered, then stops it with the others (between `run()`
+    /// and a separate registration it would have exited with the child still running).
+    ///
+    /// - Parameter afterRunning: a test hook, called between the start and the registration.
+    /// - Throws: what `Process.run()` throws; nothing was started then.
+    func launch(_ process: Process, afterRunning: () -> Void = {}) throws {
+        launching.lock()
+        defer { launching.unlock() }
+        try process.run()
+        afterRunning()
+        register(process)
+    }
 
     func register(_ process: Process) {
         let late = lock.withLock {
@@ -52,6 +69,15 @@ final class ChildProcesses: @unchecked Sendable {
         for path in paths { try? FileManager.default.removeItem(atPath: path) }
     }
 
+    /// What an interrupt does before the process exits: marks the interrupt (a child registered
+    /// later is stopped at once), waits for a child being started to be registered (`launch`),
+    /// then stops every child and removes every directory.
+    func stopForInterrupt() {
+        lock.withLock { interrupted = true }
+        launching.withLock {}
+        stopAll(grace: 1)
+    }
+
     /// On SIGINT or SIGTERM: stop every child, remove every directory, exit 128 + the signal
     /// (130 for Ctrl-C, 143 for SIGTERM), as a shell reports a process the signal ended.
     func installSignalHandlers() {
@@ -62,8 +88,7 @@ final class ChildProcesses: @unchecked Sendable {
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
                 source.setEventHandler {
                     FileHandle.standardError.write(Data("lbbench-live: interrupted; stopping every process it started\n".utf8))
-                    ChildProcesses.shared.lock.withLock { ChildProcesses.shared.interrupted = true }
-                    ChildProcesses.shared.stopAll(grace: 1)
+                    ChildProcesses.shared.stopForInterrupt()
                     exit(128 + signalNumber)
                 }
                 source.resume()

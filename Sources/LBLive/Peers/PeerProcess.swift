@@ -44,8 +44,7 @@ final class PeerProcess: Sendable {
             process.standardOutput = output
             process.standardError = output
             process.standardInput = FileHandle.nullDevice
-            try process.run()
-            ChildProcesses.shared.register(process)
+            try ChildProcesses.shared.launch(process)
             let peer = PeerProcess(balancer: balancer, port: listenPort, process: process, directory: directory)
             let deadline = Date().addingTimeInterval(timeout)
             while !LoopbackPort.accepts(listenPort) {
