@@ -72,7 +72,8 @@ public final class LiveBackend: Sendable {
         }.get()
     }
 
-    /// Stops listening and closes every connection.
+    /// Stops listening. Connections already accepted close when their peer closes them or when
+    /// the event loop group shuts down.
     public func close() async throws {
         try await channel.close()
     }

@@ -5,7 +5,9 @@ import LBSimulation
 public enum AlgorithmFamily: String, Sendable, Codable {
     case leastConnections = "least-connections"
     case roundRobin = "round-robin"
-    /// Anything else (p2c, approximate selectors): no prediction is paired with it.
+    /// Anything else (`p2c` and the other approximate selectors of lbbench's proxy): paired
+    /// with the simulator's prediction of its own selector, but left out of the findings that
+    /// compare least connections with round robin or with HAProxy (no peer has such a row).
     case other
 }
 
