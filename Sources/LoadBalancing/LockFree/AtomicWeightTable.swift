@@ -20,6 +20,15 @@ import Atomics
 /// writer raises the count *before* storing a positive weight and lowers it *after* storing
 /// a 0, so at every point of the sequentially consistent order it is at least the true number.
 ///
+/// # Progress
+/// Picks are lock-free but for one moment: while the eligible count is above the number of
+/// servers with weight > 0, a pick that finds none scans again rather than return `nil`, so
+/// it waits for the writer. That is only while a writer is between its two steps on a
+/// server that is the last one eligible or the first to become so (every server drained and
+/// one being undrained, or the last one being drained): if that writer is descheduled there,
+/// picks spin until it runs again. At every other moment a scan that finds nothing has raced
+/// with a writer that made progress.
+///
 /// Writers are serialized by a `BlockingLock` (the futex mutex), as IPVS serializes
 /// configuration changes under `__ip_vs_mutex` while its packet path walks the list
 /// locklessly; weight changes are rare, so the lock costs the hot path nothing.

@@ -35,7 +35,7 @@ import LBRandom
 ///   writer lock. Memory: 80 bytes per server with padded counts (the default up to 4,096
 ///   servers), 24 packed (the default beyond: see `CounterLayout.forRandomAccess`); plus 64
 ///   bytes per thread slot.
-/// - Note: Thread-safe. Approximate (see above); lock-free picks and releases.
+/// - Note: Thread-safe. Approximate (see above); lock-free picks and releases, but at the last eligible server's drain or undrain (`AtomicWeightTable`, "Progress").
 public final class P2CSelector: ServerSelector {
     public let serverCount: Int
     private let weightTable: AtomicWeightTable

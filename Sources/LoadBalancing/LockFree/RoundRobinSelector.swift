@@ -53,7 +53,9 @@ import Atomics
 ///   4 bytes per entry of its period (4 bytes per server when weights are equal) and, once
 ///   `setWeight` republished it, under 32 bytes per entry of the longest period published
 ///   (`PublishedSchedule`), plus 64 bytes per thread slot.
-/// - Note: Thread-safe. Lock-free picks and releases.
+/// - Note: Thread-safe. Lock-free picks and releases, but while a schedule of drained servers
+///   is replaced (above) or at the last eligible server's drain or undrain (`AtomicWeightTable`,
+///   "Progress").
 public final class RoundRobinSelector: ServerSelector {
     public let serverCount: Int
     private let weightTable: AtomicWeightTable

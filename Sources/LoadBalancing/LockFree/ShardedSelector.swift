@@ -73,7 +73,7 @@ import Atomics
 ///   plus one atomic add on the server's total; `setWeight` O(1), serialized by a writer
 ///   lock (O(n) when it undrains a server). Memory: 8 × stripes + 24 bytes per server
 ///   (16 + 24 on a 2-core machine, 64 + 24 with 8 stripes), plus 64 bytes per slot.
-/// - Note: Thread-safe. Approximate under concurrency (see above); lock-free picks and releases.
+/// - Note: Thread-safe. Approximate under concurrency (see above); lock-free picks and releases, but at the last eligible server's drain or undrain (`AtomicWeightTable`, "Progress").
 public final class ShardedSelector: ServerSelector {
     public let serverCount: Int
     /// The number of stripes, a power of two.
