@@ -16,7 +16,9 @@ import LBRandom
 /// its random numbers from its slot's stream a block at a time, with one atomic add (`SlotRandom`),
 /// so threads that share a slot still never reuse a random value. A program that calls the selector
 /// from one thread gets slot 0 and makes exactly the choices of `P2CPolicy(weights:seed:)`, which
-/// takes its stream in the same blocks (`PickRandom`). With several threads, each slot's stream is
+/// takes its stream in the same blocks (`PickRandom`) — as long as that thread returns to it
+/// within `ThreadSlots.rememberedSelectors` selectors (one that cycles through more claims a new
+/// slot, and so another stream, at each return). With several threads, each slot's stream is
 /// still fixed by the seed, but which thread gets which slot (the order of their first calls) and
 /// how their picks interleave depend on scheduling, so concurrent runs are reproducible in
 /// distribution, not pick for pick.

@@ -9,7 +9,10 @@ import Atomics
 /// `setWeight` without blocking readers), and adds the connection to that server's count,
 /// which is kept so the harness can see load and leaks. Called from one thread it makes
 /// exactly the choices of `RoundRobinPolicy`; equal weights with one connection in flight
-/// rotate exactly.
+/// rotate exactly — as long as that thread returns to it within
+/// `ThreadSlots.rememberedSelectors` selectors (one that cycles through more claims a new
+/// slot at each return, and its picks follow the slots' blocks in turn: still every ticket
+/// once, but not one rotation).
 ///
 /// # Weight changes while other threads pick
 /// `setWeight` stores the weight, then publishes the new schedule. A pick that reads an entry

@@ -14,8 +14,10 @@ import Darwin
 /// (`partitioned`) or its request word (`combining`).
 ///
 /// Slots are handed out in the order threads first call the selector (0, 1, 2, …, wrapping
-/// at `count`), so up to `count` threads never share one, and a single-threaded program
-/// always gets slot 0, which makes its random streams reproducible. The calling thread
+/// at `count`), so the first `count` threads to call it never share one, and a single-threaded
+/// program always gets slot 0, which makes its random streams reproducible. Claims are never
+/// given back: after threads exit, or return after being forgotten (below), newer threads
+/// may share a slot while another sits unused. The calling thread
 /// remembers its slot in thread-local words (`lb_thread_words`, a C11 `_Thread_local`: for
 /// each of the selectors it called last, the selector's unique owner id and the slot, most
 /// recent first), so
@@ -27,8 +29,9 @@ import Darwin
 /// word per thread, as before, every switch claimed a new slot: one thread alternating
 /// between two `round-robin` selectors sent `count` picks in a row to one server.) A thread
 /// that returns to a selector it called more than `rememberedSelectors` selectors ago claims
-/// a new slot, which is still correct: only the rotation's order, the cursor or the stream
-/// changes, as when threads share a slot.
+/// a new slot at each return (one atomic add on the selector's claim counter), which is still
+/// correct but not the same: its round-robin picks follow several slots' blocks in turn, its
+/// cursor and random stream change, as when threads share a slot.
 /// Several threads may share a slot, so everything kept in one must still be atomic.
 ///
 /// - Complexity: `current()` O(1): one load for the selector the thread called last, at most
