@@ -42,6 +42,29 @@ struct CombiningSelectorTests {
         #expect(selector.contentionStatistics().lock?.contendedAcquisitions == UInt64(threads))
     }
 
+    /// `assign`, `setWeight` and the snapshots took the lock uncounted, so `combining`'s
+    /// acquisitions were not comparable with `mutex`'s.
+    @Test("every operation counts as an acquisition, as behind LockedSelector")
+    func statisticsCountEveryOperation() throws {
+        let weights = [2, 1, 1, 3]
+        let combining = try CombiningSelector<BucketsPolicy>(weights: weights)
+        let locked = try LockedSelector<BucketsPolicy, BlockingLock>(weights: weights)
+        func operations(_ selector: some ServerSelector) throws -> ContentionStatistics {
+            let server = try #require(selector.pick())
+            selector.release(server)
+            selector.assign(ServerID(1))
+            try selector.setWeight(4, for: ServerID(2))
+            _ = selector.activeConnections()
+            _ = selector.weights()
+            return selector.contentionStatistics()
+        }
+        let fromCombining = try #require(try operations(combining).lock)
+        let fromLocked = try #require(try operations(locked).lock)
+        #expect(fromCombining.acquisitions == fromLocked.acquisitions)
+        #expect(fromCombining.acquisitions == 7)
+        #expect(fromCombining.contendedAcquisitions == 0)
+    }
+
     @Test("releases published while the lock is held are applied", arguments: [1, 2])
     func combinerAppliesPublishedReleases(releasing: Int) throws {
         let selector = try CombiningSelector<MinHeapPolicy>(weights: [1, 1, 1])

@@ -120,7 +120,7 @@ public final class CombiningSelector<Policy: SelectionPolicy>: ServerSelector {
         let word = requests[slot]
         // Releasing: the request is read by the combiner with an acquiring load.
         guard word.compareExchange(expected: CombiningRequest.empty, desired: request, ordering: .releasing).exchanged else {
-            return withLock { guarded.pointee.statistics.contendedAcquisitions &+= 1; return apply(request) }
+            return applyWaitingForTheLock(request, since: start)
         }
         var looks = 0
         while true {
@@ -144,6 +144,20 @@ public final class CombiningSelector<Policy: SelectionPolicy>: ServerSelector {
                 looks = 0
             }
         }
+    }
+
+    /// Applies `request` after taking the lock the slow way (its slot was busy with a
+    /// neighbour's request): counted as contended, its wait since `start` counted too.
+    @usableFromInline
+    func applyWaitingForTheLock(_ request: UInt64, since start: UInt64) -> UInt64 {
+        lock.lock()
+        defer {
+            combine()
+            lock.unlock()
+        }
+        guarded.pointee.statistics.contendedAcquisitions &+= 1
+        guarded.pointee.statistics.waitNanoseconds &+= MonotonicClock.nanoseconds() &- start
+        return apply(request)
     }
 
     /// Applies one request to the policy; the caller holds the lock.
@@ -175,14 +189,21 @@ public final class CombiningSelector<Policy: SelectionPolicy>: ServerSelector {
     }
 
     /// Runs `body` with the lock held (waiting for it if need be), then answers any published
-    /// requests before letting go.
+    /// requests before letting go; counted as one operation, as `LockedSelector` counts it
+    /// (contended, with its wait, when the lock was held).
     @usableFromInline
     func withLock<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
-        lock.lock()
+        if !lock.tryLock() {
+            let start = MonotonicClock.nanoseconds()
+            lock.lock()
+            guarded.pointee.statistics.contendedAcquisitions &+= 1
+            guarded.pointee.statistics.waitNanoseconds &+= MonotonicClock.nanoseconds() &- start
+        }
         defer {
             combine()
             lock.unlock()
         }
+        guarded.pointee.statistics.acquisitions &+= 1
         return try body()
     }
 
@@ -198,9 +219,10 @@ public final class CombiningSelector<Policy: SelectionPolicy>: ServerSelector {
         withLock { guarded.pointee.policy.weights() }
     }
 
-    /// `acquisitions` counts every operation applied; `contendedAcquisitions` those that found
-    /// the lock held (applied by a combiner, or directly after waiting); `waitNanoseconds` the
-    /// time published requests waited for their answers.
+    /// `acquisitions` counts every operation (picks, releases, `assign`, `setWeight`, the
+    /// snapshots, this call), as `LockedSelector` counts its acquisitions; `contendedAcquisitions`
+    /// those that found the lock held (applied by a combiner, or directly after waiting);
+    /// `waitNanoseconds` the time they waited for their answers or for the lock.
     public func contentionStatistics() -> ContentionStatistics {
         var statistics = withLock { guarded.pointee.statistics }
         for slot in 0..<slots.count {
