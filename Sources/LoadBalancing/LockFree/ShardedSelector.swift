@@ -36,8 +36,12 @@ import Atomics
 /// The pass is stride scheduling (Waldspurger and Weihl, 1995): a claim advances it by
 /// `2^24 / weight`, and among servers of equal score the smaller pass wins (then the first
 /// after the thread's own cursor). Under light load, where every score ties at 0, a server of
-/// weight `w` therefore gets `w` shares of the picks; equal servers take turns. An undrained
-/// server rejoins behind the others (its pass is set to the largest).
+/// weight `w` therefore gets `w` shares of the picks; equal servers take turns. The step is
+/// rounded down to an integer, so the shares are exact for weights dividing 2^24, within
+/// `w / 2^24` of exact otherwise (under 1% for weights up to 2^17), and weights of 2^24 or more
+/// all step by 1, tying as equals. An undrained server rejoins behind the others (its pass is
+/// set to the largest), once `setWeight` has set it: picks in the instant between the weight's
+/// store and the pass's see the pass it had when drained, and may send it a few ties first.
 ///
 /// # Totals: what a scan reads
 /// Beside its stripes, each server has a *total*, one packed word that every claim adds to
