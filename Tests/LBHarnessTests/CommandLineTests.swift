@@ -17,8 +17,16 @@ struct CommandLineTests {
     static let executable: URL = URL(fileURLWithPath: CommandLine.arguments[0])
         .deletingLastPathComponent().appendingPathComponent("lbbench")
 
-    /// Runs `lbbench` (or another `executable`, such as a shell that sets limits first).
-    static func lbbench(_ arguments: [String], executable: URL = Self.executable) throws -> Outcome {
+    /// A child that ran past its deadline; it was stopped by PID.
+    struct TimedOut: Error, CustomStringConvertible {
+        let arguments: [String]
+        let seconds: Double
+        var description: String { "lbbench \(arguments.joined(separator: " ")) ran past \(seconds) s and was killed" }
+    }
+
+    /// Runs `lbbench` (or another `executable`, such as a shell that sets limits first); one
+    /// still running after `deadline` seconds is killed by its PID and the call throws.
+    static func lbbench(_ arguments: [String], executable: URL = Self.executable, deadline: Double = 600) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -27,12 +35,45 @@ struct CommandLineTests {
         process.standardOutput = output
         process.standardError = error
         try process.run()
-        // Read before waiting, so a full pipe cannot block the child.
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        // Both pipes are read at once, each on a thread of its own, before waiting: a child
+        // that fills one pipe while the test reads the other would block for ever.
+        let outputData = PipeReader(output)
+        let errorData = PipeReader(error)
+        let end = Date().addingTimeInterval(deadline)
+        while process.isRunning && Date() < end { usleep(5_000) }
+        if process.isRunning {
+            // Its process group (Foundation makes the child a group leader), so that nothing it
+            // started keeps the pipes open; the readers are not waited for.
+            kill(-process.processIdentifier, SIGKILL)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw TimedOut(arguments: arguments, seconds: deadline)
+        }
         process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-                       standardError: String(decoding: errorData, as: UTF8.self))
+        return Outcome(status: process.terminationStatus, standardOutput: String(decoding: outputData.data(), as: UTF8.self),
+                       standardError: String(decoding: errorData.data(), as: UTF8.self))
+    }
+
+    /// Reads a pipe to its end on a thread of its own.
+    final class PipeReader: @unchecked Sendable {
+        // @unchecked: `read` is written by the reading thread before `done` is signalled, and
+        // read only after waiting for it.
+        private var read = Data()
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ pipe: Pipe) {
+            let handle = pipe.fileHandleForReading
+            Thread { [self] in
+                read = handle.readDataToEndOfFile()
+                done.signal()
+            }.start()
+        }
+
+        /// Everything read, once the writer closed its end (the child exited or was killed).
+        func data() -> Data {
+            done.wait()
+            return read
+        }
     }
 
     /// A new, empty directory under the system's temporary directory; the caller removes it.
@@ -44,6 +85,21 @@ struct CommandLineTests {
 
     static let tiny = ["--selectors", "linear-scan", "--servers", "4", "--threads", "1", "--workloads", "uniform",
                        "--picks", "2000"]
+
+    @Test("the runner reads both pipes at once and stops a child that runs past its deadline")
+    func runnerNeverHangs() throws {
+        let shell = URL(fileURLWithPath: "/bin/sh")
+        // A megabyte to standard error before anything to standard output: read one pipe after
+        // the other, the child blocked on a full standard error while the test waited on standard output.
+        let chatty = try Self.lbbench(
+            ["-c", "head -c 1048576 /dev/zero | tr '\\0' e >&2; head -c 1048576 /dev/zero | tr '\\0' o"],
+            executable: shell, deadline: 120)
+        #expect(chatty.status == 0)
+        #expect(chatty.standardError.utf8.count == 1_048_576 && chatty.standardOutput.utf8.count == 1_048_576)
+        let started = Date()
+        #expect(throws: TimedOut.self) { try Self.lbbench(["-c", "sleep 300"], executable: shell, deadline: 0.5) }
+        #expect(Date().timeIntervalSince(started) < 60, "the sleep was waited out, not killed")
+    }
 
     @Test("the executable was built")
     func built() {
