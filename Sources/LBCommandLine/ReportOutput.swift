@@ -41,6 +41,19 @@ public enum ReportOutput {
         }
     }
 
+    /// Writes several files as a set (`AtomicFile`: all written before any replaces its
+    /// destination); `option` names them in the message (`--output-directory`).
+    ///
+    /// - Throws: `ExitCode(73)` after one line on standard error when a file cannot be written.
+    public static func write(_ files: [(text: String, path: String)], option: String) throws {
+        do {
+            try AtomicFile.write(files, afterCreatingTemporaryFile: holdIfTesting)
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(message(error.path, error, option: option))\n".utf8))
+            throw ExitCode(cannotCreateExitCode)
+        }
+    }
+
     private static func message(_ output: String, _ error: AtomicFile.WriteError, option: String) -> String {
         "\(option) '\(output)': \(error.problem)"
     }

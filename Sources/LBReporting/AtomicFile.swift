@@ -22,7 +22,8 @@ import Darwin
 /// # Interruption and failure
 /// The temporary file (`.NAME.XXXXXX`) is removed on every error path and, while it exists,
 /// on SIGINT, SIGTERM and SIGHUP (`InterruptCleanup`), after which the signal ends the process
-/// as it would have.
+/// as it would have. Several files can be written as a set (`write(_:)` of a list): all are
+/// written before any is renamed into place.
 package enum AtomicFile {
     /// Why a file cannot be, or could not be, written.
     package struct WriteError: Error, CustomStringConvertible {
@@ -80,26 +81,66 @@ package enum AtomicFile {
     package static func write(
         _ text: String, to path: String, afterCreatingTemporaryFile: (String) -> Void = { _ in }
     ) throws(WriteError) {
-        try checkWritable(path)
-        let directory = directory(of: path)
-        let name = String(path.split(separator: "/", omittingEmptySubsequences: false).last!)
-        let template = Array(((directory == "/" ? "/" : directory + "/") + ".\(name).XXXXXX").utf8CString)
+        try write([(text, path)], afterCreatingTemporaryFile: afterCreatingTemporaryFile)
+    }
+
+    /// Replaces several files, as a set as far as the system allows: every text is written to
+    /// its temporary file and flushed first, and only then is each renamed over its
+    /// destination, so a failure while writing (a full disk, a size limit, an interrupt)
+    /// leaves every destination as it was. Only a rename that fails after others succeeded (the
+    /// destination replaced meanwhile by something that is not a regular file) leaves some
+    /// replaced; the error says which.
+    ///
+    /// - Parameters:
+    ///   - files: each text and its destination, at most `InterruptCleanup.maximumFiles`.
+    ///   - afterCreatingTemporaryFile: called with each temporary file's path once it exists.
+    /// - Complexity: O(total text), plus an `fsync` per file.
+    /// - Throws: `WriteError` naming the file and the system's reason; every temporary file is
+    ///   removed.
+    /// - Note: Thread-safe: writes are serialised.
+    package static func write(
+        _ files: [(text: String, path: String)], afterCreatingTemporaryFile: (String) -> Void = { _ in }
+    ) throws(WriteError) {
+        precondition(files.count <= InterruptCleanup.maximumFiles, "at most \(InterruptCleanup.maximumFiles) files in a set")
+        for file in files { try checkWritable(file.path) }
         try InterruptCleanup.protect { () throws(WriteError) in
-            let temporaryPath = InterruptCleanup.path
-            template.withUnsafeBufferPointer { temporaryPath.update(from: $0.baseAddress!, count: $0.count) }
-            let descriptor = mkstemp(temporaryPath)
-            guard descriptor >= 0 else { throw failure(path, "cannot create a temporary file in \(directory)") }
-            InterruptCleanup.armed.store(true, ordering: .sequentiallyConsistent)
-            let temporary = String(cString: temporaryPath)
-            afterCreatingTemporaryFile(temporary)
-            var error = fill(descriptor, with: text, path: path, temporary: temporary)
-            close(descriptor)
-            if error == nil, let problem = destinationProblem(path) {
-                error = WriteError(path: path, problem: problem + " now; left as it is")
+            var temporaries: [String] = []
+            func removeTemporaries() { for temporary in temporaries { unlink(temporary) } }
+            for (index, file) in files.enumerated() {
+                let directory = directory(of: file.path)
+                let name = String(file.path.split(separator: "/", omittingEmptySubsequences: false).last!)
+                let template = Array(((directory == "/" ? "/" : directory + "/") + ".\(name).XXXXXX").utf8CString)
+                let temporaryPath = InterruptCleanup.paths[index]
+                template.withUnsafeBufferPointer { temporaryPath.update(from: $0.baseAddress!, count: $0.count) }
+                let descriptor = mkstemp(temporaryPath)
+                guard descriptor >= 0 else {
+                    let error = failure(file.path, "cannot create a temporary file in \(directory)")
+                    removeTemporaries()
+                    throw error
+                }
+                InterruptCleanup.armed.store(index + 1, ordering: .sequentiallyConsistent)
+                let temporary = String(cString: temporaryPath)
+                temporaries.append(temporary)
+                afterCreatingTemporaryFile(temporary)
+                let error = fill(descriptor, with: file.text, path: file.path, temporary: temporary)
+                close(descriptor)
+                if let error {
+                    removeTemporaries()
+                    throw error
+                }
             }
-            if error == nil && rename(temporary, path) != 0 { error = failure(path, "cannot rename \(temporary)") }
-            if let error {
-                unlink(temporary)
+            for file in files {
+                if let problem = destinationProblem(file.path) {
+                    removeTemporaries()
+                    throw WriteError(path: file.path, problem: problem + " now; left as it is")
+                }
+            }
+            for (index, file) in files.enumerated() where rename(temporaries[index], file.path) != 0 {
+                let replaced = files.prefix(index).map(\.path)
+                let error = failure(
+                    file.path, "cannot rename \(temporaries[index])"
+                        + (replaced.isEmpty ? "" : " (already replaced: \(replaced.joined(separator: ", ")))"))
+                for temporary in temporaries[index...] { unlink(temporary) }
                 throw error
             }
         }

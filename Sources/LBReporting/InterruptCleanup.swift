@@ -12,9 +12,10 @@ import Atomics
 /// then lets the signal do what it would have done, so an interrupted `lbbench … --output`
 /// leaves no `.NAME.XXXXXX` behind and still ends with the signal's exit status.
 ///
-/// One write is protected at a time (`AtomicFile.write` holds `lock` around it). The path
-/// lives in a buffer allocated once, so the handler neither allocates nor locks: it only
-/// calls `unlink`, `signal` and `raise`, which are async-signal-safe. A signal the process
+/// One write is protected at a time (`AtomicFile.write` holds `lock` around it), of up to
+/// `maximumFiles` files written as a set. The paths live in buffers allocated once, so the
+/// handler neither allocates nor locks: it only calls `unlink`, `signal` and `raise`, which
+/// are async-signal-safe. A signal the process
 /// ignored (`nohup`) stays ignored; one with a handler of its own gets that handler after the
 /// cleanup; one with the default action is re-raised with the default action.
 ///
@@ -27,11 +28,22 @@ enum InterruptCleanup {
     /// The signals that end a process which is being written from: ^C, `kill`, a closed terminal.
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
-    /// `mkstemp`'s template and then the temporary file's name, NUL-terminated.
-    nonisolated(unsafe) static let path = UnsafeMutablePointer<CChar>.allocate(capacity: Int(PATH_MAX) + 1)
-    /// Whether `path` names a temporary file that the handler must remove. Allocated once and
-    /// never freed, like `path`: the handler reads it without touching a reference count.
-    static let armed = UnsafeAtomic<Bool>.create(false)
+    /// The most files one protected write may hold temporary files for at once.
+    static let maximumFiles = 4
+    /// For each file of the write, `mkstemp`'s template and then the temporary file's name,
+    /// NUL-terminated: `paths[i]` is the `i`-th.
+    nonisolated(unsafe) static let paths: [UnsafeMutablePointer<CChar>] =
+        (0..<maximumFiles).map { _ in UnsafeMutablePointer<CChar>.allocate(capacity: Int(PATH_MAX) + 1) }
+    /// How many of `paths`, from the first, name temporary files that the handler must remove.
+    /// Allocated once and never freed, like `paths`: the handler reads it without touching a
+    /// reference count.
+    static let armed = UnsafeAtomic<Int>.create(0)
+    /// The buffers of `paths`, for the handler: read without touching the array's reference count.
+    nonisolated(unsafe) static let pathTable: UnsafeMutablePointer<UnsafeMutablePointer<CChar>> = {
+        let table = UnsafeMutablePointer<UnsafeMutablePointer<CChar>>.allocate(capacity: maximumFiles)
+        table.initialize(from: paths, count: maximumFiles)
+        return table
+    }()
     /// A signal handler, as `signal(2)` takes and returns it (`nil`: the default action).
     typealias Handler = @convention(c) (Int32) -> Void
     /// The handlers in force before `protect(_:)` installed its own, indexed by signal number;
@@ -43,15 +55,15 @@ enum InterruptCleanup {
     }()
     private static let lock = NSLock()
 
-    /// Runs `body` with the handler installed for `signals`; `body` fills `path` (with `mkstemp`)
-    /// and sets `armed` while its temporary file exists.
+    /// Runs `body` with the handler installed for `signals`; `body` fills `paths` in order
+    /// (with `mkstemp`) and sets `armed` to the number of temporary files that exist.
     ///
     /// - Complexity: O(1) besides `body`.
     static func protect<Result>(_ body: () throws(AtomicFile.WriteError) -> Result) throws(AtomicFile.WriteError) -> Result {
         lock.lock()
         defer { lock.unlock() }
-        _ = (path, previous)  // Initialise the statics here, never first in the handler.
-        armed.store(false, ordering: .sequentiallyConsistent)
+        _ = (paths, pathTable, previous)  // Initialise the statics here, never first in the handler.
+        armed.store(0, ordering: .sequentiallyConsistent)
         var installed: [(signal: Int32, handler: Handler?)] = []
         for signalNumber in signals {
             let old = signal(signalNumber, removeTemporaryFileAndResignal)
@@ -64,7 +76,7 @@ enum InterruptCleanup {
         }
         let fileSizeHandler = signal(SIGXFSZ, SIG_IGN)
         defer {
-            armed.store(false, ordering: .sequentiallyConsistent)
+            armed.store(0, ordering: .sequentiallyConsistent)
             for (signalNumber, old) in installed { signal(signalNumber, old) }
             signal(SIGXFSZ, fileSizeHandler)
         }
@@ -79,7 +91,12 @@ enum InterruptCleanup {
 
 /// The handler: async-signal-safe calls only.
 private func removeTemporaryFileAndResignal(_ signalNumber: Int32) {
-    if InterruptCleanup.armed.load(ordering: .sequentiallyConsistent) { unlink(InterruptCleanup.path) }
+    let armed = InterruptCleanup.armed.load(ordering: .sequentiallyConsistent)
+    var index = 0
+    while index < armed {
+        unlink(InterruptCleanup.pathTable[index])
+        index += 1
+    }
     if let chained = InterruptCleanup.previous[Int(signalNumber)] {
         chained(signalNumber)
     } else {

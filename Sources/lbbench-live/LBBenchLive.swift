@@ -120,7 +120,7 @@ struct LBBenchLive: AsyncParsableCommand {
     @Option(help: "Write the report to this file (atomically) instead of standard output.")
     var output: String?
 
-    @Option(help: "Write the report in every format into this existing directory: live.md, live.json, live.csv.")
+    @Option(help: "Write the report in every format into this existing directory: live.md, live.json, live.csv (all written before any is replaced).")
     var outputDirectory: String?
 
     func validate() throws {
@@ -163,9 +163,9 @@ struct LBBenchLive: AsyncParsableCommand {
             throw ExitCode.failure
         }
         if let outputDirectory {
-            for (path, format) in Self.directoryFiles(outputDirectory) {
-                try ReportOutput.write(report.rendered(format), to: path, option: "--output-directory")
-            }
+            // As a set: a file that cannot be written leaves all three as they were.
+            let files = try Self.directoryFiles(outputDirectory).map { (text: try report.rendered($0.format), path: $0.path) }
+            try ReportOutput.write(files, option: "--output-directory")
             return
         }
         let text = try report.rendered(reportFormat())

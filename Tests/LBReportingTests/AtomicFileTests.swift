@@ -33,4 +33,35 @@ struct AtomicFileTests {
     func directoryIsNotAFile() {
         #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.checkWritable(FileManager.default.temporaryDirectory.path) }
     }
+
+    @Test("a set of files is written whole before any is replaced")
+    func setWrittenWhole() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-atomic-set-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let paths = ["live.md", "live.json", "live.csv"].map { directory.appendingPathComponent($0).path }
+        for path in paths { try "old".write(toFile: path, atomically: false, encoding: .utf8) }
+        try AtomicFile.write(paths.map { (text: "new " + $0, path: $0) })
+        for path in paths { #expect(try String(contentsOfFile: path, encoding: .utf8) == "new " + path) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["live.csv", "live.json", "live.md"])
+
+        // The last destination turns into a directory while the first is written: the set fails
+        // naming it, and no file is replaced (one after another, the first two were).
+        for path in paths { try "old".write(toFile: path, atomically: false, encoding: .utf8) }
+        var temporaries: [String] = []
+        #expect {
+            try AtomicFile.write(paths.map { (text: "new", path: $0) }) { temporary in
+                if temporaries.isEmpty {
+                    try? FileManager.default.removeItem(atPath: paths[2])
+                    try? FileManager.default.createDirectory(atPath: paths[2], withIntermediateDirectories: false)
+                }
+                temporaries.append(temporary)
+            }
+        } throws: { error in
+            "\(error)".contains(paths[2]) && "\(error)".contains("directory")
+        }
+        #expect(temporaries.count == 3, "every file was written before the renames")
+        for path in paths.prefix(2) { #expect(try String(contentsOfFile: path, encoding: .utf8) == "old") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["live.csv", "live.json", "live.md"])
+    }
 }
