@@ -49,16 +49,33 @@ struct ComparisonTests {
         #expect(try Self.compare(base, new, noise: 30).cells[0].moved == [.pickP50Ns, .contention])
     }
 
-    @Test("a change of exactly the band is inside it, up or down, as the regression threshold's edge is")
+    @Test("a change of exactly the band is inside it, up or down, as the regression threshold's edge is, for every whole percentage")
     func bandEdgesSymmetric() throws {
-        let base = [Run.run(.p2c, picksPerSecond: 1_000_000, pickP99: 1_000)]
-        let edges: [(picks: Double, p99: UInt64)] = [(1_100_000, 1_000), (900_000, 1_000), (1_000_000, 1_100), (1_000_000, 900)]
-        for (picks, p99) in edges {
-            let cell = try Self.compare(base, [Run.run(.p2c, picksPerSecond: picks, pickP99: p99)], noise: 10, failOn: 10).cells[0]
-            #expect(cell.moved.isEmpty && !cell.regression, "picks/s \(picks), p99 \(p99): \(cell.moved)")
+        // 1 − 0.18 and 1 + 0.36 are each one ulp off in binary: 100 → 82 with ±18% was moved and
+        // a REGRESSION. Every whole percentage, on round figures (100) and on larger ones.
+        for (picks, p99) in [(100.0, UInt64(100)), (1_000_000, 1_000)] {
+            let base = [Run.run(.p2c, picksPerSecond: picks, pickP99: p99)]
+            for percent in 1...99 {
+                let step = picks / 100 * Double(percent), p99Step = p99 / 100 * UInt64(percent)
+                let edges: [(picks: Double, p99: UInt64)] = [
+                    (picks + step, p99), (picks - step, p99), (picks, p99 + p99Step), (picks, p99 - p99Step),
+                ]
+                for (newPicks, newP99) in edges {
+                    let cell = try Self.compare(
+                        base, [Run.run(.p2c, picksPerSecond: newPicks, pickP99: newP99)],
+                        noise: Double(percent), failOn: Double(percent)
+                    ).cells[0]
+                    #expect(cell.moved.isEmpty && !cell.regression,
+                            "±\(percent)%: picks/s \(picks) → \(newPicks), p99 \(p99) → \(newP99): \(cell.moved)")
+                }
+                // One unit further is beyond the band, and a regression where it is worse.
+                let beyond = try Self.compare(
+                    base, [Run.run(.p2c, picksPerSecond: picks - step - 1, pickP99: p99 + p99Step + 1)],
+                    noise: Double(percent), failOn: Double(percent)
+                ).cells[0]
+                #expect(beyond.moved == [.picksPerSecond, .pickP99Ns] && beyond.regression, "±\(percent)%: \(beyond.moved)")
+            }
         }
-        let beyond = try Self.compare(base, [Run.run(.p2c, picksPerSecond: 1_110_000, pickP99: 1_000)], noise: 10).cells[0]
-        #expect(beyond.moved == [.picksPerSecond])
     }
 
     @Test("the band and the regression edges print exactly; a change prints with the band's decimals")

@@ -55,13 +55,12 @@ public struct ResultsComparison: Codable, Sendable, Equatable {
     ) throws(ComparisonError) {
         let baseRuns = try Self.index(base, side: "base")
         let newRuns = try Self.index(new, side: "new")
-        let noise = noisePercent / 100
-        let threshold = failOnRegressionPercent.map { $0 / 100 }
         var entries: [(key: CellKey, run: RunResult, comparison: CellComparison)] = []
         for (key, baseRun) in baseRuns {
             if let newRun = newRuns[key] {
                 entries.append((key, baseRun, CellComparison(
-                    cell: key, base: baseRun, new: newRun, noise: noise, regressionThreshold: threshold)))
+                    cell: key, base: baseRun, new: newRun, noisePercent: noisePercent,
+                    regressionPercent: failOnRegressionPercent)))
             } else {
                 entries.append((key, baseRun, CellComparison(cell: key, onlyIn: .baseOnly, run: baseRun)))
             }
