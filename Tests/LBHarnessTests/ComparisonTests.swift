@@ -148,6 +148,23 @@ struct ComparisonTests {
         #expect(!ComparisonMarkdown.render(try Self.compare([Run.run(.p2c)], [Run.run(.p2c)])).contains("different machines"))
     }
 
+    @Test("a file name with line breaks, commas or pipes forges no CSV row and no Markdown line")
+    func untrustedFileNames() throws {
+        let evil = "evil\nselector,x.json\r\n## Forged | heading"
+        let comparison = try ResultsComparison(
+            base: [(evil, Run.document([Run.run(.p2c)]))], new: [("new.json", Run.document([Run.run(.p2c)]))],
+            noisePercent: 10, failOnRegressionPercent: nil)
+        // Lines as a reader splits them: at "\n", "\r" or "\r\n".
+        func lines(_ text: String) -> [Substring] { text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) }
+        let csv = lines(ComparisonCSV.render(comparison)).dropLast()
+        let rows = csv.filter { !$0.hasPrefix("#") }
+        #expect(rows.count == comparison.cells.count + 1, "\(csv)")
+        #expect(rows.first?.hasPrefix("selector,lock,") == true)
+        let markdown = lines(ComparisonMarkdown.render(comparison))
+        #expect(!markdown.contains { $0.hasPrefix("selector") || $0.hasPrefix("## Forged") }, "\(markdown)")
+        #expect(markdown.contains { $0.hasPrefix("- Base: evil<br>selector,x.json<br>## Forged \\| heading — Test CPU") })
+    }
+
     @Test("the formats: Markdown flags and lists one-side cells; JSON is lbbench.compare/1 and reads back; CSV is rectangular")
     func formats() throws {
         let comparison = try Self.compare(
