@@ -148,6 +148,43 @@ struct ComparisonTests {
         #expect(!ComparisonMarkdown.render(try Self.compare([Run.run(.p2c)], [Run.run(.p2c)])).contains("different machines"))
     }
 
+    @Test("a file merged from two machines counts both: against one of them the sides differ, as two files would")
+    func mergedMachines() throws {
+        let amd = Run.machine(cpu: "AMD EPYC", cores: 2), xeon = Run.machine(cpu: "Intel Xeon", cores: 16)
+        // What `lbbench report --allow-mixed-machines --format json` writes: the AMD run, then the
+        // Xeon run, each carrying its machine; the document's own machine stays the first file's.
+        var merged = Run.document([Run.run(.p2c, threads: 1)], machine: amd)
+        merged.merge(Run.document([Run.run(.p2c, threads: 2)], machine: xeon))
+        merged = try JSONDecoder().decode(ResultsDocument.self, from: JSONEncoder().encode(merged))
+        let amdOnly = Run.document([Run.run(.p2c, threads: 1), Run.run(.p2c, threads: 2)], machine: amd)
+        for (base, new) in [(merged, amdOnly), (amdOnly, merged)] {
+            let comparison = try ResultsComparison(
+                base: [("base.json", base)], new: [("new.json", new)], noisePercent: 10, failOnRegressionPercent: nil)
+            #expect(comparison.summary.matched == 2)
+            let mergedSide = base == merged ? comparison.base : comparison.new
+            #expect(mergedSide.machines == [amd, xeon])
+            #expect(comparison.machinesDiffer)
+            let text = ComparisonMarkdown.render(comparison)
+            #expect(text.contains("different machines") && text.contains("Intel Xeon, 16 cores"))
+            #expect(ComparisonCSV.render(comparison).contains("Intel Xeon; 16 cores"))
+        }
+        // A merged file against itself, and a single-machine file against itself, match machine for machine.
+        #expect(!(try ResultsComparison(
+            base: [("a.json", amdOnly)], new: [("b.json", amdOnly)], noisePercent: 10, failOnRegressionPercent: nil)).machinesDiffer)
+        // A DEBUG BUILD among a merged file's machines is called out as one in the document's machine is.
+        var withDebug = Run.document([Run.run(.p2c, threads: 1)], machine: amd)
+        withDebug.merge(Run.document([Run.run(.p2c, threads: 2)], machine: Run.machine(cpu: "AMD EPYC", build: "debug")))
+        let debugText = ComparisonMarkdown.render(try ResultsComparison(
+            base: [("a.json", amdOnly)], new: [("b.json", withDebug)], noisePercent: 10, failOnRegressionPercent: nil))
+        #expect(debugText.contains("DEBUG BUILD"))
+        // One cell measured on both machines is one cell twice on a side: refused, as from two files.
+        var twice = Run.document([Run.run(.p2c)], machine: amd)
+        twice.merge(Run.document([Run.run(.p2c)], machine: xeon))
+        #expect(throws: ComparisonError.self) {
+            try ResultsComparison(base: [("a.json", twice)], new: [("b.json", amdOnly)], noisePercent: 10, failOnRegressionPercent: nil)
+        }
+    }
+
     @Test("a file name with line breaks, commas or pipes forges no CSV row and no Markdown line")
     func untrustedFileNames() throws {
         let evil = "evil\nselector,x.json\r\n## Forged | heading"
