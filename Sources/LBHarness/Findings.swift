@@ -63,7 +63,8 @@ public struct Findings: Sendable, Equatable {
     /// Selectors by median jainLoad over their `unevenWorkloads` cells, fairest first; empty when
     /// the run has no such cells.
     public var unevenFairness: [Ranked]
-    /// Each selector's scaling limit, in catalogue order; empty when the run has one thread count.
+    /// Each selector's scaling limit, in the order of the selector's first cell in the document;
+    /// empty when the run has one thread count.
     public var scaling: [ScalingLimit]
     /// The machine's logical cores.
     public var cores: Int
@@ -113,9 +114,13 @@ public struct Findings: Sendable, Equatable {
         if let fairest = unevenFairness.first {
             // Selectors that tie with the fairest at the precision shown are all named.
             let tied = unevenFairness.prefix { Self.jain($0.value) == Self.jain(fairest.value) }
+            // Each tied selector's own cell count: "over 6 cells each" only when they all have 6.
+            let counts = tied.map(\.cells)
+            let over = Set(counts).count == 1
+                ? "\(fairest.cells) cells" + (tied.count > 1 ? " each" : "")
+                : Self.list(counts.map(String.init)) + " cells"
             var line = "- Fairest under uneven durations (\(workloads)): **\(tied.map(\.selector).joined(separator: ", "))**, "
-                + "median jainLoad \(Self.jain(fairest.value)) over \(fairest.cells) cells"
-                + (tied.count > 1 ? " each" : "")
+                + "median jainLoad \(Self.jain(fairest.value)) over \(over)"
             if unevenFairness.count > tied.count, let least = unevenFairness.last {
                 line += "; least fair \(least.selector) \(Self.jain(least.value))"
             }
@@ -202,9 +207,20 @@ public struct Findings: Sendable, Equatable {
         RunResult.selectorName(run.selector, lock: run.lock)
     }
 
-    /// The upper median (the larger middle value of an even count). `values` must not be empty.
+    /// The median: the middle value, or the mean of the two middle values of an even count (not
+    /// the upper one, which with two values is their maximum: one noisy cell would decide).
+    /// `values` must not be empty.
+    ///
+    /// - Complexity: O(n log n).
     private static func median(_ values: [Double]) -> Double {
-        values.sorted()[values.count / 2]
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count.isMultiple(of: 2) ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[middle]
+    }
+
+    /// `6`, `6 and 4`, `6, 6 and 4`.
+    private static func list(_ items: [String]) -> String {
+        items.count < 2 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
     }
 
     private static func ns(_ value: Double) -> String { "\(NumberFormat.fixed(value, decimals: 0)) ns" }

@@ -40,11 +40,24 @@ extension ResultsDocument {
     ///
     /// - Complexity: O(runs × machines).
     public var mergedMachines: [MachineContext] {
-        var machines: [MachineContext] = []
-        for run in runs {
-            if let machine = run.machine, !machines.contains(machine) { machines.append(machine) }
-        }
-        return machines
+        Self.distinct(runs.lazy.compactMap(\.machine))
+    }
+
+    /// Every machine the runs were measured on, distinct, in order of first appearance: each
+    /// run's own `machine` where it carries one (a document merged from several machines),
+    /// else the document's `machine`; `[machine]` for a document without runs.
+    ///
+    /// - Complexity: O(runs × machines).
+    public var runMachines: [MachineContext] {
+        let machines = Self.distinct(runs.lazy.map { $0.machine ?? machine })
+        return machines.isEmpty ? [machine] : machines
+    }
+
+    /// `machines` without repeats, in order of first appearance.
+    private static func distinct(_ machines: some Sequence<MachineContext>) -> [MachineContext] {
+        var distinct: [MachineContext] = []
+        for machine in machines where !distinct.contains(machine) { distinct.append(machine) }
+        return distinct
     }
 
     /// Merges `other`'s runs into this document. Runs from a machine that is not

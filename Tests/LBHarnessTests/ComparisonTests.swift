@@ -49,16 +49,33 @@ struct ComparisonTests {
         #expect(try Self.compare(base, new, noise: 30).cells[0].moved == [.pickP50Ns, .contention])
     }
 
-    @Test("a change of exactly the band is inside it, up or down, as the regression threshold's edge is")
+    @Test("a change of exactly the band is inside it, up or down, as the regression threshold's edge is, for every whole percentage")
     func bandEdgesSymmetric() throws {
-        let base = [Run.run(.p2c, picksPerSecond: 1_000_000, pickP99: 1_000)]
-        let edges: [(picks: Double, p99: UInt64)] = [(1_100_000, 1_000), (900_000, 1_000), (1_000_000, 1_100), (1_000_000, 900)]
-        for (picks, p99) in edges {
-            let cell = try Self.compare(base, [Run.run(.p2c, picksPerSecond: picks, pickP99: p99)], noise: 10, failOn: 10).cells[0]
-            #expect(cell.moved.isEmpty && !cell.regression, "picks/s \(picks), p99 \(p99): \(cell.moved)")
+        // 1 − 0.18 and 1 + 0.36 are each one ulp off in binary: 100 → 82 with ±18% was moved and
+        // a REGRESSION. Every whole percentage, on round figures (100) and on larger ones.
+        for (picks, p99) in [(100.0, UInt64(100)), (1_000_000, 1_000)] {
+            let base = [Run.run(.p2c, picksPerSecond: picks, pickP99: p99)]
+            for percent in 1...99 {
+                let step = picks / 100 * Double(percent), p99Step = p99 / 100 * UInt64(percent)
+                let edges: [(picks: Double, p99: UInt64)] = [
+                    (picks + step, p99), (picks - step, p99), (picks, p99 + p99Step), (picks, p99 - p99Step),
+                ]
+                for (newPicks, newP99) in edges {
+                    let cell = try Self.compare(
+                        base, [Run.run(.p2c, picksPerSecond: newPicks, pickP99: newP99)],
+                        noise: Double(percent), failOn: Double(percent)
+                    ).cells[0]
+                    #expect(cell.moved.isEmpty && !cell.regression,
+                            "±\(percent)%: picks/s \(picks) → \(newPicks), p99 \(p99) → \(newP99): \(cell.moved)")
+                }
+                // One unit further is beyond the band, and a regression where it is worse.
+                let beyond = try Self.compare(
+                    base, [Run.run(.p2c, picksPerSecond: picks - step - 1, pickP99: p99 + p99Step + 1)],
+                    noise: Double(percent), failOn: Double(percent)
+                ).cells[0]
+                #expect(beyond.moved == [.picksPerSecond, .pickP99Ns] && beyond.regression, "±\(percent)%: \(beyond.moved)")
+            }
         }
-        let beyond = try Self.compare(base, [Run.run(.p2c, picksPerSecond: 1_110_000, pickP99: 1_000)], noise: 10).cells[0]
-        #expect(beyond.moved == [.picksPerSecond])
     }
 
     @Test("the band and the regression edges print exactly; a change prints with the band's decimals")
@@ -129,6 +146,60 @@ struct ComparisonTests {
         #expect(text.contains("Test CPU, 2 cores") && text.contains("Test CPU, 16 cores"))
         #expect(text.contains("different machines"))
         #expect(!ComparisonMarkdown.render(try Self.compare([Run.run(.p2c)], [Run.run(.p2c)])).contains("different machines"))
+    }
+
+    @Test("a file merged from two machines counts both: against one of them the sides differ, as two files would")
+    func mergedMachines() throws {
+        let amd = Run.machine(cpu: "AMD EPYC", cores: 2), xeon = Run.machine(cpu: "Intel Xeon", cores: 16)
+        // What `lbbench report --allow-mixed-machines --format json` writes: the AMD run, then the
+        // Xeon run, each carrying its machine; the document's own machine stays the first file's.
+        var merged = Run.document([Run.run(.p2c, threads: 1)], machine: amd)
+        merged.merge(Run.document([Run.run(.p2c, threads: 2)], machine: xeon))
+        merged = try JSONDecoder().decode(ResultsDocument.self, from: JSONEncoder().encode(merged))
+        let amdOnly = Run.document([Run.run(.p2c, threads: 1), Run.run(.p2c, threads: 2)], machine: amd)
+        for (base, new) in [(merged, amdOnly), (amdOnly, merged)] {
+            let comparison = try ResultsComparison(
+                base: [("base.json", base)], new: [("new.json", new)], noisePercent: 10, failOnRegressionPercent: nil)
+            #expect(comparison.summary.matched == 2)
+            let mergedSide = base == merged ? comparison.base : comparison.new
+            #expect(mergedSide.machines == [amd, xeon])
+            #expect(comparison.machinesDiffer)
+            let text = ComparisonMarkdown.render(comparison)
+            #expect(text.contains("different machines") && text.contains("Intel Xeon, 16 cores"))
+            #expect(ComparisonCSV.render(comparison).contains("Intel Xeon; 16 cores"))
+        }
+        // A merged file against itself, and a single-machine file against itself, match machine for machine.
+        #expect(!(try ResultsComparison(
+            base: [("a.json", amdOnly)], new: [("b.json", amdOnly)], noisePercent: 10, failOnRegressionPercent: nil)).machinesDiffer)
+        // A DEBUG BUILD among a merged file's machines is called out as one in the document's machine is.
+        var withDebug = Run.document([Run.run(.p2c, threads: 1)], machine: amd)
+        withDebug.merge(Run.document([Run.run(.p2c, threads: 2)], machine: Run.machine(cpu: "AMD EPYC", build: "debug")))
+        let debugText = ComparisonMarkdown.render(try ResultsComparison(
+            base: [("a.json", amdOnly)], new: [("b.json", withDebug)], noisePercent: 10, failOnRegressionPercent: nil))
+        #expect(debugText.contains("DEBUG BUILD"))
+        // One cell measured on both machines is one cell twice on a side: refused, as from two files.
+        var twice = Run.document([Run.run(.p2c)], machine: amd)
+        twice.merge(Run.document([Run.run(.p2c)], machine: xeon))
+        #expect(throws: ComparisonError.self) {
+            try ResultsComparison(base: [("a.json", twice)], new: [("b.json", amdOnly)], noisePercent: 10, failOnRegressionPercent: nil)
+        }
+    }
+
+    @Test("a file name with line breaks, commas or pipes forges no CSV row and no Markdown line")
+    func untrustedFileNames() throws {
+        let evil = "evil\nselector,x.json\r\n## Forged | heading"
+        let comparison = try ResultsComparison(
+            base: [(evil, Run.document([Run.run(.p2c)]))], new: [("new.json", Run.document([Run.run(.p2c)]))],
+            noisePercent: 10, failOnRegressionPercent: nil)
+        // Lines as a reader splits them: at "\n", "\r" or "\r\n".
+        func lines(_ text: String) -> [Substring] { text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) }
+        let csv = lines(ComparisonCSV.render(comparison)).dropLast()
+        let rows = csv.filter { !$0.hasPrefix("#") }
+        #expect(rows.count == comparison.cells.count + 1, "\(csv)")
+        #expect(rows.first?.hasPrefix("selector,lock,") == true)
+        let markdown = lines(ComparisonMarkdown.render(comparison))
+        #expect(!markdown.contains { $0.hasPrefix("selector") || $0.hasPrefix("## Forged") }, "\(markdown)")
+        #expect(markdown.contains { $0.hasPrefix("- Base: evil<br>selector,x.json<br>## Forged \\| heading — Test CPU") })
     }
 
     @Test("the formats: Markdown flags and lists one-side cells; JSON is lbbench.compare/1 and reads back; CSV is rectangular")

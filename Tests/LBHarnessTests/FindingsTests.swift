@@ -55,6 +55,40 @@ struct FindingsTests {
         #expect(Findings(oneThreadCount).scaling.isEmpty)
     }
 
+    @Test("an even count's median is the mean of the two middle values: one noisy cell of two does not decide")
+    func evenMedian() {
+        // Two one-thread cells each. Round robin's p50s are 10 and 100 ns (median 55, upper median
+        // 100), p2c's 60 and 60; round robin's jainLoads 0.5 and 0.99 (median 0.745, upper 0.99),
+        // p2c's 0.9 and 0.9.
+        let runs = [
+            Run.run(.roundRobin, workload: .mixed, pickP50: 10, jainLoad: 0.5),
+            Run.run(.roundRobin, workload: .heavyTail, pickP50: 100, jainLoad: 0.99),
+            Run.run(.p2c, workload: .mixed, pickP50: 60, jainLoad: 0.9),
+            Run.run(.p2c, workload: .heavyTail, pickP50: 60, jainLoad: 0.9),
+        ]
+        let findings = Findings(Run.document(runs))
+        #expect(findings.pickCost.map(\.selector) == ["round-robin", "p2c"])
+        #expect(findings.pickCost.first?.value == 55)
+        #expect(findings.unevenFairness.map(\.selector) == ["p2c", "round-robin"])
+        #expect(abs((findings.unevenFairness.last?.value ?? 0) - 0.745) < 1e-12)
+        #expect(findings.markdown.contains {
+            $0 == "- Cheapest pick: **round-robin**, median pick p50 55 ns over its 2 one-thread cells; next p2c 60 ns."
+        })
+    }
+
+    @Test("selectors tied for fairest are each named with their own cell count")
+    func tiedFairestCounts() {
+        // Round robin has 3 mixed cells, p2c 2: both at jainLoad 0.900 as printed.
+        func line(p2cCells: Int) -> String? {
+            let runs = (1...3).map { Run.run(.roundRobin, workload: .mixed, threads: $0, jainLoad: 0.9001) }
+                + (1...p2cCells).map { Run.run(.p2c, workload: .mixed, threads: $0, jainLoad: 0.9) }
+            return Findings(Run.document(runs)).markdown.first { $0.hasPrefix("- Fairest") }
+        }
+        #expect(line(p2cCells: 2) == "- Fairest under uneven durations (mixed, heavy-tail): **round-robin, p2c**, "
+            + "median jainLoad 0.900 over 3 and 2 cells.")
+        #expect(line(p2cCells: 3)?.hasSuffix("median jainLoad 0.900 over 3 cells each.") == true)
+    }
+
     @Test("failures: a leak and a busy machine are reported; a clean run says none")
     func failures() {
         #expect(Findings(Self.document()).markdown.contains { $0.hasPrefix("- Failures: none.") })

@@ -16,7 +16,8 @@ public struct CellComparison: Codable, Sendable, Equatable {
     /// new ÷ base per metric; `null` for a cell on one side only, and per metric where either
     /// figure is missing or base is 0 and new is not (0 ÷ 0 counts as 1: unchanged).
     public var ratios: MetricValues?
-    /// The metrics whose ratio left the noise band (1 ± noise), in `ComparedMetric` order.
+    /// The metrics whose ratio left the noise band (1 ± noise), in `ComparedMetric` order: new
+    /// fell below base, or rose above it, by more than the band (`changed(_:from:byMoreThan:)`).
     public var moved: [ComparedMetric]
     /// Whether picks/s fell, or pick p99 rose, by more than the regression threshold.
     public var regression: Bool
@@ -24,9 +25,9 @@ public struct CellComparison: Codable, Sendable, Equatable {
     /// Compares a cell found on both sides.
     ///
     /// - Parameters:
-    ///   - noise: the noise band as a fraction (0.1 for ±10%).
-    ///   - regressionThreshold: the regression threshold as a fraction, or `nil` for none.
-    init(cell: CellKey, base: RunResult, new: RunResult, noise: Double, regressionThreshold: Double?) {
+    ///   - noisePercent: the noise band in percent (10 for ±10%).
+    ///   - regressionPercent: the regression threshold in percent, or `nil` for none.
+    init(cell: CellKey, base: RunResult, new: RunResult, noisePercent: Double, regressionPercent: Double?) {
         self.cell = cell
         side = .both
         let baseFigures = MetricValues(base)
@@ -40,13 +41,39 @@ public struct CellComparison: Codable, Sendable, Equatable {
         self.base = baseFigures
         self.new = newFigures
         self.ratios = ratios
-        // The band's two edges as the regression test below writes them, so a change of exactly
-        // the band is inside it both ways (|1.1 − 1| exceeds 0.1 in binary; |0.9 − 1| does not).
-        moved = ComparedMetric.allCases.filter { metric in ratios[metric].map { $0 < 1 - noise || $0 > 1 + noise } ?? false }
-        regression = regressionThreshold.map { threshold in
-            (ratios[.picksPerSecond].map { $0 < 1 - threshold } ?? false)
-                || (ratios[.pickP99Ns].map { $0 > 1 + threshold } ?? false)
+        // Only a metric with a ratio can move: none where base is 0 and new is not, or where the
+        // quotient overflows.
+        func changed(_ metric: ComparedMetric, _ direction: Direction, byMoreThan percent: Double) -> Bool {
+            guard ratios[metric] != nil, let before = baseFigures[metric], let after = newFigures[metric] else { return false }
+            return Self.changed(after, from: before, direction, byMoreThan: percent)
+        }
+        moved = ComparedMetric.allCases.filter { metric in
+            changed(metric, .down, byMoreThan: noisePercent) || changed(metric, .up, byMoreThan: noisePercent)
+        }
+        regression = regressionPercent.map { percent in
+            changed(.picksPerSecond, .down, byMoreThan: percent) || changed(.pickP99Ns, .up, byMoreThan: percent)
         } ?? false
+    }
+
+    /// Which way a figure changed.
+    enum Direction {
+        case down, up
+    }
+
+    /// Whether `after` is below (`.down`) or above (`.up`) `before` by more than `percent` percent.
+    ///
+    /// Tested as `after × 100` against `before × (100 ∓ percent)`, not as `after ÷ before`
+    /// against `1 ∓ percent/100`: `1 − 0.18` is 0.8200000000000001 and `1 + 0.36` is
+    /// 1.3599999999999999 in binary, which put a change of exactly the band (100 → 82 with
+    /// ±18%) outside it. With whole figures and a whole percentage both products are exact, so
+    /// a change of exactly `percent` is inside, both ways. Figures are ≥ 0 (the reader checks).
+    ///
+    /// - Complexity: O(1).
+    static func changed(_ after: Double, from before: Double, _ direction: Direction, byMoreThan percent: Double) -> Bool {
+        switch direction {
+        case .down: after * 100 < before * (100 - percent)
+        case .up: after * 100 > before * (100 + percent)
+        }
     }
 
     /// A cell found on one side only.

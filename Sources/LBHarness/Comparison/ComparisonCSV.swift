@@ -1,4 +1,5 @@
 import Foundation
+import LBReporting
 
 /// `lbbench compare` for spreadsheets: the sides' files and machines as leading `#` lines, then
 /// one row per cell. Weights are joined with `;` and `moved` metrics with `;`, so no field needs
@@ -8,11 +9,13 @@ public enum ComparisonCSV {
     ///
     /// - Complexity: O(cells).
     public static func render(_ comparison: ResultsComparison) -> String {
-        var lines: [String] = ["# lbbench compare (\(comparison.schema)): new ÷ base, noise band ±\(comparison.noisePercent)%"]
+        var lines: [String] = [CSVField.comment("lbbench compare (\(comparison.schema)): new ÷ base, noise band ±\(comparison.noisePercent)%")]
         for (name, side) in [("base", comparison.base), ("new", comparison.new)] {
             let machines = side.machines.map(\.oneLine).joined(separator: "; ")
-            // Comment lines may hold commas, but a strict CSV reader would still split them.
-            lines.append("# \(name): \(side.files.joined(separator: " ")): \(machines)".replacingOccurrences(of: ",", with: ";"))
+            // File names are the command line's, any text: `CSVField.comment` keeps a line break
+            // in one from starting a row. Comment lines may hold commas, but a strict CSV reader
+            // would still split them.
+            lines.append(CSVField.comment("\(name): \(side.files.joined(separator: " ")): \(machines)".replacingOccurrences(of: ",", with: ";")))
         }
         let metrics = ComparedMetric.allCases
         let columns = ["selector", "lock", "workload", "servers", "threads", "concurrency", "weights", "side"]

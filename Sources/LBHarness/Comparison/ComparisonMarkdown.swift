@@ -32,7 +32,10 @@ public enum ComparisonMarkdown {
         var lines = ["# lbbench compare: new ÷ base", ""]
         for (name, side) in [("Base", comparison.base), ("New", comparison.new)] {
             let machines = side.machines.map(\.oneLine).joined(separator: "; ")
-            lines.append("- \(name): \(side.files.joined(separator: ", ")) — \(machines); length \(side.lengths.joined(separator: "; "))")
+            // File names are the command line's, any text: escaped as table cells are, so a line
+            // break in one cannot start a line of its own (a heading, a bullet).
+            let files = MarkdownTable.escape(side.files.joined(separator: ", "))
+            lines.append("- \(name): \(files) — \(machines); length \(side.lengths.joined(separator: "; "))")
         }
         if comparison.machinesDiffer {
             lines.append("- **The sides ran on different machines or builds: each ratio mixes the change with the machine.**")

@@ -11,7 +11,8 @@ public struct ResultsComparison: Codable, Sendable, Equatable {
     public struct Side: Codable, Sendable, Equatable {
         /// The files, as named on the command line.
         public var files: [String]
-        /// The distinct machines the files were measured on, in file order.
+        /// The distinct machines the files' runs were measured on, in file order: every run's
+        /// own machine in a file merged from several (`ResultsDocument.runMachines`).
         public var machines: [MachineContext]
         /// The distinct `length` texts of the files.
         public var lengths: [String]
@@ -55,13 +56,12 @@ public struct ResultsComparison: Codable, Sendable, Equatable {
     ) throws(ComparisonError) {
         let baseRuns = try Self.index(base, side: "base")
         let newRuns = try Self.index(new, side: "new")
-        let noise = noisePercent / 100
-        let threshold = failOnRegressionPercent.map { $0 / 100 }
         var entries: [(key: CellKey, run: RunResult, comparison: CellComparison)] = []
         for (key, baseRun) in baseRuns {
             if let newRun = newRuns[key] {
                 entries.append((key, baseRun, CellComparison(
-                    cell: key, base: baseRun, new: newRun, noise: noise, regressionThreshold: threshold)))
+                    cell: key, base: baseRun, new: newRun, noisePercent: noisePercent,
+                    regressionPercent: failOnRegressionPercent)))
             } else {
                 entries.append((key, baseRun, CellComparison(cell: key, onlyIn: .baseOnly, run: baseRun)))
             }
@@ -126,7 +126,7 @@ public struct ResultsComparison: Codable, Sendable, Equatable {
         var machines: [MachineContext] = []
         var lengths: [String] = []
         for (_, document) in files {
-            if !machines.contains(document.machine) { machines.append(document.machine) }
+            for machine in document.runMachines where !machines.contains(machine) { machines.append(machine) }
             if !lengths.contains(document.length) { lengths.append(document.length) }
         }
         return Side(files: files.map(\.file), machines: machines, lengths: lengths)
