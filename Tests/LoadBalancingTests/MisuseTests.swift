@@ -63,6 +63,19 @@ struct MisuseTests {
         expectStopped(result, saying: "but it has no active connection (released twice, or never picked)")
     }
 
+    /// `partitioned`'s shards number their servers locally (server 17 of 32 is shard 1's
+    /// server 1): the message must name the server the caller released.
+    @Test("partitioned: a double release names the caller's server, not the shard's local one")
+    func partitionedDoubleReleaseNamesTheServer() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let selector = try! SelectorKind.partitioned.makeSelector(weights: Array(repeating: 1, count: 32))
+            selector.assign(ServerID(17))
+            selector.release(ServerID(17))
+            selector.release(ServerID(17))
+        }
+        expectStopped(result, saying: "release(server 17) but it has no active connection")
+    }
+
     @Test("releasing an unknown server stops the process", arguments: SelectorKind.allCases)
     func unknownRelease(kind: SelectorKind) async {
         let tooLarge = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { [kind] in

@@ -120,11 +120,16 @@ public struct BucketsPolicy: SelectionPolicy {
     }
 
     /// - Complexity: O(W) for W distinct positive weights; O(1) with equal weights.
-    public mutating func pick() -> ServerID? {
+    public mutating func pick() -> ServerID? { pick(naming: .identity) }
+
+    /// `pick()`, with misuse messages naming servers by `naming` (a shard's policy names the
+    /// caller's server, not its own local one: `ServerNaming`). Returns the local id.
+    @inline(__always)
+    mutating func pick(naming: ServerNaming) -> ServerID? {
         makeStorageUnique()
         guard let (weightClass, server) = leastLoadedHead() else { return nil }
         let from = Int(classes[weightClass].minimum)
-        if from == Int(UInt32.max) { SelectorMisuse.tooManyConnections(ServerID(server)) }
+        if from == Int(UInt32.max) { SelectorMisuse.tooManyConnections(naming.callersServer(server)) }
         if from &+ 1 == sentinels[weightClass].count { addBucket(to: weightClass) }
         let source = classes[weightClass].minimumSentinel
         let destination = sentinels[weightClass][from &+ 1]
@@ -137,12 +142,17 @@ public struct BucketsPolicy: SelectionPolicy {
     }
 
     /// - Complexity: O(1).
-    public mutating func release(_ server: ServerID) {
+    public mutating func release(_ server: ServerID) { release(server, naming: .identity) }
+
+    /// `release(_:)` of local server `server`, with misuse messages naming it by `naming`
+    /// (`ServerNaming`). A shard's caller has checked the id it knows.
+    @inline(__always)
+    mutating func release(_ server: ServerID, naming: ServerNaming) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "release")
         makeStorageUnique()
         let index = server.index
         let from = Int(nodes[index].active)
-        if from == 0 { SelectorMisuse.releaseWithoutConnection(server) }
+        if from == 0 { SelectorMisuse.releaseWithoutConnection(naming.callersServer(index)) }
         let weightClass = Int(nodes[index].weightClass)
         if weightClass < 0 {
             // Drained: in no list; only the count and the stamp change.
@@ -229,12 +239,17 @@ extension BucketsPolicy {
     /// pick's would.
     ///
     /// - Complexity: O(1) (amortized: the class may grow one bucket).
-    public mutating func assign(_ server: ServerID) {
+    public mutating func assign(_ server: ServerID) { assign(server, naming: .identity) }
+
+    /// `assign(_:)` of local server `server`, with misuse messages naming it by `naming`
+    /// (`ServerNaming`). A shard's caller has checked the id it knows.
+    @inline(__always)
+    mutating func assign(_ server: ServerID, naming: ServerNaming) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
         makeStorageUnique()
         let index = server.index
         let from = Int(nodes[index].active)
-        if from == Int(UInt32.max) { SelectorMisuse.tooManyConnections(server) }
+        if from == Int(UInt32.max) { SelectorMisuse.tooManyConnections(naming.callersServer(index)) }
         let weightClass = Int(nodes[index].weightClass)
         if weightClass < 0 {
             // Drained: in no list; only the count and the stamp change.
