@@ -75,8 +75,10 @@ import LBRandom
 /// - Complexity: pick O(1) expected with equal weights (three published words and two weights
 ///   loaded, one shard lock, a `buckets` pick; O(W) with W distinct weights in the shard),
 ///   release O(1) plus one shard lock and one store to the slot's memory, `setWeight` the
-///   policy's, plus one shard lock. Memory: `buckets`' 24 bytes per server plus 64 bytes per
-///   shard and 128 per thread slot.
+///   policy's, plus one shard lock. Memory: `buckets`' 32 bytes per server (its node,
+///   `BucketsPolicy.Node`), plus about 1 KB per shard (two cache lines of published words,
+///   and its lock and `buckets` policy with room for 16 bucket sentinels: 960 bytes with
+///   equal weights) and 128 bytes per thread slot.
 /// - Note: Thread-safe. Approximate across shards (see above), exact within one.
 public final class PartitionedSelector: ServerSelector {
     public let serverCount: Int
