@@ -112,9 +112,15 @@ public struct P2CPolicy: SelectionPolicy {
         uniform = WeightAliasTable.isUniform(weightOf)
     }
 
-    public func activeConnections(of server: ServerID) -> Int { Int(active[server.index]) }
+    public func activeConnections(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "activeConnections")
+        return Int(active[server.index])
+    }
 
-    public func weight(of server: ServerID) -> Int { Int(weightOf[server.index]) }
+    public func weight(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "weight")
+        return Int(weightOf[server.index])
+    }
 }
 
 extension P2CPolicy {

@@ -150,9 +150,15 @@ public struct ReferenceLeastConnections: SelectionPolicy {
         touch(index)
     }
 
-    public func activeConnections(of server: ServerID) -> Int { active[server.index] }
+    public func activeConnections(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "activeConnections")
+        return active[server.index]
+    }
 
-    public func weight(of server: ServerID) -> Int { weightOf[server.index] }
+    public func weight(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "weight")
+        return weightOf[server.index]
+    }
 }
 
 extension ReferenceLeastConnections {

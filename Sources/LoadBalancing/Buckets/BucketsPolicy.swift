@@ -191,10 +191,14 @@ public struct BucketsPolicy: SelectionPolicy {
     }
 
     /// - Complexity: O(1).
-    public func activeConnections(of server: ServerID) -> Int { Int(nodes[server.index].active) }
+    public func activeConnections(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "activeConnections")
+        return Int(nodes[server.index].active)
+    }
 
     /// - Complexity: O(1).
     public func weight(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "weight")
         let weightClass = Int(nodes[server.index].weightClass)
         return weightClass < 0 ? 0 : Int(classes[weightClass].weight)
     }

@@ -99,10 +99,14 @@ public struct MinHeapPolicy: SelectionPolicy {
     }
 
     /// - Complexity: O(1).
-    public func activeConnections(of server: ServerID) -> Int { Int(node(of: server.index).active) }
+    public func activeConnections(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "activeConnections")
+        return Int(node(of: server.index).active)
+    }
 
     /// - Complexity: O(1).
     public func weight(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "weight")
         let weightClass = Int(classes.classOf[server.index])
         return weightClass < 0 ? 0 : Int(classes.classWeight[weightClass])
     }
