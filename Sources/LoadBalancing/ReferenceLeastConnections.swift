@@ -43,7 +43,9 @@
 ///
 /// - Complexity: pick O(n) with a full sort-free scan (and a count of the class's members);
 ///   release O(1); `assign` and `setWeight` O(n).
-///   Memory 40 bytes per server. Not meant for production: meant to be obviously right.
+///   Memory 32 bytes per server (count, weight, units, stamp: 8 bytes each), plus a
+///   dictionary entry per distinct weight. Not meant for production: meant to be obviously
+///   right.
 /// - Note: Not thread-safe (a policy).
 public struct ReferenceLeastConnections: SelectionPolicy {
     public static let isExact = true

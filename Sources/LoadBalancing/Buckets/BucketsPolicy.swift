@@ -28,7 +28,8 @@
 /// only when the class grows a bucket, are a plain array apart (`sentinels`).
 ///
 /// - Complexity: with W distinct positive weights, pick O(W) — O(1) with equal weights — and
-///   release O(1). `setWeight` costs O(1) plus, when the server leaves its class's minimum
+///   release O(1). `setWeight` costs O(W) (the latest virtual time of the live classes, read
+///   when the new weight is positive) plus, when the server leaves its class's minimum
 ///   bucket empty, a scan up to the next non-empty bucket (O(highest count in that class)),
 ///   plus amortized growth of the new class's buckets up to the server's count; it also does
 ///   one dictionary lookup of the weight.

@@ -251,6 +251,8 @@ public final class PartitionedSelector: ServerSelector {
         return word
     }
 
+    /// Each shard's counts under its lock, one shard after another: a snapshot of each shard,
+    /// not of the farm (see `ServerSelector.activeConnections()`).
     public func activeConnections() -> [Int] {
         let perShard = shards.map { $0.activeConnections() }
         return (0..<serverCount).map { perShard[$0 % shardCount][$0 / shardCount] }
