@@ -318,9 +318,13 @@ public struct LinearScanPolicy: SelectionPolicy {
         clock &+= 1
     }
 
-    public func activeConnections(of server: ServerID) -> Int { Int(records[Int(slotOf[server.index])].active) }
+    public func activeConnections(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "activeConnections")
+        return Int(records[Int(slotOf[server.index])].active)
+    }
 
     public func weight(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "weight")
         let weightClass = Int(classes.classOf[server.index])
         return weightClass < 0 ? 0 : Int(classes.classWeight[weightClass])
     }

@@ -15,7 +15,9 @@
 /// sampling, which also finds a single eligible server. So a pick costs O(1) expected while
 /// a fair fraction of servers is eligible, and at most 2 × `triesPerDraw` draws plus one O(n)
 /// pass when nearly all are drained: the first draw alone falls back with probability
-/// (1 − m/n)^16, 1% at m = n/4 and 36% at m = n/16.
+/// (1 − m/n)^16, 1% at m = n/4 and 36% at m = n/16. `p2c`'s weighted draw
+/// (`weightedCandidates`) draws its first candidate once: at most 1 + `triesPerDraw` draws
+/// plus one O(n) pass, or, when that first draw lands on a drained server, two O(n) passes.
 ///
 /// Random indices come from Lemire's multiply-shift (the high half of `bound × random`),
 /// which has no division and no rejection loop; its bias is below bound / 2^64.
@@ -67,8 +69,9 @@ enum P2CDraw {
     /// weights, read while a writer rebuilds it, or every server drained — one weighted
     /// reservoir pass draws it instead.
     ///
-    /// - Complexity: O(1) expected while a fair fraction of servers is eligible (one draw for
-    ///   the first, at most `triesPerDraw` for the second, then one O(n) pass).
+    /// - Complexity: O(1) expected while a fair fraction of servers is eligible: one draw for
+    ///   the first, at most `triesPerDraw` for the second, then one O(n) pass; or, when the
+    ///   first draw lands on a drained server, two O(n) passes (`weightedReservoir`).
     @inline(__always)
     static func weightedCandidates<Random: RandomNumberGenerator>(
         serverCount: Int, uniform: Bool, using random: inout Random, column: (Int) -> UInt64,

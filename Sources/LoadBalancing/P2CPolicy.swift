@@ -20,7 +20,9 @@ import LBRandom
 /// the harness can see the draws.
 ///
 /// - Complexity: pick O(1) expected while a fair fraction of servers is eligible; see
-///   `P2CDraw` for mostly drained configurations (at most 17 draws plus one O(n) pass).
+///   `P2CDraw` for mostly drained configurations: at most 17 draws plus one O(n) pass, or,
+///   when the first draw lands on a drained server, that draw plus two O(n) passes (a
+///   weighted one for the first candidate, a uniform one for the second).
 ///   Release O(1); `setWeight` O(n) when it changes a weight (the alias table of the weighted
 ///   draw is rebuilt, as Envoy rebuilds its schedulers on a host-set change), else O(1).
 ///   Memory: 16 bytes per server.
@@ -112,9 +114,15 @@ public struct P2CPolicy: SelectionPolicy {
         uniform = WeightAliasTable.isUniform(weightOf)
     }
 
-    public func activeConnections(of server: ServerID) -> Int { Int(active[server.index]) }
+    public func activeConnections(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "activeConnections")
+        return Int(active[server.index])
+    }
 
-    public func weight(of server: ServerID) -> Int { Int(weightOf[server.index]) }
+    public func weight(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "weight")
+        return Int(weightOf[server.index])
+    }
 }
 
 extension P2CPolicy {

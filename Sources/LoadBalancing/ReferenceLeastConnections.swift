@@ -43,7 +43,9 @@
 ///
 /// - Complexity: pick O(n) with a full sort-free scan (and a count of the class's members);
 ///   release O(1); `assign` and `setWeight` O(n).
-///   Memory 40 bytes per server. Not meant for production: meant to be obviously right.
+///   Memory 32 bytes per server (count, weight, units, stamp: 8 bytes each), plus a
+///   dictionary entry per distinct weight. Not meant for production: meant to be obviously
+///   right.
 /// - Note: Not thread-safe (a policy).
 public struct ReferenceLeastConnections: SelectionPolicy {
     public static let isExact = true
@@ -150,9 +152,15 @@ public struct ReferenceLeastConnections: SelectionPolicy {
         touch(index)
     }
 
-    public func activeConnections(of server: ServerID) -> Int { active[server.index] }
+    public func activeConnections(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "activeConnections")
+        return active[server.index]
+    }
 
-    public func weight(of server: ServerID) -> Int { weightOf[server.index] }
+    public func weight(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "weight")
+        return weightOf[server.index]
+    }
 }
 
 extension ReferenceLeastConnections {

@@ -58,9 +58,15 @@ public struct RoundRobinPolicy: SelectionPolicy {
         schedule = SmoothWeightedSchedule.period(weights: weightOf.lazy.map { Int($0) })
     }
 
-    public func activeConnections(of server: ServerID) -> Int { Int(active[server.index]) }
+    public func activeConnections(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "activeConnections")
+        return Int(active[server.index])
+    }
 
-    public func weight(of server: ServerID) -> Int { Int(weightOf[server.index]) }
+    public func weight(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "weight")
+        return Int(weightOf[server.index])
+    }
 }
 
 extension RoundRobinPolicy {

@@ -56,10 +56,11 @@ public protocol SelectionPolicy {
     ///   Draining the last server with weight > 0 is allowed: `pick()` then returns `nil`.
     mutating func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError)
 
-    /// The active connections of `server`.
+    /// The active connections of `server`. An unknown id stops the process
+    /// (`SelectorMisuse.checkKnown`), as it does in `release(_:)`.
     func activeConnections(of server: ServerID) -> Int
 
-    /// The weight of `server`.
+    /// The weight of `server`. An unknown id stops the process, as in `activeConnections(of:)`.
     func weight(of server: ServerID) -> Int
 }
 

@@ -42,8 +42,12 @@ public protocol ServerSelector: AnyObject, Sendable {
     /// - Throws: `SelectorConfigurationError` for an unknown server or an invalid weight.
     func setWeight(_ weight: Int, for server: ServerID) throws(SelectorConfigurationError)
 
-    /// Every server's active connections. Lock-based selectors return a consistent snapshot;
-    /// lock-free ones read each server's count separately while others may be changing them.
+    /// Every server's active connections. Selectors behind one lock (`LockedSelector`,
+    /// `CombiningSelector`) return a consistent snapshot; `PartitionedSelector` locks its
+    /// shards one after another, so each shard's counts are a snapshot of that shard but
+    /// shards are read at different moments, so the whole may match no single moment (a pick
+    /// and a release in two shards during the read may both show, or neither); lock-free ones
+    /// read each server's count separately while others may be changing them.
     func activeConnections() -> [Int]
 
     /// Every server's current weight.

@@ -61,8 +61,9 @@ struct ClassClock: Sendable, BitwiseCopyable {
 /// pick reads and writes one 16-byte entry, a release reads one; the dictionary from weight
 /// to class is used only when a weight is set.
 ///
-/// - Complexity: `tick`, `round` O(1); `reassign` O(1) expected (one dictionary lookup);
-///   `latestTime` O(classes). Memory: 4 bytes per server, about 40 bytes per distinct weight.
+/// - Complexity: `tick`, `round` O(1); `latestTime` O(classes); `reassign` O(classes) (it
+///   calls `latestTime` when the new weight is positive) plus one dictionary lookup. Memory:
+///   4 bytes per server, about 40 bytes per distinct weight.
 /// - Note: Not thread-safe: part of one policy.
 @usableFromInline
 struct WeightClassClocks {

@@ -89,6 +89,20 @@ struct LockFreeSelectorTests {
         expectStopped(result, saying: "but it has no active connection")
     }
 
+    /// A release without a connection can take a unit of a claim that has yet to add to the
+    /// server's total, so a scan may read the total below 0 before any release finds the
+    /// stripes empty: that must stop with the misuse message, not an arithmetic trap
+    /// converting the total to 32 bits. The race has no test hook; the total is planted.
+    @Test("sharded: a scan that reads a total below 0 stops with the double-release message")
+    func shardedNegativeTotal() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let selector = try! ShardedSelector(weights: [1, 1, 1])
+            selector.totals[2].store(-1, ordering: .relaxed)
+            _ = selector.pick()
+        }
+        expectStopped(result, saying: "release(server 2) but it has no active connection")
+    }
+
     @Test("lock-free selectors report compare-and-swap retries, lock-based ones lock statistics")
     func contentionStatisticsShape() throws {
         for kind in SelectorKind.allCases {

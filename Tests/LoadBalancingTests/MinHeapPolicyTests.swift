@@ -138,6 +138,24 @@ struct MinHeapPolicyTests {
         overlapping.heaps.regions[ones].capacity += 1
         #expect(overlapping._invariantViolation()?.contains("region") == true)
 
+        // More room than `ClassHeaps.room(for:)` its members, or more dead slots than slots in
+        // regions: the documented memory bound would no longer hold.
+        var roomy = healthy
+        roomy.makeStorageUnique()  // damage this copy only
+        let threes = Int(roomy.classes.classOf[5])  // server 5, alone in its class
+        let alone = roomy.heaps.regions[threes]
+        roomy.heaps.regions[threes].base = Int32(roomy.heaps.nodes.count)
+        roomy.heaps.regions[threes].capacity = 5
+        roomy.heaps.nodes.append(contentsOf: [roomy.heaps.nodes[Int(alone.base)]] + Array(repeating: ClassHeaps.filler, count: 4))
+        roomy.heaps.deadSlots += Int(alone.capacity)
+        #expect(roomy._invariantViolation()?.contains("room for 5 slots") == true)
+
+        var mostlyDead = healthy
+        mostlyDead.makeStorageUnique()  // damage this copy only
+        mostlyDead.heaps.nodes.append(contentsOf: repeatElement(ClassHeaps.filler, count: 7))
+        mostlyDead.heaps.deadSlots += 7
+        #expect(mostlyDead._invariantViolation()?.contains("outnumber") == true)
+
         var wrongWinner = healthy
         wrongWinner.makeStorageUnique()  // damage this copy only
         wrongWinner.heaps.tournament.winners[1] = wrongWinner.heaps.tournament.winners[1] == 0 ? 1 : 0

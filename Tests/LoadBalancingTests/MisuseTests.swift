@@ -63,6 +63,33 @@ struct MisuseTests {
         expectStopped(result, saying: "but it has no active connection (released twice, or never picked)")
     }
 
+    /// `partitioned`'s shards number their servers locally (server 17 of 32 is shard 1's
+    /// server 1): the message must name the server the caller released.
+    @Test("partitioned: a double release names the caller's server, not the shard's local one")
+    func partitionedDoubleReleaseNamesTheServer() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let selector = try! SelectorKind.partitioned.makeSelector(weights: Array(repeating: 1, count: 32))
+            selector.assign(ServerID(17))
+            selector.release(ServerID(17))
+            selector.release(ServerID(17))
+        }
+        expectStopped(result, saying: "release(server 17) but it has no active connection")
+    }
+
+    /// `buckets` keeps its bucket sentinels after its servers in one array, so server 2 of 2
+    /// read a sentinel's count and class instead of stopping.
+    @Test("asking a policy about an unknown server stops the process", arguments: SelectionPolicyName.allCases)
+    func unknownServerQuery(policy: SelectionPolicyName) async {
+        let count = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { [policy] in
+            queryServerTwo(of: policy, weight: false)
+        }
+        expectStopped(count, saying: "activeConnections(server 2) but servers are numbered 0..<2")
+        let weight = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { [policy] in
+            queryServerTwo(of: policy, weight: true)
+        }
+        expectStopped(weight, saying: "weight(server 2) but servers are numbered 0..<2")
+    }
+
     @Test("releasing an unknown server stops the process", arguments: SelectorKind.allCases)
     func unknownRelease(kind: SelectorKind) async {
         let tooLarge = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { [kind] in
@@ -76,6 +103,28 @@ struct MisuseTests {
         }
         expectStopped(negative, saying: "release(server -1) but servers are numbered 0..<2")
     }
+}
+
+/// Asks a policy of two servers, named as `SelectionPolicyName` names it, for server 2's active
+/// connections (or its weight): out of range. For exit tests, which capture only codable values.
+func queryServerTwo(of policy: SelectionPolicyName, weight: Bool) {
+    func query<Policy: SelectionPolicy>(_: Policy.Type) {
+        let policy = try! Policy(weights: [1, 1], seed: 0)
+        _ = weight ? policy.weight(of: ServerID(2)) : policy.activeConnections(of: ServerID(2))
+    }
+    switch policy {
+    case .roundRobin: query(RoundRobinPolicy.self)
+    case .linearScan: query(LinearScanPolicy.self)
+    case .minHeap: query(MinHeapPolicy.self)
+    case .buckets: query(BucketsPolicy.self)
+    case .p2c: query(P2CPolicy.self)
+    case .reference: query(ReferenceLeastConnections.self)
+    }
+}
+
+/// Every `SelectionPolicy`, by a name an exit test can capture.
+enum SelectionPolicyName: String, Codable, CaseIterable, Sendable {
+    case roundRobin, linearScan, minHeap, buckets, p2c, reference
 }
 
 /// Checks that an exit test stopped with the selector's own message (`SelectorMisuse`), so

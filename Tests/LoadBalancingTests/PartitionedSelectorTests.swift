@@ -107,6 +107,26 @@ struct PartitionedSelectorTests {
         }
     }
 
+    /// A pick or an assignment beyond `SelectorLimits.maximumActiveConnections` names the
+    /// caller's server, not its shard's local one (server 17 of 32 is shard 1's server 1). No
+    /// test can make 2³² connections, so each case plants the count at the limit in shard 1.
+    @Test("too many connections: the message names the caller's server, not the shard's local one")
+    func tooManyConnectionsNamesTheServer() async {
+        let picked = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            // Only server 17 can be picked: shard 1's local server 1, alone in its weight class.
+            let selector = try! PartitionedSelector(weights: (0..<32).map { $0 == 17 ? 1 : 0 })
+            selector.shards[1].withGuarded { $0.policy.classes[0].minimum = UInt32.max }
+            _ = selector.pick()
+        }
+        expectStopped(picked, saying: "pick would give server 17 more than")
+        let assigned = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let selector = try! PartitionedSelector(weights: Array(repeating: 1, count: 32))
+            selector.shards[1].withGuarded { $0.policy.nodes[1].active = UInt32.max }
+            selector.assign(ServerID(17))
+        }
+        expectStopped(assigned, saying: "pick would give server 17 more than")
+    }
+
     @Test("many threads, 256 servers: counts drain to 0", arguments: [1, 4, 16])
     func concurrentDrain(shards: Int) throws {
         let selector = try PartitionedSelector(weights: (0..<256).map { $0 % 3 + 1 }, shards: shards, seed: 9)

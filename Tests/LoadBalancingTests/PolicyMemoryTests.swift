@@ -40,6 +40,35 @@ struct PolicyMemoryTests {
         #expect(abs(measured - 32) < 0.5, "measured \(measured) bytes per server")
     }
 
+    /// The documented bound on `min-heap`'s class heaps after weight changes, 4 × (m + W) node
+    /// slots (`ClassHeaps`), under the churn that broke it: n servers of weight 1, then for
+    /// k = 2 … W every server still in the newest class but one moves to weight k. Each class
+    /// keeps one member; its region used to keep all the room it grew to (at n = 1,000 and
+    /// W = 60 the nodes reached 121,596 slots, 2.8 MiB, where the bound is 4,240). Measured
+    /// after every `setWeight`, at n = 200 and W = 30 (debug builds check the heaps after
+    /// each operation, O(n log n)).
+    @Test("min-heap: weight changes keep the class heaps within 4 × (m + W) node slots")
+    func minHeapAfterWeightChurn() throws {
+        let (servers, weights) = (200, 30)
+        var policy = try MinHeapPolicy(weights: Array(repeating: 1, count: servers))
+        var newest = Array(0..<servers)
+        var (mostSlots, mostStorage, mostClasses) = (0, 0, 1)
+        for weight in 2...weights {
+            newest.removeFirst()  // left behind: its class keeps one member
+            for server in newest {
+                try policy.setWeight(weight, for: ServerID(server))
+                mostSlots = max(mostSlots, policy.heaps.nodes.count)
+                mostStorage = max(mostStorage, policy.heaps.nodes.capacity)
+                mostClasses = max(mostClasses, policy.heaps.regions.count { $0.count > 0 })
+            }
+        }
+        #expect(policy.heaps.regions.count { $0.count > 0 } == weights)
+        let bound = 4 * (servers + mostClasses)
+        #expect(mostSlots <= bound, "\(mostSlots) node slots, bound \(bound)")
+        #expect(mostStorage <= 2 * bound, "storage for \(mostStorage) nodes, bound \(2 * bound)")
+        #expect(policy._invariantViolation() == nil)
+    }
+
     /// The documented total for equal weights and at most `c` connections on a server:
     /// 32·n + 36·(c + 1) + 78 bytes (a 32-byte class record and the 8-byte reference to its
     /// sentinels), plus at most 512 bytes of spare node room.

@@ -28,7 +28,8 @@
 /// only when the class grows a bucket, are a plain array apart (`sentinels`).
 ///
 /// - Complexity: with W distinct positive weights, pick O(W) — O(1) with equal weights — and
-///   release O(1). `setWeight` costs O(1) plus, when the server leaves its class's minimum
+///   release O(1). `setWeight` costs O(W) (the latest virtual time of the live classes, read
+///   when the new weight is positive) plus, when the server leaves its class's minimum
 ///   bucket empty, a scan up to the next non-empty bucket (O(highest count in that class)),
 ///   plus amortized growth of the new class's buckets up to the server's count; it also does
 ///   one dictionary lookup of the weight.
@@ -120,11 +121,16 @@ public struct BucketsPolicy: SelectionPolicy {
     }
 
     /// - Complexity: O(W) for W distinct positive weights; O(1) with equal weights.
-    public mutating func pick() -> ServerID? {
+    public mutating func pick() -> ServerID? { pick(naming: .identity) }
+
+    /// `pick()`, with misuse messages naming servers by `naming` (a shard's policy names the
+    /// caller's server, not its own local one: `ServerNaming`). Returns the local id.
+    @inline(__always)
+    mutating func pick(naming: ServerNaming) -> ServerID? {
         makeStorageUnique()
         guard let (weightClass, server) = leastLoadedHead() else { return nil }
         let from = Int(classes[weightClass].minimum)
-        if from == Int(UInt32.max) { SelectorMisuse.tooManyConnections(ServerID(server)) }
+        if from == Int(UInt32.max) { SelectorMisuse.tooManyConnections(naming.callersServer(server)) }
         if from &+ 1 == sentinels[weightClass].count { addBucket(to: weightClass) }
         let source = classes[weightClass].minimumSentinel
         let destination = sentinels[weightClass][from &+ 1]
@@ -137,12 +143,17 @@ public struct BucketsPolicy: SelectionPolicy {
     }
 
     /// - Complexity: O(1).
-    public mutating func release(_ server: ServerID) {
+    public mutating func release(_ server: ServerID) { release(server, naming: .identity) }
+
+    /// `release(_:)` of local server `server`, with misuse messages naming it by `naming`
+    /// (`ServerNaming`). A shard's caller has checked the id it knows.
+    @inline(__always)
+    mutating func release(_ server: ServerID, naming: ServerNaming) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "release")
         makeStorageUnique()
         let index = server.index
         let from = Int(nodes[index].active)
-        if from == 0 { SelectorMisuse.releaseWithoutConnection(server) }
+        if from == 0 { SelectorMisuse.releaseWithoutConnection(naming.callersServer(index)) }
         let weightClass = Int(nodes[index].weightClass)
         if weightClass < 0 {
             // Drained: in no list; only the count and the stamp change.
@@ -181,10 +192,14 @@ public struct BucketsPolicy: SelectionPolicy {
     }
 
     /// - Complexity: O(1).
-    public func activeConnections(of server: ServerID) -> Int { Int(nodes[server.index].active) }
+    public func activeConnections(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "activeConnections")
+        return Int(nodes[server.index].active)
+    }
 
     /// - Complexity: O(1).
     public func weight(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "weight")
         let weightClass = Int(nodes[server.index].weightClass)
         return weightClass < 0 ? 0 : Int(classes[weightClass].weight)
     }
@@ -229,12 +244,17 @@ extension BucketsPolicy {
     /// pick's would.
     ///
     /// - Complexity: O(1) (amortized: the class may grow one bucket).
-    public mutating func assign(_ server: ServerID) {
+    public mutating func assign(_ server: ServerID) { assign(server, naming: .identity) }
+
+    /// `assign(_:)` of local server `server`, with misuse messages naming it by `naming`
+    /// (`ServerNaming`). A shard's caller has checked the id it knows.
+    @inline(__always)
+    mutating func assign(_ server: ServerID, naming: ServerNaming) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
         makeStorageUnique()
         let index = server.index
         let from = Int(nodes[index].active)
-        if from == Int(UInt32.max) { SelectorMisuse.tooManyConnections(server) }
+        if from == Int(UInt32.max) { SelectorMisuse.tooManyConnections(naming.callersServer(index)) }
         let weightClass = Int(nodes[index].weightClass)
         if weightClass < 0 {
             // Drained: in no list; only the count and the stamp change.

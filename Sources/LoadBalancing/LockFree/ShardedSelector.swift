@@ -93,7 +93,8 @@ public final class ShardedSelector: ServerSelector {
     /// so it is also the version that lets only one of several picks that read it claim.
     private let passes: AtomicCounterArray<Int>
     /// Each server's total: the sum of its stripes, maintained beside them (see "Totals").
-    private let totals: AtomicCounterArray<Int>
+    /// Internal for tests, which plant a total no correct use makes.
+    let totals: AtomicCounterArray<Int>
     /// Test hook: called with the chosen server after a pick's scan, before its claim, so a
     /// test can make several threads finish their scans before any of them claims.
     private let afterScan: (@Sendable (_ server: Int) -> Void)?
@@ -214,8 +215,12 @@ public final class ShardedSelector: ServerSelector {
                 let pass = passes[server].load(ordering: .acquiring)
                 // Relaxed: a hint, as every count in a scan (see "How approximate").
                 let active = totals[server].load(ordering: .relaxed)
-                if active >= SelectorLimits.maximumActiveConnections { SelectorMisuse.tooManyConnections(ServerID(server)) }
-                let score = Score(active: UInt32(active), weight: UInt32(truncatingIfNeeded: weight))
+                // One unsigned comparison catches both totals no correct use makes: at the
+                // limit, and below 0 (as a UInt, beyond the limit).
+                if UInt(bitPattern: active) >= UInt(SelectorLimits.maximumActiveConnections) {
+                    Self.totalOutOfRange(active, of: server)
+                }
+                let score = Score(active: UInt32(truncatingIfNeeded: active), weight: UInt32(truncatingIfNeeded: weight))
                 if best < 0 || score < bestScore || (score == bestScore && pass &- bestPass < 0) {
                     best = server
                     bestPass = pass
@@ -226,6 +231,20 @@ public final class ShardedSelector: ServerSelector {
         consider(start..<serverCount)
         consider(0..<start)
         return best < 0 ? nil : (best, bestPass)
+    }
+
+    /// Stops the process for a total that a scan read at the connection limit, or below 0.
+    /// A total below 0 is a release without a connection, even though it is read without
+    /// ordering: every correct release takes from the total after the claim of the connection
+    /// it releases added to it (that claim happened before the connection was handed out), so
+    /// in the total's modification order no prefix holds more takes than adds. Only a release
+    /// of a connection never picked, or released already, takes before its add; and it may
+    /// be seen here, racing a claim that has yet to add to the total, before any release
+    /// finds the stripes empty.
+    @inline(never)
+    private static func totalOutOfRange(_ total: Int, of server: Int) -> Never {
+        if total < 0 { SelectorMisuse.releaseWithoutConnection(ServerID(server)) }
+        SelectorMisuse.tooManyConnections(ServerID(server))
     }
 
     public func release(_ server: ServerID) {
@@ -246,12 +265,22 @@ public final class ShardedSelector: ServerSelector {
                 let stripe = word(server, stripe: (own + offset) & (stripeCount - 1))
                 var observed = stripe.load(ordering: .relaxed)
                 while observed & Self.countMask > 0 {
-                    // Relaxed: counts publish no other memory. Subtracting 1 and adding 1 << 32
-                    // takes one connection and bumps the version in one word.
+                    // Subtracting 1 and adding 1 << 32 takes one connection and bumps the
+                    // version in one word. Sequentially consistent, as the claims' adds are:
+                    // `snapshotCount`'s proof puts every change of a stripe in the single total
+                    // order with its loads, so that two agreeing passes show the stripes at
+                    // one point of that order, where each correct release still finds its
+                    // connection's add before its own take. A relaxed take is in no such
+                    // order: a snapshot could see it yet miss an add that came before it in
+                    // real time (a pick on another stripe), sum to 0 while the server held a
+                    // connection throughout, and stop a correct program. Free on x86-64, where
+                    // every compare-and-swap is one locked instruction whatever its ordering,
+                    // and the same instructions as acquiring-and-releasing on ARM64 (CASAL with LSE).
                     let (exchanged, original) = stripe.compareExchange(
-                        expected: observed, desired: observed &+ (1 << 32) &- 1, ordering: .relaxed)
+                        expected: observed, desired: observed &+ (1 << 32) &- 1, ordering: .sequentiallyConsistent)
                     if exchanged {
-                        // Relaxed: a hint for scans; never below 0, as it follows the stripe.
+                        // Relaxed: a hint for scans; below 0 only after a release without a connection
+                        // (`totalOutOfRange`), as it follows the stripe.
                         totals[server].wrappingDecrement(ordering: .relaxed)
                         return
                     }

@@ -73,8 +73,9 @@ extension ClassHeaps {
         }
     }
 
-    /// Whether the regions lie inside `nodes` without overlapping, and `deadSlots` counts the
-    /// slots outside them.
+    /// Whether the regions lie inside `nodes` without overlapping, `deadSlots` counts the
+    /// slots outside them, and the memory bound holds: each class's room within `room(for:)`
+    /// its members, and no more dead slots than slots in regions.
     private func layoutViolation() -> String? {
         var owner = Array(repeating: -1, count: nodes.count)
         for weightClass in regions.indices {
@@ -87,9 +88,15 @@ extension ClassHeaps {
                 if owner[slot] >= 0 { return "slot \(slot) is in the regions of classes \(owner[slot]) and \(weightClass)" }
                 owner[slot] = weightClass
             }
+            if region.count > 0 && Int(region.capacity) > Self.room(for: Int(region.count)) {
+                return "class \(weightClass)'s region has room for \(region.capacity) slots, over \(Self.room(for: Int(region.count))) for \(region.count) members"
+            }
         }
         let outside = owner.count { $0 < 0 }
         if outside != deadSlots { return "\(outside) slots in no region, but deadSlots says \(deadSlots)" }
+        if deadSlots > nodes.count - deadSlots {
+            return "\(deadSlots) dead slots outnumber the \(nodes.count - deadSlots) in regions"
+        }
         return nil
     }
 

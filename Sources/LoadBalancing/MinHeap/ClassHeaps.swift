@@ -37,12 +37,14 @@
 /// - Complexity: the next pick's node O(1); changing one server's key O(log n) (a sift in its
 ///   class heap, O(log W) root comparisons when the class's root changes).
 ///   Memory: 28 bytes per server (a 24-byte node and a 4-byte position) as laid out by `init`.
-///   A server joining a full class through `setWeight` moves the class's region to the end of
-///   `nodes` with twice the room; the slots left behind are compacted away once they are half
-///   the array, and compaction leaves each class room for at most twice its members (at
-///   least 4), so after weight changes the node slots stay within about 4 × (n + 4W), plus
-///   the array's own growth. Per class index: a 16-byte region (with the class's weight) and
-///   8 bytes of tournament.
+///   After weight changes, for m servers of positive weight in W classes with members, at
+///   most 4 × (m + W) node slots, and storage for at most twice the slots (the array's
+///   doubling). That holds after every operation because each class's region has room for at
+///   most `room(for:)` its members, max(4, 2 × members) ≤ 2 × members + 2 (a server joining a
+///   full class moves the region to the end of `nodes` with that room; a server leaving gives
+///   up the region's tail beyond it, in place), and the slots in no region never outnumber
+///   those in regions (`compactIfMostlyDead`). Per class index: a 16-byte region (with the
+///   class's weight) and 8 bytes of tournament.
 /// - Note: Not thread-safe: a value owned by one `MinHeapPolicy`.
 struct ClassHeaps {
     /// One server with its key.
@@ -90,8 +92,9 @@ struct ClassHeaps {
     var nodes: PolicyArray<Node>
     /// `regions[c]`: where class `c`'s heap lies; empty for a class index not in use.
     var regions: [Region]
-    /// The slots of `nodes` in no region: left behind when a full region moved to the end, or
-    /// when its class emptied. Compacted away once they are more than half the array.
+    /// The slots of `nodes` in no region: left behind when a full region moved to the end,
+    /// when a region gave up its tail, or when its class emptied. Compacted away once they are
+    /// more than half the array.
     var deadSlots: Int
     /// The servers of weight 0, in no particular order.
     var drained: [Node]
@@ -279,9 +282,14 @@ struct ClassHeaps {
     }
 
     /// Takes `server` out of class `weightClass` (-1: drained) and returns its node: the last
-    /// node of that heap (or of `drained`) fills its slot. A class left empty gives up its region.
+    /// node of that heap (or of `drained`) fills its slot. A class left empty gives up its
+    /// region, and one left with more room than `room(for:)` its members the tail beyond it,
+    /// in place (at most 2 slots: the room was within `room(for:)` one more member); either
+    /// may compact `nodes`.
     ///
-    /// - Complexity: O(arity · log_arity n + log W).
+    /// - Complexity: O(arity · log_arity n + log W), plus a compaction when dead slots come to
+    ///   outnumber the others: amortized O(1) slots copied (each operation leaves amortized
+    ///   O(1) slots dead) and O(W) regions visited.
     mutating func remove(_ server: Int, fromClass weightClass: Int) -> Node {
         let slot = Int(positions[server])
         guard weightClass >= 0 else {
@@ -296,21 +304,38 @@ struct ClassHeaps {
         let region = regions[weightClass]
         let node = nodes[Int(region.base) + slot]
         let last = nodes[Int(region.base + region.count) - 1]
-        regions[weightClass].count -= 1
-        if regions[weightClass].count == 0 {
+        let count = Int(region.count) - 1
+        regions[weightClass].count = Int32(count)
+        if count == 0 {
             deadSlots += Int(region.capacity)
             regions[weightClass] = .empty
-        } else if slot < Int(region.count) - 1 {
-            withClass(weightClass) { nodes, count, positions in Self.reposition(last, at: slot, count: count, nodes, positions) }
+        } else {
+            if slot < count {
+                withClass(weightClass) { nodes, count, positions in Self.reposition(last, at: slot, count: count, nodes, positions) }
+            }
+            let room = Self.room(for: count)
+            if Int(region.capacity) > room {
+                deadSlots += Int(region.capacity) - room
+                regions[weightClass].capacity = Int32(room)
+            }
         }
+        compactIfMostlyDead()
         rootChanged(weightClass)
         return node
     }
 
+    /// The most room a class's region has for `count` members: what a full region of `count`
+    /// moves out with (for them and the one joining), and what a region keeps when a member
+    /// leaves. Twice the members, so that filling a region laid out with it takes as many
+    /// joins as moving it then copies nodes, and at least 4.
+    @inline(__always)
+    static func room(for count: Int) -> Int { Swift.max(4, 2 * count) }
+
     /// Puts `node` (whose server is in no heap) into class `weightClass` of weight `weight`
     /// (-1 and 0: drained), which may be a class index not seen before.
     ///
-    /// - Complexity: O(log_arity n + log W); amortized O(1) more for moving a full region.
+    /// - Complexity: O(log_arity n + log W); amortized O(1) more for moving a full region, and
+    ///   a compaction as in `remove`.
     mutating func insert(_ node: Node, intoClass weightClass: Int, weight: UInt32) {
         let server = Int(node.server)
         guard weightClass >= 0 else {
@@ -328,26 +353,37 @@ struct ClassHeaps {
         if landed == 0 { rootChanged(weightClass) }
     }
 
-    /// Moves class `weightClass`'s full region to the end of `nodes`, with twice the room (at
-    /// least 4), then compacts `nodes` if over half of it is dead. Positions are relative to
+    /// Moves class `weightClass`'s full region to the end of `nodes`, with `room(for:)` its
+    /// members, then compacts `nodes` if over half of it is dead. Positions are relative to
     /// the region's base, so they stay.
     ///
-    /// - Complexity: O(count) (amortized against the inserts that filled the region), or O(n)
-    ///   when compacting (amortized against the moves that left the dead slots).
+    /// - Complexity: O(count) (amortized against the inserts that filled the region, which had
+    ///   room for twice its members when last laid out, or is `init`'s), or O(n + W) when
+    ///   compacting (amortized against the operations that left the dead slots).
     private mutating func moveToEnd(_ weightClass: Int) {
         let region = regions[weightClass]
-        let capacity = Swift.max(4, 2 * Int(region.capacity))
+        let capacity = Self.room(for: Int(region.count))
         let base = nodes.count
         nodes.append(contentsOf: nodes(of: region))
         nodes.append(contentsOf: repeatElement(Self.filler, count: capacity - Int(region.count)))
         deadSlots += Int(region.capacity)
         regions[weightClass] = Region(
             base: Int32(base), count: region.count, capacity: Int32(capacity), weight: region.weight)
+        compactIfMostlyDead()
+    }
+
+    /// Compacts `nodes` if more of its slots are dead than in regions, so that after every
+    /// operation the dead slots are at most as many as the regions' (see the type's memory
+    /// bound). Each caller has just made slots dead.
+    ///
+    /// - Complexity: O(1), or O(n + W) when it compacts.
+    @inline(__always)
+    private mutating func compactIfMostlyDead() {
         if deadSlots * 2 > nodes.count { compact() }
     }
 
-    /// Lays the regions out again one after another, without dead slots, each with room for
-    /// at most twice its count (at least 4; a region being filled may hold no node yet).
+    /// Lays the regions out again one after another, without dead slots, each with the room it
+    /// had (within `room(for:)` its count already: `remove` and `moveToEnd` keep it so).
     ///
     /// - Complexity: O(n + W).
     private mutating func compact() {
@@ -355,12 +391,9 @@ struct ClassHeaps {
         compacted.reserveCapacity(nodes.count - deadSlots)
         for weightClass in regions.indices where regions[weightClass].capacity > 0 {
             let region = regions[weightClass]
-            let capacity = Swift.min(Int(region.capacity), Swift.max(4, 2 * Int(region.count)))
-            let base = compacted.count
+            regions[weightClass].base = Int32(compacted.count)
             compacted.append(contentsOf: nodes(of: region))
-            compacted.append(contentsOf: repeatElement(Self.filler, count: capacity - Int(region.count)))
-            regions[weightClass] = Region(
-                base: Int32(base), count: region.count, capacity: Int32(capacity), weight: region.weight)
+            compacted.append(contentsOf: repeatElement(Self.filler, count: Int(region.capacity - region.count)))
         }
         nodes = compacted
         deadSlots = 0

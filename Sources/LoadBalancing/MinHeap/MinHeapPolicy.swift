@@ -19,11 +19,14 @@
 /// heap, so they cost nothing on picks.
 ///
 /// - Complexity: with W distinct positive weights, pick O(log n + log W); release O(log n),
-///   plus O(log W) when the server becomes its class's root; `setWeight` O(log n) plus O(W)
-///   (and one dictionary lookup). Memory: 32 bytes per server (a 24-byte node with the key, a
-///   4-byte position, a 4-byte weight class) as built; a class heap that servers join through
-///   `setWeight` can hold spare room up to its own size (Swift's array growth). Per distinct
-///   weight about 40 bytes of clock plus about 80 of heap header, root copy and tournament.
+///   plus O(log W) when the server becomes its class's root; `setWeight` O(log n + W)
+///   amortized (and one dictionary lookup): a region move or compaction of the heaps' nodes
+///   is paid for by the operations before it (`ClassHeaps`). Memory: 32 bytes per server (a
+///   24-byte node with the key, a 4-byte position, a 4-byte weight class) as built. After
+///   weight changes the class heaps take at most 4 × (m + W) slots of 24 bytes for m servers of
+///   positive weight, in storage for at most twice that (`ClassHeaps`): at most 192 bytes
+///   per server plus 192 per distinct weight, whatever the sequence of weight changes. Per
+///   distinct weight also about 40 bytes of clock and 24 of region and tournament.
 /// - Note: Not thread-safe (a policy); wrap it in `LockedSelector`.
 public struct MinHeapPolicy: SelectionPolicy {
     public static let isExact = true
@@ -96,10 +99,14 @@ public struct MinHeapPolicy: SelectionPolicy {
     }
 
     /// - Complexity: O(1).
-    public func activeConnections(of server: ServerID) -> Int { Int(node(of: server.index).active) }
+    public func activeConnections(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "activeConnections")
+        return Int(node(of: server.index).active)
+    }
 
     /// - Complexity: O(1).
     public func weight(of server: ServerID) -> Int {
+        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "weight")
         let weightClass = Int(classes.classOf[server.index])
         return weightClass < 0 ? 0 : Int(classes.classWeight[weightClass])
     }

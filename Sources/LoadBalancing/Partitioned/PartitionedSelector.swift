@@ -75,14 +75,17 @@ import LBRandom
 /// - Complexity: pick O(1) expected with equal weights (three published words and two weights
 ///   loaded, one shard lock, a `buckets` pick; O(W) with W distinct weights in the shard),
 ///   release O(1) plus one shard lock and one store to the slot's memory, `setWeight` the
-///   policy's, plus one shard lock. Memory: `buckets`' 24 bytes per server plus 64 bytes per
-///   shard and 128 per thread slot.
+///   policy's, plus one shard lock. Memory: `buckets`' 32 bytes per server (its node,
+///   `BucketsPolicy.Node`), plus about 1 KB per shard (two cache lines of published words,
+///   and its lock and `buckets` policy with room for 16 bucket sentinels: 960 bytes with
+///   equal weights) and 128 bytes per thread slot.
 /// - Note: Thread-safe. Approximate across shards (see above), exact within one.
 public final class PartitionedSelector: ServerSelector {
     public let serverCount: Int
     /// The number of shards.
     public let shardCount: Int
-    private let shards: [LockedSelector<BucketsPolicy, SpinLock>]
+    /// The shards (internal for tests, which plant states no test could reach by picking).
+    let shards: [LockedSelector<BucketsPolicy, SpinLock>]
     /// Each shard's minimal score, packed by `pack(_:weight:)`.
     private let published: AtomicCounterArray<UInt64>
     /// Each shard's total weight of eligible servers (ties between shards).
@@ -176,14 +179,15 @@ public final class PartitionedSelector: ServerSelector {
             }
             let shard = choice.winner
             if shard < 0 { continue }  // every candidate drained since drawn
+            let naming = serverNaming(ofShard: shard)
             let picked = shards[shard].withGuarded { state -> (local: ServerID, minimum: UInt64)? in
-                guard let local = state.policy.pick() else { return nil }
+                guard let local = state.policy.pick(naming: naming) else { return nil }
                 return (local, publishMinimum(shard, of: state.policy))
             }
             if let picked {
                 let winnerNow = Self.isEligible(picked.minimum) ? Self.score(picked.minimum) : nil
                 memory.store(choice.remembered(winnerNow: winnerNow), ordering: .relaxed)
-                return ServerID(picked.local.index * shardCount + shard)
+                return naming.callersServer(picked.local.index)
             }
             // Drained since its word was read: the word now says so (`setWeight` republished).
         }
@@ -205,7 +209,7 @@ public final class PartitionedSelector: ServerSelector {
         let shard = server.index % shardCount
         let local = ServerID(server.index / shardCount)
         shards[shard].withGuarded { state in
-            state.policy.release(local)
+            state.policy.release(local, naming: serverNaming(ofShard: shard))
             publishMinimum(shard, of: state.policy)
         }
         // Relaxed: a hint. The shard just lost a connection, so its minimum may be the lowest.
@@ -229,6 +233,11 @@ public final class PartitionedSelector: ServerSelector {
         }
     }
 
+    /// How `shard`'s policy names its servers to the caller: local server `i` is server
+    /// `i × shardCount + shard`, for its misuse messages and for mapping its picks back.
+    @inline(__always)
+    private func serverNaming(ofShard shard: Int) -> ServerNaming { ServerNaming(stride: shardCount, offset: shard) }
+
     /// Publishes `shard`'s exact minimal score; the caller holds its lock.
     ///
     /// - Complexity: `BucketsPolicy.minimalScore()`'s, O(1) with equal weights.
@@ -242,6 +251,8 @@ public final class PartitionedSelector: ServerSelector {
         return word
     }
 
+    /// Each shard's counts under its lock, one shard after another: a snapshot of each shard,
+    /// not of the farm (see `ServerSelector.activeConnections()`).
     public func activeConnections() -> [Int] {
         let perShard = shards.map { $0.activeConnections() }
         return (0..<serverCount).map { perShard[$0 % shardCount][$0 / shardCount] }
@@ -277,7 +288,7 @@ extension PartitionedSelector {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
         let shard = server.index % shardCount
         shards[shard].withGuarded { state in
-            state.policy.assign(ServerID(server.index / shardCount))
+            state.policy.assign(ServerID(server.index / shardCount), naming: serverNaming(ofShard: shard))
             publishMinimum(shard, of: state.policy)
         }
     }
