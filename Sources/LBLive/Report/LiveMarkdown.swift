@@ -46,7 +46,8 @@ extension LiveReport {
             + "`nginx-least-conn`, models of their own rules; round robin as `round-robin`); units are the mean request's "
             + "service time on a speed-1 backend; its short and long percentiles are in ms and s like the measured ones; "
             + "its busiest ÷ average is over its whole simulated run. Long requests still running when the drain ended are "
-            + "`unfinished`, not in the percentiles.\n\n"
+            + "`unfinished`, not in the measured percentiles and mean; the simulator's include every request, so where "
+            + "a row has unfinished requests its measured long percentiles and mean read low against them.\n\n"
         text += segmentTable()
         text += "## Per backend (measurement window)\n\n"
         let backendHeader = configuration.weights.indices.map { "b\($0) (w\(configuration.weights[$0]))" }

@@ -68,7 +68,8 @@ public struct LiveRowResult: Sendable {
     public var short: LatencySummary?
     /// Requests larger than the mean size.
     public var long: LatencySummary?
-    /// Mean response of every measured request, in units of the mean request on a speed-1 server.
+    /// Mean response of every measured request that finished by the drain's end (not the
+    /// `unfinished`), in units of the mean request on a speed-1 server.
     public var meanResponseUnits: Double?
     /// Per backend, over the measurement window: requests admitted.
     public var backendRequests: [Int]
