@@ -109,11 +109,10 @@ extension ProjectClaims {
                 return figure(cell)
             }
         }
-        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         let meanPicks = Dictionary(uniqueKeysWithValues: kinds.map { ($0, figures($0) { $0.pickLatencyNs.mean }) })
         let jainLoads = Dictionary(uniqueKeysWithValues: kinds.map { ($0, figures($0) { $0.fairness.jainLoad }) })
         let meanPick = meanPicks.mapValues { $0.min()! }
-        let jainLoad = jainLoads.mapValues(median)
+        let jainLoad = jainLoads.mapValues(Median.of)
         let rr = Self.baselineKind
         let others = Self.leastConnectionsKinds
         let cheapest = others.min { meanPick[$0]! < meanPick[$1]! }!

@@ -207,16 +207,8 @@ public struct Findings: Sendable, Equatable {
         RunResult.selectorName(run.selector, lock: run.lock)
     }
 
-    /// The median: the middle value, or the mean of the two middle values of an even count (not
-    /// the upper one, which with two values is their maximum: one noisy cell would decide).
-    /// `values` must not be empty.
-    ///
-    /// - Complexity: O(n log n).
-    private static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count.isMultiple(of: 2) ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[middle]
-    }
+    /// The median (`Median.of`). `values` must not be empty.
+    private static func median(_ values: [Double]) -> Double { Median.of(values) }
 
     /// `6`, `6 and 4`, `6, 6 and 4`.
     private static func list(_ items: [String]) -> String {
