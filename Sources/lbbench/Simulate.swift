@@ -212,7 +212,7 @@ struct Simulate: ParsableCommand {
             let counts: [(option: String, value: Int?, range: ClosedRange<Int>, reason: String)] = [
                 ("--servers", servers, SimulationLimits.servers, "one selector per balancer over every server"),
                 ("--jobs", jobs, SimulationLimits.jobs,
-                 "10 per confidence batch at least; at most 10⁹, so that requests with the warm-up stay 32-bit numbers"),
+                 "10 per confidence batch at least; at most 10⁹, so that requests with the warm-up and the unmeasured tail stay 32-bit numbers"),
                 ("--balancers", balancers, SimulationLimits.balancers, "one selector per balancer"),
             ]
             for count in counts {

@@ -42,7 +42,7 @@ struct Engine<Server: ServerModel, R: Router> {
     private var sizeRandom: SplitMix64
     private let firstMeasured: Int
     private let endOfMeasured: Int
-    /// No request arrives once this many have: the tail cap.
+    /// No request arrives once this many have: the tail cap (`SimulationConfiguration.arrivalCap`).
     private let endOfArrivals: Int
     /// Whether the cap held an arrival back.
     private var truncatedTail = false
@@ -115,7 +115,7 @@ struct Engine<Server: ServerModel, R: Router> {
         sizeRandom = SplitMix64(seed: seeds.sizes)
         firstMeasured = configuration.warmupJobs
         endOfMeasured = configuration.warmupJobs + configuration.jobs
-        endOfArrivals = 2 * endOfMeasured
+        endOfArrivals = configuration.arrivalCap
         busyTotal = Array(repeating: 0, count: serverCount)
         busySince = busyTotal
         busyAtStart = busyTotal
@@ -170,7 +170,7 @@ struct Engine<Server: ServerModel, R: Router> {
         if sequence < firstMeasured { earlierInFarm += 1 }
         if sequence >= firstMeasured && sequence < endOfMeasured { assignments[server] += 1 }
         accrueHeld(server)
-        servers[server].admit(Job(arrival: time, size: size, sequence: Int32(sequence), balancer: Int32(balancer)), at: time)
+        servers[server].admit(Job(arrival: time, size: size, sequence: UInt32(sequence), balancer: Int32(balancer)), at: time)
         inSystem += 1
         let count = servers[server].count
         if count == 1 { busySince[server] = time }
