@@ -114,7 +114,7 @@ struct Simulate: ParsableCommand {
             }
             let cases = Validation.cases(jobs: jobs ?? Self.singleFarmJobs, seed: seed.seed)
             do {
-                try SimulationLimits.checkTotal(cases.map(\.configuration))
+                try SimulationLimits.checkTotal(cases.flatMap(\.runs))
             } catch {
                 throw ValidationError(error.description)
             }

@@ -198,7 +198,11 @@ struct Engine<Server: ServerModel, R: Router> {
             let slowdown = response * speeds[server] / job.size
             let batch = (sequence - firstMeasured) * configuration.batches / configuration.jobs
             responses.record(response)
-            if job.size <= 1 { shortResponses.record(response) } else { longResponses.record(response) }
+            if job.size <= 1 {
+                shortResponses.record(response, slowdown: slowdown)
+            } else {
+                longResponses.record(response, slowdown: slowdown)
+            }
             slowdowns.record(slowdown)
             responseBatches.add(response, toBatch: batch)
             slowdownBatches.add(slowdown, toBatch: batch)
@@ -279,6 +283,8 @@ struct Engine<Server: ServerModel, R: Router> {
             meanSlowdown: slowdownSum / jobs,
             slowdownPercentiles: .init(slowdowns.percentiles(SimulationResult.Percentiles.quantiles)),
             slowdownBatches: slowdownBatches.summary,
+            shortMeanSlowdown: shortResponses.meanSlowdown,
+            longMeanSlowdown: longResponses.meanSlowdown,
             throughput: jobs / length,
             utilization: utilization,
             peakQueue: peakAtEnd,
