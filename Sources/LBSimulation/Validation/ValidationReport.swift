@@ -40,8 +40,10 @@ public struct ValidationReport: Sendable {
                 + "\(NumberFormat.significant(confidence * 100, digits: 4))% confidence interval from 30 batch means, or where "
                 + "batch means are not valid (heavy-tailed sizes: long-range dependent) from \(Validation.replications) "
                 + "independent replications of a \(Validation.replications)th of the requests each, seeds derived from this one "
-                + "(Bonferroni over \(statistical) checks: a correct simulator passes all of them with probability "
-                + "≥ \(NumberFormat.significant(familyConfidence * 100, digits: 3))%); Little's law: an identity, once the "
+                + "(Bonferroni over \(statistical) checks: nominally a correct simulator passes all of them with probability "
+                + "≥ \(NumberFormat.significant(familyConfidence * 100, digits: 3))%; measured at the default 10⁶ requests, 93% "
+                + "of seeds 1–260, the `mixed` case's skewed batch means making its checks fail about 7 times too often); "
+                + "Little's law: an identity, once the "
                 + "requests straddling the measurement window are counted (relative rounding of 1e-7).",
             "",
         ]
