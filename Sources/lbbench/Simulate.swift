@@ -114,7 +114,7 @@ struct Simulate: ParsableCommand {
             }
             let cases = Validation.cases(jobs: jobs ?? Self.singleFarmJobs, seed: seed.seed)
             do {
-                try SimulationLimits.checkTotal(cases.map(\.configuration))
+                try SimulationLimits.checkTotal(cases.flatMap(\.runs))
             } catch {
                 throw ValidationError(error.description)
             }
@@ -212,7 +212,7 @@ struct Simulate: ParsableCommand {
             let counts: [(option: String, value: Int?, range: ClosedRange<Int>, reason: String)] = [
                 ("--servers", servers, SimulationLimits.servers, "one selector per balancer over every server"),
                 ("--jobs", jobs, SimulationLimits.jobs,
-                 "10 per confidence batch at least; at most 10⁹, so that requests with the warm-up stay 32-bit numbers"),
+                 "10 per confidence batch at least; at most 10⁹, so that requests with the warm-up and the unmeasured tail stay 32-bit numbers"),
                 ("--balancers", balancers, SimulationLimits.balancers, "one selector per balancer"),
             ]
             for count in counts {

@@ -208,7 +208,7 @@ struct CommandLineTests {
         #expect(rows[2].hasPrefix("custom,buckets,3,"))
         let validation = try Self.lbbench(["simulate", "--validate", "--jobs", "100000", "--format", "csv"])
         let checks = validation.standardOutput.split(separator: "\n").filter { !$0.hasPrefix("#") }
-        #expect(checks.first == "check,formula,theory,measured,tolerance,statistical,passed")
+        #expect(checks.first == "check,formula,theory,measured,tolerance,statistical,passed,interval")
         #expect(checks.count == 22, "21 checks and the header")
     }
 

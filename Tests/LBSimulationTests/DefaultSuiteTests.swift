@@ -102,7 +102,9 @@ struct DefaultSuiteTests {
             "meanResponseHalfWidth95", "responsePercentiles", "maxResponse", "meanSlowdown", "meanSlowdownHalfWidth95",
             "slowdownPercentiles", "throughput", "measuredUtilization", "perServer", "busiestOverAverageInFlight",
             "fairness", "littlesLaw", "windowLength", "simulatedRequests", "truncatedTail",
+            "meanResponseNoIntervalReason", "meanSlowdownNoIntervalReason",
         ])
+        #expect(run["meanResponseNoIntervalReason"] is NSNull && run["meanResponseHalfWidth95"] is Double, "mixed sizes have intervals")
         #expect(run["population"] is NSNull && run["thinkTime"] is NSNull && run["refresh"] is NSNull)
         #expect(run["scenario"] as? String == "mixed" && run["selector"] as? String == "linear-scan")
         #expect(run["utilization"] as? Double == 0.9)

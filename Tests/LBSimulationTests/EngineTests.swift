@@ -30,12 +30,12 @@ struct EngineTests {
     @Test("first come, first served: in order, one at a time, through ring growth")
     func firstComeFirstServed() {
         var server = FirstComeFirstServedServer(speed: 2)
-        for sequence in 0..<40 { server.admit(Job(arrival: 0, size: 2, sequence: Int32(sequence), balancer: 0), at: 0) }
+        for sequence in 0..<40 { server.admit(Job(arrival: 0, size: 2, sequence: UInt32(sequence), balancer: 0), at: 0) }
         var now = 0.0
         for sequence in 0..<40 {
             #expect(server.nextCompletion == now + 1)
             now = server.nextCompletion
-            #expect(server.completeNext(at: now).sequence == Int32(sequence))
+            #expect(server.completeNext(at: now).sequence == UInt32(sequence))
         }
         #expect(server.count == 0 && server.nextCompletion == .infinity)
     }
@@ -172,5 +172,33 @@ struct EngineTests {
         var noBalancers = Self.farm()
         noBalancers.balancers = 0
         #expect(throws: SimulationError.self) { try noBalancers.validate() }
+    }
+
+    /// The engine numbers every arrival, the unmeasured tail's too (up to `arrivalCap`), in a
+    /// `Job`'s 32 bits: an overloaded farm runs into the cap, so the largest configuration
+    /// `validate()` accepts must still number its cap's last request (before, it checked only
+    /// warm-up + jobs against `Int32.max`, and `--jobs` ≳ 9.8·10⁸ trapped on an overloaded farm).
+    @Test("validate() accepts --jobs exactly while every request up to the tail cap has a 32-bit number")
+    func requestNumbersFit() throws {
+        for warmup in [0, 1, 100_000_000, 1_000_000_000] {
+            var largest = Self.farm(jobs: 300)
+            largest.warmupJobs = warmup
+            largest.jobs = Job.numberableArrivals / 2 - warmup
+            try largest.validate()
+            #expect(largest.arrivalCap <= Job.numberableArrivals, "warm-up \(warmup): the last request is numbered \(largest.arrivalCap - 1)")
+            #expect(UInt32(exactly: largest.arrivalCap - 1) != nil)
+            var beyond = largest
+            beyond.jobs += 1
+            #expect(beyond.arrivalCap > Job.numberableArrivals)
+            #expect {
+                try beyond.validate()
+            } throws: { error in
+                (error as? SimulationError)?.description.hasPrefix("--jobs \(beyond.jobs): at most \(largest.jobs) with a \(warmup)-request warm-up") == true
+            }
+        }
+        // The command line's largest --jobs, with its warm-up of a tenth, is well inside.
+        let widest = Self.farm(jobs: SimulationLimits.jobs.upperBound)
+        try widest.validate()
+        #expect(widest.arrivalCap == 2_200_000_000 && widest.arrivalCap <= Job.numberableArrivals)
     }
 }

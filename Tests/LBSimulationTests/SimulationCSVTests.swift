@@ -131,7 +131,7 @@ struct SimulationCSVTests {
     func validation() {
         let checks = [
             ValidationCheck(name: "M/M/1, FCFS, ρ = 0.8: mean response", formula: "1/(μ − λ)", theory: 5, measured: 5.25,
-                            tolerance: 0.5, isStatistical: true),
+                            tolerance: 0.5, isStatistical: true, interval: "30 batch means"),
             ValidationCheck(name: "a \"quoted\" case", formula: "L = λT, up to requests straddling the window", theory: 2,
                             measured: 3, tolerance: 0.1, isStatistical: false),
         ]
@@ -139,9 +139,9 @@ struct SimulationCSVTests {
                                       checks: checks, simulatedRequests: 2_200)
         let csv = report.csv()
         #expect(Self.records(csv) == [
-            ["check", "formula", "theory", "measured", "tolerance", "statistical", "passed"],
-            ["M/M/1, FCFS, ρ = 0.8: mean response", "1/(μ − λ)", "5", "5.25", "0.5", "true", "true"],
-            ["a \"quoted\" case", "L = λT, up to requests straddling the window", "2", "3", "0.1", "false", "false"],
+            ["check", "formula", "theory", "measured", "tolerance", "statistical", "passed", "interval"],
+            ["M/M/1, FCFS, ρ = 0.8: mean response", "1/(μ − λ)", "5", "5.25", "0.5", "true", "true", "30 batch means"],
+            ["a \"quoted\" case", "L = λT, up to requests straddling the window", "2", "3", "0.1", "false", "false", ""],
         ])
         #expect(csv.contains("# 1 of 2 checks FAILED\n"))
         #expect(csv.hasPrefix("# lbbench simulator validation (lbbench.simulation-validation/1): 1000 requests"))

@@ -36,8 +36,59 @@ struct ValidationTests {
     @Test("every case", arguments: cases.map(\.name))
     func everyCase(name: String) throws {
         let validationCase = Self.cases.first { $0.name == name }!
-        let result = try Simulation.run(validationCase.configuration, router: validationCase.router)
-        Self.expectPass(validationCase.checks(of: result, confidence: Self.confidence))
+        Self.expectPass(validationCase.checks(of: try validationCase.run(), confidence: Self.confidence))
+    }
+
+    /// A check is only as good as its interval: batch means of one run must be valid for the
+    /// statistic by the simulator's own standard (`SimulationResult.NoInterval.implied(by:for:)`),
+    /// otherwise the case must use independent replications. (The `heavy-tail` case's mean
+    /// slowdown was checked with batch means, which are long-range dependent there, and failed 9
+    /// of 60 seeds.)
+    @Test("every check's interval is valid: batch means only where runs have valid ones, else replications")
+    func intervalsAreValid() throws {
+        for validationCase in Self.cases {
+            for expectation in validationCase.expectations {
+                if validationCase.replications == 1 {
+                    let mean = try #require(expectation.metric.batchMean, "\(validationCase.name): no batch means")
+                    #expect(SimulationResult.NoInterval.implied(by: validationCase.configuration, for: mean) == nil,
+                            "\(validationCase.name): \(expectation.metric.rawValue)")
+                } else {
+                    #expect(validationCase.replications >= 10)
+                }
+            }
+        }
+        let heavyTail = try #require(Self.cases.first { $0.configuration.sizes == .workload(.heavyTail) })
+        #expect(heavyTail.replications == Validation.replications)
+        #expect(SimulationResult.NoInterval.implied(by: heavyTail.configuration, for: .slowdown) == .longRangeDependence)
+        #expect(heavyTail.expectations.map(\.metric) == [.slowdownShortMinusLong])
+    }
+
+    @Test("replications: a tenth of the requests each, independent seeds, everything else the case's farm")
+    func replications() throws {
+        let heavyTail = try #require(Self.cases.first { $0.replications > 1 })
+        let runs = heavyTail.runs
+        #expect(runs.count == Validation.replications)
+        #expect(Set(runs.map(\.seed)).count == runs.count && !runs.map(\.seed).contains(Self.seed))
+        for run in runs {
+            #expect(run.jobs == Self.jobs / Validation.replications && run.warmupJobs == run.jobs / 10)
+            var same = run
+            same.jobs = heavyTail.configuration.jobs
+            same.warmupJobs = heavyTail.configuration.warmupJobs
+            same.seed = heavyTail.configuration.seed
+            #expect(same == heavyTail.configuration)
+        }
+        // The same case and seed give the same seeds (a deterministic report).
+        #expect(Validation.cases(jobs: Self.jobs, seed: Self.seed).first { $0.replications > 1 }!.runs == runs)
+    }
+
+    /// The short-less-long check is sharp: at these short runs its tolerance is under a tenth of
+    /// the mean slowdown (5), where the mean slowdown itself had ±0.47 at 10⁶ jobs.
+    @Test("the short − long slowdown check's tolerance is tight")
+    func gapTolerance() throws {
+        let heavyTail = try #require(Self.cases.first { $0.replications > 1 })
+        let check = heavyTail.checks(of: try heavyTail.run(), confidence: Self.confidence)[0]
+        #expect(check.interval == "10 replications")
+        #expect(check.tolerance > 0 && check.tolerance < 0.5, "\(check.measured) ± \(check.tolerance)")
     }
 
     @Test("the tolerance is tight enough to reject a wrong model")
@@ -48,7 +99,7 @@ struct ValidationTests {
         let result = try Simulation.run(validationCase.configuration, router: .selector(.linearScan))
         for wrong in [0.75, 0.85] {
             validationCase.expectations = [.init(.meanResponse, theory: QueueingTheory.mm1MeanResponse(utilization: wrong), formula: "wrong ρ")]
-            #expect(!validationCase.checks(of: result, confidence: Self.confidence)[0].passed, "ρ = \(wrong) should be rejected")
+            #expect(!validationCase.checks(of: [result], confidence: Self.confidence)[0].passed, "ρ = \(wrong) should be rejected")
         }
         // Round robin is not random routing: its E₄/M/1 run must fail the random-routing
         // prediction (5 against 3.27).
@@ -76,6 +127,10 @@ struct ValidationTests {
         #expect(report.jobs == 3_000 && report.warmupJobs == 300 && report.seed == 1)
         #expect(report.simulatedRequests >= 10 * 3_300)
         #expect(report.passed == report.checks.allSatisfy(\.passed))
+        // Where each tolerance comes from: batch means, except the heavy-tail case's replications.
+        #expect(report.checks.filter { !$0.isStatistical }.allSatisfy { $0.interval == nil })
+        #expect(report.checks.filter(\.isStatistical).map(\.interval)
+            == Array(repeating: "30 batch means", count: 6) + ["10 replications"] + Array(repeating: "30 batch means", count: 4))
 
         let markdown = report.markdown()
         let rows = markdown.split(separator: "\n").filter { $0.hasPrefix("| ") }
@@ -97,6 +152,7 @@ struct ValidationTests {
             let measured = try #require(entry["measured"] as? Double)
             #expect(abs(measured - check.measured) <= 1e-8 * abs(check.measured), "9 significant digits")
             #expect(entry["statistical"] as? Bool == check.isStatistical)
+            #expect(check.interval.map { entry["interval"] as? String == $0 } ?? (entry["interval"] is NSNull), "null where exact")
         }
     }
 }

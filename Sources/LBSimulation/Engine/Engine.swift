@@ -42,7 +42,7 @@ struct Engine<Server: ServerModel, R: Router> {
     private var sizeRandom: SplitMix64
     private let firstMeasured: Int
     private let endOfMeasured: Int
-    /// No request arrives once this many have: the tail cap.
+    /// No request arrives once this many have: the tail cap (`SimulationConfiguration.arrivalCap`).
     private let endOfArrivals: Int
     /// Whether the cap held an arrival back.
     private var truncatedTail = false
@@ -115,7 +115,7 @@ struct Engine<Server: ServerModel, R: Router> {
         sizeRandom = SplitMix64(seed: seeds.sizes)
         firstMeasured = configuration.warmupJobs
         endOfMeasured = configuration.warmupJobs + configuration.jobs
-        endOfArrivals = 2 * endOfMeasured
+        endOfArrivals = configuration.arrivalCap
         busyTotal = Array(repeating: 0, count: serverCount)
         busySince = busyTotal
         busyAtStart = busyTotal
@@ -170,7 +170,7 @@ struct Engine<Server: ServerModel, R: Router> {
         if sequence < firstMeasured { earlierInFarm += 1 }
         if sequence >= firstMeasured && sequence < endOfMeasured { assignments[server] += 1 }
         accrueHeld(server)
-        servers[server].admit(Job(arrival: time, size: size, sequence: Int32(sequence), balancer: Int32(balancer)), at: time)
+        servers[server].admit(Job(arrival: time, size: size, sequence: UInt32(sequence), balancer: Int32(balancer)), at: time)
         inSystem += 1
         let count = servers[server].count
         if count == 1 { busySince[server] = time }
@@ -198,7 +198,11 @@ struct Engine<Server: ServerModel, R: Router> {
             let slowdown = response * speeds[server] / job.size
             let batch = (sequence - firstMeasured) * configuration.batches / configuration.jobs
             responses.record(response)
-            if job.size <= 1 { shortResponses.record(response) } else { longResponses.record(response) }
+            if job.size <= 1 {
+                shortResponses.record(response, slowdown: slowdown)
+            } else {
+                longResponses.record(response, slowdown: slowdown)
+            }
             slowdowns.record(slowdown)
             responseBatches.add(response, toBatch: batch)
             slowdownBatches.add(slowdown, toBatch: batch)
@@ -279,6 +283,8 @@ struct Engine<Server: ServerModel, R: Router> {
             meanSlowdown: slowdownSum / jobs,
             slowdownPercentiles: .init(slowdowns.percentiles(SimulationResult.Percentiles.quantiles)),
             slowdownBatches: slowdownBatches.summary,
+            shortMeanSlowdown: shortResponses.meanSlowdown,
+            longMeanSlowdown: longResponses.meanSlowdown,
             throughput: jobs / length,
             utilization: utilization,
             peakQueue: peakAtEnd,

@@ -19,6 +19,10 @@ struct SeedStreams {
     /// balancers do not draw the same servers in lockstep.
     func router(_ index: Int) -> UInt64 { derive(1_000 + UInt64(index)) }
 
+    /// The seed of independent replication `index` of a run with this seed: a stream of its
+    /// own (above every router's), so replications share no random numbers with each other.
+    func replication(_ index: Int) -> UInt64 { derive(1 << 32 + UInt64(index)) }
+
     private func derive(_ stream: UInt64) -> UInt64 {
         var generator = SplitMix64(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
         return generator.next()

@@ -98,6 +98,14 @@ public struct SimulationConfiguration: Sendable, Equatable {
         }
     }
 
+    /// The most requests a run lets arrive: its warm-up and measured requests, then an unmeasured
+    /// tail of at most as many again, which keeps the farm loaded until the last measured request
+    /// completes and stops an overloaded farm's run (`SimulationResult.truncatedTail`).
+    /// `validate()` keeps it within the 2³² requests a run can number.
+    ///
+    /// - Complexity: O(1).
+    public var arrivalCap: Int { 2 * (warmupJobs + jobs) }
+
     /// The longest simulated span a run may need, in mean service times of the fastest server:
     /// 2^32, so that a double still resolves such a service time to 2^-20 at the end of the run.
     public static let maximumSpanInFastestServiceTimes = 4_294_967_296.0
@@ -146,7 +154,11 @@ public struct SimulationConfiguration: Sendable, Equatable {
         if batches < 2 { try fail("at least 2 batches are needed for a confidence interval, not \(batches)") }
         if jobs < 10 * batches { try fail("jobs must be at least 10 per batch (\(10 * batches)), not \(jobs)") }
         if warmupJobs < 0 { try fail("warm-up jobs must be ≥ 0, not \(warmupJobs)") }
-        if jobs > Int(Int32.max) - warmupJobs { try fail("at most \(Int32.max) jobs in all") }
+        let maximumJobs = Job.numberableArrivals / 2 - warmupJobs
+        if jobs > maximumJobs {
+            try fail("--jobs \(jobs): at most \(maximumJobs) with a \(warmupJobs)-request warm-up: a run numbers up to "
+                + "twice its warm-up and measured requests (the unmeasured tail, `arrivalCap`) in 32 bits")
+        }
         if balancers < 1 || balancers > Self.maximumBalancers {
             try fail("balancers must be in 1...\(Self.maximumBalancers), not \(balancers)")
         }

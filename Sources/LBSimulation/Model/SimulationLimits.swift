@@ -10,9 +10,10 @@ public enum SimulationLimits {
     public static let servers = 1...SimulationConfiguration.maximumServers
     /// Balancers: one selector each (and with `refresh`, a view of every server each).
     public static let balancers = 1...SimulationConfiguration.maximumBalancers
-    /// Jobs: at least 10 per batch of the confidence intervals; at most 10⁹, so that the
-    /// measured jobs and the tenth as many of warm-up stay 32-bit request numbers and a run
-    /// takes minutes, not hours, at a few million requests per second.
+    /// Jobs: at least 10 per batch of the confidence intervals; at most 10⁹, so that every
+    /// request a run may number (`SimulationConfiguration.arrivalCap`: the measured jobs, the
+    /// tenth as many of warm-up and an unmeasured tail of as many again, 2.2·10⁹) stays within
+    /// 32 bits and a run takes minutes, not hours, at a few million requests per second.
     public static let jobs = 300...1_000_000_000
     /// Utilisation ρ of Poisson arrivals. Below 0.001 simulated time outruns a Double's
     /// precision: 10⁹ jobs at ρ = 0.001 on one server end near 10¹² time units, where a Double

@@ -26,11 +26,25 @@ public struct SimulationResult: Sendable, Equatable {
     /// Batch means of response time, for confidence intervals.
     public var responseBatches: BatchSummary
     /// Mean slowdown: response time ÷ the request's service time alone on its server.
+    ///
+    /// The steady-state mean it estimates is not always finite: under FCFS a request's slowdown is
+    /// `1 + W·w/S`, its wait `W` independent of its size `S`, so the mean is infinite wherever
+    /// requests wait and `E[1/S] = ∞` (sizes with density near 0: `exponential`, `long-lived`),
+    /// or `E[S²] = ∞` (`heavy-tail`, whose mean wait is infinite); the value here is then finite
+    /// but grows with the run. `noInterval(for: .slowdown)` says when, and the reports print no
+    /// interval there. One processor-sharing server with Poisson arrivals (M/G/1-PS) has the
+    /// finite mean `1/(1 − ρ)` whatever the sizes.
     public var meanSlowdown: Double
     /// Slowdown percentiles p50, p90, p99, p99.9.
     public var slowdownPercentiles: Percentiles
     /// Batch means of slowdown, for confidence intervals.
     public var slowdownBatches: BatchSummary
+    /// Mean slowdown of the measured requests of at most the mean size and of larger ones (the
+    /// kinds of `shortResponse` and `longResponse`), each its slowdowns' sum ÷ their count; `nil`
+    /// for a kind with no measured request. M/G/1-PS gives both the same mean, `1/(1 − ρ)`
+    /// (`E[T | S = x] = x/(1 − ρ)`); FCFS gives short requests far more.
+    public var shortMeanSlowdown: Double?
+    public var longMeanSlowdown: Double?
 
     /// Measured arrival rate in the window.
     public var throughput: Double

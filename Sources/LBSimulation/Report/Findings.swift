@@ -39,14 +39,19 @@ enum Findings {
                       !$0.configuration.unweighted && unweighted.selector == $0.selector + " (unweighted)"
                   })
             else { return nil }
-            // Both runs saw the same requests, so their batches pair up.
+            // Both runs saw the same requests, so their batches pair up; the interval of the
+            // difference is valid only where each run's own is.
             let difference = unweighted.responseBatches.pairedDifference(from: weighted.responseBatches)
+            let interval = if let reason = unweighted.noInterval(for: .response) ?? weighted.noInterval(for: .response) {
+                "; no confidence interval: \(reason.rawValue)"
+            } else {
+                " ± \(NumberFormat.time(difference.halfWidth(confidence: 0.95))), 95%, paired batches"
+            }
             return "\(weighted.selector): p99 \(NumberFormat.time(weighted.responsePercentiles.p99)) weighted, "
                 + "\(NumberFormat.time(unweighted.responsePercentiles.p99)) unweighted "
                 + "(\(ratio(unweighted.responsePercentiles.p99, weighted.responsePercentiles.p99))); "
                 + "mean \(NumberFormat.time(weighted.meanResponse)) weighted, \(NumberFormat.time(unweighted.meanResponse)) "
-                + "unweighted (unweighted − weighted: \(NumberFormat.time(difference.mean)) ± "
-                + "\(NumberFormat.time(difference.halfWidth(confidence: 0.95))), 95%, paired batches)."
+                + "unweighted (unweighted − weighted: \(NumberFormat.time(difference.mean))\(interval))."
         }
     }
 

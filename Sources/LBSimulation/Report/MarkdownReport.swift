@@ -11,7 +11,9 @@ extension SimulationReport {
             "",
             "Discrete-event simulation of a server farm; every request is routed by the library's own selector code.",
             "Times are in units of the mean request's service time on a weight-1 server. Mean ± 95% confidence",
-            "interval from batch means; percentiles within 0.2%; slowdown = response ÷ the request's service time",
+            "interval from batch means, where they give a valid one (otherwise \"(no interval)\" and a note says why:",
+            "an overloaded farm, or sizes whose mean or variance is infinite or whose batches stay correlated);",
+            "percentiles within 0.2%; slowdown = response ÷ the request's service time",
             "alone on its server; Jain load and peak/mean load are averaged over periodic samples of the active",
             "counts ÷ weight; utilisation, peak queue and mean in flight per server (min–max when more than 4);",
             "busiest ÷ avg: the largest mean in flight ÷ weight over their mean; Little: whether L = λT holds on the",
@@ -33,13 +35,14 @@ extension SimulationReport {
                 lines += section.findings.map { "- " + $0 }
             }
             let overloaded = section.results.filter(\.truncatedTail).map { result in
-                "\(result.selector)\(result.configuration.balancers > 1 ? " (\(Self.balancersText(result.configuration)))" : ""): "
-                    + "the farm did not keep up, so arrivals stopped \(result.simulatedRequests) requests in to let the run "
-                    + "end; its last measured requests saw a draining farm and its numbers understate the overload."
+                "\(Self.runName(result)): the farm did not keep up, so arrivals stopped \(result.simulatedRequests) requests "
+                    + "in to let the run end; its last measured requests saw a draining farm and its numbers understate the "
+                    + "overload."
             }
-            if !section.notes.isEmpty || !overloaded.isEmpty {
+            let notes = section.notes + overloaded + Self.noIntervalNotes(section.results)
+            if !notes.isEmpty {
                 lines.append("")
-                lines += (section.notes + overloaded).map { "> Note: " + $0 }
+                lines += notes.map { "> Note: " + $0 }
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -66,8 +69,7 @@ extension SimulationReport {
             if showBalancers { cells.append(balancersText(result.configuration)) }
             let percentiles = result.responsePercentiles
             cells += [
-                NumberFormat.time(result.meanResponse) + " ± "
-                    + NumberFormat.time(result.responseBatches.halfWidth(confidence: 0.95)),
+                meanCell(result),
                 NumberFormat.time(percentiles.p50), NumberFormat.time(percentiles.p90),
                 NumberFormat.time(percentiles.p99), NumberFormat.time(percentiles.p999),
                 NumberFormat.time(result.meanSlowdown),
@@ -82,6 +84,45 @@ extension SimulationReport {
             table.append(cells)
         }
         return table.lines
+    }
+
+    /// The mean response as the table prints it: "4.977 ± 0.1762" at 95%, or the bare value and
+    /// "(no interval)" where batch means give no valid one (a note says why).
+    static func meanCell(_ result: SimulationResult) -> String {
+        let value = NumberFormat.time(result.meanResponse)
+        guard let halfWidth = result.halfWidth(of: .response, confidence: 0.95) else { return value + " (no interval)" }
+        return value + " ± " + NumberFormat.time(halfWidth)
+    }
+
+    /// A run as the notes name it: its selector, and its balancers when there are several.
+    static func runName(_ result: SimulationResult) -> String {
+        result.selector + (result.configuration.balancers > 1 ? " (\(balancersText(result.configuration)))" : "")
+    }
+
+    /// One note per reason: whose mean response or slowdown has no confidence interval
+    /// (`SimulationResult.noInterval(for:)`), and why; one note for both means where the same
+    /// runs lack both for the same reason; none when every run has both.
+    ///
+    /// - Complexity: O(runs).
+    static func noIntervalNotes(_ results: [SimulationResult]) -> [String] {
+        var groups: [(reason: SimulationResult.NoInterval, means: [SimulationResult.Mean], runs: [Int])] = []
+        for mean in SimulationResult.Mean.allCases {
+            for reason in SimulationResult.NoInterval.allCases {
+                let runs = results.indices.filter { results[$0].noInterval(for: mean) == reason }
+                guard !runs.isEmpty else { continue }
+                if let index = groups.firstIndex(where: { $0.reason == reason && $0.runs == runs }) {
+                    groups[index].means.append(mean)
+                } else {
+                    groups.append((reason, [mean], runs))
+                }
+            }
+        }
+        return groups.map { group in
+            let whose = group.runs.count == results.count && results.count > 1
+                ? "every run" : group.runs.map { runName(results[$0]) }.joined(separator: ", ")
+            return "\(group.means.map(\.rawValue).joined(separator: " and ")) of \(whose): no confidence interval "
+                + "(\(group.reason.rawValue))."
+        }
     }
 
     /// "1", "4, own counts" or "4, shared every 0.5".

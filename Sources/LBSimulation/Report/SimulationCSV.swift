@@ -13,7 +13,7 @@ extension SimulationReport {
         "jainAssignments", "jainLoad", "peakToMeanLoad",
         "littlesLawMeanInSystem", "littlesLawArrivalRateTimesMeanResponse", "littlesLawBoundary", "littlesLawBefore",
         "littlesLawAfter", "littlesLawHolds",
-        "windowLength", "simulatedRequests", "truncatedTail",
+        "windowLength", "simulatedRequests", "truncatedTail", "meanResponseNoIntervalReason", "meanSlowdownNoIntervalReason",
         "perServerUtilization", "perServerPeakQueue", "perServerJobs", "perServerMeanInFlight",
     ]
 
@@ -63,6 +63,8 @@ extension SimulationReport {
             number(run.littlesLaw.boundary), number(run.littlesLaw.before), number(run.littlesLaw.after),
             String(run.littlesLaw.holds),
             number(run.windowLength), String(run.simulatedRequests), String(run.truncatedTail),
+            run.meanResponseNoIntervalReason.value.map(CSVField.text) ?? "",
+            run.meanSlowdownNoIntervalReason.value.map(CSVField.text) ?? "",
             numbers(run.perServer.utilization), integers(run.perServer.peakQueue), integers(run.perServer.jobs),
             numbers(run.perServer.meanInFlight),
         ]

@@ -70,6 +70,10 @@ struct SimulationDocument: Encodable {
         var windowLength: ReportNumber
         var simulatedRequests: Int
         var truncatedTail: Bool
+        /// Why `meanResponseHalfWidth95` and `meanSlowdownHalfWidth95` are `null`, or `null` where
+        /// they are intervals (`SimulationResult.NoInterval`).
+        var meanResponseNoIntervalReason: ReportNullable<String>
+        var meanSlowdownNoIntervalReason: ReportNullable<String>
 
         init(_ result: SimulationResult, scenario: String) {
             let configuration = result.configuration
@@ -97,11 +101,11 @@ struct SimulationDocument: Encodable {
             batches = configuration.batches
             seed = configuration.seed
             meanResponse = ReportNumber(result.meanResponse)
-            meanResponseHalfWidth95 = ReportNumber(result.responseBatches.halfWidth(confidence: 0.95))
+            meanResponseHalfWidth95 = ReportNumber(result.halfWidth(of: .response, confidence: 0.95))
             responsePercentiles = Percentiles(result.responsePercentiles)
             maxResponse = ReportNumber(result.maxResponse)
             meanSlowdown = ReportNumber(result.meanSlowdown)
-            meanSlowdownHalfWidth95 = ReportNumber(result.slowdownBatches.halfWidth(confidence: 0.95))
+            meanSlowdownHalfWidth95 = ReportNumber(result.halfWidth(of: .slowdown, confidence: 0.95))
             slowdownPercentiles = Percentiles(result.slowdownPercentiles)
             throughput = ReportNumber(result.throughput)
             let busy = zip(result.utilization, configuration.weights).reduce(0) { $0 + $1.0 * Double($1.1) }
@@ -125,6 +129,8 @@ struct SimulationDocument: Encodable {
             windowLength = ReportNumber(result.windowLength)
             simulatedRequests = result.simulatedRequests
             truncatedTail = result.truncatedTail
+            meanResponseNoIntervalReason = ReportNullable(result.noInterval(for: .response)?.rawValue)
+            meanSlowdownNoIntervalReason = ReportNullable(result.noInterval(for: .slowdown)?.rawValue)
         }
     }
 
