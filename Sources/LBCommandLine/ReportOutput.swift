@@ -25,7 +25,7 @@ public enum ReportOutput {
     }
 
     /// Writes `text` to `output`, or to standard output when it is `nil`; `option` names the
-    /// file in the message (`--output`, or `--output-directory` for a file in it).
+    /// file in the message.
     ///
     /// - Throws: `ExitCode(73)` after one line on standard error when the file cannot be written.
     public static func write(_ text: String, to output: String?, option: String = "--output") throws {
@@ -33,12 +33,7 @@ public enum ReportOutput {
             print(text, terminator: "")
             return
         }
-        do {
-            try AtomicFile.write(text, to: output, afterCreatingTemporaryFile: holdIfTesting)
-        } catch {
-            FileHandle.standardError.write(Data("Error: \(message(output, error, option: option))\n".utf8))
-            throw ExitCode(cannotCreateExitCode)
-        }
+        try write([(text, output)], option: option)
     }
 
     /// Writes several files as a set (`AtomicFile`: all written before any replaces its

@@ -83,11 +83,11 @@ public struct Findings: Sendable, Equatable {
         pickCostFromOneThread = !oneThread.isEmpty
         let costRuns = oneThread.isEmpty ? runs : oneThread
         pickCost = Self.bySelector(costRuns) { runs in
-            (Self.median(runs.map { Double($0.pickLatencyNs.p50) }), Self.median(runs.map(\.picksPerSecond)))
+            (Median.of(runs.map { Double($0.pickLatencyNs.p50) }), Median.of(runs.map(\.picksPerSecond)))
         }.sorted { ($0.1.0, -$0.1.1) < ($1.1.0, -$1.1.1) }.map { Ranked(selector: $0.0, value: $0.1.0, cells: $0.2) }
         let uneven = Set(Self.unevenWorkloads)
         unevenFairness = Self.bySelector(runs.filter { uneven.contains($0.workload) }) { runs in
-            Self.median(runs.map(\.fairness.jainLoad))
+            Median.of(runs.map(\.fairness.jainLoad))
         }.sorted { $0.1 > $1.1 }.map { Ranked(selector: $0.0, value: $0.1, cells: $0.2) }
         scaling = Self.scalingLimits(runs)
         cores = document.machine.cores
@@ -192,7 +192,7 @@ public struct Findings: Sendable, Equatable {
             }
             let threadCounts = speedups.keys.sorted()
             guard threadCounts.count > 1 else { return nil }
-            let median = threadCounts.map { Self.median(speedups[$0]!) }
+            let median = threadCounts.map { Median.of(speedups[$0]!) }
             let peak = threadCounts.indices.first { index in
                 !median[(index + 1)...].contains { $0 > median[index] * (1 + scalingGain) }
             }!
@@ -206,9 +206,6 @@ public struct Findings: Sendable, Equatable {
     private static func selectorName(_ run: RunResult) -> String {
         RunResult.selectorName(run.selector, lock: run.lock)
     }
-
-    /// The median (`Median.of`). `values` must not be empty.
-    private static func median(_ values: [Double]) -> Double { Median.of(values) }
 
     /// `6`, `6 and 4`, `6, 6 and 4`.
     private static func list(_ items: [String]) -> String {

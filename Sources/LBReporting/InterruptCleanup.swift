@@ -31,19 +31,16 @@ enum InterruptCleanup {
     /// The most files one protected write may hold temporary files for at once.
     static let maximumFiles = 4
     /// For each file of the write, `mkstemp`'s template and then the temporary file's name,
-    /// NUL-terminated: `paths[i]` is the `i`-th.
-    nonisolated(unsafe) static let paths: [UnsafeMutablePointer<CChar>] =
-        (0..<maximumFiles).map { _ in UnsafeMutablePointer<CChar>.allocate(capacity: Int(PATH_MAX) + 1) }
-    /// How many of `paths`, from the first, name temporary files that the handler must remove.
-    /// Allocated once and never freed, like `paths`: the handler reads it without touching a
-    /// reference count.
-    static let armed = UnsafeAtomic<Int>.create(0)
-    /// The buffers of `paths`, for the handler: read without touching the array's reference count.
-    nonisolated(unsafe) static let pathTable: UnsafeMutablePointer<UnsafeMutablePointer<CChar>> = {
+    /// NUL-terminated: `paths[i]` is the `i`-th. Buffers in a buffer, allocated once and never
+    /// freed: the handler reads them without touching a reference count.
+    nonisolated(unsafe) static let paths: UnsafeMutablePointer<UnsafeMutablePointer<CChar>> = {
         let table = UnsafeMutablePointer<UnsafeMutablePointer<CChar>>.allocate(capacity: maximumFiles)
-        table.initialize(from: paths, count: maximumFiles)
+        for index in 0..<maximumFiles { (table + index).initialize(to: .allocate(capacity: Int(PATH_MAX) + 1)) }
         return table
     }()
+    /// How many of `paths`, from the first, name temporary files that the handler must remove.
+    /// Allocated once and never freed, like `paths`.
+    static let armed = UnsafeAtomic<Int>.create(0)
     /// A signal handler, as `signal(2)` takes and returns it (`nil`: the default action).
     typealias Handler = @convention(c) (Int32) -> Void
     /// The handlers in force before `protect(_:)` installed its own, indexed by signal number;
@@ -62,7 +59,7 @@ enum InterruptCleanup {
     static func protect<Result>(_ body: () throws(AtomicFile.WriteError) -> Result) throws(AtomicFile.WriteError) -> Result {
         lock.lock()
         defer { lock.unlock() }
-        _ = (paths, pathTable, previous)  // Initialise the statics here, never first in the handler.
+        _ = (paths, previous)  // Initialise the statics here, never first in the handler.
         armed.store(0, ordering: .sequentiallyConsistent)
         var installed: [(signal: Int32, handler: Handler?)] = []
         for signalNumber in signals {
@@ -94,7 +91,7 @@ private func removeTemporaryFileAndResignal(_ signalNumber: Int32) {
     let armed = InterruptCleanup.armed.load(ordering: .sequentiallyConsistent)
     var index = 0
     while index < armed {
-        unlink(InterruptCleanup.pathTable[index])
+        unlink(InterruptCleanup.paths[index])
         index += 1
     }
     if let chained = InterruptCleanup.previous[Int(signalNumber)] {
