@@ -176,6 +176,27 @@ struct MatrixConfigurationTests {
                 "\(String(describing: error))")
     }
 
+    /// `sharded` holds 8 B per stripe and 24 B more per server (`ShardedSelector`'s layout), its
+    /// stripes following the processor count: the estimate must cover it on a many-core machine
+    /// too, not only on the 2-core one its coefficient was measured on.
+    @Test("the memory estimate covers sharded's stripes on 16 and 64 processors, and the measured bytes per connection",
+          arguments: [16, 64])
+    func memoryCoversShardedStripes(processors: Int) {
+        let stripes = ShardedSelector.defaultStripeCount(processors: processors)
+        #expect(stripes == processors)
+        let servers = 8_388_608
+        let matrix = MatrixConfiguration(selectors: [.sharded], serverCounts: [servers], threadCounts: [1],
+                                         workloads: [.uniform], concurrency: 1, length: .picks(1))
+        let estimate = matrix.estimatedPeakMemory(keepsPerServer: false, shardedStripes: stripes).bytes
+        // Process, weights, the selector, one worker's tallies and worker 0's figures: at least.
+        let selector = servers * (8 * stripes + 24)
+        #expect(estimate >= MatrixConfiguration.processBytes + servers * 8 + selector + servers * 10, "\(estimate >> 20) MiB")
+        // The other selectors keep their bound.
+        #expect(MatrixConfiguration.selectorBytesPerServer(.p2c, shardedStripes: stripes) == 96)
+        // Measured 24.5 B a connection (README): two connections take 49 B.
+        #expect(MatrixConfiguration.bytesPerConnection * 2 >= 49)
+    }
+
     @Test("a named matrix narrowed to lock-free selectors is not refused for the matrix's own locks")
     func namedMatrixLocks() throws {
         let scaling = MatrixConfiguration(locks: [.mutex, .spin], seed: 1)
