@@ -21,24 +21,44 @@ import LoadBalancing
 ///
 /// - Complexity: a cell costs its picks × (pick + release + O(log k) heap update) plus the
 ///   fills and one O(n) snapshot per `loadSampleInterval` steps. Memory: about 400 KB of
-///   histograms per worker, 16 bytes per connection in flight, 16 bytes per server per worker.
+///   histograms per worker, 24 bytes per connection in flight (16 in a worker's heap, 8 in the
+///   list of those still held at the end), 8 bytes per server per worker (its pick tallies)
+///   and 8 more per server for worker 0's load sums.
 /// - Note: Each call blocks its caller until the cell ends. Calls are thread-safe but should
-///   not overlap: concurrent cells would measure each other.
+///   not overlap: concurrent cells would measure each other, and their workers together must
+///   stay within `RunConfiguration.Limits.maximumThreads`, or Dispatch's pool (at most 255
+///   threads) can run out with every cell's gate one worker short, and none would end.
 public enum Harness {
-    /// Builds the cell's selector from `SelectorKind` and runs the cell, with the worker loop
-    /// specialized for the selector's concrete type.
+    /// Checks the configuration, builds the cell's selector from `SelectorKind` and runs the
+    /// cell, with the worker loop specialized for the selector's concrete type.
     ///
-    /// - Throws: `SelectorConfigurationError` if the selector rejects the weights.
-    public static func run(_ configuration: RunConfiguration) throws(SelectorConfigurationError) -> RunResult {
-        try configuration.selector.withSelectorType(lock: configuration.lock ?? .default, CellRunner(configuration: configuration))
+    /// - Throws: `RunConfigurationError` if the configuration is invalid
+    ///   (`RunConfiguration.validate()`), before any worker starts; `.invalidWeights` if the
+    ///   selector rejects the weights.
+    public static func run(_ configuration: RunConfiguration) throws(RunConfigurationError) -> RunResult {
+        try configuration.validate()
+        do {
+            return try configuration.selector.withSelectorType(
+                lock: configuration.lock ?? .default, CellRunner(configuration: configuration))
+        } catch {
+            throw .invalidWeights(error)
+        }
     }
 
     /// Runs the cell on a selector the caller built (which must be fresh: no connection in
     /// flight). `configuration.selector` and `.lock` only label the result. The worker loop is
     /// specialized for `Selector`; an `any ServerSelector` argument runs the generic loop.
     ///
-    /// - Precondition: `selector.serverCount == configuration.servers`; the configuration is valid.
+    /// - Precondition: `selector.serverCount == configuration.servers`; the configuration is
+    ///   valid (`RunConfiguration.validate()`, checked here: an invalid one stops the process
+    ///   rather than trap or hang in a worker).
     public static func run<Selector: ServerSelector>(_ configuration: RunConfiguration, on selector: Selector) -> RunResult {
+        do { try configuration.validate() } catch { preconditionFailure("invalid configuration: \(error)") }
+        return measure(configuration, on: selector)
+    }
+
+    /// `run(_:on:)` for a configuration already validated.
+    fileprivate static func measure<Selector: ServerSelector>(_ configuration: RunConfiguration, on selector: Selector) -> RunResult {
         precondition(selector.serverCount == configuration.servers, "the selector has a different server count")
         let coordination = WorkerCoordination(workers: configuration.threads, length: configuration.length)
         let joined = DispatchGroup()
@@ -63,9 +83,8 @@ public enum Harness {
         // not none (the library's selectors stop the process before a count goes below 0; a
         // selector from elsewhere may not).
         let leaked = selector.activeConnections().reduce(0) { $0 + abs($1) }
-        return result(of: configuration, outcomes: outcomes, contention: ContentionFigures(
-            before: before, after: after, picks: outcomes.reduce(0) { $0 + $1.picks }),
-            leaked: leaked, overlapped: coordination.overlap.maximum)
+        return result(of: configuration, outcomes: outcomes, contention: (before, after),
+                      leaked: leaked, overlapped: coordination.overlap.maximum)
     }
 
     /// Runs every cell in order and assembles the results document: machine context (timer
@@ -75,10 +94,11 @@ public enum Harness {
     ///   - keepsPerServer: whether finished cells keep their per-server figures (`perServer`,
     ///     16 bytes per server per cell); only the JSON report prints them.
     ///   - progress: called before each cell.
-    /// - Throws: `SelectorConfigurationError` if a selector rejects its weights.
+    /// - Throws: `RunConfigurationError` for the first invalid cell, when that cell's turn
+    ///   comes (`MatrixConfiguration.cells()` returns only valid ones).
     public static func run(
         _ cells: [RunConfiguration], keepsPerServer: Bool = true, progress: ((MatrixProgress) -> Void)? = nil
-    ) throws(SelectorConfigurationError) -> ResultsDocument {
+    ) throws(RunConfigurationError) -> ResultsDocument {
         let machine = MachineContext.current()
         let started = MonotonicClock.nanoseconds()
         var runs: [RunResult] = []
@@ -102,8 +122,8 @@ public enum Harness {
     }
 
     private static func result(
-        of configuration: RunConfiguration, outcomes: [WorkerOutcome], contention: ContentionFigures,
-        leaked: Int, overlapped: Int
+        of configuration: RunConfiguration, outcomes: [WorkerOutcome],
+        contention: (before: ContentionStatistics, after: ContentionStatistics), leaked: Int, overlapped: Int
     ) -> RunResult {
         var pickLatency = LatencyHistogram()
         var releaseLatency = LatencyHistogram()
@@ -114,8 +134,11 @@ public enum Harness {
             for server in picksPerServer.indices { picksPerServer[server] += outcome.picksPerServer[server] }
         }
         let picks = outcomes.reduce(0) { $0 + $1.picks }
-        let start = outcomes.map(\.startNanoseconds).min() ?? 0
-        let end = outcomes.map(\.endNanoseconds).max() ?? 0
+        // The window and the CPU and scheduling figures come from the workers that made
+        // measured steps: one that found the budget spent would stretch them to its wake-up.
+        let measured = outcomes.filter(\.tookPart)
+        let start = measured.map(\.startNanoseconds).min() ?? 0
+        let end = measured.map(\.endNanoseconds).max() ?? 0
         let seconds = Double(end &- start) / 1e9
         let loadSamples = outcomes[0].loadSamples ?? LoadSamples(weights: configuration.weights)
         let assignments = Fairness.weightNormalized(picksPerServer.map(Double.init), weights: configuration.weights)
@@ -125,18 +148,19 @@ public enum Harness {
             threads: configuration.threads, concurrency: configuration.concurrency, weights: configuration.weights,
             seed: configuration.seed, picks: picks, seconds: seconds,
             picksPerSecond: seconds > 0 ? Double(picks) / seconds : 0, scalingVsOneThread: nil,
-            pickLatencyNs: pickLatency.summary, releaseLatencyNs: releaseLatency.summary, contention: contention,
+            pickLatencyNs: pickLatency.summary, releaseLatencyNs: releaseLatency.summary,
+            contention: ContentionFigures(before: contention.before, after: contention.after, picks: picks),
             fairness: FairnessFigures(
                 jainAssignments: Fairness.jainIndex(assignments), jainLoad: loadSamples.jainLoad,
                 peakToMeanLoad: loadSamples.peakToMeanLoad),
             perServer: PerServerFigures(picks: picksPerServer, meanActive: loadSamples.meanActive),
             leakedConnections: leaked, unservedPicks: outcomes.reduce(0) { $0 + $1.unservedPicks },
             workersOverlapped: overlapped,
-            cpuParallelism: seconds > 0 ? Double(outcomes.reduce(0) { $0 + $1.cpuNanoseconds }) / 1e9 / seconds : 0,
+            cpuParallelism: seconds > 0 ? Double(measured.reduce(0) { $0 + $1.cpuNanoseconds }) / 1e9 / seconds : 0,
             loadSamples: loadSamples.count,
             loadSampleInterval: configuration.loadSampleInterval,
             scheduling: SchedulingFigures(
-                workers: outcomes.map { ($0.endNanoseconds &- $0.startNanoseconds, $0.cpuNanoseconds, $0.scheduling) },
+                workers: measured.map { ($0.endNanoseconds &- $0.startNanoseconds, $0.cpuNanoseconds, $0.scheduling) },
                 wallSeconds: seconds))
     }
 }
@@ -148,7 +172,7 @@ private struct CellRunner: SelectorVisitor {
     func visit<Selector: ServerSelector>(
         _ makeSelector: @escaping (_ weights: [Int], _ seed: UInt64) throws(SelectorConfigurationError) -> Selector
     ) throws(SelectorConfigurationError) -> RunResult {
-        Harness.run(configuration, on: try makeSelector(configuration.weights, configuration.seed))
+        Harness.measure(configuration, on: try makeSelector(configuration.weights, configuration.seed))
     }
 }
 

@@ -11,7 +11,7 @@ import LoadBalancing
 /// enough to touch every per-server tally (see `README.md`, "Exit statuses and the memory budget"):
 /// - the process itself: `processBytes`;
 /// - the cells' weights: 8·n per distinct server count and workload, kept for the whole run;
-/// - the cell running now, the largest of them: the selector (`selectorBytesPerServer`·n), per
+/// - the cell running now, the largest of them: the selector (`selectorBytesPerServer(_:shardedStripes:)`·n), per
 ///   worker its histograms (`workerBytes`) and per-server pick tallies (`workerBytesPerServer`·n), worker 0's load
 ///   sums and snapshot (16·n), the connections in flight (`bytesPerConnection`·k), and the
 ///   result's merged per-server figures (24·n);
@@ -30,14 +30,28 @@ extension MatrixConfiguration {
     /// One worker's part per server: its pick tallies (measured 9.3 B: p2c, 1 Mi servers,
     /// 2 to 8 threads).
     public static let workerBytesPerServer = 10
-    /// The most any selector of the library holds per server (counts, heap or bucket links,
-    /// tie stamps, weights): round-robin's, the largest, measured 84 B (1 Mi servers); by their
-    /// layouts p2c holds 24 B (packed counts, weights and alias-table columns) and linear-scan
-    /// 32 B, atomic-scan about 70.
-    public static let selectorBytesPerServer = 96
+    /// The most any selector of the library but `sharded` holds per server (counts, heap or
+    /// bucket links, tie stamps, weights): round-robin's, the largest, measured 84 B (1 Mi
+    /// servers); by their layouts p2c holds 24 B (packed counts, weights and alias-table
+    /// columns) and linear-scan 32 B, atomic-scan about 70.
+    public static let unstripedSelectorBytesPerServer = 96
+
+    /// The most `selector` holds per server: `unstripedSelectorBytesPerServer`, or for
+    /// `sharded`, whose counts are striped per processor, its layout's 8 B a stripe plus 24 B
+    /// (`ShardedSelector`; 40 B on 2 processors, 152 B on 16, 536 B from 33 up) when that is more.
+    ///
+    /// - Parameter shardedStripes: `sharded`'s stripes; by default this machine's
+    ///   (`ShardedSelector.defaultStripeCount`, what the harness builds).
+    public static func selectorBytesPerServer(
+        _ selector: SelectorKind, shardedStripes: Int = ShardedSelector.defaultStripeCount
+    ) -> Int {
+        let unstriped = unstripedSelectorBytesPerServer
+        return selector == .sharded ? max(unstriped, shardedStripes.saturatingMultiply(8).saturatingAdd(24)) : unstriped
+    }
+
     /// A connection in flight: 16 bytes in a worker's heap, 8 in the list of connections still
-    /// held at the end (measured 24.5 B: 1 Mi to 8 Mi connections).
-    public static let bytesPerConnection = 24
+    /// held at the end (measured 24.5 B: 1 Mi to 8 Mi connections; rounded up, as an upper bound).
+    public static let bytesPerConnection = 25
     /// A finished cell's result without per-server figures.
     public static let resultBytes = 4 << 10
     /// JSON text and the encoder's intermediate values per server of a result (measured 98
@@ -48,8 +62,15 @@ extension MatrixConfiguration {
     ///
     /// - Parameter keepsPerServer: whether finished cells keep their per-server figures (the
     ///   JSON report needs them; Markdown and CSV do not).
-    public func estimatedPeakMemory(keepsPerServer: Bool) -> (bytes: Int, detail: String) {
+    ///   - shardedStripes: `sharded`'s stripes (`selectorBytesPerServer(_:shardedStripes:)`).
+    public func estimatedPeakMemory(
+        keepsPerServer: Bool, shardedStripes: Int = ShardedSelector.defaultStripeCount
+    ) -> (bytes: Int, detail: String) {
         let selectors = self.selectors ?? SelectorKind.allCases
+        // Cells run one at a time: the largest selector is the one to hold room for.
+        let selectorBytesPerServer = selectors.map {
+            Self.selectorBytesPerServer($0, shardedStripes: shardedStripes)
+        }.max() ?? Self.unstripedSelectorBytesPerServer
         let lockCount = max(1, locks?.count ?? 1)
         let threadCounts = self.threadCounts ?? Self.defaultThreadCounts
         var weightsBytes = 0
@@ -66,9 +87,9 @@ extension MatrixConfiguration {
                 retained = retained.saturatingAdd(perResult.saturatingMultiply(cellsPerServerCount))
                 for threads in threadCounts {
                     let connections = concurrency
-                        ?? max(servers.saturatingMultiply(workload.defaultConnectionsPerServer), threads)
+                        ?? Self.defaultConcurrency(servers: servers, threads: threads, workload: workload)
                     let perServer = Self.workerBytesPerServer.saturatingMultiply(threads)
-                        .saturatingAdd(Self.selectorBytesPerServer + 16 + 24)
+                        .saturatingAdd(selectorBytesPerServer + 16 + 24)
                     let cell = servers.saturatingMultiply(perServer)
                         .saturatingAdd(threads.saturatingMultiply(Self.workerBytes))
                         .saturatingAdd(connections.saturatingMultiply(Self.bytesPerConnection))

@@ -79,9 +79,8 @@ public struct MatrixConfiguration: Sendable, Equatable {
                     for servers in serverCounts {
                         let weights = weightsByServers[servers] ?? []
                         for threads in threadCounts {
-                            let perServer = workload.defaultConnectionsPerServer
                             let concurrency = concurrency
-                                ?? max(servers.multipliedReportingOverflow(by: perServer).partialValue, threads)
+                                ?? Self.defaultConcurrency(servers: servers, threads: threads, workload: workload)
                             let cell = RunConfiguration(
                                 selector: selector, lock: lock, workload: workload, weights: weights,
                                 threads: threads, concurrency: concurrency, length: length, seed: seed)
@@ -97,47 +96,97 @@ public struct MatrixConfiguration: Sendable, Equatable {
     }
 
     /// Refuses a run expected to last longer than `RunConfiguration.Limits.maximumRunSeconds`,
-    /// all cells together: `--seconds` × cells exactly; for `--picks`, an estimate of each
-    /// cell's fills and picks at `estimatedStepSeconds` each, plus the servers a scanning
-    /// selector visits at its `RunConfiguration.Limits.scanVisitCost`.
+    /// all cells together: each cell's fills, estimated at a step per connection
+    /// (`stepSeconds`), and its measured part, `--seconds` exactly or, for `--picks`, estimated
+    /// at a step per pick. The line names what to lower: the length while some length fits
+    /// after the fills, else `--concurrency` (`checkFills`).
     ///
-    /// - Complexity: O(cells).
+    /// - Complexity: O(cells), plus O(servers) per cell of a selector that compares weight
+    ///   classes (`stepSeconds` counts them, once per cell here).
     static func checkRunTime(_ cells: [RunConfiguration], length: RunLength) throws(RunConfigurationError) {
         let limit = RunConfiguration.Limits.maximumRunSeconds
+        let steps = cells.map(stepSeconds)
+        // The estimate is linear in the picks: the fills, then a step per pick in every cell.
+        let perPick = steps.reduce(0, +)
+        let fills = zip(cells, steps).reduce(0.0) { $0 + Double($1.0.concurrency) * $1.1 }
+        let count = Double(cells.count)
         switch length {
         case let .seconds(seconds):
-            let total = Double(cells.count) * seconds
+            let total = fills + count * seconds
             guard total > limit else { return }
+            let shortest = RunConfiguration.Limits.seconds.lowerBound
+            try checkFills(cells, fills: fills, perPick: perPick, shortestSeconds: count * shortest,
+                           shortestLength: "--seconds \(OptionRange.describe(shortest))")
             // The bound as it reads best: whole seconds from one up.
-            let exact = limit / Double(cells.count)
+            let exact = (limit - fills) / count
             let longest = exact >= 1 ? exact.rounded(.down) : exact
             throw .outOfRange(
                 option: "--seconds", value: OptionRange.describe(seconds),
-                range: "\(OptionRange.describe(RunConfiguration.Limits.seconds.lowerBound))...\(OptionRange.describe(longest)) "
-                    + "for \(cells.count) cells",
+                range: "\(OptionRange.describe(shortest))...\(OptionRange.describe(longest)) for \(cells.count) cells",
                 reason: "a run lasts at most \(OptionRange.describe(limit)) s (24 hours), all cells together: "
-                    + "\(cells.count) × \(OptionRange.describe(seconds)) s is \(NumberFormat.grouped(Int(total.rounded(.up)))) s")
+                    + "\(cells.count) × \(OptionRange.describe(seconds)) s, plus about \(NumberFormat.duration(fills)) "
+                    + "of fills, is \(NumberFormat.grouped(Int(total.rounded(.up)))) s")
         case let .picks(picks):
-            // The estimate is linear in the picks: the fills, then a step per pick in every cell.
-            let fills = cells.reduce(0.0) { $0 + estimatedSeconds($1, picks: 0) }
-            let perPick = cells.reduce(0.0) { $0 + stepSeconds($1) }
             let total = fills + Double(picks) * perPick
             guard total > limit else { return }
-            // The most picks that fit the day, for these cells.
-            let most = Int(max(0, (limit - fills) / perPick).rounded(.down))
+            try checkFills(cells, fills: fills, perPick: perPick, shortestSeconds: perPick, shortestLength: "--picks 1")
+            // The most picks that fit the day after the fills: at least 1, as checked above.
+            let most = Int(((limit - fills) / perPick).rounded(.down))
             throw .outOfRange(
                 option: "--picks", value: String(picks), range: "1...\(most) for \(cells.count) cells",
                 reason: "a run lasts at most 24 hours: these would take about "
-                    + "\(NumberFormat.significant(total / 3_600, digits: 3)) hours, estimated at "
-                    + "\(OptionRange.describe(RunConfiguration.Limits.estimatedStepSeconds * 1e9)) ns a pick plus, for a scanning selector, "
-                    + "its measured cost per server (or weight class) visited")
+                    + "\(NumberFormat.significant(total / 3_600, digits: 3)) hours, \(estimateBasis(step: "pick"))")
         }
+    }
+
+    /// Refuses cells whose fills leave no room for even the shortest length (`shortestLength`,
+    /// `shortestSeconds` of measuring, all cells together), where no `--picks` or `--seconds`
+    /// could help: names `--concurrency` and the most connections per cell that would fit; or,
+    /// when even one connection per thread would not, the number of cells.
+    ///
+    /// - Parameter perPick: the seconds of one step in every cell together.
+    private static func checkFills(
+        _ cells: [RunConfiguration], fills: Double, perPick: Double, shortestSeconds: Double, shortestLength: String
+    ) throws(RunConfigurationError) {
+        let limit = RunConfiguration.Limits.maximumRunSeconds
+        guard fills + shortestSeconds > limit else { return }
+        // Every cell at one concurrency c fills for c × perPick; each needs c ≥ its threads.
+        let most = Int(min(((limit - shortestSeconds) / perPick).rounded(.down),
+                           Double(RunConfiguration.Limits.concurrency.upperBound)))
+        let fewest = cells.map(\.threads).max() ?? 1
+        guard most >= fewest else {
+            throw .tooManyCells(cells: cells.count, estimatedSeconds: Double(fewest) * perPick + shortestSeconds,
+                                concurrency: fewest, length: shortestLength)
+        }
+        let concurrencies = cells.map(\.concurrency)
+        let largest = concurrencies.max() ?? 0
+        throw .outOfRange(
+            option: "--concurrency",
+            value: concurrencies.allSatisfy { $0 == largest }
+                ? String(largest) : "\(largest) (the default: servers × the workload's connections per server)",
+            range: "\(fewest)...\(most) for \(cells.count) cells",
+            reason: "a run lasts at most 24 hours: filling these cells' connections would take about "
+                + "\(NumberFormat.duration(fills)), too long for even \(shortestLength) after them; "
+                + estimateBasis(step: "connection"))
+    }
+
+    /// How `checkRunTime` estimates, for its lines: "estimated at 100 ns a pick plus, …".
+    private static func estimateBasis(step: String) -> String {
+        "estimated at \(OptionRange.describe(RunConfiguration.Limits.estimatedStepSeconds * 1e9)) ns a \(step) plus, "
+            + "for a scanning selector, its measured cost per server (or weight class) visited"
     }
 
     /// The estimated seconds of one cell of `picks` picks: its fills and picks, each a step
     /// (`stepSeconds`).
     public static func estimatedSeconds(_ cell: RunConfiguration, picks: Int) -> Double {
         (Double(picks) + Double(cell.concurrency)) * stepSeconds(cell)
+    }
+
+    /// The connections in flight of a cell that does not give `--concurrency`: the workload's
+    /// connections per server on every server, and at least one per thread (saturating: never
+    /// traps on unchecked counts, which are refused afterwards).
+    public static func defaultConcurrency(servers: Int, threads: Int, workload: Workload) -> Int {
+        max(servers.saturatingMultiply(workload.defaultConnectionsPerServer), threads)
     }
 
     /// One step of `cell`: the harness's step cost, plus a visit to every server for a
@@ -168,11 +217,7 @@ public struct MatrixConfiguration: Sendable, Equatable {
     }
 
     private func weights(for workload: Workload, servers: Int) throws(RunConfigurationError) -> [Int] {
-        if servers < 1 { throw .notPositive(option: "--servers", value: String(servers)) }
-        if servers > RunConfiguration.Limits.maximumServers {
-            throw .tooLarge(option: "--servers", value: servers, maximum: RunConfiguration.Limits.maximumServers,
-                            reason: "the harness keeps per-server tallies in every worker")
-        }
+        try RunConfiguration.Limits.serversOption.check(servers)
         if let weights {
             if weights.count != servers { throw .weightsLengthMismatch(weights: weights.count, servers: servers) }
             return weights

@@ -60,3 +60,24 @@ public enum OptionRange {
         return "\(value)"
     }
 }
+
+/// An integer option's bounds and why they are there: the one place its check and its line
+/// live, shared by the command line, `MatrixConfiguration` and `RunConfiguration.validate()`, so
+/// that a value out of range gets the same line whichever path finds it.
+public struct IntegerOption: Sendable {
+    /// The option as the command line spells it: `--threads`.
+    public let name: String
+    public let range: ClosedRange<Int>
+    /// Why the bounds are there, for the line.
+    public let reason: String
+
+    /// Throws `.outOfRange` unless `value` is in `range`.
+    public func check(_ value: Int) throws(RunConfigurationError) {
+        try OptionRange.check(value, option: name, in: range, reason: reason)
+    }
+
+    /// Parses a comma-separated list of values in `range` (`ListParsing.integers`).
+    public func integers(_ text: String) throws(RunConfigurationError) -> [Int] {
+        try ListParsing.integers(text, option: name, in: range, reason: reason)
+    }
+}

@@ -28,6 +28,15 @@ public struct RunConfiguration: Sendable, Equatable {
         public static let threads = 1...maximumThreads
         /// `--servers`.
         public static let servers = 1...maximumServers
+        /// `--servers`, `--threads` and `--concurrency` with their reasons: every path checks
+        /// them through these.
+        public static let serversOption = IntegerOption(
+            name: "--servers", range: servers, reason: "the harness keeps per-server tallies in every worker")
+        public static let threadsOption = IntegerOption(
+            name: "--threads", range: threads, reason: "each worker holds one of Dispatch's at most 255 pool threads")
+        public static let concurrencyOption = IntegerOption(
+            name: "--concurrency", range: concurrency,
+            reason: "the harness holds every connection in flight in its workers' heaps")
         /// `--seconds`: at least a millisecond (a cell shorter than the time to wake its
         /// workers measures only the start), at most an hour per cell; a whole run of
         /// `--seconds` cells is bounded by `maximumRunSeconds` as well.
@@ -152,8 +161,11 @@ public struct RunConfiguration: Sendable, Equatable {
         RunResult.rowName(selector: selector, lock: lock, workload: workload, servers: servers, threads: threads)
     }
 
-    /// Samples often enough for hundreds of samples per cell, rarely enough that the O(n)
-    /// snapshot (which holds a lock-based selector's lock) costs well under one pick per step.
+    /// Rarely enough that the O(n) snapshot (which holds a lock-based selector's lock) costs
+    /// well under one pick per step. A cell gets about its picks ÷ threads ÷ this samples (only
+    /// worker 0 samples), plus one: with the default 400,000 picks, about 1,560 at 64 servers
+    /// and 98 at 1,024 on one thread, half that on two; `--quick` (20,000 picks) gets 5 or 3
+    /// at 1,024 servers, so its load figures there rest on a few snapshots.
     public static func defaultLoadSampleInterval(servers: Int) -> Int {
         max(256, 4 * servers)
     }
@@ -168,11 +180,9 @@ public struct RunConfiguration: Sendable, Equatable {
     /// - Complexity: O(servers).
     /// - Throws: `RunConfigurationError` naming the first problem.
     public func validate() throws(RunConfigurationError) {
-        if servers > Limits.maximumServers {
-            throw .tooLarge(option: "--servers", value: servers, maximum: Limits.maximumServers,
-                            reason: "the harness keeps per-server tallies in every worker")
-        }
-        // The length's own range first: a count out of range is refused as such, not as a scan.
+        try Limits.serversOption.check(servers)
+        // The counts' own ranges first, all O(1): a count out of range is refused as such, not
+        // as a scan.
         switch length {
         case let .picks(count):
             try OptionRange.check(count, option: "--picks", in: Limits.picks,
@@ -180,6 +190,12 @@ public struct RunConfiguration: Sendable, Equatable {
         case let .seconds(seconds):
             try OptionRange.check(seconds, option: "--seconds", in: Limits.seconds,
                                   reason: "from a millisecond to an hour per cell")
+        }
+        try Limits.threadsOption.check(threads)
+        try Limits.concurrencyOption.check(concurrency)
+        if concurrency < threads { throw .concurrencyBelowThreads(concurrency: concurrency, threads: threads) }
+        if loadSampleInterval < 1 {
+            throw .notPositive(option: "load sample interval", value: String(loadSampleInterval))
         }
         // Before the O(n) weight check: a hopeless scanning cell is refused without touching its
         // farm (a cell that compares weight classes counts them first, O(n)).
@@ -192,20 +208,6 @@ public struct RunConfiguration: Sendable, Equatable {
             }
         }
         do { try WeightValidation.validate(weights) } catch { throw .invalidWeights(error) }
-        if threads < 1 { throw .notPositive(option: "--threads", value: String(threads)) }
-        if threads > Limits.maximumThreads {
-            throw .tooLarge(option: "--threads", value: threads, maximum: Limits.maximumThreads,
-                            reason: "each worker holds one of Dispatch's at most 255 pool threads")
-        }
-        if concurrency < 1 { throw .notPositive(option: "--concurrency", value: String(concurrency)) }
-        if concurrency > Limits.concurrency.upperBound {
-            throw .tooLarge(option: "--concurrency", value: concurrency, maximum: Limits.concurrency.upperBound,
-                            reason: "the harness holds every connection in flight in its workers' heaps")
-        }
-        if concurrency < threads { throw .concurrencyBelowThreads(concurrency: concurrency, threads: threads) }
-        if loadSampleInterval < 1 {
-            throw .notPositive(option: "load sample interval", value: String(loadSampleInterval))
-        }
     }
 }
 

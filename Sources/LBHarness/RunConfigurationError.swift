@@ -7,10 +7,8 @@ import LoadBalancing
 public enum RunConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A name in a list (`--selectors`, `--workloads`, `--locks`) is not one of `valid`.
     case unknownName(option: String, name: String, valid: [String])
-    /// A count (`--servers`, `--threads`, `--picks`, ...) is zero, negative or not a number.
+    /// A count that has no upper bound (a cell's load sample interval) is zero or negative.
     case notPositive(option: String, value: String)
-    /// A count exceeds what the harness supports.
-    case tooLarge(option: String, value: Int, maximum: Int, reason: String)
     /// An option list is empty.
     case emptyList(option: String)
     /// `--weights` has a different length than a server count in the run.
@@ -32,6 +30,10 @@ public enum RunConfigurationError: Error, Equatable, Sendable, CustomStringConve
     /// A selector that scans every server would scan for longer than
     /// `RunConfiguration.Limits.maximumScanSeconds` in one cell, by the estimate given.
     case tooMuchWork(selector: String, visits: ScanVisits, fills: Int, picks: Int, estimatedSeconds: Double, nanosecondsPerVisit: Double)
+    /// So many cells that, even at the fewest connections each (`concurrency`, the largest
+    /// thread count) and the shortest `length`, they would take longer than a run may last
+    /// (`RunConfiguration.Limits.maximumRunSeconds`), by the estimate given.
+    case tooManyCells(cells: Int, estimatedSeconds: Double, concurrency: Int, length: String)
     /// The run's estimated peak memory exceeds the budget.
     case overMemoryBudget(MemoryBudget.Excess)
     /// `--locks` given, but no selector of the run uses a lock or other synchronization.
@@ -43,8 +45,6 @@ public enum RunConfigurationError: Error, Equatable, Sendable, CustomStringConve
             "unknown \(option) '\(name)'; valid: \(valid.joined(separator: ", "))"
         case let .notPositive(option, value):
             "\(option) must be a positive number, got '\(value)'"
-        case let .tooLarge(option, value, maximum, reason):
-            "\(option) \(value) is too large: at most \(maximum) (\(reason))"
         case let .emptyList(option):
             "\(option) needs at least one value"
         case let .weightsLengthMismatch(weights, servers):
@@ -72,6 +72,10 @@ public enum RunConfigurationError: Error, Equatable, Sendable, CustomStringConve
                 + "(\(NumberFormat.significant(nanoseconds, digits: 2)) ns a \(visits.kind == .servers ? "server" : "weight class") visited), "
                 + "and a cell may scan for at most \(NumberFormat.duration(RunConfiguration.Limits.maximumScanSeconds)); give fewer "
                 + (visits.kind == .servers ? "--servers" : "distinct --weights") + ", --concurrency or --picks"
+        case let .tooManyCells(cells, seconds, concurrency, length):
+            "\(NumberFormat.grouped(cells)) cells would take about \(NumberFormat.duration(seconds)) even at --concurrency "
+                + "\(concurrency) and \(length), and a run lasts at most \(NumberFormat.duration(RunConfiguration.Limits.maximumRunSeconds)); "
+                + "give fewer --servers, --threads, --selectors, --locks or --workloads"
         case let .overMemoryBudget(excess):
             excess.description
         case let .locksWithoutLockBasedSelector(selectors):

@@ -20,7 +20,8 @@ public struct RunResult: Codable, Sendable, Equatable {
     public var seed: UInt64
     /// Measured picks (fills before the start are not counted).
     public var picks: Int
-    /// Wall-clock seconds of the measured part, first worker start to last worker end.
+    /// Wall-clock seconds of the measured part, first worker start to last worker end, over
+    /// the workers that made measured picks (one that found the budget spent takes no part).
     public var seconds: Double
     /// `picks / seconds`: whole event-loop steps per second across all threads (release,
     /// pick, duration draw, heap update and three timer reads), not the selector alone.
@@ -46,8 +47,8 @@ public struct RunResult: Codable, Sendable, Equatable {
     /// The most workers seen running their measured loop at once; below `threads` means the
     /// workers did not all overlap and contention is understated.
     public var workersOverlapped: Int
-    /// The workers' CPU time in the measured part over its wall time: how many workers really
-    /// ran at once. Near `threads` on an idle machine; lower when the machine time-sliced them
+    /// The CPU time of the workers that made measured picks, in the measured part, over its
+    /// wall time (`seconds`): how many workers really ran at once. Near `threads` on an idle machine; lower when the machine time-sliced them
     /// (then contention is understated).
     public var cpuParallelism: Double
     /// Where the workers' measured time went off the CPU: waiting for a core (a busy machine)

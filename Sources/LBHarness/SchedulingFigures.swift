@@ -4,7 +4,8 @@
 /// (`lbbench.results/1`); `null` where the kernel gives no scheduler statistics.
 ///
 /// The three shares are in workers, like `cpuParallelism`: time summed over the workers
-/// divided by the cell's wall time, so on CPU + run queue + sleep ≈ threads.
+/// divided by the cell's wall time, so on CPU + run queue + sleep ≈ the workers that made
+/// measured picks (all `threads` but in a run of very few picks).
 public struct SchedulingFigures: Codable, Sendable, Equatable {
     /// The workers' run-queue waits over the wall time: how many, on average, were ready to run
     /// with no core free (`/proc/thread-self/schedstat`'s run delay). It includes the few
@@ -28,9 +29,9 @@ public struct SchedulingFigures: Codable, Sendable, Equatable {
     /// Sums the workers' measured intervals.
     ///
     /// - Parameters:
-    ///   - workers: per worker, its measured loop's wall and CPU nanoseconds and the change in
-    ///     its scheduler figures over the loop.
-    ///   - wallSeconds: the cell's wall time (first worker start to last worker end).
+    ///   - workers: per worker that made measured picks, its measured loop's wall and CPU
+    ///     nanoseconds and the change in its scheduler figures over the loop.
+    ///   - wallSeconds: the cell's wall time (first start to last end of those workers).
     /// - Returns: `nil` when a worker has no scheduler figures or the wall time is not positive.
     /// - Complexity: O(workers).
     public init?(workers: [(wallNanoseconds: UInt64, cpuNanoseconds: UInt64, scheduling: ThreadSchedulingSample?)],

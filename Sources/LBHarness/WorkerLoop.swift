@@ -65,27 +65,33 @@ enum WorkerLoop {
         case let .picks(total): Self.batch(total: total, threads: configuration.threads)
         case .seconds: budgetBatch
         }
+        // The next grant: from the budget for a run in picks, unlimited for one in seconds.
+        func claim() -> Int { coordination.budget?.claim(upTo: batch) ?? .max }
         coordination.gate.arriveAndWait()
-        // Worker 0's first load sample, before it claims anything: the steady state every
-        // worker's fill left, so a run always has a sample even if worker 0 gets no picks.
+        // Worker 0's first load sample, before it claims anything: the fills' steady state,
+        // taken while the other workers may already be running, so a run always has a sample
+        // even if worker 0 gets no picks.
         if samplesLoad {
             loadSamples?.record(selector.activeConnections())
             stepsToNextSample = configuration.loadSampleInterval
         }
-        granted = coordination.budget?.claim(upTo: batch) ?? .max
-        // Only a worker with picks to make counts as running alongside the others.
+        granted = claim()
+        // Only a worker with picks to make counts as running alongside the others, and only its
+        // clocks count toward the cell's window (`WorkerOutcome.tookPart`).
         let takesPart = granted > 0
         if takesPart { coordination.overlap.enter() }
+        // The CPU-time reads lie inside the wall-clock reads (each is a system call), so a worker's
+        // CPU time never exceeds its wall time by the clocks' own cost.
         let schedulingStart = ThreadSchedulingSample.current()
-        let cpuStart = ThreadCPUTime.nanoseconds()
         let start = MonotonicClock.nanoseconds()
+        let cpuStart = ThreadCPUTime.nanoseconds()
         let deadline: UInt64 = switch configuration.length {
         case .picks: .max
         case let .seconds(seconds): start &+ UInt64(seconds * 1e9)
         }
         while !inFlight.isEmpty {
             if granted == 0 {
-                granted = coordination.budget?.claim(upTo: batch) ?? .max
+                granted = claim()
                 if granted == 0 { break }
             }
             granted -= 1
@@ -118,14 +124,14 @@ enum WorkerLoop {
             if afterPick >= deadline { break }
         }
 
-        let end = MonotonicClock.nanoseconds()
         let cpuEnd = ThreadCPUTime.nanoseconds()
+        let end = MonotonicClock.nanoseconds()
         let schedulingEnd = ThreadSchedulingSample.current()
         if takesPart { coordination.overlap.leave() }
         let scheduling = schedulingStart.flatMap { start in schedulingEnd.map { $0.since(start) } }
         return WorkerOutcome(
             pickLatency: pickLatency, releaseLatency: releaseLatency, picksPerServer: picksPerServer,
-            picks: picks, unservedPicks: unservedPicks, startNanoseconds: start, endNanoseconds: end,
+            picks: picks, unservedPicks: unservedPicks, tookPart: takesPart, startNanoseconds: start, endNanoseconds: end,
             cpuNanoseconds: cpuEnd &- cpuStart, scheduling: scheduling, loadSamples: loadSamples,
             held: inFlight.servers)
     }
@@ -152,6 +158,10 @@ struct WorkerOutcome: Sendable {
     /// Picks that returned `nil` although some server had weight > 0 (a selector bug); the
     /// worker holds one connection fewer for each.
     var unservedPicks: Int
+    /// Whether the worker made measured steps: `false` when the budget was spent before its
+    /// first claim (it woke late). Such a worker's clocks and CPU time are left out of the
+    /// cell's figures: they would stretch its window to the late wake-up.
+    var tookPart: Bool
     /// When the measured loop started and ended (`MonotonicClock`).
     var startNanoseconds: UInt64
     var endNanoseconds: UInt64

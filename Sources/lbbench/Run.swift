@@ -96,18 +96,13 @@ struct Run: ParsableCommand {
             try ListParsing.names(text, option: "--workloads", as: Workload.self)
         }
         matrix.serverCounts = try servers.map { text throws(RunConfigurationError) in
-            try ListParsing.integers(text, option: "--servers", in: RunConfiguration.Limits.servers,
-                                     reason: "the harness keeps per-server tallies in every worker")
+            try RunConfiguration.Limits.serversOption.integers(text)
         }
         matrix.threadCounts = try threads.map { text throws(RunConfigurationError) in
-            try ListParsing.integers(text, option: "--threads", in: RunConfiguration.Limits.threads,
-                                     reason: "each worker holds one of Dispatch's at most 255 pool threads")
+            try RunConfiguration.Limits.threadsOption.integers(text)
         }
         matrix.weights = try weights.map { text throws(RunConfigurationError) in try ListParsing.weights(text) }
-        if let concurrency {
-            try OptionRange.check(concurrency, option: "--concurrency", in: RunConfiguration.Limits.concurrency,
-                                  reason: "the harness holds every connection in flight in its workers' heaps")
-        }
+        if let concurrency { try RunConfiguration.Limits.concurrencyOption.check(concurrency) }
         matrix.concurrency = concurrency
         if let picks {
             matrix.length = .picks(picks)

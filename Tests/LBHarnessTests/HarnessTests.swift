@@ -70,6 +70,50 @@ struct HarnessTests {
         }
     }
 
+    /// Worker 1 makes every measured pick while worker 0 is held in its first load sample; worker
+    /// 0 then finds the budget spent a second later. The window is worker 1's alone: a few
+    /// milliseconds of picks, where counting worker 0's clocks would make it over a second.
+    @Test("a worker that made no measured pick does not stretch the window")
+    func idleWorkerLeavesTheWindow() throws {
+        let picks = 1_000
+        let concurrency = 2
+        let selector = SlowFirstSnapshot(
+            wrapping: try SelectorKind.linearScan.makeSelector(weights: [1, 1, 1, 1]),
+            picksBeforeSnapshot: concurrency + picks, delaySeconds: 1)
+        let result = Harness.run(Self.cell(threads: 2, concurrency: concurrency, picks: picks), on: selector)
+        #expect(result.picks == picks && result.workersOverlapped == 1)
+        #expect(result.seconds > 0 && result.seconds < 1, "\(result.seconds) s")
+        #expect(result.cpuParallelism <= 1.05, "\(result.cpuParallelism)")
+        #expect(result.leakedConnections == 0)
+    }
+
+    /// The CPU clock is read inside the wall clock's reads, so even a one-pick run cannot show
+    /// more CPU than wall time (each clock read is a system call of 0.1–1 µs, longer than the pick).
+    @Test("CPU parallelism never exceeds the thread count, even for one pick")
+    func onePickParallelism() throws {
+        for _ in 0..<20 {
+            let result = try Harness.run(Self.cell(threads: 1, concurrency: 1, picks: 1))
+            #expect(result.cpuParallelism <= 1.05, "\(result.cpuParallelism)")
+        }
+    }
+
+    /// A hand-built cell is checked before any worker starts: each of these would trap (no
+    /// worker, a deadline past `UInt64`), hang at the gate (more workers than Dispatch's pool
+    /// has threads) or never sample the load.
+    @Test("an invalid cell is refused before it runs")
+    func invalidCellRefused() throws {
+        var infinite = Self.cell()
+        infinite.length = .seconds(.infinity)
+        var neverSampled = Self.cell()
+        neverSampled.loadSampleInterval = 0
+        for (cell, option) in [(Self.cell(threads: 0), "--threads"), (infinite, "--seconds"),
+                               (Self.cell(threads: 300, concurrency: 300), "--threads"),
+                               (neverSampled, "load sample interval")] {
+            let error = #expect(throws: RunConfigurationError.self) { try Harness.run(cell) }
+            #expect(error?.description.hasPrefix(option) == true, "\(String(describing: error))")
+        }
+    }
+
     @Test("a short run in picks is shared by its workers: batches shrink to an eighth of a worker's share")
     func shortRunBatches() {
         #expect(WorkerLoop.batch(total: 1_000, threads: 2) == 62)

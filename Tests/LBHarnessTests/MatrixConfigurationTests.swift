@@ -61,11 +61,19 @@ struct MatrixConfigurationTests {
     @Test("bad combinations are rejected with one-line reasons", arguments: [
         (MatrixConfiguration(serverCounts: [3], weights: [1, 2]),
          RunConfigurationError.weightsLengthMismatch(weights: 2, servers: 3)),
-        (MatrixConfiguration(serverCounts: [0]), .notPositive(option: "--servers", value: "0")),
-        (MatrixConfiguration(threadCounts: [0]), .notPositive(option: "--threads", value: "0")),
+        (MatrixConfiguration(serverCounts: [0]),
+         .outOfRange(option: "--servers", value: "0", range: "1...16777216",
+                     reason: "the harness keeps per-server tallies in every worker")),
+        (MatrixConfiguration(threadCounts: [0]),
+         .outOfRange(option: "--threads", value: "0", range: "1...128",
+                     reason: "each worker holds one of Dispatch's at most 255 pool threads")),
         (MatrixConfiguration(serverCounts: [2], concurrency: 5_000_000_000),
-         .tooLarge(option: "--concurrency", value: 5_000_000_000, maximum: 1 << 26,
-                   reason: "the harness holds every connection in flight in its workers' heaps")),
+         .outOfRange(option: "--concurrency", value: "5000000000", range: "1...67108864",
+                     reason: "the harness holds every connection in flight in its workers' heaps")),
+        // A count out of range is refused as such, before the scan it would make too long.
+        (MatrixConfiguration(selectors: [.linearScan], serverCounts: [1_024], concurrency: 100_000_000),
+         .outOfRange(option: "--concurrency", value: "100000000", range: "1...67108864",
+                     reason: "the harness holds every connection in flight in its workers' heaps")),
         (MatrixConfiguration(threadCounts: [4], concurrency: 2), .concurrencyBelowThreads(concurrency: 2, threads: 4)),
         (MatrixConfiguration(length: .picks(0)),
          .outOfRange(option: "--picks", value: "0", range: "1...1000000000",
@@ -79,7 +87,8 @@ struct MatrixConfigurationTests {
         // The default matrix's 112 cells at an hour each: 112 hours, more than a run's day.
         (MatrixConfiguration(length: .seconds(3_600)),
          .outOfRange(option: "--seconds", value: "3600", range: "0.001...771 for 112 cells",
-                     reason: "a run lasts at most 86400 s (24 hours), all cells together: 112 × 3600 s is 403,200 s")),
+                     reason: "a run lasts at most 86400 s (24 hours), all cells together: 112 × 3600 s, "
+                         + "plus about 0.16 s of fills, is 403,201 s")),
         (MatrixConfiguration(length: .seconds(2e10)),
          .outOfRange(option: "--seconds", value: "20000000000", range: "0.001...3600",
                      reason: "from a millisecond to an hour per cell")),
@@ -127,6 +136,65 @@ struct MatrixConfigurationTests {
             try { var m = matrix(threadCounts: 100); m.length = .picks(bound + 1_000); return m }().cells()
         }
         #expect(throws: Never.self) { try matrix(threadCounts: 70).cells() }
+    }
+
+    /// Fills count toward the day. 1,024 linear-scan cells of about 1,000 servers and 67 million
+    /// connections fill for about 89 s each: 25 hours before any pick, so no `--picks` fits and
+    /// the line names `--concurrency` with a bound that does fit.
+    @Test("a run whose fills alone exceed the day names --concurrency, never an empty range")
+    func fillsRunTime() throws {
+        func matrix(concurrency: Int, picks: Int = 1) -> MatrixConfiguration {
+            MatrixConfiguration(selectors: [.linearScan], serverCounts: Array(1_024..<1_032),
+                                threadCounts: Array(1...128), workloads: [.uniform], concurrency: concurrency,
+                                length: .picks(picks))
+        }
+        let error = #expect(throws: RunConfigurationError.self) { try matrix(concurrency: 67_000_000).cells() }
+        let line = error?.description ?? ""
+        #expect(line.hasPrefix("--concurrency 67000000 is out of range: must be in 128..."), "\(line)")
+        #expect(line.contains("for 1024 cells") && !line.contains("...0 "), "\(line)")
+        let bound = try #require(Int(line.split(separator: "...")[1].split(separator: " ")[0]))
+        #expect(throws: Never.self) { try matrix(concurrency: bound).cells() }
+        // A few more connections and the fills are too long again, for any length.
+        #expect(throws: RunConfigurationError.self) { try matrix(concurrency: bound + 1_000).cells() }
+        // With room left after the fills, the length is what to lower, and its range is not empty.
+        let picks = #expect(throws: RunConfigurationError.self) {
+            try matrix(concurrency: bound - 1_000_000, picks: 10_000_000).cells()
+        }
+        #expect(picks?.description.hasPrefix("--picks 10000000 is out of range: must be in 1...") == true,
+                "\(String(describing: picks))")
+        #expect(picks?.description.contains("1...0 ") == false)
+    }
+
+    /// 24 linear-scan cells of 131,072 servers and 750,000 connections fill for about 118 s each:
+    /// at an hour a cell they would take 24.8 hours, which the day's bound must see.
+    @Test("a --seconds run counts its fills toward the day")
+    func secondsRunTimeCountsFills() throws {
+        let matrix = MatrixConfiguration(selectors: [.linearScan], serverCounts: [131_072], threadCounts: Array(1...24),
+                                         workloads: [.uniform], concurrency: 750_000, length: .seconds(3_600))
+        let error = #expect(throws: RunConfigurationError.self) { try matrix.cells() }
+        #expect(error?.description.hasPrefix("--seconds 3600 is out of range: must be in 0.001...3481 for 24 cells") == true,
+                "\(String(describing: error))")
+    }
+
+    /// `sharded` holds 8 B per stripe and 24 B more per server (`ShardedSelector`'s layout), its
+    /// stripes following the processor count: the estimate must cover it on a many-core machine
+    /// too, not only on the 2-core one its coefficient was measured on.
+    @Test("the memory estimate covers sharded's stripes on 16 and 64 processors, and the measured bytes per connection",
+          arguments: [16, 64])
+    func memoryCoversShardedStripes(processors: Int) {
+        let stripes = ShardedSelector.defaultStripeCount(processors: processors)
+        #expect(stripes == processors)
+        let servers = 8_388_608
+        let matrix = MatrixConfiguration(selectors: [.sharded], serverCounts: [servers], threadCounts: [1],
+                                         workloads: [.uniform], concurrency: 1, length: .picks(1))
+        let estimate = matrix.estimatedPeakMemory(keepsPerServer: false, shardedStripes: stripes).bytes
+        // Process, weights, the selector, one worker's tallies and worker 0's figures: at least.
+        let selector = servers * (8 * stripes + 24)
+        #expect(estimate >= MatrixConfiguration.processBytes + servers * 8 + selector + servers * 10, "\(estimate >> 20) MiB")
+        // The other selectors keep their bound.
+        #expect(MatrixConfiguration.selectorBytesPerServer(.p2c, shardedStripes: stripes) == 96)
+        // Measured 24.5 B a connection (README): two connections take 49 B.
+        #expect(MatrixConfiguration.bytesPerConnection * 2 >= 49)
     }
 
     @Test("a named matrix narrowed to lock-free selectors is not refused for the matrix's own locks")

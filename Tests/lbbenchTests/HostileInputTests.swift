@@ -168,9 +168,11 @@ struct HostileInputTests {
         .init(["--servers", "16777216,16777215,16777214,16777213", "--selectors", "p2c", "--workloads", "uniform",
                "--threads", "1", "--format", "json"], "memory budget"),
         .init(["--bogus"], "--bogus"),
-        // Time: a selector that scans every server, on a farm too large for its picks or fills.
-        .init(["--selectors", "linear-scan", "--servers", "16777216", "--threads", "1", "--workloads", "uniform"],
-              "linear-scan", "--servers", "about 39 days", "at most 2 minutes"),
+        // Time: a selector that scans every server, on a farm too large for its picks or fills
+        // (one connection per server: the default four would be over the memory budget first).
+        .init(["--selectors", "linear-scan", "--servers", "16777216", "--concurrency", "16777216", "--threads", "1",
+               "--workloads", "uniform"],
+              "linear-scan", "--servers", "about 10 days", "at most 2 minutes"),
         .init(["--selectors", "atomic-scan", "--servers", "1000000", "--concurrency", "1000000", "--seconds", "1",
                "--threads", "1", "--workloads", "uniform"], "atomic-scan", "--concurrency"),
         // A pick of `buckets` compares every weight class: 20,000 distinct weights, 10⁹ picks.

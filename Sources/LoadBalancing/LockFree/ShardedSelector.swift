@@ -111,6 +111,9 @@ public final class ShardedSelector: ServerSelector {
     /// least 2 and at most 64 (more stripes than processors never run at once).
     public static var defaultStripeCount: Int { ThreadSlots.defaultCount }
 
+    /// `defaultStripeCount` on a machine of `processors` processors (64 from 33 processors up).
+    public static func defaultStripeCount(processors: Int) -> Int { ThreadSlots.defaultCount(processors: processors) }
+
     /// - Parameters:
     ///   - weights: one per server, each in 0 … `SelectorLimits.maximumWeight` (0 drains it), at least one positive.
     ///   - stripes: a power of two, at most 64.

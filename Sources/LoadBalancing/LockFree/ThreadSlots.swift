@@ -43,12 +43,14 @@ struct ThreadSlots: ~Copyable {
     /// How many slots a selector gets by default: the processor count rounded up to a power
     /// of two, at least 2 and at most 64. More slots than processors never help, because at
     /// most one thread per processor runs at a time.
-    static let defaultCount: Int = {
-        let processors = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    static let defaultCount = defaultCount(processors: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
+    /// `defaultCount` on a machine of `processors` processors.
+    static func defaultCount(processors: Int) -> Int {
         var count = 2
         while count < min(max(processors, 1), 64) { count *= 2 }
         return count
-    }()
+    }
 
     /// Owner ids: unique per `ThreadSlots` for the life of the process (48 bits would take
     /// 2^48 selectors to wrap).
