@@ -44,9 +44,9 @@ run() {
     local name=$1 started status=0
     shift
     mkdir -p "$out/$name"
-    started=$EPOCHREALTIME
+    started=$(date +%s.%N)
     bounded_run 900 "$live" "$@" --output-directory "$out/$name" 2>"$out/$name/stderr.log" || status=$?
-    last_seconds=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+    last_seconds=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
     if [ "$status" -ne 0 ]; then
         echo "live-targets.sh: run $name exited $status after $last_seconds s; its stderr:" >&2
         tail -20 "$out/$name/stderr.log" >&2
