@@ -12,12 +12,13 @@
 #   4. the tests of the scripts that publish results (python3 scripts/test_results_scripts.py)
 #      and of the shell scripts' guarantees, with stubs (python3 scripts/test_shell_scripts.py:
 #      Ctrl-C/SIGTERM stop a bounded run, bad input exits 64 before any build, an unusable
-#      threshold file fails its check); then the lbbench-live smoke test (bad input exits 64; a short run through lbbench's proxy, and
-#      HAProxy and nginx when installed, answers every request; nothing is left running);
+#      threshold file fails its check); then the lbbench-live smoke test (bad input exits 64;
+#      a short run through lbbench's proxy, and HAProxy and nginx when installed, answers every
+#      request; nothing is left running);
 #   5. the package-benchmark thresholds: every row has a threshold file that parses and names
-#      the suite's gated metrics (a row without one would go unchecked), pick and release allocate nothing, on one thread and with two at
-#      work on one selector, and the deterministic fairness figures are unchanged
-#      (Benchmarks/Thresholds/).
+#      the suite's gated metrics (a row without one would go unchecked), pick and release
+#      allocate nothing, on one thread and with two at work on one selector, and the
+#      deterministic fairness figures are unchanged (Benchmarks/Thresholds/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
