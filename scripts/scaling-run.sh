@@ -30,8 +30,11 @@
 # that fails (no network), the data is still written and --plot-only draws it elsewhere.
 # Set LBBENCH_MACHINE to name the machine in the folder name (default: CPU model and core count).
 set -euo pipefail
+caller=$PWD
 cd "$(dirname "$0")/.."
 source scripts/lib/results-folder.sh
+# A relative --binary, --out or --plot-only path is taken from where the script was run.
+from_caller() { if [[ $1 == /* ]]; then printf '%s' "$1"; else printf '%s' "$caller/$1"; fi; }
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 
 step() { printf '\n==> %s\n' "$*" >&2; }
@@ -44,11 +47,11 @@ check=true
 plot_only=""
 while [ $# -gt 0 ]; do
     case "$1" in
-        --binary) [ $# -ge 2 ] || die "--binary needs a path"; binary=$2; build=false; shift 2 ;;
+        --binary) [ $# -ge 2 ] || die "--binary needs a path"; binary=$(from_caller "$2"); build=false; shift 2 ;;
         --no-build) build=false; shift ;;
-        --out) [ $# -ge 2 ] || die "--out needs a folder"; out=$2; shift 2 ;;
+        --out) [ $# -ge 2 ] || die "--out needs a folder"; out=$(from_caller "$2"); shift 2 ;;
         --skip-check) check=false; shift ;;
-        --plot-only) [ $# -ge 2 ] || die "--plot-only needs a folder"; plot_only=$2; shift 2 ;;
+        --plot-only) [ $# -ge 2 ] || die "--plot-only needs a folder"; plot_only=$(from_caller "$2"); shift 2 ;;
         --) shift; break ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option '$1' (see --help); lbbench run options go after --" ;;
