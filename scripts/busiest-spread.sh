@@ -36,11 +36,14 @@ jobs=$((window * 4250 / unit))
 [ "$jobs" -ge 300 ] \
     || refuse "WINDOW_SECONDS $window at UNIT_MS $unit: $jobs requests, fewer than the 300 the simulator measures at least"
 lbbench=${LBBENCH:-}
+if [ -n "$lbbench" ] && { [ ! -f "$lbbench" ] || [ ! -x "$lbbench" ]; }; then
+    refuse "LBBENCH $lbbench: must be an executable lbbench"
+fi
 if [ -z "$lbbench" ]; then
     swift build -c release --product lbbench >/dev/null
     lbbench=.build/release/lbbench
 fi
-errors=$(mktemp /tmp/lbbench-busiest-spread.XXXXXX)
+errors=$(mktemp "${TMPDIR:-/tmp}/lbbench-busiest-spread.XXXXXX")
 trap 'rm -f "$errors"' EXIT
 rules=(linear-scan nginx-least-conn haproxy-leastconn)
 for seed in $(seq 1 "$seeds"); do

@@ -11,9 +11,12 @@
 #     --inject  one run per regression: p2c-scan, buckets-scan, min-heap-scan, round-robin-slow.
 #     --no-hog  no hog (for comparison).
 # Exit status: 0 when no run failed (or every regression was caught), 1 otherwise, 64 for bad
-# input. The hog is stopped by its PID on every exit, Ctrl-C included.
+# input. The hog is stopped by its PID on every exit, Ctrl-C included; should it die during the
+# runs, the script stops there (exit 1) instead of counting unloaded runs as loaded. Each check
+# run is bounded by `timeout` (5 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/bounded-run.sh
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 
 runs=30
@@ -22,7 +25,8 @@ hog=true
 while [ $# -gt 0 ]; do
     case "$1" in
         -n)
-            if [ $# -lt 2 ] || ! [[ "$2" =~ ^[0-9]+$ ]] || [ "$2" -lt 30 ] || [ "$2" -gt 1000 ]; then
+            # At most 4 digits before the numeric test: a longer number would overflow `[`/$(( )).
+            if [ $# -lt 2 ] || ! [[ "$2" =~ ^[0-9]{1,4}$ ]] || (( 10#$2 < 30 || 10#$2 > 1000 )); then
                 echo "check-false-failures: -n ${2:-(missing)}: must be a whole number from 30 to 1000" >&2
                 exit 64
             fi
@@ -57,7 +61,10 @@ lbbench=.build/release/lbbench
 if $hog; then
     cc -O2 -o "$work/memory-hog" scripts/memory-hog.c
     last_core=$(( $(nproc) - 1 ))
-    taskset -c "$last_core" "$work/memory-hog" 256 &
+    # Its own bound (memory-hog.c): a minute per run (one takes 10–15 s here) and 10 minutes more;
+    # should runs be slower, hog_alive stops the script rather than count unloaded runs as loaded.
+    if $inject; then hog_seconds=$((4 * 60 + 600)); else hog_seconds=$((runs * 60 + 600)); fi
+    taskset -c "$last_core" "$work/memory-hog" 256 "$hog_seconds" &
     hog_pid=$!
     sleep 1
     kill -0 "$hog_pid" || { echo "check-false-failures: the hog did not start" >&2; exit 1; }
@@ -67,12 +74,21 @@ else
 fi
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs; $load"
 
-# Runs the check once; prints "STATUS SECONDS FAILED-IDS…" (failed ids from its stderr), or
+# The hog must be there for every run that the summary counts as loaded.
+hog_alive() {  # hog_alive RUNS-DONE
+    if $hog && ! kill -0 "$hog_pid" 2>/dev/null; then
+        echo "check-false-failures: the hog (PID $hog_pid) died after run $1; the runs after it would not be loaded" >&2
+        exit 1
+    fi
+}
+
+# Runs the check once (bounded: 5 minutes, about 10–15 s here; scripts/lib/bounded-run.sh, so
+# Ctrl-C stops it); prints "STATUS SECONDS FAILED-IDS…" (failed ids from its stderr), or
 # "error" after showing the stderr of a check that neither passed nor failed a claim.
 check_once() {
     local status=0 started ended
     started=$(date +%s.%N)
-    "$lbbench" check "$@" >"$work/report.md" 2>"$work/stderr" || status=$?
+    bounded_run 300 "$lbbench" check "$@" >"$work/report.md" 2>"$work/stderr" || status=$?
     ended=$(date +%s.%N)
     if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
         echo "check-false-failures: lbbench check exited $status:" >&2; cat "$work/stderr" >&2
@@ -80,12 +96,14 @@ check_once() {
     fi
     local ids
     ids=$(sed -n 's/^lbbench check: FAIL \([0-9a-z]*\):.*/\1/p' "$work/stderr" | sort -u | tr '\n' ' ')
-    printf '%s %.1f %s\n' "$status" "$(echo "$ended - $started" | bc)" "$ids"
+    printf '%s %s %s\n' "$status" "$(awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.1f", b - a }')" "$ids"
 }
 
 if $inject; then
     missed=0
+    done_runs=0
     for regression in p2c-scan buckets-scan min-heap-scan round-robin-slow; do
+        hog_alive "$done_runs"
         read -r status seconds ids <<<"$(check_once --inject-regression "$regression")"
         [ "$status" != error ] || exit 1
         caught=true
@@ -95,7 +113,9 @@ if $inject; then
         done
         if $caught; then verdict=caught; else verdict=MISSED; missed=$((missed + 1)); fi
         echo "$regression: $verdict (exit $status, failed claims: ${ids:-none}; expected ${expected[$regression]}; ${seconds} s)"
+        done_runs=$((done_runs + 1))
     done
+    hog_alive "$done_runs"
     echo "injected regressions: $((4 - missed)) of 4 caught ($load)"
     [ "$missed" -eq 0 ]
     exit
@@ -105,6 +125,7 @@ failed=0
 slowest=0
 declare -A failures_by_claim=()
 for run in $(seq 1 "$runs"); do
+    hog_alive $((run - 1))
     read -r status seconds ids <<<"$(check_once)"
     [ "$status" != error ] || exit 1
     echo "run $run/$runs: exit $status, ${seconds} s${ids:+, failed: $ids}"
@@ -113,8 +134,9 @@ for run in $(seq 1 "$runs"); do
         failed=$((failed + 1))
         for id in $ids; do failures_by_claim[$id]=$(( ${failures_by_claim[$id]:-0} + 1 )); done
     fi
-    if (( $(echo "$seconds > $slowest" | bc) )); then slowest=$seconds; fi
+    if awk -v a="$seconds" -v b="$slowest" 'BEGIN { exit !(a > b) }'; then slowest=$seconds; fi
 done
+hog_alive "$runs"
 summary="none"
 if [ "${#failures_by_claim[@]}" -gt 0 ]; then
     summary=$(for id in "${!failures_by_claim[@]}"; do printf '%s×%s ' "$id" "${failures_by_claim[$id]}"; done)

@@ -17,6 +17,7 @@
 # Usage: scripts/haproxy-rule-in-proxy.sh [SEED ...]   (default: seeds 1 to 10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/bounded-run.sh
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 seeds=("$@")
 [ ${#seeds[@]} -gt 0 ] || seeds=(1 2 3 4 5 6 7 8 9 10)
@@ -28,30 +29,41 @@ for peer in haproxy nginx; do
         || { echo "haproxy-rule-in-proxy.sh: $peer is not installed (scripts/install-live-peers.sh)" >&2; exit 1; }
 done
 # The worktree lives in a fresh directory of its own (no name freed and reused), and goes with
-# its git bookkeeping on every exit; the report folder goes too when it holds no report.
+# its git bookkeeping on every exit; the report folder goes too when no seed wrote into it.
 parent=$(mktemp -d /tmp/lbbench-haproxy-rule-checkout.XXXXXX)
 checkout="$parent/checkout"
 out=$(mktemp -d /tmp/lbbench-haproxy-rule.XXXXXX)
 cleanup() {
+    local status=$?
     git worktree remove --force "$checkout" 2>/dev/null || true
     rm -rf "$parent"
     git worktree prune
     # SwiftPM's lock files for the worktree's build, named after its path.
     rm -f "${TMPDIR:-/tmp}/$(printf '%s' "$checkout" | tr / _)"_.build*.lock
-    if ! compgen -G "$out/seed-*/*" >/dev/null; then rm -rf "$out"; fi
+    if ! compgen -G "$out/seed-*/*" >/dev/null; then rm -rf "$out"
+    elif [ "$status" -ne 0 ]; then echo "haproxy-rule-in-proxy.sh: failed or stopped (exit $status); the reports and logs so far are in $out" >&2; fi
 }
 trap cleanup EXIT
-git worktree add --detach "$checkout" HEAD >/dev/null 2>&1
+git worktree add --detach "$checkout" HEAD >/dev/null
 git -C "$checkout" apply "$PWD/scripts/haproxy-rule-in-proxy/haproxy-rule.patch"
 if ! swift build -c release --product lbbench-live --package-path "$checkout" >"$out/build.log" 2>&1; then
     tail -20 "$out/build.log" >&2
     echo "haproxy-rule-in-proxy.sh: the patched build failed" >&2
     exit 1
 fi
+# Each seed's run is bounded (SIGTERM first, so lbbench-live stops what it started; a seed takes
+# about 160 s) and stopped by Ctrl-C or a SIGTERM to this script (scripts/lib/bounded-run.sh);
+# its stderr is kept in seed-N/stderr.log and shown, with the report folder, when it fails.
 for seed in "${seeds[@]}"; do
     mkdir -p "$out/seed-$seed"
-    "$checkout/.build/release/lbbench-live" --selectors linear-scan,min-heap,round-robin --seed "$seed" \
-        --output-directory "$out/seed-$seed" 2>/dev/null
+    status=0
+    bounded_run 900 "$checkout/.build/release/lbbench-live" --selectors linear-scan,min-heap,round-robin --seed "$seed" \
+        --output-directory "$out/seed-$seed" 2>"$out/seed-$seed/stderr.log" || status=$?
+    if [ "$status" -ne 0 ]; then
+        tail -20 "$out/seed-$seed/stderr.log" >&2
+        echo "haproxy-rule-in-proxy.sh: seed $seed: lbbench-live exited $status$([ "$status" -eq 124 ] && echo " (timed out after 900 s)")" >&2
+        exit 1
+    fi
     echo "seed $seed done, $(uptime)"
 done
 echo "reports in $out (the rows named min-heap are HAProxy's rule in lbbench's proxy)"

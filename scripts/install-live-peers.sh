@@ -4,9 +4,10 @@
 # in the foreground on loopback and stops them by PID. Safe to run again.
 set -euo pipefail
 export PATH="$PATH:/usr/sbin:/sbin"  # Debian installs both there
-missing=()
-command -v haproxy >/dev/null || missing+=(haproxy)
-command -v nginx >/dev/null || missing+=(nginx)
+missing=()   # the commands (and services) missing
+packages=()  # their Debian packages: only these are installed, an existing one is not upgraded
+command -v haproxy >/dev/null || { missing+=(haproxy); packages+=(haproxy); }
+command -v nginx >/dev/null || { missing+=(nginx); packages+=(nginx-light); }
 if [ ${#missing[@]} -eq 0 ]; then
     echo "haproxy and nginx already installed"; exit 0
 fi
@@ -26,7 +27,7 @@ if [ ! -e "$policy" ]; then
     made_policy=1
 fi
 sudo_if_needed apt-get update -q
-sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends haproxy nginx-light
+sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${packages[@]}"
 # Under systemd the packages also enable their units for the next boot; this script installed
 # them for lbbench-live only, so the services it installed stay off (those already there are
 # left as they were).

@@ -3,9 +3,11 @@
 # line (also through `lbbench live`, word for word); a short run through lbbench's proxy, and
 # through HAProxy and nginx when installed (scripts/install-live-peers.sh), answers every
 # request; nothing it started keeps running. Every run is bounded by `timeout` (SIGTERM first, so
-# lbbench-live stops what it started), and so is the port holder it starts itself.
+# lbbench-live stops what it started; scripts/lib/bounded-run.sh, which also stops the run on
+# Ctrl-C or a SIGTERM to this script), and so is the port holder it starts itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/bounded-run.sh
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 swift build -c release --product lbbench-live >/dev/null
 live=".build/release/lbbench-live"
@@ -20,7 +22,7 @@ trap cleanup EXIT
 expect_usage() {  # expect_usage DESCRIPTION ARGS...: exit 64 and exactly one line on stderr
     local what=$1; shift
     local status=0
-    timeout --kill-after=5 30 "$live" "$@" >"$work/out" 2>"$work/err" || status=$?
+    bounded_run 30 "$live" "$@" >"$work/out" 2>"$work/err" || status=$?
     if [ "$status" -ne 64 ] || [ "$(wc -l <"$work/err")" -ne 1 ]; then
         echo "FAIL: $what: exit $status, stderr:"; cat "$work/err"; exit 1
     fi
@@ -42,8 +44,8 @@ expect_usage "selectors without lbbench's proxy among the balancers" --balancers
 # `lbbench live` is lbbench-live under lbbench's name: the same refusal, word for word.
 swift build -c release --product lbbench >/dev/null
 status=0
-.build/release/lbbench live --balancers lbbench,envoy >"$work/out" 2>"$work/err.forwarded" || status=$?
-"$live" --balancers lbbench,envoy >"$work/out" 2>"$work/err" || true
+bounded_run 30 .build/release/lbbench live --balancers lbbench,envoy >"$work/out" 2>"$work/err.forwarded" || status=$?
+bounded_run 30 "$live" --balancers lbbench,envoy >"$work/out" 2>"$work/err" || true
 if [ "$status" -ne 64 ] || ! cmp -s "$work/err" "$work/err.forwarded"; then
     echo "FAIL: lbbench live: exit $status, stderr:"; cat "$work/err.forwarded"; exit 1
 fi
@@ -67,7 +69,7 @@ done
 # processes only (an nginx worker renames itself and is found by lbbench-live's own stop, by its
 # process group, not here).
 mkdir "$work/tmp"
-TMPDIR="$work/tmp" timeout --signal=TERM --kill-after=15 120 \
+TMPDIR="$work/tmp" bounded_run 120 \
     "$live" --balancers "$balancers" --sizes exponential --unit-ms 20 --utilization 0.5 --warmup 0.5 --duration 2 --drain 2 \
     --format json --output "$work/live.json"
 python3 - "$work/live.json" "$balancers" <<'PY'

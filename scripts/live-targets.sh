@@ -13,35 +13,60 @@
 #   2. PS backends with exponential sizes: measured mean response against the simulator's;
 #   3. the zero-work ceiling, requests/s at 64 connections, lbbench's proxy (round robin) against
 #      nginx's round robin, three times in a row (each a ratio within one run; the median is the figure).
-# Writes every report under a temporary directory (or $1) and prints a summary.
+# Writes every report, and each run's stderr (stderr.log, shown when the run fails), under a
+# temporary directory or DIR (made when missing; a relative DIR is taken from where the script
+# is run), and prints a summary. Usage: scripts/live-targets.sh [DIR]
 set -euo pipefail
-cd "$(dirname "$0")/.."
-if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 first_seed=${LIVE_TARGETS_FIRST_SEED:-1}
 [[ $first_seed =~ ^[0-9]{1,9}$ ]] || { echo "live-targets.sh: LIVE_TARGETS_FIRST_SEED $first_seed: must be a whole number in 0...999999999" >&2; exit 64; }
+same_seed=${LIVE_TARGETS_SAME_SEED:-0}
+[[ $same_seed =~ ^[01]$ ]] || { echo "live-targets.sh: LIVE_TARGETS_SAME_SEED $same_seed: must be 0 or 1" >&2; exit 64; }
+out=""
+if [ $# -gt 1 ]; then echo "live-targets.sh: $# arguments: takes at most one, the report folder" >&2; exit 64; fi
+if [ $# -eq 1 ]; then
+    if [ -z "$1" ] || { [ -e "$1" ] && [ ! -d "$1" ]; }; then
+        echo "live-targets.sh: DIR '$1': must be a folder (made when missing), not empty and not a file" >&2; exit 64
+    fi
+    mkdir -p "$1"
+    out=$(cd "$1" && pwd -P)
+fi
+cd "$(dirname "$0")/.."
+source scripts/lib/bounded-run.sh
+if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 swift build -c release --product lbbench-live >/dev/null
 live=.build/release/lbbench-live
-# A hang is stopped: SIGTERM first, so lbbench-live stops what it started; each run is far shorter.
-bounded=(timeout --signal=TERM --kill-after=15 900)
-out=${1:-$(mktemp -d /tmp/lbbench-live-targets.XXXXXX)}
-mkdir -p "$out"
+[ -n "$out" ] || out=$(mktemp -d /tmp/lbbench-live-targets.XXXXXX)
+# run NAME ARGS...: one lbbench-live run into $out/NAME, its stderr (progress and
+# any error) in $out/NAME/stderr.log, printed when the run fails. A hang is stopped at the bound
+# (SIGTERM first, so lbbench-live stops what it started; each run is far shorter), and so is a
+# run when this script gets Ctrl-C or SIGTERM (scripts/lib/bounded-run.sh).
+run() {
+    local name=$1 started status=0
+    shift
+    mkdir -p "$out/$name"
+    started=$(date +%s.%N)
+    bounded_run 900 "$live" "$@" --output-directory "$out/$name" 2>"$out/$name/stderr.log" || status=$?
+    last_seconds=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+    if [ "$status" -ne 0 ]; then
+        echo "live-targets.sh: run $name exited $status after $last_seconds s; its stderr:" >&2
+        tail -20 "$out/$name/stderr.log" >&2
+        echo "reports so far in $out" >&2
+        exit 1
+    fi
+}
 for repeat in 1 2 3 4 5; do
-    mkdir -p "$out/default-$repeat"
     seed=$((repeat - 1 + 10#$first_seed))  # 10#: a leading 0 is not octal
-    if [ "${LIVE_TARGETS_SAME_SEED:-0}" = 1 ]; then seed=1; fi
-    /usr/bin/time -f "default run $repeat (seed $seed): %e s" "${bounded[@]}" "$live" --seed "$seed" --output-directory "$out/default-$repeat" 2>&1 \
-        | grep -v '^lbbench-live:'
+    if [ "$same_seed" = 1 ]; then seed=1; fi
+    run "default-$repeat" --seed "$seed"
+    echo "default run $repeat (seed $seed): $last_seconds s"
     echo "  after it: $(uptime)"
 done
-mkdir -p "$out/ps-exponential"
-"${bounded[@]}" "$live" --sizes exponential --utilization 0.7 --duration 20 --output-directory "$out/ps-exponential" 2>/dev/null
+run ps-exponential --sizes exponential --utilization 0.7 --duration 20
 for repeat in 1 2 3; do
-    mkdir -p "$out/ceiling-$repeat"
     # --max-requests above what 9 s at the ceiling sends (about 150,000 here), so that the cap,
     # which bounds a closed loop too, does not cut the window short on a faster machine.
-    "${bounded[@]}" "$live" --balancers lbbench,nginx --selectors round-robin --population 64 --unit-ms 0 --warmup 1 --duration 8 --drain 2 \
-        --max-requests 1000000 \
-        --output-directory "$out/ceiling-$repeat" 2>/dev/null
+    run "ceiling-$repeat" --balancers lbbench,nginx --selectors round-robin --population 64 --unit-ms 0 --warmup 1 --duration 8 --drain 2 \
+        --max-requests 1000000
 done
 echo "reports in $out"
 python3 - "$out" <<'PY'

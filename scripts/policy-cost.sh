@@ -13,13 +13,22 @@
 # registration refactor, so running it at 3cae0ef compares more than the policies). Then
 # round-robin, atomic-scan, sharded and p2c, each through its concrete type, as the suite calls
 # them.
-# Usage: [ROUNDS=n] scripts/policy-cost.sh [COMMIT ...]   (about 2 minutes of builds per commit,
-# half a minute per commit and round)
+# Usage: [ROUNDS=n] scripts/policy-cost.sh [COMMIT ...]   (ROUNDS 1 to 100; about 2 minutes of
+# builds per commit, half a minute per commit and round)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
+rounds=${ROUNDS:-5}
+if ! [[ $rounds =~ ^[0-9]{1,3}$ ]] || (( 10#$rounds < 1 || 10#$rounds > 100 )); then
+    echo "policy-cost.sh: ROUNDS $rounds: must be a whole number in 1...100" >&2; exit 64
+fi
+rounds=$((10#$rounds))
 commits=("$@")
 [ ${#commits[@]} -gt 0 ] || commits=(3cae0ef HEAD)
+for commit in "${commits[@]}"; do
+    git rev-parse --quiet --verify "$commit^{commit}" >/dev/null \
+        || { echo "policy-cost.sh: COMMIT $commit: not a commit of this repository" >&2; exit 64; }
+done
 work=$(mktemp -d /tmp/lbbench-policy-cost.XXXXXX)
 cleanup() {
     for index in "${!commits[@]}"; do git worktree remove --force "$work/checkout-$index" 2>/dev/null || true; done
@@ -28,11 +37,11 @@ cleanup() {
 }
 trap cleanup EXIT
 for index in "${!commits[@]}"; do
-    git worktree add --detach "$work/checkout-$index" "${commits[$index]}" >/dev/null 2>&1
+    git worktree add --detach "$work/checkout-$index" "${commits[$index]}" >/dev/null
     cp -R scripts/policy-cost "$work/program-$index"
     LBBENCH_CHECKOUT="$work/checkout-$index" swift build -c release --package-path "$work/program-$index" >/dev/null
 done
-for round in $(seq "${ROUNDS:-5}"); do
+for ((round = 1; round <= rounds; round++)); do
     for index in "${!commits[@]}"; do
         "$work/program-$index/.build/release/policy-cost" | sed "s/^/$index /"
     done
@@ -44,6 +53,8 @@ fastest = collections.defaultdict(list)
 for line in open(samples):
     index, selector, servers, weights, best = line.split()[:5]
     fastest[(selector, int(servers), weights, int(index))].append(float(best))
+if not fastest:
+    raise SystemExit("policy-cost.sh: the programs printed no samples")
 cells = sorted({key[:3] for key in fastest})
 print("| selector | servers | weights | " + " | ".join(commits) + " | "
       + " | ".join(f"{c} ÷ {commits[0]}" for c in commits[1:]) + " |")

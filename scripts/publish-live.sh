@@ -6,21 +6,22 @@
 # HAProxy and nginx from scripts/install-live-peers.sh for their rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/bounded-run.sh
+source scripts/lib/results-folder.sh
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
+# The machine's name as scripts/publish-results.sh spells it (LBBENCH_MACHINE, checked first).
+machine=$(machine_name publish-live.sh)
 swift build -c release --product lbbench-live >/dev/null
-# The machine's name as scripts/publish-results.sh spells it.
-cpu=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)
-machine=${LBBENCH_MACHINE:-$(echo "$cpu $(nproc)cores" | tr 'A-Z' 'a-z' | tr -cs 'a-z0-9' '-' | sed 's/^-//; s/-$//')}
-directory="results/$(date -u +%Y-%m-%d)-live-$machine"
-if [ -e "$directory" ]; then directory="$directory-$(date -u +%H%M)"; fi
-mkdir -p "$directory"
-# A run that fails or is interrupted leaves no half-made folder under results/.
+# A run that fails or is interrupted leaves no half-made folder under results/; the folder is
+# made new (never one that is already there), so only this run's folder is ever removed.
+directory=""
 published=""
-trap 'if [ -z "$published" ]; then rm -rf "$directory"; fi' EXIT
+trap 'if [ -n "$directory" ] && [ -z "$published" ]; then rm -rf "$directory"; fi' EXIT
+directory=$(new_folder "results/$(date -u +%Y-%m-%d)-live-$machine")
 # A hang is stopped after a day (SIGTERM first, so lbbench-live stops what it started); a run
 # lbbench-live accepts lasts at most 30 minutes per group of rows (warm-up, window and drain
-# each at most 600 s).
-timeout --signal=TERM --kill-after=15 86400 .build/release/lbbench-live "$@" --output-directory "$directory"
+# each at most 600 s). Ctrl-C or a SIGTERM to this script stops the run too, and nothing is published.
+bounded_run 86400 .build/release/lbbench-live "$@" --output-directory "$directory"
 if ! .venv/bin/python -c "import matplotlib" 2>/dev/null; then
     python3 -m venv .venv
     .venv/bin/pip install --quiet matplotlib

@@ -24,7 +24,9 @@
 # missing); libjemalloc-dev (installed with apt-get when missing). Set LBBENCH_MACHINE to name
 # the machine folder (default: CPU model and core count).
 set -euo pipefail
+caller=$PWD
 cd "$(dirname "$0")/.."
+source scripts/lib/results-folder.sh
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 started=$(date +%s)
 
@@ -34,20 +36,26 @@ republish=""
 case "${1:-}" in
     "") ;;
     --republish)
-        [ $# -eq 2 ] && [ -f "$2/results.json.gz" ] || { echo "--republish '${2:-}': needs one folder under results/ holding results.json.gz" >&2; exit 64; }
-        republish=${2%/} ;;
+        # DIR as given from where the script was run; it must be a folder directly under results/.
+        republish=""
+        if [ $# -eq 2 ] && [ -n "$2" ]; then
+            given=$2; [[ $given == /* ]] || given="$caller/$given"
+            if [ -f "$given/results.json.gz" ] && [ "$(cd "$given/.." && pwd -P)" = "$(pwd -P)/results" ]; then
+                republish="results/$(basename "$(cd "$given" && pwd -P)")"
+            fi
+        fi
+        [ -n "$republish" ] || { echo "publish-results.sh: --republish '${2:-}': needs one folder under results/ holding results.json.gz" >&2; exit 64; } ;;
     *) echo "unknown option '$1' (usage: scripts/publish-results.sh [--republish DIR])" >&2; exit 64 ;;
 esac
 
-cpu=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)
-machine=${LBBENCH_MACHINE:-$(echo "$cpu $(nproc)cores" | tr 'A-Z' 'a-z' | tr -cs 'a-z0-9' '-' | sed 's/^-//; s/-$//')}
-name="$(date -u +%Y-%m-%d)-$machine"
-out="results/$name"
-if [ -e "$out" ]; then name="$name-$(date -u +%H%M)"; out="results/$name"; fi
+if [ -z "$republish" ]; then machine=$(machine_name publish-results.sh); fi
 work=$(mktemp -d)
-# A run that fails or is interrupted leaves no half-made results folder.
+# A run that fails or is interrupted leaves no half-made results folder. The folder is made
+# when the figures are in, new (never one already there, scripts/lib/results-folder.sh), so
+# only this run's folder is ever removed.
 completed=""
-trap 'rm -rf "$work"; if [ -z "$completed" ] && [ -n "${created_out:-}" ]; then rm -rf "$out"; fi' EXIT
+out=""
+trap 'rm -rf "$work"; if [ -z "$completed" ] && [ -n "$out" ]; then rm -rf "$out"; fi' EXIT
 
 step "release build"
 swift build -c release --product lbbench >&2
@@ -104,9 +112,8 @@ for round in 1 2 3; do
     LD_PRELOAD="$jemalloc" "$lbbench" "${allocator_cells[@]}" --output "$work/allocator-jemalloc-$round.json"
 done
 
+out=$(new_folder "results/$(date -u +%Y-%m-%d)-$machine")
 step "writing $out"
-created_out=1
-mkdir -p "$out"
 parts=("$work"/scaling-*.json "$work/workloads.json" "$work/video.json")
 "$lbbench" report "${parts[@]}" --format json --output "$work/results.json"
 gzip -9 -c "$work/results.json" > "$out/results.json.gz"

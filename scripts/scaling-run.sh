@@ -30,7 +30,11 @@
 # that fails (no network), the data is still written and --plot-only draws it elsewhere.
 # Set LBBENCH_MACHINE to name the machine in the folder name (default: CPU model and core count).
 set -euo pipefail
+caller=$PWD
 cd "$(dirname "$0")/.."
+source scripts/lib/results-folder.sh
+# A relative --binary, --out or --plot-only path is taken from where the script was run.
+from_caller() { if [[ $1 == /* ]]; then printf '%s' "$1"; else printf '%s' "$caller/$1"; fi; }
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 
 step() { printf '\n==> %s\n' "$*" >&2; }
@@ -43,11 +47,11 @@ check=true
 plot_only=""
 while [ $# -gt 0 ]; do
     case "$1" in
-        --binary) [ $# -ge 2 ] || die "--binary needs a path"; binary=$2; build=false; shift 2 ;;
+        --binary) [ $# -ge 2 ] || die "--binary needs a path"; binary=$(from_caller "$2"); build=false; shift 2 ;;
         --no-build) build=false; shift ;;
-        --out) [ $# -ge 2 ] || die "--out needs a folder"; out=$2; shift 2 ;;
+        --out) [ $# -ge 2 ] || die "--out needs a folder"; out=$(from_caller "$2"); shift 2 ;;
         --skip-check) check=false; shift ;;
-        --plot-only) [ $# -ge 2 ] || die "--plot-only needs a folder"; plot_only=$2; shift 2 ;;
+        --plot-only) [ $# -ge 2 ] || die "--plot-only needs a folder"; plot_only=$(from_caller "$2"); shift 2 ;;
         --) shift; break ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option '$1' (see --help); lbbench run options go after --" ;;
@@ -88,13 +92,15 @@ if [ -n "$plot_only" ]; then
 fi
 
 started=$(date +%s)
+# Without --out, the folder is made new when the run is done (never one already there,
+# scripts/lib/results-folder.sh); LBBENCH_MACHINE is checked now, before any work.
+default_out=""
 if [ -z "$out" ]; then
-    cpu=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)
-    machine=${LBBENCH_MACHINE:-$(echo "$cpu $(nproc)cores" | tr 'A-Z' 'a-z' | tr -cs 'a-z0-9' '-' | sed 's/^-//; s/-$//')}
-    out="results/$(date -u +%Y-%m-%d)-$machine-scaling"
-    if [ -e "$out" ]; then out="$out-$(date -u +%H%M)"; fi
+    machine=$(machine_name scaling-run.sh)
+    default_out="results/$(date -u +%Y-%m-%d)-$machine-scaling"
+    out=$default_out
 fi
-[ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ] && die "--out $out exists and is not empty"
+[ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ] && [ -z "$default_out" ] && die "--out $out exists and is not empty"
 if $build; then
     step "static release build (.build-static)"
     swift build -c release --product lbbench --static-swift-stdlib --scratch-path .build-static >&2
@@ -112,8 +118,13 @@ step "lbbench run --matrix scaling ${run_options[*]}"
 run_started=$(date +%s)
 "$lbbench" run --matrix scaling "${run_options[@]}" --format json --output "$work/scaling.json"
 run_seconds=$(( $(date +%s) - run_started ))
-if [ ! -e "$out" ]; then created_out=1; fi
-mkdir -p "$out"
+if [ -n "$default_out" ]; then
+    out=$(new_folder "$default_out")
+    created_out=1
+else
+    if [ ! -e "$out" ]; then created_out=1; fi
+    mkdir -p "$out"
+fi
 gzip -9 -c "$work/scaling.json" > "$out/scaling.json.gz"
 "$lbbench" report "$work/scaling.json" --format markdown --output "$out/scaling.md"
 
@@ -121,7 +132,13 @@ check_line="not run (--skip-check)"
 if $check; then
     step "lbbench check"
     check_started=$(date +%s)
-    if "$lbbench" check --output "$out/check.md"; then check_line="every claim holds"; else check_line="A CLAIM FAILED (exit $?)"; fi
+    check_status=0
+    "$lbbench" check --output "$out/check.md" || check_status=$?
+    case $check_status in
+        0) check_line="every claim holds" ;;
+        1) check_line="A CLAIM FAILED (exit 1)" ;;
+        *) check_line="DID NOT RUN TO ITS VERDICT (exit $check_status; a crash, not a claim)" ;;
+    esac
     check_line="$check_line ($(( $(date +%s) - check_started )) s): check.md"
 fi
 
@@ -136,3 +153,7 @@ step "plot"
 plot_and_publish "$out"
 completed=1
 step "done in $(( $(date +%s) - started )) s: $out"
+if [ "${check_status:-0}" -gt 1 ]; then
+    echo "scaling-run.sh: lbbench check exited $check_status (neither a pass nor a failed claim); the data is kept in $out" >&2
+    exit 1
+fi

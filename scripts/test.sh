@@ -9,13 +9,16 @@
 #   3. release build: a --quick harness run of the default matrix (exits 70 if a selector
 #      leaks a connection), `lbbench check` (the project's claims as in-run ratios; exits 1 if
 #      one fails) and `lbbench simulate --validate` (the simulator against queueing theory);
-#   4. the tests of the scripts that publish results (python3 scripts/test_results_scripts.py);
-#      then the lbbench-live smoke test (bad input exits 64; a short run through lbbench's proxy, and
-#      HAProxy and nginx when installed, answers every request; nothing is left running);
-#   5. the package-benchmark thresholds: every row has a threshold file (a row without one
-#      would go unchecked), pick and release allocate nothing, on one thread and with two at
-#      work on one selector, and the deterministic fairness figures are unchanged
-#      (Benchmarks/Thresholds/).
+#   4. the tests of the scripts that publish results (python3 scripts/test_results_scripts.py)
+#      and of the shell scripts' guarantees, with stubs (python3 scripts/test_shell_scripts.py:
+#      Ctrl-C/SIGTERM stop a bounded run, bad input exits 64 before any build, an unusable
+#      threshold file fails its check); then the lbbench-live smoke test (bad input exits 64;
+#      a short run through lbbench's proxy, and HAProxy and nginx when installed, answers every
+#      request; nothing is left running);
+#   5. the package-benchmark thresholds: every row has a threshold file that parses and names
+#      the suite's gated metrics (a row without one would go unchecked), pick and release
+#      allocate nothing, on one thread and with two at work on one selector, and the
+#      deterministic fairness figures are unchanged (Benchmarks/Thresholds/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
@@ -69,8 +72,9 @@ step "lbbench check (the claims, as ratios measured in one run)"
 step "lbbench simulate --validate (the simulator against queueing theory)"
 .build/release/lbbench simulate --validate >/dev/null
 
-step "results scripts (published cells told apart, connection-cap note, results/README.md index)"
+step "results scripts (published cells told apart, connection-cap note, results/README.md index) and shell scripts (stubs)"
 python3 scripts/test_results_scripts.py
+python3 scripts/test_shell_scripts.py
 
 step "lbbench-live smoke test (real sockets on loopback; HAProxy and nginx when installed)"
 scripts/live-smoke.sh

@@ -12,6 +12,21 @@ set -euo pipefail
 cd "$(dirname "$0")/../Benchmarks"
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 
+# The committed files are kept aside and put back when the update or the check below fails
+# (no network, a row that traps, an allocation), so a failure never leaves Thresholds/ empty
+# or half rewritten.
+backup=$(mktemp -d "${TMPDIR:-/tmp}/lbbench-thresholds.XXXXXX")
+updated=""
+restore() {
+    if [ -z "$updated" ] && [ -d "$backup/Thresholds" ]; then
+        rm -rf Thresholds
+        mv "$backup/Thresholds" Thresholds
+        echo "update-benchmark-thresholds.sh: failed; Benchmarks/Thresholds/ is as it was" >&2
+    fi
+    rm -rf "$backup"
+}
+trap restore EXIT
+if [ -d Thresholds ]; then cp -a Thresholds "$backup/Thresholds"; fi
 rm -rf Thresholds
 swift package --allow-writing-to-package-directory benchmark thresholds update \
     --target SingleThread --target Contention --target Fairness --no-progress >/dev/null
@@ -20,10 +35,13 @@ import json
 from pathlib import Path
 
 malloc_gated = sorted(Path("Thresholds").glob("SingleThread.*.p90.json")) + sorted(Path("Thresholds").glob("Contention.*.p90.json"))
-for path in malloc_gated:
-    values = json.loads(path.read_text())
-    path.write_text(json.dumps({"mallocCountTotal": values["mallocCountTotal"]}, indent=2, sort_keys=True) + "\n")
-    if values["mallocCountTotal"] != 0:
-        raise SystemExit(f"{path}: pick and release allocated ({values['mallocCountTotal']} mallocs); fix that first")
+values = {path: json.loads(path.read_text()) for path in malloc_gated}
+# Every file is checked before any is rewritten.
+for path, metrics in values.items():
+    if metrics.get("mallocCountTotal") != 0:
+        raise SystemExit(f"{path}: pick and release allocated ({metrics.get('mallocCountTotal')} mallocs); fix that first")
+for path, metrics in values.items():
+    path.write_text(json.dumps({"mallocCountTotal": metrics["mallocCountTotal"]}, indent=2, sort_keys=True) + "\n")
 print(f"{len(list(Path('Thresholds').glob('*.p90.json')))} threshold files written to Benchmarks/Thresholds/")
 PYTHON
+updated=1
