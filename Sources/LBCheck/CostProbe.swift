@@ -58,7 +58,7 @@ public struct CostProbe: Sendable {
             for (_, timer, _) in timers { timer.releaseBackground() }
         }
         for subject in subjects {
-            let walks = regressions.first { $0.kind == subject.kind }?.passes
+            let walks = regressions.walks(for: subject.kind)
             let timer = try subject.kind.withSelectorType(lock: subject.lock, TimedSelector.Builder(servers: subject.servers, walks: walks))
             timers.append((subject, timer, calibrate(timer)))
         }

@@ -115,9 +115,9 @@ public struct ProjectClaims: Sendable {
             selectors: kinds, locks: locks, serverCounts: weights == nil ? [servers] : nil, threadCounts: threads,
             workloads: [workload], weights: weights, concurrency: concurrency, length: length, seed: seed)
         return try matrix.cells().map { cell in
-            guard injectedRegressions.contains(where: { $0.kind == cell.selector }) else { return try Harness.run(cell) }
+            guard let walks = injectedRegressions.walks(for: cell.selector) else { return try Harness.run(cell) }
             let selector = try cell.selector.makeSelector(weights: cell.weights, lock: cell.lock ?? .default, seed: cell.seed)
-            return Harness.run(cell, on: injectedRegressions.applied(to: selector, of: cell.selector))
+            return Harness.run(cell, on: SlowedSelector(selector, walks: walks))
         }
     }
 }
