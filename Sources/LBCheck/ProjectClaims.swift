@@ -33,11 +33,15 @@ import LoadBalancing
 /// re-measured up to `maximumCostMeasurements` or `maximumMeasurements` times before it is
 /// reported (`remeasuringFailures`); the other claims are judged once.
 ///
+/// The settings are checked when `run()` starts: a `uniformRepetitions`, `servers` or
+/// measurement limit below 1, a negative or non-finite `jainMargin`, or a `largeFarm` of 64
+/// servers or fewer (claim 2 compares it with 64) stops the process before any work.
+///
 /// - Note: Runs harness cells one after another on the calling thread; about 6 s on an idle
 ///   2-core machine.
 public struct ProjectClaims: Sendable {
     public var seed: UInt64
-    /// Harness cell length for claims 3–6.
+    /// Harness cell length for claims 3–8.
     public var length: RunLength
     /// Server count for the `mixed` and `uniform` cells.
     public var servers: Int
@@ -77,8 +81,10 @@ public struct ProjectClaims: Sendable {
 
     /// Runs every claim; `progress` gets one line as each group starts.
     ///
+    /// - Precondition: the settings are valid (see the type's doc); checked before any work.
     /// - Throws: only if a selector rejects the fixed configuration (a bug).
     public func run(progress: (String) -> Void = { _ in }) throws -> CheckReport {
+        checkSettings()
         let started = MonotonicClock.nanoseconds()
         let machine = MachineContext.current()
         var claims: [ClaimVerdict] = []
@@ -103,6 +109,18 @@ public struct ProjectClaims: Sendable {
 
         let seconds = Double(MonotonicClock.nanoseconds() - started) / 1e9
         return CheckReport(machine: machine, seconds: seconds, claims: claims, runs: runs)
+    }
+
+    /// Stops the process, naming the setting, if one would make a claim trap late or hold
+    /// vacuously.
+    func checkSettings() {
+        precondition(uniformRepetitions >= 1, "ProjectClaims.uniformRepetitions \(uniformRepetitions): at least 1")
+        precondition(servers >= 1, "ProjectClaims.servers \(servers): at least 1")
+        precondition(jainMargin.isFinite && jainMargin >= 0, "ProjectClaims.jainMargin \(jainMargin): at least 0")
+        precondition(largeFarm > 64, "ProjectClaims.largeFarm \(largeFarm): more than the 64 servers it is compared with")
+        precondition(maximumMeasurements >= 1, "ProjectClaims.maximumMeasurements \(maximumMeasurements): at least 1")
+        precondition(
+            maximumCostMeasurements >= 1, "ProjectClaims.maximumCostMeasurements \(maximumCostMeasurements): at least 1")
     }
 
     /// One harness cell per kind (default lock) and thread count, on selectors slowed by

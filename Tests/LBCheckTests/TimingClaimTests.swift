@@ -152,6 +152,26 @@ struct TimingClaimTests {
         }
     }
 
+    @Test("settings that would make a claim trap late or hold vacuously stop the process before any work")
+    func settingsChecked() async {
+        let repetitions = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var claims = ProjectClaims()
+            claims.uniformRepetitions = 0
+            _ = try? claims.run()
+        }
+        #expect(repetitions.map { String(decoding: $0.standardErrorContent, as: UTF8.self) }?.contains("uniformRepetitions 0") == true)
+        let margin = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var claims = ProjectClaims(jainMargin: -0.1)
+            claims.largeFarm = 1_000
+            _ = try? claims.run()
+        }
+        #expect(margin.map { String(decoding: $0.standardErrorContent, as: UTF8.self) }?.contains("jainMargin -0.1") == true)
+        let replay = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = ReplayCheck(serverCount: 0)
+        }
+        #expect(replay.map { String(decoding: $0.standardErrorContent, as: UTF8.self) }?.contains("serverCount 0") == true)
+    }
+
     @Test("a spread states its lowest, highest and rounds")
     func spreadText() {
         #expect(ClaimSpread("r", of: [1.5, 0.25, 3.5]).text == "0.250–3.50 (3 rounds)")
