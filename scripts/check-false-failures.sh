@@ -8,7 +8,8 @@
 #
 #   scripts/check-false-failures.sh [-n N] [--inject] [--no-hog]
 #     -n N      loaded runs (30 to 1000; default 30). About 10–15 s each here.
-#     --inject  one run per regression: p2c-scan, buckets-scan, min-heap-scan, round-robin-slow.
+#     --inject  one run per regression `lbbench check --list-regressions` names (p2c-scan, buckets-scan,
+#               min-heap-scan, round-robin-slow).
 #     --no-hog  no hog (for comparison).
 # Exit status: 0 when no run failed (or every regression was caught), 1 otherwise, 64 for bad
 # input. The hog is stopped by its PID on every exit, Ctrl-C included.
@@ -33,14 +34,6 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-# The claims each regression must fail (InjectedRegression.claimIDs in Sources/LBCheck).
-declare -A expected=(
-    [p2c-scan]="2b"
-    [buckets-scan]="2a 2c"
-    [min-heap-scan]="2d"
-    [round-robin-slow]="4"
-)
-
 work=$(mktemp -d)
 hog_pid=""
 stop() {
@@ -53,6 +46,16 @@ trap 'exit 143' TERM
 
 swift build -c release --product lbbench >/dev/null
 lbbench=.build/release/lbbench
+
+# The regressions and the claims each must fail, from the binary (InjectedRegression.claimIDs in
+# Sources/LBCheck): "p2c-scan 2b", one line each.
+declare -A expected=()
+regressions=()
+while read -r regression ids; do
+    expected[$regression]=$ids
+    regressions+=("$regression")
+done < <("$lbbench" check --list-regressions)
+[ "${#regressions[@]}" -gt 0 ] || { echo "check-false-failures: lbbench check --list-regressions listed none" >&2; exit 1; }
 
 if $hog; then
     cc -O2 -o "$work/memory-hog" scripts/memory-hog.c
@@ -68,7 +71,8 @@ fi
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs; $load"
 
 # Runs the check once; prints "STATUS SECONDS FAILED-IDS…" (failed ids from its stderr), or
-# "error" after showing the stderr of a check that neither passed nor failed a claim.
+# "error" after showing the stderr of a check that neither passed (0) nor failed a claim (1):
+# bad input (64), an internal error (70), a report it could not write (73), a crash.
 check_once() {
     local status=0 started ended
     started=$(date +%s.%N)
@@ -85,7 +89,7 @@ check_once() {
 
 if $inject; then
     missed=0
-    for regression in p2c-scan buckets-scan min-heap-scan round-robin-slow; do
+    for regression in "${regressions[@]}"; do
         read -r status seconds ids <<<"$(check_once --inject-regression "$regression")"
         [ "$status" != error ] || exit 1
         caught=true
@@ -96,7 +100,7 @@ if $inject; then
         if $caught; then verdict=caught; else verdict=MISSED; missed=$((missed + 1)); fi
         echo "$regression: $verdict (exit $status, failed claims: ${ids:-none}; expected ${expected[$regression]}; ${seconds} s)"
     done
-    echo "injected regressions: $((4 - missed)) of 4 caught ($load)"
+    echo "injected regressions: $((${#regressions[@]} - missed)) of ${#regressions[@]} caught ($load)"
     [ "$missed" -eq 0 ]
     exit
 fi
