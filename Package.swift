@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(
             name: "lbbenchTests",
             dependencies: [
-                "lbbench", "LBCommandLine", "LBHarness", "LBReporting", "LBSimulation", "LBRandom",
+                "lbbench", "LBCheck", "LBCommandLine", "LBHarness", "LBReporting", "LBSimulation", "LBRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -8,7 +8,8 @@
 #
 #   scripts/check-false-failures.sh [-n N] [--inject] [--no-hog]
 #     -n N      loaded runs (30 to 1000; default 30). About 10–15 s each here.
-#     --inject  one run per regression: p2c-scan, buckets-scan, min-heap-scan, round-robin-slow.
+#     --inject  one run per regression `lbbench check --list-regressions` names (p2c-scan, buckets-scan,
+#               min-heap-scan, round-robin-slow).
 #     --no-hog  no hog (for comparison).
 # Exit status: 0 when no run failed (or every regression was caught), 1 otherwise, 64 for bad
 # input. The hog is stopped by its PID on every exit, Ctrl-C included; should it die during the
@@ -37,14 +38,6 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-# The claims each regression must fail (InjectedRegression.claimIDs in Sources/LBCheck).
-declare -A expected=(
-    [p2c-scan]="2b"
-    [buckets-scan]="2a 2c"
-    [min-heap-scan]="2d"
-    [round-robin-slow]="4"
-)
-
 work=$(mktemp -d)
 hog_pid=""
 stop() {
@@ -58,12 +51,22 @@ trap 'exit 143' TERM
 swift build -c release --product lbbench >/dev/null
 lbbench=.build/release/lbbench
 
+# The regressions and the claims each must fail, from the binary (InjectedRegression.claimIDs in
+# Sources/LBCheck): "p2c-scan 2b", one line each.
+declare -A expected=()
+regressions=()
+while read -r regression ids; do
+    expected[$regression]=$ids
+    regressions+=("$regression")
+done < <("$lbbench" check --list-regressions)
+[ "${#regressions[@]}" -gt 0 ] || { echo "check-false-failures: lbbench check --list-regressions listed none" >&2; exit 1; }
+
 if $hog; then
     cc -O2 -o "$work/memory-hog" scripts/memory-hog.c
     last_core=$(( $(nproc) - 1 ))
     # Its own bound (memory-hog.c): a minute per run (one takes 10–15 s here) and 10 minutes more;
     # should runs be slower, hog_alive stops the script rather than count unloaded runs as loaded.
-    if $inject; then hog_seconds=$((4 * 60 + 600)); else hog_seconds=$((runs * 60 + 600)); fi
+    if $inject; then hog_seconds=$((${#regressions[@]} * 60 + 600)); else hog_seconds=$((runs * 60 + 600)); fi
     taskset -c "$last_core" "$work/memory-hog" 256 "$hog_seconds" &
     hog_pid=$!
     sleep 1
@@ -84,7 +87,8 @@ hog_alive() {  # hog_alive RUNS-DONE
 
 # Runs the check once (bounded: 5 minutes, about 10–15 s here; scripts/lib/bounded-run.sh, so
 # Ctrl-C stops it); prints "STATUS SECONDS FAILED-IDS…" (failed ids from its stderr), or
-# "error" after showing the stderr of a check that neither passed nor failed a claim.
+# "error" after showing the stderr of a check that neither passed (0) nor failed a claim (1):
+# bad input (64), an internal error (70), a report it could not write (73), a crash.
 check_once() {
     local status=0 started ended
     started=$(date +%s.%N)
@@ -102,7 +106,7 @@ check_once() {
 if $inject; then
     missed=0
     done_runs=0
-    for regression in p2c-scan buckets-scan min-heap-scan round-robin-slow; do
+    for regression in "${regressions[@]}"; do
         hog_alive "$done_runs"
         read -r status seconds ids <<<"$(check_once --inject-regression "$regression")"
         [ "$status" != error ] || exit 1
@@ -116,7 +120,7 @@ if $inject; then
         done_runs=$((done_runs + 1))
     done
     hog_alive "$done_runs"
-    echo "injected regressions: $((4 - missed)) of 4 caught ($load)"
+    echo "injected regressions: $((${#regressions[@]} - missed)) of ${#regressions[@]} caught ($load)"
     [ "$missed" -eq 0 ]
     exit
 fi

@@ -28,8 +28,8 @@ public struct ClaimSpread: Codable, Sendable, Equatable {
     }
 
     /// For a table cell: "0.97–2.61 (22 rounds)", or one number where both ends print alike; whole
-    /// numbers (both ends whole) without decimals, others with two, three below 1 and none
-    /// from 100 up.
+    /// numbers (both ends whole) without decimals, others with three below 1, two from 1, one
+    /// from 10 and none from 100 up.
     public var text: String {
         let whole = low == low.rounded() && high == high.rounded()
         let (lowest, highest) = (Self.number(low, whole), Self.number(high, whole))

@@ -12,7 +12,9 @@ import LoadBalancing
 /// the selector with its data in cache, as a balancer that picks all the time has it, rather
 /// than the misses left by the previous subject's round.
 ///
-/// - Complexity: about `rounds × 1.25 × roundNanoseconds` per subject, plus calibration.
+/// - Complexity: between `rounds × 1.25 × roundNanoseconds` and twice that per subject (calibration
+///   doubles a round's length until it lasts at least `roundNanoseconds`; each round adds a
+///   quarter-length warm-up), plus calibration.
 /// - Note: Runs on the calling thread; not for concurrent use with other measurements.
 public struct CostProbe: Sendable {
     /// One selector configuration to time.
@@ -58,7 +60,7 @@ public struct CostProbe: Sendable {
             for (_, timer, _) in timers { timer.releaseBackground() }
         }
         for subject in subjects {
-            let walks = regressions.first { $0.kind == subject.kind }?.passes
+            let walks = regressions.walks(for: subject.kind)
             let timer = try subject.kind.withSelectorType(lock: subject.lock, TimedSelector.Builder(servers: subject.servers, walks: walks))
             timers.append((subject, timer, calibrate(timer)))
         }

@@ -40,9 +40,12 @@ public enum InjectedRegression: String, CaseIterable, Sendable {
 }
 
 extension Set<InjectedRegression> {
-    /// `selector`, slowed if a regression in the set targets `kind`.
-    func applied(to selector: any ServerSelector, of kind: SelectorKind) -> any ServerSelector {
-        guard let regression = first(where: { $0.kind == kind }) else { return selector }
-        return SlowedSelector(selector, walks: regression.passes)
+    /// How many times a pick of `kind` walks its servers: the passes of the regression in the
+    /// set that targets `kind`, or `nil` if none does. The one place the check decides whether
+    /// and how hard a selector is slowed (`ProjectClaims.cells`, `CostProbe.measure`).
+    ///
+    /// - Complexity: O(count).
+    func walks(for kind: SelectorKind) -> Int? {
+        first { $0.kind == kind }?.passes
     }
 }

@@ -45,7 +45,7 @@ extension ProjectClaims {
                     claim: "\(kind) with weights \(weightList) and \(inFlight) (uniform durations): every server's share "
                         + "of picks within 2% (relative) of its weight share",
                     measured: "largest gap \(worst.description)",
-                    passed: worst.gap <= 0.02,
+                    passed: worst.percent <= Self.weightShareTolerancePercent,
                     spread: worst.spread)
             }
         }

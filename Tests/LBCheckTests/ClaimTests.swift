@@ -58,23 +58,80 @@ struct ClaimTests {
         #expect(verdicts[1].passed)
     }
 
-    @Test("mixed: fails when p2c is not between round robin and the exact selectors")
+    @Test("mixed: fails when p2c is not between round robin and the exact selectors, and says in which order")
     func mixedP2CFails() {
-        #expect(!claims.mixedFairnessClaims(Self.mixed(roundRobin: 0.8, p2c: 0.79))[1].passed)
-        #expect(!claims.mixedFairnessClaims(Self.mixed(roundRobin: 0.8, p2c: 1.0))[1].passed)
+        let below = claims.mixedFairnessClaims(Self.mixed(roundRobin: 0.8, p2c: 0.79))[1]
+        #expect(!below.passed && below.measured == "round-robin 0.800 > p2c 0.790 < linear-scan 1.000", "\(below.measured)")
+        let above = claims.mixedFairnessClaims(Self.mixed(roundRobin: 0.8, p2c: 1.0))[1]
+        #expect(!above.passed && above.measured == "round-robin 0.800 < p2c 1.000 = linear-scan 1.000", "\(above.measured)")
+        let close = claims.mixedFairnessClaims(Self.mixed(roundRobin: 0.8004, p2c: 0.8002))[1]
+        #expect(!close.passed && close.measured.hasPrefix("round-robin 0.8004 > p2c 0.8002"), "\(close.measured)")
+    }
+
+    @Test("mixed: the gap to round robin prints with its sign, and exactly the margin holds")
+    func mixedMarginText() {
+        let lessFair = claims.mixedFairnessClaims(Self.mixed(roundRobin: 0.8, p2c: 0.9, lowest: 0.75))[0]
+        #expect(!lessFair.passed && lessFair.measured.hasSuffix("sharded 0.750 (-0.050)"), "\(lessFair.measured)")
+        // 0.85 − 0.80 is 0.04999999999999993 in binary: still 0.05 above.
+        let onMargin = claims.mixedFairnessClaims(Self.mixed(roundRobin: 0.8, p2c: 0.92, lowest: 0.85))[0]
+        #expect(onMargin.passed && onMargin.measured.hasSuffix("(+0.050)"), "\(onMargin.measured)")
+        // Just short of the margin prints short of it.
+        let short = claims.mixedFairnessClaims(Self.mixed(roundRobin: 0.8, p2c: 0.92, lowest: 0.8496))[0]
+        #expect(!short.passed && short.measured.hasSuffix("(+0.0496)"), "\(short.measured)")
+    }
+
+    /// One `uniform` repetition: round robin at `roundRobinNs` and `roundRobinJain`, the
+    /// others at 40 ns and `jain` (1 unless named).
+    static func uniform(roundRobinNs: Double = 30, roundRobinJain: Double = 1, jain: [SelectorKind: Double] = [:]) -> [RunResult] {
+        SelectorKind.allCases.map { kind in
+            kind.category == .baseline
+                ? run(kind, jainLoad: roundRobinJain, meanPickNs: roundRobinNs)
+                : run(kind, jainLoad: jain[kind] ?? 1, meanPickNs: 40)
+        }
     }
 
     @Test("uniform: fails when round robin's pick costs over 1.1× the cheapest other, or it is less fair")
     func uniformFails() {
-        func cells(roundRobinNs: Double, roundRobinJain: Double) -> [[RunResult]] {
-            [SelectorKind.allCases.map { kind in
-                kind.category == .baseline ? Self.run(kind, jainLoad: roundRobinJain, meanPickNs: roundRobinNs) : Self.run(kind, meanPickNs: 40)
-            }]
+        #expect(claims.uniformCostClaim([Self.uniform()]).passed && claims.uniformFairnessClaim([Self.uniform()]).passed)
+        #expect(claims.uniformCostClaim([Self.uniform(roundRobinNs: 44)]).passed)
+        #expect(!claims.uniformCostClaim([Self.uniform(roundRobinNs: 44.5)]).passed)
+        #expect(!claims.uniformFairnessClaim([Self.uniform(roundRobinJain: 0.95)]).passed)
+    }
+
+    @Test("uniform: round robin is held to the fairest exact selector, not the least fair one")
+    func uniformFairnessAgainstEveryExactSelector() {
+        // A broken min-heap as unfair as round robin must not make the claim easier.
+        let verdict = claims.uniformFairnessClaim([Self.uniform(roundRobinJain: 0.7, jain: [.minHeap: 0.7, .linearScan: 0.999, .buckets: 0.999])])
+        #expect(!verdict.passed && verdict.measured.contains("fairest exact: linear-scan 0.999"), "\(verdict.measured)")
+        #expect(verdict.measured.contains("(-0.299)"), "\(verdict.measured)")
+    }
+
+    @Test("uniform: a jainLoad gap just past 0.01 prints past it, not as 0.010")
+    func uniformFairnessGapPrintsItsSide() {
+        func exact(_ jain: Double) -> [SelectorKind: Double] {
+            Dictionary(uniqueKeysWithValues: ProjectClaims.exactKinds.map { ($0, jain) })
         }
-        #expect(claims.uniformCostClaims(cells(roundRobinNs: 30, roundRobinJain: 1)).allSatisfy { $0.passed })
-        #expect(claims.uniformCostClaims(cells(roundRobinNs: 44, roundRobinJain: 1))[0].passed)
-        #expect(!claims.uniformCostClaims(cells(roundRobinNs: 44.5, roundRobinJain: 1))[0].passed)
-        #expect(!claims.uniformCostClaims(cells(roundRobinNs: 30, roundRobinJain: 0.95))[1].passed)
+        let verdict = claims.uniformFairnessClaim([Self.uniform(roundRobinJain: 0.97985, jain: exact(0.9899))])
+        #expect(!verdict.passed && !verdict.measured.contains("(-0.010)") && verdict.measured.contains("(-0.01"), "\(verdict.measured)")
+        // Exactly 0.01 below (in decimal) holds.
+        #expect(claims.uniformFairnessClaim([Self.uniform(roundRobinJain: 0.98, jain: exact(0.99))]).passed)
+    }
+
+    @Test("uniform: only the pick latency is re-measured; the deterministic jainLoad is judged once")
+    func uniformFairnessJudgedOnce() {
+        var calls = 0
+        let (cells, verdicts) = claims.uniformClaims {
+            calls += 1
+            return [Self.uniform(roundRobinJain: 0.9)]
+        }
+        #expect(calls == 1 && cells.count == 1 && !verdicts[1].passed && verdicts[1].measurements == 1)
+        calls = 0
+        let (_, slow) = claims.uniformClaims {
+            calls += 1
+            return [Self.uniform(roundRobinNs: 60, roundRobinJain: 0.9)]
+        }
+        #expect(calls == claims.maximumMeasurements && slow[0].measurements == calls)
+        #expect(!slow[1].passed && slow[1].measurements == 1 && !slow[1].measured.contains("re-measured"), "\(slow[1])")
     }
 
     @Test("weights 1,2,3,4: passes on proportional picks, fails 2.5% off")
@@ -84,6 +141,16 @@ struct ClaimTests {
         // Weight 1 gets 10.25% of the picks instead of 10%: 2.5% relative.
         let skewed = ProjectClaims.exactKinds.map { Self.run($0, picks: [1_025, 2_000, 3_000, 3_975], lock: .mutex) }
         #expect(claims.weightShareClaims(skewed).allSatisfy { !$0.passed })
+    }
+
+    @Test("weights 1,2,3,4: the gap prints on its side of 2%, and exactly 2% holds")
+    func weightShareGapText() {
+        // Weight 1: 25,501 of 250,000 picks, 2.004% above its 10%.
+        let over = ProjectClaims.exactKinds.map { Self.run($0, picks: [25_501, 50_000, 75_000, 99_499], lock: .mutex) }
+        let verdict = claims.weightShareClaims(over)[0]
+        #expect(!verdict.passed && verdict.measured.hasPrefix("largest gap 2.004%"), "\(verdict.measured)")
+        let onBound = ProjectClaims.exactKinds.map { Self.run($0, picks: [25_500, 50_000, 75_000, 99_500], lock: .mutex) }
+        #expect(claims.weightShareClaims(onBound).allSatisfy { $0.passed && $0.measured.hasPrefix("largest gap 2.00%") })
     }
 
     @Test("weights 1,2,3,4: a cell without a single pick fails, not passes on 0 ÷ 0")

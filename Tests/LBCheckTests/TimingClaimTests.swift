@@ -105,24 +105,6 @@ struct TimingClaimTests {
         return claims
     }
 
-    @Test("p2c made O(n) through the real probe: claim 2b fails, after re-measurement")
-    func slowedP2CFails() throws {
-        // p2c's pick walks 4,096 links at 4,096 servers and 64 at 64: tens of times apart.
-        let verdicts = try Self.quickClaims([.p2cScan]).costClaims()
-        let flat = try #require(verdicts.first { $0.id == "2b" })
-        #expect(!flat.passed && flat.measurements == 2, "\(flat)")
-        #expect(flat.measured.contains("re-measured") && flat.claim.contains("4,096 servers"))
-    }
-
-    @Test("round robin slowed through the real harness: claim 4 fails")
-    func slowedRoundRobinFails() throws {
-        // 2,048 chain steps per pick against p2c's two random draws: far more than 50× its pick.
-        let claims = Self.quickClaims([.roundRobinSlow])
-        let (cells, verdicts) = try claims.uniformClaims()
-        #expect(!verdicts[0].passed && verdicts[0].measurements == 2, "\(verdicts[0])")
-        #expect(cells.count == 4 && cells.allSatisfy { $0.allSatisfy { $0.leakedConnections == 0 } })
-    }
-
     @Test("a slowed selector counts as its base does and drains to zero")
     func slowedSelectorDelegates() throws {
         let base = try SelectorKind.buckets.makeSelector(weights: [1, 2, 3], lock: .default, seed: 1)
@@ -135,16 +117,59 @@ struct TimingClaimTests {
         #expect(slowed.activeConnections() == [0, 0, 0])
     }
 
-    @Test("every injected regression names the claims it must fail, and only its kind is slowed")
-    func injectedRegressionTargets() throws {
+    @Test("a regression slows only the kind it targets, as many walks as it says")
+    func injectedRegressionTargets() {
         for regression in InjectedRegression.allCases {
-            #expect(!regression.claimIDs.isEmpty)
-            let own = try regression.kind.makeSelector(weights: [1, 1], lock: .default, seed: 1)
-            #expect(Set([regression]).applied(to: own, of: regression.kind) is SlowedSelector)
-            let other: SelectorKind = regression.kind == .linearScan ? .minHeap : .linearScan
-            let untouched = try other.makeSelector(weights: [1, 1], lock: .default, seed: 1)
-            #expect(Set([regression]).applied(to: untouched, of: other) === untouched)
+            #expect(Set([regression]).walks(for: regression.kind) == regression.passes)
+            let others = SelectorKind.allCases.filter { $0 != regression.kind }
+            #expect(others.allSatisfy { Set([regression]).walks(for: $0) == nil })
         }
+        let all = Set(InjectedRegression.allCases)
+        #expect(all.walks(for: .roundRobin) == 8 && all.walks(for: .buckets) == 1 && all.walks(for: .partitioned) == nil)
+    }
+
+    @Test("each injected regression, through the real probe or harness, fails every claim it names, after re-measurement",
+          arguments: InjectedRegression.allCases)
+    func injectedRegressionCaught(_ regression: InjectedRegression) throws {
+        // p2c and buckets walk 4,096 links at 4,096 servers and 64 at 64: tens of times apart;
+        // min-heap walks 1,024 at 1,024 servers, linear-scan's own cost; round robin walks 512
+        // (64 servers, 8 walks) against p2c's two random draws: far more than 50× its pick.
+        // Only "slow" is asserted, never "fast": the claims a regression does not target may
+        // fail in a debug build on a loaded machine without making this test wrong.
+        let claims = Self.quickClaims([regression])
+        let verdicts: [ClaimVerdict]
+        if regression.claimIDs.allSatisfy({ $0.hasPrefix("2") }) {
+            verdicts = try claims.costClaims()
+            #expect(verdicts.contains { $0.claim.contains("4,096 servers") })
+        } else {
+            let (cells, uniform) = try claims.uniformClaims()
+            #expect(cells.count == 4 && cells.allSatisfy { $0.allSatisfy { $0.leakedConnections == 0 } })
+            verdicts = uniform
+        }
+        for id in regression.claimIDs {
+            let failed = verdicts.contains { $0.id == id && !$0.passed && $0.measurements == 2 && $0.measured.contains("re-measured") }
+            #expect(failed, "\(regression) must fail \(id): \(verdicts.filter { $0.id == id })")
+        }
+    }
+
+    @Test("settings that would make a claim trap late or hold vacuously stop the process before any work")
+    func settingsChecked() async {
+        let repetitions = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var claims = ProjectClaims()
+            claims.uniformRepetitions = 0
+            _ = try? claims.run()
+        }
+        #expect(repetitions.map { String(decoding: $0.standardErrorContent, as: UTF8.self) }?.contains("uniformRepetitions 0") == true)
+        let margin = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var claims = ProjectClaims(jainMargin: -0.1)
+            claims.largeFarm = 1_000
+            _ = try? claims.run()
+        }
+        #expect(margin.map { String(decoding: $0.standardErrorContent, as: UTF8.self) }?.contains("jainMargin -0.1") == true)
+        let replay = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = ReplayCheck(serverCount: 0)
+        }
+        #expect(replay.map { String(decoding: $0.standardErrorContent, as: UTF8.self) }?.contains("serverCount 0") == true)
     }
 
     @Test("a spread states its lowest, highest and rounds")
