@@ -11,6 +11,9 @@
 # stops what it started), waits until the run has ended, and then exits with 128 + the signal's
 # number (130, 143, 129): the script does not go on after an interrupt, and its EXIT trap runs.
 # The script's own INT/TERM/HUP traps are put back after the run.
+# A script started with INT or HUP ignored (`nohup`, or a background job of another script, which
+# ignores INT) cannot trap them (bash leaves a signal ignored on entry ignored): there they stay
+# ignored, as its caller chose, and only TERM stops the run.
 bounded_run() {
     local seconds=$1 saved status
     shift
