@@ -118,6 +118,7 @@ struct Simulate: ParsableCommand {
             } catch {
                 throw ValidationError(error.description)
             }
+            for run in cases.flatMap(\.runs) { try checkMemory(run) }
             return
         }
         let runs = try scenarios().flatMap(\.runs)
@@ -133,6 +134,9 @@ struct Simulate: ParsableCommand {
             } catch {
                 throw ValidationError(error.description)
             }
+            // The default comparison's farms are checked here; a farm of the user's own was
+            // checked above, with its refresh period.
+            if !describesFarm { try checkMemory(run.configuration) }
         }
     }
 
@@ -246,11 +250,16 @@ struct Simulate: ParsableCommand {
                     reason: "at least balancers / arrival rate: at most one refresh per request").description)
             }
         }
-        let estimate = farm.estimatedPeakBytes
+        try checkMemory(farm)
+    }
+
+    /// Refuses a farm whose estimated peak memory exceeds the budget, with one line naming the
+    /// estimate's terms and `--memory-budget`.
+    ///
+    /// - Complexity: O(n).
+    private func checkMemory(_ farm: SimulationConfiguration) throws {
         do {
-            try (memoryBudget ?? .standard).check(
-                estimate: estimate, what: "the farm",
-                detail: "\(farm.weights.count) servers × \(farm.balancers) balancers\(farm.refresh == nil ? "" : " with shared counts")")
+            try (memoryBudget ?? .standard).check(estimate: farm.estimatedPeakBytes, what: "the farm", detail: farm.estimateDetail)
         } catch {
             throw ValidationError(error.description)
         }

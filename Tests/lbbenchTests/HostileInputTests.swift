@@ -218,6 +218,13 @@ struct HostileInputTests {
         .init(["simulate", "--servers", "0", "--servers", "2"], "--servers is given more than once"),
         .init(["simulate", "--memory-budget", "1k"], "--memory-budget"),
         .init(["simulate", "--servers", "100000", "--balancers", "1024"], "memory budget", "--memory-budget"),
+        // An unweighted farm of unequal speeds: its slow server's queue grows until arrivals stop.
+        .init(["simulate", "--weights", "1000,1", "--unweighted", "--selectors", "round-robin", "--jobs", "2000000",
+               "--memory-budget", "64MiB"], "--memory-budget", "64 MiB", "--jobs 2000000", "4400000 requests"),
+        .init(["simulate", "--weights", "1000,1", "--unweighted", "--selectors", "random", "--discipline", "fcfs",
+               "--jobs", "100000000"], "--memory-budget", "--jobs 100000000"),
+        // The default comparison's video farm (weights 2, 1, 1, unweighted at ρ = 0.9) overloads its slow servers.
+        .init(["simulate", "--jobs", "10000000", "--memory-budget", "64MiB"], "--memory-budget", "--jobs 10000000"),
         .init(["simulate", "--format", "xml"], "--format"),
         .init(["simulate", "--utilization", "-0.5"], "--utilization", "-0.5", "0.001...0.999"),
         .init(["simulate", "--selectors", "all,nope"], "--selectors", "nope"),
@@ -305,6 +312,11 @@ struct HostileInputTests {
         ["simulate", "--servers", "1000", "--balancers", "256", "--refresh", "0.2845", "--jobs", "3000000",
          "--selectors", "random"],
         ["simulate", "--seed", "18446744073709551615"], ["check", "--seed", "18446744073709551615"],
+        // Weighted, no server gets more than its speed, so no queue is counted; unweighted, the
+        // slow server's queue (2.2 million requests, 134 MiB) still fits the default budget.
+        ["simulate", "--weights", "1000,1", "--selectors", "round-robin", "--jobs", "1000000000"],
+        ["simulate", "--weights", "1000,1", "--unweighted", "--selectors", "round-robin"],
+        ["simulate", "--validate"],
     ]
 
     @Test("accepted at its bounds, quickly", arguments: acceptedAtBounds)

@@ -66,6 +66,22 @@ struct MemoryBudgetTests {
         #expect(small.estimatedPeakBytes < 64 << 20)
     }
 
+    @Test("simulate: open traffic that gives a server more than its speed counts every request that can arrive")
+    func simulateOverload() {
+        // Unweighted, speeds 1000 and 1: the slow server gets half of 0.9 × 1001 per time unit.
+        let overloaded = SimulationConfiguration(weights: [1000, 1], unweighted: true, jobs: 2_000_000)
+        #expect(overloaded.overloadsAServer && overloaded.requestsInSystemBound == overloaded.arrivalCap)
+        #expect(overloaded.estimatedPeakBytes >= overloaded.arrivalCap * SimulationConfiguration.bytesPerRequestInSystem)
+        #expect(overloaded.estimateDetail.contains("--jobs 2000000"))
+        // Weighted, or unweighted at equal speeds, every server gets 0.9 × its speed.
+        for stable in [SimulationConfiguration(weights: [1000, 1], jobs: 2_000_000),
+                       SimulationConfiguration(weights: [3, 3, 3], unweighted: true, jobs: 2_000_000)] {
+            #expect(!stable.overloadsAServer && stable.requestsInSystemBound == 0)
+        }
+        let closed = SimulationConfiguration(weights: [1000, 1], unweighted: true, traffic: .closed(population: 50, thinkTime: 1))
+        #expect(!closed.overloadsAServer && closed.requestsInSystemBound == 50)
+    }
+
     @Test("finished cells keep per-server figures only when asked (JSON)")
     func perServerFigures() throws {
         let cells = try MatrixConfiguration(selectors: [.p2c], serverCounts: [16], threadCounts: [1],

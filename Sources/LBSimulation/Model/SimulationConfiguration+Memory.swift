@@ -25,21 +25,63 @@ extension SimulationConfiguration {
     /// The estimated peak resident memory of running this farm with one router:
     /// `processBytes + n·(engineBytesPerServer [+ refreshBytesPerServerOnce])`
     /// `+ K·n·(routerBytesPerServer [+ refreshBytesPerServer])`
-    /// `+ population·bytesPerRequestInSystem`, an upper bound, coefficients measured with
-    /// `/usr/bin/time -v` on the release build (`simulate --servers 100000 --balancers 1024`
+    /// `+ requestsInSystemBound·bytesPerRequestInSystem`, an upper bound, coefficients measured
+    /// with `/usr/bin/time -v` on the release build (`simulate --servers 100000 --balancers 1024`
     /// measured 6.8 GiB; this estimates 7.7 GiB).
     ///
-    /// - Complexity: O(1).
+    /// - Complexity: O(n).
     public var estimatedPeakBytes: Int {
         // In floating point, so that no configuration, however absurd, can overflow.
         let servers = Double(weights.count)
         let perBalancer = Double(Self.routerBytesPerServer + (refresh == nil ? 0 : Self.refreshBytesPerServer))
-        var population = 0.0
-        if case let .closed(count, _) = traffic { population = Double(count) }
         let perServer = Double(Self.engineBytesPerServer + (refresh == nil ? 0 : Self.refreshBytesPerServerOnce))
         let bytes = Double(Self.processBytes) + servers * perServer
-            + servers * Double(balancers) * perBalancer + population * Double(Self.bytesPerRequestInSystem)
+            + servers * Double(balancers) * perBalancer + Double(requestsInSystemBound) * Double(Self.bytesPerRequestInSystem)
         return bytes < 0x1p62 ? Int(bytes) : .max
+    }
+
+    /// The most requests the estimate counts in the system at once: a closed population's N; for
+    /// open traffic, `arrivalCap` when `overloadsAServer` (that server's queue grows until
+    /// arrivals stop), otherwise none (a stable farm's queues are small beside its per-server
+    /// costs).
+    ///
+    /// - Complexity: O(n).
+    public var requestsInSystemBound: Int {
+        switch traffic {
+        case let .closed(population, _): population
+        case .open: overloadsAServer ? arrivalCap : 0
+        }
+    }
+
+    /// Whether open traffic routed in proportion to `balancerWeights` alone, as round-robin and
+    /// random route whatever the load, sends some server more requests per time unit than its
+    /// speed: only an unweighted farm of unequal speeds can. Counted whatever the routers, so
+    /// that the estimate holds for any of them. `false` for a closed population.
+    ///
+    /// - Complexity: O(n).
+    public var overloadsAServer: Bool {
+        guard let rate = arrivalRate else { return false }
+        let given = balancerWeights
+        let total = given.reduce(0.0) { $0 + Double($1) }
+        return zip(weights, given).contains { speed, weight in rate * Double(weight) / total > Double(speed) }
+    }
+
+    /// How `estimatedPeakBytes` was reached, for a refusal's line: the farm's size and, when
+    /// requests are counted, how many and why, naming the options that set them.
+    ///
+    /// - Complexity: O(n).
+    public var estimateDetail: String {
+        var detail = "\(weights.count) servers × \(balancers) balancers\(refresh == nil ? "" : " with shared counts")"
+        switch traffic {
+        case let .closed(population, _):
+            detail += " + --population \(population) requests"
+        case .open where overloadsAServer:
+            detail += " + up to \(arrivalCap) requests queued (2 × (--jobs \(jobs) + the warm-up)): routing by the "
+                + "balancers' weights alone, as round-robin and random do, sends a server more than its speed"
+        case .open:
+            break
+        }
+        return detail
     }
 
     /// Requests per time unit, at least: the Poisson rate for open traffic; for a closed
