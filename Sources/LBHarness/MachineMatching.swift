@@ -38,7 +38,7 @@ extension ResultsDocument {
     /// The distinct machines of runs merged from several machines, in order of first
     /// appearance; empty when every run is from the document's `machine`.
     ///
-    /// - Complexity: O(runs × machines).
+    /// - Complexity: O(runs) expected (machines are hashed).
     public var mergedMachines: [MachineContext] {
         Self.distinct(runs.lazy.compactMap(\.machine))
     }
@@ -47,16 +47,19 @@ extension ResultsDocument {
     /// run's own `machine` where it carries one (a document merged from several machines),
     /// else the document's `machine`; `[machine]` for a document without runs.
     ///
-    /// - Complexity: O(runs × machines).
+    /// - Complexity: O(runs) expected (machines are hashed).
     public var runMachines: [MachineContext] {
         let machines = Self.distinct(runs.lazy.map { $0.machine ?? machine })
         return machines.isEmpty ? [machine] : machines
     }
 
     /// `machines` without repeats, in order of first appearance.
+    ///
+    /// - Complexity: O(machines) expected.
     private static func distinct(_ machines: some Sequence<MachineContext>) -> [MachineContext] {
         var distinct: [MachineContext] = []
-        for machine in machines where !distinct.contains(machine) { distinct.append(machine) }
+        var seen: Set<MachineContext> = []
+        for machine in machines where seen.insert(machine).inserted { distinct.append(machine) }
         return distinct
     }
 

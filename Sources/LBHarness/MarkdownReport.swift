@@ -12,12 +12,13 @@ public enum MarkdownReport {
         lines += [""] + Findings(document).markdown
         var workloads: [Workload] = []
         for run in document.runs where !workloads.contains(run.workload) { workloads.append(run.workload) }
+        let machines = document.mergedMachines
         for workload in workloads {
             let runs = document.runs.filter { $0.workload == workload }
             lines.append("")
             lines.append("## \(workload): \(workload.summary)" + farmNote(workload, runs))
             lines.append("")
-            lines.append(contentsOf: table(runs, machines: document.mergedMachines))
+            lines.append(contentsOf: table(runs, machines: machines))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -101,7 +102,11 @@ public enum MarkdownReport {
 
     /// The workload's table; with a machine column (the run's number in `machines`) when the
     /// runs come from several machines.
+    ///
+    /// - Complexity: O(runs + machines) expected: each run's number is looked up by hash.
     static func table(_ runs: [RunResult], machines: [MachineContext] = []) -> [String] {
+        var numbers: [MachineContext: Int] = [:]
+        for (index, machine) in machines.enumerated() where numbers[machine] == nil { numbers[machine] = index + 1 }
         let columns = [
             "selector", "lock", "servers", "threads", "on CPU", "run queue", "lock sleep", "picks/s", "vs 1 thread",
             "pick p50 ns", "p99", "p99.9", "release p50 ns", "contention", "jainLoad", "peak/mean",
@@ -111,7 +116,7 @@ public enum MarkdownReport {
             ? MarkdownTable(columns, alignments: alignments)
             : MarkdownTable(["machine"] + columns, alignments: [.right] + alignments)
         for run in runs {
-            let machineCell = run.machine.flatMap { machines.firstIndex(of: $0) }.map { [String($0 + 1)] } ?? []
+            let machineCell = run.machine.flatMap { numbers[$0] }.map { [String($0)] } ?? []
             let scaling = run.scalingVsOneThread.map { "\(NumberFormat.fixed($0, decimals: 2))×" } ?? "—"
             let cells = [
                 run.selector.rawValue, run.lock?.rawValue ?? "—", NumberFormat.grouped(run.servers), String(run.threads),

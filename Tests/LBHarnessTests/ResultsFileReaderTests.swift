@@ -94,4 +94,25 @@ struct ResultsFileReaderTests {
         #expect(text.contains("| 2 | p2c |"))
         #expect(!MarkdownReport.render(MadeUpResults.document([MadeUpResults.run(.p2c)])).contains("machine |"))
     }
+
+    @Test("many distinct machines: numbered in order of first appearance, each run's row names its own")
+    func manyMachines() {
+        // 600 runs on 200 machines, each machine's runs apart: 0, 1, …, 199, 0, 1, …
+        let machines = (0..<200).map { MadeUpResults.machine(cores: $0 + 1) }
+        var runs: [RunResult] = []
+        for round in 0..<3 {
+            for (index, machine) in machines.enumerated() {
+                var run = MadeUpResults.run(.p2c, threads: round + 1)
+                run.seconds += Double(index)
+                run.machine = machine
+                runs.append(run)
+            }
+        }
+        let document = MadeUpResults.document(runs)
+        #expect(document.mergedMachines == machines)
+        #expect(document.runMachines == machines)
+        let rows = MarkdownReport.render(document).split(separator: "\n").filter { $0.hasSuffix("|") && $0.contains(" p2c |") }
+        #expect(rows.count == 600)
+        #expect(rows.enumerated().allSatisfy { index, row in row.hasPrefix("| \(index % 200 + 1) | p2c |") })
+    }
 }
