@@ -319,6 +319,18 @@ struct HostileInputTests {
         ["simulate", "--validate"],
     ]
 
+    @Test("a value holding a line break and `Usage:` or `See '` does not cut the line short", arguments: [
+        ["run", "--selectors", "x\nUsage: y"], ["run", "--selectors", "x\nSee 'y"], ["run", "--selectors", "x\r\n\u{1b}[2J"],
+    ])
+    func controlCharactersInValues(_ arguments: [String]) throws {
+        let outcome = Self.parse(arguments)
+        #expect(outcome.status == 64)
+        let line = try #require(outcome.line)
+        #expect(line.hasPrefix("Error: unknown --selectors 'x\\") && line.contains("valid: round-robin"), "\(line)")
+        #expect(!line.contains(where: { $0.isNewline || $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }),
+                "\(line)")
+    }
+
     @Test("accepted at its bounds, quickly", arguments: acceptedAtBounds)
     func acceptedAtBound(_ arguments: [String]) {
         let outcome = Self.parse(arguments)
