@@ -66,7 +66,7 @@ struct LBBenchLive: AsyncParsableCommand {
     @Option(help: "Backend capacity model: ps (processor sharing) or fcfs (with --slots).")
     var capacity: String = "ps"
 
-    @Option(parsing: .unconditional, help: "FCFS slots per backend, each serving at speed ÷ slots.")
+    @Option(parsing: .unconditional, help: "FCFS slots per backend, each serving at speed ÷ slots, in 1...\(CapacitySpecification.maximumSlots).")
     var slots: Int = 1
 
     @Option(help: "Request sizes: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -75,43 +75,43 @@ struct LBBenchLive: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Target utilisation ρ of Poisson arrivals, in \(OptionRange.describe(LiveConfiguration.utilization)) (default \(OptionRange.describe(defaultUtilization))).")
     var utilization: Double?
 
-    @Option(parsing: .unconditional, help: "A closed loop of this many clients instead of Poisson arrivals.")
+    @Option(parsing: .unconditional, help: "A closed loop of this many clients instead of Poisson arrivals, in 1...\(LiveConfiguration.maximumPopulation).")
     var population: Int?
 
-    @Option(parsing: .unconditional, help: "Mean exponential think time of the closed loop, in milliseconds (default 0; only with --population).")
+    @Option(parsing: .unconditional, help: "Mean exponential think time of the closed loop, in milliseconds, in 0...\(OptionRange.describe(LiveConfiguration.maximumSeconds * 1000)) (default 0; only with --population).")
     var thinkTimeMs: Double?
 
-    @Option(parsing: .unconditional, help: "Milliseconds of work in a mean-size request on a speed-1 backend; 0 = zero work (closed loop only).")
+    @Option(parsing: .unconditional, help: "Milliseconds of work in a mean-size request on a speed-1 backend, 0 or in \(OptionRange.describe(LiveConfiguration.unitMilliseconds)); 0 = zero work (closed loop only).")
     var unitMs: Double = defaults.unit * 1000
 
-    @Option(parsing: .unconditional, help: "Seconds of load before measuring.")
+    @Option(parsing: .unconditional, help: "Seconds of load before measuring, in 0...\(OptionRange.describe(LiveConfiguration.maximumSeconds)).")
     var warmup: Double = defaults.warmup
 
-    @Option(parsing: .unconditional, help: "Seconds measured per balancer and algorithm.")
+    @Option(parsing: .unconditional, help: "Seconds measured per balancer and algorithm, in 0.1...\(OptionRange.describe(LiveConfiguration.maximumSeconds)).")
     var duration: Double = defaults.duration
 
     @Option(help: "together (rows side by side, each on its own copy of the farm) or sequential (default: together for Poisson arrivals, sequential for --population).")
     var schedule: String?
 
-    @Option(parsing: .unconditional, help: "Equal segments of the measurement window for the segment-by-segment comparison.")
+    @Option(parsing: .unconditional, help: "Equal segments of the measurement window for the segment-by-segment comparison, in 1...\(LiveConfiguration.maximumSegments).")
     var segments: Int = defaults.segments
 
-    @Option(parsing: .unconditional, help: "Seconds to wait for outstanding requests after the window.")
+    @Option(parsing: .unconditional, help: "Seconds to wait for outstanding requests after the window, in 0...\(OptionRange.describe(LiveConfiguration.maximumSeconds)).")
     var drain: Double = defaults.drain
 
-    @Option(parsing: .unconditional, help: "The most requests sent per balancer and algorithm.")
+    @Option(parsing: .unconditional, help: "The most requests sent per balancer and algorithm, in 1...\(LiveConfiguration.maximumRequestsBound).")
     var maxRequests: Int = defaults.maximumRequests
 
-    @Option(parsing: .unconditional, help: "The most client connections the load generator opens to each balancer.")
+    @Option(parsing: .unconditional, help: "The most client connections the load generator opens to each balancer, in 1...\(LiveConfiguration.maximumConnectionsBound).")
     var maxConnections: Int = defaults.maximumConnections
 
-    @Option(parsing: .unconditional, help: "Event-loop threads of lbbench's proxy (HAProxy and nginx get one worker each).")
+    @Option(parsing: .unconditional, help: "Event-loop threads of lbbench's proxy, in 1...\(LiveConfiguration.maximumThreads) (HAProxy and nginx get one worker each).")
     var proxyThreads: Int = defaults.proxyThreads
 
-    @Option(parsing: .unconditional, help: "The balancers' port on 127.0.0.1 (default: a free one); a busy port is refused.")
+    @Option(parsing: .unconditional, help: "The balancers' port on 127.0.0.1, in 1024...65535 (default: a free one); a busy port is refused.")
     var port: Int?
 
-    @Option(parsing: .unconditional, help: "Seed of arrivals and sizes; every balancer gets the same requests.")
+    @Option(parsing: .unconditional, help: "Seed of arrivals and sizes, in 0...\(UInt64.max); every balancer gets the same requests.")
     var seed: UInt64 = defaults.seed
 
     @Option(help: "Report format: markdown, json (lbbench.live/1) or csv.")

@@ -158,6 +158,17 @@ struct CommandLineTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["results.json"])
     }
 
+    @Test("lbbench-live: a number that does not parse is refused in one line that states the option's range", arguments: [
+        (["--max-requests", "1e6"], "1...1000000"), (["--port", "8080.0"], "1024...65535"),
+        (["--segments", "99999999999999999999"], "1...100"), (["--seed", "-1"], "0...18446744073709551615"),
+        (["--population", ""], "1...4000"), (["--max-connections", "x"], "1...10000"), (["--warmup", "soon"], "0...600"),
+    ])
+    func liveUnparsableNumbers(arguments: [String], bound: String) throws {
+        let refused = try Self.lbbench(arguments, executable: Self.executable.deletingLastPathComponent().appendingPathComponent("lbbench-live"))
+        #expect(refused.status == 64 && refused.standardError.contains(bound)
+                && refused.standardError.split(separator: "\n").count == 1, "\(arguments): \(refused.standardError)")
+    }
+
     @Test("lbbench live is lbbench-live: the same arguments, exit status and messages; without it, exit 64")
     func live() throws {
         let direct = try Self.lbbench(["--balancers", "lbbench,envoy"],

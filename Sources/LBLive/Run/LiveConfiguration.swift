@@ -85,6 +85,8 @@ public struct LiveConfiguration: Sendable {
     public static let maximumPopulation = 4_000
     public static let maximumThreads = 64
     public static let maximumSegments = 100
+    /// The most client connections `--max-connections` may ask for per balancer.
+    public static let maximumConnectionsBound = 10_000
     /// Utilisation of open traffic: the simulator's range (`SimulationLimits.utilization`),
     /// since every row carries its prediction; below it the arrival rate can round to 0.
     public static let utilization = SimulationLimits.utilization
@@ -178,8 +180,8 @@ public struct LiveConfiguration: Sendable {
             }
             if !LoopbackPort.isFree(port) { try fail("--port", port, "a port free on 127.0.0.1 (it is busy)") }
         }
-        if maximumConnections < 1 || maximumConnections > 10_000 {
-            try fail("--max-connections", maximumConnections, "1...10000")
+        if maximumConnections < 1 || maximumConnections > Self.maximumConnectionsBound {
+            try fail("--max-connections", maximumConnections, "1...\(Self.maximumConnectionsBound)")
         }
     }
 }
