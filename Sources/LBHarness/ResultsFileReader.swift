@@ -57,7 +57,7 @@ public enum ResultsFileReader {
     /// - Throws: `ResultsFileError.unreadable`, `.notRegularFile`, `.tooLarge`, or what
     ///   `document(from:file:)` throws.
     public static func document(atPath file: String) throws(ResultsFileError) -> ResultsDocument {
-        let inputs = try ResultsInputs([file], budget: MemoryBudget(bytes: .max))
+        var inputs = try ResultsInputs([file], budget: MemoryBudget(bytes: .max))
         return try inputs.document(at: inputs.files[0])
     }
 }

@@ -5,14 +5,19 @@ import LBReporting
 /// any byte of them is read: each must be a regular file (a link to one is followed), and
 /// their total size, times what decoding holds per byte, must fit the memory budget. Files are
 /// then read one at a time through `document(at:)`, a gzipped one inflated no further than the
-/// budget leaves.
+/// budget leaves; each document read is counted as held while the next is decoded.
 ///
-/// - Note: A value; thread-safe.
+/// - Note: A value; `document(at:)` is mutating, so one instance is read from one thread.
 public struct ResultsInputs: Sendable {
     /// Peak memory per byte of results JSON while it is decoded and rendered (the text, the
     /// parser's values and the decoded runs): measured 4.8 with `/usr/bin/time -v` on the
     /// published 100 MB results file, in Markdown and in JSON.
     public static let memoryPerFileByte = 6
+    /// What a decoded document keeps per JSON value of its text while later files are read
+    /// (`report` merges every document, `compare` keeps them all): a number in a per-server
+    /// array is 8 B, a field of a run at most 16 B (not measured: an upper bound from the
+    /// types' sizes).
+    public static let heldBytesPerValue = 16
 
     /// One checked file.
     public struct File: Sendable, Equatable {
@@ -33,6 +38,10 @@ public struct ResultsInputs: Sendable {
     let budget: MemoryBudget
     /// The plain sizes' estimate: their total × `memoryPerFileByte`.
     let sizeEstimate: Int
+    /// The plain sizes' estimate of the files decoded so far, which `held` replaces.
+    private var decodedSizeEstimate = 0
+    /// What the documents decoded so far hold: their JSON values × `heldBytesPerValue`.
+    private var held = 0
 
     /// Checks `paths` and the budget. A path named twice is checked and read twice: callers
     /// that count a file once pass `FileIdentity.distinct(paths)`.
@@ -64,27 +73,41 @@ public struct ResultsInputs: Sendable {
 
     /// The results document in `file`, read whole. Before decoding, the text's own cost
     /// (`JSONDecodingCost`, which a densely packed text makes 20–26× its size) replaces this
-    /// file's share of the plain sizes' estimate, and the total must still fit the budget.
+    /// file's share of the plain sizes' estimate, what the documents already read hold
+    /// replaces theirs (for a gzipped file its share counted only the compressed size), and the
+    /// total must still fit the budget. The caller is taken to keep every document returned.
     ///
     /// - Complexity: O(file size + decompressed size).
     /// - Throws: `ResultsFileError.unreadable`, `.overBudget`, or what `ResultsFileReader`'s
     ///   `json(from:file:inflateLimit:)` and `decode(_:file:)` throw.
-    public func document(at file: File) throws(ResultsFileError) -> ResultsDocument {
+    public mutating func document(at file: File) throws(ResultsFileError) -> ResultsDocument {
         let data = try Self.read(file)
         let json = try ResultsFileReader.json(from: data, file: file.path, inflateLimit: inflateLimit)
         let cost = JSONDecodingCost.peakBytes(of: json)
-        let others = sizeEstimate == .max ? Int.max : sizeEstimate - file.bytes * Self.memoryPerFileByte
+        let share = file.bytes * Self.memoryPerFileByte
+        let others = sizeEstimate == .max ? Int.max : Self.saturatingSum(sizeEstimate - decodedSizeEstimate - share, held)
         let (total, overflow) = others.addingReportingOverflow(cost.bytes)
         do {
             try budget.check(
                 estimate: overflow ? .max : total, what: "decoding \(file.path)",
                 detail: "\(NumberFormat.grouped(cost.tokens)) JSON values × \(JSONDecodingCost.bytesPerToken) B + "
                     + "\(JSONDecodingCost.copiesOfText) × \(MemoryBudget.format(json.count)) of text"
-                    + (files.count > 1 ? " + the other inputs" : ""))
+                    + (files.count > 1 ? " + the other inputs" : "")
+                    + (held > 0 ? " (\(MemoryBudget.format(held)) held by those read)" : ""))
         } catch {
             throw .overBudget(error)
         }
-        return try ResultsFileReader.decode(json, file: file.path)
+        let document = try ResultsFileReader.decode(json, file: file.path)
+        decodedSizeEstimate += share
+        let (kept, keptOverflow) = cost.tokens.multipliedReportingOverflow(by: Self.heldBytesPerValue)
+        held = Self.saturatingSum(held, keptOverflow ? .max : kept)
+        return document
+    }
+
+    /// `a + b` for non-negative counts, `Int.max` where it would overflow.
+    private static func saturatingSum(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
     }
 
     /// `file`'s bytes, no more than it had when checked: opened once (never blocking, so a

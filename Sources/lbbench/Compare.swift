@@ -72,9 +72,10 @@ struct Compare: ParsableCommand {
         let comparison: ResultsComparison
         do {
             // Both sides checked and budgeted together; one file may be on both sides.
-            let inputs = try ResultsInputs(base + new, budget: memoryBudget ?? .standard)
+            var inputs = try ResultsInputs(base + new, budget: memoryBudget ?? .standard)
             try report.checkOutput(isNot: inputs.files)
-            let documents = try inputs.files.map { ($0.path, try inputs.document(at: $0)) }
+            let files = inputs.files
+            let documents = try files.map { ($0.path, try inputs.document(at: $0)) }
             comparison = try ResultsComparison(
                 base: Array(documents.prefix(base.count)), new: Array(documents.dropFirst(base.count)),
                 noisePercent: noise, failOnRegressionPercent: failOnRegression)

@@ -42,7 +42,7 @@ struct Report: ParsableCommand {
     func run() throws {
         var merged: ResultsDocument?
         var lengths: [String] = []
-        let inputs: ResultsInputs
+        var inputs: ResultsInputs
         do {
             inputs = try ResultsInputs(FileIdentity.distinct(files), budget: memoryBudget ?? .standard)
             try report.checkOutput(isNot: inputs.files)
