@@ -84,8 +84,8 @@ public struct ResultsInputs: Sendable {
         let data = try Self.read(file)
         let json = try ResultsFileReader.json(from: data, file: file.path, inflateLimit: inflateLimit)
         let cost = JSONDecodingCost.peakBytes(of: json)
-        let share = file.bytes * Self.memoryPerFileByte
-        let others = sizeEstimate == .max ? Int.max : Self.saturatingSum(sizeEstimate - decodedSizeEstimate - share, held)
+        let share = file.bytes.saturatingMultiply(Self.memoryPerFileByte)
+        let others = sizeEstimate == .max ? Int.max : (sizeEstimate - decodedSizeEstimate - share).saturatingAdd(held)
         let (total, overflow) = others.addingReportingOverflow(cost.bytes)
         do {
             try budget.check(
@@ -98,27 +98,21 @@ public struct ResultsInputs: Sendable {
             throw .overBudget(error)
         }
         let document = try ResultsFileReader.decode(json, file: file.path)
-        decodedSizeEstimate += share
-        let (kept, keptOverflow) = cost.tokens.multipliedReportingOverflow(by: Self.heldBytesPerValue)
-        held = Self.saturatingSum(held, keptOverflow ? .max : kept)
+        decodedSizeEstimate = decodedSizeEstimate.saturatingAdd(share)
+        held = held.saturatingAdd(cost.tokens.saturatingMultiply(Self.heldBytesPerValue))
         return document
     }
 
-    /// `a + b` for non-negative counts, `Int.max` where it would overflow.
-    private static func saturatingSum(_ a: Int, _ b: Int) -> Int {
-        let (sum, overflow) = a.addingReportingOverflow(b)
-        return overflow ? .max : sum
-    }
-
     /// `file`'s bytes, no more than it had when checked: opened once (never blocking, so a
-    /// FIFO swapped in meanwhile cannot hang the read), confirmed by its descriptor to be the
+    /// FIFO swapped in meanwhile cannot hang the read; never as a controlling terminal, should a
+    /// terminal be swapped in), confirmed by its descriptor to be the
     /// regular file that was checked, and read up to its checked size. A file that holds more
     /// (it grew, or is a kernel file such as `/proc/self/pagemap`, which reports a size of 0
     /// and holds gigabytes) is refused rather than read on past the memory budget.
     ///
     /// - Complexity: O(file size).
     static func read(_ file: File) throws(ResultsFileError) -> Data {
-        let descriptor = open(file.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        let descriptor = open(file.path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .unreadable(file: file.path, reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
         var status = stat()
