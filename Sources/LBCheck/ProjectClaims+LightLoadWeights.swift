@@ -43,7 +43,7 @@ extension ProjectClaims {
                 return ClaimVerdict(
                     id: "7",
                     claim: "\(kind) with weights \(weightList) and \(inFlight) (uniform durations): every server's share "
-                        + "of picks within 2% (relative) of its weight share",
+                        + "of picks within \(Self.weightShareToleranceText) (relative) of its weight share",
                     measured: "largest gap \(worst.description)",
                     passed: worst.percent <= Self.weightShareTolerancePercent,
                     spread: worst.spread)

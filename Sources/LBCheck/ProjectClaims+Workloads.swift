@@ -195,7 +195,7 @@ extension ProjectClaims {
             return ClaimVerdict(
                 id: "5",
                 claim: "\(kind) with weights 1,2,3,4, uniform durations: every server's share of picks within "
-                    + "2% (relative) of its weight share",
+                    + "\(Self.weightShareToleranceText) (relative) of its weight share",
                 measured: "largest gap \(worst.description)",
                 passed: worst.percent <= Self.weightShareTolerancePercent,
                 spread: worst.spread)
@@ -205,6 +205,12 @@ extension ProjectClaims {
     /// How far (relative, in percent) a server's share of picks may be from its weight share in
     /// claims 5 and 7.
     static let weightShareTolerancePercent = 2.0
+
+    /// `weightShareTolerancePercent` as claims 5 and 7 state it: "2%".
+    static var weightShareToleranceText: String {
+        let whole = weightShareTolerancePercent.rounded()
+        return whole == weightShareTolerancePercent ? "\(Int(whole))%" : "\(weightShareTolerancePercent)%"
+    }
 
     /// Over `runs` (all with `weights`), the largest relative gap between a server's share of
     /// picks and its share of the weight, in percent (`settled`), with the cell and server it was

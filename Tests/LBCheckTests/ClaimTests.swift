@@ -153,6 +153,17 @@ struct ClaimTests {
         #expect(claims.weightShareClaims(onBound).allSatisfy { $0.passed && $0.measured.hasPrefix("largest gap 2.00%") })
     }
 
+    @Test("claims 5 and 7 state the tolerance they judge by, not a copy of it")
+    func weightShareClaimsStateTheirTolerance() throws {
+        #expect(ProjectClaims.weightShareToleranceText == "2%")
+        let stated = "within \(ProjectClaims.weightShareToleranceText) (relative) of its weight share"
+        let exact = ProjectClaims.exactKinds.map { Self.run($0, picks: [1_000, 2_000, 3_000, 4_000], lock: .mutex) }
+        #expect(claims.weightShareClaims(exact).allSatisfy { $0.claim.contains(stated) })
+        let light = ProjectClaims(length: .picks(20_000))
+        let verdicts = light.lightLoadWeightClaims(try light.lightLoadWeightCells())
+        #expect(!verdicts.isEmpty && verdicts.allSatisfy { $0.claim.contains(stated) })
+    }
+
     @Test("weights 1,2,3,4: a cell without a single pick fails, not passes on 0 ÷ 0")
     func weightSharesWithoutPicks() {
         var exact = ProjectClaims.exactKinds.map { Self.run($0, picks: [1_000, 2_000, 3_000, 4_000], lock: .mutex) }
