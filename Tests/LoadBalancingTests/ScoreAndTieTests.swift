@@ -50,4 +50,26 @@ struct ScoreAndTieTests {
             }
         }
     }
+
+    /// Guards `VirtualTime.precedes`'s 64-bit fast path, which is exact only while both units
+    /// are below 2³² (weights are below 2³², so each product fits in 64 bits). Units pass 2³²
+    /// when a server of a large weight joins at the latest virtual time (`units(atWeight:)`
+    /// scales a round by the weight). With a wider fast path (`>> 33`, or any wider) the
+    /// product (2³² + 2) × (2³² − 1) wraps to 2³² − 2, and a time near 4.3 × 10⁹ would come
+    /// before one near 1 (a mutant of the threshold survived the rest of the suite).
+    @Test("virtual times with units beyond 2³² and weights near 2³² compare exactly, both ways")
+    func virtualTimesBeyondTheFastPath() {
+        let late = (units: (UInt64(1) << 32) + 2, weight: UInt32(1))  // 4,294,967,298
+        let early = (units: UInt64(1) << 32, weight: UInt32.max)  // 1.000000000233
+        #expect(!VirtualTime.precedes(late.units, late.weight, 0, early.units, early.weight, 1))
+        #expect(VirtualTime.precedes(early.units, early.weight, 1, late.units, late.weight, 0))
+        #expect(!VirtualTime.serverPrecedes(0, late.weight, late.units, 0, 0, early.weight, early.units, 1))
+        #expect(VirtualTime.serverPrecedes(0, early.weight, early.units, 1, 0, late.weight, late.units, 0))
+        // Equal times at the boundary: the stamp decides, whichever way round.
+        let same = (units: UInt64(UInt32.max) * 2, weight: UInt32.max)  // 2
+        let two = (units: UInt64(2), weight: UInt32(1))
+        #expect(VirtualTime.precedes(same.units, same.weight, 0, two.units, two.weight, 1))
+        #expect(!VirtualTime.precedes(same.units, same.weight, 1, two.units, two.weight, 0))
+    }
+
 }
