@@ -1,5 +1,6 @@
 import Foundation
 import LoadBalancing
+import Synchronization
 import Testing
 
 /// The locks themselves: mutual exclusion and publication of the guarded state, with more
@@ -86,6 +87,32 @@ struct LockTests {
         #expect(seen == 42, seen == nil ? "the sleeping waiter was not woken" : "the waiter saw \(seen!)")
     }
     #endif
+
+    /// Guards `LockedSelector`'s contention statistics, which the harness reports as the
+    /// contended fraction and the wait per acquisition: an operation that finds the lock held
+    /// counts as contended, with the time it waited. (A mutant that stopped counting contended
+    /// acquisitions survived the rest of the suite, whose only contended counts are
+    /// `combining`'s.)
+    @Test("behind LockedSelector, a pick that finds the lock held counts as contended, with its wait")
+    func lockedSelectorCountsContention() throws {
+        let lock = TryCountingLock()
+        let selector = LockedSelector(policy: try BucketsPolicy(weights: [1, 1]), lock: lock)
+        lock.lock()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            _ = selector.pick()
+            done.signal()
+        }.start()
+        // The pick found the lock held; now it waits in `lock()` until this thread unlocks.
+        while lock.failedTries.load(ordering: .sequentiallyConsistent) == 0 { sched_yield() }
+        Thread.sleep(forTimeInterval: 0.002)
+        lock.unlock()
+        done.wait()
+        let statistics = try #require(selector.contentionStatistics().lock)
+        #expect(statistics.contendedAcquisitions == 1)
+        #expect(statistics.waitNanoseconds >= 1_000_000, "waited \(statistics.waitNanoseconds) ns")
+        #expect(statistics.acquisitions == 2, "the pick and the statistics call")
+    }
 }
 
 #if os(Linux)
@@ -144,3 +171,22 @@ final class WaiterThread: @unchecked Sendable {
     }
 }
 #endif
+
+/// A `BlockingLock` that counts its failed `tryLock` calls, so that a test can wait until an
+/// operation behind `LockedSelector` has found the lock held.
+final class TryCountingLock: SelectorLock {
+    let inner = BlockingLock()
+    let failedTries = Atomic<Int>(0)
+
+    init() {}
+
+    func lock() { inner.lock() }
+
+    func unlock() { inner.unlock() }
+
+    func tryLock() -> Bool {
+        if inner.tryLock() { return true }
+        failedTries.add(1, ordering: .sequentiallyConsistent)
+        return false
+    }
+}

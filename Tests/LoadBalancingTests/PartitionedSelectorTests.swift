@@ -140,4 +140,25 @@ struct PartitionedSelectorTests {
         }
         #expect(selector.activeConnections().allSatisfy { $0 == 0 })
     }
+
+    /// Guards `setWeight`'s update of the shard's total weight, which splits ties between
+    /// shards in proportion to weight (`ShardChoice`): weights set after construction must
+    /// count as weights given to it. With the total left at its first value, shards that tie
+    /// at score 0 split the picks evenly whatever their servers' new weights (a mutant that
+    /// kept the old total survived the rest of the suite).
+    @Test("one connection at a time: shares follow weights set after construction")
+    func lightLoadSharesFollowChangedWeights() throws {
+        // Two shards: even ids in shard 0, odd ids in shard 1; the even ids go to weight 3.
+        let weights = [3, 1, 3, 1, 3, 1]
+        let selector = try PartitionedSelector(weights: Array(repeating: 1, count: weights.count), shards: 2, seed: 3)
+        for server in stride(from: 0, to: weights.count, by: 2) { try selector.setWeight(3, for: ServerID(server)) }
+        #expect(selector.weights() == weights)
+        var picks = Array(repeating: 0, count: weights.count)
+        let rounds = 8_000
+        for _ in 0..<rounds { selector.withConnection { server in picks[server.index] += 1 } }
+        for (server, weight) in weights.enumerated() {
+            let share = Double(rounds * weight) / Double(weights.reduce(0, +))
+            #expect(abs(Double(picks[server]) - share) < share * 0.1, "\(picks)")
+        }
+    }
 }

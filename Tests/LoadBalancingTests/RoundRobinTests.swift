@@ -124,4 +124,16 @@ struct RoundRobinTests {
         for server in Self.picks(of: selector, count: 62) { shares[server] += 1 }
         #expect(shares == [60, 2])
     }
+
+    /// Guards the rounding up when a period too long to store is scaled down: halving must
+    /// round up, or a server of weight 1 beside one of 2,000,000 would drop to weight 0 and
+    /// never be picked again (a mutant that rounded down survived the rest of the suite, whose
+    /// oversized weights all halve to the same ratio either way). Rounded up, 2,000,000 : 1
+    /// becomes 1,000,000 : 1, a period of 1,000,001 in which the small server comes round once.
+    @Test("scaling down keeps every server: weight 1 beside 2,000,000 still gets its turn")
+    func scalingDownKeepsSmallWeights() throws {
+        var policy = try RoundRobinPolicy(weights: [2_000_000, 1])
+        let picks = Self.picks(of: &policy, count: 1_000_001)
+        #expect(picks.count { $0 == 1 } == 1)
+    }
 }

@@ -66,4 +66,19 @@ struct ShardedTieTests {
         for _ in 0..<30 { selector.withConnection { server in picks[server.index] += 1 } }
         #expect(picks.allSatisfy { abs($0 - 10) <= 1 }, "\(picks)")
     }
+
+    /// Guards `assign`'s advance of the server's pass: an assigned connection is claimed as a
+    /// pick's is, so once it is released the server goes behind its equals in the rotation
+    /// (as the exact selectors' `assign` sends a server behind its equals). Without the advance
+    /// the assigned server takes the next tie as if it had never been used (a mutant that
+    /// left the pass alone survived the rest of the suite).
+    @Test("an assigned server goes behind its equals, as after a pick")
+    func assignAdvancesThePass() throws {
+        let selector = try ShardedSelector(weights: [1, 1, 1])
+        selector.assign(ServerID(0))
+        selector.release(ServerID(0))
+        var order: [Int] = []
+        for _ in 0..<3 { selector.withConnection { server in order.append(server.index) } }
+        #expect(order == [1, 2, 0])
+    }
 }
