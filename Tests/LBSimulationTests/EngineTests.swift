@@ -201,4 +201,38 @@ struct EngineTests {
         try widest.validate()
         #expect(widest.arrivalCap == 2_200_000_000 && widest.arrivalCap <= Job.numberableArrivals)
     }
+
+    /// `clients` clients with no think time and unit sizes, served FCFS: a farm that runs like
+    /// clockwork, so that every figure of a run can be worked out by hand.
+    static func clockwork(_ weights: [Int], clients: Int, jobs: Int = 3_000) -> SimulationConfiguration {
+        farm(weights, discipline: .fcfs, sizes: .deterministic, traffic: .closed(population: clients, thinkTime: 0), jobs: jobs)
+    }
+
+    /// Three clients with no think time and unit sizes on servers of speed 2 and 1 (FCFS): least
+    /// connections keeps 2 requests on the fast server and 1 on the slow one for ever, so every
+    /// request waits exactly 1 (half a unit behind the one ahead on the fast server, a full unit
+    /// alone on the slow one), 3 arrive per time unit (at k + ½ and two at k + 1), and the 3,000
+    /// measured requests, numbered 300 (at 99.5) to 3,299, fill a window of exactly 1,000 ending
+    /// at request 3,300 (at 1,099.5). Guards the figures built on that: a mutant that left the
+    /// speed out of the slowdown survived without it, as did one that sampled loads not divided by
+    /// weight, one that multiplied the fair shares by weight, one that closed the window one
+    /// arrival early, and one that left the weights out of the JSON's measured utilisation.
+    @Test("three clients on speeds 2 and 1, unit sizes, no think time: every figure is exact")
+    func clockworkFigures() throws {
+        let result = try Simulation.run(Self.clockwork([2, 1], clients: 3), router: .selector(.linearScan))
+        #expect(result.windowLength == 1_000 && result.throughput == 3)
+        #expect(result.assignments == [2_000, 1_000])
+        #expect(result.meanResponse == 1 && result.maxResponse == 1)
+        #expect(result.responsePercentiles == .init([1, 1, 1, 1]))
+        // Slowdown = response × speed ÷ size: 2 on the fast server, 1 on the slow one.
+        #expect(result.meanSlowdown == 5_000.0 / 3_000)
+        #expect(result.slowdownPercentiles == .init([2, 2, 2, 2]))
+        #expect(result.utilization == [1, 1] && result.meanInFlight == [2, 1] && result.peakQueue == [2, 1])
+        #expect(result.littlesLaw.meanInSystem == 3 && result.littlesLaw.holds)
+        // Held and assigned in proportion to speed: every weight-normalised figure is perfectly fair.
+        #expect(result.fairness == .init(jainAssignments: 1, jainLoad: 1, peakToMeanLoad: 1))
+        #expect(result.busiestOverAverageInFlight == 1)
+        let run = SimulationDocument(SimulationReport(sections: [.init(id: "c", title: "c", results: [result])])).runs[0]
+        #expect(run.measuredUtilization.value == 1, "Σ utilisation × weight ÷ Σ weight")
+    }
 }
