@@ -235,4 +235,31 @@ struct EngineTests {
         let run = SimulationDocument(SimulationReport(sections: [.init(id: "c", title: "c", results: [result])])).runs[0]
         #expect(run.measuredUtilization.value == 1, "Σ utilisation × weight ÷ Σ weight")
     }
+
+    /// Guards the FCFS ring's growth from a wrapped-around head: it must keep arrival order (a
+    /// mutant that copied the ring without unrolling it survived: the other test grows it from
+    /// head 0, and any order of service gives M/M/1's mean). Each request also takes its own size.
+    @Test("first come, first served: each request takes its own size, in order, through growth from a wrapped head")
+    func firstComeFirstServedWrapped() {
+        var server = FirstComeFirstServedServer(speed: 1)
+        func size(_ sequence: UInt32) -> Double { Double(sequence % 5 + 1) }
+        var now = 0.0
+        var admitted: UInt32 = 0
+        var completed: UInt32 = 0
+        // 10 in and 6 out move the head to 6; 20 more fill the ring of 16 around the end and grow it.
+        for (admissions, completions) in [(10, 6), (20, 24)] {
+            for _ in 0..<admissions {
+                server.admit(Job(arrival: now, size: size(admitted), sequence: admitted, balancer: 0), at: now)
+                admitted += 1
+            }
+            for _ in 0..<completions {
+                // The request at the head started when the one before it left, at `now`.
+                #expect(server.nextCompletion == now + size(completed), "request \(completed)")
+                now = server.nextCompletion
+                #expect(server.completeNext(at: now).sequence == completed)
+                completed += 1
+            }
+        }
+        #expect(server.count == 0 && server.nextCompletion == .infinity)
+    }
 }
