@@ -262,4 +262,18 @@ struct EngineTests {
         }
         #expect(server.count == 0 && server.nextCompletion == .infinity)
     }
+
+    /// Guards the peak queue's start: a server's peak over the window counts the requests it
+    /// already held when the window opened (a mutant that started every peak at 0 survived).
+    @Test("the peak queue counts what a server held when measuring started, even if it never holds as many again")
+    func peakAtWindowOpen() throws {
+        // Four clients, no think time, unit sizes: all on server 0 (one done per time unit, its
+        // client back at once) until request 300 opens the window at time 297, with server 0
+        // holding 3 (its fourth just left); from then on every request goes to server 1.
+        let result = try Simulation.run(Self.clockwork([1, 1], clients: 4), routerName: "switching") { _ in
+            SwitchingRouter(switchAt: 300)
+        }
+        #expect(result.peakQueue == [3, 4])
+        #expect(result.assignments == [0, 3_000])
+    }
 }

@@ -64,3 +64,17 @@ struct CountingRouter: Router {
         changes.append((server, 1))
     }
 }
+
+/// Sends the first `switchAt` picks to server 0 and every later one to server 1.
+struct SwitchingRouter: Router {
+    let switchAt: Int
+    var picks = 0
+
+    mutating func pick() -> Int {
+        defer { picks += 1 }
+        return picks < switchAt ? 0 : 1
+    }
+
+    mutating func release(_ server: Int) {}
+    mutating func assign(_ server: Int) {}
+}
