@@ -276,4 +276,21 @@ struct EngineTests {
         #expect(result.peakQueue == [3, 4])
         #expect(result.assignments == [0, 3_000])
     }
+
+    /// Guards the order of simultaneous events: a request completing at the instant another
+    /// arrives is released first, so the arrival is routed on current counts (a mutant that routed
+    /// the arrival first, on counts still holding the finished request, survived).
+    @Test("a completion at the instant of an arrival is released before the arrival is routed")
+    func completionBeforeArrival() throws {
+        // Two clients, no think time, unit sizes, two servers in rotation: both requests finish
+        // together at every whole time and both clients come back at once, so of each pair of picks
+        // the first finds nothing in flight and the second finds the first.
+        let notes = InFlightNotingRouter.Notes()
+        _ = try Simulation.run(Self.clockwork([1, 1], clients: 2, jobs: 300), routerName: "noting") { _ in
+            InFlightNotingRouter(serverCount: 2, notes: notes)
+        }
+        let seen = notes.inFlightAtPicks
+        #expect(seen.count >= 330)
+        #expect(seen == seen.indices.map { $0 % 2 })
+    }
 }

@@ -78,3 +78,30 @@ struct SwitchingRouter: Router {
     mutating func release(_ server: Int) {}
     mutating func assign(_ server: Int) {}
 }
+
+/// Strict rotation that notes, at each pick, how many of its requests are in flight (picked and
+/// not yet released), in notes a test reads after the run.
+struct InFlightNotingRouter: Router {
+    /// What the router saw; a class, so the test keeps a handle on it while the run owns the router.
+    final class Notes {
+        var inFlightAtPicks: [Int] = []
+    }
+
+    let notes: Notes
+    var rotation: RotationRouter
+    var inFlight = 0
+
+    init(serverCount: Int, notes: Notes) {
+        self.notes = notes
+        rotation = RotationRouter(serverCount: serverCount)
+    }
+
+    mutating func pick() -> Int {
+        notes.inFlightAtPicks.append(inFlight)
+        inFlight += 1
+        return rotation.pick()
+    }
+
+    mutating func release(_ server: Int) { inFlight -= 1 }
+    mutating func assign(_ server: Int) {}
+}
