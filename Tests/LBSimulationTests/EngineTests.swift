@@ -293,4 +293,23 @@ struct EngineTests {
         #expect(seen.count >= 330)
         #expect(seen == seen.indices.map { $0 % 2 })
     }
+
+    /// Guards the seeds of several balancers' routers: each has its own (a mutant that gave them all
+    /// one seed survived: several p2c balancers would then draw the same servers in lockstep), as
+    /// has every other source of randomness.
+    @Test("every source of randomness draws from a stream of its own, each balancer's router too")
+    func seedStreams() throws {
+        let streams = SeedStreams(seed: 5)
+        let seeds = [streams.arrivals, streams.sizes, streams.balancerChoice] + (0..<3).map(streams.router)
+            + (0..<3).map(streams.replication)
+        #expect(Set(seeds).count == seeds.count)
+        var configuration = Self.farm(jobs: 3_000, seed: 5)
+        configuration.balancers = 3
+        var given: [UInt64] = []
+        _ = try Simulation.run(configuration, routerName: "rotation") { seed in
+            given.append(seed)
+            return RotationRouter(serverCount: 6)
+        }
+        #expect(given == (0..<3).map(streams.router))
+    }
 }
