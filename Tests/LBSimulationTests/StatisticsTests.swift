@@ -77,4 +77,13 @@ struct StatisticsTests {
             #expect(abs(estimate / exact - 1) < 0.002, "\(estimates)")
         }
     }
+
+    /// Guards the sign of a paired difference, which the weighted-versus-unweighted finding prints
+    /// as "unweighted − weighted": a mutant that subtracted the other way survived.
+    @Test("paired batches: self − other, batch by batch")
+    func pairedDifference() {
+        let difference = BatchSummary(means: [5, 7, 6]).pairedDifference(from: BatchSummary(means: [4, 4, 5]))
+        #expect(difference.means == [1, 3, 1])
+        #expect(difference.mean == 5.0 / 3)
+    }
 }
