@@ -143,4 +143,28 @@ struct DefaultSuiteTests {
         #expect(Self.close(Self.number(after: " linear-scan ", in: findings[0]), ratio, digits: 2), "\(findings[0]) vs \(ratio)")
         #expect(findings[0].hasSuffix("×."))
     }
+
+    /// A short run of linear-scan on weights 2, 1, 1, for checking what the reports make of a result.
+    static func shortRun() throws -> SimulationResult {
+        try Simulation.run(SimulationConfiguration(weights: [2, 1, 1], jobs: 3_000, seed: 4), router: .selector(.linearScan))
+    }
+
+    /// Guards the direction of the ratios in the balancers' and the weighted-versus-unweighted
+    /// findings: mutants that printed one balancer's p99 ÷ several's, and weighted ÷ unweighted,
+    /// survived (the default-suite test reads back only the p99 and mean figures there).
+    @Test("findings' ratios: several balancers' p99 ÷ one's, unweighted p99 ÷ weighted")
+    func findingRatios() throws {
+        var base = try Self.shortRun()
+        base.responsePercentiles.p99 = 4
+        var several = base
+        several.configuration.balancers = 8
+        several.responsePercentiles.p99 = 10
+        let degradation = Findings.describe(.degradationWithBalancers, results: [base, several])
+        #expect(degradation.count == 1 && degradation[0].hasSuffix(" with one balancer; 2.5× with 8, own counts."), "\(degradation)")
+        var unweighted = several
+        (unweighted.configuration.balancers, unweighted.configuration.unweighted) = (1, true)
+        unweighted.selector += " (unweighted)"
+        let finding = try #require(Findings.describe(.weightedVersusUnweighted, results: [base, unweighted]).first)
+        #expect(finding.contains(" unweighted (2.5×); "), "\(finding)")
+    }
 }
