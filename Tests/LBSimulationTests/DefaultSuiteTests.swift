@@ -1,4 +1,5 @@
 import Foundation
+import LBReporting
 @testable import LBSimulation
 import LoadBalancing
 import Testing
@@ -166,5 +167,26 @@ struct DefaultSuiteTests {
         unweighted.selector += " (unweighted)"
         let finding = try #require(Findings.describe(.weightedVersusUnweighted, results: [base, unweighted]).first)
         #expect(finding.contains(" unweighted (2.5×); "), "\(finding)")
+    }
+
+    /// Guards which value goes in which column of the Markdown table: a mutant that printed the p99
+    /// in the p90 column survived (the other tests read the header, not the cells).
+    @Test("each cell of a Markdown row holds the value its column names")
+    func tableCells() throws {
+        let result = try Self.shortRun()
+        let lines = SimulationReport.table([result])
+        func cells(_ line: String) -> [String] { line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let row = Dictionary(uniqueKeysWithValues: zip(cells(lines[0]), cells(lines[2])))
+        let percentiles = result.responsePercentiles
+        let expected = [
+            "selector": "linear-scan", "mean ± 95%": SimulationReport.meanCell(result),
+            "p50": NumberFormat.time(percentiles.p50), "p90": NumberFormat.time(percentiles.p90),
+            "p99": NumberFormat.time(percentiles.p99), "p99.9": NumberFormat.time(percentiles.p999),
+            "slowdown": NumberFormat.time(result.meanSlowdown),
+            "Jain load": NumberFormat.fixed(result.fairness.jainLoad, decimals: 3),
+            "peak/mean": NumberFormat.fixed(result.fairness.peakToMeanLoad, decimals: 2),
+        ]
+        for (column, value) in expected { #expect(row[column] == value, "\(column): \(row)") }
+        #expect(Set([percentiles.p50, percentiles.p90, percentiles.p99, percentiles.p999].map(NumberFormat.time)).count == 4)
     }
 }
