@@ -189,4 +189,32 @@ struct DefaultSuiteTests {
         for (column, value) in expected { #expect(row[column] == value, "\(column): \(row)") }
         #expect(Set([percentiles.p50, percentiles.p90, percentiles.p99, percentiles.p999].map(NumberFormat.time)).count == 4)
     }
+
+    /// Guards which value each fairness and Little's-law field of the JSON carries: mutants that
+    /// wrote the peak/mean load as `jainLoad` and Little's `after` as `before` survived (the CSV
+    /// test reads the CSV back against this same JSON, and the JSON test checks only the names).
+    @Test("the JSON's fairness and Little's-law fields hold the run's values, each under its own name")
+    func jsonFigures() throws {
+        let result = try Self.shortRun()
+        let run = try NoIntervalTests.rendered(result).run
+        let fairness = try #require(run["fairness"] as? [String: Double])
+        let little = try #require(run["littlesLaw"] as? [String: Any])
+        let law = result.littlesLaw
+        let fields: [(name: String, printed: Double?, value: Double)] = [
+            ("jainAssignments", fairness["jainAssignments"], result.fairness.jainAssignments),
+            ("jainLoad", fairness["jainLoad"], result.fairness.jainLoad),
+            ("peakToMeanLoad", fairness["peakToMeanLoad"], result.fairness.peakToMeanLoad),
+            ("meanInSystem", little["meanInSystem"] as? Double, law.meanInSystem),
+            ("arrivalRateTimesMeanResponse", little["arrivalRateTimesMeanResponse"] as? Double, law.arrivalRateTimesMeanResponse),
+            ("boundary", little["boundary"] as? Double, law.boundary),
+            ("before", little["before"] as? Double, law.before),
+            ("after", little["after"] as? Double, law.after),
+        ]
+        for field in fields {
+            #expect(field.printed.map { abs($0 - field.value) <= 1e-8 * abs(field.value) } == true,
+                    "\(field.name): JSON \(String(describing: field.printed)), run \(field.value)")
+        }
+        // The values differ, so a field holding its neighbour's would show.
+        #expect(Set(fields.map(\.value)).count == fields.count, "\(fields)")
+    }
 }
