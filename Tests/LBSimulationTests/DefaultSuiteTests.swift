@@ -1,4 +1,5 @@
 import Foundation
+import LBReporting
 @testable import LBSimulation
 import LoadBalancing
 import Testing
@@ -142,5 +143,78 @@ struct DefaultSuiteTests {
         #expect(ratio > 2, "least connections beats round robin on heavy-tailed sizes")
         #expect(Self.close(Self.number(after: " linear-scan ", in: findings[0]), ratio, digits: 2), "\(findings[0]) vs \(ratio)")
         #expect(findings[0].hasSuffix("×."))
+    }
+
+    /// A short run of linear-scan on weights 2, 1, 1, for checking what the reports make of a result.
+    static func shortRun() throws -> SimulationResult {
+        try Simulation.run(SimulationConfiguration(weights: [2, 1, 1], jobs: 3_000, seed: 4), router: .selector(.linearScan))
+    }
+
+    /// Guards the direction of the ratios in the balancers' and the weighted-versus-unweighted
+    /// findings: mutants that printed one balancer's p99 ÷ several's, and weighted ÷ unweighted,
+    /// survived (the default-suite test reads back only the p99 and mean figures there).
+    @Test("findings' ratios: several balancers' p99 ÷ one's, unweighted p99 ÷ weighted")
+    func findingRatios() throws {
+        var base = try Self.shortRun()
+        base.responsePercentiles.p99 = 4
+        var several = base
+        several.configuration.balancers = 8
+        several.responsePercentiles.p99 = 10
+        let degradation = Findings.describe(.degradationWithBalancers, results: [base, several])
+        #expect(degradation.count == 1 && degradation[0].hasSuffix(" with one balancer; 2.5× with 8, own counts."), "\(degradation)")
+        var unweighted = several
+        (unweighted.configuration.balancers, unweighted.configuration.unweighted) = (1, true)
+        unweighted.selector += " (unweighted)"
+        let finding = try #require(Findings.describe(.weightedVersusUnweighted, results: [base, unweighted]).first)
+        #expect(finding.contains(" unweighted (2.5×); "), "\(finding)")
+    }
+
+    /// Guards which value goes in which column of the Markdown table: a mutant that printed the p99
+    /// in the p90 column survived (the other tests read the header, not the cells).
+    @Test("each cell of a Markdown row holds the value its column names")
+    func tableCells() throws {
+        let result = try Self.shortRun()
+        let lines = SimulationReport.table([result])
+        func cells(_ line: String) -> [String] { line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let row = Dictionary(uniqueKeysWithValues: zip(cells(lines[0]), cells(lines[2])))
+        let percentiles = result.responsePercentiles
+        let expected = [
+            "selector": "linear-scan", "mean ± 95%": SimulationReport.meanCell(result),
+            "p50": NumberFormat.time(percentiles.p50), "p90": NumberFormat.time(percentiles.p90),
+            "p99": NumberFormat.time(percentiles.p99), "p99.9": NumberFormat.time(percentiles.p999),
+            "slowdown": NumberFormat.time(result.meanSlowdown),
+            "Jain load": NumberFormat.fixed(result.fairness.jainLoad, decimals: 3),
+            "peak/mean": NumberFormat.fixed(result.fairness.peakToMeanLoad, decimals: 2),
+        ]
+        for (column, value) in expected { #expect(row[column] == value, "\(column): \(row)") }
+        #expect(Set([percentiles.p50, percentiles.p90, percentiles.p99, percentiles.p999].map(NumberFormat.time)).count == 4)
+    }
+
+    /// Guards which value each fairness and Little's-law field of the JSON carries: mutants that
+    /// wrote the peak/mean load as `jainLoad` and Little's `after` as `before` survived (the CSV
+    /// test reads the CSV back against this same JSON, and the JSON test checks only the names).
+    @Test("the JSON's fairness and Little's-law fields hold the run's values, each under its own name")
+    func jsonFigures() throws {
+        let result = try Self.shortRun()
+        let run = try NoIntervalTests.rendered(result).run
+        let fairness = try #require(run["fairness"] as? [String: Double])
+        let little = try #require(run["littlesLaw"] as? [String: Any])
+        let law = result.littlesLaw
+        let fields: [(name: String, printed: Double?, value: Double)] = [
+            ("jainAssignments", fairness["jainAssignments"], result.fairness.jainAssignments),
+            ("jainLoad", fairness["jainLoad"], result.fairness.jainLoad),
+            ("peakToMeanLoad", fairness["peakToMeanLoad"], result.fairness.peakToMeanLoad),
+            ("meanInSystem", little["meanInSystem"] as? Double, law.meanInSystem),
+            ("arrivalRateTimesMeanResponse", little["arrivalRateTimesMeanResponse"] as? Double, law.arrivalRateTimesMeanResponse),
+            ("boundary", little["boundary"] as? Double, law.boundary),
+            ("before", little["before"] as? Double, law.before),
+            ("after", little["after"] as? Double, law.after),
+        ]
+        for field in fields {
+            #expect(field.printed.map { abs($0 - field.value) <= 1e-8 * abs(field.value) } == true,
+                    "\(field.name): JSON \(String(describing: field.printed)), run \(field.value)")
+        }
+        // The values differ, so a field holding its neighbour's would show.
+        #expect(Set(fields.map(\.value)).count == fields.count, "\(fields)")
     }
 }

@@ -201,4 +201,115 @@ struct EngineTests {
         try widest.validate()
         #expect(widest.arrivalCap == 2_200_000_000 && widest.arrivalCap <= Job.numberableArrivals)
     }
+
+    /// `clients` clients with no think time and unit sizes, served FCFS: a farm that runs like
+    /// clockwork, so that every figure of a run can be worked out by hand.
+    static func clockwork(_ weights: [Int], clients: Int, jobs: Int = 3_000) -> SimulationConfiguration {
+        farm(weights, discipline: .fcfs, sizes: .deterministic, traffic: .closed(population: clients, thinkTime: 0), jobs: jobs)
+    }
+
+    /// Three clients with no think time and unit sizes on servers of speed 2 and 1 (FCFS): least
+    /// connections keeps 2 requests on the fast server and 1 on the slow one for ever, so every
+    /// request waits exactly 1 (half a unit behind the one ahead on the fast server, a full unit
+    /// alone on the slow one), 3 arrive per time unit (at k + ½ and two at k + 1), and the 3,000
+    /// measured requests, numbered 300 (at 99.5) to 3,299, fill a window of exactly 1,000 ending
+    /// at request 3,300 (at 1,099.5). Guards the figures built on that: a mutant that left the
+    /// speed out of the slowdown survived without it, as did one that sampled loads not divided by
+    /// weight, one that multiplied the fair shares by weight, one that closed the window one
+    /// arrival early, and one that left the weights out of the JSON's measured utilisation.
+    @Test("three clients on speeds 2 and 1, unit sizes, no think time: every figure is exact")
+    func clockworkFigures() throws {
+        let result = try Simulation.run(Self.clockwork([2, 1], clients: 3), router: .selector(.linearScan))
+        #expect(result.windowLength == 1_000 && result.throughput == 3)
+        #expect(result.assignments == [2_000, 1_000])
+        #expect(result.meanResponse == 1 && result.maxResponse == 1)
+        #expect(result.responsePercentiles == .init([1, 1, 1, 1]))
+        // Slowdown = response × speed ÷ size: 2 on the fast server, 1 on the slow one.
+        #expect(result.meanSlowdown == 5_000.0 / 3_000)
+        #expect(result.slowdownPercentiles == .init([2, 2, 2, 2]))
+        #expect(result.utilization == [1, 1] && result.meanInFlight == [2, 1] && result.peakQueue == [2, 1])
+        #expect(result.littlesLaw.meanInSystem == 3 && result.littlesLaw.holds)
+        // Held and assigned in proportion to speed: every weight-normalised figure is perfectly fair.
+        #expect(result.fairness == .init(jainAssignments: 1, jainLoad: 1, peakToMeanLoad: 1))
+        #expect(result.busiestOverAverageInFlight == 1)
+        let run = SimulationDocument(SimulationReport(sections: [.init(id: "c", title: "c", results: [result])])).runs[0]
+        #expect(run.measuredUtilization.value == 1, "Σ utilisation × weight ÷ Σ weight")
+    }
+
+    /// Guards the FCFS ring's growth from a wrapped-around head: it must keep arrival order (a
+    /// mutant that copied the ring without unrolling it survived: the other test grows it from
+    /// head 0, and any order of service gives M/M/1's mean). Each request also takes its own size.
+    @Test("first come, first served: each request takes its own size, in order, through growth from a wrapped head")
+    func firstComeFirstServedWrapped() {
+        var server = FirstComeFirstServedServer(speed: 1)
+        func size(_ sequence: UInt32) -> Double { Double(sequence % 5 + 1) }
+        var now = 0.0
+        var admitted: UInt32 = 0
+        var completed: UInt32 = 0
+        // 10 in and 6 out move the head to 6; 20 more fill the ring of 16 around the end and grow it.
+        for (admissions, completions) in [(10, 6), (20, 24)] {
+            for _ in 0..<admissions {
+                server.admit(Job(arrival: now, size: size(admitted), sequence: admitted, balancer: 0), at: now)
+                admitted += 1
+            }
+            for _ in 0..<completions {
+                // The request at the head started when the one before it left, at `now`.
+                #expect(server.nextCompletion == now + size(completed), "request \(completed)")
+                now = server.nextCompletion
+                #expect(server.completeNext(at: now).sequence == completed)
+                completed += 1
+            }
+        }
+        #expect(server.count == 0 && server.nextCompletion == .infinity)
+    }
+
+    /// Guards the peak queue's start: a server's peak over the window counts the requests it
+    /// already held when the window opened (a mutant that started every peak at 0 survived).
+    @Test("the peak queue counts what a server held when measuring started, even if it never holds as many again")
+    func peakAtWindowOpen() throws {
+        // Four clients, no think time, unit sizes: all on server 0 (one done per time unit, its
+        // client back at once) until request 300 opens the window at time 297, with server 0
+        // holding 3 (its fourth just left); from then on every request goes to server 1.
+        let result = try Simulation.run(Self.clockwork([1, 1], clients: 4), routerName: "switching") { _ in
+            SwitchingRouter(switchAt: 300)
+        }
+        #expect(result.peakQueue == [3, 4])
+        #expect(result.assignments == [0, 3_000])
+    }
+
+    /// Guards the order of simultaneous events: a request completing at the instant another
+    /// arrives is released first, so the arrival is routed on current counts (a mutant that routed
+    /// the arrival first, on counts still holding the finished request, survived).
+    @Test("a completion at the instant of an arrival is released before the arrival is routed")
+    func completionBeforeArrival() throws {
+        // Two clients, no think time, unit sizes, two servers in rotation: both requests finish
+        // together at every whole time and both clients come back at once, so of each pair of picks
+        // the first finds nothing in flight and the second finds the first.
+        let notes = InFlightNotingRouter.Notes()
+        _ = try Simulation.run(Self.clockwork([1, 1], clients: 2, jobs: 300), routerName: "noting") { _ in
+            InFlightNotingRouter(serverCount: 2, notes: notes)
+        }
+        let seen = notes.inFlightAtPicks
+        #expect(seen.count >= 330)
+        #expect(seen == seen.indices.map { $0 % 2 })
+    }
+
+    /// Guards the seeds of several balancers' routers: each has its own (a mutant that gave them all
+    /// one seed survived: several p2c balancers would then draw the same servers in lockstep), as
+    /// has every other source of randomness.
+    @Test("every source of randomness draws from a stream of its own, each balancer's router too")
+    func seedStreams() throws {
+        let streams = SeedStreams(seed: 5)
+        let seeds = [streams.arrivals, streams.sizes, streams.balancerChoice] + (0..<3).map(streams.router)
+            + (0..<3).map(streams.replication)
+        #expect(Set(seeds).count == seeds.count)
+        var configuration = Self.farm(jobs: 3_000, seed: 5)
+        configuration.balancers = 3
+        var given: [UInt64] = []
+        _ = try Simulation.run(configuration, routerName: "rotation") { seed in
+            given.append(seed)
+            return RotationRouter(serverCount: 6)
+        }
+        #expect(given == (0..<3).map(streams.router))
+    }
 }

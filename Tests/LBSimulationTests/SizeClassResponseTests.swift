@@ -32,4 +32,17 @@ struct SizeClassResponseTests {
         #expect(result.shortResponse?.count == configuration.jobs)
         #expect(result.longResponse == nil)
     }
+
+    /// Guards which percentile is which in a size class's summary: a mutant that reported the p99
+    /// as the p90 survived (the run-based tests only check p50 ≤ p90 ≤ p99).
+    @Test("a size class's summary of 1, 2, …, 100: count 100, mean 50.5, p50 50, p90 90, p99 99")
+    func summaryOfKnownValues() throws {
+        var histogram = SizeClassHistogram()
+        for value in 1...100 { histogram.record(Double(value), slowdown: 2) }
+        let summary = try #require(histogram.summary)
+        #expect(summary.count == 100 && summary.mean == 50.5 && histogram.meanSlowdown == 2)
+        for (estimate, exact) in [(summary.p50, 50.0), (summary.p90, 90), (summary.p99, 99)] {
+            #expect(abs(estimate / exact - 1) < 0.002, "\(estimate), exact \(exact)")
+        }
+    }
 }

@@ -64,4 +64,26 @@ struct StatisticsTests {
         #expect(histogram.percentiles([0.5, 0.99]) == [1, 1])
         #expect(LogHistogram().percentiles([0.5]) == [0])
     }
+
+    /// Guards the rank rule `⌈q · n⌉`: a mutant that rounded it down survived (the other tests
+    /// record 100,000 values, where q · n is a whole number).
+    @Test("histogram: the q-quantile of a few values is the ⌈q·n⌉-th smallest")
+    func histogramRanks() {
+        var histogram = LogHistogram()
+        for value in [1.0, 2, 3] { histogram.record(value) }
+        // ⌈0.3 · 3⌉ = 1, ⌈0.5 · 3⌉ = 2, ⌈0.9 · 3⌉ = 3.
+        let estimates = histogram.percentiles([0.3, 0.5, 0.9])
+        for (estimate, exact) in zip(estimates, [1.0, 2, 3]) {
+            #expect(abs(estimate / exact - 1) < 0.002, "\(estimates)")
+        }
+    }
+
+    /// Guards the sign of a paired difference, which the weighted-versus-unweighted finding prints
+    /// as "unweighted − weighted": a mutant that subtracted the other way survived.
+    @Test("paired batches: self − other, batch by batch")
+    func pairedDifference() {
+        let difference = BatchSummary(means: [5, 7, 6]).pairedDifference(from: BatchSummary(means: [4, 4, 5]))
+        #expect(difference.means == [1, 3, 1])
+        #expect(difference.mean == 5.0 / 3)
+    }
 }

@@ -64,3 +64,44 @@ struct CountingRouter: Router {
         changes.append((server, 1))
     }
 }
+
+/// Sends the first `switchAt` picks to server 0 and every later one to server 1.
+struct SwitchingRouter: Router {
+    let switchAt: Int
+    var picks = 0
+
+    mutating func pick() -> Int {
+        defer { picks += 1 }
+        return picks < switchAt ? 0 : 1
+    }
+
+    mutating func release(_ server: Int) {}
+    mutating func assign(_ server: Int) {}
+}
+
+/// Strict rotation that notes, at each pick, how many of its requests are in flight (picked and
+/// not yet released), in notes a test reads after the run.
+struct InFlightNotingRouter: Router {
+    /// What the router saw; a class, so the test keeps a handle on it while the run owns the router.
+    final class Notes {
+        var inFlightAtPicks: [Int] = []
+    }
+
+    let notes: Notes
+    var rotation: RotationRouter
+    var inFlight = 0
+
+    init(serverCount: Int, notes: Notes) {
+        self.notes = notes
+        rotation = RotationRouter(serverCount: serverCount)
+    }
+
+    mutating func pick() -> Int {
+        notes.inFlightAtPicks.append(inFlight)
+        inFlight += 1
+        return rotation.pick()
+    }
+
+    mutating func release(_ server: Int) { inFlight -= 1 }
+    mutating func assign(_ server: Int) {}
+}

@@ -155,4 +155,26 @@ struct ValidationTests {
             #expect(check.interval.map { entry["interval"] as? String == $0 } ?? (entry["interval"] is NSNull), "null where exact")
         }
     }
+
+    /// Guards the checks of a replicated case: the measured value is the mean of the runs' short −
+    /// long slowdowns, in that order (a mutant that took long − short survived: the theory is 0 and
+    /// the interval symmetric), and Little's law is checked on the run farthest from it (a mutant
+    /// that took the nearest run survived: every real run holds it).
+    @Test("a replicated case: the mean of the runs' short − long slowdowns, and Little's law from the worst run")
+    func replicatedChecks() throws {
+        let farm = SimulationConfiguration(
+            weights: [1], traffic: .open(utilization: 0.8), discipline: .fcfs, sizes: .exponential, jobs: 6_000, seed: 7)
+        let validationCase = ValidationCase(
+            name: "FCFS", router: .selector(.linearScan), configuration: farm,
+            expectations: [.init(.slowdownShortMinusLong, theory: 0, formula: "none")], replications: 3)
+        var results = try validationCase.run()
+        let gaps = results.map { $0.shortMeanSlowdown! - $0.longMeanSlowdown! }
+        var checks = validationCase.checks(of: results, confidence: Self.confidence)
+        // Under FCFS a wait weighs more against a short request's size: short − long is large.
+        #expect(checks[0].measured == gaps.reduce(0, +) / 3 && checks[0].measured > 1, "\(gaps)")
+        #expect(checks.count == 2 && checks[1].passed)
+        results[1].littlesLaw.meanInSystem += 1
+        checks = validationCase.checks(of: results, confidence: Self.confidence)
+        #expect(!checks[1].passed && checks[1].measured == results[1].littlesLaw.meanInSystem)
+    }
 }
