@@ -78,6 +78,19 @@ struct ScanVisitCostTests {
     }
 }
 
+@Suite("Median")
+struct MedianTests {
+    /// Guards the sort before the middle is taken (a mutant that took the middle of the values
+    /// as given survived without it: every list the other tests summarise arrived sorted).
+    @Test("the median of values in any order is the middle one of them sorted, or the mean of the two middle ones")
+    func unsorted() {
+        #expect(Median.of([3, 1, 2]) == 2)
+        #expect(Median.of([9, 1, 5, 3]) == 4)
+        #expect(Median.of([0.9, 0.5, 0.7, 0.6, 0.8]) == 0.7)
+        #expect(Median.of([5]) == 5)
+    }
+}
+
 @Suite("Markdown tables")
 struct MarkdownTableTests {
     @Test("header, alignment row, one line per row")
