@@ -47,6 +47,18 @@ struct NumberFormatTests {
         #expect(NumberFormat.nanoseconds(UInt64.max) == "9,223,372,036,854,775,807")
     }
 
+    /// Guards `rate`'s thresholds (a mutant that switched to kilo at 1,000 instead of 10,000
+    /// survived without it): each unit starts exactly where the documentation says.
+    @Test("rates change unit exactly at 10 k, 1 M and 10 M")
+    func rateThresholds() {
+        #expect(NumberFormat.rate(9_999) == "9999")
+        #expect(NumberFormat.rate(10_000) == "10 k")
+        #expect(NumberFormat.rate(999_000) == "999 k")
+        #expect(NumberFormat.rate(1_000_000) == "1.00 M")
+        #expect(NumberFormat.rate(9_990_000) == "9.99 M")
+        #expect(NumberFormat.rate(10_000_000) == "10.0 M")
+    }
+
     @Test("durations in the unit they read best in")
     func duration() {
         #expect(NumberFormat.duration(45.2) == "45 s")
