@@ -42,6 +42,15 @@ struct MemoryBudgetTests {
         #expect(MemoryBudget.format(bytes) == text)
     }
 
+    /// Guards the comparison in `check` (a mutant that refused an estimate of exactly the
+    /// budget survived without it).
+    @Test("an estimate of exactly the budget fits; one byte more is refused")
+    func checkEdge() {
+        let budget = MemoryBudget(bytes: 64 << 20)
+        #expect(throws: Never.self) { try budget.check(estimate: 64 << 20, what: "the run", detail: "") }
+        #expect(throws: MemoryBudget.Excess.self) { try budget.check(estimate: (64 << 20) + 1, what: "the run", detail: "") }
+    }
+
     @Test("run: the default matrix fits, the issue's 16 Mi servers × 128 threads does not; JSON costs more")
     func runEstimate() throws {
         #expect(MatrixConfiguration().estimatedPeakMemory(keepsPerServer: false).bytes < 256 << 20)
