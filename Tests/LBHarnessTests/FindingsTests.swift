@@ -1,5 +1,6 @@
 import LBHarness
 import LBWorkloads
+import LoadBalancing
 import Testing
 
 @Suite("Findings: computed from the cells, changing with them")
@@ -74,6 +75,33 @@ struct FindingsTests {
         #expect(findings.markdown.contains {
             $0 == "- Cheapest pick: **round-robin**, median pick p50 55 ns over its 2 one-thread cells; next p2c 60 ns."
         })
+    }
+
+    /// Guards which selectors the pick-cost and fairness findings name (mutants that broke a p50
+    /// tie by the lower picks/s, and named the second-ranked selector as the dearest or the least
+    /// fair, survived without it: the other tests rank two selectors, where second is last).
+    /// Four selectors, one-thread mixed and heavy-tail cells: p2c and round robin tie at 40 ns,
+    /// p2c with twice the picks/s.
+    @Test("of four selectors: a p50 tie goes to the higher picks/s; the dearest and the least fair are the last ranked")
+    func fourSelectors() {
+        let figures: [(SelectorKind, LockKind?, pickP50: UInt64, picksPerSecond: Double, jainLoad: Double)] = [
+            (.roundRobin, nil, 40, 1_000_000, 0.6), (.p2c, nil, 40, 2_000_000, 0.95),
+            (.sharded, nil, 60, 1_000_000, 0.9), (.buckets, .mutex, 80, 1_000_000, 0.8),
+        ]
+        let runs = figures.flatMap { selector, lock, p50, rate, jain in
+            [Workload.mixed, .heavyTail].map {
+                Run.run(selector, lock: lock, workload: $0, picksPerSecond: rate, pickP50: p50, jainLoad: jain)
+            }
+        }
+        let findings = Findings(Run.document(runs))
+        #expect(findings.pickCost.map(\.selector) == ["p2c", "round-robin", "sharded", "buckets+mutex"])
+        #expect(findings.unevenFairness.map(\.selector) == ["p2c", "sharded", "buckets+mutex", "round-robin"])
+        #expect(findings.markdown.contains(
+            "- Cheapest pick: **p2c**, median pick p50 40 ns over its 2 one-thread cells; next round-robin 40 ns, "
+                + "dearest buckets+mutex 80 ns."))
+        #expect(findings.markdown.contains(
+            "- Fairest under uneven durations (mixed, heavy-tail): **p2c**, median jainLoad 0.950 over 2 cells; "
+                + "least fair round-robin 0.600."))
     }
 
     @Test("selectors tied for fairest are each named with their own cell count")
