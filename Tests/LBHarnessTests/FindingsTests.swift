@@ -104,6 +104,22 @@ struct FindingsTests {
                 + "least fair round-robin 0.600."))
     }
 
+    /// Guards the scaling finding's two thresholds (mutants that counted any rise as scaling, and
+    /// added the cores note at exactly the core count, survived without it). Round robin at 1, 2
+    /// and 4 threads gains 5% and 8%: below the 10% that counts, so its limit is 1 thread.
+    @Test("scaling: a rise under 10% is no gain; the cores note appears only above the machine's cores")
+    func scalingThresholds() {
+        let runs = [(1, 1_000_000.0), (2, 1_050_000), (4, 1_080_000)].map { threads, rate in
+            Run.run(.roundRobin, threads: threads, picksPerSecond: rate)
+        }
+        let line = "- Scaling: picks/s stops rising (by 10% or more) after round-robin 1 thread (no gain from more)."
+        let onFour = Findings(Run.document(runs, machine: Run.machine(cores: 4)))
+        #expect(onFour.scaling == [.init(selector: "round-robin", peakThreads: 1, maxThreads: 4, speedupAtPeak: 1)])
+        #expect(onFour.markdown.contains(line))
+        #expect(Findings(Run.document(runs, machine: Run.machine(cores: 2))).markdown.contains(
+            line + " The machine has 2 cores: above 2 threads, workers share cores."))
+    }
+
     @Test("selectors tied for fairest are each named with their own cell count")
     func tiedFairestCounts() {
         // Round robin has 3 mixed cells, p2c 2: both at jainLoad 0.900 as printed.
