@@ -63,6 +63,19 @@ struct ResultsFileReaderTests {
         #expect(!machine.sameMachine(as: MadeUpResults.machine(build: "debug")))
     }
 
+    /// Guards the Swift version and the distribution in `sameMachine` (a mutant that left the
+    /// Swift version out survived without it: the test above varies only CPU, cores, build and kernel).
+    @Test("another Swift version or another distribution is another machine")
+    func swiftAndDistribution() {
+        let machine = MadeUpResults.machine()
+        var otherSwift = machine
+        otherSwift.swift = "6.2"
+        #expect(!machine.sameMachine(as: otherSwift))
+        var otherDistribution = machine
+        otherDistribution.os = "Ubuntu 24.04 LTS, Linux 6.1.0"
+        #expect(!machine.sameMachine(as: otherDistribution))
+    }
+
     @Test("a run repeated in another document (a copy) is merged once; another measurement of the same cell is kept")
     func repeatedRuns() {
         let first = MadeUpResults.document([MadeUpResults.run(.p2c), MadeUpResults.run(.roundRobin)])
