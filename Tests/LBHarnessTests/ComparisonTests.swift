@@ -33,12 +33,16 @@ struct ComparisonTests {
         #expect(comparison.cells.map(\.cell.concurrency) == [32, 64, 128, 32])
     }
 
+    /// A min-heap+mutex cell whose pick p50 rises 50%, jainLoad 20% and contention falls 50%,
+    /// while picks/s rises 5% (within a 10% band) and the p99 stays.
+    static let movedBase = Run.run(.minHeap, lock: .mutex, picksPerSecond: 1_000_000, pickP50: 100, pickP99: 200,
+                                   jainLoad: 0.8, lockWaitNsPerPick: 10)
+    static let movedNew = Run.run(.minHeap, lock: .mutex, picksPerSecond: 1_050_000, pickP50: 150, pickP99: 200,
+                                  jainLoad: 0.96, lockWaitNsPerPick: 5)
+
     @Test("ratios are new ÷ base; a metric outside the noise band is moved, one inside is not")
     func ratiosAndNoise() throws {
-        let base = [Run.run(.minHeap, lock: .mutex, picksPerSecond: 1_000_000, pickP50: 100, pickP99: 200,
-                            jainLoad: 0.8, lockWaitNsPerPick: 10)]
-        let new = [Run.run(.minHeap, lock: .mutex, picksPerSecond: 1_050_000, pickP50: 150, pickP99: 200,
-                           jainLoad: 0.96, lockWaitNsPerPick: 5)]
+        let base = [Self.movedBase], new = [Self.movedNew]
         let cell = try #require(try Self.compare(base, new).cells.first)
         let ratios = try #require(cell.ratios)
         #expect(ratios[.picksPerSecond] == 1.05 && ratios[.pickP50Ns] == 1.5 && ratios[.pickP99Ns] == 1)
@@ -47,6 +51,30 @@ struct ComparisonTests {
         #expect(!cell.regression)
         // A wider band lets everything but the 1.5× p50 and the 0.5× contention through.
         #expect(try Self.compare(base, new, noise: 30).cells[0].moved == [.pickP50Ns, .contention])
+    }
+
+    /// Guards the comparison's columns (mutants that swapped the base and new picks/s in the
+    /// Markdown and in the CSV, and counted a fairer jainLoad as worse, survived without it: the
+    /// other tests read ratios and the picks/s change alone). Beside the moved cell, a p2c cell
+    /// that did not change.
+    @Test("each comparison cell holds its column's value, Markdown and CSV; a fairer jainLoad is better; an unchanged cell is not moved")
+    func comparisonCells() throws {
+        let comparison = try Self.compare([Self.movedBase, Run.run(.p2c)], [Self.movedNew, Run.run(.p2c)])
+        #expect(comparison.summary.matched == 2 && comparison.summary.moved == 1)
+        let markdown = ComparisonMarkdown.render(comparison)
+        #expect(markdown.contains("- 2 cells on both sides, 1 moved beyond the band; 0 only in base, 0 only in new."))
+        #expect(ReportTests.markdownRow(markdown, header: "| cell |", row: "| min-heap+mutex/") == [
+            "cell": "min-heap+mutex/uniform/servers:8/threads:1/concurrency:32", "base picks/s": "1.00 M",
+            "new picks/s": "1.05 M", "picks/s": "1.05×", "pick p50": "1.50×", "pick p99": "1.00×", "jainLoad": "1.200×",
+            "contention": "0.50×", "moved": "pick p50 +50% (worse), jainLoad +20% (better), contention −50% (better)",
+        ])
+        let csv = try #require(ReportTests.csvRow(ComparisonCSV.render(comparison), row: "min-heap,"))
+        let expected = [
+            "side": "both", "base.picksPerSecond": "1000000.0", "new.picksPerSecond": "1050000.0", "ratio.picksPerSecond": "1.05",
+            "base.pickP50Ns": "100.0", "new.pickP50Ns": "150.0", "ratio.pickP50Ns": "1.5", "base.contention": "10.0",
+            "new.contention": "5.0", "ratio.contention": "0.5", "moved": "pickP50Ns;jainLoad;contention", "regression": "false",
+        ]
+        for (column, value) in expected { #expect(csv[column] == value, "\(column)") }
     }
 
     @Test("a change of exactly the band is inside it, up or down, as the regression threshold's edge is, for every whole percentage")

@@ -15,6 +15,23 @@ struct ContentionFiguresTests {
         #expect(figures.casRetriesPerPick == nil)
     }
 
+    /// Guards the two edges of the per-pick figures (mutants that called a lock never acquired
+    /// fully contended, and that divided by zero picks, survived without it): no acquisition is
+    /// no contention, and a cell without picks counts its waits as if it had made one.
+    @Test("no lock acquisitions: nothing contended; no measured picks: finite figures, not NaN")
+    func emptyDeltas() {
+        let statistics = ContentionStatistics(
+            lock: LockStatistics(acquisitions: 7, contendedAcquisitions: 2, waitNanoseconds: 500), casRetries: 3)
+        let idle = ContentionFigures(before: statistics, after: statistics, picks: 0)
+        #expect(idle.lockContendedFraction == 0)
+        #expect(idle.lockWaitNsPerPick == 0)
+        #expect(idle.casRetriesPerPick == 0)
+        let later = ContentionStatistics(
+            lock: LockStatistics(acquisitions: 7, contendedAcquisitions: 2, waitNanoseconds: 800), casRetries: 5)
+        let noPicks = ContentionFigures(before: statistics, after: later, picks: 0)
+        #expect(noPicks.lockWaitNsPerPick == 300 && noPicks.casRetriesPerPick == 2)
+    }
+
     @Test("CAS retries per pick; lock figures absent")
     func casDeltas() {
         let figures = ContentionFigures(

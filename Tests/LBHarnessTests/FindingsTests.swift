@@ -1,5 +1,6 @@
 import LBHarness
 import LBWorkloads
+import LoadBalancing
 import Testing
 
 @Suite("Findings: computed from the cells, changing with them")
@@ -74,6 +75,49 @@ struct FindingsTests {
         #expect(findings.markdown.contains {
             $0 == "- Cheapest pick: **round-robin**, median pick p50 55 ns over its 2 one-thread cells; next p2c 60 ns."
         })
+    }
+
+    /// Guards which selectors the pick-cost and fairness findings name (mutants that broke a p50
+    /// tie by the lower picks/s, and named the second-ranked selector as the dearest or the least
+    /// fair, survived without it: the other tests rank two selectors, where second is last).
+    /// Four selectors, one-thread mixed and heavy-tail cells: p2c and round robin tie at 40 ns,
+    /// p2c with twice the picks/s.
+    @Test("of four selectors: a p50 tie goes to the higher picks/s; the dearest and the least fair are the last ranked")
+    func fourSelectors() {
+        let figures: [(SelectorKind, LockKind?, pickP50: UInt64, picksPerSecond: Double, jainLoad: Double)] = [
+            (.roundRobin, nil, 40, 1_000_000, 0.6), (.p2c, nil, 40, 2_000_000, 0.95),
+            (.sharded, nil, 60, 1_000_000, 0.9), (.buckets, .mutex, 80, 1_000_000, 0.8),
+        ]
+        let runs = figures.flatMap { selector, lock, p50, rate, jain in
+            [Workload.mixed, .heavyTail].map {
+                Run.run(selector, lock: lock, workload: $0, picksPerSecond: rate, pickP50: p50, jainLoad: jain)
+            }
+        }
+        let findings = Findings(Run.document(runs))
+        #expect(findings.pickCost.map(\.selector) == ["p2c", "round-robin", "sharded", "buckets+mutex"])
+        #expect(findings.unevenFairness.map(\.selector) == ["p2c", "sharded", "buckets+mutex", "round-robin"])
+        #expect(findings.markdown.contains(
+            "- Cheapest pick: **p2c**, median pick p50 40 ns over its 2 one-thread cells; next round-robin 40 ns, "
+                + "dearest buckets+mutex 80 ns."))
+        #expect(findings.markdown.contains(
+            "- Fairest under uneven durations (mixed, heavy-tail): **p2c**, median jainLoad 0.950 over 2 cells; "
+                + "least fair round-robin 0.600."))
+    }
+
+    /// Guards the scaling finding's two thresholds (mutants that counted any rise as scaling, and
+    /// added the cores note at exactly the core count, survived without it). Round robin at 1, 2
+    /// and 4 threads gains 5% and 8%: below the 10% that counts, so its limit is 1 thread.
+    @Test("scaling: a rise under 10% is no gain; the cores note appears only above the machine's cores")
+    func scalingThresholds() {
+        let runs = [(1, 1_000_000.0), (2, 1_050_000), (4, 1_080_000)].map { threads, rate in
+            Run.run(.roundRobin, threads: threads, picksPerSecond: rate)
+        }
+        let line = "- Scaling: picks/s stops rising (by 10% or more) after round-robin 1 thread (no gain from more)."
+        let onFour = Findings(Run.document(runs, machine: Run.machine(cores: 4)))
+        #expect(onFour.scaling == [.init(selector: "round-robin", peakThreads: 1, maxThreads: 4, speedupAtPeak: 1)])
+        #expect(onFour.markdown.contains(line))
+        #expect(Findings(Run.document(runs, machine: Run.machine(cores: 2))).markdown.contains(
+            line + " The machine has 2 cores: above 2 threads, workers share cores."))
     }
 
     @Test("selectors tied for fairest are each named with their own cell count")

@@ -47,6 +47,15 @@ struct MatrixConfigurationTests {
         #expect(try MatrixConfiguration(workloads: [.uniform], weights: [1, 2]).cells().allSatisfy { $0.servers == 2 })
     }
 
+    /// Guards the report header's length (a mutant that printed seconds with no decimals, so a
+    /// 0.25 s cell read "0 s per cell", survived without it).
+    @Test("a cell's length as the report header states it: grouped picks, or seconds to the millisecond")
+    func lengthDescription() {
+        #expect(RunLength.standard.description == "400,000 picks per cell (all threads together)")
+        #expect(RunLength.seconds(0.25).description == "0.250 s per cell")
+        #expect(RunLength.seconds(2).description == "2.000 s per cell")
+    }
+
     @Test("the default concurrency leaves every thread a connection")
     func concurrencyAtLeastThreads() throws {
         let cells = try MatrixConfiguration(selectors: [.linearScan], serverCounts: [1], threadCounts: [8],

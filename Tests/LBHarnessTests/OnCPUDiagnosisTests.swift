@@ -42,6 +42,26 @@ struct OnCPUDiagnosisTests {
             runQueueWaitNanoseconds: 15, voluntaryContextSwitches: 0, involuntaryContextSwitches: 5))
     }
 
+    /// Guards the sums over workers by exact figures (a mutant that wrote the involuntary switches
+    /// as the voluntary ones survived without it: the kernel-driven tests only bound the figures
+    /// and read the involuntary count alone). Worker 1: 1 s wall, 0.5 s on CPU, 0.1 s in the run
+    /// queue, so 0.4 s asleep; worker 2: 0.8 s wall, 0.9 s on CPU (its clock's skew), so no sleep.
+    /// Over a 1 s cell: run queue 0.1 + 0.1, sleep 0.4.
+    @Test("scheduling figures: run queue and sleep summed over workers in workers, switches each in their own field")
+    func schedulingSums() throws {
+        let figures = try #require(SchedulingFigures(workers: [
+            (1_000_000_000, 500_000_000, ThreadSchedulingSample(
+                runQueueWaitNanoseconds: 100_000_000, voluntaryContextSwitches: 3, involuntaryContextSwitches: 40)),
+            (800_000_000, 900_000_000, ThreadSchedulingSample(
+                runQueueWaitNanoseconds: 100_000_000, voluntaryContextSwitches: 4, involuntaryContextSwitches: 50)),
+        ], wallSeconds: 1))
+        #expect(abs(figures.runQueueWait - 0.2) < 1e-12)
+        #expect(abs(figures.voluntarySleep - 0.4) < 1e-12)
+        #expect(figures.voluntaryContextSwitches == 7 && figures.involuntaryContextSwitches == 90)
+        #expect(SchedulingFigures(workers: [(1, 1, nil)], wallSeconds: 1) == nil)
+        #expect(SchedulingFigures(workers: [], wallSeconds: 0) == nil)
+    }
+
     #if os(Linux)
     /// A worker that waits on a condition (a futex wait underneath) for 200 ms: the kernel must
     /// show a voluntary switch, and the figures must call the time lock sleep, not a busy

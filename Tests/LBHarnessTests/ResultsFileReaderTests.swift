@@ -63,6 +63,32 @@ struct ResultsFileReaderTests {
         #expect(!machine.sameMachine(as: MadeUpResults.machine(build: "debug")))
     }
 
+    /// Guards the Swift version and the distribution in `sameMachine` (a mutant that left the
+    /// Swift version out survived without it: the test above varies only CPU, cores, build and kernel).
+    @Test("another Swift version or another distribution is another machine")
+    func swiftAndDistribution() {
+        let machine = MadeUpResults.machine()
+        var otherSwift = machine
+        otherSwift.swift = "6.2"
+        #expect(!machine.sameMachine(as: otherSwift))
+        var otherDistribution = machine
+        otherDistribution.os = "Ubuntu 24.04 LTS, Linux 6.1.0"
+        #expect(!machine.sameMachine(as: otherDistribution))
+    }
+
+    /// Guards the second condition of `merge` (a mutant that tagged runs only when the incoming
+    /// machine differed survived without it): once a document holds several machines, runs merged
+    /// from its own machine must carry theirs too, or their rows lose the machine column's number.
+    @Test("after another machine's runs, runs merged from the document's own machine are tagged too")
+    func ownMachineAfterMixing() {
+        var merged = MadeUpResults.document([MadeUpResults.run(.roundRobin)])
+        merged.merge(MadeUpResults.document([MadeUpResults.run(.p2c)], machine: MadeUpResults.machine(cores: 16)))
+        let own = MadeUpResults.machine(kernel: "6.2")
+        merged.merge(MadeUpResults.document([MadeUpResults.run(.sharded)], machine: own))
+        #expect(merged.runs.allSatisfy { $0.machine != nil })
+        #expect(merged.runs.last?.machine == own)
+    }
+
     @Test("a run repeated in another document (a copy) is merged once; another measurement of the same cell is kept")
     func repeatedRuns() {
         let first = MadeUpResults.document([MadeUpResults.run(.p2c), MadeUpResults.run(.roundRobin)])

@@ -47,6 +47,18 @@ struct NumberFormatTests {
         #expect(NumberFormat.nanoseconds(UInt64.max) == "9,223,372,036,854,775,807")
     }
 
+    /// Guards `rate`'s thresholds (a mutant that switched to kilo at 1,000 instead of 10,000
+    /// survived without it): each unit starts exactly where the documentation says.
+    @Test("rates change unit exactly at 10 k, 1 M and 10 M")
+    func rateThresholds() {
+        #expect(NumberFormat.rate(9_999) == "9999")
+        #expect(NumberFormat.rate(10_000) == "10 k")
+        #expect(NumberFormat.rate(999_000) == "999 k")
+        #expect(NumberFormat.rate(1_000_000) == "1.00 M")
+        #expect(NumberFormat.rate(9_990_000) == "9.99 M")
+        #expect(NumberFormat.rate(10_000_000) == "10.0 M")
+    }
+
     @Test("durations in the unit they read best in")
     func duration() {
         #expect(NumberFormat.duration(45.2) == "45 s")
@@ -75,6 +87,19 @@ struct ScanVisitCostTests {
         #expect(abs(cost.seconds(visits: 2e9, entries: 10) - 3) < 1e-12)
         #expect(abs(cost.seconds(visits: 2e9, entries: Int.max) - 8) < 1e-12)
         #expect(cost.seconds(visits: Double(Int.max) * Double(Int.max), entries: 1).isFinite)
+    }
+}
+
+@Suite("Median")
+struct MedianTests {
+    /// Guards the sort before the middle is taken (a mutant that took the middle of the values
+    /// as given survived without it: every list the other tests summarise arrived sorted).
+    @Test("the median of values in any order is the middle one of them sorted, or the mean of the two middle ones")
+    func unsorted() {
+        #expect(Median.of([3, 1, 2]) == 2)
+        #expect(Median.of([9, 1, 5, 3]) == 4)
+        #expect(Median.of([0.9, 0.5, 0.7, 0.6, 0.8]) == 0.7)
+        #expect(Median.of([5]) == 5)
     }
 }
 

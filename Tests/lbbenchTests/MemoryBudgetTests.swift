@@ -31,6 +31,26 @@ struct MemoryBudgetTests {
         #expect(MemoryBudget.standard.bytes <= 4 << 30)
     }
 
+    /// Guards `format`'s unit steps and digits (mutants that kept 1,024 of a unit instead of
+    /// moving up, or printed 31.94 GiB and 2.5 GiB, survived without it): three significant
+    /// digits in the largest unit that keeps the value at 1 or more.
+    @Test("budgets print in binary units with three significant digits", arguments: [
+        (1_023, "1023 B"), (1_024, "1 KiB"), (1 << 20, "1 MiB"), (512 << 20, "512 MiB"), (1 << 30, "1 GiB"),
+        (5 << 29, "2.50 GiB"), (Int(31.94 * Double(1 << 30)), "31.9 GiB"), (1 << 40, "1 TiB"),
+    ])
+    func format(bytes: Int, text: String) {
+        #expect(MemoryBudget.format(bytes) == text)
+    }
+
+    /// Guards the comparison in `check` (a mutant that refused an estimate of exactly the
+    /// budget survived without it).
+    @Test("an estimate of exactly the budget fits; one byte more is refused")
+    func checkEdge() {
+        let budget = MemoryBudget(bytes: 64 << 20)
+        #expect(throws: Never.self) { try budget.check(estimate: 64 << 20, what: "the run", detail: "") }
+        #expect(throws: MemoryBudget.Excess.self) { try budget.check(estimate: (64 << 20) + 1, what: "the run", detail: "") }
+    }
+
     @Test("run: the default matrix fits, the issue's 16 Mi servers × 128 threads does not; JSON costs more")
     func runEstimate() throws {
         #expect(MatrixConfiguration().estimatedPeakMemory(keepsPerServer: false).bytes < 256 << 20)
