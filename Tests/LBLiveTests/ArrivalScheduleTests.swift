@@ -48,4 +48,31 @@ struct ArrivalScheduleTests {
         )
         #expect(arrivals.count == 123)
     }
+
+    /// A mutant that drew the sizes from the gaps' own random stream survived the tests above:
+    /// each exponential size then equals its gap times the rate.
+    @Test("Sizes are drawn independently of the gaps between arrivals")
+    func sizesIndependentOfGaps() {
+        let rate = 100.0
+        let arrivals = ArrivalSchedule.poisson(
+            rate: rate, duration: 400, maximumRequests: 1_000_000, sizes: Workload.exponential.durations.normalizedToUnitMean,
+            seed: 4
+        )
+        var gaps: [Double] = []
+        var previous = 0.0
+        for arrival in arrivals {
+            gaps.append(arrival.time - previous)
+            previous = arrival.time
+        }
+        let sizes = arrivals.map(\.size)
+        // Pearson's correlation: about ±1/√n (n ≈ 40,000, so ±0.005) when independent; 1 from one stream.
+        func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+        let (gapMean, sizeMean) = (mean(gaps), mean(sizes))
+        let covariance = zip(gaps, sizes).reduce(0) { $0 + ($1.0 - gapMean) * ($1.1 - sizeMean) }
+        let gapSquares = gaps.reduce(0) { $0 + ($1 - gapMean) * ($1 - gapMean) }
+        let sizeSquares = sizes.reduce(0) { $0 + ($1 - sizeMean) * ($1 - sizeMean) }
+        let correlation = covariance / (gapSquares * sizeSquares).squareRoot()
+        #expect(arrivals.count > 35_000)
+        #expect(abs(correlation) < 0.05, "correlation of gaps and sizes \(correlation)")
+    }
 }

@@ -30,4 +30,30 @@ struct BackendCountersTests {
         try await backend.close()
         try await group.shutdownGracefully()
     }
+
+    /// A mutant that started the window's maximum at 0 survived the test above, where the
+    /// requests in flight at the window's start were already answered.
+    @Test("Requests in flight when the window starts count towards its maximum, though they end in it")
+    func maximumCountsRequestsCarriedIntoTheWindow() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let backend = try await LiveBackend.start(index: 0, speed: 1, capacity: .processorSharing, on: group.next())
+        // Two requests of 1 s of work share the backend: both are answered 2 s after they arrive.
+        let clients = try (0..<2).map { _ in try RawClient(port: backend.port) }
+        for client in clients { client.send(workNanoseconds: 1_000_000_000) }
+        var start = try await backend.counters()
+        for _ in 0..<500 where start.inFlight < 2 {
+            try await Task.sleep(nanoseconds: 2_000_000)
+            start = try await backend.counters()
+        }
+        start = try await backend.counters(startingWindow: true)
+        try #require(start.inFlight == 2, "both requests must still be in flight when the window starts")
+        // The window: no arrival, the two requests complete (the counts recorded then are 1 and 0).
+        for client in clients { #expect(client.readHead().hasPrefix("HTTP/1.1 200")) }
+        let end = try await backend.counters()
+        #expect(end.inFlight == 0)
+        #expect(end.maximumInFlight == 2)
+        for client in clients { client.close() }
+        try await backend.close()
+        try await group.shutdownGracefully()
+    }
 }

@@ -101,6 +101,23 @@ struct CapacityModelTests {
         #expect(model.inFlight == 0)
     }
 
+    /// A mutant that cancelled without first completing what was already due survived the test
+    /// above: with the server left empty, nobody else's service showed the overdue request's share.
+    @Test("PS: a cancel after a missed completion shares the time after it among those still running")
+    func processorSharingCancelAfterLateTimerWithOthers() {
+        // Speed 1: A (work 1), B (work 3) and C (work 3) share it from 0, so A is done at 3, with
+        // B and C at 1 each. C is cancelled at 4, A's timer late: from 3 to 4 B and C ran at ½,
+        // so B has 1.5 done and finishes alone at 5.5 (with A charged a share until 4, at 6).
+        var model = ProcessorSharingCapacity(speed: 1)
+        model.admit(0, work: 1, at: 0)
+        model.admit(1, work: 3, at: 0)
+        model.admit(2, work: 3, at: 0)
+        model.cancel(2, at: 4)
+        #expect(model.takeCompleted(at: 4) == [0])
+        #expect(abs(model.nextCompletion()! - 5.5) < 1e-9)
+        #expect(model.inFlight == 1)
+    }
+
     @Test("PS: zero work completes at once")
     func processorSharingZeroWork() {
         var model = ProcessorSharingCapacity(speed: 1)

@@ -357,4 +357,42 @@ struct HTTPFramerTests {
         if case .head = event { return true }
         return false
     }
+
+    /// Mutants that accepted a Content-Length of 19 digits, a DEL byte in a field value, `g` as
+    /// a hex digit, and status codes up to 999, survived the lists above, whose nearest cases were
+    /// 20 digits, a control byte below space, `zz` and a four-digit status.
+    @Test("The grammar's edges: 18 Content-Length digits read, 19 refused; DEL in a field value refused; hex digits end at f; status codes at 599")
+    func grammarEdges() throws {
+        let eighteen = "HTTP/1.1 200 OK\r\nContent-Length: 999999999999999999\r\n\r\n"
+        let head = try #require(Self.head(of: Self.frameEverySplit(eighteen).0))
+        #expect(head.framing == .contentLength(999_999_999_999_999_999))
+        let nineteen = "HTTP/1.1 200 OK\r\nContent-Length: 1000000000000000000\r\n\r\n"
+        #expect(Self.frameEverySplit(nineteen).0.error == .malformedContentLength)
+        #expect(Self.frameEverySplit("HTTP/1.1 200 OK\r\nX: a\u{7F}b\r\n\r\n").0.error == .malformedHeaderLine)
+        #expect(Self.frameEverySplit("GET / HTTP/1.1\r\nX: a\u{7F}\r\n\r\n", role: .request).0.error == .malformedHeaderLine)
+        let chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let lastHexDigits = chunked + "f\r\n" + String(repeating: "x", count: 15) + "\r\nF\r\n" + String(repeating: "y", count: 15)
+            + "\r\n0\r\n\r\n"
+        let framed = Self.frameEverySplit(lastHexDigits).0
+        #expect(framed.error == nil && framed.events.last == .init(event: .end, at: lastHexDigits.utf8.count))
+        #expect(Self.frameEverySplit(chunked + "g\r\n").0.error == .malformedChunk)
+        #expect(Self.frameEverySplit(chunked + "1g\r\n").0.error == .malformedChunk)
+        #expect(Self.head(of: Self.frameEverySplit("HTTP/1.1 599 Custom\r\nContent-Length: 0\r\n\r\n").0)?.status == 599)
+        #expect(Self.frameEverySplit("HTTP/1.1 600 Custom\r\nContent-Length: 0\r\n\r\n").0.error == .malformedStartLine)
+    }
+
+    /// A mutant that bounded each header line by the head's limit, rather than the head as a
+    /// whole, survived the test above, whose over-long head was one line.
+    @Test("The head's bound counts every line: many short header lines over it are refused")
+    func manyLinesOverTheHeadBound() {
+        let line = "X-Filler: " + String(repeating: "a", count: 48) + "\r\n"  // 60 bytes
+        let lines = HTTPFramer.maximumHeadBytes / 60 + 1
+        let text = "HTTP/1.1 200 OK\r\n" + String(repeating: line, count: lines) + "\r\n"
+        let bytes = Array(text.utf8)
+        #expect(Self.frame([bytes]).0.error == .headTooLarge)
+        #expect(Self.frame(stride(from: 0, to: bytes.count, by: 1_000).map { Array(bytes[$0..<min($0 + 1_000, bytes.count)]) }).0.error == .headTooLarge)
+        // Under the bound by a line, the same lines make a head.
+        let fitting = "HTTP/1.1 200 OK\r\n" + String(repeating: line, count: lines - 3) + "\r\n"
+        #expect(Self.frame([Array(fitting.utf8)]).0.error == nil)
+    }
 }

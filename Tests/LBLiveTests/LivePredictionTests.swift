@@ -207,6 +207,47 @@ struct LivePredictionTests {
                 meanInFlight: inFlight, busiestOverAverageInFlight: predicted)
         )
     }
+
+    /// A mutant that let a window hold fewer than 10 requests per batch survived the test above,
+    /// whose windows were all longer than that floor.
+    @Test("A band's window holds at least 10 requests per batch of the simulator's estimate, however short the run")
+    func bandWindowFloor() throws {
+        var configuration = LiveConfiguration()
+        configuration.duration = 1  // 85 requests at the default rate
+        let floor = 10 * SimulationConfiguration(weights: [1], traffic: .open(utilization: 0.5), sizes: .workload(.uniform), jobs: 1, seed: 1).batches
+        #expect(floor > 85)
+        let band = try #require(try PredictionSource(configuration: configuration).busiestRatioBand(
+            own: .selector(.linearScan), peer: .haproxyLeastConnections, maximumWindows: 3))
+        #expect(band.requestsPerWindow == floor)
+    }
+
+    /// Mutants that passed a closed loop's think time to the simulator in seconds rather than
+    /// units, and predicted a one-slot FCFS backend as processor sharing, survived the suite:
+    /// no prediction of either was compared with what theory says of it.
+    @Test("Predictions follow the run's discipline and think time: M/D/1 FCFS and PS, a closed loop that mostly thinks")
+    func predictionsFollowTheFarm() throws {
+        // One backend, requests of constant size, ρ 0.5: FCFS (M/D/1) answers in 1 + ρ / (2(1 − ρ)) = 1.5
+        // units on average, processor sharing in 1 / (1 − ρ) = 2.
+        var configuration = LiveConfiguration()
+        configuration.weights = [1]
+        configuration.workload = .uniform
+        configuration.traffic = .open(utilization: 0.5)
+        configuration.simulatedJobs = 50_000
+        configuration.capacity = .firstComeFirstServed(slots: 1)
+        let fcfs = try #require(try PredictionSource(configuration: configuration).prediction(for: .selector(.roundRobin)))
+        #expect(abs(fcfs.meanResponse - 1.5) < 0.05, "FCFS mean response \(fcfs.meanResponse)")
+        configuration.capacity = .processorSharing
+        let ps = try #require(try PredictionSource(configuration: configuration).prediction(for: .selector(.roundRobin)))
+        #expect(abs(ps.meanResponse - 2) < 0.1, "PS mean response \(ps.meanResponse)")
+        // Eight clients thinking 100 units (1 s of 10 ms units) between requests of 1 unit: the
+        // backend is busy about 8 % of the time, so a request waits little (1 unit of thinking
+        // would keep it saturated: about 7 units a request).
+        configuration.unit = 0.01
+        configuration.traffic = .closed(population: 8, thinkTime: 1)
+        configuration.simulatedJobs = 20_000
+        let closed = try #require(try PredictionSource(configuration: configuration).prediction(for: .selector(.roundRobin)))
+        #expect(closed.meanResponse < 1.2, "closed-loop mean response \(closed.meanResponse)")
+    }
 }
 
 /// The warning that the machine did not keep up: a late generator or rows that lost requests.

@@ -326,4 +326,59 @@ struct LiveConfigurationTests {
         configuration.traffic = .closed(population: 1, thinkTime: 1)
         #expect(throws: Never.self) { try configuration.validate() }
     }
+
+    /// A mutant that took the arrival rate from the number of backends rather than their total
+    /// speed survived the suite: the default farm (2,1,1,1) would have run at ρ 0.68, not 0.85.
+    @Test("Open traffic's arrival rate is ρ × the farm's total speed ÷ the mean request's work")
+    func arrivalRate() throws {
+        var configuration = LiveConfiguration()
+        #expect(abs(try #require(configuration.arrivalRate) - 0.85 * 5 / 0.05) < 1e-9)
+        configuration.weights = [3, 1]
+        configuration.traffic = .open(utilization: 0.5)
+        configuration.unit = 0.01
+        #expect(abs(try #require(configuration.arrivalRate) - 200) < 1e-9)
+        configuration.traffic = .closed(population: 4, thinkTime: 0)
+        #expect(configuration.arrivalRate == nil, "a closed loop has no arrival rate")
+    }
+
+    /// Mutants that refused 64 backends, accepted ports 1000–1023 and accepted a zero-second
+    /// window survived the suite: no test sat on those edges.
+    @Test("Each bound accepts its edge and refuses one step past it, naming its option")
+    func edges() {
+        let cases: [(option: String, change: (inout LiveConfiguration) -> Void, accepted: Bool)] = [
+            ("--weights", { $0.weights = Array(repeating: 1, count: 64) }, true),
+            ("--weights", { $0.weights = Array(repeating: 1, count: 65) }, false),
+            ("--weights", { $0.weights = [100, 1] }, true),
+            ("--weights", { $0.weights = [101, 1] }, false),
+            ("--port", { $0.balancers = [.lbbench]; $0.selectors = [.linearScan]; $0.port = 1_023 }, false),
+            ("--port", { $0.balancers = [.lbbench]; $0.selectors = [.linearScan]; $0.port = 65_536 }, false),
+            ("--duration", { $0.duration = 0.1 }, true),
+            ("--duration", { $0.duration = 0.099 }, false),
+            ("--duration", { $0.duration = 600 }, true),
+            ("--duration", { $0.duration = 600.001 }, false),
+            ("--warmup", { $0.warmup = 0 }, true),
+            ("--warmup", { $0.warmup = -0.001 }, false),
+            ("--drain", { $0.drain = 600 }, true),
+            ("--drain", { $0.drain = 600.001 }, false),
+            ("--max-requests", { $0.maximumRequests = 1_000_000 }, true),
+            ("--max-requests", { $0.maximumRequests = 1_000_001 }, false),
+            ("--proxy-threads", { $0.proxyThreads = 64 }, true),
+            ("--proxy-threads", { $0.proxyThreads = 65 }, false),
+            ("--max-connections", { $0.maximumConnections = 10_000 }, true),
+            ("--max-connections", { $0.maximumConnections = 10_001 }, false),
+            ("--population", { $0.traffic = .closed(population: 4_000, thinkTime: 0) }, true),
+            ("--population", { $0.traffic = .closed(population: 4_001, thinkTime: 0) }, false),
+        ]
+        for (option, change, accepted) in cases {
+            var configuration = LiveConfiguration()
+            change(&configuration)
+            do {
+                try configuration.validate()
+                #expect(accepted, "\(option): a value past the bound was accepted")
+            } catch {
+                #expect(!accepted, "\(option): the bound itself was refused: \(error)")
+                #expect(error.option == option, "\(error)")
+            }
+        }
+    }
 }

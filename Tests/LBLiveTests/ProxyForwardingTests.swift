@@ -194,4 +194,40 @@ struct ProxyForwardingTests {
             #expect(backend.connections == 1)
         }
     }
+
+    /// A mutant that pooled an upstream connection whose request was still being sent (the
+    /// backend answered before the body's end) survived the suite: the next request would have
+    /// gone out on it as the rest of that body.
+    @Test("A backend that answers before the request's body is all sent: its connection is closed, not reused")
+    func earlyAnswerIsNotReused() async throws {
+        let response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+        try await withScriptedBackend([response]) { proxy, selector, backend in
+            let early = try RawClient(port: proxy.port)
+            early.send(raw: "POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 10\r\n\r\nabc")
+            #expect(early.receive(length: response.utf8.count) == response)
+            early.close()
+            #expect(try await selector.waitUntilBalanced())
+            let next = try RawClient(port: proxy.port)
+            next.send(workNanoseconds: 0)
+            #expect(next.receive(length: response.utf8.count) == response)
+            next.close()
+            #expect(backend.connections == 2, "the first connection was left mid-request; the next request needs its own")
+        }
+    }
+
+    /// A mutant that kept a client's connection open after the response it asked to close
+    /// with survived the suite: the tests read the response's `connection: close`, not the close.
+    @Test("A client that asks to close is closed after its response: HTTP/1.1 with connection: close, HTTP/1.0 without keep-alive")
+    func clientAskingToCloseIsClosed() async throws {
+        try await withScriptedBackend(["HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"]) { proxy, selector, _ in
+            for request in ["GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n", "GET / HTTP/1.0\r\nhost: x\r\n\r\n"] {
+                let client = try RawClient(port: proxy.port)
+                client.send(raw: request)
+                #expect(client.receiveUntilClosed().hasSuffix("\r\n\r\nok"), "\(request)")
+                #expect(client.isClosedByPeer(), "the proxy kept the connection open after: \(request)")
+                client.close()
+            }
+            #expect(try await selector.waitUntilBalanced())
+        }
+    }
 }

@@ -209,8 +209,10 @@ public enum LiveRunner {
         for station in stations { unreleased.append(try await station.balancer.unreleasedPicks()) }
 
         return stations.indices.map { index in
-            row(
-                stations[index].entry, outcome: outcomes[index], before: before[index].counters, after: after[index].counters,
+            let entry = stations[index].entry
+            return row(
+                balancer: entry.balancer, algorithm: entry.algorithm, family: entry.family, outcome: outcomes[index],
+                before: before[index].counters, after: after[index].counters,
                 cpuSeconds: after[index].cpu - before[index].cpu, unreleasedPicks: unreleased[index], window: window,
                 configuration: configuration
             )
@@ -219,9 +221,13 @@ public enum LiveRunner {
 
     /// One row from what the generator saw through a balancer, what its farm's backends
     /// counted at the window's two ends, and what lbbench's proxy left unreleased (`nil` for a peer).
-    private static func row(
-        _ entry: Entry, outcome: GeneratorOutcome, before: [BackendCounters], after: [BackendCounters],
-        cpuSeconds: Double, unreleasedPicks: Int?, window: Double, configuration: LiveConfiguration
+    /// Internal (not private) so that a test can check every figure against readings it made up.
+    ///
+    /// - Complexity: O(requests · log requests + backends) (the percentiles sort the latencies).
+    static func row(
+        balancer: BalancerChoice, algorithm: String, family: AlgorithmFamily, outcome: GeneratorOutcome,
+        before: [BackendCounters], after: [BackendCounters], cpuSeconds: Double, unreleasedPicks: Int?, window: Double,
+        configuration: LiveConfiguration
     ) -> LiveRowResult {
         let meanInFlight: [Double] = zip(before, after).map { Self.meanInFlight(before: $0, after: $1) }
         let (short, long) = LiveRowResult.summaries(outcome.samples)
@@ -232,7 +238,7 @@ public enum LiveRunner {
         let backendLongRequests: [Int] = zip(before, after).map { $1.longRequests - $0.longRequests }
         let segments = LiveSegment.split(samples, duration: configuration.duration, count: configuration.segments)
         return LiveRowResult(
-            balancer: entry.balancer.rawValue, algorithm: entry.algorithm, family: entry.family,
+            balancer: balancer.rawValue, algorithm: algorithm, family: family,
             requestsPerSecond: Double(samples.count) / configuration.duration,
             short: short, long: long, meanResponseUnits: meanResponseUnits,
             backendRequests: backendRequests, backendLongRequests: backendLongRequests, backendMeanInFlight: meanInFlight,
