@@ -32,4 +32,12 @@ struct BoundedFigureTests {
         #expect(BoundedFigure.signed(-0.05, decimals: 3, against: 0.05) == "-0.050")
         #expect(BoundedFigure.signed(-0.0001, decimals: 3, against: 0.05) == "-0.000")
     }
+
+    /// A mutant that printed a signed zero as negative survived the test above, which signed
+    /// only figures away from zero.
+    @Test("a zero difference prints with a plus sign")
+    func signedZero() {
+        #expect(BoundedFigure.signed(0, decimals: 3, against: 0.05) == "+0.000")
+        #expect(BoundedFigure.signed(0, decimals: 3, against: -0.01) == "+0.000")
+    }
 }

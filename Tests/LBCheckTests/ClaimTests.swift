@@ -239,4 +239,85 @@ struct ClaimTests {
         #expect(claims.allSatisfy { Set($0.keys) == ["id", "claim", "measured", "passed", "spread", "measurements"] })
         #expect(claims[0]["spread"] is NSNull)
     }
+
+    /// A mutant that let p2c level with round robin pass claim 3's ordering survived the tests
+    /// above, where p2c was always strictly on one side.
+    @Test("mixed: p2c level with round robin is not between it and the exact selectors")
+    func mixedP2CLevelFails() {
+        let level = claims.mixedFairnessClaims(Self.mixed(roundRobin: 0.8, p2c: 0.8))[1]
+        #expect(!level.passed && level.measured == "round-robin 0.800 = p2c 0.800 < linear-scan 1.000", "\(level.measured)")
+    }
+
+    /// A mutant that judged claim 4 on each selector's slowest run survived the tests above,
+    /// whose repetitions were alike.
+    @Test("uniform cost: each selector's fastest run decides, so one slow run of round robin cannot fail claim 4")
+    func uniformCostFastestRun() {
+        let repetitions = [40.0, 100].map { roundRobin in
+            SelectorKind.allCases.map { Self.run($0, meanPickNs: $0 == .roundRobin ? roundRobin : 38) }
+        }
+        let verdict = claims.uniformCostClaim(repetitions)
+        #expect(verdict.passed, "\(verdict.measured)")
+        #expect(verdict.measured.hasPrefix("round-robin 40.0 ns; cheapest other:"), "\(verdict.measured)")
+    }
+
+    /// A mutant that judged claim 4's fairness on each selector's fairest run survived the tests
+    /// above, whose repetitions were alike.
+    @Test("uniform fairness: the median run decides, so one fair run of round robin cannot pass claim 4")
+    func uniformFairnessMedianRun() {
+        let repetitions = [0.9, 0.95, 1.0].map { roundRobin in
+            SelectorKind.allCases.map { Self.run($0, jainLoad: $0 == .roundRobin ? roundRobin : 1) }
+        }
+        let verdict = claims.uniformFairnessClaim(repetitions)
+        #expect(!verdict.passed && verdict.measured.hasPrefix("round-robin 0.950;"), "\(verdict.measured)")
+    }
+
+    /// A mutant whose claim 6 passed with picks left unserved survived the suite: no test made
+    /// an unserved pick.
+    @Test("claim 6 fails on an unserved pick as on a leaked connection")
+    func unservedPickFails() {
+        var unserved = Self.run(.linearScan)
+        unserved.unservedPicks = 1
+        let verdict = claims.leakClaim([Self.run(.buckets), unserved])
+        #expect(!verdict.passed && verdict.measured == "2 cells: 0 leaked, 1 unserved", "\(verdict.measured)")
+        #expect(claims.leakClaim([Self.run(.buckets), Self.run(.linearScan)]).passed)
+    }
+
+    /// Mutants that failed a gap of exactly 2% in claim 7, and pooled the cells of every
+    /// concurrency with the same weights, survived the fast tests: only the slow test on the real
+    /// selectors (above) judged claim 7, and its cases all passed or all failed together.
+    @Test("claim 7 on hand-made cells: each case judged on its own cells; exactly 2% holds")
+    func lightLoadWeightsOnHandMadeCells() {
+        func cells(_ weights: [Int], concurrency: Int, picks: [Int]) -> [RunResult] {
+            ProjectClaims.exactKinds.map { kind in
+                var run = Self.run(kind, picks: picks, lock: .mutex)
+                run.weights = weights
+                run.concurrency = concurrency
+                return run
+            }
+        }
+        let four = ProjectClaims.shareWeights
+        let eight = four + four
+        #expect(ProjectClaims.lightLoadCases.map(\.concurrency) == [1, 2, 2, 3])
+        let proportional = [500, 1_000, 1_500, 2_000, 500, 1_000, 1_500, 2_000]
+        let runs = cells(four, concurrency: 1, picks: [25_500, 50_000, 75_000, 99_500])  // weight 1 exactly 2% over
+            + cells(four, concurrency: 2, picks: [1_025, 2_000, 3_000, 3_975])  // weight 1 2.5% over
+            + cells(eight, concurrency: 2, picks: proportional) + cells(eight, concurrency: 3, picks: proportional)
+        let verdicts = claims.lightLoadWeightClaims(runs)
+        let perCase = ProjectClaims.exactKinds.count
+        #expect(verdicts.count == 4 * perCase)
+        #expect(verdicts[0..<perCase].allSatisfy { $0.passed && $0.measured.hasPrefix("largest gap 2.00%") },
+                "\(verdicts[0..<perCase].map(\.measured))")
+        #expect(verdicts[perCase..<(2 * perCase)].allSatisfy { !$0.passed })
+        #expect(verdicts[(2 * perCase)...].allSatisfy { $0.passed })
+    }
+
+    /// A mutant that ran claim 4's uniform cells for as little as 10 picks survived the suite:
+    /// no test read their length.
+    @Test("claim 4's uniform runs last an eighth of the check's length, and at least 1,000 picks")
+    func uniformRunLength() throws {
+        var check = ProjectClaims(length: .picks(4_000), uniformRepetitions: 1)
+        #expect(try check.uniformCells().flatMap(\.self).allSatisfy { $0.picks == 1_000 })
+        check.length = .picks(16_000)
+        #expect(try check.uniformCells().flatMap(\.self).allSatisfy { $0.picks == 2_000 })
+    }
 }

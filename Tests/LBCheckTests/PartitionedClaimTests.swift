@@ -25,4 +25,21 @@ struct PartitionedClaimTests {
         }
         #expect(ProjectClaims().partitionedFairnessClaims(belowFloor).allSatisfy { !$0.passed })
     }
+
+    /// Mutants that failed a jainLoad of exactly the floor, and passed one level with p2c's,
+    /// survived the test above, whose figures sat away from both edges.
+    @Test("on the edges: exactly 0.99 holds; level with p2c does not")
+    func edges() {
+        func claim(partitioned: Double, p2c: Double) -> ClaimVerdict {
+            let runs = ClaimTests.mixed(roundRobin: 0.8, p2c: p2c).map { run in
+                var run = run
+                if run.selector == .partitioned { run.fairness.jainLoad = partitioned }
+                return run
+            }
+            return ProjectClaims().partitionedFairnessClaims(runs)[0]
+        }
+        #expect(claim(partitioned: 0.99, p2c: 0.92).passed)
+        let level = claim(partitioned: 0.995, p2c: 0.995)
+        #expect(!level.passed && level.measured == "partitioned 0.995, p2c 0.995", "\(level.measured)")
+    }
 }

@@ -181,4 +181,40 @@ struct TimingClaimTests {
         #expect(ClaimSpread("r", of: [0.2031, 0.2034]).text == "0.203 (2 rounds)")
         #expect(ClaimSpread("r", of: [152.4, 12.26]).text == "12.3–152 (2 rounds)")
     }
+
+    /// Mutants that failed a ratio of exactly its bound survived the tests above, whose ratios
+    /// all sat well inside or well outside.
+    @Test("cost: a ratio of exactly its bound holds, flat (2×) and cheaper (10× and 3×)")
+    func ratiosOnTheBoundHold() {
+        let onBounds = Self.samples([
+            Subject(.buckets, servers: 100_000): Array(repeating: 50, count: 5),
+            Subject(.p2c, servers: 100_000): Array(repeating: 50, count: 5),
+            Subject(.linearScan, servers: 1_024): Array(repeating: 1_200, count: 5),
+            Subject(.buckets, servers: 1_024): Array(repeating: 120, count: 5),
+            Subject(.minHeap, servers: 1_024): Array(repeating: 400, count: 5),
+        ])
+        let verdicts = claims.costVerdicts(onBounds, measurements: 1)
+        #expect(verdicts.map(\.id) == ["2a", "2b", "2c", "2d"])
+        #expect(verdicts.allSatisfy { $0.passed }, "\(verdicts.map(\.measured))")
+        #expect(verdicts.map { $0.measured.prefix(6) } == ["2.00× ", "2.00× ", "10.0× ", "3.00× "])
+    }
+
+    /// A mutant whose re-measurement replaced the earlier rounds instead of pooling them survived
+    /// the tests above, which pooled through their own closures.
+    @Test("re-measured cost rounds are pooled with the earlier ones: the fastest of all decides, every round is paired")
+    func costRoundsPool() {
+        let p2cLarge = Subject(.p2c, servers: 100_000)
+        var pooled = Self.samples([p2cLarge: [30, 40]], rounds: 2)
+        pooled.append(Self.samples([p2cLarge: [90, 80]], rounds: 2))
+        #expect(pooled.cost(p2cLarge) == 30)
+        #expect(pooled.pairedRatios(p2cLarge, over: Subject(.p2c, servers: 64)) == [1.2, 1.6, 3.6, 3.2])
+    }
+
+    /// A mutant that gave a spread end of exactly 10 two decimals survived the test above,
+    /// which had no end between 10 and 100.
+    @Test("a spread end from exactly 10 to 100 prints with one decimal")
+    func spreadTextFromTen() {
+        #expect(ClaimSpread("r", of: [10, 10.26]).text == "10.0–10.3 (2 rounds)")
+        #expect(ClaimSpread("r", of: [9.994, 99.94]).text == "9.99–99.9 (2 rounds)")
+    }
 }
