@@ -4,7 +4,10 @@ import LoadBalancing
 extension ProjectClaims {
     /// The replays of claim 1: a small farm with many steps (ties everywhere) and a large one.
     var replays: [ReplayCheck] {
-        [ReplayCheck(serverCount: 16, steps: 200_000, seed: seed), ReplayCheck(serverCount: 1_000, steps: 20_000, seed: seed)]
+        [
+            ReplayCheck(serverCount: 16, steps: replaySteps.sixteenServers, seed: seed),
+            ReplayCheck(serverCount: 1_000, steps: replaySteps.thousandServers, seed: seed),
+        ]
     }
 
     /// Claim 1, one verdict per exact selector: every replay, with every lock, matches the

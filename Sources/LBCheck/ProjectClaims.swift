@@ -34,8 +34,9 @@ import LoadBalancing
 /// reported (`remeasuringFailures`); the other claims are judged once.
 ///
 /// The settings are checked when `run()` starts: a `uniformRepetitions`, `servers` or
-/// measurement limit below 1, a negative or non-finite `jainMargin`, or a `largeFarm` of 64
-/// servers or fewer (claim 2 compares it with 64) stops the process before any work.
+/// measurement limit below 1, a negative or non-finite `jainMargin`, a replay of no steps, or a
+/// `largeFarm` of 64 servers or fewer (claim 2 compares it with 64) stops the process before any
+/// work.
 ///
 /// - Note: Runs harness cells one after another on the calling thread; about 6 s on an idle
 ///   2-core machine.
@@ -53,6 +54,9 @@ public struct ProjectClaims: Sendable {
     public var costProbe = CostProbe()
     /// Claim 2's large farm, whose cost is compared with 64 servers'.
     public var largeFarm = 100_000
+    /// Claim 1's replay lengths in steps: the 16-server farm's and the 1,000-server farm's
+    /// (shorter in tests, which run a debug build).
+    public var replaySteps = (sixteenServers: 200_000, thousandServers: 20_000)
     /// How many times a failing claim 4 (its pick latency) is measured before its FAIL stands.
     public var maximumMeasurements = 3
     /// How many times a failing claim 2 is measured before its FAIL stands: more than claim
@@ -118,6 +122,9 @@ public struct ProjectClaims: Sendable {
         precondition(servers >= 1, "ProjectClaims.servers \(servers): at least 1")
         precondition(jainMargin.isFinite && jainMargin >= 0, "ProjectClaims.jainMargin \(jainMargin): at least 0")
         precondition(largeFarm > 64, "ProjectClaims.largeFarm \(largeFarm): more than the 64 servers it is compared with")
+        precondition(
+            replaySteps.sixteenServers >= 1 && replaySteps.thousandServers >= 1,
+            "ProjectClaims.replaySteps \(replaySteps): at least 1 step per replay")
         precondition(maximumMeasurements >= 1, "ProjectClaims.maximumMeasurements \(maximumMeasurements): at least 1")
         precondition(
             maximumCostMeasurements >= 1, "ProjectClaims.maximumCostMeasurements \(maximumCostMeasurements): at least 1")

@@ -320,4 +320,20 @@ struct ClaimTests {
         check.length = .picks(16_000)
         #expect(try check.uniformCells().flatMap(\.self).allSatisfy { $0.picks == 2_000 })
     }
+
+    /// A mutant that replayed claim 1 under the default lock only survived the suite, although
+    /// the claim names all three: no test counted its replays (at their full length they take
+    /// about 5 minutes in a debug build; `replaySteps` makes them short here).
+    @Test("claim 1 replays every exact selector under every lock, on both farms")
+    func replaysEveryLock() throws {
+        var check = ProjectClaims()
+        check.replaySteps = (sixteenServers: 2_000, thousandServers: 200)
+        let verdicts = try check.replayClaims()
+        #expect(verdicts.count == ProjectClaims.exactKinds.count)
+        for verdict in verdicts {
+            #expect(verdict.passed, "\(verdict.measured)")
+            #expect(verdict.spread?.rounds == LockKind.allCases.count * 2, "one replay per lock and farm")
+            #expect(verdict.claim.contains("(\(LockKind.allCases.map(\.rawValue).joined(separator: ", ")))"))
+        }
+    }
 }

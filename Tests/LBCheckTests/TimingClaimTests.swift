@@ -166,6 +166,12 @@ struct TimingClaimTests {
             _ = try? claims.run()
         }
         #expect(margin.map { String(decoding: $0.standardErrorContent, as: UTF8.self) }?.contains("jainMargin -0.1") == true)
+        let steps = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var claims = ProjectClaims()
+            claims.replaySteps = (sixteenServers: 0, thousandServers: 20_000)
+            _ = try? claims.run()
+        }
+        #expect(steps.map { String(decoding: $0.standardErrorContent, as: UTF8.self) }?.contains("replaySteps") == true)
         let replay = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = ReplayCheck(serverCount: 0)
         }
