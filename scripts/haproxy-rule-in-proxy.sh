@@ -90,5 +90,5 @@ names = ["lbbench's rule ÷ HAProxy", "HAProxy's rule in lbbench's proxy ÷ HAPr
 for name, column in zip(names, columns):
     if column:
         print(f"{name}: median {statistics.median(column):.3f}, within 10%: "
-              f"{sum(abs(value - 1) <= 0.1 for value in column)} of {len(column)}")
+              f"{sum(abs(value - 1) <= 0.1 + 1e-9 for value in column)} of {len(column)}")
 PY

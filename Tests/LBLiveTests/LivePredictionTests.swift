@@ -99,6 +99,17 @@ struct LivePredictionTests {
         #expect(band.contains(0.9) && band.contains(1.25) && !band.contains(0.82) && !band.contains(1.26))
     }
 
+    @Test("Within 10% includes both bounds, 1.1 as well as 0.9, in the band's count and in the findings' line")
+    func withinTenPercentBounds() {
+        // 1.1 - 1 is 0.10000000000000009 in binary: a bare `<= 0.1` counted it outside.
+        let band = BusiestRatioBand(ratios: [0.9, 1.1, 0.8999999, 1.1000001, 1.0], requestsPerWindow: 100)
+        #expect(band.withinTenPercent == 3, "0.9, 1.0 and 1.1; not 0.8999999 or 1.1000001")
+        let ours = Self.row("lbbench", "linear-scan", measured: 1.1, predicted: 1.0, inFlight: [1, 1, 1, 1])
+        let theirs = Self.row("haproxy", "leastconn", measured: 1.0, predicted: 1.0, inFlight: [1, 1, 1, 1])
+        let line = LiveFindings([ours, theirs]).lines.last ?? ""
+        #expect(line.contains("HAProxy leastconn's (within 10%)"), "\(line)")
+    }
+
     @Test("The band simulates windows of the run's length from seeds of the run's seed, both rules on the same requests")
     func bandWindows() throws {
         var configuration = LiveConfiguration()

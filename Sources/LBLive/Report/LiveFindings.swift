@@ -128,7 +128,7 @@ public struct LiveFindings: Sendable {
         }
         if let ratio = busiestRatioVersusHAProxy {
             var line = "lbbench's least-connections busiest ÷ average in-flight is \(LiveFormat.number(ratio))× "
-                + "HAProxy leastconn's (\(abs(ratio - 1) <= 0.1 ? "within" : "outside") 10%)"
+                + "HAProxy leastconn's (\(BusiestRatioBand.isWithinTenPercent(ratio) ? "within" : "outside") 10%)"
             if let predicted = predictedBusiestRatioVersusHAProxy, let pair = predictedBusiest {
                 line += "; the simulator predicts \(LiveFormat.number(predicted))× (\(LiveFormat.number(pair.lbbench)) "
                     + "against \(LiveFormat.number(pair.haproxy)) with HAProxy's rule, over its whole run, which a measured "

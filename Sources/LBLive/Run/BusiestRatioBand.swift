@@ -21,7 +21,7 @@ public struct BusiestRatioBand: Sendable, Equatable {
     public var p5: Double
     public var p50: Double
     public var p95: Double
-    /// Windows whose ratio is within 10% of 1.
+    /// Windows whose ratio is within 10% of 1 (`isWithinTenPercent`).
     public var withinTenPercent: Int
 
     /// The band of `ratios`, one per simulated window (not empty).
@@ -41,7 +41,17 @@ public struct BusiestRatioBand: Sendable, Equatable {
         p5 = percentile(0.05)
         p50 = percentile(0.5)
         p95 = percentile(0.95)
-        withinTenPercent = sorted.count { abs($0 - 1) <= 0.1 }
+        withinTenPercent = sorted.count(where: Self.isWithinTenPercent)
+    }
+
+    /// Whether `ratio` is within 10% of 1, both bounds included: |ratio − 1| ≤ 0.1, with 10⁻⁹ to
+    /// spare for binary rounding (1.1 − 1 is 0.10000000000000009 in binary, 1 − 0.9 is
+    /// 0.09999999999999998, so a bare `<= 0.1` counted 1.1 outside and 0.9 inside). The one test
+    /// behind every "within 10%" of the live report: the band's count and the findings' line.
+    ///
+    /// - Complexity: O(1).
+    public static func isWithinTenPercent(_ ratio: Double) -> Bool {
+        abs(ratio - 1) <= 0.1 + 1e-9
     }
 
     /// Whether `ratio` lies inside the 5th–95th percentile band.
