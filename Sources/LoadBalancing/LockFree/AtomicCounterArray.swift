@@ -5,7 +5,8 @@ public enum CounterLayout: String, CaseIterable, Codable, Sendable, CustomString
     /// One cache line (64 bytes) per word, so threads that update different servers never
     /// write the same line (no false sharing). 64 bytes per word.
     case cacheLinePerCounter = "padded"
-    /// Words side by side, eight to a cache line: an eighth of the memory and of the cache
+    /// Words side by side, 64 bytes ÷ the word's size to a cache line (sixteen 4-byte counts or
+    /// weights, eight 8-byte words): a sixteenth or an eighth of the memory and of the cache
     /// footprint, at the cost of false sharing when threads update neighbouring servers.
     case packed
 
@@ -15,16 +16,17 @@ public enum CounterLayout: String, CaseIterable, Codable, Sendable, CustomString
     /// `randomAccessPaddingLimit` servers, packed beyond.
     ///
     /// Padding buys nothing once servers are many: two threads hit the same line only when
-    /// their random servers are among the same eight, a chance of about 8/n per pick, while
+    /// their random servers are among the same sixteen, a chance of about 16/n per pick, while
     /// padded counts for n servers take 64·n bytes of cache (6.4 MB at 100,000 servers) and
     /// turn each draw into a cache miss. Measured here, single-threaded p2c pick + release at
-    /// 100,000 servers: 39 ns padded, 22 ns packed (17 ns at 64 servers either way).
+    /// 100,000 servers: 39 ns padded, 22 ns packed (17 ns at 64 servers either way; 8-byte
+    /// counts then, 4-byte now: see `ActiveCounts`).
     public static func forRandomAccess(serverCount: Int) -> CounterLayout {
         serverCount <= randomAccessPaddingLimit ? .cacheLinePerCounter : .packed
     }
 
     /// 4,096 padded counts are 256 KB, within a core's L2 cache on current x86-64 and ARM
-    /// server parts; above it a pick pays a false-sharing chance under 0.2%.
+    /// server parts; above it a pick pays a false-sharing chance under 0.4%.
     public static let randomAccessPaddingLimit = 4_096
 }
 

@@ -37,9 +37,9 @@ import Atomics
 /// only if every server was drained at one moment, not merely when its scan saw them so.
 ///
 /// - Complexity: pick O(n) loads (plus a rescan per lost race); release O(1) lock-free;
-///   `setWeight` O(1), serialized by a writer lock. Memory: 72 bytes per server (a count on its
+///   `setWeight` O(1), serialized by a writer lock. Memory: 68 bytes per server (a count on its
 ///   own 64-byte cache line, so a pick's write invalidates no other server's count in another
-///   core's cache, and an 8-byte packed weight), plus 64 bytes per thread slot.
+///   core's cache, and a 4-byte packed weight), plus 64 bytes per thread slot.
 /// - Note: Thread-safe. Approximate under concurrency (see above); lock-free picks and releases, but at the last eligible server's drain or undrain (`AtomicWeightTable`, "Progress").
 public final class AtomicScanSelector: ServerSelector {
     public let serverCount: Int

@@ -34,11 +34,12 @@ import Atomics
 /// locklessly; weight changes are rare, so the lock costs the hot path nothing.
 ///
 /// - Complexity: reads O(1); `set` O(1) plus whatever the caller does under the lock.
-///   Memory: 8 bytes per server (packed: weights are read-mostly, so packing them costs no
-///   false sharing) plus two cache lines.
+///   Memory: 4 bytes per server (a weight is at most `UInt32.max`; packed: weights are
+///   read-mostly, so packing them costs no false sharing) plus two cache lines.
 /// - Note: Thread-safe.
 struct AtomicWeightTable: ~Copyable {
-    private let weights: AtomicCounterArray<Int>
+    /// One weight per server, at most `SelectorLimits.maximumWeight` (`UInt32.max`).
+    private let weights: AtomicCounterArray<UInt32>
     private let eligible: AtomicCounterArray<Int>
     private let writer = BlockingLock()
 
@@ -46,7 +47,7 @@ struct AtomicWeightTable: ~Copyable {
     init(validated weights: [Int]) {
         self.weights = AtomicCounterArray(count: weights.count, layout: .packed)
         for (server, weight) in weights.enumerated() {
-            self.weights[server].store(weight, ordering: .relaxed)
+            self.weights[server].store(UInt32(weight), ordering: .relaxed)
         }
         eligible = AtomicCounterArray(count: 1, layout: .cacheLinePerCounter)
         eligible[0].store(weights.count { $0 > 0 }, ordering: .relaxed)
@@ -57,7 +58,7 @@ struct AtomicWeightTable: ~Copyable {
     /// `server`'s weight, for choosing: may be stale by the time the caller acts on it.
     @inline(__always)
     func weight(_ server: Int) -> Int {
-        weights[server].load(ordering: .relaxed)
+        Int(weights[server].load(ordering: .relaxed))
     }
 
     /// Whether `server` is drained, read after the caller added its connection to the server's
@@ -96,17 +97,17 @@ struct AtomicWeightTable: ~Copyable {
         writer.lock()
         defer { writer.unlock() }
         let slot = weights[server.index]
-        let old = slot.load(ordering: .relaxed)
+        let old = Int(slot.load(ordering: .relaxed))
         // Sequentially consistent stores and count updates, in the order that keeps the count
         // an upper bound (see the type's comment) and pairs with `isDrained(afterClaiming:)`.
         if old == 0 && weight > 0 {
             eligible[0].wrappingIncrement(ordering: .sequentiallyConsistent)
-            slot.store(weight, ordering: .sequentiallyConsistent)
+            slot.store(UInt32(weight), ordering: .sequentiallyConsistent)
         } else if old > 0 && weight == 0 {
             slot.store(0, ordering: .sequentiallyConsistent)
             eligible[0].wrappingDecrement(ordering: .sequentiallyConsistent)
         } else if old != weight {
-            slot.store(weight, ordering: .sequentiallyConsistent)
+            slot.store(UInt32(weight), ordering: .sequentiallyConsistent)
         } else {
             return
         }

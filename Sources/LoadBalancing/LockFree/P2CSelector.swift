@@ -34,8 +34,10 @@ import LBRandom
 ///   one atomic add on the random stream per block of random numbers (`SlotRandom`), one for
 ///   the count; see `P2CDraw` when most servers are drained); release O(1) lock-free;
 ///   `setWeight` O(n) when it changes a weight (the alias table is rebuilt), serialized by a
-///   writer lock. Memory: 80 bytes per server with padded counts (the default up to 4,096
-///   servers), 24 packed (the default beyond: see `CounterLayout.forRandomAccess`); plus 64
+///   writer lock. Memory: 76 bytes per server with padded counts (the default up to 4,096
+///   servers), 16 packed (the default beyond: see `CounterLayout.forRandomAccess`: a 4-byte
+///   count, a 4-byte weight and an 8-byte alias-table column, which a pick reads only when
+///   weights differ); plus 64
 ///   bytes per thread slot.
 /// - Note: Thread-safe. Approximate (see above); lock-free picks and releases, but at the last eligible server's drain or undrain (`AtomicWeightTable`, "Progress").
 public final class P2CSelector: ServerSelector {

@@ -52,7 +52,7 @@ import Atomics
 ///   counter and a compare-and-swap per `ticketsPerBlock` picks, one on the server's count);
 ///   release O(1) (compare-and-swap that refuses to go below 0); `setWeight` O(n + W·D) as
 ///   `RoundRobinPolicy`, serialized by a writer lock.
-///   Memory: 72 bytes per server (a padded count and a packed weight) plus the schedule,
+///   Memory: 68 bytes per server (a padded count and a 4-byte packed weight) plus the schedule,
 ///   4 bytes per entry of its period (4 bytes per server when weights are equal) and, once
 ///   `setWeight` republished it, under 32 bytes per entry of the longest period published
 ///   (`PublishedSchedule`), plus 64 bytes per thread slot.

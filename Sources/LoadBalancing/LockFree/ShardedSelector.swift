@@ -75,8 +75,8 @@ import Atomics
 /// - Complexity: pick O(n), plus a rescan for each lost compare-and-swap; release O(1) when
 ///   the releasing thread picked it, O(stripes) otherwise, plus snapshots when racing; each
 ///   plus one atomic add on the server's total; `setWeight` O(1), serialized by a writer
-///   lock (O(n) when it undrains a server). Memory: 8 × stripes + 24 bytes per server
-///   (16 + 24 on a 2-core machine, 64 + 24 with 8 stripes), plus 64 bytes per slot.
+///   lock (O(n) when it undrains a server). Memory: 8 × stripes + 20 bytes per server
+///   (16 + 20 on a 2-core machine, 64 + 20 with 8 stripes), plus 64 bytes per slot.
 /// - Note: Thread-safe. Approximate under concurrency (see above); lock-free picks and releases, but at the last eligible server's drain or undrain (`AtomicWeightTable`, "Progress").
 public final class ShardedSelector: ServerSelector {
     public let serverCount: Int
