@@ -12,7 +12,7 @@ import Atomics
 /// counts for 100,000 servers take 400 KB instead of 800, and with the weights
 /// (`AtomicWeightTable`, 4 bytes each) its random reads fit a 1 MB L2 cache. Measured with
 /// `lbbench check` while `scripts/memory-hog.c` streamed over 256 MiB on the other core (AMD EPYC
-/// Zen 4, 2 cores): `p2c` pick + release at 100,000 servers 43–63 ns with 8-byte words, 29–36 ns
+/// Zen 4, 2 cores): `p2c` pick + release at 100,000 servers 39–63 ns with 8-byte words, 27–36 ns
 /// with 4-byte ones (64 servers: 21–24 ns either way).
 ///
 /// - Complexity: every operation O(1) (lock-free: a compare-and-swap fails only because
