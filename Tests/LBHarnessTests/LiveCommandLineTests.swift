@@ -13,7 +13,7 @@ struct LiveCommandLineTests {
 
     /// Lbbench's proxy alone, one round-robin row, a short window: a run of about a second.
     static let short = ["--balancers", "lbbench", "--selectors", "round-robin", "--warmup", "0", "--duration", "0.3",
-                        "--drain", "1", "--max-requests", "400"]
+                        "--drain", "1"]
 
     static func live(_ arguments: [String]) throws -> CommandLineTests.Outcome {
         try CommandLineTests.lbbench(arguments, executable: executable, deadline: 60)
@@ -77,7 +77,7 @@ struct LiveCommandLineTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let outcome = try Self.live(Self.short + [
             "--population", "2", "--think-time-ms", "5", "--unit-ms", "2", "--capacity", "fcfs", "--slots", "2",
-            "--segments", "3", "--seed", "7", "--output-directory", directory.path,
+            "--segments", "3", "--seed", "7", "--max-requests", "20", "--output-directory", directory.path,
         ])
         #expect(outcome.status == 0, "\(outcome.standardError)")
         #expect(outcome.standardOutput.isEmpty, "the report went to the directory, not standard output")
@@ -92,11 +92,15 @@ struct LiveCommandLineTests {
         // Milliseconds on the command line, seconds in the report.
         #expect(farm["unitSeconds"] as? Double == 0.002 && farm["capacity"] as? String == "fcfs, 2 slots", "\(farm)")
         #expect(farm["seed"] as? Int == 7 && farm["segments"] as? Int == 3 && farm["schedule"] as? String == "sequential", "\(farm)")
+        #expect(farm["warmupSeconds"] as? Double == 0 && farm["durationSeconds"] as? Double == 0.3
+                && farm["drainSeconds"] as? Double == 1, "\(farm)")
         let traffic = try #require(farm["traffic"] as? [String: Any])
         #expect(traffic["kind"] as? String == "closed" && traffic["population"] as? Int == 2
                 && traffic["thinkTime"] as? Double == 0.005, "\(traffic)")
         let rows = try #require(json["rows"] as? [[String: Any]])
         #expect(rows.count == 1 && rows.first?["algorithm"] as? String == "round-robin", "\(rows)")
+        // Two clients thinking 5 ms between requests of about 2 ms send about 80 in 0.3 s: --max-requests stops them at 20.
+        #expect(rows.first?["sent"] as? Int == 20, "\(rows)")
         let csv = try String(contentsOf: directory.appendingPathComponent("live.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n")
         #expect(lines.count == 2 && lines[0].hasPrefix("balancer,") && lines[1].hasPrefix("lbbench,"), "\(csv)")
