@@ -246,11 +246,21 @@ struct Simulate: ParsableCommand {
             if refresh < minimum {
                 throw ValidationError(RunConfigurationError.outOfRange(
                     option: "--refresh", value: OptionRange.describe(refresh),
-                    range: "\(NumberFormat.significant(minimum, digits: 3))...\(OptionRange.describe(SimulationLimits.maximumRefresh))",
+                    range: "\(NumberFormat.significant(Self.roundedUpToThreeDigits(minimum), digits: 3))..."
+                        + OptionRange.describe(SimulationLimits.maximumRefresh),
                     reason: "at least balancers / arrival rate: at most one refresh per request").description)
             }
         }
         try checkMemory(farm)
+    }
+
+    /// `value` (positive) rounded up at its third significant digit: the lower bound a refusal
+    /// states must itself be accepted (0.2222… shown as 0.222 named a value it refuses; 0.223).
+    ///
+    /// - Complexity: O(1).
+    static func roundedUpToThreeDigits(_ value: Double) -> Double {
+        let scale = pow(10, 2 - (log10(value)).rounded(.down))
+        return (value * scale).rounded(.up) / scale
     }
 
     /// Refuses a farm whose estimated peak memory exceeds the budget, with one line naming the

@@ -209,6 +209,18 @@ struct HostileInputTests {
         .init(["simulate", "--balancers", "2", "--refresh", "inf"], "--refresh"),
         .init(["simulate", "--balancers", "2", "--refresh", "1e13"], "--refresh", "1000000000000"),
         .init(["simulate", "--balancers", "16", "--refresh", "1e-9"], "--refresh", "one refresh per request"),
+        // Just below the least period (2 balancers ÷ 9 requests per unit, 0.2222…: one refresh per request),
+        // whose bound is stated rounded up, so that the value named is one the command takes.
+        .init(["simulate", "--balancers", "2", "--refresh", "0.222"], "--refresh 0.222", "0.223...1000000000000"),
+        // Options that only mean something together, alone or with their opposite.
+        .init(["simulate", "--refresh", "5"], "--refresh models counts shared between balancers", "--balancers 2 or more"),
+        .init(["simulate", "--balancers", "1", "--refresh", "5"], "--refresh models counts shared", "--balancers 2 or more"),
+        .init(["simulate", "--population", "10", "--utilization", "0.5"], "--utilization is for Poisson arrivals"),
+        .init(["simulate", "--think-time", "2"], "--think-time needs --population"),
+        .init(["simulate", "--servers", "4", "--weights", "1,2"], "--servers 4 but --weights lists 2 servers"),
+        .init(["simulate", "--servers", "2", "--weights", "1,2,3"], "--servers 2 but --weights lists 3 servers"),
+        .init(["simulate", "--validate", "--selectors", "p2c"], "--validate runs its own farms"),
+        .init(["simulate", "--validate", "--refresh", "5"], "--validate runs its own farms"),
         .init(["simulate", "--selectors", ""], "--selectors"),
         .init(["simulate", "--selectors", "buckets,"], "--selectors", "empty item"),
         .init(["simulate", "--selectors", "nope"], "--selectors", "random"),
@@ -308,6 +320,9 @@ struct HostileInputTests {
         ["--seconds", "771"], ["--matrix", "scaling", "--selectors", "p2c", "--servers", "8", "--threads", "1"],
         ["simulate", "--utilization", "0.001"], ["simulate", "--utilization", "0.999"],
         ["simulate", "--balancers", "2", "--refresh", "1000000000000"], ["simulate", "--selectors", "all"],
+        // The least refresh period of 2 balancers on the default farm (9 requests per unit, 0.2222…), as the
+        // refusal just below it states it: 0.223.
+        ["simulate", "--balancers", "2", "--refresh", "0.223"],
         // 3.3 million requests at 31.8 µs of replays each: about 105 s of the 120.
         ["simulate", "--servers", "1000", "--balancers", "256", "--refresh", "0.2845", "--jobs", "3000000",
          "--selectors", "random"],
