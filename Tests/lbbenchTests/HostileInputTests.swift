@@ -336,6 +336,7 @@ struct HostileInputTests {
 
     @Test("a value holding a line break and `Usage:` or `See '` does not cut the line short", arguments: [
         ["run", "--selectors", "x\nUsage: y"], ["run", "--selectors", "x\nSee 'y"], ["run", "--selectors", "x\r\n\u{1b}[2J"],
+        ["run", "--selectors", "x\ty"], ["run", "--selectors", "x\u{2028}y"], ["run", "--selectors", "x\u{2029}y"],
     ])
     func controlCharactersInValues(_ arguments: [String]) throws {
         let outcome = Self.parse(arguments)
@@ -344,6 +345,13 @@ struct HostileInputTests {
         #expect(line.hasPrefix("Error: unknown --selectors 'x\\") && line.contains("valid: round-robin"), "\(line)")
         #expect(!line.contains(where: { $0.isNewline || $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }),
                 "\(line)")
+    }
+
+    @Test("a value that does not parse: argument-parser's message, then the option's help in parentheses, on one line")
+    func unparsableValueWithHelp() throws {
+        let line = try #require(Self.parse(["run", "--picks", "abc"]).line)
+        #expect(line.hasPrefix("Error: The value 'abc' is invalid for '--picks <picks>' (--picks <picks>  Measured picks per cell")
+                && line.hasSuffix(")") && line.contains("1...1000000000"), "\(line)")
     }
 
     @Test("accepted at its bounds, quickly", arguments: acceptedAtBounds)
