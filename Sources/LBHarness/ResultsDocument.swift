@@ -22,6 +22,14 @@ public struct ResultsDocument: Codable, Sendable, Equatable {
     /// Connections leaked over every run: anything but 0 is a selector bug.
     public var leakedConnections: Int { runs.reduce(0) { $0 + $1.leakedConnections } }
 
+    /// Whether a selector lost count of its connections: one leaked, or a pick got no server
+    /// while one had weight > 0. `lbbench run` then exits 70 (after writing the report).
+    ///
+    /// - Complexity: O(runs).
+    public var selectorFailed: Bool {
+        leakedConnections > 0 || runs.contains { $0.unservedPicks > 0 }
+    }
+
     /// One line for each result that must not be ignored: leaked connections, unserved picks,
     /// workers that did not all overlap. Empty when the run is clean.
     public var problems: [String] {

@@ -128,7 +128,7 @@ struct Run: ParsableCommand {
         if !problems.isEmpty {
             FileHandle.standardError.write(Data(problems.map { "lbbench: \($0)\n" }.joined().utf8))
         }
-        if document.leakedConnections > 0 || document.runs.contains(where: { $0.unservedPicks > 0 }) {
+        if document.selectorFailed {
             let message = "lbbench: FAILED: \(document.leakedConnections) connections leaked; "
                 + "a selector lost count of its connections (see the lines above)\n"
             FileHandle.standardError.write(Data(message.utf8))
