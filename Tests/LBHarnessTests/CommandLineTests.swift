@@ -288,6 +288,9 @@ struct CommandLineTests {
         #expect(merged.status == 0, "stderr: \(merged.standardError)")
         let rows = merged.standardOutput.split(separator: "\n").filter { $0.hasPrefix("| linear-scan") || $0.hasPrefix("| min-heap") }
         #expect(rows.count == 2 && rows[0].hasPrefix("| linear-scan") && rows[1].hasPrefix("| min-heap"), "\(rows)")
+        // Both files ran 2,000 picks a cell: the merged report states that length once.
+        #expect(merged.standardOutput.contains("- Length: 2,000 picks per cell (all threads together); seed 1."),
+                "\(merged.standardOutput.prefix(600))")
     }
 
     /// The merge would drop repeated runs either way; what tells a file read once from one read

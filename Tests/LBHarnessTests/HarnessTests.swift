@@ -44,6 +44,20 @@ struct HarnessTests {
         let document = ResultsDocument(machine: .current(), length: "test", runs: [result])
         #expect(document.leakedConnections == result.leakedConnections)
         #expect(document.problems.contains { $0.contains("LEAKED") })
+        #expect(document.selectorFailed)
+    }
+
+    @Test("a selector failed (lbbench run exits 70) for one leaked connection or one unserved pick, not for a clean run or workers that did not overlap")
+    func selectorFailure() {
+        var clean = MadeUpResults.run(.p2c, threads: 2)
+        #expect(!MadeUpResults.document([clean]).selectorFailed)
+        clean.workersOverlapped = 1
+        #expect(!MadeUpResults.document([clean]).selectorFailed && MadeUpResults.document([clean]).problems.count == 1)
+        let leaked = MadeUpResults.run(.buckets, leaked: 1)
+        #expect(MadeUpResults.document([clean, leaked]).selectorFailed)
+        var unserved = MadeUpResults.run(.linearScan)
+        unserved.unservedPicks = 1
+        #expect(MadeUpResults.document([unserved, clean]).selectorFailed)
     }
 
     /// More workers than this machine's cores: the blocking gate must not deadlock, and every

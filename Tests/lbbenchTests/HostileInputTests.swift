@@ -354,6 +354,17 @@ struct HostileInputTests {
                 && line.hasSuffix(")") && line.contains("1...1000000000"), "\(line)")
     }
 
+    @Test("--quick, --picks and --seconds set the run's length; none of them leaves the standard one")
+    func runLength() throws {
+        func length(_ extra: [String]) throws -> RunLength? {
+            try #require(Self.parse(Self.small + extra).command as? Run).matrix().length
+        }
+        #expect(try length(["--quick"]) == .quick)
+        #expect(try length(["--picks", "5000"]) == .picks(5000))
+        #expect(try length(["--seconds", "2"]) == .seconds(2))
+        #expect(try length([]) == MatrixConfiguration(seed: 1).length)
+    }
+
     @Test("accepted at its bounds, quickly", arguments: acceptedAtBounds)
     func acceptedAtBound(_ arguments: [String]) {
         let outcome = Self.parse(arguments)
@@ -413,6 +424,9 @@ struct HostileInputTests {
             let error = #expect(throws: ValidationError.self) { try LBBench.checkHelpRequest(arguments) }
             let line = try #require(error.map { UsageError.line(for: $0, command: LBBench.self) } ?? nil)
             #expect(line.contains("name one subcommand") && line.contains(arguments[1]), "\(line)")
+            // And the command line as the binary parses it makes that check.
+            let parsed = Self.parse(arguments)
+            #expect(parsed.status == 64 && parsed.line?.contains("name one subcommand") == true, "\(parsed.line ?? "accepted")")
         }
         // The simulator's population is bounded by its warm-up, and says so with the option's name.
         let population = Self.parse(["simulate", "--population", "0"])
