@@ -293,6 +293,26 @@ struct CommandLineTests {
                 "\(merged.standardOutput.prefix(600))")
     }
 
+    @Test("report recomputes scaling over the merged runs: a 2-thread cell from one file against its 1-thread cell from another")
+    func reportScaling() throws {
+        let directory = try Self.temporaryDirectory("lbbench-report-scaling")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cell = ["--selectors", "p2c", "--servers", "4", "--workloads", "uniform", "--picks", "2000", "--format", "json"]
+        let one = directory.appendingPathComponent("one.json").path, two = directory.appendingPathComponent("two.json").path
+        #expect(try Self.lbbench(cell + ["--threads", "1", "--output", one]).status == 0)
+        #expect(try Self.lbbench(cell + ["--threads", "2", "--output", two]).status == 0)
+        func scaling(_ files: [String]) throws -> [Int: Double?] {
+            let merged = try Self.lbbench(["report"] + files + ["--format", "json"])
+            let root = try #require(try JSONSerialization.jsonObject(with: Data(merged.standardOutput.utf8)) as? [String: Any])
+            let runs = try #require(root["runs"] as? [[String: Any]])
+            return Dictionary(uniqueKeysWithValues: runs.map { ($0["threads"] as? Int ?? 0, $0["scalingVsOneThread"] as? Double) })
+        }
+        // Alone, the 2-thread file has no 1-thread cell to scale against; merged, it has.
+        #expect(try scaling([two]) == [2: nil])
+        let merged = try scaling([two, one])
+        #expect(merged[1] == 1 && (merged[2] ?? nil).map { $0 > 0 } == true, "\(merged)")
+    }
+
     /// The merge would drop repeated runs either way; what tells a file read once from one read
     /// three times is the note `report` writes for runs it has already read.
     @Test("report reads a file named three ways (another spelling, a link) once; a copy's runs are noted as repeats")

@@ -282,6 +282,7 @@ struct HostileInputTests {
         .init(["report", "x.json", "--memory-budget", "-1"], "--memory-budget"),
         .init(["compare", "a.json", "--bogus"], "--bogus"),
         .init(["compare", "a.json", "b.json", "--bogus"], "--bogus"),
+        .init(["compare", "a.json", "-x"], "unknown option '-x'", "given as ./-x"),
         .init(["compare", "a.json", "b.json", "--noise", "-5"], "--noise", "0 to 1000"),
         .init(["compare", "a.json", "b.json", "--memory-budget", "1k"], "--memory-budget", "64 MiB"),
     ]
