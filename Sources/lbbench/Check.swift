@@ -55,6 +55,16 @@ struct Check: ParsableCommand {
         _ = try injectedRegressions()
     }
 
+    /// The claims this command line asks for: `--seed`'s, with `--inject-regression`'s
+    /// regressions measured in.
+    ///
+    /// - Throws: `ValidationError` (exit 64) for an unknown regression.
+    func projectClaims() throws -> ProjectClaims {
+        var claims = ProjectClaims(seed: seed.seed)
+        claims.injectedRegressions = try injectedRegressions()
+        return claims
+    }
+
     /// `--inject-regression`'s regressions, none without it.
     ///
     /// - Throws: `ValidationError` (exit 64) naming the option, the value and every valid name.
@@ -73,8 +83,7 @@ struct Check: ParsableCommand {
             return
         }
         let progress = ProgressLine.ifTerminal()
-        var claims = ProjectClaims(seed: seed.seed)
-        claims.injectedRegressions = try injectedRegressions()
+        let claims = try projectClaims()
         try write {
             defer { progress?.finish() }
             return try claims.run { progress?.show($0) }

@@ -20,6 +20,10 @@ struct CheckCommandTests {
         #expect(try Self.check(["--inject-regression", "p2c-scan,buckets-scan"]).injectedRegressions() == [.p2cScan, .bucketsScan])
         #expect(try Self.check(["--inject-regression", "all"]).injectedRegressions() == Set(InjectedRegression.allCases))
         #expect(try Self.check([]).injectedRegressions().isEmpty)
+        // The claims the command runs carry them, and the seed.
+        let claims = try Self.check(["--inject-regression", "min-heap-scan", "--seed", "5"]).projectClaims()
+        #expect(claims.injectedRegressions == [.minHeapScan] && claims.seed == 5)
+        #expect(try Self.check([]).projectClaims().injectedRegressions.isEmpty)
         // Given twice it is refused, and the advice (a comma-separated list) is one it takes.
         let repeated = HostileInputTests.parse(["check", "--inject-regression", "p2c-scan", "--inject-regression", "buckets-scan"])
         #expect(repeated.status == 64 && repeated.line?.contains("comma-separated") == true, "\(repeated.line ?? "")")
