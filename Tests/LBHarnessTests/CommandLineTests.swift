@@ -266,6 +266,14 @@ struct CommandLineTests {
         #expect(rows.allSatisfy { $0.contains(",1000,") })
     }
 
+    @Test("check --list-regressions prints the table and measures nothing")
+    func checkListRegressions() throws {
+        let listed = try Self.lbbench(["check", "--list-regressions"], deadline: 60)
+        #expect(listed.status == 0 && listed.standardError.isEmpty, "\(listed.standardError)")
+        #expect(listed.standardOutput.split(separator: "\n").map(String.init)
+                == ["p2c-scan 2b", "buckets-scan 2a 2c", "min-heap-scan 2d", "round-robin-slow 4"], "\(listed.standardOutput)")
+    }
+
     @Test("list names every selector and workload")
     func list() throws {
         let outcome = try Self.lbbench(["list"])

@@ -284,6 +284,8 @@ struct HostileInputTests {
         .init(["compare", "a.json", "b.json", "--bogus"], "--bogus"),
         .init(["compare", "a.json", "-x"], "unknown option '-x'", "given as ./-x"),
         .init(["compare", "a.json", "b.json", "--noise", "-5"], "--noise", "0 to 1000"),
+        .init(["compare", "a.json", "b.json", "--noise", "1000.5"], "--noise", "0 to 1000"),
+        .init(["compare", "a.json", "b.json", "--fail-on-regression", "1000.5"], "--fail-on-regression", "0 to 1000"),
         .init(["compare", "a.json", "b.json", "--memory-budget", "1k"], "--memory-budget", "64 MiB"),
     ]
 
@@ -333,6 +335,9 @@ struct HostileInputTests {
         ["simulate", "--weights", "1000,1", "--selectors", "round-robin", "--jobs", "1000000000"],
         ["simulate", "--weights", "1000,1", "--unweighted", "--selectors", "round-robin"],
         ["simulate", "--validate"],
+        // compare's percentages at their ends (the files are read only when it runs).
+        ["compare", "a.json", "b.json", "--noise", "1000", "--fail-on-regression", "1000"],
+        ["compare", "a.json", "b.json", "--noise", "0", "--fail-on-regression", "0"],
     ]
 
     @Test("a value holding a line break and `Usage:` or `See '` does not cut the line short", arguments: [
