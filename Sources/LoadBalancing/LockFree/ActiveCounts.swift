@@ -13,7 +13,7 @@ import Atomics
 /// (`AtomicWeightTable`, 4 bytes each) its random reads fit a 1 MB L2 cache. Measured with
 /// `lbbench check` while `scripts/memory-hog.c` streamed over 256 MiB on the other core (AMD EPYC
 /// Zen 4, 2 cores): `p2c` pick + release at 100,000 servers 39–63 ns with 8-byte words, 27–36 ns
-/// with 4-byte ones (64 servers: 21–24 ns either way).
+/// with 4-byte ones (64 servers: 21–26 ns either way).
 ///
 /// - Complexity: every operation O(1) (lock-free: a compare-and-swap fails only because
 ///   another thread's succeeded). Memory: 64 bytes per server padded, 4 packed, plus two
