@@ -121,7 +121,11 @@ public enum Harness {
         return document
     }
 
-    private static func result(
+    /// Assembles a cell's figures from its workers' outcomes (in worker order; worker 0 carries
+    /// the load samples). The window and the CPU and scheduling figures come only from workers
+    /// that took part (`WorkerOutcome.tookPart`). O(workers × servers). Internal so that tests
+    /// can hand it outcomes with clocks of their choosing.
+    static func result(
         of configuration: RunConfiguration, outcomes: [WorkerOutcome],
         contention: (before: ContentionStatistics, after: ContentionStatistics), leaked: Int, overlapped: Int
     ) -> RunResult {
