@@ -253,12 +253,16 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamReceiver {
 
     /// A request the framer cannot read (400) or a response that failed (502): releases the
     /// server, drops the upstream connection, and answers with `status` unless the response has
-    /// begun; then the connection closes.
+    /// begun; then the connection closes. A response that has begun is cut off after what was
+    /// forwarded of it: that is flushed first (bytes forwarded in the read that failed are not
+    /// flushed yet, and a close drops unflushed writes); what the socket cannot take at once is
+    /// dropped, so a client that does not read cannot hold the connection open.
     private func failExchange(answering status: HTTPResponseStatus) {
         let responding = responseStarted && exchanging
         abandonRequest()
         pipelined = nil
         if responding {
+            context?.flush()
             context?.close(promise: nil)
         } else {
             respondWithError(status)
