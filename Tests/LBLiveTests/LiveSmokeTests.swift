@@ -18,7 +18,10 @@ struct LiveSmokeTests {
         configuration.traffic = .open(utilization: 0.3)
         configuration.warmup = 0.5
         configuration.duration = 2
-        configuration.drain = 3
+        // The run ends as soon as every request is answered; the long bound is for a debug or
+        // ThreadSanitizer build on a loaded machine (with 3 s, 54 of about 60 requests were still
+        // unanswered once, beside two busy loops and a build).
+        configuration.drain = 30
         configuration.maximumRequests = 2_000
         configuration.simulatedJobs = 20_000
         configuration.schedule = schedule
@@ -75,7 +78,7 @@ struct LiveSmokeTests {
         configuration.schedule = .together
         configuration.warmup = 0.2
         configuration.duration = 1
-        configuration.drain = 2
+        configuration.drain = 30  // as in `shortConfiguration`: ends when every request is answered
         let report = try await LiveRunner.run(configuration)
         #expect(report.rows.map(\.algorithm) == ["linear-scan", "round-robin"])
         for row in report.rows {
