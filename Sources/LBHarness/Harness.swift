@@ -59,8 +59,17 @@ public enum Harness {
 
     /// `run(_:on:)` for a configuration already validated.
     fileprivate static func measure<Selector: ServerSelector>(_ configuration: RunConfiguration, on selector: Selector) -> RunResult {
+        measure(configuration, on: selector,
+                coordination: WorkerCoordination(workers: configuration.threads, length: configuration.length))
+    }
+
+    /// `measure(_:on:)` with the workers' coordination given, fresh for this run: a test's
+    /// selector can then watch it (which workers are in their measured loop) to order the workers
+    /// without timing.
+    static func measure<Selector: ServerSelector>(
+        _ configuration: RunConfiguration, on selector: Selector, coordination: WorkerCoordination
+    ) -> RunResult {
         precondition(selector.serverCount == configuration.servers, "the selector has a different server count")
-        let coordination = WorkerCoordination(workers: configuration.threads, length: configuration.length)
         let joined = DispatchGroup()
         for worker in 0..<configuration.threads {
             DispatchQueue(label: "lbbench.worker.\(worker)").async(group: joined) {

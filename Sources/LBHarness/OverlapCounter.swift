@@ -25,6 +25,12 @@ final class OverlapCounter: Sendable {
         running.wrappingDecrement(ordering: .relaxed)
     }
 
+    /// The workers in their measured loop now (for tests that order workers by it).
+    var current: Int {
+        // Relaxed: a count only; nothing else is learnt through it.
+        running.load(ordering: .relaxed)
+    }
+
     /// The most workers seen running at once. Read after the workers are joined (the join
     /// orders their updates before this read).
     var maximum: Int { peak.load(ordering: .relaxed) }

@@ -103,21 +103,42 @@ struct HarnessTests {
         #expect(result.leakedConnections == 0)
     }
 
+    /// A worker's outcome with clocks of the test's choosing, on two servers.
+    static func madeUpOutcome(
+        tookPart: Bool, start: UInt64, end: UInt64, cpu: UInt64, picks: Int,
+        scheduling: ThreadSchedulingSample = .init(runQueueWaitNanoseconds: 0, voluntaryContextSwitches: 0, involuntaryContextSwitches: 0)
+    ) -> WorkerOutcome {
+        WorkerOutcome(
+            pickLatency: LatencyHistogram(), releaseLatency: LatencyHistogram(), picksPerServer: [picks, 0],
+            picks: picks, unservedPicks: 0, tookPart: tookPart, startNanoseconds: start, endNanoseconds: end,
+            cpuNanoseconds: cpu, scheduling: scheduling, loadSamples: nil, held: [])
+    }
+
+    @Test("the window runs from the first start to the last end of the workers that took part")
+    func windowSpansTheWorkers() {
+        let configuration = Self.cell(weights: [1, 1], threads: 2, concurrency: 2, picks: 2_000)
+        let outcomes = [
+            Self.madeUpOutcome(tookPart: true, start: 1_000, end: 1_001_000, cpu: 1_000_000, picks: 1_000),
+            Self.madeUpOutcome(tookPart: true, start: 501_000, end: 4_001_000, cpu: 3_000_000, picks: 1_000),
+        ]
+        let result = Harness.result(
+            of: configuration, outcomes: outcomes, contention: (ContentionStatistics(), ContentionStatistics()),
+            leaked: 0, overlapped: 2)
+        #expect(result.seconds == 0.004, "\(result.seconds) s")
+        #expect(result.cpuParallelism == 1, "\(result.cpuParallelism)")
+    }
+
     /// The window is the span of the workers that took part: a worker that woke a second late
     /// and found the budget spent would stretch a 2 ms window to a second, and its CPU time
     /// would count against it.
     @Test("a worker that made no measured pick does not stretch the window")
     func idleWorkerLeavesTheWindow() throws {
-        func outcome(tookPart: Bool, start: UInt64, end: UInt64, cpu: UInt64, picks: Int) -> WorkerOutcome {
-            WorkerOutcome(
-                pickLatency: LatencyHistogram(), releaseLatency: LatencyHistogram(), picksPerServer: [picks, 0],
-                picks: picks, unservedPicks: 0, tookPart: tookPart, startNanoseconds: start, endNanoseconds: end,
-                cpuNanoseconds: cpu, scheduling: nil, loadSamples: nil, held: [])
-        }
         let configuration = Self.cell(weights: [1, 1], threads: 2, concurrency: 2, picks: 1_000)
         let outcomes = [
-            outcome(tookPart: false, start: 1_000_000_000, end: 1_000_001_000, cpu: 1_000, picks: 0),
-            outcome(tookPart: true, start: 1_000, end: 2_001_000, cpu: 1_500_000, picks: 1_000),
+            Self.madeUpOutcome(tookPart: false, start: 1_000_000_000, end: 1_000_001_000, cpu: 1_000, picks: 0, scheduling: .init(
+                runQueueWaitNanoseconds: 500_000_000, voluntaryContextSwitches: 7, involuntaryContextSwitches: 5)),
+            Self.madeUpOutcome(tookPart: true, start: 1_000, end: 2_001_000, cpu: 1_500_000, picks: 1_000, scheduling: .init(
+                runQueueWaitNanoseconds: 100_000, voluntaryContextSwitches: 3, involuntaryContextSwitches: 2)),
         ]
         let result = Harness.result(
             of: configuration, outcomes: outcomes, contention: (ContentionStatistics(), ContentionStatistics()),
@@ -126,6 +147,10 @@ struct HarnessTests {
         #expect(result.picksPerSecond == 500_000)
         #expect(abs(result.cpuParallelism - 0.75) < 1e-12, "\(result.cpuParallelism)")
         #expect(result.picks == 1_000)
+        // Its scheduler figures stay out too: 0.1 ms of run queue and 0.4 ms asleep in 2 ms.
+        let scheduling = try #require(result.scheduling)
+        #expect(scheduling.voluntaryContextSwitches == 3 && scheduling.involuntaryContextSwitches == 2)
+        #expect(abs(scheduling.runQueueWait - 0.05) < 1e-12 && abs(scheduling.voluntarySleep - 0.2) < 1e-12, "\(scheduling)")
     }
 
     /// The CPU clock is read inside the wall clock's reads, so even a one-pick run cannot show

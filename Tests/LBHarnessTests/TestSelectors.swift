@@ -1,4 +1,5 @@
 import Foundation
+@testable import LBHarness
 import LoadBalancing
 import Synchronization
 
@@ -140,6 +141,196 @@ final class SlowFirstSnapshot: WrappingSelector {
                 Thread.sleep(forTimeInterval: 0.001)
             }
             Thread.sleep(forTimeInterval: delaySeconds)
+        }
+        return wrapped.activeConnections()
+    }
+}
+
+/// A selector that answers `nil` to every `period`-th pick, as a buggy selector might, and keeps
+/// the books the harness must balance: picks refused and served, releases, and releases of a
+/// server with no connection (counted, not passed on: the wrapped selector would stop the
+/// process). A lock makes each release's check and call one step.
+final class RefusingSelector: WrappingSelector, @unchecked Sendable {
+    // @unchecked: `books` is read and written only under `lock`.
+    struct Books: Equatable {
+        var calls = 0
+        var refused = 0
+        var served = 0
+        var released = 0
+        var releasedWithoutConnection = 0
+    }
+
+    let wrapped: any ServerSelector
+    private let period: Int
+    private let lock = NSLock()
+    private var books = Books()
+
+    init(wrapping wrapped: any ServerSelector, refusingEvery period: Int) {
+        self.wrapped = wrapped
+        self.period = period
+    }
+
+    var counted: Books { lock.withLock { books } }
+
+    func pick() -> ServerID? {
+        lock.withLock {
+            books.calls += 1
+            guard books.calls % period != 0, let server = wrapped.pick() else {
+                books.refused += 1
+                return nil
+            }
+            books.served += 1
+            return server
+        }
+    }
+
+    func release(_ server: ServerID) {
+        lock.withLock {
+            books.released += 1
+            guard wrapped.activeConnections()[server.index] > 0 else {
+                books.releasedWithoutConnection += 1
+                return
+            }
+            wrapped.release(server)
+        }
+    }
+}
+
+/// A selector whose picks or releases sleep: a latency the harness must put on the call that
+/// took it, not on its neighbour.
+final class SleepingSelector: WrappingSelector {
+    let wrapped: any ServerSelector
+    private let pickSleep: Double
+    private let releaseSleep: Double
+
+    init(wrapping wrapped: any ServerSelector, pickSleep: Double, releaseSleep: Double) {
+        self.wrapped = wrapped
+        self.pickSleep = pickSleep
+        self.releaseSleep = releaseSleep
+    }
+
+    func pick() -> ServerID? {
+        if pickSleep > 0 { Thread.sleep(forTimeInterval: pickSleep) }
+        return wrapped.pick()
+    }
+
+    func release(_ server: ServerID) {
+        if releaseSleep > 0 { Thread.sleep(forTimeInterval: releaseSleep) }
+        wrapped.release(server)
+    }
+}
+
+/// A selector whose compare-and-swap retry counter counts its picks: over a run's measured part
+/// the harness must report exactly one retry per measured pick (the fills come before its first
+/// reading, the hand-back of held connections after its second).
+final class PickCountingContention: WrappingSelector {
+    let wrapped: any ServerSelector
+    private let picks = Atomic<UInt64>(0)
+
+    init(wrapping wrapped: any ServerSelector) { self.wrapped = wrapped }
+
+    func pick() -> ServerID? {
+        // Relaxed: a plain counter, read after the workers are joined.
+        picks.add(1, ordering: .relaxed)
+        return wrapped.pick()
+    }
+
+    func contentionStatistics() -> ContentionStatistics {
+        ContentionStatistics(casRetries: picks.load(ordering: .relaxed))
+    }
+}
+
+/// A selector that, once every connection it served has come back, reports +1 on server 0 and
+/// −1 on server 1: two faults that a signed sum would cancel out. Only the harness's leak check
+/// runs then (worker 0's load samples come while connections are held).
+final class OffsettingCounts: WrappingSelector {
+    let wrapped: any ServerSelector
+    private let served = Atomic<Int>(0)
+    private let released = Atomic<Int>(0)
+
+    init(wrapping wrapped: any ServerSelector) { self.wrapped = wrapped }
+
+    func pick() -> ServerID? {
+        let server = wrapped.pick()
+        // Relaxed: counters only; the harness reads the counts after joining the workers.
+        if server != nil { served.add(1, ordering: .relaxed) }
+        return server
+    }
+
+    func release(_ server: ServerID) {
+        wrapped.release(server)
+        released.add(1, ordering: .relaxed)
+    }
+
+    func activeConnections() -> [Int] {
+        var counts = wrapped.activeConnections()
+        let drained = released.load(ordering: .relaxed) == served.load(ordering: .relaxed)
+        if drained && served.load(ordering: .relaxed) > 0 {
+            counts[0] += 1
+            counts[1] -= 1
+        }
+        return counts
+    }
+}
+
+/// One thread's picks and releases in the order they were made.
+final class RecordingSelector: WrappingSelector, @unchecked Sendable {
+    // @unchecked: `recorded` is read and written only under `lock`.
+    enum Event: Equatable {
+        case picked(Int)
+        case released(Int)
+    }
+
+    let wrapped: any ServerSelector
+    private let lock = NSLock()
+    private var recorded: [Event] = []
+
+    init(wrapping wrapped: any ServerSelector) { self.wrapped = wrapped }
+
+    var events: [Event] { lock.withLock { recorded } }
+
+    func pick() -> ServerID? {
+        let server = wrapped.pick()
+        if let server { lock.withLock { recorded.append(.picked(server.index)) } }
+        return server
+    }
+
+    func release(_ server: ServerID) {
+        lock.withLock { recorded.append(.released(server.index)) }
+        wrapped.release(server)
+    }
+}
+
+/// A selector whose first `activeConnections()` (worker 0's first load sample, before its first
+/// claim) waits until the other workers have made `picksBeforeWaiting` picks through it and have
+/// all left their measured loops (`OverlapCounter.current` back at 0; given up after 10 s). Worker
+/// 0 then runs strictly after the others: ordered by the harness's own counter, not by a clock.
+final class WaitsForOthersToLeave: WrappingSelector {
+    let wrapped: any ServerSelector
+    private let overlap: OverlapCounter
+    private let picksBeforeWaiting: Int
+    private let picks = Atomic<Int>(0)
+    private let snapshots = Atomic<Int>(0)
+
+    init(wrapping wrapped: any ServerSelector, overlap: OverlapCounter, picksBeforeWaiting: Int) {
+        self.wrapped = wrapped
+        self.overlap = overlap
+        self.picksBeforeWaiting = picksBeforeWaiting
+    }
+
+    func pick() -> ServerID? {
+        // Relaxed: counters only, as in `SlowFirstSnapshot`.
+        picks.add(1, ordering: .relaxed)
+        return wrapped.pick()
+    }
+
+    func activeConnections() -> [Int] {
+        if snapshots.add(1, ordering: .relaxed).oldValue == 0 {
+            let clock = ContinuousClock()
+            let giveUp = clock.now + .seconds(10)
+            while (picks.load(ordering: .relaxed) < picksBeforeWaiting || overlap.current > 0) && clock.now < giveUp {
+                Thread.sleep(forTimeInterval: 0.001)
+            }
         }
         return wrapped.activeConnections()
     }
