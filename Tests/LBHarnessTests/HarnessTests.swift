@@ -93,9 +93,9 @@ struct HarnessTests {
     func idleWorkerTakesNoPart() throws {
         let picks = 1_000
         let concurrency = 2
-        let selector = SlowFirstSnapshot(
-            wrapping: try SelectorKind.linearScan.makeSelector(weights: [1, 1, 1, 1]),
-            picksBeforeSnapshot: concurrency + picks, delaySeconds: 0.2)
+        let selector = HeldFirstSnapshot(
+            wrapping: try SelectorKind.linearScan.makeSelector(weights: [1, 1, 1, 1]), delaySeconds: 0.2
+        ) { $0 >= concurrency + picks }
         let result = Harness.run(Self.cell(threads: 2, concurrency: concurrency, picks: picks), on: selector)
         #expect(result.picks == picks && result.workersOverlapped == 1)
         #expect(result.seconds > 0)

@@ -109,20 +109,26 @@ final class LeakySelector: WrappingSelector {
 }
 
 /// A selector whose first `activeConnections()` (worker 0's first load sample, taken after the
-/// gate opens and before its first claim) waits until `picksBeforeSnapshot` picks have been made
-/// through it, then sleeps `delaySeconds`: worker 0 then reaches its first claim after every other
-/// worker has spent the budget, and wakes well after they ended.
-final class SlowFirstSnapshot: WrappingSelector {
+/// gate opens and before its first claim) blocks until `ready` holds of the picks made through it
+/// so far, then sleeps `delaySeconds`: worker 0 then reaches its first claim only after the other
+/// workers got that far. Given up after `giveUpSeconds`, so that a harness that never gets there
+/// fails the test rather than hangs it.
+final class HeldFirstSnapshot: WrappingSelector {
     let wrapped: any ServerSelector
-    private let picksBeforeSnapshot: Int
+    private let giveUpSeconds: Int64
     private let delaySeconds: Double
+    private let ready: @Sendable (_ picks: Int) -> Bool
     private let picks = Atomic<Int>(0)
     private let snapshots = Atomic<Int>(0)
 
-    init(wrapping wrapped: any ServerSelector, picksBeforeSnapshot: Int, delaySeconds: Double) {
+    init(
+        wrapping wrapped: any ServerSelector, giveUpSeconds: Int64 = 60, delaySeconds: Double = 0,
+        until ready: @escaping @Sendable (_ picks: Int) -> Bool
+    ) {
         self.wrapped = wrapped
-        self.picksBeforeSnapshot = picksBeforeSnapshot
+        self.giveUpSeconds = giveUpSeconds
         self.delaySeconds = delaySeconds
+        self.ready = ready
     }
 
     func pick() -> ServerID? {
@@ -134,10 +140,9 @@ final class SlowFirstSnapshot: WrappingSelector {
     func activeConnections() -> [Int] {
         // Relaxed: counters only, as above.
         if snapshots.add(1, ordering: .relaxed).oldValue == 0 {
-            // Bounded, so that a harness that never makes the picks fails the test, not hangs it.
             let clock = ContinuousClock()
-            let giveUp = clock.now + .seconds(60)
-            while picks.load(ordering: .relaxed) < picksBeforeSnapshot && clock.now < giveUp {
+            let giveUp = clock.now + .seconds(giveUpSeconds)
+            while !ready(picks.load(ordering: .relaxed)) && clock.now < giveUp {
                 Thread.sleep(forTimeInterval: 0.001)
             }
             Thread.sleep(forTimeInterval: delaySeconds)
@@ -298,40 +303,5 @@ final class RecordingSelector: WrappingSelector, @unchecked Sendable {
     func release(_ server: ServerID) {
         lock.withLock { recorded.append(.released(server.index)) }
         wrapped.release(server)
-    }
-}
-
-/// A selector whose first `activeConnections()` (worker 0's first load sample, before its first
-/// claim) waits until the other workers have made `picksBeforeWaiting` picks through it and have
-/// all left their measured loops (`OverlapCounter.current` back at 0; given up after 10 s). Worker
-/// 0 then runs strictly after the others: ordered by the harness's own counter, not by a clock.
-final class WaitsForOthersToLeave: WrappingSelector {
-    let wrapped: any ServerSelector
-    private let overlap: OverlapCounter
-    private let picksBeforeWaiting: Int
-    private let picks = Atomic<Int>(0)
-    private let snapshots = Atomic<Int>(0)
-
-    init(wrapping wrapped: any ServerSelector, overlap: OverlapCounter, picksBeforeWaiting: Int) {
-        self.wrapped = wrapped
-        self.overlap = overlap
-        self.picksBeforeWaiting = picksBeforeWaiting
-    }
-
-    func pick() -> ServerID? {
-        // Relaxed: counters only, as in `SlowFirstSnapshot`.
-        picks.add(1, ordering: .relaxed)
-        return wrapped.pick()
-    }
-
-    func activeConnections() -> [Int] {
-        if snapshots.add(1, ordering: .relaxed).oldValue == 0 {
-            let clock = ContinuousClock()
-            let giveUp = clock.now + .seconds(10)
-            while (picks.load(ordering: .relaxed) < picksBeforeWaiting || overlap.current > 0) && clock.now < giveUp {
-                Thread.sleep(forTimeInterval: 0.001)
-            }
-        }
-        return wrapped.activeConnections()
     }
 }

@@ -92,15 +92,20 @@ struct WorkerLoopTests {
     }
 
     /// Worker 0 starts its measured loop only after worker 1 has left its own (the selector waits
-    /// on the harness's overlap counter): the two never ran at once, so the run must say 1.
+    /// on the harness's overlap counter, not on a clock): the two never ran at once, so the run
+    /// must say 1.
     @Test("workers that ran one after the other are not counted as overlapping")
     func sequentialWorkersDoNotOverlap() throws {
         var cell = HarnessTests.cell(threads: 2, concurrency: 4)
         cell.length = .seconds(0.02)
         try cell.validate()
         let coordination = WorkerCoordination(workers: 2, length: cell.length)
-        let selector = WaitsForOthersToLeave(
-            wrapping: try Self.linearScan(), overlap: coordination.overlap, picksBeforeWaiting: cell.concurrency + 1)
+        let overlap = coordination.overlap
+        let fills = cell.concurrency
+        // Worker 1 has made a measured pick (so it entered its loop) and has left it.
+        let selector = HeldFirstSnapshot(wrapping: try Self.linearScan(), giveUpSeconds: 10) { picks in
+            picks > fills && overlap.current == 0
+        }
         let result = Harness.measure(cell, on: selector, coordination: coordination)
         #expect(result.picks > 0)
         #expect(result.workersOverlapped == 1)
