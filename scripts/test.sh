@@ -60,7 +60,7 @@ step "swift test --sanitize=thread (concurrency tests)"
 # LBHarnessTests (command lines, reports, decoding the published results) runs on one thread and
 # took 330 CPU-s here under ThreadSanitizer for nothing it could find.
 swift test --sanitize=thread --scratch-path .build-tsan \
-    --filter 'ConcurrencyStressTests|DrainUnderLoadTests|LockFreeSelectorTests|ThreadSlotsTests|LockTests|LBHarnessTests\.(HarnessTests|OnCPUDiagnosisTests|WorkerCoordinationTests)/|CombiningSelectorTests|ShardedHerdingTests|ShardedTieTests|RoundRobinBlockTests|PartitionedSelectorTests|PickRandomTests|OutputSafetyTests|AtomicFileTests|LBLiveTests|StatisticsConcurrencyTests'
+    --filter 'ConcurrencyStressTests|DrainUnderLoadTests|LockFreeSelectorTests|ThreadSlotsTests|LockTests|LBHarnessTests\.(HarnessTests|OnCPUDiagnosisTests|WorkerCoordinationTests|WorkerLoopTests)/|CombiningSelectorTests|ShardedHerdingTests|ShardedTieTests|RoundRobinBlockTests|PartitionedSelectorTests|PickRandomTests|OutputSafetyTests|AtomicFileTests|LBLiveTests|StatisticsConcurrencyTests'
 
 step "lbbench --quick (release; fails on a leaked connection)"
 swift build -c release
