@@ -110,24 +110,22 @@ final class LeakySelector: WrappingSelector {
 
 /// A selector whose first `activeConnections()` (worker 0's first load sample, taken after the
 /// gate opens and before its first claim) blocks until `ready` holds of the picks made through it
-/// so far, then sleeps `delaySeconds`: worker 0 then reaches its first claim only after the other
-/// workers got that far. Given up after `giveUpSeconds`, so that a harness that never gets there
-/// fails the test rather than hangs it.
+/// so far: worker 0 then reaches its first claim only after the other workers got that far. Given
+/// up after `giveUpSeconds`, so that a harness that never gets there fails the test rather than
+/// hangs it.
 final class HeldFirstSnapshot: WrappingSelector {
     let wrapped: any ServerSelector
     private let giveUpSeconds: Int64
-    private let delaySeconds: Double
     private let ready: @Sendable (_ picks: Int) -> Bool
     private let picks = Atomic<Int>(0)
     private let snapshots = Atomic<Int>(0)
 
     init(
-        wrapping wrapped: any ServerSelector, giveUpSeconds: Int64 = 60, delaySeconds: Double = 0,
+        wrapping wrapped: any ServerSelector, giveUpSeconds: Int64 = 60,
         until ready: @escaping @Sendable (_ picks: Int) -> Bool
     ) {
         self.wrapped = wrapped
         self.giveUpSeconds = giveUpSeconds
-        self.delaySeconds = delaySeconds
         self.ready = ready
     }
 
@@ -145,7 +143,6 @@ final class HeldFirstSnapshot: WrappingSelector {
             while !ready(picks.load(ordering: .relaxed)) && clock.now < giveUp {
                 Thread.sleep(forTimeInterval: 0.001)
             }
-            Thread.sleep(forTimeInterval: delaySeconds)
         }
         return wrapped.activeConnections()
     }
