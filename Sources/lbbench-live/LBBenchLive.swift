@@ -21,7 +21,7 @@ struct LBBenchLive: AsyncParsableCommand {
             request's latency itself. By default (open traffic) all rows run side by side, each on its own copy of the \
             farm, every request sent to every row at the same instant, so noise on the machine lands on all rows alike; \
             --schedule sequential runs them one after another (the default for a closed loop). HAProxy and nginx run from configurations lbbench-live writes and are stopped \
-            by PID (also on Ctrl-C); when one is not installed the report says so (scripts/install-live-peers.sh installs \
+            by PID (also on Ctrl-C, SIGTERM or a closed terminal; a watchdog process stops them if lbbench-live is killed or crashes); when one is not installed the report says so (scripts/install-live-peers.sh installs \
             both). Each least-connections / round-robin row carries the simulator's prediction for the same farm and load \
             (none for zero work or FCFS with several slots). \
             The default run (mixed sizes, 4 backends weighted 2,1,1,1) takes under 3 minutes.

@@ -100,4 +100,89 @@ struct ChildProcessesTests {
         if !Self.ended(process.processIdentifier) { kill(process.processIdentifier, SIGKILL) }
         #expect(children.runningCount == 0)
     }
+
+    /// `kill -9`, a crash: no handler runs, and only the watchdog stops what was left. Its pipe
+    /// ended here as this process's death would end it.
+    @Test("when the pipe ends, the watchdog stops every group still registered or naming a registered directory, removes every directory still registered, and only those")
+    func watchdogStopsWhatIsLeft() throws {
+        let (scratch, log) = try Self.scratchWithLog()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let children = ChildProcesses(watchdogLog: try FileHandle(forWritingTo: log))
+        let left = scratch.appendingPathComponent("left").path
+        let removedEarlier = scratch.appendingPathComponent("removed-earlier").path
+        for path in [left, removedEarlier] { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+        try children.register(directory: left)
+        try children.register(directory: removedEarlier)
+        // Taken off the list as if removed, but left in place: the watchdog must not touch it.
+        children.unregister(directory: removedEarlier)
+
+        // A leader that leaves a sleep in its group, as nginx's master its workers.
+        let file = scratch.appendingPathComponent("child.pid").path
+        let leader = Process()
+        leader.executableURL = URL(fileURLWithPath: "/bin/sh")
+        leader.arguments = ["-c", "sleep 300 & echo $! > \(file); wait"]
+        try children.launch(leader)
+        let worker = try Self.childPID(in: file)
+        // Registered, then taken off as if stopped, but still running: the watchdog must not stop it.
+        let spared = Process()
+        spared.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        spared.arguments = ["300"]
+        try children.launch(spared)
+        children.unregister(spared)
+        defer {
+            for pid in [leader.processIdentifier, worker, spared.processIdentifier] where !Self.ended(pid) { kill(pid, SIGKILL) }
+        }
+        // Started, not yet listed (lbbench-live died between its start and its listing): its
+        // command line names the listed directory, as a peer's names its configuration.
+        let unlisted = Process()
+        unlisted.executableURL = URL(fileURLWithPath: "/bin/sh")
+        unlisted.arguments = ["-c", "sleep 300; :", "\(left)/peer.conf"]
+        try unlisted.run()
+        defer { if !Self.ended(unlisted.processIdentifier) { kill(-unlisted.processIdentifier, SIGKILL) } }
+        let watchdog = try #require(children.watchdogProcessIdentifier)
+        #expect(!Self.ended(watchdog), "the watchdog waits while the pipe is open")
+
+        children.finishWatchdog()
+        let deadline = Date().addingTimeInterval(10)
+        while !(Self.ended(leader.processIdentifier) && Self.ended(worker)) && Date() < deadline { usleep(10_000) }
+        #expect(Self.ended(leader.processIdentifier), "the registered leader outlived the watchdog")
+        #expect(Self.ended(worker), "the rest of the registered group outlived the watchdog")
+        #expect(!FileManager.default.fileExists(atPath: left), "a registered directory was left")
+        #expect(!Self.ended(spared.processIdentifier), "the watchdog stopped a process taken off the list")
+        #expect(FileManager.default.fileExists(atPath: removedEarlier), "the watchdog removed a directory taken off the list")
+        #expect(Self.ended(watchdog), "the watchdog outlived its pipe")
+        while !Self.ended(unlisted.processIdentifier) && Date() < deadline { usleep(10_000) }
+        #expect(Self.ended(unlisted.processIdentifier), "a process naming a listed directory outlived the watchdog")
+        #expect(try String(contentsOf: log, encoding: .utf8)
+                == "stop \(leader.processIdentifier)\nstop \(unlisted.processIdentifier)\nremove \(left)\n")
+    }
+
+    /// A new scratch directory and an empty file in it for the watchdog's log.
+    static func scratchWithLog() throws -> (directory: URL, log: URL) {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-watchdog-\(UUID())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let log = scratch.appendingPathComponent("watchdog.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        return (scratch, log)
+    }
+
+    @Test("stopAll takes what it stopped off the watchdog's list")
+    func stopAllTellsTheWatchdog() throws {
+        let (scratch, log) = try Self.scratchWithLog()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let children = ChildProcesses(watchdogLog: try FileHandle(forWritingTo: log))
+        let directory = scratch.appendingPathComponent("peer").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try children.register(directory: directory)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        process.arguments = ["300"]
+        try children.launch(process)
+        children.stopAll(grace: 1)
+        #expect(!process.isRunning)
+        #expect(!FileManager.default.fileExists(atPath: directory))
+        // Once its number is free, another process may take it: the watchdog must not list it.
+        children.finishWatchdog()
+        #expect(try String(contentsOf: log, encoding: .utf8) == "", "the watchdog still listed what stopAll had stopped")
+    }
 }

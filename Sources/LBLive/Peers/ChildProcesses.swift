@@ -1,7 +1,9 @@
 import Foundation
 
 /// Every process `lbbench-live` started, by PID, and the temporary directories their
-/// configurations live in: what must be stopped and removed on every exit path, Ctrl-C included.
+/// configurations live in: what must be stopped and removed on every exit path — Ctrl-C and the
+/// other signals a handler sees (`handledSignals`) here, `kill -9` and crashes by the
+/// `PeerWatchdog`, which learns of each registration.
 ///
 /// - Note: Thread-safe: guarded by a lock.
 final class ChildProcesses: @unchecked Sendable {
@@ -18,6 +20,16 @@ final class ChildProcesses: @unchecked Sendable {
     /// Set by an interrupt: a process registered after it is stopped at once (it was started
     /// while the handler was stopping the others).
     private var interrupted = false
+    /// Stops what is registered if this process dies without doing it (`PeerWatchdog`);
+    /// started with the first registration.
+    private var watchdog: PeerWatchdog?
+    /// Where the watchdog writes what it stops (for tests); nowhere when nil.
+    private let watchdogLog: FileHandle?
+
+    /// - Parameter watchdogLog: where the watchdog writes what it stops (`PeerWatchdog`), for tests.
+    init(watchdogLog: FileHandle? = nil) {
+        self.watchdogLog = watchdogLog
+    }
 
     /// Starts `process` and registers it, as one step for an interrupt: one that arrives while
     /// it starts waits until it is registered, then stops it with the others (between `run()`
@@ -28,6 +40,7 @@ final class ChildProcesses: @unchecked Sendable {
     func launch(_ process: Process, afterRunning: () -> Void = {}) throws {
         launching.lock()
         defer { launching.unlock() }
+        try startWatchdog()
         try process.run()
         afterRunning()
         register(process)
@@ -36,24 +49,64 @@ final class ChildProcesses: @unchecked Sendable {
     func register(_ process: Process) {
         let late = lock.withLock {
             processes[process.processIdentifier] = process
+            watchdog?.started(group: process.processIdentifier)
             return interrupted
         }
         if late { stopAll(grace: 1) }
     }
 
+    /// Takes `process` off the list once it is stopped (`stop`).
     func unregister(_ process: Process) {
-        _ = lock.withLock { processes.removeValue(forKey: process.processIdentifier) }
+        lock.withLock {
+            processes.removeValue(forKey: process.processIdentifier)
+            watchdog?.stopped(group: process.processIdentifier)
+        }
     }
 
     /// Processes started and not yet stopped.
     var runningCount: Int { lock.withLock { processes.count } }
 
-    func register(directory: String) {
-        _ = lock.withLock { directories.insert(directory) }
+    /// Lists a directory to remove on every exit path.
+    ///
+    /// - Throws: when the watchdog cannot start (`startWatchdog`); nothing is listed then.
+    func register(directory: String) throws {
+        try startWatchdog()
+        lock.withLock {
+            directories.insert(directory)
+            watchdog?.made(directory: directory)
+        }
     }
 
+    /// Takes a directory off the list once it is removed.
     func unregister(directory: String) {
-        _ = lock.withLock { directories.remove(directory) }
+        lock.withLock {
+            directories.remove(directory)
+            watchdog?.removed(directory: directory)
+        }
+    }
+
+    /// Starts the watchdog that stops every registered process and removes every registered
+    /// directory if this process dies without doing it (`PeerWatchdog`), unless it runs.
+    ///
+    /// - Throws: why it could not start.
+    func startWatchdog() throws {
+        try lock.withLock {
+            guard watchdog == nil else { return }
+            watchdog = try PeerWatchdog(log: watchdogLog)
+        }
+    }
+
+    /// The watchdog's PID, if it runs (for tests).
+    var watchdogProcessIdentifier: pid_t? { lock.withLock { watchdog?.processIdentifier } }
+
+    /// Ends the watchdog's pipe as this process's exit does, and waits for it: it stops what is
+    /// still registered (for tests: an exit the handlers do not see).
+    func finishWatchdog() {
+        let taken = lock.withLock {
+            defer { watchdog = nil }
+            return watchdog
+        }
+        taken?.finish()
     }
 
     /// Stops every registered process (SIGTERM, then SIGKILL after `grace` seconds) and removes
@@ -65,8 +118,14 @@ final class ChildProcesses: @unchecked Sendable {
             directories.removeAll()
             return taken
         }
-        for process in running { Self.stop(process, grace: grace) }
-        for path in paths { try? FileManager.default.removeItem(atPath: path) }
+        for process in running {
+            Self.stop(process, grace: grace)
+            lock.withLock { watchdog?.stopped(group: process.processIdentifier) }
+        }
+        for path in paths {
+            try? FileManager.default.removeItem(atPath: path)
+            lock.withLock { watchdog?.removed(directory: path) }
+        }
     }
 
     /// What an interrupt does before the process exits: marks the interrupt (a child registered
@@ -78,12 +137,18 @@ final class ChildProcesses: @unchecked Sendable {
         stopAll(grace: 1)
     }
 
-    /// On SIGINT or SIGTERM: stop every child, remove every directory, exit 128 + the signal
-    /// (130 for Ctrl-C, 143 for SIGTERM), as a shell reports a process the signal ended.
+    /// The signals after which `lbbench-live` stops its children itself: Ctrl-C, `kill`, the
+    /// terminal closing (SIGHUP: the peers run in process groups of their own, so the hang-up
+    /// does not reach them) and Ctrl-\ (SIGQUIT). What no handler sees is the watchdog's.
+    static let handledSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+
+    /// On each of `handledSignals`: stop every child, remove every directory, exit 128 + the
+    /// signal (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP, 131 for SIGQUIT), as a shell
+    /// reports a process the signal ended.
     func installSignalHandlers() {
         lock.withLock {
             guard signalSources.isEmpty else { return }
-            for signalNumber in [SIGINT, SIGTERM] {
+            for signalNumber in Self.handledSignals {
                 signal(signalNumber, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
                 source.setEventHandler {

@@ -29,11 +29,11 @@ final class PeerProcess: Sendable {
             throw LivePeerError.startFailed("\(balancer.rawValue) is not installed (Debian package \(balancer.package))")
         }
         let directory = try makeDirectory()
-        ChildProcesses.shared.register(directory: directory)
-        let listenPort = try port ?? LoopbackPort.free()
         let file = "\(directory)/\(balancer.rawValue).conf"
         let log = "\(directory)/output.log"
         do {
+            try ChildProcesses.shared.register(directory: directory)
+            let listenPort = try port ?? LoopbackPort.free()
             try balancer.configuration(algorithm: algorithm, backends: backends, port: listenPort, directory: directory)
                 .write(toFile: file, atomically: true, encoding: .utf8)
             _ = FileManager.default.createFile(atPath: log, contents: nil)

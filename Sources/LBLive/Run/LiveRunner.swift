@@ -14,7 +14,8 @@ import NIOPosix
 ///
 /// Every listener is on 127.0.0.1; every group of rows is bounded by `warmup + duration + drain`
 /// and by `maximumRequests` per row; every process started is stopped by PID before the next
-/// group starts, on errors, and on Ctrl-C (`ChildProcesses`).
+/// group starts, on errors, on Ctrl-C and the other handled signals, and by a watchdog when this
+/// process dies without a handler (`ChildProcesses`, `PeerWatchdog`).
 ///
 /// - Note: Thread-safe: each call owns its event loops and processes.
 public enum LiveRunner {
