@@ -38,7 +38,16 @@ import LBReporting
 /// exports overlap in bursts, and at 99.55% the symmetric t interval of 30 batch means is too
 /// short on the low side. So the family claim of 95% holds for every case but `mixed`, whose
 /// checks fail about 7 times as often as they should; a skewness-adjusted interval (Willink's)
-/// halved that in a trial (2.3% → 1.3% over 400 runs) and is not adopted.
+/// halved that in a trial (2.3% → 1.3% over 400 runs) and is not adopted. Nor are the request
+/// sizes as a control variate (each batch's mean size, whose expectation 1 is known whatever the
+/// simulator does, regressed out of the batch means; Lavenberg & Welch), tried on 600 runs of the
+/// case's farm at 10⁶ jobs (`lbbench simulate --servers 1 --discipline ps --sizes mixed
+/// --utilization 0.8 --jobs 1000000 --seed 1…600` with the batch means printed, a scratch
+/// build, 2026-12-03): the intervals came out a third narrower (mean response half-width 0.98 →
+/// 0.67), but the estimates stayed skewed (0.58 → 0.45; adding the arrival gaps as a second
+/// control, 0.46), and the checks missed about as often (mean response 2.0% → 1.7%, slowdown
+/// 1.8% → 1.5%, nearly all low), against 0.45%: the skew is the congestion the long requests
+/// cause, which neither the sizes nor the gaps explain.
 public enum Validation {
     /// Servers in the power-of-two-choices case: large, since the supermarket model is the
     /// `n → ∞` limit and finite `n` sits slightly above it. Measured with a two-distinct-choices
