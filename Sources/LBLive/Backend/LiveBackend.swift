@@ -64,12 +64,18 @@ public final class LiveBackend: Sendable {
     /// maximum in flight then starts again from the requests in flight now, in the same step, so
     /// that the window's end reports the window's own maximum.
     public func counters(startingWindow: Bool = false) async throws -> BackendCounters {
-        try await eventLoop.submit { [state] in
+        try await countersFuture(startingWindow: startingWindow).get()
+    }
+
+    /// `counters(startingWindow:)` as a future: the reading is queued on the backend's event
+    /// loop at once, from any thread (a window edge reads it from the generator's loop).
+    public func countersFuture(startingWindow: Bool = false) -> EventLoopFuture<BackendCounters> {
+        eventLoop.submit { [state] in
             state.value.counters.record(inFlight: state.value.counters.inFlight, at: LiveClock.now())
             let reading = state.value.counters
             if startingWindow { state.value.counters.maximumInFlight = state.value.counters.inFlight }
             return reading
-        }.get()
+        }
     }
 
     /// Stops listening. Connections already accepted close when their peer closes them or when

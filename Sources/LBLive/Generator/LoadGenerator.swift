@@ -50,11 +50,21 @@ public struct LoadGenerator: Sendable {
         self.maximumConnections = maximumConnections
     }
 
+    /// An edge of the measurement window: `warmup` and `warmup + duration` seconds after the
+    /// generator's own start.
+    public enum WindowEdge: Sendable { case start, end }
+
     /// Open loop: sends `arrivals` (times relative to the start) to every port and measures
     /// those at or after `warmup` and before `warmup + duration`; one outcome per port, in order.
-    public func run(arrivals: [Arrival], on eventLoop: any EventLoop) async throws -> [GeneratorOutcome] {
+    ///
+    /// - Parameter atWindowEdge: called on `eventLoop` at each edge of the window, on the
+    ///   generator's own clock, so that what the caller reads there (the backends' counters)
+    ///   spans the same seconds as the requests measured, however late the caller's own task runs.
+    public func run(
+        arrivals: [Arrival], on eventLoop: any EventLoop, atWindowEdge: (@Sendable (WindowEdge) -> Void)? = nil
+    ) async throws -> [GeneratorOutcome] {
         try await eventLoop.flatSubmit {
-            let run = GeneratorRun(settings: self, eventLoop: eventLoop)
+            let run = GeneratorRun(settings: self, eventLoop: eventLoop, atWindowEdge: atWindowEdge)
             run.startOpen(arrivals)
             return run.finished.futureResult
         }.get()
@@ -64,13 +74,14 @@ public struct LoadGenerator: Sendable {
     /// `sizes`, waiting for it, then thinking an exponential time of mean `thinkTime` seconds,
     /// until the window closes or `maximumRequests` were sent to the port; a client whose request
     /// failed waits `failureBackoff` seconds before its next one (a balancer that refuses
-    /// connections is not hammered). One outcome per port, in order.
+    /// connections is not hammered). One outcome per port, in order. `atWindowEdge` as for the
+    /// open loop.
     public func run(
         population: Int, thinkTime: Double, sizes: DurationDistribution, seed: UInt64, maximumRequests: Int = .max,
-        on eventLoop: any EventLoop
+        on eventLoop: any EventLoop, atWindowEdge: (@Sendable (WindowEdge) -> Void)? = nil
     ) async throws -> [GeneratorOutcome] {
         try await eventLoop.flatSubmit {
-            let run = GeneratorRun(settings: self, eventLoop: eventLoop)
+            let run = GeneratorRun(settings: self, eventLoop: eventLoop, atWindowEdge: atWindowEdge)
             run.startClosed(population: population, thinkTime: thinkTime, sizes: sizes, seed: seed, maximumRequests: maximumRequests)
             return run.finished.futureResult
         }.get()
@@ -124,9 +135,13 @@ private final class GeneratorRun {
     /// Closed loop: the most requests sent to one target.
     private var maximumRequests = Int.max
 
-    init(settings: LoadGenerator, eventLoop: any EventLoop) {
+    /// Called at the window's edges (`LoadGenerator.run`).
+    private let atWindowEdge: (@Sendable (LoadGenerator.WindowEdge) -> Void)?
+
+    init(settings: LoadGenerator, eventLoop: any EventLoop, atWindowEdge: (@Sendable (LoadGenerator.WindowEdge) -> Void)?) {
         self.settings = settings
         self.eventLoop = eventLoop
+        self.atWindowEdge = atWindowEdge
         self.finished = eventLoop.makePromise()
         targets = settings.ports.map { Target(port: $0, windowSeconds: settings.duration) }
     }
@@ -296,7 +311,13 @@ private final class GeneratorRun {
         eventLoop.assumeIsolated().scheduleTask(deadline: LiveClock.deadline(time)) { task() }
     }
 
+    /// Arms the drain's deadline and the window's edges (these run even after the run finished,
+    /// as a closed loop that reached its request bound does before the window ends).
     private func armDrainDeadline() {
+        if let atWindowEdge {
+            schedule(at: windowStart) { atWindowEdge(.start) }
+            schedule(at: windowEnd) { atWindowEdge(.end) }
+        }
         let deadline = start + settings.warmup + settings.duration + settings.drain
         drainDeadline = eventLoop.assumeIsolated().scheduleTask(deadline: LiveClock.deadline(deadline)) { [self] in finish() }
     }

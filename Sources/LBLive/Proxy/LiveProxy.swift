@@ -63,13 +63,12 @@ public final class LiveProxy: Sendable {
             port: channel.localAddress?.port ?? port, channel: channel, group: group, pools: pools, selector: selector)
     }
 
-    /// CPU seconds the group's threads have used so far (its event loops run only the proxy).
-    public func cpuSeconds() async throws -> Double {
-        var total = 0.0
-        for loop in group.makeIterator() {
-            total += Double(try await loop.submit { ThreadCPUTime.nanoseconds() }.get()) / 1e9
-        }
-        return total
+    /// CPU seconds the group's threads have used so far (its event loops run only the proxy),
+    /// as a future: each loop's reading is queued on it at once, from any thread.
+    public func cpuSecondsFuture() -> EventLoopFuture<Double> {
+        let loops = Array(group.makeIterator())
+        let readings = loops.map { $0.submit { ThreadCPUTime.nanoseconds() } }
+        return EventLoopFuture.whenAllSucceed(readings, on: loops[0]).map { $0.reduce(0.0) { $0 + Double($1) / 1e9 } }
     }
 
     /// Connections the selector still counts: 0 once every pick has been released. Read when no

@@ -26,6 +26,16 @@ public enum LiveRunner {
     public static func run(
         _ configuration: LiveConfiguration, progress: @Sendable (String) -> Void = { _ in }
     ) async throws -> LiveReport {
+        try await run(configuration, progress: progress, afterStartingLoad: {})
+    }
+
+    /// `run(_:progress:)` with a test hook: `afterStartingLoad` runs on the runner's task just
+    /// after each group's load has started, so that a test can hold that task (as a busy thread
+    /// pool would) and check that the measurement does not depend on when it runs again.
+    static func run(
+        _ configuration: LiveConfiguration, progress: @Sendable (String) -> Void = { _ in },
+        afterStartingLoad: () async -> Void
+    ) async throws -> LiveReport {
         try configuration.validate()
         ChildProcesses.shared.installSignalHandlers()
         let started = LiveClock.now()
@@ -35,7 +45,7 @@ public enum LiveRunner {
         do {
             outcome = .success(try await run(
                 configuration, backendLoop: backendLoops.next(), generatorLoop: generatorLoops.next(),
-                started: started, progress: progress
+                started: started, progress: progress, afterStartingLoad: afterStartingLoad
             ))
         } catch {
             outcome = .failure(error)
@@ -47,7 +57,7 @@ public enum LiveRunner {
 
     private static func run(
         _ configuration: LiveConfiguration, backendLoop: any EventLoop, generatorLoop: any EventLoop,
-        started: Double, progress: @Sendable (String) -> Void
+        started: Double, progress: @Sendable (String) -> Void, afterStartingLoad: () async -> Void
     ) async throws -> LiveReport {
         var rows: [LiveRowResult] = []
         var notes: [String] = []
@@ -75,7 +85,8 @@ public enum LiveRunner {
                 }
                 guard !stations.isEmpty else { continue }
                 var measured = try await measure(
-                    stations, configuration: configuration, arrivals: arrivals, generatorLoop: generatorLoop
+                    stations, configuration: configuration, arrivals: arrivals, generatorLoop: generatorLoop,
+                    afterStartingLoad: afterStartingLoad
                 )
                 let running = stations
                 stations = []
@@ -177,35 +188,49 @@ public enum LiveRunner {
     /// that backend's own counters timed it, the same for every balancer; requests admitted
     /// during the warm-up count while they are in flight inside the window, the drain not at all.
     private static func measure(
-        _ stations: [Station], configuration: LiveConfiguration, arrivals: [Arrival]?, generatorLoop: any EventLoop
+        _ stations: [Station], configuration: LiveConfiguration, arrivals: [Arrival]?, generatorLoop: any EventLoop,
+        afterStartingLoad: () async -> Void
     ) async throws -> [LiveRowResult] {
         let generator = LoadGenerator(
             ports: stations.map(\.balancer.port), unit: configuration.unit, warmup: configuration.warmup,
             duration: configuration.duration, drain: configuration.drain,
             maximumConnections: configuration.maximumConnections
         )
+        // The window's two readings, started by the generator at its edges (`WindowEdgeReading`).
+        let starting = WindowEdgeSlot(on: generatorLoop)
+        let ending = WindowEdgeSlot(on: generatorLoop)
+        let farms = stations.map(\.backends)
+        let cpuSeconds = stations.map { station in { @Sendable in station.balancer.cpuSecondsFuture(on: generatorLoop) } }
+        let atWindowEdge: @Sendable (LoadGenerator.WindowEdge) -> Void = { edge in
+            let slot = edge == .start ? starting : ending
+            WindowEdgeReading.read(farms: farms, cpuSeconds: cpuSeconds, startingWindow: edge == .start, on: generatorLoop)
+                .whenComplete { slot.complete($0) }
+        }
         let load = Task { () async throws -> [GeneratorOutcome] in
             switch configuration.traffic {
             case .open:
-                try await generator.run(arrivals: arrivals ?? [], on: generatorLoop)
+                try await generator.run(arrivals: arrivals ?? [], on: generatorLoop, atWindowEdge: atWindowEdge)
             case let .closed(population, thinkTime):
                 try await generator.run(
                     population: population, thinkTime: thinkTime, sizes: configuration.sizes,
-                    seed: configuration.seed, maximumRequests: configuration.maximumRequests, on: generatorLoop
+                    seed: configuration.seed, maximumRequests: configuration.maximumRequests, on: generatorLoop,
+                    atWindowEdge: atWindowEdge
                 )
             }
         }
-        try await Task.sleep(nanoseconds: UInt64(configuration.warmup * 1e9))
-        var before: [(counters: [BackendCounters], cpu: Double)] = []
-        for station in stations {
-            before.append((try await counters(station.backends, startingWindow: true), try await station.balancer.cpuSeconds()))
+        await afterStartingLoad()
+        let outcomes: [GeneratorOutcome]
+        let before: WindowEdgeReading
+        let after: WindowEdgeReading
+        do {
+            outcomes = try await load.value
+            // A closed loop that reached its request bound finishes before the window's end.
+            before = try await starting.reading.get()
+            after = try await ending.reading.get()
+        } catch {
+            for slot in [starting, ending] { slot.complete(.failure(error)) }
+            throw error
         }
-        let windowStart = LiveClock.now()
-        try await Task.sleep(nanoseconds: UInt64(configuration.duration * 1e9))
-        var after: [(counters: [BackendCounters], cpu: Double)] = []
-        for station in stations { after.append((try await counters(station.backends), try await station.balancer.cpuSeconds())) }
-        let window = LiveClock.now() - windowStart
-        let outcomes = try await load.value
         var unreleased: [Int?] = []
         for station in stations { unreleased.append(try await station.balancer.unreleasedPicks()) }
 
@@ -213,8 +238,9 @@ public enum LiveRunner {
             let entry = stations[index].entry
             return row(
                 balancer: entry.balancer, algorithm: entry.algorithm, family: entry.family, outcome: outcomes[index],
-                before: before[index].counters, after: after[index].counters,
-                cpuSeconds: after[index].cpu - before[index].cpu, unreleasedPicks: unreleased[index], window: window,
+                before: before.counters[index], after: after.counters[index],
+                cpuSeconds: after.cpuSeconds[index] - before.cpuSeconds[index], unreleasedPicks: unreleased[index],
+                window: after.time - before.time,
                 configuration: configuration
             )
         }
@@ -257,12 +283,6 @@ public enum LiveRunner {
     static func meanInFlight(before: BackendCounters, after: BackendCounters) -> Double {
         let elapsed = after.updated - before.updated
         return elapsed > 0 ? (after.inFlightSeconds - before.inFlightSeconds) / elapsed : 0
-    }
-
-    private static func counters(_ backends: [LiveBackend], startingWindow: Bool = false) async throws -> [BackendCounters] {
-        var all: [BackendCounters] = []
-        for backend in backends { all.append(try await backend.counters(startingWindow: startingWindow)) }
-        return all
     }
 }
 
@@ -378,10 +398,12 @@ private enum RunningBalancer {
         }
     }
 
-    func cpuSeconds() async throws -> Double {
+    /// CPU seconds the balancer has used so far, read from any thread (`loop` completes a
+    /// peer's reading, which is taken at once).
+    func cpuSecondsFuture(on loop: any EventLoop) -> EventLoopFuture<Double> {
         switch self {
-        case let .lbbench(proxy): try await proxy.cpuSeconds()
-        case let .peer(process): process.cpuSeconds()
+        case let .lbbench(proxy): proxy.cpuSecondsFuture()
+        case let .peer(process): loop.makeSucceededFuture(process.cpuSeconds())
         }
     }
 
