@@ -80,6 +80,15 @@ enum InterruptCleanup {
         return try body()
     }
 
+    /// Runs `body` while no write is protected (under the lock `protect` holds), so that what
+    /// it reads of the signal dispositions is what every write restores: for tests, whose other
+    /// suites write files at the same time.
+    ///
+    /// - Complexity: O(1) besides `body`.
+    static func betweenWrites<Result>(_ body: () -> Result) -> Result {
+        lock.withLock(body)
+    }
+
     private static func isIgnore(_ handler: Handler?) -> Bool {
         guard let handler else { return false }
         return unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)

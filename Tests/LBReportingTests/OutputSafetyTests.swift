@@ -1,5 +1,5 @@
 import Foundation
-import LBReporting
+@testable import LBReporting
 import Testing
 
 #if canImport(Glibc)
@@ -201,8 +201,10 @@ struct OutputSafetyTests {
         #expect(try Self.contents(directory).count == 8)
     }
 
-    /// SIGHUP's disposition, read without changing it (other suites in this process install
-    /// their own: `lbbench-live`'s runner ignores it and handles it through Dispatch).
+    /// A signal's disposition, read without changing it. Other suites in this process write
+    /// files at the same time (each write installs its handler for its duration), and
+    /// `lbbench-live`'s runner ignores SIGHUP to handle it through Dispatch; so the test reads it
+    /// between writes, and compares with what it was before rather than with the default.
     static func disposition(_ signalNumber: Int32) -> UInt {
         var current = sigaction()
         sigaction(signalNumber, nil, &current)
@@ -214,10 +216,10 @@ struct OutputSafetyTests {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let ignored = unsafeBitCast(SIG_IGN, to: UInt.self)
-        let before = Self.disposition(SIGHUP)
+        let before = InterruptCleanup.betweenWrites { Self.disposition(SIGHUP) }
         var during: UInt = 0
         try AtomicFile.write("report", to: directory + "/report") { _ in during = Self.disposition(SIGHUP) }
-        let after = Self.disposition(SIGHUP)
+        let after = InterruptCleanup.betweenWrites { Self.disposition(SIGHUP) }
         if before == ignored {
             #expect(during == ignored, "an ignored signal stays ignored (nohup)")
         } else {

@@ -225,8 +225,7 @@ public enum LiveRunner {
         do {
             outcomes = try await load.value
             // A closed loop that reached its request bound finishes before the window's end.
-            before = try await starting.reading.get()
-            after = try await ending.reading.get()
+            (before, after) = try await starting.reading.and(ending.reading).get()
         } catch {
             for slot in [starting, ending] { slot.complete(.failure(error)) }
             throw error
