@@ -146,6 +146,17 @@ package enum AtomicFile {
         }
     }
 
+    /// Removes the temporary files of the write in progress, if any, as the interrupt handler
+    /// does: for a process that handles SIGINT, SIGTERM and SIGHUP itself and exits from its own
+    /// handler (`lbbench-live` ignores them to handle them through Dispatch, and an ignored
+    /// signal gets no cleanup handler during a write). The write, if it goes on, then fails.
+    ///
+    /// - Complexity: O(1).
+    /// - Note: Thread-safe and async-signal-safe.
+    package static func removeTemporaryFilesOfWriteInProgress() {
+        InterruptCleanup.removeArmedTemporaryFiles()
+    }
+
     /// Writes `text` to `descriptor`, makes it readable as `>` would, and flushes it to disk.
     private static func fill(_ descriptor: Int32, with text: String, path: String, temporary: String) -> WriteError? {
         let bytes = Array(text.utf8)

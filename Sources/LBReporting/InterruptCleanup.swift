@@ -89,6 +89,19 @@ enum InterruptCleanup {
         lock.withLock(body)
     }
 
+    /// Removes every temporary file the write in progress has made (none between writes).
+    /// Async-signal-safe: an atomic load and `unlink` calls; no allocation, no lock.
+    ///
+    /// - Complexity: O(`maximumFiles`).
+    static func removeArmedTemporaryFiles() {
+        let count = armed.load(ordering: .sequentiallyConsistent)
+        var index = 0
+        while index < count {
+            unlink(paths[index])
+            index += 1
+        }
+    }
+
     private static func isIgnore(_ handler: Handler?) -> Bool {
         guard let handler else { return false }
         return unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
@@ -97,12 +110,7 @@ enum InterruptCleanup {
 
 /// The handler: async-signal-safe calls only.
 private func removeTemporaryFileAndResignal(_ signalNumber: Int32) {
-    let armed = InterruptCleanup.armed.load(ordering: .sequentiallyConsistent)
-    var index = 0
-    while index < armed {
-        unlink(InterruptCleanup.paths[index])
-        index += 1
-    }
+    InterruptCleanup.removeArmedTemporaryFiles()
     if let chained = InterruptCleanup.previous[Int(signalNumber)] {
         chained(signalNumber)
     } else {

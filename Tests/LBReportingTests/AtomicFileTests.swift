@@ -18,6 +18,33 @@ struct AtomicFileTests {
         #expect(permissions.map { $0 & 0o044 } == 0o044, "group and others can read, as after `>`")
     }
 
+    /// What `lbbench-live`'s own interrupt handler calls before it exits (it ignores the signals
+    /// to handle them through Dispatch, so no cleanup handler is installed during its writes).
+    @Test("removing the temporary files of the write in progress leaves none and the destination as it was")
+    func temporaryFilesRemovedFromOutside() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-atomic-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let kept = directory.appendingPathComponent("kept.md").path
+        let added = directory.appendingPathComponent("added.csv").path
+        try AtomicFile.write("before", to: kept)
+        var created: [String] = []
+        // Both temporary files exist when the second is created: remove them then, as an
+        // interrupt would.
+        #expect(throws: AtomicFile.WriteError.self) {
+            try AtomicFile.write([("after", kept), ("new", added)]) { temporary in
+                created.append(temporary)
+                if created.count == 2 { AtomicFile.removeTemporaryFilesOfWriteInProgress() }
+            }
+        }
+        #expect(created.count == 2 && created.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
+        #expect(try String(contentsOfFile: kept, encoding: .utf8) == "before")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["kept.md"])
+        AtomicFile.removeTemporaryFilesOfWriteInProgress()  // between writes: nothing to remove
+        try AtomicFile.write("after", to: kept)
+        #expect(try String(contentsOfFile: kept, encoding: .utf8) == "after")
+    }
+
     @Test("a missing directory fails the write and the early check, with the path in the message")
     func missingDirectory() throws {
         let path = FileManager.default.temporaryDirectory.path + "/lbbench-missing-\(UUID())/report.json"

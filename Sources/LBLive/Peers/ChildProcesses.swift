@@ -1,4 +1,5 @@
 import Foundation
+import LBReporting
 
 /// Every process `lbbench-live` started, by PID, and the temporary directories their
 /// configurations live in: what must be stopped and removed on every exit path — Ctrl-C and the
@@ -142,8 +143,8 @@ final class ChildProcesses: @unchecked Sendable {
     /// does not reach them) and Ctrl-\ (SIGQUIT). What no handler sees is the watchdog's.
     static let handledSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 
-    /// On each of `handledSignals`: stop every child, remove every directory, exit 128 + the
-    /// signal (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP, 131 for SIGQUIT), as a shell
+    /// On each of `handledSignals`: stop every child, remove every directory and the temporary
+    /// files of a report being written, exit 128 + the signal (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP, 131 for SIGQUIT), as a shell
     /// reports a process the signal ended.
     func installSignalHandlers() {
         lock.withLock {
@@ -154,6 +155,8 @@ final class ChildProcesses: @unchecked Sendable {
                 source.setEventHandler {
                     FileHandle.standardError.write(Data("lbbench-live: interrupted; stopping every process it started\n".utf8))
                     ChildProcesses.shared.stopForInterrupt()
+                    // A report being written when the signal came leaves no temporary file.
+                    AtomicFile.removeTemporaryFilesOfWriteInProgress()
                     exit(128 + signalNumber)
                 }
                 source.resume()
