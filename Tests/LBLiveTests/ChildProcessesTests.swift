@@ -105,9 +105,8 @@ struct ChildProcessesTests {
     /// ended here as this process's death would end it.
     @Test("when the pipe ends, the watchdog stops every group still registered or naming a registered directory, removes every directory still registered, and only those")
     func watchdogStopsWhatIsLeft() throws {
-        let (scratch, log) = try Self.scratchWithLog()
+        let (scratch, log, children) = try Self.watchedScratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let children = ChildProcesses(watchdogLog: try FileHandle(forWritingTo: log))
         let left = scratch.appendingPathComponent("left").path
         let removedEarlier = scratch.appendingPathComponent("removed-earlier").path
         for path in [left, removedEarlier] { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
@@ -157,20 +156,20 @@ struct ChildProcessesTests {
                 == "stop \(leader.processIdentifier)\nstop \(unlisted.processIdentifier)\nremove \(left)\n")
     }
 
-    /// A new scratch directory and an empty file in it for the watchdog's log.
-    static func scratchWithLog() throws -> (directory: URL, log: URL) {
+    /// A new scratch directory (its caller removes it), and a `ChildProcesses` whose watchdog
+    /// writes what it does to `log` in it.
+    static func watchedScratch() throws -> (directory: URL, log: URL, children: ChildProcesses) {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-watchdog-\(UUID())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let log = scratch.appendingPathComponent("watchdog.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        return (scratch, log)
+        return (scratch, log, ChildProcesses(watchdogLog: try FileHandle(forWritingTo: log)))
     }
 
     @Test("stopAll takes what it stopped off the watchdog's list")
     func stopAllTellsTheWatchdog() throws {
-        let (scratch, log) = try Self.scratchWithLog()
+        let (scratch, log, children) = try Self.watchedScratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let children = ChildProcesses(watchdogLog: try FileHandle(forWritingTo: log))
         let directory = scratch.appendingPathComponent("peer").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try children.register(directory: directory)

@@ -4,10 +4,17 @@ import Testing
 
 @Suite("Atomic file writes")
 struct AtomicFileTests {
+    /// A new empty directory under the temporary directory, named `prefix-UUID`; its caller
+    /// removes it.
+    static func scratchDirectory(_ prefix: String) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
     @Test("replaces the file, leaves no temporary behind, and is readable by everyone the umask allows")
     func replaces() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-atomic-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.scratchDirectory("lbbench-atomic")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("report.json").path
         try AtomicFile.write("first", to: path)
@@ -22,8 +29,7 @@ struct AtomicFileTests {
     /// to handle them through Dispatch, so no cleanup handler is installed during its writes).
     @Test("removing the temporary files of the write in progress leaves none and the destination as it was")
     func temporaryFilesRemovedFromOutside() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-atomic-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.scratchDirectory("lbbench-atomic")
         defer { try? FileManager.default.removeItem(at: directory) }
         let kept = directory.appendingPathComponent("kept.md").path
         let added = directory.appendingPathComponent("added.csv").path
@@ -63,8 +69,7 @@ struct AtomicFileTests {
 
     @Test("a set of files is written whole before any is replaced")
     func setWrittenWhole() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbbench-atomic-set-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.scratchDirectory("lbbench-atomic-set")
         defer { try? FileManager.default.removeItem(at: directory) }
         let paths = ["live.md", "live.json", "live.csv"].map { directory.appendingPathComponent($0).path }
         for path in paths { try "old".write(toFile: path, atomically: false, encoding: .utf8) }

@@ -144,8 +144,8 @@ final class ChildProcesses: @unchecked Sendable {
     static let handledSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 
     /// On each of `handledSignals`: stop every child, remove every directory and the temporary
-    /// files of a report being written, exit 128 + the signal (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP, 131 for SIGQUIT), as a shell
-    /// reports a process the signal ended.
+    /// files of a report being written, exit 128 + the signal (130 for Ctrl-C, 143 for SIGTERM,
+    /// 129 for SIGHUP, 131 for SIGQUIT), as a shell reports a process the signal ended.
     func installSignalHandlers() {
         lock.withLock {
             guard signalSources.isEmpty else { return }

@@ -74,8 +74,11 @@ final class PeerWatchdog: @unchecked Sendable {
     init(log: FileHandle? = nil) throws {
         var ends: [Int32] = [-1, -1]
         // Close-on-exec, both ends: the peers started later must not hold the write end, or the
-        // pipe would not end while they run. (Glibc's `pipe2` is not visible to Swift; this
-        // process starts children only through `ChildProcesses`, which is starting this one.)
+        // pipe would not end while they run. Foundation's `Process` closes its children's other
+        // descriptors anyway (the tests pass without these flags); the flags keep that true of
+        // a child started any other way. (Glibc's `pipe2` is not visible to Swift, hence
+        // `fcntl`; the window between the two is harmless: this process starts children only
+        // through `ChildProcesses`, which is starting this one.)
         guard pipe(&ends) == 0 else {
             throw LivePeerError.startFailed("cannot make the watchdog's pipe: errno \(errno)")
         }
