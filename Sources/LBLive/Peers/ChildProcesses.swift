@@ -86,6 +86,18 @@ final class ChildProcesses: @unchecked Sendable {
         }
     }
 
+    /// Removes a registered directory and takes it off the list; one that is still there (a file
+    /// appeared in it during the removal, say) stays listed, so that `stopAll` and, past this
+    /// process's exit, the watchdog try again.
+    func remove(directory: String) {
+        try? FileManager.default.removeItem(atPath: directory)
+        if FileManager.default.fileExists(atPath: directory) {
+            lock.withLock { _ = directories.insert(directory) }
+        } else {
+            unregister(directory: directory)
+        }
+    }
+
     /// Starts the watchdog that stops every registered process and removes every registered
     /// directory if this process dies without doing it (`PeerWatchdog`), unless it runs.
     ///
@@ -123,10 +135,7 @@ final class ChildProcesses: @unchecked Sendable {
             Self.stop(process, grace: grace)
             lock.withLock { watchdog?.stopped(group: process.processIdentifier) }
         }
-        for path in paths {
-            try? FileManager.default.removeItem(atPath: path)
-            lock.withLock { watchdog?.removed(directory: path) }
-        }
+        for path in paths { remove(directory: path) }
     }
 
     /// What an interrupt does before the process exits: marks the interrupt (a child registered

@@ -69,8 +69,7 @@ final class PeerProcess: Sendable {
             }
             return peer
         } catch {
-            try? FileManager.default.removeItem(atPath: directory)
-            ChildProcesses.shared.unregister(directory: directory)
+            ChildProcesses.shared.remove(directory: directory)
             throw error
         }
     }
@@ -84,8 +83,7 @@ final class PeerProcess: Sendable {
     func stop() {
         ChildProcesses.stop(process, grace: 3)
         ChildProcesses.shared.unregister(process)
-        try? FileManager.default.removeItem(atPath: directory)
-        ChildProcesses.shared.unregister(directory: directory)
+        ChildProcesses.shared.remove(directory: directory)
     }
 
     /// The last line of what the balancer printed, for an error message.
