@@ -46,7 +46,6 @@ struct AtomicFileTests {
         #expect(created.count == 2 && created.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
         #expect(try String(contentsOfFile: kept, encoding: .utf8) == "before")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["kept.md"])
-        AtomicFile.removeTemporaryFilesOfWriteInProgress()  // between writes: nothing to remove
         try AtomicFile.write("after", to: kept)
         #expect(try String(contentsOfFile: kept, encoding: .utf8) == "after")
     }
