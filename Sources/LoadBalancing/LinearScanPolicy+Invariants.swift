@@ -7,8 +7,23 @@ extension LinearScanPolicy {
     /// (each record's server is in that class, as many as the class has members); and that
     /// `slotOf` and the records' server ids are inverse permutations.
     ///
+    /// With ranks (`RankedScan`), checks instead that the segment arrays are empty and that
+    /// every rank says what its server's class and state say. Either way, that the farm keeps
+    /// the layout `layOut` chooses for it.
+    ///
     /// - Complexity: O(n + W).
     func _invariantViolation() -> String? {
+        let scales = RankedScan.scales(for: classes, serverCount: serverCount)
+        if usesRanks != (scales != nil) {
+            return usesRanks ? "ranks kept for a farm that should keep segments" : "segments kept for a farm that should keep ranks"
+        }
+        if let scales {
+            if !records.array.isEmpty || !segmentStart.isEmpty || !slotOf.isEmpty {
+                return "segment arrays kept beside the ranks"
+            }
+            return ranked.invariantViolation(classes: classes, scales: scales)
+        }
+        if !ranked.ranks.array.isEmpty { return "ranks kept beside the segments" }
         let classCount = classes.classes.count
         if segmentStart.count != classCount + 2 {
             return "\(segmentStart.count) segment starts for \(classCount) classes"

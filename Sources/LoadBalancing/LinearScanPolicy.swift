@@ -23,11 +23,19 @@
 /// that the scan is not bound by the latency of one comparison chain (1,024 servers: 0.8 →
 /// 0.6 ns per record).
 ///
+/// # Small farms of several weights: ranks
+/// A farm of at most `RankedScan.farmLimit` servers with two or more weights whose least
+/// common multiple is below 2^16 keeps no segments: each server's place in the whole rule is
+/// precomputed as integers (`RankedScan`), and a pick is one flat pass with no class loop and no
+/// multiplication. The layout is chosen at construction and again after every `setWeight`
+/// (`adoptLayout`); both make the same choices (the differential tests drive both).
+///
 /// - Complexity: pick O(n + W) for W distinct positive weights; release O(1); `setWeight`
 ///   O(W): one swap per segment boundary between the old and the new class, plus
-///   `WeightClassClocks.reassign` (O(W) and one dictionary lookup).
+///   `WeightClassClocks.reassign` (O(W) and one dictionary lookup); O(n) on a farm of at most
+///   `RankedScan.farmLimit` servers, whose layout it may change.
 ///   Memory: 32 bytes per server (a 24-byte record, a 4-byte slot, a 4-byte weight class),
-///   plus about 44 bytes per distinct weight.
+///   plus about 44 bytes per distinct weight; 36 with ranks (a 32-byte rank, a 4-byte class).
 /// - Note: Not thread-safe (a policy); wrap it in `LockedSelector`.
 public struct LinearScanPolicy: SelectionPolicy {
     @usableFromInline
@@ -59,42 +67,88 @@ public struct LinearScanPolicy: SelectionPolicy {
     @usableFromInline var slotOf: [Int32]
     @usableFromInline var clock: UInt64
     @usableFromInline var classes: WeightClassClocks
+    /// Whether this farm keeps ranks (`ranked`) instead of `records`, `segmentStart` and
+    /// `slotOf`, which are then empty.
+    @usableFromInline var usesRanks = false
+    /// The ranks of a small farm of several weights (see `RankedScan`); empty otherwise.
+    @usableFromInline var ranked = RankedScan()
 
     public init(weights: [Int], seed: UInt64 = 0) throws(SelectorConfigurationError) {
         try WeightValidation.validate(weights)
         classes = WeightClassClocks(weights: weights)
+        records = PolicyArray([])
+        segmentStart = []
+        slotOf = []
+        clock = UInt64(weights.count)
+        layOut(weights.indices.map { RankedScan.ServerState(active: 0, stamp: UInt64($0), units: 0) })
+        _checkInvariants()
+    }
+
+    /// Lays `states` (indexed by server) out as ranks when the farm should keep them
+    /// (`RankedScan.scales`), otherwise in segments (`layOutInSegments`).
+    ///
+    /// - Complexity: O(n + W).
+    mutating func layOut(_ states: [RankedScan.ServerState]) {
+        if let scales = RankedScan.scales(for: classes, serverCount: states.count) {
+            ranked = RankedScan(states, classes: classes, scales: scales)
+            usesRanks = true
+            records = PolicyArray([])
+            segmentStart = []
+            slotOf = []
+            return
+        }
+        layOutInSegments(states)
+    }
+
+    /// Lays `states` (indexed by server) out in segments: a counting sort by class, the
+    /// drained (class -1) last, each segment in server order. No ranks are kept.
+    ///
+    /// - Complexity: O(n + W).
+    mutating func layOutInSegments(_ states: [RankedScan.ServerState]) {
+        usesRanks = false
+        ranked = RankedScan()
         let classCount = classes.classes.count
-        // Counting sort by class, the drained (class -1) last, each segment in index order.
         var starts = Array(repeating: Int32(0), count: classCount + 2)
         for weightClass in classes.classOf { starts[weightClass < 0 ? classCount + 1 : Int(weightClass) + 1] += 1 }
         for segment in 0...classCount { starts[segment + 1] += starts[segment] }
         var next = starts
         next.removeLast()
-        var records = Array(repeating: Record(active: 0, server: 0, stamp: 0, units: 0), count: weights.count)
-        var slotOf = Array(repeating: Int32(0), count: weights.count)
-        for server in weights.indices {
+        var laidOut = Array(repeating: Record(active: 0, server: 0, stamp: 0, units: 0), count: states.count)
+        var slots = Array(repeating: Int32(0), count: states.count)
+        for (server, state) in states.enumerated() {
             let weightClass = Int(classes.classOf[server])
             let segment = weightClass < 0 ? classCount : weightClass
             let slot = Int(next[segment])
             next[segment] += 1
-            records[slot] = Record(active: 0, server: UInt32(server), stamp: UInt64(server), units: 0)
-            slotOf[server] = Int32(slot)
+            laidOut[slot] = Record(active: state.active, server: UInt32(server), stamp: state.stamp, units: state.units)
+            slots[server] = Int32(slot)
         }
-        self.records = PolicyArray(records)
-        self.slotOf = slotOf
+        records = PolicyArray(laidOut)
+        slotOf = slots
         segmentStart = starts
-        clock = UInt64(weights.count)
-        _checkInvariants()
+    }
+
+    /// Every server's state, indexed by server, from whichever layout the farm keeps.
+    ///
+    /// - Complexity: O(n).
+    func serverStates() -> [RankedScan.ServerState] {
+        if usesRanks { return ranked.states() }
+        var states = Array(repeating: RankedScan.ServerState(active: 0, stamp: 0, units: 0), count: records.count)
+        for record in records.array {
+            states[Int(record.server)] = RankedScan.ServerState(active: record.active, stamp: record.stamp, units: record.units)
+        }
+        return states
     }
 
     @inlinable
-    public var serverCount: Int { records.count }
+    public var serverCount: Int { usesRanks ? ranked.ranks.count : records.count }
 
     /// Forced inline: behind `LockedSelector` the compiler kept it out of line, and the call's
     /// register saves between the lock's two atomic instructions cost 0.7–0.8 ns at 8 servers.
     @inlinable @inline(__always)
     public mutating func pick() -> ServerID? {
         makeStorageUnique()
+        if usesRanks { return pickRanked() }
         let (slot, weightClass) = records.withUnsafeBufferPointer { records in
             segmentStart.withUnsafeBufferPointer { starts in
                 classes.classWeight.withUnsafeBufferPointer { weights in Self.scan(records, starts, weights) }
@@ -109,6 +163,19 @@ public struct LinearScanPolicy: SelectionPolicy {
         touch(&record)
         records.base[slot] = record
         return ServerID(Int(record.server))
+    }
+
+    /// `pick` on a farm that keeps ranks. Out of line, so that the segments' pick, inlined
+    /// where it is called, does not carry this one's code.
+    @inlinable @inline(never)
+    mutating func pickRanked() -> ServerID? {
+        ranked.pick(classes: &classes, clock: &clock)
+    }
+
+    /// `release` on a farm that keeps ranks, out of line like `pickRanked`.
+    @inlinable @inline(never)
+    mutating func releaseRanked(_ server: ServerID) {
+        ranked.release(server, classes: classes, clock: &clock)
     }
 
     /// The slot and class of the record a pick takes (-1 when every server is drained):
@@ -220,8 +287,9 @@ public struct LinearScanPolicy: SelectionPolicy {
 
     @inlinable
     public mutating func release(_ server: ServerID) {
-        SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "release")
         makeStorageUnique()
+        if usesRanks { return releaseRanked(server) }
+        SelectorMisuse.checkKnown(server, serverCount: records.count, in: "release")
         let slot = Int(slotOf[server.index])
         var record = records[slot]
         if record.active == 0 { SelectorMisuse.releaseWithoutConnection(server) }
@@ -237,6 +305,9 @@ public struct LinearScanPolicy: SelectionPolicy {
         try WeightValidation.validate(server, serverCount: serverCount)
         try WeightValidation.validate(weight, for: server.index)
         makeStorageUnique()
+        // A farm that keeps ranks is laid out in segments for the move, then laid out again.
+        let smallFarm = serverCount <= RankedScan.farmLimit
+        if usesRanks { layOutInSegments(ranked.states()) }
         let index = server.index
         let oldClass = Int(classes.classOf[index])
         let joined = classes.reassign(index, to: UInt32(weight))
@@ -249,6 +320,7 @@ public struct LinearScanPolicy: SelectionPolicy {
         moveRecord(of: index, from: oldClass < 0 ? drained : oldClass, to: newClass < 0 ? drained : newClass)
         if let joined { records[Int(slotOf[index])].units = joined }
         touch(Int(slotOf[index]))
+        if smallFarm { layOut(serverStates()) }
         _checkInvariants()
     }
 
@@ -299,6 +371,7 @@ public struct LinearScanPolicy: SelectionPolicy {
     @usableFromInline
     mutating func copyStorage() {
         records = records.copy()
+        ranked.ranks = ranked.ranks.copy()
         classes.copyArrays()
         owner = PolicyStorageOwner()
     }
@@ -320,6 +393,7 @@ public struct LinearScanPolicy: SelectionPolicy {
 
     public func activeConnections(of server: ServerID) -> Int {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "activeConnections")
+        if usesRanks { return Int(ranked.ranks[server.index].active) }
         return Int(records[Int(slotOf[server.index])].active)
     }
 
@@ -339,6 +413,7 @@ extension LinearScanPolicy {
     public mutating func assign(_ server: ServerID) {
         SelectorMisuse.checkKnown(server, serverCount: serverCount, in: "assign")
         makeStorageUnique()
+        if usesRanks { return ranked.assign(server, classes: &classes, clock: &clock) }
         let slot = Int(slotOf[server.index])
         var record = records[slot]
         if record.active == UInt32.max { SelectorMisuse.tooManyConnections(server) }
