@@ -89,18 +89,34 @@ public final class RoundRobinSelector: ServerSelector {
     }
 
     public func pick() -> ServerID? {
-        while true {
-            guard let server = schedule.entry(at: nextTicket()) else {
-                if weightTable.noneEligible() { return nil }
-                continue  // a server was undrained and its schedule is being published
-            }
-            active.claim(server)
-            if weightTable.isDrained(afterClaiming: server) {
-                active.release(server)
-                continue
-            }
-            return ServerID(server)
+        if let server = tryPick() { return server }
+        return pickAfterAMiss()
+    }
+
+    /// One ticket's pick: the server its schedule entry names, claimed, or `nil` when the entry
+    /// is empty (a server was undrained and its schedule is being published) or its server was
+    /// drained before the claim (the claim is released). Straight-line, so that the common
+    /// pick keeps its values in registers (inside `pick`'s retry loop the compiler loaded every
+    /// field up front and kept them on the stack: about 4 ns of a 20 ns pick + release).
+    @inline(__always)
+    private func tryPick() -> ServerID? {
+        guard let server = schedule.entry(at: nextTicket()) else { return nil }
+        active.claim(server)
+        if weightTable.isDrained(afterClaiming: server) {
+            active.release(server)
+            return nil
         }
+        return ServerID(server)
+    }
+
+    /// `pick` after a ticket gave no server: `nil` once no server is eligible, otherwise the
+    /// next ticket, until one gives a server.
+    @inline(never)
+    private func pickAfterAMiss() -> ServerID? {
+        while !weightTable.noneEligible() {
+            if let server = tryPick() { return server }
+        }
+        return nil
     }
 
     /// The calling thread's next ticket: from its slot's block, or the first of a new block.
