@@ -82,30 +82,45 @@ public final class P2CSelector: ServerSelector {
 
     public func pick() -> ServerID? {
         var random = SlotRandom(state: randomStates[slots.current()])
-        while true {
-            guard let candidates = P2CDraw.weightedCandidates(
-                serverCount: serverCount, uniform: uniform[0].load(ordering: .relaxed) != 0, using: &random,
-                column: { columns[$0].load(ordering: .relaxed) },
-                weight: { UInt32(truncatingIfNeeded: weightTable.weight($0)) }
-            ) else {
-                if weightTable.noneEligible() { return nil }
-                continue  // raced with a drain and an undrain: draw again
-            }
-            var winner = candidates.first
-            if let second = candidates.second {
-                let firstWeight = weightTable.weight(winner)
-                let secondWeight = weightTable.weight(second)
-                if firstWeight == 0 || secondWeight == 0 { continue }  // drained since drawn
-                winner = P2CDraw.lower(
-                    winner, score(winner, weight: firstWeight), second, score(second, weight: secondWeight), using: &random)
-            }
-            active.claim(winner)
-            if weightTable.isDrained(afterClaiming: winner) {
-                active.release(winner)
-                continue
-            }
-            return ServerID(winner)
+        if let server = tryPick(using: &random) { return server }
+        return pickAfterAMiss(using: &random)
+    }
+
+    /// One draw's pick: the lower of two candidates, claimed; `nil` when the draw found no
+    /// candidate (it raced with a drain and an undrain) or a candidate was drained since it was
+    /// drawn or before the claim (the claim is released). Straight-line, so that the common
+    /// pick keeps its values in registers rather than reloading them around a retry loop.
+    @inline(__always)
+    private func tryPick(using random: inout SlotRandom) -> ServerID? {
+        guard let candidates = P2CDraw.weightedCandidates(
+            serverCount: serverCount, uniform: uniform[0].load(ordering: .relaxed) != 0, using: &random,
+            column: { columns[$0].load(ordering: .relaxed) },
+            weight: { UInt32(truncatingIfNeeded: weightTable.weight($0)) }
+        ) else { return nil }
+        var winner = candidates.first
+        if let second = candidates.second {
+            let firstWeight = weightTable.weight(winner)
+            let secondWeight = weightTable.weight(second)
+            if firstWeight == 0 || secondWeight == 0 { return nil }  // drained since drawn
+            winner = P2CDraw.lower(
+                winner, score(winner, weight: firstWeight), second, score(second, weight: secondWeight), using: &random)
         }
+        active.claim(winner)
+        if weightTable.isDrained(afterClaiming: winner) {
+            active.release(winner)
+            return nil
+        }
+        return ServerID(winner)
+    }
+
+    /// `pick` after a draw gave no server: `nil` once no server is eligible, otherwise another
+    /// draw from the same stream, until one gives a server.
+    @inline(never)
+    private func pickAfterAMiss(using random: inout SlotRandom) -> ServerID? {
+        while !weightTable.noneEligible() {
+            if let server = tryPick(using: &random) { return server }
+        }
+        return nil
     }
 
     @inline(__always)
