@@ -77,6 +77,19 @@ struct AtomicWeightTable: ~Copyable {
         eligible[0].load(ordering: .sequentiallyConsistent) == 0
     }
 
+    /// A lock-free pick's slow path, after an attempt gave no server: `attempt` again until it
+    /// gives one, or `nil` once no server is eligible (`noneEligible`).
+    ///
+    /// - Complexity: O(1) per attempt; it ends when an attempt succeeds or every server is
+    ///   drained, so it spins only while a drain or an undrain is being published.
+    @inline(__always)
+    func retry(_ attempt: () -> ServerID?) -> ServerID? {
+        while !noneEligible() {
+            if let server = attempt() { return server }
+        }
+        return nil
+    }
+
     /// Every server's weight, each read separately.
     func snapshot() -> [Int] {
         (0..<serverCount).map { weight($0) }

@@ -113,14 +113,11 @@ public final class P2CSelector: ServerSelector {
         return ServerID(winner)
     }
 
-    /// `pick` after a draw gave no server: `nil` once no server is eligible, otherwise another
-    /// draw from the same stream, until one gives a server.
+    /// `pick` after a draw gave no server: more draws from the same stream
+    /// (`AtomicWeightTable.retry`).
     @inline(never)
     private func pickAfterAMiss(using random: inout SlotRandom) -> ServerID? {
-        while !weightTable.noneEligible() {
-            if let server = tryPick(using: &random) { return server }
-        }
-        return nil
+        weightTable.retry { tryPick(using: &random) }
     }
 
     @inline(__always)

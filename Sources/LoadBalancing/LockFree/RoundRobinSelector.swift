@@ -109,15 +109,9 @@ public final class RoundRobinSelector: ServerSelector {
         return ServerID(server)
     }
 
-    /// `pick` after a ticket gave no server: `nil` once no server is eligible, otherwise the
-    /// next ticket, until one gives a server.
+    /// `pick` after a ticket gave no server: the next tickets (`AtomicWeightTable.retry`).
     @inline(never)
-    private func pickAfterAMiss() -> ServerID? {
-        while !weightTable.noneEligible() {
-            if let server = tryPick() { return server }
-        }
-        return nil
-    }
+    private func pickAfterAMiss() -> ServerID? { weightTable.retry { tryPick() } }
 
     /// The calling thread's next ticket: from its slot's block, or the first of a new block.
     @inline(__always)
