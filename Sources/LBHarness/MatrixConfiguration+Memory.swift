@@ -33,7 +33,8 @@ extension MatrixConfiguration {
     /// The most any selector of the library but `sharded` holds per server (counts, heap or
     /// bucket links, tie stamps, weights): round-robin's, the largest, measured 84 B (1 Mi
     /// servers); by their layouts p2c holds 24 B (packed counts, weights and alias-table
-    /// columns) and linear-scan 32 B, atomic-scan about 70.
+    /// columns) and linear-scan 32 B (36 B with ranks, farms of at most 32 servers), atomic-scan
+    /// about 70.
     public static let unstripedSelectorBytesPerServer = 96
 
     /// The most `selector` holds per server: `unstripedSelectorBytesPerServer`, or for

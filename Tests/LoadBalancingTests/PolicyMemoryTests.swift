@@ -25,6 +25,19 @@ struct PolicyMemoryTests {
         #expect(abs(measured - 32) < 0.5, "measured \(measured) bytes per server")
     }
 
+    @Test("linear-scan with ranks (small farms of several weights): 36 bytes per server (a 32-byte rank, a 4-byte class)")
+    func linearScanRanked() throws {
+        #expect(MemoryLayout<RankedScan.Rank>.stride == 32)
+        func owned(servers: Int) throws -> Int {
+            let policy = try LinearScanPolicy(weights: (0..<servers).map { $0 % 4 + 1 })
+            #expect(policy.usesRanks)
+            return ownedHeapBytes(policy)
+        }
+        let measured = Double(try owned(servers: RankedScan.farmLimit) - owned(servers: RankedScan.farmLimit / 2))
+            / Double(RankedScan.farmLimit / 2)
+        #expect(abs(measured - 36) < 0.5, "measured \(measured) bytes per server")
+    }
+
     @Test("min-heap: 32 bytes per server (a 24-byte node, a 4-byte position, a 4-byte weight class)")
     func minHeap() throws {
         #expect(MemoryLayout<ClassHeaps.Node>.stride == 24)
