@@ -63,6 +63,44 @@ struct ChildProcessesTests {
         if !Self.ended(child) { kill(child, SIGKILL) }
     }
 
+    /// A peer that ignores SIGTERM (a hung master, a misconfigured one) must still be stopped:
+    /// `stop` sends SIGKILL once its grace has passed, and so does the watchdog a second after
+    /// its SIGTERM. The shell and its sleep both ignore SIGTERM (an ignored signal stays ignored
+    /// across `exec`).
+    @Test("a group that ignores SIGTERM is killed, by stop and by the watchdog", arguments: ["stop", "watchdog"])
+    func groupIgnoringTermIsKilled(stopper: String) throws {
+        let (scratch, _, children) = try Self.watchedScratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let file = scratch.appendingPathComponent("child.pid").path
+        let leader = Process()
+        leader.executableURL = URL(fileURLWithPath: "/bin/sh")
+        leader.arguments = ["-c", "trap '' TERM; sleep 300 & echo $! > \(file); wait"]
+        try children.launch(leader)
+        defer { children.finishWatchdog() }
+        let worker = try Self.childPID(in: file)
+        defer { for pid in [leader.processIdentifier, worker] where !Self.ended(pid) { kill(pid, SIGKILL) } }
+        // SIGTERM alone leaves both running.
+        kill(-leader.processIdentifier, SIGTERM)
+        usleep(300_000)
+        #expect(!Self.ended(leader.processIdentifier) && !Self.ended(worker), "the group did not ignore SIGTERM")
+        // On a thread of its own: a stop that only waits would never return.
+        let returned = DispatchSemaphore(value: 0)
+        Thread {
+            if stopper == "stop" { children.stopAll(grace: 0.5) } else { children.finishWatchdog() }
+            returned.signal()
+        }.start()
+        let stopReturned = returned.wait(timeout: .now() + 15) == .success
+        #expect(stopReturned, "the \(stopper) waited for the group instead of killing it")
+        let deadline = Date().addingTimeInterval(10)
+        while !(Self.ended(leader.processIdentifier) && Self.ended(worker)) && Date() < deadline { usleep(10_000) }
+        #expect(Self.ended(leader.processIdentifier), "the leader ignoring SIGTERM outlived the \(stopper)")
+        #expect(Self.ended(worker), "its group ignoring SIGTERM outlived the \(stopper)")
+        if !stopReturned {
+            kill(-leader.processIdentifier, SIGKILL)  // lets the waiting stop return
+            _ = returned.wait(timeout: .now() + 15)
+        }
+    }
+
     /// An interrupt between a child's start and its registration used to stop every child it
     /// knew of and exit, leaving that one running (a peer holding its port).
     @Test("an interrupt while a child starts waits for its registration and stops it")
