@@ -141,6 +141,16 @@ struct BucketsPolicyTests {
         staleSentinel.classes[unitClass].minimumSentinel = staleSentinel.sentinels[unitClass][0]
         #expect(staleSentinel._invariantViolation()?.contains("caches minimum sentinel") == true)
 
+        var staleHeadStamp = healthy
+        staleHeadStamp.makeStorageUnique()  // damage this copy only
+        staleHeadStamp.classes[unitClass].headStamp &+= 1
+        #expect(staleHeadStamp._invariantViolation()?.contains("caches head") == true)
+
+        var staleHeadUnits = healthy
+        staleHeadUnits.makeStorageUnique()  // damage this copy only
+        staleHeadUnits.classes[unitClass].headUnits &+= 1
+        #expect(staleHeadUnits._invariantViolation()?.contains("caches head") == true)
+
         var wrongMembers = healthy
         wrongMembers.makeStorageUnique()  // damage this copy only
         wrongMembers.classes[unitClass].members = 2

@@ -18,7 +18,8 @@ extension BucketsPolicy {
     /// class, with consistent links, and every drained server in none; that each bucket is in
     /// increasing stamp order and non-decreasing virtual-time order, no member past its class's
     /// clock; that each live class's cached minimum is its first non-empty
-    /// bucket and its member count is right; that every sentinel belongs to exactly one live
+    /// bucket, its cached head virtual time and stamp are that bucket's head's, and its member
+    /// count is right; that every sentinel belongs to exactly one live
     /// class or is spare; that `liveClasses`, `classOfWeight` and `freeClasses` describe the
     /// same set of classes; and that stamps are distinct and older than the clock.
     ///
@@ -129,6 +130,10 @@ extension BucketsPolicy {
         if weightClass.minimumSentinel != sentinels[index][firstNonEmpty] {
             let expected = sentinels[index][firstNonEmpty]
             return "class \(index) caches minimum sentinel \(weightClass.minimumSentinel), bucket \(firstNonEmpty)'s is \(expected)"
+        }
+        let head = nodes[Int(nodes[Int(weightClass.minimumSentinel)].next)]
+        if weightClass.headUnits != head.units || weightClass.headStamp != head.stamp {
+            return "class \(index) caches head \(weightClass.headUnits)/\(weightClass.headStamp), its head has \(head.units)/\(head.stamp)"
         }
         return nil
     }

@@ -35,6 +35,7 @@ extension BucketsPolicy {
             setMinimum(UInt32(active), sentinel: Int32(sentinel), of: weightClass)
         }
         classes[weightClass].members &+= 1
+        refreshHead(of: weightClass)
     }
 
     /// Takes `server` out of its class and its bucket, leaving it drained. Retires the class
@@ -59,6 +60,7 @@ extension BucketsPolicy {
             while isEmpty(bucket, of: weightClass) { bucket &+= 1 }
             setMinimum(UInt32(bucket), sentinel: sentinels[weightClass][bucket], of: weightClass)
         }
+        if classes[weightClass].members > 0 { refreshHead(of: weightClass) }
     }
 
     /// The live class of `weight`, created (reusing a free index) when none has it yet.
@@ -68,7 +70,7 @@ extension BucketsPolicy {
         if let existing = classOfWeight[weight] { return Int(existing) }
         let fresh = WeightClass(
             weight: weight, minimum: 0, members: 0, liveSlot: Int32(liveClasses.count), clock: .zero,
-            minimumSentinel: -1)
+            minimumSentinel: -1, headUnits: 0, headStamp: 0)
         let index: Int
         if let reused = freeClasses.popLast() {
             index = Int(reused)
@@ -100,6 +102,19 @@ extension BucketsPolicy {
     mutating func setMinimum(_ bucket: UInt32, sentinel: Int32, of weightClass: Int) {
         classes[weightClass].minimum = bucket
         classes[weightClass].minimumSentinel = sentinel
+    }
+
+    /// Copies the virtual time and stamp of the head of `weightClass`'s minimum bucket (which
+    /// has members) into the class's record, where a pick compares them: called after every
+    /// change that may move that head.
+    ///
+    /// - Complexity: O(1).
+    @inline(__always)
+    mutating func refreshHead(of weightClass: Int) {
+        let nodes = self.nodes.base
+        let head = Int(nodes[Int(classes[weightClass].minimumSentinel)].next)
+        classes[weightClass].headUnits = nodes[head].units
+        classes[weightClass].headStamp = nodes[head].stamp
     }
 
     /// Whether bucket `bucket` of `weightClass` has no server.

@@ -13,7 +13,9 @@
 /// virtual time becomes its class's round (no earlier than any classmate's: see
 /// `ReferenceLeastConnections`), so every bucket stays in (virtual time, stamp) order and its
 /// head is the class's canonical tie winner; the pick compares the minimum-bucket head of each
-/// class by score (cross-multiplication), then virtual time, then stamp. So the policy is
+/// class by score (cross-multiplication), then virtual time, then stamp — from the class's
+/// record, which keeps a copy of its head's virtual time and stamp (`refreshHead`), so that
+/// the pick reads one record per class and only the winner's nodes. So the policy is
 /// exact and reproduces `ReferenceLeastConnections` choice for choice. Unlike HAProxy, ties are
 /// not randomized: tied servers share picks in proportion to weight, in a fixed order.
 ///
@@ -36,12 +38,12 @@
 ///   Memory: 32 bytes per server (links, count, class, virtual time, stamp). Buckets: 36
 ///   bytes each (a 32-byte sentinel node and its 4-byte index), one per count from 0 to the
 ///   highest count a member of the class has reached; a retired class's sentinels are kept for
-///   reuse. Per class also a 32-byte record, an 8-byte reference to its sentinels, a 4-byte
-///   live-list entry and a dictionary entry.
+///   reuse. Per class also a 48-byte record (with its head's virtual time and stamp), an
+///   8-byte reference to its sentinels, a 4-byte live-list entry and a dictionary entry.
 ///   The node array starts with room for 16 sentinels, then grows by a sixteenth, not by
 ///   doubling, so its spare room is at most 512 bytes or 2 bytes per server.
 ///   With equal weights and at most `c` connections on any server, that is about
-///   32 + (36·(c + 1) + 78 + 512) / n bytes per server: 32 bytes and under a kilobyte in all
+///   32 + (36·(c + 1) + 94 + 512) / n bytes per server: 32 bytes and under a kilobyte in all
 ///   (`PolicyMemoryTests` measures it).
 /// - Note: Not thread-safe (a policy); wrap it in `LockedSelector`.
 public struct BucketsPolicy: SelectionPolicy {
@@ -138,6 +140,7 @@ public struct BucketsPolicy: SelectionPolicy {
         let sourceEmptied = move(server, to: destination, from: source, units: units)
         // The server just landed in the next bucket up, so that is the new minimum.
         if sourceEmptied { setMinimum(UInt32(from &+ 1), sentinel: destination, of: weightClass) }
+        refreshHead(of: weightClass)
         _checkInvariants()
         return ServerID(server)
     }
@@ -165,7 +168,10 @@ public struct BucketsPolicy: SelectionPolicy {
             let destination = sentinels[weightClass][from &- 1]
             move(index, to: destination, from: source, units: classes[weightClass].clock.round)
             if UInt32(from &- 1) < classes[weightClass].minimum {
+                // Alone in the new minimum bucket: the server is its head.
                 setMinimum(UInt32(from &- 1), sentinel: destination, of: weightClass)
+                classes[weightClass].headUnits = classes[weightClass].clock.round
+                classes[weightClass].headStamp = nodes[index].stamp
             }
         }
         _checkInvariants()
@@ -211,30 +217,29 @@ public struct BucketsPolicy: SelectionPolicy {
     /// - Complexity: O(W).
     @inline(__always)
     private func leastLoadedHead() -> (weightClass: Int, server: Int)? {
-        var best: (weightClass: Int, server: Int)?
+        var best = -1
         var bestActive: UInt32 = 0
         var bestWeight: UInt32 = 0
         var bestUnits: UInt64 = 0
         var bestStamp: UInt64 = 0
         for slot in liveClasses.indices {
             let weightClass = Int(liveClasses[slot])
-            let minimum = classes[weightClass].minimum
-            let head = Int(nodes[Int(classes[weightClass].minimumSentinel)].next)
-            let active = minimum
+            let active = classes[weightClass].minimum
             let weight = classes[weightClass].weight
-            let units = nodes[head].units
-            let stamp = nodes[head].stamp
-            if best != nil
+            let units = classes[weightClass].headUnits
+            let stamp = classes[weightClass].headStamp
+            if best >= 0
                 && !VirtualTime.serverPrecedes(active, weight, units, stamp, bestActive, bestWeight, bestUnits, bestStamp) {
                 continue
             }
-            best = (weightClass, head)
+            best = weightClass
             bestActive = active
             bestWeight = weight
             bestUnits = units
             bestStamp = stamp
         }
-        return best
+        if best < 0 { return nil }
+        return (best, Int(nodes[Int(classes[best].minimumSentinel)].next))
     }
 }
 
@@ -266,11 +271,13 @@ extension BucketsPolicy {
             let source = sentinels[weightClass][from]
             let destination = sentinels[weightClass][from &+ 1]
             let units = classes[weightClass].clock.tick(members: classes[weightClass].members)
+            let leftMinimum = UInt32(from) == classes[weightClass].minimum
             let sourceEmptied = move(index, to: destination, from: source, units: units)
-            // Only leaving the minimum bucket empty moves the minimum, and then to where the
-            // server landed.
-            if sourceEmptied && UInt32(from) == classes[weightClass].minimum {
-                setMinimum(UInt32(from &+ 1), sentinel: destination, of: weightClass)
+            // Only leaving the minimum bucket can move the minimum (when it leaves it empty, to
+            // where the server landed) or take its head away.
+            if leftMinimum {
+                if sourceEmptied { setMinimum(UInt32(from &+ 1), sentinel: destination, of: weightClass) }
+                refreshHead(of: weightClass)
             }
         }
         _checkInvariants()

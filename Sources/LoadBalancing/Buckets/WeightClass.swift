@@ -29,4 +29,11 @@ struct WeightClass: BitwiseCopyable {
     /// dependent load fewer per class and per pick. Set only with `minimum`
     /// (`BucketsPolicy.setMinimum`).
     var minimumSentinel: Int32
+    /// The virtual time of bucket `minimum`'s head, the class's tie winner, while the class has
+    /// members: with `headStamp`, what a pick compares across classes, kept here so that the
+    /// pick reads one record per class and no node (`BucketsPolicy.refreshHead`). Set
+    /// whenever the head may have changed: after every move in or out of the minimum bucket.
+    var headUnits: UInt64
+    /// The last-change stamp of bucket `minimum`'s head while the class has members.
+    var headStamp: UInt64
 }
