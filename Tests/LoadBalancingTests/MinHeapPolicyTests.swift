@@ -158,7 +158,22 @@ struct MinHeapPolicyTests {
 
         var wrongWinner = healthy
         wrongWinner.makeStorageUnique()  // damage this copy only
-        wrongWinner.heaps.tournament.winners[1] = wrongWinner.heaps.tournament.winners[1] == 0 ? 1 : 0
+        let rootClass = wrongWinner.heaps.tournament.entries[1].weightClass
+        wrongWinner.heaps.tournament.entries[1].weightClass = rootClass == 0 ? 1 : 0
         #expect(wrongWinner._invariantViolation()?.contains("tournament") == true)
+
+        // Three classes, so the tournament keeps keys: a leaf's copy of its class root's key
+        // that missed a change, and an inner entry that kept a key its winner no longer has.
+        let capacity = healthy.heaps.tournament.capacity
+        #expect(capacity > 1)
+        var staleLeaf = healthy
+        staleLeaf.makeStorageUnique()  // damage this copy only
+        staleLeaf.heaps.tournament.entries[capacity + ones].stamp &+= 1
+        #expect(staleLeaf._invariantViolation()?.contains("tournament leaf") == true)
+
+        var staleMatch = healthy
+        staleMatch.makeStorageUnique()  // damage this copy only
+        staleMatch.heaps.tournament.entries[1].active &+= 1
+        #expect(staleMatch._invariantViolation()?.contains("tournament slot 1") == true)
     }
 }

@@ -47,26 +47,31 @@ extension ClassHeaps {
         return tournamentViolation()
     }
 
-    /// The first wrong entry of the tournament, or `nil`.
+    /// The first wrong entry of the tournament, or `nil`: each leaf must hold its class and
+    /// the class root's key (only the class with a single leaf), each inner entry the winner of
+    /// its children's.
     private func tournamentViolation() -> String? {
         let capacity = tournament.capacity
-        let winners = tournament.winners
-        if capacity < regions.count || winners.count != 2 * capacity {
-            return "tournament of \(capacity) leaves (\(winners.count) entries) for \(regions.count) classes"
+        let entries = tournament.entries
+        if capacity < regions.count || entries.count != 2 * capacity {
+            return "tournament of \(capacity) leaves (\(entries.count) entries) for \(regions.count) classes"
         }
-        if tournament.winner != Int(winners[1]) { return "tournament winner \(tournament.winner), its root \(winners[1])" }
-        for leaf in 0..<capacity {
-            let present = leaf < regions.count && regions[leaf].count > 0
-            if winners[capacity + leaf] != (present ? Int32(leaf) : -1) {
-                return "tournament leaf \(leaf) holds \(winners[capacity + leaf])"
-            }
+        if tournament.winner != Int(entries[1].weightClass) {
+            return "tournament winner \(tournament.winner), its root \(entries[1].weightClass)"
         }
         return nodes.withUnsafeBufferPointer { nodes in
             regions.withUnsafeBufferPointer { regions in
                 let roots = ClassRoots(nodes: nodes, regions: regions)
+                if capacity == 1 {
+                    let expected: Int32 = roots.entry(0).weightClass
+                    return entries[1].weightClass == expected ? nil : "tournament leaf 0 holds \(entries[1].weightClass)"
+                }
+                for leaf in 0..<capacity where entries[capacity + leaf] != roots.entry(leaf) {
+                    return "tournament leaf \(leaf) holds \(entries[capacity + leaf]), its class root \(roots.entry(leaf))"
+                }
                 for slot in stride(from: capacity - 1, through: 1, by: -1)
-                where winners[slot] != ClassTournament.match(winners[2 * slot], winners[2 * slot + 1], roots) {
-                    return "tournament slot \(slot) holds \(winners[slot])"
+                where entries[slot] != ClassTournament.match(entries[2 * slot], entries[2 * slot + 1]) {
+                    return "tournament slot \(slot) holds \(entries[slot])"
                 }
                 return nil
             }

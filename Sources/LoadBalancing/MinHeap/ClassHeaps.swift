@@ -44,7 +44,7 @@
 ///   full class moves the region to the end of `nodes` with that room; a server leaving gives
 ///   up the region's tail beyond it, in place), and the slots in no region never outnumber
 ///   those in regions (`compactIfMostlyDead`). Per class index: a 16-byte region (with the
-///   class's weight) and 8 bytes of tournament.
+///   class's weight) and 64 bytes of tournament (two entries with a class root's key).
 /// - Note: Not thread-safe: a value owned by one `MinHeapPolicy`.
 struct ClassHeaps {
     /// One server with its key.
@@ -177,19 +177,9 @@ struct ClassHeaps {
     /// The class the next pick goes to; -1 when every server is drained.
     var winningClass: Int { tournament.winner }
 
-    /// Whether node `a` of weight `aWeight` is picked before node `b` of weight `bWeight`:
-    /// lower score, then earlier virtual time, then older stamp. The tournament compares class
-    /// roots with it; a class heap, whose nodes share one weight, sifts with
-    /// `precedesWithOneWeight` instead.
-    ///
-    /// Both weights are positive (`VirtualTime.serverPrecedes`).
-    @inline(__always)
-    static func precedes(_ a: Node, _ aWeight: UInt32, _ b: Node, _ bWeight: UInt32) -> Bool {
-        VirtualTime.serverPrecedes(a.active, aWeight, a.units, a.stamp, b.active, bWeight, b.units, b.stamp)
-    }
-
-    /// `precedes` for two nodes of the same weight class: fewer active connections, then
-    /// older stamp (the score and virtual-time orders then follow these). Written with
+    /// Whether node `a` is picked before node `b` of the same weight class: fewer active
+    /// connections, then older stamp (the score and virtual-time orders then follow these; the
+    /// tournament compares class roots by the whole key instead). Written with
     /// short-circuit branches, not as one branch-free comparison of 128-bit (active, stamp)
     /// keys: at light load the counts compare the same way pick after pick (the sifted root
     /// 1, every other server 0), so the branches are predicted; on an Intel Xeon VM the
@@ -447,4 +437,18 @@ struct ClassRoots {
     /// The weight of class `weightClass`, which has members.
     @inline(__always)
     func weight(_ weightClass: Int) -> UInt32 { regions[weightClass].weight }
+
+    /// The number of class indices (regions), present or not.
+    var classCount: Int { regions.count }
+
+    /// Class `weightClass`'s tournament entry: its root's key, or none when it has no members
+    /// (or is an index past the regions).
+    @inline(__always)
+    func entry(_ weightClass: Int) -> ClassTournament.Entry {
+        guard weightClass < regions.count && isPresent(weightClass) else { return .none }
+        let root = self[weightClass]
+        return ClassTournament.Entry(
+            weightClass: Int32(truncatingIfNeeded: weightClass), active: root.active, weight: weight(weightClass),
+            units: root.units, stamp: root.stamp)
+    }
 }

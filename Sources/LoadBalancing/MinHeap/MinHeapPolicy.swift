@@ -26,7 +26,7 @@
 ///   weight changes the class heaps take at most 4 × (m + W) slots of 24 bytes for m servers of
 ///   positive weight, in storage for at most twice that (`ClassHeaps`): at most 192 bytes
 ///   per server plus 192 per distinct weight, whatever the sequence of weight changes. Per
-///   distinct weight also about 40 bytes of clock and 24 of region and tournament.
+///   distinct weight also about 40 bytes of clock and 80 of region and tournament.
 /// - Note: Not thread-safe (a policy); wrap it in `LockedSelector`.
 public struct MinHeapPolicy: SelectionPolicy {
     public static let isExact = true
