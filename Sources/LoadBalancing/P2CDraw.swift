@@ -80,7 +80,8 @@ enum P2CDraw {
         let value = UInt64(serverCount).multipliedFullWidth(by: random.next())
         let drawn = Int(truncatingIfNeeded: value.high)
         let coin = UInt32(truncatingIfNeeded: value.low >> 32)
-        let first = uniform ? drawn : WeightAliasTable.resolve(column(drawn), drawn: drawn, coin: coin)
+        let first = uniform
+            ? drawn : WeightAliasTable.resolve(column(drawn), drawn: drawn, coin: coin, columns: serverCount)
         guard weight(first) > 0 else {
             return weightedReservoir(serverCount: serverCount, using: &random, weight: weight)
         }

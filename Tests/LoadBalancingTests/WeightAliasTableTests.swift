@@ -68,6 +68,29 @@ struct WeightAliasTableTests {
         #expect(WeightAliasTable.resolve(columns[1], drawn: 1, coin: UInt32.max) == 1)
     }
 
+    @Test("the branch form for large tables resolves every draw as the select does, at the threshold and past it")
+    func predictedFormMatches() {
+        let weights = (0..<1_000).map { UInt32($0 % 4 + 1) }
+        let columns = WeightAliasTable.columns(weights)
+        var random = SplitMix64(seed: 7)
+        var tookAlias = 0
+        for _ in 0..<20_000 {
+            let drawn = Int(random.next() % UInt64(columns.count))
+            let coin = UInt32(truncatingIfNeeded: random.next())
+            let selected = WeightAliasTable.resolve(columns[drawn], drawn: drawn, coin: coin)
+            if selected != drawn { tookAlias += 1 }
+            for size in [WeightAliasTable.predictedFromColumns - 1, WeightAliasTable.predictedFromColumns, 1 << 20] {
+                #expect(WeightAliasTable.resolve(columns[drawn], drawn: drawn, coin: coin, columns: size) == selected)
+            }
+        }
+        #expect(tookAlias > 2_000)  // both outcomes were exercised: about a fifth take the alias
+        // At the threshold itself, as `resolveSplitsAtThreshold` checks the select.
+        let split = WeightAliasTable.columns([1, 3])
+        let large = WeightAliasTable.predictedFromColumns
+        #expect(WeightAliasTable.resolve(split[0], drawn: 0, coin: (1 << 31) - 1, columns: large) == 0)
+        #expect(WeightAliasTable.resolve(split[0], drawn: 0, coin: 1 << 31, columns: large) == 1)
+    }
+
     @Test("a column naming a drained server (a table older than the weights) falls back to the reservoir pass")
     func staleColumnFallsBack() throws {
         // The table of weights [1, 1, 1], read after server 1 was drained: draws that land on
