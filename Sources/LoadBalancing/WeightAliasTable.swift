@@ -65,9 +65,19 @@ enum WeightAliasTable {
     /// - Complexity: O(1).
     @inline(__always)
     static func resolve(_ column: UInt64, drawn: Int, coin: UInt32) -> Int {
-        let keeps = coin < UInt32(truncatingIfNeeded: column)
-        let alias = Int(truncatingIfNeeded: column >> 32)
-        return keeps ? drawn : alias
+        keeps(column, coin: coin) ? drawn : alias(of: column)
+    }
+
+    /// Whether `coin` is below `column`'s threshold, so the draw keeps its uniform index.
+    @inline(__always)
+    private static func keeps(_ column: UInt64, coin: UInt32) -> Bool {
+        coin < UInt32(truncatingIfNeeded: column)
+    }
+
+    /// The server `column` sends the draws it does not keep to.
+    @inline(__always)
+    private static func alias(of column: UInt64) -> Int {
+        Int(truncatingIfNeeded: column >> 32)
     }
 
     /// The smallest table `resolve(_:drawn:coin:columns:)` resolves with a predicted branch
@@ -76,11 +86,12 @@ enum WeightAliasTable {
     static let predictedFromColumns = 32_768
 
     /// `resolve(_:drawn:coin:)` for a table of `columns` columns, in the form that is faster at
-    /// its size. A draw keeps its uniform index with probability Σ min(1, wᵢ / mean weight) ÷ n
-    /// (0.8 for weights 1–4 repeating). A select makes everything after the draw wait for the
-    /// column; in a table that misses the cache that wait is a second miss in a row, where a
-    /// branch predicted to keep lets the drawn server's weight and count load beside the column
-    /// and pays a misprediction and the second miss only when the alias is taken. Measured
+    /// its size. A draw keeps its uniform index 70% of the time with weights 1–4 repeating (at
+    /// most Σ min(1, wᵢ / mean weight) ÷ n, 80% there). A select makes everything after the draw
+    /// wait for the column; in a table that misses the cache that wait is a second miss in a
+    /// row, where a branch predicted to keep lets the drawn server's weight and count load
+    /// beside the column (the draws that take the alias still cost more: a misprediction that
+    /// resolves only when the column arrives). Measured
     /// (`p2c` with weights 1–4, pick + release, one thread, Zen 3 VM, 11 interleaved rounds,
     /// ns, select → branch): 23.2 → 24.6 at 4,096 servers, 24.8 → 25.7 at 16,384, 31.6 → 32.0
     /// at 32,768, 42.1 → 34.7 at 65,536, 47.1 → 36.8 at 100,000; 19.4 → 21.1 at 8 servers.
@@ -90,8 +101,8 @@ enum WeightAliasTable {
     @inline(__always)
     static func resolve(_ column: UInt64, drawn: Int, coin: UInt32, columns: Int) -> Int {
         guard columns >= predictedFromColumns else { return resolve(column, drawn: drawn, coin: coin) }
-        if _fastPath(coin < UInt32(truncatingIfNeeded: column)) { return drawn }
-        return Int(truncatingIfNeeded: column >> 32)
+        if _fastPath(keeps(column, coin: coin)) { return drawn }
+        return alias(of: column)
     }
 
     /// A column that keeps `server` for every coin.

@@ -83,7 +83,7 @@ struct WeightAliasTableTests {
                 #expect(WeightAliasTable.resolve(columns[drawn], drawn: drawn, coin: coin, columns: size) == selected)
             }
         }
-        #expect(tookAlias > 2_000)  // both outcomes were exercised: about a fifth take the alias
+        #expect(tookAlias > 2_000)  // both outcomes were exercised: about 30% take the alias
         // At the threshold itself, as `resolveSplitsAtThreshold` checks the select.
         let split = WeightAliasTable.columns([1, 3])
         let large = WeightAliasTable.predictedFromColumns
